@@ -1,0 +1,82 @@
+package io.slipway.registry;
+
+import io.slipway.registry.auth.TokenVerifier;
+import io.slipway.registry.http.RegistryServlet;
+import io.slipway.storage.BlobStore;
+import jakarta.servlet.http.HttpServlet;
+import java.time.Clock;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * An OCI Distribution 1.1 registry: blobs and manifests in a {@link BlobStore}, repository
+ * metadata (tags, manifests, referrers, blob links) in a relational database, and bearer-token
+ * authorization checked against the token issuer's public key.
+ *
+ * <p>The database schema comes from the Flyway migrations under {@code db/migration} in this
+ * module; the caller runs them before {@link Builder#build()}. Instances are safe for concurrent
+ * use.
+ */
+public final class Registry {
+
+  private final RegistryServlet servlet;
+
+  private Registry(Builder builder) {
+    this.servlet =
+        new RegistryServlet(
+            builder.settings, builder.blobStore, builder.dataSource, builder.tokens, builder.clock);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the servlet that serves the registry API; mount it at {@code /v2/*}. */
+  public HttpServlet servlet() {
+    return servlet;
+  }
+
+  /** Builds a {@link Registry}; every setter but {@link #clock} is required. */
+  public static final class Builder {
+    private RegistrySettings settings;
+    private BlobStore blobStore;
+    private DataSource dataSource;
+    private TokenVerifier tokens;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder settings(RegistrySettings settings) {
+      this.settings = settings;
+      return this;
+    }
+
+    public Builder blobStore(BlobStore blobStore) {
+      this.blobStore = blobStore;
+      return this;
+    }
+
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    public Builder tokenVerifier(TokenVerifier tokens) {
+      this.tokens = tokens;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    public Registry build() {
+      Objects.requireNonNull(settings, "settings");
+      Objects.requireNonNull(blobStore, "blobStore");
+      Objects.requireNonNull(dataSource, "dataSource");
+      Objects.requireNonNull(tokens, "tokenVerifier");
+      return new Registry(this);
+    }
+  }
+}
