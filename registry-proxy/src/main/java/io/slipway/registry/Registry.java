@@ -1,6 +1,8 @@
 package io.slipway.registry;
 
 import io.slipway.registry.auth.TokenVerifier;
+import io.slipway.registry.blob.ReferenceLock;
+import io.slipway.registry.metadata.RegistryMetadata;
 import io.slipway.registry.http.RegistryServlet;
 import io.slipway.storage.BlobStore;
 import jakarta.servlet.http.HttpServlet;
@@ -20,11 +22,23 @@ import javax.sql.DataSource;
 public final class Registry {
 
   private final RegistryServlet servlet;
+  private final ReferenceLock referenceLock;
+  private final BlobStore blobStore;
+  private final RegistryMetadata metadata;
 
   private Registry(Builder builder) {
+    RegistryMetadata metadata = new RegistryMetadata(builder.dataSource, builder.clock);
+    this.referenceLock = new ReferenceLock();
+    this.blobStore = builder.blobStore;
+    this.metadata = metadata;
     this.servlet =
         new RegistryServlet(
-            builder.settings, builder.blobStore, builder.dataSource, builder.tokens, builder.clock);
+            builder.settings,
+            builder.blobStore,
+            metadata,
+            referenceLock,
+            builder.pullThrough,
+            builder.tokens);
   }
 
   public static Builder builder() {
@@ -43,6 +57,7 @@ public final class Registry {
     private DataSource dataSource;
     private TokenVerifier tokens;
     private Clock clock = Clock.systemUTC();
+    private PullThrough pullThrough = PullThrough.NONE;
 
     private Builder() {}
 
@@ -63,6 +78,12 @@ public final class Registry {
 
     public Builder tokenVerifier(TokenVerifier tokens) {
       this.tokens = tokens;
+      return this;
+    }
+
+    /** Sets what fills mirrored repositories from their upstream; none by default. */
+    public Builder pullThrough(PullThrough pullThrough) {
+      this.pullThrough = pullThrough;
       return this;
     }
 

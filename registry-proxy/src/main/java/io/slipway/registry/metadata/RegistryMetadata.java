@@ -1,0 +1,338 @@
+package io.slipway.registry.metadata;
+
+import io.slipway.registry.reference.Digest;
+import io.slipway.registry.reference.RepositoryName;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Repository metadata in the relational database: blob links, manifests, their references, tags
+ * and upload sessions. Every multi-row change runs in one transaction, so readers never see a
+ * manifest without its references or a tag pointing at a missing manifest.
+ *
+ * <p>Safe for concurrent use; concurrency control is the database's.
+ */
+public final class RegistryMetadata {
+
+  private final JdbcTemplate jdbc;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+
+  public RegistryMetadata(DataSource dataSource, Clock clock) {
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.clock = clock;
+  }
+
+  // Blob links -------------------------------------------------------------------------------
+
+  /** Returns the size of {@code digest} when {@code repository} may read it. */
+  public Optional<Long> linkedBlobSize(RepositoryName repository, Digest digest) {
+    List<Long> sizes =
+        jdbc.queryForList(
+            "SELECT size FROM registry_blob_link WHERE repository = ? AND digest = ?",
+            Long.class,
+            repository.value(),
+            digest.toString());
+    return sizes.stream().findFirst();
+  }
+
+  /** Lets {@code repository} read {@code digest}, or refreshes the link time if it already may. */
+  public void linkBlob(RepositoryName repository, Digest digest, long size) {
+    long now = clock.millis();
+    int updated =
+        jdbc.update(
+            "UPDATE registry_blob_link SET linked_at = ? WHERE repository = ? AND digest = ?",
+            now,
+            repository.value(),
+            digest.toString());
+    if (updated > 0) {
+      return;
+    }
+    try {
+      jdbc.update(
+          "INSERT INTO registry_blob_link (repository, digest, size, linked_at) VALUES (?, ?, ?, ?)",
+          repository.value(),
+          digest.toString(),
+          size,
+          now);
+    } catch (DuplicateKeyException raced) {
+      // Another request linked the same blob at the same moment; the link exists, which is the goal.
+    }
+  }
+
+  /** Removes the link; returns false when there was none. */
+  public boolean unlinkBlob(RepositoryName repository, Digest digest) {
+    return jdbc.update(
+            "DELETE FROM registry_blob_link WHERE repository = ? AND digest = ?",
+            repository.value(),
+            digest.toString())
+        > 0;
+  }
+
+  // Manifests --------------------------------------------------------------------------------
+
+  /**
+   * Records a manifest, what it references, and optionally a tag pointing at it, in one
+   * transaction. Pushing the same manifest again keeps one row and moves the tag.
+   */
+  public void putManifest(
+      RepositoryName repository, ManifestRecord manifest, Set<Digest> references, String tag) {
+    transactions.executeWithoutResult(
+        status -> {
+          String repo = repository.value();
+          String digest = manifest.digest().toString();
+          jdbc.update(
+              "DELETE FROM registry_manifest WHERE repository = ? AND digest = ?", repo, digest);
+          jdbc.update(
+              "INSERT INTO registry_manifest (repository, digest, media_type, size, artifact_type,"
+                  + " subject_digest, annotations, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              repo,
+              digest,
+              manifest.mediaType(),
+              manifest.size(),
+              manifest.artifactType(),
+              manifest.subjectDigest() == null ? null : manifest.subjectDigest().toString(),
+              manifest.annotationsJson(),
+              clock.millis());
+          jdbc.update(
+              "DELETE FROM registry_manifest_reference WHERE repository = ? AND manifest_digest = ?",
+              repo,
+              digest);
+          for (Digest child : references) {
+            jdbc.update(
+                "INSERT INTO registry_manifest_reference (repository, manifest_digest, child_digest)"
+                    + " VALUES (?, ?, ?)",
+                repo,
+                digest,
+                child.toString());
+          }
+          if (tag != null) {
+            putTag(repo, tag, digest);
+          }
+        });
+  }
+
+  private void putTag(String repository, String tag, String digest) {
+    int updated =
+        jdbc.update(
+            "UPDATE registry_tag SET digest = ?, updated_at = ? WHERE repository = ? AND name = ?",
+            digest,
+            clock.millis(),
+            repository,
+            tag);
+    if (updated == 0) {
+      jdbc.update(
+          "INSERT INTO registry_tag (repository, name, digest, updated_at) VALUES (?, ?, ?, ?)",
+          repository,
+          tag,
+          digest,
+          clock.millis());
+    }
+  }
+
+  /** Returns the manifest {@code digest} of {@code repository}, if it holds one. */
+  public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
+    return jdbc
+        .query(
+            "SELECT digest, media_type, size, artifact_type, subject_digest, annotations"
+                + " FROM registry_manifest WHERE repository = ? AND digest = ?",
+            MANIFEST_ROW,
+            repository.value(),
+            digest.toString())
+        .stream()
+        .findFirst();
+  }
+
+  /** Returns the manifests whose subject is {@code subject}, in push order. */
+  public List<ManifestRecord> referrers(RepositoryName repository, Digest subject) {
+    return jdbc.query(
+        "SELECT digest, media_type, size, artifact_type, subject_digest, annotations"
+            + " FROM registry_manifest WHERE repository = ? AND subject_digest = ?"
+            + " ORDER BY pushed_at, digest",
+        MANIFEST_ROW,
+        repository.value(),
+        subject.toString());
+  }
+
+  /**
+   * Deletes a manifest, the tags that point at it and its references, in one transaction; returns
+   * false when the repository did not hold it.
+   */
+  public boolean deleteManifest(RepositoryName repository, Digest digest) {
+    Boolean deleted =
+        transactions.execute(
+            status -> {
+              String repo = repository.value();
+              String value = digest.toString();
+              int rows =
+                  jdbc.update(
+                      "DELETE FROM registry_manifest WHERE repository = ? AND digest = ?",
+                      repo,
+                      value);
+              jdbc.update(
+                  "DELETE FROM registry_tag WHERE repository = ? AND digest = ?", repo, value);
+              jdbc.update(
+                  "DELETE FROM registry_manifest_reference WHERE repository = ?"
+                      + " AND manifest_digest = ?",
+                  repo,
+                  value);
+              return rows > 0;
+            });
+    return Boolean.TRUE.equals(deleted);
+  }
+
+  // Tags -------------------------------------------------------------------------------------
+
+  /** Returns the digest that {@code tag} points at. */
+  public Optional<Digest> tag(RepositoryName repository, String tag) {
+    return jdbc
+        .queryForList(
+            "SELECT digest FROM registry_tag WHERE repository = ? AND name = ?",
+            String.class,
+            repository.value(),
+            tag)
+        .stream()
+        .findFirst()
+        .map(Digest::parse);
+  }
+
+  /** Returns every tag of {@code repository}, unsorted. */
+  public List<String> tags(RepositoryName repository) {
+    return jdbc.queryForList(
+        "SELECT name FROM registry_tag WHERE repository = ?", String.class, repository.value());
+  }
+
+  /** Deletes a tag; returns false when there was none. */
+  public boolean deleteTag(RepositoryName repository, String tag) {
+    return jdbc.update(
+            "DELETE FROM registry_tag WHERE repository = ? AND name = ?", repository.value(), tag)
+        > 0;
+  }
+
+  /** Returns true when {@code repository} holds any manifest or blob. */
+  public boolean repositoryExists(RepositoryName repository) {
+    Integer count =
+        jdbc.queryForObject(
+            "SELECT (SELECT COUNT(*) FROM registry_manifest WHERE repository = ?)"
+                + " + (SELECT COUNT(*) FROM registry_blob_link WHERE repository = ?)",
+            Integer.class,
+            repository.value(),
+            repository.value());
+    return count != null && count > 0;
+  }
+
+  /** Returns the names of all repositories that hold a manifest, unsorted. */
+  public List<String> repositories() {
+    return jdbc.queryForList("SELECT DISTINCT repository FROM registry_manifest", String.class);
+  }
+
+  // Uploads ----------------------------------------------------------------------------------
+
+  /** Records a new upload session. */
+  public void startUpload(String id, RepositoryName repository) {
+    long now = clock.millis();
+    jdbc.update(
+        "INSERT INTO registry_upload (id, repository, started_at, updated_at) VALUES (?, ?, ?, ?)",
+        id,
+        repository.value(),
+        now,
+        now);
+  }
+
+  /** Returns the repository of upload {@code id}, if the session exists. */
+  public Optional<String> uploadRepository(String id) {
+    return jdbc
+        .queryForList("SELECT repository FROM registry_upload WHERE id = ?", String.class, id)
+        .stream()
+        .findFirst();
+  }
+
+  /** Returns the chunks received for upload {@code id}, in offset order. */
+  public List<UploadPart> uploadParts(String id) {
+    return jdbc.query(
+        "SELECT start_offset, size, sha256 FROM registry_upload_part WHERE upload_id = ?"
+            + " ORDER BY start_offset",
+        (row, index) -> new UploadPart(row.getLong(1), row.getLong(2), row.getString(3)),
+        id);
+  }
+
+  /** Records a received chunk and refreshes the session's update time. */
+  public void addUploadPart(String id, UploadPart part) {
+    transactions.executeWithoutResult(
+        status -> {
+          jdbc.update(
+              "INSERT INTO registry_upload_part (upload_id, start_offset, size, sha256)"
+                  + " VALUES (?, ?, ?, ?)",
+              id,
+              part.startOffset(),
+              part.size(),
+              part.sha256Hex());
+          jdbc.update("UPDATE registry_upload SET updated_at = ? WHERE id = ?", clock.millis(), id);
+        });
+  }
+
+  /** Deletes an upload session and its chunk records. */
+  public void deleteUpload(String id) {
+    transactions.executeWithoutResult(
+        status -> {
+          jdbc.update("DELETE FROM registry_upload_part WHERE upload_id = ?", id);
+          jdbc.update("DELETE FROM registry_upload WHERE id = ?", id);
+        });
+  }
+
+  /** Returns the ids of upload sessions not updated since {@code olderThanMillis}. */
+  public List<String> staleUploads(long olderThanMillis) {
+    return jdbc.queryForList(
+        "SELECT id FROM registry_upload WHERE updated_at < ?", String.class, olderThanMillis);
+  }
+
+  // Garbage collection -----------------------------------------------------------------------
+
+  /** Returns every digest that some manifest references, plus every manifest's own digest. */
+  public Set<String> referencedDigests() {
+    List<String> children =
+        jdbc.queryForList("SELECT DISTINCT child_digest FROM registry_manifest_reference", String.class);
+    List<String> manifests =
+        jdbc.queryForList("SELECT DISTINCT digest FROM registry_manifest", String.class);
+    Set<String> all = new java.util.HashSet<>(children);
+    all.addAll(manifests);
+    return all;
+  }
+
+  /** Returns the latest link time of {@code digest} in any repository, if linked anywhere. */
+  public Optional<Long> lastLinkedAt(Digest digest) {
+    Long latest =
+        jdbc.queryForObject(
+            "SELECT MAX(linked_at) FROM registry_blob_link WHERE digest = ?",
+            Long.class,
+            digest.toString());
+    return Optional.ofNullable(latest);
+  }
+
+  /** Deletes every repository's link to each of {@code digests}. */
+  public void unlinkEverywhere(Collection<Digest> digests) {
+    for (Digest digest : digests) {
+      jdbc.update("DELETE FROM registry_blob_link WHERE digest = ?", digest.toString());
+    }
+  }
+
+  private static final RowMapper<ManifestRecord> MANIFEST_ROW =
+      (row, index) ->
+          new ManifestRecord(
+              Digest.parse(row.getString(1)),
+              row.getString(2),
+              row.getLong(3),
+              row.getString(4),
+              row.getString(5) == null ? null : Digest.parse(row.getString(5)),
+              row.getString(6));
+}
