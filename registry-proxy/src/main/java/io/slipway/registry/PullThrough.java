@@ -5,8 +5,8 @@ import io.slipway.registry.reference.RepositoryName;
 
 /**
  * Fills repositories that mirror an upstream registry before they are read: called before a
- * manifest or blob of a mirrored repository is served, it fetches what is missing from the
- * upstream into storage.
+ * manifest or blob of a mirrored repository is served, it fetches what is missing from the upstream
+ * into storage.
  *
  * <p>Implementations are safe for concurrent use, and fetch each blob once however many requests
  * ask for it at the same time.

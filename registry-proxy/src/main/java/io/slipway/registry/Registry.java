@@ -2,8 +2,8 @@ package io.slipway.registry;
 
 import io.slipway.registry.auth.TokenVerifier;
 import io.slipway.registry.blob.ReferenceLock;
-import io.slipway.registry.metadata.RegistryMetadata;
 import io.slipway.registry.http.RegistryServlet;
+import io.slipway.registry.metadata.RegistryMetadata;
 import io.slipway.storage.BlobStore;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
@@ -11,9 +11,9 @@ import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
- * An OCI Distribution 1.1 registry: blobs and manifests in a {@link BlobStore}, repository
- * metadata (tags, manifests, referrers, blob links) in a relational database, and bearer-token
- * authorization checked against the token issuer's public key.
+ * An OCI Distribution 1.1 registry: blobs and manifests in a {@link BlobStore}, repository metadata
+ * (tags, manifests, referrers, blob links) in a relational database, and bearer-token authorization
+ * checked against the token issuer's public key.
  *
  * <p>The database schema comes from the Flyway migrations under {@code db/migration} in this
  * module; the caller runs them before {@link Builder#build()}. Instances are safe for concurrent

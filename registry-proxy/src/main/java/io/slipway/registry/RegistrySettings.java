@@ -31,13 +31,15 @@ public record RegistrySettings(
   public RegistrySettings {
     Objects.requireNonNull(authRealm, "authRealm");
     if (service == null || service.isBlank()) {
-      throw new IllegalArgumentException("Registry service name is blank: set one, such as 'slipway'");
+      throw new IllegalArgumentException(
+          "Registry service name is blank: set one, such as 'slipway'");
     }
     if (maxUploadBytes <= 0) {
       throw new IllegalArgumentException("maxUploadBytes must be positive, was " + maxUploadBytes);
     }
     if (maxManifestBytes <= 0) {
-      throw new IllegalArgumentException("maxManifestBytes must be positive, was " + maxManifestBytes);
+      throw new IllegalArgumentException(
+          "maxManifestBytes must be positive, was " + maxManifestBytes);
     }
     mirrors = List.copyOf(mirrors);
   }
@@ -48,8 +50,8 @@ public record RegistrySettings(
    *
    * @param prefix repository name prefix, such as {@code mirror/debian}
    * @param upstream base URL of the upstream registry, such as {@code http://127.0.0.1:5000}
-   * @param upstreamPrefix repository prefix on the upstream that replaces {@code prefix}; empty
-   *     for none
+   * @param upstreamPrefix repository prefix on the upstream that replaces {@code prefix}; empty for
+   *     none
    * @param username upstream user, or null for anonymous access
    * @param password upstream password or token, or null
    */
@@ -59,7 +61,9 @@ public record RegistrySettings(
     public Mirror {
       if (prefix == null || prefix.isBlank() || prefix.endsWith("/")) {
         throw new IllegalArgumentException(
-            "Invalid mirror prefix '" + prefix + "': give a repository prefix such as 'mirror/debian'");
+            "Invalid mirror prefix '"
+                + prefix
+                + "': give a repository prefix such as 'mirror/debian'");
       }
       Objects.requireNonNull(upstream, "upstream");
       upstreamPrefix = upstreamPrefix == null ? "" : upstreamPrefix;

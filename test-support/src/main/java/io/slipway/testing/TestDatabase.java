@@ -70,7 +70,10 @@ public record TestDatabase(String name, DataSource dataSource, String jdbcUrl) {
       statement.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
       throw new IllegalStateException(
-          "Cannot create a schema in PostgreSQL at " + POSTGRES_URL_VARIABLE + ": " + e.getMessage(),
+          "Cannot create a schema in PostgreSQL at "
+              + POSTGRES_URL_VARIABLE
+              + ": "
+              + e.getMessage(),
           e);
     }
     String url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;

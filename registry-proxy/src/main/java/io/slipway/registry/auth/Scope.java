@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * One access grant of the Docker registry token protocol, such as {@code
- * repository:acme/fleet/app:pull,push}: a resource type, a resource name and the actions allowed
- * on it.
+ * repository:acme/fleet/app:pull,push}: a resource type, a resource name and the actions allowed on
+ * it.
  *
  * @param type resource type, {@code repository} or {@code registry}
  * @param name resource name, for example a repository name or {@code catalog}
@@ -41,9 +41,9 @@ public record Scope(String type, String name, Set<String> actions) {
           "Invalid scope '" + text + "': expected 'repository:NAME:ACTION[,ACTION...]'");
     }
     String actionList = text.substring(last + 1);
-    List<String> actions =
-        actionList.isEmpty() ? List.of() : Arrays.asList(actionList.split(","));
-    return new Scope(text.substring(0, first), text.substring(first + 1, last), Set.copyOf(actions));
+    List<String> actions = actionList.isEmpty() ? List.of() : Arrays.asList(actionList.split(","));
+    return new Scope(
+        text.substring(0, first), text.substring(first + 1, last), Set.copyOf(actions));
   }
 
   /** Builds a repository scope. */

@@ -102,7 +102,8 @@ public final class TokenVerifier {
 
   private void checkIssuerAndAudience(JWTClaimsSet claims) {
     if (!issuer.equals(claims.getIssuer())) {
-      throw new InvalidTokenException("Bearer token issuer '" + claims.getIssuer() + "' is unknown");
+      throw new InvalidTokenException(
+          "Bearer token issuer '" + claims.getIssuer() + "' is unknown");
     }
     List<String> audience = claims.getAudience();
     if (audience == null || !audience.contains(service)) {
@@ -138,7 +139,8 @@ public final class TokenVerifier {
           && map.get("type") instanceof String type
           && map.get("name") instanceof String name
           && map.get("actions") instanceof Collection<?> actions) {
-        grants.add(new Scope(type, name, Set.copyOf(actions.stream().map(String::valueOf).toList())));
+        grants.add(
+            new Scope(type, name, Set.copyOf(actions.stream().map(String::valueOf).toList())));
       }
     }
     return grants;

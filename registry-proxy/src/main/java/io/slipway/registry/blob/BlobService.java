@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads blobs that a repository may see and manages which repository may see which blob. A blob
- * is visible in a repository once it was uploaded to it or mounted into it.
+ * Reads blobs that a repository may see and manages which repository may see which blob. A blob is
+ * visible in a repository once it was uploaded to it or mounted into it.
  *
  * <p>Safe for concurrent use.
  */
@@ -38,9 +38,7 @@ public final class BlobService {
    */
   public long size(RepositoryName repository, Digest digest) {
     long size =
-        metadata
-            .linkedBlobSize(repository, digest)
-            .orElseThrow(() -> unknown(repository, digest));
+        metadata.linkedBlobSize(repository, digest).orElseThrow(() -> unknown(repository, digest));
     Optional<ObjectInfo> stored = store.stat(BlobLayout.blob(digest));
     if (stored.isEmpty()) {
       log.warn("Blob {} is linked in {} but missing from storage", digest, repository);
@@ -55,7 +53,9 @@ public final class BlobService {
         && store.stat(BlobLayout.blob(digest)).isPresent();
   }
 
-  /** Opens {@code length} bytes of the blob from {@code offset}; negative length means to the end. */
+  /**
+   * Opens {@code length} bytes of the blob from {@code offset}; negative length means to the end.
+   */
   public InputStream open(Digest digest, long offset, long length) {
     return store.read(BlobLayout.blob(digest), offset, length);
   }

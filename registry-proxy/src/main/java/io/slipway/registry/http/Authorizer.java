@@ -65,7 +65,11 @@ final class Authorizer {
     try {
       token = tokens.verify(header.substring(7).trim());
     } catch (InvalidTokenException e) {
-      log.debug("Rejected bearer token for {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+      log.debug(
+          "Rejected bearer token for {} {}: {}",
+          request.getMethod(),
+          request.getRequestURI(),
+          e.getMessage());
       throw new Unauthorized(e.getMessage(), challenge(request, scope, "invalid_token"));
     }
     if (!check.allows(token)) {

@@ -28,7 +28,12 @@ final class BlobEndpoint {
     this.pullThrough = pullThrough;
   }
 
-  void get(HttpServletRequest request, HttpServletResponse response, RepositoryName repository, String reference, boolean head)
+  void get(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName repository,
+      String reference,
+      boolean head)
       throws IOException {
     Digest digest = digest(reference);
     if (pullThrough.mirrors(repository)) {
@@ -40,7 +45,8 @@ final class BlobEndpoint {
       range = ByteRange.parse(request.getHeader("Range"), size);
     } catch (ByteRange.UnsatisfiableRangeException e) {
       response.setHeader("Content-Range", "bytes */" + size);
-      throw new RegistryException(ErrorCode.RANGE_INVALID, e.getMessage() + " for a blob of " + size + " bytes");
+      throw new RegistryException(
+          ErrorCode.RANGE_INVALID, e.getMessage() + " for a blob of " + size + " bytes");
     }
     response.setHeader("Docker-Content-Digest", digest.toString());
     response.setHeader("ETag", "\"" + digest + "\"");
@@ -50,7 +56,8 @@ final class BlobEndpoint {
     long length = range == null ? size : range.length();
     if (range != null) {
       response.setStatus(206);
-      response.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+      response.setHeader(
+          "Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
     } else {
       response.setStatus(200);
     }
@@ -68,8 +75,8 @@ final class BlobEndpoint {
   }
 
   /**
-   * Hands the file to Tomcat's sendfile support when the storage keeps blobs in local files, so
-   * the kernel copies the bytes without passing them through the JVM.
+   * Hands the file to Tomcat's sendfile support when the storage keeps blobs in local files, so the
+   * kernel copies the bytes without passing them through the JVM.
    */
   private boolean sendFile(HttpServletRequest request, Digest digest, long first, long length) {
     if (!Boolean.TRUE.equals(request.getAttribute("org.apache.tomcat.sendfile.support"))) {
@@ -79,7 +86,8 @@ final class BlobEndpoint {
     if (file.isEmpty()) {
       return false;
     }
-    request.setAttribute("org.apache.tomcat.sendfile.filename", file.get().toAbsolutePath().toString());
+    request.setAttribute(
+        "org.apache.tomcat.sendfile.filename", file.get().toAbsolutePath().toString());
     request.setAttribute("org.apache.tomcat.sendfile.start", first);
     request.setAttribute("org.apache.tomcat.sendfile.end", first + length);
     return true;

@@ -17,7 +17,12 @@ final class ErrorResponses {
   private ErrorResponses() {}
 
   static void write(HttpServletResponse response, RegistryException error) throws IOException {
-    write(response, error.code().status(), error.code().wireCode(), error.getMessage(), error.detail());
+    write(
+        response,
+        error.code().status(),
+        error.code().wireCode(),
+        error.getMessage(),
+        error.detail());
   }
 
   static void write(

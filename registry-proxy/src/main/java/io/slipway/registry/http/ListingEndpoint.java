@@ -113,7 +113,8 @@ final class ListingEndpoint {
       descriptor.put("artifactType", record.artifactType());
     }
     if (record.annotationsJson() != null) {
-      descriptor.put("annotations", ErrorResponses.JSON.readValue(record.annotationsJson(), JsonNode.class));
+      descriptor.put(
+          "annotations", ErrorResponses.JSON.readValue(record.annotationsJson(), JsonNode.class));
     }
     return descriptor;
   }

@@ -40,7 +40,11 @@ final class ManifestEndpoint {
     }
   }
 
-  void put(HttpServletRequest request, HttpServletResponse response, RepositoryName repository, String reference)
+  void put(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName repository,
+      String reference)
       throws IOException {
     byte[] content = readBounded(request);
     ManifestService.PushResult result =
@@ -71,7 +75,11 @@ final class ManifestEndpoint {
   private RegistryException tooLarge(long size) {
     return new RegistryException(
         ErrorCode.TOO_LARGE,
-        "Manifest of " + size + " bytes exceeds the limit of " + maxManifestBytes + " bytes; nothing was stored");
+        "Manifest of "
+            + size
+            + " bytes exceeds the limit of "
+            + maxManifestBytes
+            + " bytes; nothing was stored");
   }
 
   void delete(HttpServletResponse response, RepositoryName repository, String reference) {

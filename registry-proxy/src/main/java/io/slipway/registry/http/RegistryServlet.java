@@ -50,17 +50,20 @@ public final class RegistryServlet extends HttpServlet {
       PullThrough pullThrough,
       TokenVerifier tokens) {
     BlobService blobs = new BlobService(store, metadata);
-    UploadService uploads = new UploadService(store, metadata, referenceLock, settings.maxUploadBytes());
+    UploadService uploads =
+        new UploadService(store, metadata, referenceLock, settings.maxUploadBytes());
     ManifestService manifests = new ManifestService(store, metadata, blobs, referenceLock);
     this.authorizer = new Authorizer(settings, tokens);
     this.blobEndpoint = new BlobEndpoint(blobs, pullThrough);
     this.uploadEndpoint = new UploadEndpoint(uploads, blobs);
-    this.manifestEndpoint = new ManifestEndpoint(manifests, pullThrough, settings.maxManifestBytes());
+    this.manifestEndpoint =
+        new ManifestEndpoint(manifests, pullThrough, settings.maxManifestBytes());
     this.listingEndpoint = new ListingEndpoint(manifests);
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     String path = request.getRequestURI().substring(request.getContextPath().length());
     path = path.startsWith("/v2") ? path.substring(3) : path;
@@ -68,9 +71,14 @@ public final class RegistryServlet extends HttpServlet {
       dispatch(request, response, path);
     } catch (Authorizer.Unauthorized e) {
       response.setHeader("WWW-Authenticate", e.challenge());
-      ErrorResponses.write(response, 401, ErrorCode.UNAUTHORIZED.wireCode(), e.getMessage(), e.detail());
+      ErrorResponses.write(
+          response, 401, ErrorCode.UNAUTHORIZED.wireCode(), e.getMessage(), e.detail());
     } catch (RegistryException e) {
       log.debug("{} {} rejected: {} {}", request.getMethod(), path, e.code(), e.getMessage());
+      if (e.detail().get("offset") instanceof Long offset) {
+        // Tells a client whose chunk was out of order where to resume.
+        response.setHeader("Range", "0-" + Math.max(0, offset - 1));
+      }
       ErrorResponses.write(response, e);
     } catch (StorageException | IOException e) {
       if (isClientAbort(e)) {
@@ -135,7 +143,8 @@ public final class RegistryServlet extends HttpServlet {
     switch (route.kind()) {
       case BLOB -> {
         switch (method) {
-          case "GET", "HEAD" -> blobEndpoint.get(request, response, repository, route.reference(), head);
+          case "GET", "HEAD" ->
+              blobEndpoint.get(request, response, repository, route.reference(), head);
           case "DELETE" -> blobEndpoint.delete(response, repository, route.reference());
           default -> throw unsupported(method, "blobs");
         }

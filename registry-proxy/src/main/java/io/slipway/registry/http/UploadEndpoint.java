@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /** The upload endpoints under {@code /v2/NAME/blobs/uploads/}. */
 final class UploadEndpoint {
 
-  private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/.*)?");
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/.*)?");
 
   private final UploadService uploads;
   private final BlobService blobs;
@@ -29,7 +30,11 @@ final class UploadEndpoint {
   }
 
   /** {@code POST}: a cross-repository mount, a monolithic upload, or a new session. */
-  void start(HttpServletRequest request, HttpServletResponse response, RepositoryName repository, AccessToken token)
+  void start(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName repository,
+      AccessToken token)
       throws IOException {
     String mount = request.getParameter("mount");
     String from = request.getParameter("from");
@@ -41,7 +46,11 @@ final class UploadEndpoint {
     if (digest != null) {
       long size =
           uploads.complete(
-              repository, session.id(), BlobEndpoint.digest(digest), request.getInputStream(), declaredLength(request));
+              repository,
+              session.id(),
+              BlobEndpoint.digest(digest),
+              request.getInputStream(),
+              declaredLength(request));
       created(response, repository, Digest.parse(digest), size);
       return;
     }
@@ -49,7 +58,11 @@ final class UploadEndpoint {
   }
 
   private boolean tryMount(
-      HttpServletResponse response, RepositoryName repository, String mount, String from, AccessToken token) {
+      HttpServletResponse response,
+      RepositoryName repository,
+      String mount,
+      String from,
+      AccessToken token) {
     RepositoryName source;
     Digest digest;
     try {
@@ -69,8 +82,14 @@ final class UploadEndpoint {
     return true;
   }
 
-  /** {@code PATCH}: appends a chunk, at the offset its {@code Content-Range} names if it has one. */
-  void patch(HttpServletRequest request, HttpServletResponse response, RepositoryName repository, String id)
+  /**
+   * {@code PATCH}: appends a chunk, at the offset its {@code Content-Range} names if it has one.
+   */
+  void patch(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName repository,
+      String id)
       throws IOException {
     Long start = null;
     Long length = declaredLength(request);
@@ -78,17 +97,26 @@ final class UploadEndpoint {
     if (contentRange != null) {
       Matcher matcher = CONTENT_RANGE.matcher(contentRange.trim());
       if (!matcher.matches()) {
-        throw rangeInvalid(repository, id, "Content-Range '" + contentRange + "' is not 'START-END'");
+        throw rangeInvalid(
+            repository, id, "Content-Range '" + contentRange + "' is not 'START-END'");
       }
       start = Long.parseLong(matcher.group(1));
       long end = Long.parseLong(matcher.group(2));
       if (end < start) {
-        throw rangeInvalid(repository, id, "Content-Range '" + contentRange + "' ends before it starts");
+        throw rangeInvalid(
+            repository, id, "Content-Range '" + contentRange + "' ends before it starts");
       }
       long rangeLength = end - start + 1;
       if (length != null && length != rangeLength) {
         throw rangeInvalid(
-            repository, id, "Content-Range '" + contentRange + "' spans " + rangeLength + " bytes but Content-Length is " + length);
+            repository,
+            id,
+            "Content-Range '"
+                + contentRange
+                + "' spans "
+                + rangeLength
+                + " bytes but Content-Length is "
+                + length);
       }
       length = rangeLength;
     }
@@ -98,21 +126,29 @@ final class UploadEndpoint {
 
   private RegistryException rangeInvalid(RepositoryName repository, String id, String message) {
     long offset = uploads.status(repository, id).offset();
-    return new RegistryException(ErrorCode.RANGE_INVALID, message + "; upload " + id + " has " + offset + " bytes",
+    return new RegistryException(
+        ErrorCode.RANGE_INVALID,
+        message + "; upload " + id + " has " + offset + " bytes",
         java.util.Map.of("offset", offset));
   }
 
   /** {@code PUT}: appends an optional last chunk and completes the upload. */
-  void complete(HttpServletRequest request, HttpServletResponse response, RepositoryName repository, String id)
+  void complete(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      RepositoryName repository,
+      String id)
       throws IOException {
     String digestParameter = request.getParameter("digest");
     if (digestParameter == null) {
-      throw new RegistryException(ErrorCode.DIGEST_INVALID, "Completing upload " + id + " needs a '?digest=' parameter");
+      throw new RegistryException(
+          ErrorCode.DIGEST_INVALID, "Completing upload " + id + " needs a '?digest=' parameter");
     }
     Digest digest = BlobEndpoint.digest(digestParameter);
     Long length = declaredLength(request);
     boolean hasBody = length == null || length > 0;
-    long size = uploads.complete(repository, id, digest, hasBody ? request.getInputStream() : null, length);
+    long size =
+        uploads.complete(repository, id, digest, hasBody ? request.getInputStream() : null, length);
     created(response, repository, digest, size);
   }
 
@@ -140,7 +176,8 @@ final class UploadEndpoint {
     response.setContentLength(0);
   }
 
-  private static void created(HttpServletResponse response, RepositoryName repository, Digest digest, long size) {
+  private static void created(
+      HttpServletResponse response, RepositoryName repository, Digest digest, long size) {
     response.setStatus(201);
     response.setHeader("Location", "/v2/" + repository + "/blobs/" + digest);
     response.setHeader("Docker-Content-Digest", digest.toString());

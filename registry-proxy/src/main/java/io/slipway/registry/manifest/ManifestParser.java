@@ -128,7 +128,8 @@ public final class ManifestParser {
     } catch (InvalidReferenceException e) {
       throw invalid("Descriptor '" + where + "': " + e.getMessage());
     }
-    boolean external = node.has("urls") && node.get("urls").isArray() && !node.get("urls").isEmpty();
+    boolean external =
+        node.has("urls") && node.get("urls").isArray() && !node.get("urls").isEmpty();
     return new Descriptor(mediaType, digest, size.longValue(), external);
   }
 

@@ -82,8 +82,7 @@ public final class ManifestService {
     return referenceLock.whileReferencing(
         () -> {
           Set<Digest> references = checkReferences(repository, parsed);
-          store.write(
-              BlobLayout.blob(digest), new ByteArrayInputStream(content), content.length);
+          store.write(BlobLayout.blob(digest), new ByteArrayInputStream(content), content.length);
           Digest subject = parsed.subject() == null ? null : parsed.subject().digest();
           ManifestRecord record =
               new ManifestRecord(
@@ -233,7 +232,8 @@ public final class ManifestService {
   public List<ManifestRecord> referrers(
       RepositoryName repository, Digest subject, Optional<String> artifactType) {
     return metadata.referrers(repository, subject).stream()
-        .filter(record -> artifactType.isEmpty() || artifactType.get().equals(record.artifactType()))
+        .filter(
+            record -> artifactType.isEmpty() || artifactType.get().equals(record.artifactType()))
         .toList();
   }
 

@@ -15,9 +15,9 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Repository metadata in the relational database: blob links, manifests, their references, tags
- * and upload sessions. Every multi-row change runs in one transaction, so readers never see a
- * manifest without its references or a tag pointing at a missing manifest.
+ * Repository metadata in the relational database: blob links, manifests, their references, tags and
+ * upload sessions. Every multi-row change runs in one transaction, so readers never see a manifest
+ * without its references or a tag pointing at a missing manifest.
  *
  * <p>Safe for concurrent use; concurrency control is the database's.
  */
@@ -66,7 +66,8 @@ public final class RegistryMetadata {
           size,
           now);
     } catch (DuplicateKeyException raced) {
-      // Another request linked the same blob at the same moment; the link exists, which is the goal.
+      // Another request linked the same blob at the same moment; the link exists, which is the
+      // goal.
     }
   }
 
@@ -301,7 +302,8 @@ public final class RegistryMetadata {
   /** Returns every digest that some manifest references, plus every manifest's own digest. */
   public Set<String> referencedDigests() {
     List<String> children =
-        jdbc.queryForList("SELECT DISTINCT child_digest FROM registry_manifest_reference", String.class);
+        jdbc.queryForList(
+            "SELECT DISTINCT child_digest FROM registry_manifest_reference", String.class);
     List<String> manifests =
         jdbc.queryForList("SELECT DISTINCT digest FROM registry_manifest", String.class);
     Set<String> all = new java.util.HashSet<>(children);

@@ -14,7 +14,9 @@ public record Digest(String algorithm, String hex) {
 
   private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
 
-  /** @throws InvalidReferenceException naming the value when it is not a supported digest */
+  /**
+   * @throws InvalidReferenceException naming the value when it is not a supported digest
+   */
   public Digest {
     int expectedLength =
         switch (algorithm == null ? "" : algorithm) {

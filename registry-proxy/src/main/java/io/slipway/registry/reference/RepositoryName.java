@@ -3,9 +3,9 @@ package io.slipway.registry.reference;
 import java.util.regex.Pattern;
 
 /**
- * A repository name as the OCI distribution specification defines it: lower-case path components
- * of letters and digits joined by {@code .}, {@code _}, {@code __} or dashes, separated by {@code
- * /}. At most 255 characters. The grammar admits no {@code ..} component and no absolute path, so a
+ * A repository name as the OCI distribution specification defines it: lower-case path components of
+ * letters and digits joined by {@code .}, {@code _}, {@code __} or dashes, separated by {@code /}.
+ * At most 255 characters. The grammar admits no {@code ..} component and no absolute path, so a
  * name can be used as part of a storage location.
  */
 public record RepositoryName(String value) {
@@ -14,12 +14,16 @@ public record RepositoryName(String value) {
   public static final int MAX_LENGTH = 255;
 
   private static final Pattern NAME =
-      Pattern.compile("[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
+      Pattern.compile(
+          "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*");
 
-  /** @throws InvalidReferenceException naming the value when it breaks the grammar */
+  /**
+   * @throws InvalidReferenceException naming the value when it breaks the grammar
+   */
   public RepositoryName {
     if (value == null || value.isEmpty()) {
-      throw new InvalidReferenceException("Repository name is empty: use a name such as 'acme/app'");
+      throw new InvalidReferenceException(
+          "Repository name is empty: use a name such as 'acme/app'");
     }
     if (value.length() > MAX_LENGTH) {
       throw new InvalidReferenceException(

@@ -7,7 +7,9 @@ public record Tag(String value) {
 
   private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
 
-  /** @throws InvalidReferenceException naming the value when it breaks the grammar */
+  /**
+   * @throws InvalidReferenceException naming the value when it breaks the grammar
+   */
   public Tag {
     if (value == null || !TAG.matcher(value).matches()) {
       throw new InvalidReferenceException(

@@ -48,7 +48,10 @@ public final class UploadService {
   private final Map<String, ReentrantLock> sessionLocks = new ConcurrentHashMap<>();
 
   public UploadService(
-      BlobStore store, RegistryMetadata metadata, ReferenceLock referenceLock, long maxUploadBytes) {
+      BlobStore store,
+      RegistryMetadata metadata,
+      ReferenceLock referenceLock,
+      long maxUploadBytes) {
     this.store = store;
     this.metadata = metadata;
     this.referenceLock = referenceLock;
@@ -143,14 +146,18 @@ public final class UploadService {
   }
 
   /**
-   * Appends an optional final chunk, checks the whole blob against {@code digest}, publishes it
-   * and links it into {@code repository}, then ends the session.
+   * Appends an optional final chunk, checks the whole blob against {@code digest}, publishes it and
+   * links it into {@code repository}, then ends the session.
    *
    * @throws RegistryException DIGEST_INVALID when the content does not match {@code digest}; the
    *     session stays open so that the client can retry
    */
   public long complete(
-      RepositoryName repository, String id, Digest digest, InputStream finalChunk, Long finalLength) {
+      RepositoryName repository,
+      String id,
+      Digest digest,
+      InputStream finalChunk,
+      Long finalLength) {
     checkSession(repository, id);
     return withSessionLock(
         id,
@@ -167,7 +174,8 @@ public final class UploadService {
         });
   }
 
-  private long publish(RepositoryName repository, String id, Digest digest, List<UploadPart> parts) {
+  private long publish(
+      RepositoryName repository, String id, Digest digest, List<UploadPart> parts) {
     StorageKey source = joinedContent(id, digest, parts);
     long size = offset(parts);
     return referenceLock.whileReferencing(
