@@ -17,8 +17,7 @@ import java.util.stream.Stream;
 public interface BlobStore {
 
   /**
-   * Returns the size and modification time of the object at {@code key}, or empty when none
-   * exists.
+   * Returns the size and modification time of the object at {@code key}, or empty when none exists.
    */
   Optional<ObjectInfo> stat(StorageKey key);
 
@@ -26,17 +25,24 @@ public interface BlobStore {
    * Opens the object at {@code key} for reading from {@code offset} for at most {@code length}
    * bytes, or to the end when {@code length} is negative. The caller closes the stream.
    *
+   * <p>A range that runs past the end is cut at the end. An {@code offset} at or past the end, or a
+   * {@code length} of 0, gives an empty stream.
+   *
+   * @param offset the first byte to read, counted from 0
    * @throws ObjectNotFoundException when no object exists at {@code key}
+   * @throws IllegalArgumentException when {@code offset} is negative
    */
   InputStream read(StorageKey key, long offset, long length);
 
   /**
    * Streams {@code content} to {@code key}, computing its SHA-256 on the way, and publishes it
    * atomically when the stream ends. Nothing is visible at {@code key} if reading {@code content}
-   * fails or {@code maxBytes} is exceeded.
+   * fails or {@code maxBytes} is exceeded. The caller closes {@code content}.
    *
-   * @param maxBytes the largest accepted object, in bytes
+   * @param maxBytes the largest accepted object, in bytes, or {@link Long#MAX_VALUE} for no limit
    * @throws ObjectTooLargeException when {@code content} holds more than {@code maxBytes}
+   * @throws IllegalArgumentException when {@code maxBytes} is negative
+   * @throws StorageException when reading {@code content} or the backend fails
    */
   WriteResult write(StorageKey key, InputStream content, long maxBytes);
 
@@ -54,7 +60,8 @@ public interface BlobStore {
 
   /**
    * Lists the keys below {@code prefix}, recursively, in no particular order. The caller closes the
-   * stream.
+   * stream. A key is below {@code a/b} when it starts with {@code a/b/}, so {@code a/b} itself and
+   * {@code a/bc} are not listed.
    */
   Stream<StorageKey> list(StorageKey prefix);
 

@@ -6,7 +6,8 @@ public class ObjectTooLargeException extends StorageException {
   private final long maxBytes;
 
   public ObjectTooLargeException(StorageKey key, long maxBytes) {
-    super("Object for '" + key + "' exceeds the limit of " + maxBytes + " bytes; nothing was stored");
+    super(
+        "Object for '" + key + "' exceeds the limit of " + maxBytes + " bytes; nothing was stored");
     this.maxBytes = maxBytes;
   }
 

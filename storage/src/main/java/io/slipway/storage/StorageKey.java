@@ -17,7 +17,8 @@ public record StorageKey(String value) {
    */
   public StorageKey {
     if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException("Storage key is empty: give a relative path such as 'a/b'");
+      throw new IllegalArgumentException(
+          "Storage key is empty: give a relative path such as 'a/b'");
     }
     for (String segment : value.split("/", -1)) {
       if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {

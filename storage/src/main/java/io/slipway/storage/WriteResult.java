@@ -3,8 +3,8 @@ package io.slipway.storage;
 import java.util.HexFormat;
 
 /**
- * What a {@link BlobStore#write} stored: the number of bytes and their SHA-256 as 64 lower-case
- * hex digits.
+ * What a {@link BlobStore#write} stored: the number of bytes and their SHA-256 as 64 lower-case hex
+ * digits.
  */
 public record WriteResult(long size, String sha256Hex) {
 
