@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * upload when the content fails or exceeds the limit, so no partial object is ever visible. The
  * client buffers one part in memory per write in progress.
  *
+ * <p>NOTE: a process killed during an upload cannot abort it, and S3 keeps the uploaded parts,
+ * invisible but billed, until a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes
+ * them.
+ *
  * <p>Safe for concurrent use by many threads. Close it to release the HTTP connection pool.
  */
 public final class S3BlobStore implements BlobStore, AutoCloseable {
