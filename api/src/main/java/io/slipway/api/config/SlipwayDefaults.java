@@ -1,0 +1,54 @@
+package io.slipway.api.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Adds Slipway's defaults as the lowest-precedence property source, so that any properties file,
+ * environment variable or command-line argument overrides them.
+ *
+ * <p>Runs after the configuration files are loaded, because the default database URL depends on
+ * {@code slipway.data-dir}, which may be set in any of them.
+ */
+public final class SlipwayDefaults implements EnvironmentPostProcessor, Ordered {
+
+  /** Name of the property source this adds. */
+  public static final String PROPERTY_SOURCE_NAME = "slipwayDefaults";
+
+  /** H2 settings that make it accept the PostgreSQL dialect the migrations are written in. */
+  static final String H2_OPTIONS =
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE";
+
+  @Override
+  public void postProcessEnvironment(
+      ConfigurableEnvironment environment, SpringApplication application) {
+    DataDirectory dataDirectory =
+        DataDirectory.of(environment.getProperty("slipway.data-dir", DataDirectory.DEFAULT));
+
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    defaults.put("spring.datasource.url", h2Url(dataDirectory));
+    // Loopback only until an administrator chooses to expose the server.
+    defaults.put("server.address", "127.0.0.1");
+    defaults.put("spring.main.banner-mode", "off");
+    // This filter reads form-encoded PUT, PATCH and DELETE bodies; registry uploads must reach the
+    // registry servlet unread.
+    defaults.put("spring.mvc.formcontent.filter.enabled", "false");
+    defaults.put("spring.flyway.locations", "classpath:db/migration");
+    environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
+  }
+
+  /** Returns the JDBC URL of the H2 file database in {@code dataDirectory}. */
+  static String h2Url(DataDirectory dataDirectory) {
+    return "jdbc:h2:file:" + dataDirectory.h2Database() + H2_OPTIONS;
+  }
+
+  @Override
+  public int getOrder() {
+    return Ordered.LOWEST_PRECEDENCE;
+  }
+}

@@ -1,0 +1,77 @@
+package io.slipway.api.error;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Maps every exception that leaves a controller to an HTTP status and an {@link ApiError} body, in
+ * one place. The registry under {@code /v2/} is a plain servlet and reports its own errors.
+ */
+@RestControllerAdvice
+public class ApiErrorHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ApiError> handleApiException(ApiException e, HttpServletRequest request) {
+    log.debug(
+        "{} {} failed with {}: {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        e.code(),
+        e.getMessage());
+    return ResponseEntity.status(e.status())
+        .headers(e.headers())
+        .body(new ApiError(e.code(), e.getMessage()));
+  }
+
+  /**
+   * Maps Spring MVC's own errors (missing parameter, unknown path, wrong method, ...) by the status
+   * they carry, and anything else to 500.
+   */
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ApiError> handleOther(Exception e, HttpServletRequest request) {
+    if (e instanceof NoResourceFoundException) {
+      return ResponseEntity.status(HttpStatus.NOT_FOUND)
+          .body(
+              new ApiError(
+                  "NOT_FOUND",
+                  "No endpoint at "
+                      + request.getMethod()
+                      + " "
+                      + request.getRequestURI()
+                      + ": check the path; the registry is under /v2/"));
+    }
+    if (e instanceof ErrorResponse response) {
+      return fromErrorResponse(response);
+    }
+    log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .body(
+            new ApiError(
+                "INTERNAL_ERROR",
+                "The server failed to handle the request; the server log has the details"));
+  }
+
+  private static ResponseEntity<ApiError> fromErrorResponse(ErrorResponse response) {
+    HttpStatusCode status = response.getStatusCode();
+    HttpStatus known = HttpStatus.resolve(status.value());
+    String code = known == null ? "HTTP_" + status.value() : known.name();
+    String message = response.getBody().getDetail();
+    if (message == null) {
+      message = known == null ? "HTTP status " + status.value() : known.getReasonPhrase();
+    }
+    HttpHeaders headers = new HttpHeaders();
+    headers.addAll(response.getHeaders());
+    return ResponseEntity.status(status).headers(headers).body(new ApiError(code, message));
+  }
+}

@@ -1,0 +1,161 @@
+package io.slipway.api.registry.token;
+
+import io.slipway.api.apitoken.ApiTokenAuthenticator;
+import io.slipway.api.error.BadRequestException;
+import io.slipway.api.error.UnauthorizedException;
+import io.slipway.api.identity.BasicCredentials;
+import io.slipway.api.identity.Identity;
+import io.slipway.api.registry.RegistryGrantPolicy;
+import io.slipway.registry.RegistrySettings;
+import io.slipway.registry.auth.Scope;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The registry's token endpoint. A client that received a {@code 401} from the registry with a
+ * {@code Bearer realm=".../auth/token"} challenge comes here with HTTP Basic credentials and the
+ * scopes it needs, and gets a short-lived JWT for the registry.
+ *
+ * <p>{@code GET /auth/token?service=...&scope=...&scope=...} follows the Docker registry token
+ * protocol. {@code POST /auth/token} with a form {@code grant_type=password&username=...&password=
+ * ...&scope=...} follows its OAuth2 variant; OAuth2 separates scopes by spaces.
+ */
+@RestController
+@RequestMapping("/auth/token")
+public class RegistryTokenController {
+
+  private static final Logger log = LoggerFactory.getLogger(RegistryTokenController.class);
+
+  private final ApiTokenAuthenticator authenticator;
+  private final RegistryGrantPolicy grantPolicy;
+  private final RegistryTokenIssuer issuer;
+  private final boolean anonymousPull;
+
+  public RegistryTokenController(
+      ApiTokenAuthenticator authenticator,
+      RegistryGrantPolicy grantPolicy,
+      RegistryTokenIssuer issuer,
+      RegistrySettings settings) {
+    this.authenticator = authenticator;
+    this.grantPolicy = grantPolicy;
+    this.issuer = issuer;
+    this.anonymousPull = settings.anonymousPull();
+  }
+
+  @GetMapping
+  ResponseEntity<RegistryTokenResponse> token(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestParam(required = false) String service,
+      HttpServletRequest request) {
+    Optional<BasicCredentials> credentials =
+        BasicCredentials.fromAuthorizationHeader(authorization);
+    return respond(credentials, service, request);
+  }
+
+  @PostMapping(consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+  ResponseEntity<RegistryTokenResponse> oauthToken(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestParam(name = "grant_type") String grantType,
+      @RequestParam(required = false) String username,
+      @RequestParam(required = false) String password,
+      @RequestParam(required = false) String service,
+      HttpServletRequest request) {
+    if (!"password".equals(grantType)) {
+      throw new BadRequestException(
+          "UNSUPPORTED_GRANT_TYPE",
+          "Grant type '"
+              + grantType
+              + "' is not supported: use grant_type=password with username and password");
+    }
+
+    Optional<BasicCredentials> credentials =
+        username != null && password != null
+            ? Optional.of(new BasicCredentials(username, password))
+            : BasicCredentials.fromAuthorizationHeader(authorization);
+    return respond(credentials, service, request);
+  }
+
+  private ResponseEntity<RegistryTokenResponse> respond(
+      Optional<BasicCredentials> credentials, String service, HttpServletRequest request) {
+    checkService(service);
+    // Read from the request itself: Spring's @RequestParam binding would split one scope
+    // "repository:a:pull,push" at its comma.
+    List<Scope> requested = parseScopes(request.getParameterValues("scope"));
+    Identity who = identify(credentials, request);
+
+    List<Scope> grants = grantPolicy.grant(who, requested);
+    RegistryTokenIssuer.IssuedToken issued = issuer.issue(who, grants);
+    log.debug("Issued a registry token to '{}' granting {}", who.subject(), grants);
+    return ResponseEntity.ok()
+        .cacheControl(CacheControl.noStore())
+        .body(RegistryTokenResponse.of(issued));
+  }
+
+  private static void checkService(String service) {
+    if (service != null && !service.equals(RegistryTokenIssuer.SERVICE)) {
+      throw new BadRequestException(
+          "UNKNOWN_SERVICE",
+          "Unknown service '"
+              + service
+              + "': this server issues tokens for service '"
+              + RegistryTokenIssuer.SERVICE
+              + "' only");
+    }
+  }
+
+  /** Parses each parameter as one or more space-separated scopes. */
+  private static List<Scope> parseScopes(String[] parameters) {
+    List<Scope> scopes = new ArrayList<>();
+    if (parameters == null) {
+      return scopes;
+    }
+    for (String parameter : parameters) {
+      for (String text : parameter.trim().split("\\s+")) {
+        if (text.isEmpty()) {
+          continue;
+        }
+        try {
+          scopes.add(Scope.parse(text));
+        } catch (IllegalArgumentException e) {
+          throw new BadRequestException("INVALID_SCOPE", e.getMessage());
+        }
+      }
+    }
+    return scopes;
+  }
+
+  private Identity identify(Optional<BasicCredentials> credentials, HttpServletRequest request) {
+    if (credentials.isEmpty()) {
+      if (anonymousPull) {
+        return Identity.anonymous();
+      }
+      throw new UnauthorizedException(
+          "Credentials are required: send HTTP Basic authentication with user 'admin' and an API"
+              + " token as the password (docker login does this)");
+    }
+
+    try {
+      return authenticator.authenticate(credentials.get());
+    } catch (UnauthorizedException e) {
+      log.warn(
+          "Rejected registry token request for user '{}' from {}",
+          credentials.get().username(),
+          request.getRemoteAddr());
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.slipway.api.server;
+
+import io.slipway.api.config.DataDirectory;
+import io.slipway.api.config.SlipwayProperties;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/** Logs one line with where the server listens and what it runs on, once it is ready. */
+@Component
+public class StartupReport {
+
+  private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
+
+  private final DataDirectory dataDirectory;
+  private final SlipwayProperties properties;
+  private final DataSource dataSource;
+  private final Environment environment;
+
+  public StartupReport(
+      DataDirectory dataDirectory,
+      SlipwayProperties properties,
+      DataSource dataSource,
+      Environment environment) {
+    this.dataDirectory = dataDirectory;
+    this.properties = properties;
+    this.dataSource = dataSource;
+    this.environment = environment;
+  }
+
+  @EventListener
+  void onReady(ApplicationReadyEvent event) {
+    int port =
+        event.getApplicationContext() instanceof WebServerApplicationContext web
+            ? web.getWebServer().getPort()
+            : -1;
+    log.info(
+        "Slipway server listening on {}:{} (data directory {}, storage {}, database {})",
+        environment.getProperty("server.address", "0.0.0.0"),
+        port,
+        dataDirectory.root(),
+        properties.storage().type().name().toLowerCase(Locale.ROOT),
+        describeDatabase());
+  }
+
+  private String describeDatabase() {
+    try (Connection connection = dataSource.getConnection()) {
+      DatabaseMetaData metadata = connection.getMetaData();
+      return metadata.getDatabaseProductName()
+          + " "
+          + metadata.getDatabaseProductVersion()
+          + " at "
+          + withoutParameters(metadata.getURL());
+    } catch (SQLException e) {
+      return "unreachable (" + e.getMessage() + ")";
+    }
+  }
+
+  /** Drops URL parameters and user information, which may hold a password. */
+  static String withoutParameters(String url) {
+    if (url == null) {
+      return "an unknown URL";
+    }
+    String base = url.split("[?;]", 2)[0];
+    return base.replaceFirst("//[^/@]*@", "//");
+  }
+}

@@ -1,0 +1,68 @@
+package io.slipway.api.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/** Sends real HTTP requests to a test server on 127.0.0.1. */
+public final class HttpTestClient {
+
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final String base;
+
+  public HttpTestClient(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  /** Returns the value of an {@code Authorization: Basic} header for {@code user:password}. */
+  public static String basic(String user, String password) {
+    String pair = user + ":" + password;
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** URL-encodes {@code value} for a query string or form. */
+  public static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** Sends a GET to {@code pathAndQuery} with header name/value pairs. */
+  public HttpResponse<String> get(String pathAndQuery, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
+    return send(withHeaders(request, headers));
+  }
+
+  /** Sends a POST of an {@code application/x-www-form-urlencoded} body. */
+  public HttpResponse<String> postForm(String path, String form, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form));
+    return send(withHeaders(request, headers));
+  }
+
+  private static HttpRequest.Builder withHeaders(HttpRequest.Builder request, String... headers) {
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return request.timeout(Duration.ofSeconds(30));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the test server", e);
+    }
+  }
+}
