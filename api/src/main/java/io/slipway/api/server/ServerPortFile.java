@@ -8,15 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes the port the server listens on to {@code DATA_DIR/server.port} once it listens, so that
- * scripts and tests can find a server started with {@code --port 0}. The file is replaced
- * atomically, so a reader never sees it half written, and is removed at shutdown.
+ * Writes the port the server listens on to {@code DATA_DIR/server.port} once the server is ready
+ * (listening, with the bootstrap admin token written), so that scripts and tests can find a server
+ * started with {@code --port 0}. The file is replaced atomically, so a reader never sees it half
+ * written, and is removed at shutdown.
  */
 @Component
 public class ServerPortFile {
@@ -31,8 +33,11 @@ public class ServerPortFile {
   }
 
   @EventListener
-  void onListening(WebServerInitializedEvent event) {
-    String content = event.getWebServer().getPort() + "\n";
+  void onReady(ApplicationReadyEvent event) {
+    if (!(event.getApplicationContext() instanceof WebServerApplicationContext web)) {
+      return;
+    }
+    String content = web.getWebServer().getPort() + "\n";
     try {
       PrivateFiles.writePublic(file, content.getBytes(StandardCharsets.US_ASCII));
       written = content;

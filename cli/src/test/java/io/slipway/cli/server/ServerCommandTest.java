@@ -1,0 +1,47 @@
+package io.slipway.cli.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+
+  private static ServerCommand parse(String... args) {
+    ServerCommand command = new ServerCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
+  void optionsBecomeSpringArguments() {
+    ServerCommand command =
+        parse(
+            "--data-dir",
+            "/srv/slipway",
+            "--port",
+            "0",
+            "--property",
+            "slipway.registry.anonymous-pull=true");
+
+    assertThat(command.springArguments())
+        .containsExactly(
+            "--slipway.data-dir=/srv/slipway",
+            "--server.port=0",
+            "--slipway.registry.anonymous-pull=true");
+  }
+
+  @Test
+  void relativeDataDirectoryBecomesAbsolute() {
+    ServerCommand command = parse("--data-dir", "state");
+
+    assertThat(command.springArguments())
+        .containsExactly("--slipway.data-dir=" + Path.of("state").toAbsolutePath());
+  }
+
+  @Test
+  void noOptionsLeaveSpringDefaults() {
+    assertThat(parse().springArguments()).isEmpty();
+  }
+}
