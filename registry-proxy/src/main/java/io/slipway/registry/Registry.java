@@ -4,6 +4,7 @@ import io.slipway.registry.auth.TokenVerifier;
 import io.slipway.registry.blob.ReferenceLock;
 import io.slipway.registry.http.RegistryServlet;
 import io.slipway.registry.metadata.RegistryMetadata;
+import io.slipway.registry.mirror.MirrorPullThrough;
 import io.slipway.storage.BlobStore;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
@@ -37,8 +38,21 @@ public final class Registry {
             builder.blobStore,
             metadata,
             referenceLock,
-            builder.pullThrough,
+            pullThrough(builder, metadata, referenceLock),
             builder.tokens);
+  }
+
+  /** Returns the builder's pull-through, or the mirrors of the settings when none was set. */
+  private static PullThrough pullThrough(
+      Builder builder, RegistryMetadata metadata, ReferenceLock referenceLock) {
+    if (builder.pullThrough != null) {
+      return builder.pullThrough;
+    }
+    if (builder.settings.mirrors().isEmpty()) {
+      return PullThrough.NONE;
+    }
+    return new MirrorPullThrough(
+        builder.settings, builder.blobStore, metadata, referenceLock, builder.clock);
   }
 
   public static Builder builder() {
@@ -57,7 +71,7 @@ public final class Registry {
     private DataSource dataSource;
     private TokenVerifier tokens;
     private Clock clock = Clock.systemUTC();
-    private PullThrough pullThrough = PullThrough.NONE;
+    private PullThrough pullThrough;
 
     private Builder() {}
 
@@ -81,7 +95,10 @@ public final class Registry {
       return this;
     }
 
-    /** Sets what fills mirrored repositories from their upstream; none by default. */
+    /**
+     * Sets what fills mirrored repositories from their upstream. By default a {@link
+     * MirrorPullThrough} serves the mirrors of the settings, and nothing is mirrored without any.
+     */
     public Builder pullThrough(PullThrough pullThrough) {
       this.pullThrough = pullThrough;
       return this;

@@ -25,6 +25,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -45,7 +46,11 @@ public final class RegistryFixture implements AutoCloseable {
   private final Registry registry;
   private final int port;
 
-  private RegistryFixture(TestDatabase database, RegistrySettings settings, Path root)
+  private RegistryFixture(
+      TestDatabase database,
+      RegistrySettings settings,
+      Path root,
+      BiConsumer<Context, RegistryFixture> setup)
       throws Exception {
     this.root = root;
     this.keys = generateKeys();
@@ -68,6 +73,7 @@ public final class RegistryFixture implements AutoCloseable {
     Context context = tomcat.addContext("", null);
     Tomcat.addServlet(context, "registry", registry.servlet());
     context.addServletMappingDecoded("/v2/*", "registry");
+    setup.accept(context, this);
     tomcat.start();
     this.port = connector.getLocalPort();
   }
@@ -79,7 +85,18 @@ public final class RegistryFixture implements AutoCloseable {
 
   public static RegistryFixture start(TestDatabase database, RegistrySettings settings)
       throws Exception {
-    return new RegistryFixture(database, settings, Files.createTempDirectory("registry-test"));
+    return start(database, settings, (context, fixture) -> {});
+  }
+
+  /**
+   * Starts a registry and lets {@code setup} add servlets or filters to its web context before
+   * Tomcat starts; {@code setup} receives the fixture for its signing key, but not yet its port.
+   */
+  public static RegistryFixture start(
+      TestDatabase database, RegistrySettings settings, BiConsumer<Context, RegistryFixture> setup)
+      throws Exception {
+    return new RegistryFixture(
+        database, settings, Files.createTempDirectory("registry-test"), setup);
   }
 
   public static RegistrySettings settings(long maxUploadBytes, boolean anonymousPull) {

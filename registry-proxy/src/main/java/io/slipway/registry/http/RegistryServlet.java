@@ -40,6 +40,7 @@ public final class RegistryServlet extends HttpServlet {
   private final transient UploadEndpoint uploadEndpoint;
   private final transient ManifestEndpoint manifestEndpoint;
   private final transient ListingEndpoint listingEndpoint;
+  private final transient PullThrough pullThrough;
 
   /** Wires the endpoints; see {@link io.slipway.registry.Registry} for the public entry point. */
   public RegistryServlet(
@@ -59,6 +60,7 @@ public final class RegistryServlet extends HttpServlet {
     this.manifestEndpoint =
         new ManifestEndpoint(manifests, pullThrough, settings.maxManifestBytes());
     this.listingEndpoint = new ListingEndpoint(manifests);
+    this.pullThrough = pullThrough;
   }
 
   @Override
@@ -133,6 +135,7 @@ public final class RegistryServlet extends HttpServlet {
       throws IOException {
     RepositoryName repository = repositoryName(route.repository());
     String action = action(method);
+    rejectWriteToMirror(repository, action);
     String scopeActions = action.equals("push") ? "pull,push" : action;
     AccessToken token =
         authorizer.require(
@@ -179,6 +182,22 @@ public final class RegistryServlet extends HttpServlet {
         listingEndpoint.referrers(request, response, repository, route.reference());
       }
       default -> throw new IllegalStateException("Unrouted endpoint " + route.kind());
+    }
+  }
+
+  /**
+   * Rejects pushes and deletes to a mirrored repository, whose content only its upstream sets.
+   * Checked before the token, so that clients learn why even when no token could grant the push.
+   */
+  private void rejectWriteToMirror(RepositoryName repository, String action) {
+    if (!action.equals("pull") && pullThrough.mirrors(repository)) {
+      throw new RegistryException(
+          ErrorCode.UNSUPPORTED,
+          "Repository "
+              + repository
+              + " mirrors an upstream registry and is read-only; push to a repository outside"
+              + " the mirror prefix",
+          Map.of("name", repository.value()));
     }
   }
 
