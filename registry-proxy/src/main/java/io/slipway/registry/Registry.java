@@ -2,9 +2,11 @@ package io.slipway.registry;
 
 import io.slipway.registry.auth.TokenVerifier;
 import io.slipway.registry.blob.ReferenceLock;
+import io.slipway.registry.gc.GarbageCollector;
 import io.slipway.registry.http.RegistryServlet;
 import io.slipway.registry.metadata.RegistryMetadata;
 import io.slipway.registry.mirror.MirrorPullThrough;
+import io.slipway.registry.upload.UploadService;
 import io.slipway.storage.BlobStore;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
@@ -26,6 +28,7 @@ public final class Registry {
   private final ReferenceLock referenceLock;
   private final BlobStore blobStore;
   private final RegistryMetadata metadata;
+  private final GarbageCollector garbageCollector;
 
   private Registry(Builder builder) {
     RegistryMetadata metadata = new RegistryMetadata(builder.dataSource, builder.clock);
@@ -40,6 +43,14 @@ public final class Registry {
             referenceLock,
             pullThrough(builder, metadata, referenceLock),
             builder.tokens);
+    this.garbageCollector =
+        new GarbageCollector(
+            builder.blobStore,
+            metadata,
+            referenceLock,
+            new UploadService(
+                builder.blobStore, metadata, referenceLock, builder.settings.maxUploadBytes()),
+            builder.clock);
   }
 
   /** Returns the builder's pull-through, or the mirrors of the settings when none was set. */
@@ -62,6 +73,14 @@ public final class Registry {
   /** Returns the servlet that serves the registry API; mount it at {@code /v2/*}. */
   public HttpServlet servlet() {
     return servlet;
+  }
+
+  /**
+   * Returns the garbage collector of this registry's blobs; the same instance on every call, so
+   * that runs from different callers are serialized.
+   */
+  public GarbageCollector garbageCollector() {
+    return garbageCollector;
   }
 
   /** Builds a {@link Registry}; every setter but {@link #clock} is required. */

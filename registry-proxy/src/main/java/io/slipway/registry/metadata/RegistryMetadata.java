@@ -4,12 +4,17 @@ import io.slipway.registry.reference.Digest;
 import io.slipway.registry.reference.RepositoryName;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -326,6 +331,72 @@ public final class RegistryMetadata {
     for (Digest digest : digests) {
       jdbc.update("DELETE FROM registry_blob_link WHERE digest = ?", digest.toString());
     }
+  }
+
+  /**
+   * Returns true when a manifest of any repository has {@code digest} as its own digest or names it
+   * as a blob or child manifest. Garbage collection checks this again, under the sweep lock, before
+   * it deletes {@code digest}.
+   */
+  public boolean isReferenced(Digest digest) {
+    // NOTE: registry_manifest is keyed by (repository, digest), so this query scans it. An index on
+    // its digest column would make the check cheap for registries with very many manifests.
+    Integer count =
+        jdbc.queryForObject(
+            "SELECT (SELECT COUNT(*) FROM registry_manifest WHERE digest = ?)"
+                + " + (SELECT COUNT(*) FROM registry_manifest_reference WHERE child_digest = ?)",
+            Integer.class,
+            digest.toString(),
+            digest.toString());
+    return count != null && count > 0;
+  }
+
+  /**
+   * A manifest with what garbage collection needs of it: what it names and whether a tag or another
+   * manifest keeps it.
+   *
+   * @param digest the manifest's digest
+   * @param subject the digest of the manifest it refers to, or null
+   * @param pushedAt when it was last pushed, in milliseconds since the epoch
+   * @param tagged whether a tag of its repository points at it
+   * @param references the blobs and child manifests it names
+   */
+  public record ManifestEntry(
+      Digest digest, Digest subject, long pushedAt, boolean tagged, Set<Digest> references) {
+
+    public ManifestEntry {
+      Objects.requireNonNull(digest, "digest");
+      references = Set.copyOf(references);
+    }
+  }
+
+  /** Returns every manifest of {@code repository} with its references and whether it is tagged. */
+  public List<ManifestEntry> manifestEntries(RepositoryName repository) {
+    Map<Digest, Set<Digest>> references = new HashMap<>();
+    jdbc.query(
+        "SELECT manifest_digest, child_digest FROM registry_manifest_reference"
+            + " WHERE repository = ?",
+        (RowCallbackHandler)
+            row ->
+                references
+                    .computeIfAbsent(Digest.parse(row.getString(1)), key -> new HashSet<>())
+                    .add(Digest.parse(row.getString(2))),
+        repository.value());
+    return jdbc.query(
+        "SELECT m.digest, m.subject_digest, m.pushed_at, EXISTS (SELECT 1 FROM registry_tag t"
+            + " WHERE t.repository = m.repository AND t.digest = m.digest)"
+            + " FROM registry_manifest m WHERE m.repository = ?",
+        (row, index) -> {
+          Digest digest = Digest.parse(row.getString(1));
+          String subject = row.getString(2);
+          return new ManifestEntry(
+              digest,
+              subject == null ? null : Digest.parse(subject),
+              row.getLong(3),
+              row.getBoolean(4),
+              references.getOrDefault(digest, Set.of()));
+        },
+        repository.value());
   }
 
   private static final RowMapper<ManifestRecord> MANIFEST_ROW =
