@@ -25,10 +25,12 @@ public final class BlobService {
 
   private final BlobStore store;
   private final RegistryMetadata metadata;
+  private final ReferenceLock referenceLock;
 
-  public BlobService(BlobStore store, RegistryMetadata metadata) {
+  public BlobService(BlobStore store, RegistryMetadata metadata, ReferenceLock referenceLock) {
     this.store = store;
     this.metadata = metadata;
+    this.referenceLock = referenceLock;
   }
 
   /**
@@ -70,13 +72,22 @@ public final class BlobService {
    * false otherwise, so the client falls back to a normal upload.
    */
   public boolean mount(RepositoryName target, RepositoryName source, Digest digest) {
-    Optional<Long> size = metadata.linkedBlobSize(source, digest);
-    if (size.isEmpty() || store.stat(BlobLayout.blob(digest)).isEmpty()) {
-      return false;
+    // Under the shared lock, so that garbage collection cannot delete the blob between the check
+    // and the new link.
+    boolean mounted =
+        referenceLock.whileReferencing(
+            () -> {
+              Optional<Long> size = metadata.linkedBlobSize(source, digest);
+              if (size.isEmpty() || store.stat(BlobLayout.blob(digest)).isEmpty()) {
+                return false;
+              }
+              metadata.linkBlob(target, digest, size.get());
+              return true;
+            });
+    if (mounted) {
+      log.info("Mounted blob {} from {} into {}", digest, source, target);
     }
-    metadata.linkBlob(target, digest, size.get());
-    log.info("Mounted blob {} from {} into {}", digest, source, target);
-    return true;
+    return mounted;
   }
 
   /**

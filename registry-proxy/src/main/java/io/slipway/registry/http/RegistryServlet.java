@@ -50,7 +50,7 @@ public final class RegistryServlet extends HttpServlet {
       ReferenceLock referenceLock,
       PullThrough pullThrough,
       TokenVerifier tokens) {
-    BlobService blobs = new BlobService(store, metadata);
+    BlobService blobs = new BlobService(store, metadata, referenceLock);
     UploadService uploads =
         new UploadService(store, metadata, referenceLock, settings.maxUploadBytes());
     ManifestService manifests = new ManifestService(store, metadata, blobs, referenceLock);

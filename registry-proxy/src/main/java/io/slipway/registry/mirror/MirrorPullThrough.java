@@ -62,7 +62,7 @@ public final class MirrorPullThrough implements PullThrough {
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    BlobService blobService = new BlobService(store, metadata);
+    BlobService blobService = new BlobService(store, metadata, referenceLock);
     ManifestService manifestService =
         new ManifestService(store, metadata, blobService, referenceLock);
     this.routes =
