@@ -189,6 +189,15 @@ abstract class ServerEndpointsContract {
   }
 
   @Test
+  void unsupportedContentTypeIsJsonError() {
+    HttpResponse<String> response =
+        http.post("/auth/token", "application/json", "{\"grant_type\":\"password\"}");
+
+    assertThat(response.statusCode()).isEqualTo(415);
+    assertThat(response.body()).contains("\"code\":\"UNSUPPORTED_MEDIA_TYPE\"");
+  }
+
+  @Test
   void unknownPathIsJsonNotFound() {
     HttpResponse<String> response = http.get("/no-such-endpoint");
 

@@ -41,10 +41,16 @@ public final class HttpTestClient {
 
   /** Sends a POST of an {@code application/x-www-form-urlencoded} body. */
   public HttpResponse<String> postForm(String path, String form, String... headers) {
+    return post(path, "application/x-www-form-urlencoded", form, headers);
+  }
+
+  /** Sends a POST of {@code body} with the given content type. */
+  public HttpResponse<String> post(
+      String path, String contentType, String body, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form));
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     return send(withHeaders(request, headers));
   }
 
