@@ -122,7 +122,7 @@ seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 record() {
   local measure=$1 server=$2 run=$3 bytes=$4 seconds=$5
   local warmup=$((run == 0 ? 1 : 0))
-  echo "$measure,$server,$run,$warmup,$bytes,$seconds" >>"$RUNS_CSV"
+  echo "$measure,$server,$run,$warmup,$bytes,$seconds,$(cut -d ' ' -f 1 /proc/loadavg)" >>"$RUNS_CSV"
   log "$(printf '%-12s %-12s run %d%s: %8.3f s, %7.1f MiB/s' "$measure" "$server" "$run" \
     "$([[ $warmup == 1 ]] && echo ' (warm-up)')" "$seconds" \
     "$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { print b / 1048576 / s }')")"
@@ -457,8 +457,18 @@ describe_environment() {
   echo "- blob: $BLOB_BYTES bytes; image: $IMAGE_LAYERS gzip layers, ${IMAGE_BYTES[1]} bytes"
 }
 
+# Warns when other processes keep the CPUs busy, because the two cores are shared by everything.
+check_quiet() {
+  local load
+  load=$(cut -d ' ' -f 1 /proc/loadavg)
+  if awk -v load="$load" 'BEGIN { exit !(load > 0.5) }'; then
+    log "warning: the 1-minute load average is $load before the start; results will be noisy"
+  fi
+}
+
 main() {
   require_tools
+  check_quiet
   find_jar
   mkdir -p "$BENCH_WORK_PARENT" "$RESULTS_DIR"
   WORK=$(mktemp -d "$BENCH_WORK_PARENT/slipway-registry-bench.XXXXXX")
@@ -472,7 +482,7 @@ main() {
   RUNS_CSV=$RESULTS_DIR/registry-$stamp.csv
   local processes_csv=$RESULTS_DIR/registry-$stamp-processes.csv
   local summary=$RESULTS_DIR/registry-$stamp.md
-  echo "measure,server,run,warmup,bytes,seconds" >"$RUNS_CSV"
+  echo "measure,server,run,warmup,bytes,seconds,load1" >"$RUNS_CSV"
 
   make_blob
   declare -ga IMAGE_BYTES=()

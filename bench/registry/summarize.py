@@ -74,6 +74,18 @@ def throughput_table(found):
     return lines
 
 
+def load_line(rows):
+    """Describes the 1-minute load average seen at the end of the measured transfers."""
+    loads = [float(r["load1"]) for r in rows if r["warmup"] == "0" and r.get("load1")]
+    if not loads:
+        return ""
+    return (
+        "1-minute load average after the measured transfers: median %.2f, max %.2f"
+        " (the benchmark's client and server account for about 1 to 2 of it)."
+        % (statistics.median(loads), max(loads))
+    )
+
+
 def process_table(path):
     lines = [
         "| server | peak RSS (VmHWM) | RSS at the end | CPU time during the runs (user + system) |",
@@ -97,8 +109,10 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: summarize.py RUNS.csv PROCESSES.csv")
     with open(sys.argv[1], newline="") as source:
-        found = medians(list(csv.DictReader(source)))
-    print("\n".join(throughput_table(found)))
+        rows = list(csv.DictReader(source))
+    print("\n".join(throughput_table(medians(rows))))
+    print()
+    print(load_line(rows))
     print()
     print("\n".join(process_table(sys.argv[2])))
 
