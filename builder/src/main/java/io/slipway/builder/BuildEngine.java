@@ -3,9 +3,9 @@ package io.slipway.builder;
 import java.nio.file.Path;
 
 /**
- * Builds one service of a project into an OCI image for one platform and pushes it to the
- * registry with a short-lived push grant for one fleet. Jib, a Docker engine and BuildKit sit
- * behind this interface.
+ * Builds one service of a project into an OCI image for one platform and pushes it to the registry
+ * with a short-lived push grant for one fleet. Jib, a Docker engine and BuildKit sit behind this
+ * interface.
  *
  * <p>NOTE: no engine exists yet; they arrive with the builder farm.
  */

@@ -1,8 +1,8 @@
 package io.slipway.signing;
 
 /**
- * Checks signatures against trusted public keys. Runs on devices too, so this module depends on
- * no server-only module.
+ * Checks signatures against trusted public keys. Runs on devices too, so this module depends on no
+ * server-only module.
  *
  * <p>NOTE: no implementation exists yet; it arrives with release signing.
  */
