@@ -261,4 +261,40 @@ abstract class ServerEndpointsContract {
     // That filter would read form-encoded PUT bodies before the registry servlet reads them.
     assertThat(context.getBeansOfType(FormContentFilter.class)).isEmpty();
   }
+
+  @Test
+  void garbageCollectionWithoutCredentialsIsUnauthorized() {
+    HttpResponse<String> response =
+        http.post("/api/v1/registry/garbage-collection?dryRun=true", "text/plain", "");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void garbageCollectionDryRunReportsAsAdmin() {
+    HttpResponse<String> response =
+        http.post(
+            "/api/v1/registry/garbage-collection?dryRun=true&gracePeriod=PT0S",
+            "text/plain",
+            "",
+            "Authorization",
+            basic("admin", bootstrapToken));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"dryRun\":true").contains("nothing was deleted");
+  }
+
+  @Test
+  void garbageCollectionRejectsBadGracePeriod() {
+    HttpResponse<String> response =
+        http.post(
+            "/api/v1/registry/garbage-collection?gracePeriod=soon",
+            "text/plain",
+            "",
+            "Authorization",
+            basic("admin", bootstrapToken));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_GRACE_PERIOD").contains("soon");
+  }
 }

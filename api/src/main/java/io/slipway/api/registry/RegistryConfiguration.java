@@ -96,29 +96,32 @@ public class RegistryConfiguration {
   }
 
   @Bean
-  ServletRegistrationBean<HttpServlet> registryServlet(
+  Registry registry(
       RegistrySettings settings,
       BlobStore blobStore,
       DataSource dataSource,
       TokenVerifier tokenVerifier,
       Clock clock,
       ObjectProvider<FlywayMigrationInitializer> migrations) {
-    // Spring starts the web server, and with it this servlet, before it creates ordinary beans.
-    // Requesting the initializer here runs the migrations first, because the registry needs them.
+    // Spring starts the web server, and with it the registry servlet, before it creates ordinary
+    // beans. Requesting the initializer here runs the migrations first, because the registry
+    // needs them.
     migrations.ifAvailable(initializer -> {});
 
-    HttpServlet servlet =
-        Registry.builder()
-            .settings(settings)
-            .blobStore(blobStore)
-            .dataSource(dataSource)
-            .tokenVerifier(tokenVerifier)
-            .clock(clock)
-            .build()
-            .servlet();
+    return Registry.builder()
+        .settings(settings)
+        .blobStore(blobStore)
+        .dataSource(dataSource)
+        .tokenVerifier(tokenVerifier)
+        .clock(clock)
+        .build();
+  }
+
+  @Bean
+  ServletRegistrationBean<HttpServlet> registryServlet(Registry registry) {
     // A "/v2/*" mapping also matches "/v2" and "/v2/" (Servlet specification, section 12.2).
     ServletRegistrationBean<HttpServlet> registration =
-        new ServletRegistrationBean<>(servlet, "/v2/*");
+        new ServletRegistrationBean<>(registry.servlet(), "/v2/*");
     registration.setName("registry");
     registration.setLoadOnStartup(1);
     registration.setAsyncSupported(true);

@@ -1,0 +1,120 @@
+package io.slipway.api.registry.gc;
+
+import io.slipway.api.apitoken.ApiTokenAuthenticator;
+import io.slipway.api.error.BadRequestException;
+import io.slipway.api.error.UnauthorizedException;
+import io.slipway.api.identity.BasicCredentials;
+import io.slipway.api.identity.Identity;
+import io.slipway.registry.Registry;
+import io.slipway.registry.gc.GcOptions;
+import io.slipway.registry.gc.GcReport;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Runs the registry's garbage collection inside the server process, where the lock that keeps
+ * collection safe beside pushes in flight lives. Only the administrator may call it.
+ *
+ * <p>{@code POST /api/v1/registry/garbage-collection?dryRun=true&gracePeriod=PT1H&deleteUntagged=
+ * false}; every parameter is optional. The answer is the report as JSON.
+ */
+@RestController
+public class GarbageCollectionController {
+
+  private static final Logger log = LoggerFactory.getLogger(GarbageCollectionController.class);
+
+  private final Registry registry;
+  private final ApiTokenAuthenticator authenticator;
+
+  public GarbageCollectionController(Registry registry, ApiTokenAuthenticator authenticator) {
+    this.registry = registry;
+    this.authenticator = authenticator;
+  }
+
+  /** The report as sent: digests as strings, durations in milliseconds. */
+  public record GcReportBody(
+      boolean dryRun,
+      int manifestsKept,
+      int manifestsDeleted,
+      int blobsScanned,
+      List<String> blobsDeleted,
+      long bytesFreed,
+      int uploadsExpired,
+      long tookMillis,
+      String summary) {
+
+    static GcReportBody of(GcReport report) {
+      return new GcReportBody(
+          report.dryRun(),
+          report.manifestsMarked(),
+          report.manifestsDeleted(),
+          report.blobsScanned(),
+          report.blobsDeleted().stream().map(Object::toString).toList(),
+          report.bytesFreed(),
+          report.uploadsExpired(),
+          report.took().toMillis(),
+          report.summary());
+    }
+  }
+
+  @PostMapping("/api/v1/registry/garbage-collection")
+  GcReportBody collect(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestParam(defaultValue = "false") boolean dryRun,
+      @RequestParam(required = false) String gracePeriod,
+      @RequestParam(defaultValue = "false") boolean deleteUntagged) {
+    Identity who = requireAdmin(authorization);
+    GcOptions options =
+        GcOptions.defaults()
+            .withDryRun(dryRun)
+            .withDeleteUntagged(deleteUntagged)
+            .withGracePeriod(parseGracePeriod(gracePeriod));
+
+    GcReport report = registry.garbageCollector().run(options);
+    log.info("Garbage collection requested by '{}': {}", who.subject(), report.summary());
+    return GcReportBody.of(report);
+  }
+
+  private Identity requireAdmin(String authorization) {
+    BasicCredentials credentials =
+        BasicCredentials.fromAuthorizationHeader(authorization)
+            .orElseThrow(
+                () ->
+                    new UnauthorizedException(
+                        "Credentials are required: send HTTP Basic authentication with user"
+                            + " 'admin' and an API token as the password"));
+    Identity who = authenticator.authenticate(credentials);
+    if (who.kind() != Identity.Kind.ADMIN) {
+      throw new UnauthorizedException(
+          "User '" + who.subject() + "' may not run garbage collection; use the admin account");
+    }
+    return who;
+  }
+
+  private static Duration parseGracePeriod(String text) {
+    if (text == null) {
+      return GcOptions.DEFAULT_GRACE_PERIOD;
+    }
+    try {
+      Duration period = Duration.parse(text);
+      if (period.isNegative()) {
+        throw new DateTimeParseException("negative", text, 0);
+      }
+      return period;
+    } catch (DateTimeParseException e) {
+      throw new BadRequestException(
+          "INVALID_GRACE_PERIOD",
+          "Grace period '"
+              + text
+              + "' is not a non-negative ISO-8601 duration; use for example PT1H or PT10M");
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.slipway.cli.gc;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code slipway gc}: asks a running server to collect unreferenced registry blobs. The collection
+ * runs inside the server, because only there can it lock out pushes that would race with it.
+ */
+@Command(
+    name = "gc",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Deletes registry blobs that no manifest references and that are older than the grace"
+          + " period, in the running server. Prints the report as JSON.",
+      "By default it finds the server and the admin token through DIR/server.port and"
+          + " DIR/bootstrap-token of the data directory."
+    })
+public class GcCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "data",
+      description = "Data directory of the running server. Default: ./data.")
+  Path dataDirectory;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "Base URL of the server, such as http://127.0.0.1:8080. Default: from DIR.")
+  URI server;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the admin API token. Default: the SLIPWAY_TOKEN environment variable,"
+              + " else DIR/bootstrap-token.")
+  Path tokenFile;
+
+  @Option(names = "--dry-run", description = "Reports what would be deleted; deletes nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--grace-period",
+      paramLabel = "DURATION",
+      defaultValue = "PT1H",
+      description =
+          "Keeps unreferenced blobs younger than this ISO-8601 duration, so that pushes in flight"
+              + " are safe. Default: PT1H.")
+  Duration gracePeriod;
+
+  @Option(
+      names = "--delete-untagged",
+      description = "Also deletes manifests that no tag, index or kept referrer needs.")
+  boolean deleteUntagged;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    URI base = server != null ? server : serverFromDataDirectory();
+    String token = token();
+    URI uri =
+        base.resolve(
+            "/api/v1/registry/garbage-collection?dryRun="
+                + dryRun
+                + "&deleteUntagged="
+                + deleteUntagged
+                + "&gracePeriod="
+                + gracePeriod);
+    String credentials =
+        Base64.getEncoder().encodeToString(("admin:" + token).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Basic " + credentials)
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+
+    HttpResponse<String> response = send(request, base);
+    spec.commandLine().getOut().println(response.body());
+    if (response.statusCode() != 200) {
+      spec.commandLine()
+          .getErr()
+          .println("gc: the server answered HTTP " + response.statusCode() + " from " + uri);
+      return 1;
+    }
+    return 0;
+  }
+
+  private HttpResponse<String> send(HttpRequest request, URI base)
+      throws IOException, InterruptedException {
+    try {
+      return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "No server answers at " + base + ": start it with 'slipway server' or pass --server");
+    }
+  }
+
+  private URI serverFromDataDirectory() throws IOException {
+    Path portFile = dataDirectory.resolve("server.port");
+    try {
+      String port = Files.readString(portFile).trim();
+      return URI.create("http://127.0.0.1:" + Integer.parseInt(port));
+    } catch (NoSuchFileException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "No " + portFile + ": is the server running with --data-dir " + dataDirectory + "?");
+    } catch (NumberFormatException e) {
+      throw new ParameterException(
+          spec.commandLine(), "File " + portFile + " does not hold a port number");
+    }
+  }
+
+  private String token() throws IOException {
+    if (tokenFile == null) {
+      String fromEnvironment = System.getenv("SLIPWAY_TOKEN");
+      if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+        return fromEnvironment.trim();
+      }
+    }
+    Path file = tokenFile != null ? tokenFile : dataDirectory.resolve("bootstrap-token");
+    try {
+      return Files.readString(file).trim();
+    } catch (NoSuchFileException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "No token file " + file + ": pass --token-file or set SLIPWAY_TOKEN to an admin token");
+    }
+  }
+}
