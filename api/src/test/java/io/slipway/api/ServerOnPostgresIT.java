@@ -1,7 +1,7 @@
 package io.slipway.api;
 
-import io.slipway.api.server.PostgresConfigured;
 import io.slipway.api.server.TestServers;
+import io.slipway.testing.PostgresConfigured;
 import io.slipway.testing.TestDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;

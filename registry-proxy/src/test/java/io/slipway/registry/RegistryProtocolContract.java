@@ -8,20 +8,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RegistryProtocolTest {
+/**
+ * The registry protocol over real HTTP against one registry per subclass; each subclass picks the
+ * database.
+ */
+abstract class RegistryProtocolContract {
 
-  private static RegistryFixture fixture;
+  static RegistryFixture fixture;
   private String repository;
   private HttpHelper http;
-
-  @BeforeAll
-  static void startRegistry() throws Exception {
-    fixture = RegistryFixture.start();
-  }
 
   @AfterAll
   static void stopRegistry() throws Exception {

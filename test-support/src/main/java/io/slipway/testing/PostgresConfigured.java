@@ -1,6 +1,5 @@
-package io.slipway.api.server;
+package io.slipway.testing;
 
-import io.slipway.testing.TestDatabase;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
