@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 /**
  * The registry's upload protocol step by step, as a client that streams large blobs drives it: open
  * a session, send chunks with {@code PATCH}, ask for the offset with {@code GET}, and finish with
- * {@code PUT ?digest=}. Each step fails with the server's answer when the status is not the
+ * {@code PUT ?digest=}. Each step fails with the server's response when the status is not the
  * specified one.
  */
 final class BlobUploads {
@@ -79,7 +79,7 @@ final class BlobUploads {
     return response
         .headers()
         .firstValue("Location")
-        .orElseThrow(() -> new AssertionError("Upload answer without Location: " + response));
+        .orElseThrow(() -> new AssertionError("Upload response without Location: " + response));
   }
 
   private static void expect(HttpResponse<byte[]> response, int status, String step) {

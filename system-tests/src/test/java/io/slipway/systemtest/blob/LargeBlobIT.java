@@ -80,7 +80,7 @@ class LargeBlobIT {
         throw new AssertionError(
             "GET blob "
                 + digest
-                + " answered "
+                + " returned "
                 + response.statusCode()
                 + ": "
                 + new String(body.readNBytes(4096)));
@@ -91,7 +91,7 @@ class LargeBlobIT {
 
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void oneGibibyteBlobStreamsInAndOutOfA256MibServer() throws Exception {
+  void oneGibibyteBlobRoundTrips() throws Exception {
     RandomFile blob = oneGibibyteFile();
     RegistryClient registry = registry();
     BlobUploads uploads = new BlobUploads(registry, "acme/fleet/large");
@@ -109,7 +109,7 @@ class LargeBlobIT {
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-  void chunkedUploadResumesAfterTheServerIsKilled() throws Exception {
+  void chunkedUploadResumesAfterKill() throws Exception {
     byte[] content = new byte[CHUNKS * CHUNK_BYTES];
     new SplittableRandom(64).nextBytes(content);
     String digest = Digests.sha256(content);
@@ -123,7 +123,7 @@ class LargeBlobIT {
 
     long acknowledged = 2L * CHUNK_BYTES;
     // NOTE: the embedded H2 database writes commits to disk up to half a second late, so a kill
-    // right after the answer can lose the session; waiting keeps this test about resuming.
+    // right after the 202 response can lose the session, so the test waits to stay about resuming.
     Thread.sleep(H2_WRITE_DELAY_MARGIN.toMillis());
 
     stack.restartAfterKill();

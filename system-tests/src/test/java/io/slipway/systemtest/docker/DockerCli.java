@@ -27,16 +27,16 @@ final class DockerCli {
   }
 
   /**
-   * Fails with a message that says how to start an engine when none answers: these tests must not
-   * pass by skipping.
+   * Fails, naming the command that starts an engine, when none responds, because these tests must
+   * not pass by skipping.
    */
   void requireEngine() {
     CommandResult info = docker("info", "--format", "{{.ServerVersion}}").run();
     if (!info.succeeded() || info.stdout().isBlank()) {
       throw new AssertionError(
-          "No Docker engine answers on /var/run/docker.sock; start one with 'dockerd"
+          "No Docker engine responds on /var/run/docker.sock; start one with 'dockerd"
               + " --storage-driver=vfs --bridge=none --iptables=false' (.ci/run does). docker info"
-              + " said: "
+              + " printed: "
               + info.output().strip());
     }
   }

@@ -48,7 +48,7 @@ class DockerIT {
   @BeforeParameterizedClassInvocation
   static void startServerAndLogIn(Backend backend) throws Exception {
     stack = SlipwayStack.start(SUITE, backend);
-    workDirectory = stack.server().options().dataDirectory().resolveSibling("docker");
+    workDirectory = stack.directory("docker");
     docker = new DockerCli(workDirectory.resolve("config"));
     docker.requireEngine();
     registry = new RegistryClient(stack.server().baseUrl(), "admin", token());
@@ -118,7 +118,7 @@ class DockerIT {
   }
 
   @Test
-  void pushReportsTheDigestTheRegistryServes() {
+  void pushedDigestMatchesRegistry() {
     CommandResult push = pushBase("acme/fleet/busybox:1.0").assertSucceeded();
 
     HttpResponse<byte[]> manifest = registry.manifest("acme/fleet/busybox", "1.0");
@@ -127,7 +127,7 @@ class DockerIT {
   }
 
   @Test
-  void pulledImageRunsWithoutReachingAnyOtherRegistry() {
+  void pulledImageRuns() {
     String image = host() + "/acme/fleet/busybox:1.1";
     pushBase("acme/fleet/busybox:1.1").assertSucceeded();
     removeLocally(image);
@@ -140,7 +140,7 @@ class DockerIT {
   }
 
   @Test
-  void builtImageKeepsItsAddedLayerThroughPushAndPull() throws Exception {
+  void builtImageRunsAfterPull() throws Exception {
     Path context = Files.createDirectories(workDirectory.resolve("hello-context"));
     Files.writeString(context.resolve("hello.txt"), "hello from slipway\n");
     Files.writeString(
@@ -159,7 +159,7 @@ class DockerIT {
   }
 
   @Test
-  void builtImageManifestListsBaseAndAddedLayer() throws Exception {
+  void builtImageHasTwoLayers() throws Exception {
     Path context = Files.createDirectories(workDirectory.resolve("layers-context"));
     Files.writeString(context.resolve("hello.txt"), "second layer\n");
     Files.writeString(
@@ -174,7 +174,7 @@ class DockerIT {
   }
 
   @Test
-  void manifestInspectShowsThePushedManifest() {
+  void manifestInspectShowsManifest() {
     CommandResult push = pushBase("acme/fleet/busybox:2.0").assertSucceeded();
 
     CommandResult inspect =
@@ -191,7 +191,7 @@ class DockerIT {
   }
 
   @Test
-  void manifestDeletedThroughTheApiCannotBePulled() {
+  void deletedManifestCannotBePulled() {
     String image = host() + "/acme/fleet/gone:1.0";
     String digest = pushedDigest(pushBase("acme/fleet/gone:1.0").assertSucceeded());
     removeLocally(image);
@@ -205,7 +205,7 @@ class DockerIT {
   }
 
   @Test
-  void pushWithoutLoginIsRefused() {
+  void pushWithoutLoginIsRejected() {
     DockerCli anonymous = new DockerCli(workDirectory.resolve("anonymous-config"));
     String image = host() + "/acme/fleet/anonymous:1.0";
     docker.run("tag", baseImage, image).assertSucceeded();

@@ -1,9 +1,5 @@
 package io.slipway.systemtest.image;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,7 +8,6 @@ import java.util.HexFormat;
 public final class Digests {
 
   private static final String PREFIX = "sha256:";
-  private static final int BUFFER_BYTES = 1 << 20;
 
   private Digests() {}
 
@@ -20,29 +15,12 @@ public final class Digests {
     return PREFIX + HexFormat.of().formatHex(newSha256().digest(content));
   }
 
-  /** Digests a file of any size in 1 MiB reads. */
-  public static String sha256(Path file) throws IOException {
-    try (InputStream input = Files.newInputStream(file)) {
-      return sha256(input);
-    }
-  }
-
-  /** Digests everything {@code input} yields until its end; does not close it. */
-  public static String sha256(InputStream input) throws IOException {
-    MessageDigest digest = newSha256();
-    byte[] buffer = new byte[BUFFER_BYTES];
-    for (int read = input.read(buffer); read >= 0; read = input.read(buffer)) {
-      digest.update(buffer, 0, read);
-    }
-    return format(digest);
-  }
-
   /** Formats a finished digest. */
   public static String format(MessageDigest digest) {
     return PREFIX + HexFormat.of().formatHex(digest.digest());
   }
 
-  /** The hex part of {@code digest}, which names its file under {@code blobs/sha256/}. */
+  /** Returns the hex part of {@code digest}, which names its file under {@code blobs/sha256/}. */
   public static String hex(String digest) {
     if (!digest.startsWith(PREFIX) || digest.length() != PREFIX.length() + 64) {
       throw new IllegalArgumentException(

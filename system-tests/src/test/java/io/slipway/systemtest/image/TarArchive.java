@@ -65,7 +65,7 @@ final class TarArchive {
     out.writeBytes(header);
   }
 
-  /** The checksum is the byte sum of the header with its own field read as eight spaces. */
+  /** Writes the checksum: the byte sum of the header, counting its own field as eight spaces. */
   private static void writeChecksum(byte[] header) {
     for (int i = 148; i < 156; i++) {
       header[i] = ' ';

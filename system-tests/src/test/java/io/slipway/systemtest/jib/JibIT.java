@@ -48,8 +48,8 @@ class JibIT {
   private Path workDirectory;
 
   /**
-   * Jib refuses to send credentials over plain HTTP unless told to; the server listens on loopback
-   * only, so nothing leaves the machine.
+   * Lets Jib send credentials over plain HTTP, which it rejects by default. The server listens on
+   * loopback only, so the credentials never leave the machine.
    */
   @BeforeAll
   static void allowCredentialsOverHttp() {
@@ -77,9 +77,7 @@ class JibIT {
   @BeforeEach
   void prepareDirectory(TestInfo test) throws Exception {
     String name = test.getTestMethod().orElseThrow().getName();
-    workDirectory =
-        Files.createDirectories(
-            stack.server().options().dataDirectory().resolveSibling("jib").resolve(name));
+    workDirectory = stack.directory("jib", name);
   }
 
   private RegistryImage image(String repositoryAndTag) throws Exception {
@@ -121,7 +119,7 @@ class JibIT {
   }
 
   @Test
-  void scratchImageDigestIsTheOneTheRegistryServes() throws Exception {
+  void scratchImageDigestMatchesRegistry() throws Exception {
     JibContainer pushed = pushScratchImage("acme/fleet/jib:1.0");
 
     assertThat(
@@ -133,14 +131,17 @@ class JibIT {
   }
 
   @Test
-  void scratchImageConfigSaysArm64() throws Exception {
+  void scratchImageIsLinuxArm64() throws Exception {
     pushScratchImage("acme/fleet/jib:1.1");
 
-    assertThat(config("acme/fleet/jib", "1.1").path("architecture").asText()).isEqualTo("arm64");
+    JsonNode config = config("acme/fleet/jib", "1.1");
+
+    assertThat(config.path("architecture").asText()).isEqualTo("arm64");
+    assertThat(config.path("os").asText()).isEqualTo("linux");
   }
 
   @Test
-  void derivedImageStartsWithTheBaseLayer() throws Exception {
+  void derivedImageStartsWithBaseLayer() throws Exception {
     pushScratchImage("acme/fleet/jib-base:1.0");
     JsonNode base = RegistryClient.json(registry.manifest("acme/fleet/jib-base", "1.0").body());
 
@@ -156,7 +157,7 @@ class JibIT {
   }
 
   @Test
-  void derivedImageServesTheMountedBaseLayer() throws Exception {
+  void derivedRepositoryHasBaseLayer() throws Exception {
     pushScratchImage("acme/fleet/jib-base:1.1");
     JsonNode base = RegistryClient.json(registry.manifest("acme/fleet/jib-base", "1.1").body());
     String baseLayer = base.path("layers").get(0).path("digest").asText();
@@ -170,7 +171,7 @@ class JibIT {
   }
 
   @Test
-  void derivedImageConfigSaysArm64() throws Exception {
+  void derivedImageIsArm64() throws Exception {
     pushScratchImage("acme/fleet/jib-base:1.2");
 
     Jib.from(image("acme/fleet/jib-base:1.2"))

@@ -95,7 +95,7 @@ public final class RegistryClient {
     HttpResponse<byte[]> response = send(request);
     if (response.statusCode() != 200) {
       throw new AssertionError(
-          "Token endpoint answered "
+          "Token endpoint returned "
               + response.statusCode()
               + " for scope "
               + scope
@@ -117,7 +117,7 @@ public final class RegistryClient {
             .orElseThrow(
                 () ->
                     new AssertionError(
-                        "/v2/ answered " + response.statusCode() + " without a challenge"));
+                        "/v2/ returned " + response.statusCode() + " without a challenge"));
     if (!header.startsWith("Bearer ")) {
       throw new AssertionError("/v2/ challenge is not Bearer: " + header);
     }
@@ -157,12 +157,12 @@ public final class RegistryClient {
             .build());
   }
 
-  /** The repository's tags, in the order the server lists them. */
+  /** Returns the repository's tags in the order the server lists them. */
   public List<String> tags(String repository) {
     HttpResponse<byte[]> response =
         send(authorized(repository, "/v2/" + repository + "/tags/list").GET().build());
     if (response.statusCode() != 200) {
-      throw new AssertionError("tags/list of " + repository + " answered " + describe(response));
+      throw new AssertionError("tags/list of " + repository + " returned " + describe(response));
     }
     return JSON.convertValue(
         json(response.body()).path("tags"),

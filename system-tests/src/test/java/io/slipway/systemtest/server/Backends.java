@@ -18,7 +18,7 @@ public final class Backends {
 
   private Backends() {}
 
-  /** Every database with every storage: up to four backends. */
+  /** Returns every database with every storage: up to four backends. */
   public static List<Backend> all() {
     List<Backend> backends = new ArrayList<>();
     for (Database database : databases()) {

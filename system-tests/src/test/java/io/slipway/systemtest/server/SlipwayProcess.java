@@ -33,7 +33,7 @@ public final class SlipwayProcess implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlipwayProcess.class);
 
-  /** How long a server may take from launch until its registry answers, in seconds. */
+  /** How long a server may take from launch until its registry responds, in seconds. */
   static final long START_TIMEOUT_SECONDS = 60;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(START_TIMEOUT_SECONDS);
@@ -64,11 +64,11 @@ public final class SlipwayProcess implements AutoCloseable {
   }
 
   /**
-   * Launches a server and waits until its registry answers on the port it wrote to {@code
+   * Launches a server and waits until its registry responds on the port it wrote to {@code
    * DATA_DIR/server.port}.
    *
-   * @throws AssertionError with the server's output when it exits or does not answer within {@value
-   *     #START_TIMEOUT_SECONDS} seconds
+   * @throws AssertionError with the server's output when it exits or does not respond within
+   *     {@value #START_TIMEOUT_SECONDS} seconds
    */
   public static SlipwayProcess start(ServerOptions options) {
     try {
@@ -130,13 +130,13 @@ public final class SlipwayProcess implements AutoCloseable {
         throw new AssertionError(
             "The Slipway server exited with code "
                 + process.exitValue()
-                + " before it answered; its output:\n"
+                + " before it responded; its output:\n"
                 + tail(options.logFile()));
       }
       Optional<Integer> port = readPort(portFile);
       Optional<String> token = readToken(tokenFile);
       if (port.isPresent() && token.isPresent() && registryAnswers(port.get())) {
-        log.info("Slipway server pid {} answers on 127.0.0.1:{}", process.pid(), port.get());
+        log.info("Slipway server pid {} responds on 127.0.0.1:{}", process.pid(), port.get());
         return new SlipwayProcess(options, process, port.get(), token.get());
       }
       sleep(POLL_INTERVAL);
@@ -144,7 +144,7 @@ public final class SlipwayProcess implements AutoCloseable {
 
     stop(process);
     throw new AssertionError(
-        "The Slipway server did not answer within "
+        "The Slipway server did not respond within "
             + START_TIMEOUT
             + " (port file "
             + portFile
@@ -170,7 +170,7 @@ public final class SlipwayProcess implements AutoCloseable {
     return token.isEmpty() ? Optional.empty() : Optional.of(token);
   }
 
-  /** True once {@code /v2/} answers at all; without credentials it answers 401. */
+  /** Returns true once {@code /v2/} responds, with 401 when no credentials are sent. */
   private static boolean registryAnswers(int port) {
     HttpClient client =
         HttpClient.newBuilder()
@@ -196,22 +196,22 @@ public final class SlipwayProcess implements AutoCloseable {
     }
   }
 
-  /** The port the server listens on, on 127.0.0.1. */
+  /** Returns the port the server listens on at 127.0.0.1. */
   public int port() {
     return port;
   }
 
-  /** The registry's host as image references name it: {@code 127.0.0.1:PORT}. */
+  /** Returns the registry host as image references name it: {@code 127.0.0.1:PORT}. */
   public String registryHost() {
     return "127.0.0.1:" + port;
   }
 
-  /** The server's base URL, such as {@code http://127.0.0.1:41234}. */
+  /** Returns the server's base URL, such as {@code http://127.0.0.1:41234}. */
   public URI baseUrl() {
     return URI.create("http://" + registryHost());
   }
 
-  /** The admin token the server created at its first start; the password for user {@code admin}. */
+  /** Returns the admin token from the first start, which is user {@code admin}'s password. */
   public String bootstrapToken() {
     return bootstrapToken;
   }
@@ -228,7 +228,7 @@ public final class SlipwayProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** The last lines the server printed, for failure messages. */
+  /** Returns the last lines the server printed, for failure messages. */
   public String logTail() {
     return tail(options.logFile());
   }

@@ -1,6 +1,9 @@
 package io.slipway.systemtest.server;
 
 import io.slipway.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -21,11 +24,13 @@ public final class SlipwayStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SlipwayStack.class);
 
   private final Backend backend;
+  private final Path directory;
   private final S3Server s3Server;
   private SlipwayProcess server;
 
-  private SlipwayStack(Backend backend, S3Server s3Server, SlipwayProcess server) {
+  private SlipwayStack(Backend backend, Path directory, S3Server s3Server, SlipwayProcess server) {
     this.backend = backend;
+    this.directory = directory;
     this.s3Server = s3Server;
     this.server = server;
   }
@@ -61,7 +66,7 @@ public final class SlipwayStack implements AutoCloseable {
           ServerOptions.of(directory.resolve("data"), properties, directory.resolve("server.log"));
       SlipwayProcess server = SlipwayProcess.start(options);
       log.info("Suite {} runs against {} on {}", suite, backend, server.registryHost());
-      return new SlipwayStack(backend, s3Server, server);
+      return new SlipwayStack(backend, directory, s3Server, server);
     } catch (RuntimeException | Error e) {
       if (s3Server != null) {
         s3Server.close();
@@ -79,14 +84,27 @@ public final class SlipwayStack implements AutoCloseable {
     return backend;
   }
 
-  /** The running server; replaced by {@link #restartAfterKill()}. */
+  /**
+   * Returns a directory for the tests' own files, {@code first/more...} below this stack's
+   * directory in {@code target/system-tests}, creating it when missing.
+   */
+  public Path directory(String first, String... more) {
+    Path path = directory.resolve(Path.of(first, more));
+    try {
+      return Files.createDirectories(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the test directory " + path, e);
+    }
+  }
+
+  /** Returns the running server, which {@link #restartAfterKill()} replaces. */
   public SlipwayProcess server() {
     return server;
   }
 
   /**
-   * Kills the server with SIGKILL and starts a new one on the same data directory, database and
-   * bucket, as after a crash; the new server listens on another port.
+   * Kills the server with SIGKILL, as a crash would, and starts a new one on the same data
+   * directory, database and bucket. The new server listens on another port.
    */
   public SlipwayProcess restartAfterKill() {
     server.kill();

@@ -18,7 +18,7 @@ public final class WorkDirectory {
 
   private WorkDirectory() {}
 
-  /** The root: {@code target/system-tests} under a Maven build. */
+  /** Returns the root directory, {@code target/system-tests} under a Maven build. */
   public static Path root() {
     String configured = System.getProperty(ROOT_PROPERTY);
     Path root =

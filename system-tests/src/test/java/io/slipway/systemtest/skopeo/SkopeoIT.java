@@ -12,8 +12,8 @@ import io.slipway.systemtest.process.CommandResult;
 import io.slipway.systemtest.registry.RegistryClient;
 import io.slipway.systemtest.server.Backend;
 import io.slipway.systemtest.server.SlipwayStack;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,10 +46,7 @@ class SkopeoIT {
   @BeforeParameterizedClassInvocation
   static void startServer(Backend backend) throws Exception {
     stack = SlipwayStack.start(SUITE, backend);
-    skopeo =
-        Skopeo.forRegistry(
-            stack.server().registryHost(),
-            stack.server().options().dataDirectory().resolveSibling("skopeo"));
+    skopeo = Skopeo.forRegistry(stack.server().registryHost(), stack.directory("skopeo"));
     registry = new RegistryClient(stack.server().baseUrl(), "admin", token());
   }
 
@@ -68,157 +65,139 @@ class SkopeoIT {
   @BeforeEach
   void prepareDirectory(TestInfo test) throws Exception {
     String name = test.getTestMethod().orElseThrow().getName();
-    workDirectory =
-        Files.createDirectories(
-            stack.server().options().dataDirectory().resolveSibling("tests").resolve(name));
+    workDirectory = stack.directory("tests", name);
   }
 
   private OciLayoutBuilder layout() {
     return OciLayoutBuilder.in(workDirectory.resolve("source"));
   }
 
-  private static OciImage twoPlatformImage(OciLayoutBuilder layout, String tag) {
-    return layout.image(tag, Platform.LINUX_AMD64, Platform.LINUX_ARM64);
+  /** Builds a linux/amd64 + linux/arm64 index tagged {@code tag} and copies it with --all. */
+  private OciImage pushTwoPlatformImage(String repository, String tag) {
+    OciLayoutBuilder layout = layout();
+    OciImage image = layout.image(tag, Platform.LINUX_AMD64, Platform.LINUX_ARM64);
+    skopeo
+        .push(layout.directory(), tag, skopeo.reference(repository, tag), true, token())
+        .assertSucceeded();
+    return image;
   }
 
-  private static void pushAll(OciLayoutBuilder layout, OciImage image, String repository) {
-    skopeo
-        .push(
-            layout.directory(),
-            image.tag(),
-            skopeo.reference(repository, image.tag()),
-            true,
-            token())
-        .assertSucceeded();
+  /** Pushes a fresh two-platform image with {@code password} in place of the admin token. */
+  private CommandResult pushWithPassword(String repository, String tag, String password) {
+    OciLayoutBuilder layout = layout();
+    layout.image(tag, Platform.LINUX_AMD64, Platform.LINUX_ARM64);
+    return skopeo.push(layout.directory(), tag, skopeo.reference(repository, tag), true, password);
+  }
+
+  private static JsonNode json(CommandResult result) {
+    return RegistryClient.json(result.stdout().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String rawManifest(String repository, String reference) {
+    return skopeo
+        .inspect(skopeo.reference(repository, reference), token(), true)
+        .assertSucceeded()
+        .stdout();
+  }
+
+  private static JsonNode inspectArm64(String repository, String reference) {
+    return json(
+        skopeo
+            .inspectFor("arm64", skopeo.reference(repository, reference), token())
+            .assertSucceeded());
+  }
+
+  private Path pullAll(String repository, String tag) {
+    Path copy = workDirectory.resolve("copy");
+    skopeo.pull(skopeo.reference(repository, tag), copy, tag, true, token()).assertSucceeded();
+    return copy;
   }
 
   @Test
-  void copyAllPushesTheIndexWithItsOwnBytes() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "1.0");
+  void pushedIndexKeepsItsBytes() {
+    OciImage image = pushTwoPlatformImage("acme/fleet/app", "1.0");
 
-    pushAll(layout, image, "acme/fleet/app");
+    String raw = rawManifest("acme/fleet/app", "1.0");
 
-    CommandResult raw =
-        skopeo.inspect(skopeo.reference("acme/fleet/app", "1.0"), token(), true).assertSucceeded();
-    assertThat(raw.stdout()).isEqualTo(new String(image.content(), StandardCharsets.UTF_8));
+    assertThat(raw).isEqualTo(new String(image.content(), StandardCharsets.UTF_8));
   }
 
   @Test
   void pushedIndexKeepsItsDigest() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "1.1");
+    OciImage image = pushTwoPlatformImage("acme/fleet/app", "1.1");
 
-    pushAll(layout, image, "acme/fleet/app");
+    String raw = rawManifest("acme/fleet/app", "1.1");
 
-    CommandResult raw =
-        skopeo.inspect(skopeo.reference("acme/fleet/app", "1.1"), token(), true).assertSucceeded();
-    assertThat(Digests.sha256(raw.stdout().getBytes(StandardCharsets.UTF_8)))
-        .isEqualTo(image.digest());
+    assertThat(Digests.sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(image.digest());
   }
 
   @Test
-  void registryAnswersTheIndexDigestForTheTag() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "1.2");
+  void tagResolvesToIndexDigest() {
+    OciImage image = pushTwoPlatformImage("acme/fleet/app", "1.2");
 
-    pushAll(layout, image, "acme/fleet/app");
+    HttpResponse<byte[]> manifest = registry.manifest("acme/fleet/app", "1.2");
 
-    assertThat(
-            registry
-                .manifest("acme/fleet/app", "1.2")
-                .headers()
-                .firstValue("Docker-Content-Digest"))
-        .contains(image.digest());
+    assertThat(manifest.headers().firstValue("Docker-Content-Digest")).contains(image.digest());
   }
 
   @Test
-  void overrideArchSelectsTheArm64Manifest() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "2.0");
-    pushAll(layout, image, "acme/fleet/app");
+  void overrideArchSelectsArm64() {
+    pushTwoPlatformImage("acme/fleet/app", "2.0");
 
-    CommandResult inspected =
-        skopeo
-            .inspectFor("arm64", skopeo.reference("acme/fleet/app", "2.0"), token())
-            .assertSucceeded();
+    JsonNode inspected = inspectArm64("acme/fleet/app", "2.0");
 
-    JsonNode json = RegistryClient.json(inspected.stdout().getBytes(StandardCharsets.UTF_8));
-    assertThat(json.path("Architecture").asText()).isEqualTo("arm64");
+    assertThat(inspected.path("Architecture").asText()).isEqualTo("arm64");
   }
 
   @Test
-  void overrideArchReadsTheArm64Layers() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "2.1");
-    pushAll(layout, image, "acme/fleet/app");
+  void overrideArchReadsArm64Layers() {
+    OciImage image = pushTwoPlatformImage("acme/fleet/app", "2.1");
 
-    CommandResult inspected =
-        skopeo
-            .inspectFor("arm64", skopeo.reference("acme/fleet/app", "2.1"), token())
-            .assertSucceeded();
+    JsonNode inspected = inspectArm64("acme/fleet/app", "2.1");
 
-    JsonNode json = RegistryClient.json(inspected.stdout().getBytes(StandardCharsets.UTF_8));
-    assertThat(json.path("Layers"))
+    assertThat(inspected.path("Layers"))
         .extracting(JsonNode::asText)
         .containsExactlyElementsOf(image.platform(Platform.LINUX_ARM64).layerDigests());
   }
 
   @Test
-  void copyAllBackKeepsEveryManifestAndBlobDigest() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "3.0");
-    pushAll(layout, image, "acme/fleet/app");
-    Path copy = workDirectory.resolve("copy");
+  void copyBackKeepsEveryDigest() {
+    OciImage image = pushTwoPlatformImage("acme/fleet/app", "3.0");
 
-    skopeo
-        .pull(skopeo.reference("acme/fleet/app", "3.0"), copy, "3.0", true, token())
-        .assertSucceeded();
+    OciLayoutReader pulled = new OciLayoutReader(pullAll("acme/fleet/app", "3.0"));
 
-    OciLayoutReader pulled = new OciLayoutReader(copy);
     assertThat(pulled.taggedDigest("3.0")).isEqualTo(image.digest());
     assertThat(pulled.reachableDigests("3.0"))
         .containsExactlyInAnyOrderElementsOf(image.blobDigests());
   }
 
   @Test
-  void copiedBackLayersHaveTheirDigests() throws Exception {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "3.1");
-    pushAll(layout, image, "acme/fleet/app");
-    Path copy = workDirectory.resolve("copy");
+  void copiedBackBlobsMatchDigests() {
+    OciImage image = pushTwoPlatformImage("acme/fleet/app", "3.1");
 
-    skopeo
-        .pull(skopeo.reference("acme/fleet/app", "3.1"), copy, "3.1", true, token())
-        .assertSucceeded();
+    OciLayoutReader pulled = new OciLayoutReader(pullAll("acme/fleet/app", "3.1"));
 
-    OciLayoutReader pulled = new OciLayoutReader(copy);
     for (String digest : image.blobDigests()) {
       assertThat(Digests.sha256(pulled.blob(digest))).as("blob %s", digest).isEqualTo(digest);
     }
   }
 
   @Test
-  void listTagsListsEveryTagInLexicalOrder() {
-    OciLayoutBuilder layout = layout();
-    List<String> tags = List.of("2.0", "1.10", "latest", "1.2", "1.0");
-    for (String tag : tags) {
-      pushAll(layout, twoPlatformImage(layout, tag), "acme/fleet/tags");
+  void listTagsSortsLexically() {
+    for (String tag : List.of("2.0", "1.10", "latest", "1.2", "1.0")) {
+      pushTwoPlatformImage("acme/fleet/tags", tag);
     }
 
     CommandResult listed = skopeo.listTags("acme/fleet/tags", token()).assertSucceeded();
 
-    JsonNode json = RegistryClient.json(listed.stdout().getBytes(StandardCharsets.UTF_8));
-    assertThat(json.path("Tags"))
+    assertThat(json(listed).path("Tags"))
         .extracting(JsonNode::asText)
         .containsExactly("1.0", "1.10", "1.2", "2.0", "latest");
   }
 
   @Test
-  void deleteByDigestLeavesTheManifestUnknown() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "4.0");
-    pushAll(layout, image, "acme/fleet/deleted");
+  void deletedManifestIsUnknown() {
+    OciImage image = pushTwoPlatformImage("acme/fleet/deleted", "4.0");
     String byDigest = skopeo.reference("acme/fleet/deleted", image.digest());
 
     skopeo.delete(byDigest, token()).assertSucceeded();
@@ -229,57 +208,30 @@ class SkopeoIT {
   }
 
   @Test
-  void pushWithAWrongTokenFailsToAuthenticate() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "5.0");
-
-    CommandResult pushed =
-        skopeo.push(
-            layout.directory(),
-            image.tag(),
-            skopeo.reference("acme/fleet/app", image.tag()),
-            true,
-            "not-the-admin-token");
+  void wrongTokenFailsAuthentication() {
+    CommandResult pushed = pushWithPassword("acme/fleet/app", "5.0", "not-the-admin-token");
 
     assertThat(pushed.succeeded()).as("push with a wrong token: %s", pushed).isFalse();
     assertThat(pushed.stderr()).containsAnyOf("authentication required", "unauthorized");
   }
 
   @Test
-  void pushWithAWrongTokenStoresNothing() {
-    OciLayoutBuilder layout = layout();
-    OciImage image = twoPlatformImage(layout, "5.1");
-
-    skopeo.push(
-        layout.directory(),
-        image.tag(),
-        skopeo.reference("acme/fleet/app", image.tag()),
-        true,
-        "not-the-admin-token");
+  void wrongTokenStoresNothing() {
+    pushWithPassword("acme/fleet/app", "5.1", "not-the-admin-token");
 
     assertThat(registry.manifest("acme/fleet/app", "5.1").statusCode()).isEqualTo(404);
   }
 
   @Test
-  void singlePlatformImageCopiesWithItsManifestDigest() {
+  void singlePlatformImageKeepsDigest() {
     OciLayoutBuilder layout = layout();
     OciImage image = layout.image("single", Platform.LINUX_AMD64);
+    String reference = skopeo.reference("acme/fleet/single", "single");
 
-    skopeo
-        .push(
-            layout.directory(),
-            image.tag(),
-            skopeo.reference("acme/fleet/single", image.tag()),
-            false,
-            token())
-        .assertSucceeded();
+    skopeo.push(layout.directory(), "single", reference, false, token()).assertSucceeded();
 
-    CommandResult inspected =
-        skopeo
-            .inspect(skopeo.reference("acme/fleet/single", "single"), token(), false)
-            .assertSucceeded();
-    JsonNode json = RegistryClient.json(inspected.stdout().getBytes(StandardCharsets.UTF_8));
-    assertThat(json.path("Digest").asText()).isEqualTo(image.digest());
-    assertThat(json.path("Architecture").asText()).isEqualTo("amd64");
+    JsonNode inspected = json(skopeo.inspect(reference, token(), false).assertSucceeded());
+    assertThat(inspected.path("Digest").asText()).isEqualTo(image.digest());
+    assertThat(inspected.path("Architecture").asText()).isEqualTo("amd64");
   }
 }
