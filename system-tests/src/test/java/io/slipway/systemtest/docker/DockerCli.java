@@ -30,8 +30,11 @@ final class DockerCli {
    * Fails, naming the command that starts an engine, when none responds, because these tests must
    * not pass by skipping.
    */
-  void requireEngine() {
-    CommandResult info = docker("info", "--format", "{{.ServerVersion}}").run();
+  static void requireEngine() {
+    CommandResult info =
+        ExternalCommand.of("docker", "info", "--format", "{{.ServerVersion}}")
+            .timeout(TIMEOUT)
+            .run();
     if (!info.succeeded() || info.stdout().isBlank()) {
       throw new AssertionError(
           "No Docker engine responds on /var/run/docker.sock; start one with 'dockerd"

@@ -47,10 +47,10 @@ class DockerIT {
 
   @BeforeParameterizedClassInvocation
   static void startServerAndLogIn(Backend backend) throws Exception {
+    DockerCli.requireEngine();
     stack = SlipwayStack.start(SUITE, backend);
     workDirectory = stack.directory("docker");
     docker = new DockerCli(workDirectory.resolve("config"));
-    docker.requireEngine();
     registry = new RegistryClient(stack.server().baseUrl(), "admin", token());
 
     docker.login(host(), token()).assertSucceeded();
