@@ -21,8 +21,11 @@ public final class SlipwayDefaults implements EnvironmentPostProcessor, Ordered 
   public static final String PROPERTY_SOURCE_NAME = "slipwayDefaults";
 
   /** H2 settings that make it accept the PostgreSQL dialect the migrations are written in. */
+  // WRITE_DELAY=0 writes each commit out at once: H2's default delays it by up to 500 ms, so a
+  // killed server forgot upload chunks it had already acknowledged.
   static final String H2_OPTIONS =
-      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE";
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE"
+          + ";WRITE_DELAY=0";
 
   @Override
   public void postProcessEnvironment(
@@ -35,6 +38,9 @@ public final class SlipwayDefaults implements EnvironmentPostProcessor, Ordered 
     // Loopback only until an administrator chooses to expose the server.
     defaults.put("server.address", "127.0.0.1");
     defaults.put("spring.main.banner-mode", "off");
+    // Clients such as skopeo and Jib try TLS first on a plain-HTTP port; Tomcat would log each
+    // attempt with a stack trace.
+    defaults.put("logging.level.org.apache.coyote.http11.Http11Processor", "WARN");
     // This filter reads form-encoded PUT, PATCH and DELETE bodies; registry uploads must reach the
     // registry servlet unread.
     defaults.put("spring.mvc.formcontent.filter.enabled", "false");

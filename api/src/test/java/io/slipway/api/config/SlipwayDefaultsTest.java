@@ -25,7 +25,7 @@ class SlipwayDefaultsTest {
     assertThat(environment.getProperty("spring.datasource.url"))
         .isEqualTo(
             "jdbc:h2:file:/srv/slipway/db/slipway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-                + "DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE");
+                + "DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=FALSE;WRITE_DELAY=0");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.slipway.registry.reference.InvalidReferenceException;
 import io.slipway.registry.reference.RepositoryName;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,8 +70,11 @@ final class BlobEndpoint {
       return;
     }
     try (InputStream in = blobs.open(digest, first, length);
-        OutputStream out = response.getOutputStream()) {
-      in.transferTo(new java.io.BufferedOutputStream(out, COPY_BUFFER_BYTES));
+        OutputStream out =
+            new BufferedOutputStream(response.getOutputStream(), COPY_BUFFER_BYTES)) {
+      // Closing the buffered stream flushes its last bytes, which a bare transferTo would leave
+      // unsent.
+      in.transferTo(out);
     }
   }
 
