@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,6 @@ class LargeBlobIT {
   private static final long ONE_GIB = 1L << 30;
   private static final int CHUNK_BYTES = 16 << 20;
   private static final int CHUNKS = 4;
-  private static final Duration H2_WRITE_DELAY_MARGIN = Duration.ofSeconds(2);
 
   /** Generated once per test JVM and shared by the backends. */
   private static RandomFile oneGibibyte;
@@ -122,10 +120,6 @@ class LargeBlobIT {
     }
 
     long acknowledged = 2L * CHUNK_BYTES;
-    // NOTE: the embedded H2 database writes commits to disk up to half a second late, so a kill
-    // right after the 202 response can lose the session, so the test waits to stay about resuming.
-    Thread.sleep(H2_WRITE_DELAY_MARGIN.toMillis());
-
     stack.restartAfterKill();
     RegistryClient restarted = registry();
     uploads = new BlobUploads(restarted, repository);
