@@ -17,6 +17,8 @@
 #                              built with Maven when there is none
 #   BENCH_WORK_PARENT=/var/tmp where the scratch directory goes (needs ~6 GiB free)
 #   KEEP_WORK=1                keep the scratch directory (data dirs, logs) afterwards
+#   QUIET_BUSY_PERCENT=10      before each transfer, wait while other processes keep the cores
+#   QUIET_WAIT_SECONDS=300     busier than this, up to this many seconds over the whole run
 #   RESULTS_DIR=DIR            where the CSV and summary go; default bench/registry/results
 
 set -euo pipefail
@@ -31,12 +33,15 @@ SLIPWAY_JAVA_OPTS=${SLIPWAY_JAVA_OPTS:--Xmx256m}
 SLIPWAY_JAR=${SLIPWAY_JAR:-}
 BENCH_WORK_PARENT=${BENCH_WORK_PARENT:-/var/tmp}
 KEEP_WORK=${KEEP_WORK:-0}
+QUIET_BUSY_PERCENT=${QUIET_BUSY_PERCENT:-10}
+QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-300}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 PATH=$PATH:/usr/sbin:/sbin
 
 BLOB_REPO=bench/blob
 IMAGE_REPO=bench/img
 PIDS=()
+QUIET_WAITED=0
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -117,15 +122,59 @@ absolute() {
   [[ $location == http* ]] && echo "$location" || echo "$base$location"
 }
 
-seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
+difference() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
 
-record() {
-  local measure=$1 server=$2 run=$3 bytes=$4 seconds=$5
-  local warmup=$((run == 0 ? 1 : 0))
-  echo "$measure,$server,$run,$warmup,$bytes,$seconds,$(cut -d ' ' -f 1 /proc/loadavg)" >>"$RUNS_CSV"
-  log "$(printf '%-12s %-12s run %d%s: %8.3f s, %7.1f MiB/s' "$measure" "$server" "$run" \
-    "$([[ $warmup == 1 ]] && echo ' (warm-up)')" "$seconds" \
-    "$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { print b / 1048576 / s }')")"
+# Prints the CPU seconds (user + system) that process PID has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+# Prints how busy all cores were during one second, in percent (I/O wait counts as idle).
+busy_percent() {
+  local before after
+  before=$(head -n 1 /proc/stat)
+  sleep 1
+  after=$(head -n 1 /proc/stat)
+  awk -v before="$before" -v after="$after" 'BEGIN {
+    split(before, b); split(after, a)
+    for (i = 2; i <= 9; i++) { total += a[i] - b[i] }
+    idle = (a[5] - b[5]) + (a[6] - b[6])
+    printf "%d", (total > 0) ? (100 * (total - idle) / total) : 0
+  }'
+}
+
+# Waits until other processes leave the cores idle (below QUIET_BUSY_PERCENT) or until the wait
+# budget QUIET_WAIT_SECONDS is spent, and keeps the last reading in BUSY_BEFORE.
+wait_for_quiet() {
+  local started=$SECONDS
+  BUSY_BEFORE=$(busy_percent)
+  while ((BUSY_BEFORE >= QUIET_BUSY_PERCENT && QUIET_WAITED < QUIET_WAIT_SECONDS)); do
+    BUSY_BEFORE=$(busy_percent)
+    QUIET_WAITED=$((QUIET_WAITED + SECONDS - started))
+    started=$SECONDS
+  done
+}
+
+# Starts timing a transfer by SERVER after waiting for idle cores.
+begin_transfer() {
+  TRANSFER_PID=$(pid_of "$1")
+  wait_for_quiet
+  TRANSFER_CPU=$(cpu_seconds "$TRANSFER_PID")
+  TRANSFER_START=$EPOCHREALTIME
+}
+
+# Ends timing and writes one CSV row: wall-clock seconds, the server's CPU seconds, and how busy
+# the cores were just before.
+end_transfer() {
+  local measure=$1 server=$2 run=$3 bytes=$4
+  local seconds cpu warmup=$((run == 0 ? 1 : 0))
+  seconds=$(difference "$TRANSFER_START" "$EPOCHREALTIME")
+  cpu=$(difference "$TRANSFER_CPU" "$(cpu_seconds "$TRANSFER_PID")")
+  echo "$measure,$server,$run,$warmup,$bytes,$seconds,$cpu,$BUSY_BEFORE" >>"$RUNS_CSV"
+  log "$(printf '%-12s %-12s run %d%s: %8.3f s, %7.1f MiB/s, server CPU %5.2f s, busy before %d%%' \
+    "$measure" "$server" "$run" "$([[ $warmup == 1 ]] && echo ' (warm-up)')" "$seconds" \
+    "$(awk -v b="$bytes" -v s="$seconds" 'BEGIN { print b / 1048576 / s }')" "$cpu" \
+    "$BUSY_BEFORE")"
 }
 
 # --- servers ------------------------------------------------------------------------------------
@@ -200,8 +249,8 @@ start_nginx() {
   ln "$BLOB" "$dir/www/blob.bin"
   cat >"$dir/nginx.conf" <<EOF
 user $(id -un) $(id -gn);
-worker_processes 1;
 daemon off;
+master_process off;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections 64; }
@@ -243,6 +292,7 @@ stop_servers() {
     wait "$pid" 2>/dev/null || true
   done
   PIDS=()
+QUIET_WAITED=0
 }
 
 cleanup() {
@@ -250,6 +300,14 @@ cleanup() {
   if [[ -n ${WORK:-} && -d $WORK && $KEEP_WORK != 1 ]]; then
     rm -rf "$WORK"
   fi
+}
+
+pid_of() {
+  case $1 in
+    slipway) echo "$SLIPWAY_PID" ;;
+    distribution) echo "$DISTRIBUTION_PID" ;;
+    nginx) echo "$NGINX_PID" ;;
+  esac
 }
 
 url_of() {
@@ -295,11 +353,11 @@ make_images() {
 
 # Pushes the blob: POST opens the upload session, one PATCH streams the file, PUT completes it.
 blob_push() {
-  local server=$1 run=$2 base location head start code
+  local server=$1 run=$2 base location head code
   base=$(url_of "$server")
   authorize "$server" "$BLOB_REPO"
 
-  start=$EPOCHREALTIME
+  begin_transfer "$server"
   head=$(curl -sS "${AUTH[@]}" -X POST -H 'Content-Length: 0' -o /dev/null -D - \
     "$base/v2/$BLOB_REPO/blobs/uploads/")
   [[ $head == *" 202"* ]] || die "$server: POST upload failed with response: $head"
@@ -311,52 +369,46 @@ blob_push() {
   [[ $location == *\?* ]] && location+="&" || location+="?"
   code=$(curl -sS "${AUTH[@]}" -X PUT -H 'Content-Length: 0' -o /dev/null -w '%{http_code}' \
     "${location}digest=$BLOB_DIGEST")
+  end_transfer blob-push "$server" "$run" "$BLOB_BYTES"
   [[ $code == 201 ]] || die "$server: completing the upload failed with HTTP $code"
-  record blob-push "$server" "$run" "$BLOB_BYTES" "$(seconds_between "$start" "$EPOCHREALTIME")"
 }
 
 blob_pull() {
-  local server=$1 run=$2 base start result digest
+  local server=$1 run=$2 base result digest
   base=$(url_of "$server")
   authorize "$server" "$BLOB_REPO"
   if [[ $run == 0 ]]; then
     digest=sha256:$(curl -sS "${AUTH[@]}" "$base/v2/$BLOB_REPO/blobs/$BLOB_DIGEST" |
       sha256sum | cut -d ' ' -f 1)
-    [[ $digest == "$BLOB_DIGEST" ]] || die "$server returned $digest for blob $BLOB_DIGEST"
+    [[ $digest == "$BLOB_DIGEST" ]] || die "$server returned content with digest $digest for blob $BLOB_DIGEST"
   fi
 
-  start=$EPOCHREALTIME
+  begin_transfer "$server"
   result=$(curl -sS "${AUTH[@]}" -o /dev/null -w '%{http_code} %{size_download}' \
     "$base/v2/$BLOB_REPO/blobs/$BLOB_DIGEST")
-  local seconds
-  seconds=$(seconds_between "$start" "$EPOCHREALTIME")
+  end_transfer blob-pull "$server" "$run" "$BLOB_BYTES"
   [[ $result == "200 $BLOB_BYTES" ]] || die "$server: GET blob failed: HTTP status and size '$result'"
-  record blob-pull "$server" "$run" "$BLOB_BYTES" "$seconds"
 }
 
 # Both registries fsync each blob before they respond, and nginx does not. So the timed part ends
 # with a sync, which makes the limit pay for the same flush.
 loopback_put() {
-  local run=$1 start code
-  start=$EPOCHREALTIME
+  local run=$1 code
+  begin_transfer nginx
   code=$(curl -sS -H 'Expect:' -T "$BLOB" -o /dev/null -w '%{http_code}' \
     "$NGINX_URL/upload/blob-$run.bin")
   sync
-  local seconds
-  seconds=$(seconds_between "$start" "$EPOCHREALTIME")
+  end_transfer loopback-put nginx "$run" "$BLOB_BYTES"
   [[ $code == 201 ]] || die "nginx: PUT failed with HTTP $code; see $WORK/nginx/error.log"
-  record loopback-put nginx "$run" "$BLOB_BYTES" "$seconds"
   rm -f "$WORK/nginx/www/upload/blob-$run.bin"
 }
 
 loopback_get() {
-  local run=$1 start result
-  start=$EPOCHREALTIME
+  local run=$1 result
+  begin_transfer nginx
   result=$(curl -sS -o /dev/null -w '%{http_code} %{size_download}' "$NGINX_URL/blob.bin")
-  local seconds
-  seconds=$(seconds_between "$start" "$EPOCHREALTIME")
+  end_transfer loopback-get nginx "$run" "$BLOB_BYTES"
   [[ $result == "200 $BLOB_BYTES" ]] || die "nginx: GET failed: HTTP status and size '$result'"
-  record loopback-get nginx "$run" "$BLOB_BYTES" "$seconds"
 }
 
 skopeo_copy() {
@@ -365,26 +417,24 @@ skopeo_copy() {
 }
 
 image_push() {
-  local server=$1 run=$2 base start creds=()
+  local server=$1 run=$2 base creds=()
   base=$(url_of "$server")
   [[ $server == slipway ]] && creds=(--dest-creds "admin:$SLIPWAY_ADMIN_TOKEN")
-  start=$EPOCHREALTIME
+  begin_transfer "$server"
   skopeo_copy --dest-tls-verify=false "${creds[@]}" "oci:$WORK/images/image-$run:bench" \
     "docker://${base#http://}/$IMAGE_REPO:run-$run"
-  record image-push "$server" "$run" "${IMAGE_BYTES[run]}" \
-    "$(seconds_between "$start" "$EPOCHREALTIME")"
+  end_transfer image-push "$server" "$run" "${IMAGE_BYTES[run]}"
 }
 
 image_pull() {
-  local server=$1 run=$2 base start creds=() target=$WORK/pulled
+  local server=$1 run=$2 base creds=() target=$WORK/pulled
   base=$(url_of "$server")
   [[ $server == slipway ]] && creds=(--src-creds "admin:$SLIPWAY_ADMIN_TOKEN")
   rm -rf "$target"
-  start=$EPOCHREALTIME
+  begin_transfer "$server"
   skopeo_copy --src-tls-verify=false "${creds[@]}" \
     "docker://${base#http://}/$IMAGE_REPO:run-$run" "dir:$target"
-  record image-pull "$server" "$run" "${IMAGE_BYTES[run]}" \
-    "$(seconds_between "$start" "$EPOCHREALTIME")"
+  end_transfer image-pull "$server" "$run" "${IMAGE_BYTES[run]}"
   rm -rf "$target"
 }
 
@@ -419,17 +469,12 @@ run_image_transfers() {
 
 # --- report -------------------------------------------------------------------------------------
 
-# Prints the CPU seconds (user + system) that process PID has used so far.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
-
 # Prints one row of the processes CSV. CPU time counts from the end of start-up (START_CPU) on.
 process_row() {
   local name=$1 pid=$2 start_cpu=$3 hwm rss cpu
   hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-  cpu=$(awk -v a="$start_cpu" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.2f", b - a }')
+  cpu=$(difference "$start_cpu" "$(cpu_seconds "$pid")")
   echo "$name,$pid,$hwm,$rss,$cpu"
 }
 
@@ -457,18 +502,8 @@ describe_environment() {
   echo "- blob: $BLOB_BYTES bytes; image: $IMAGE_LAYERS gzip layers, ${IMAGE_BYTES[1]} bytes"
 }
 
-# Warns when other processes keep the CPUs busy, because the two cores are shared by everything.
-check_quiet() {
-  local load
-  load=$(cut -d ' ' -f 1 /proc/loadavg)
-  if awk -v load="$load" 'BEGIN { exit !(load > 0.5) }'; then
-    log "warning: the 1-minute load average is $load before the start; results will be noisy"
-  fi
-}
-
 main() {
   require_tools
-  check_quiet
   find_jar
   mkdir -p "$BENCH_WORK_PARENT" "$RESULTS_DIR"
   WORK=$(mktemp -d "$BENCH_WORK_PARENT/slipway-registry-bench.XXXXXX")
@@ -482,7 +517,8 @@ main() {
   RUNS_CSV=$RESULTS_DIR/registry-$stamp.csv
   local processes_csv=$RESULTS_DIR/registry-$stamp-processes.csv
   local summary=$RESULTS_DIR/registry-$stamp.md
-  echo "measure,server,run,warmup,bytes,seconds,load1" >"$RUNS_CSV"
+  echo "measure,server,run,warmup,bytes,seconds,server_cpu_seconds,busy_before_percent" \
+    >"$RUNS_CSV"
 
   make_blob
   declare -ga IMAGE_BYTES=()

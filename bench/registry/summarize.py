@@ -3,9 +3,9 @@
 
 Usage: summarize.py RUNS.csv PROCESSES.csv
 
-RUNS.csv has one row per timed transfer (warm-up rows are skipped); PROCESSES.csv has one row per
+RUNS.csv has one row per timed transfer, and warm-up rows are skipped. PROCESSES.csv has one row per
 server process with its peak RSS and CPU time after the runs. Throughput is MiB (2^20 bytes) per
-second of wall-clock time; each cell is the median over the measured runs.
+second of wall-clock time, and each cell is the median over the measured runs.
 """
 
 import csv
@@ -74,15 +74,35 @@ def throughput_table(found):
     return lines
 
 
-def load_line(rows):
-    """Describes the 1-minute load average seen at the end of the measured transfers."""
-    loads = [float(r["load1"]) for r in rows if r["warmup"] == "0" and r.get("load1")]
-    if not loads:
-        return ""
+def cpu_table(rows):
+    """Lists each server's median CPU seconds per GiB transferred, a measure that contention for
+    the cores disturbs less than wall-clock time."""
+    per_gib = {}
+    for row in rows:
+        if row["warmup"] == "0":
+            cpu = float(row["server_cpu_seconds"]) * 1024 * MIB / int(row["bytes"])
+            per_gib.setdefault((row["measure"], row["server"]), []).append(cpu)
+    lines = [
+        "| transfer | Slipway CPU s/GiB | distribution CPU s/GiB | nginx CPU s/GiB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for measure, label, _ in MEASURES:
+        cells = []
+        for server in ("slipway", "distribution"):
+            values = per_gib.get((measure, server))
+            cells.append("%.2f" % statistics.median(values) if values else "n/a")
+        limit = per_gib.get((LIMIT_OF.get(measure, ""), "nginx"))
+        cells.append("%.2f" % statistics.median(limit) if limit else "n/a")
+        lines.append("| %s | %s |" % (label, " | ".join(cells)))
+    return lines
+
+
+def busy_line(rows):
+    """Describes how busy other processes kept the cores just before the measured transfers."""
+    busy = [int(r["busy_before_percent"]) for r in rows if r["warmup"] == "0"]
     return (
-        "1-minute load average after the measured transfers: median %.2f, max %.2f"
-        " (the benchmark's client and server account for about 1 to 2 of it)."
-        % (statistics.median(loads), max(loads))
+        "Cores busy with other processes in the second before each measured transfer:"
+        " median %d%%, max %d%%." % (statistics.median(busy), max(busy))
     )
 
 
@@ -112,7 +132,9 @@ def main():
         rows = list(csv.DictReader(source))
     print("\n".join(throughput_table(medians(rows))))
     print()
-    print(load_line(rows))
+    print("\n".join(cpu_table(rows)))
+    print()
+    print(busy_line(rows))
     print()
     print("\n".join(process_table(sys.argv[2])))
 
