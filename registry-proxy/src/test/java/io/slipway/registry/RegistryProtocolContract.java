@@ -634,4 +634,121 @@ abstract class RegistryProtocolContract {
     assertThat(filtered.headers().firstValue("OCI-Filters-Applied")).hasValue("artifactType");
     assertThat(body(filtered)).contains("\"manifests\":[]");
   }
+
+  // Review findings ----------------------------------------------------------------------------
+
+  @Test
+  void blobNamedByManifestCannotBeDeleted() throws Exception {
+    String manifest = pushImageBlobs();
+    putManifest("v1", manifest);
+    String layer = manifest.split("\"digest\":\"")[2].split("\"")[0];
+
+    HttpResponse<byte[]> delete =
+        http.send("DELETE", "/v2/" + repository + "/blobs/" + layer, null);
+
+    assertThat(delete.statusCode()).isEqualTo(409);
+    assertThat(body(delete)).contains("DENIED").contains("delete those manifests first");
+    assertThat(http.get("/v2/" + repository + "/blobs/" + layer).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void childOfIndexCannotBeDeleted() throws Exception {
+    String manifest = pushImageBlobs();
+    byte[] manifestBytes = manifest.getBytes(StandardCharsets.UTF_8);
+    String child = HttpHelper.sha256(manifestBytes);
+    putManifest(child, manifest);
+    String index =
+        """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",
+         "manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"%s","size":%d}]}
+        """
+            .formatted(child, manifestBytes.length);
+    http.send(
+        "PUT",
+        "/v2/" + repository + "/manifests/multi",
+        index.getBytes(StandardCharsets.UTF_8),
+        "Content-Type",
+        "application/vnd.oci.image.index.v1+json");
+
+    HttpResponse<byte[]> delete =
+        http.send("DELETE", "/v2/" + repository + "/manifests/" + child, null);
+
+    assertThat(delete.statusCode()).isEqualTo(409);
+    assertThat(body(delete)).contains("delete the index first");
+  }
+
+  @Test
+  void layerWithUrlsMustStillBeInRegistry() throws Exception {
+    String config = http.pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8));
+    String missing = HttpHelper.sha256("elsewhere".getBytes(StandardCharsets.UTF_8));
+    String manifest =
+        """
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+         "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":2},
+         "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"%s","size":9,
+           "urls":["http://127.0.0.1:1/layer"]}]}
+        """
+            .formatted(config, missing);
+
+    HttpResponse<byte[]> put = putManifest("urls", manifest);
+
+    assertThat(put.statusCode()).isEqualTo(404);
+    assertThat(body(put)).contains("MANIFEST_BLOB_UNKNOWN");
+  }
+
+  @Test
+  void manifestWithDuplicateKeysIsRejected() throws Exception {
+    String manifest = pushImageBlobs();
+    String duplicated = manifest.replaceFirst("\\{", "{\"schemaVersion\":1,");
+
+    HttpResponse<byte[]> put = putManifest("dup", duplicated);
+
+    assertThat(put.statusCode()).isEqualTo(400);
+    assertThat(body(put)).contains("MANIFEST_INVALID").contains("schemaVersion");
+  }
+
+  @Test
+  void contentRangeBeyondLongIsRangeInvalid() throws Exception {
+    String location = startUpload();
+
+    HttpResponse<byte[]> patch =
+        http.send(
+            "PATCH",
+            location,
+            "x".getBytes(StandardCharsets.UTF_8),
+            "Content-Range",
+            "5-99999999999999999999999");
+
+    assertThat(patch.statusCode()).isEqualTo(416);
+    assertThat(body(patch)).contains("out of range");
+  }
+
+  @Test
+  void failedMonolithicUploadLeavesNoSession() throws Exception {
+    String wrong = HttpHelper.sha256("claimed".getBytes(StandardCharsets.UTF_8));
+    java.util.Set<String> before = uploadKeys();
+
+    http.send(
+        "POST",
+        "/v2/" + repository + "/blobs/uploads/?digest=" + wrong,
+        "actual".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(uploadKeys()).isSubsetOf(before);
+  }
+
+  private static java.util.Set<String> uploadKeys() {
+    try (var keys = fixture.store().list(new io.slipway.storage.StorageKey("uploads"))) {
+      return keys.map(Object::toString).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  @Test
+  void hugePageSizeIsCutToDefault() throws Exception {
+    putManifest("v1", pushImageBlobs());
+
+    HttpResponse<byte[]> response = http.get("/v2/" + repository + "/tags/list?n=999999999999");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(body(response)).contains("\"v1\"");
+  }
 }

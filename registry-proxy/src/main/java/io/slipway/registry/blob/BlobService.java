@@ -9,6 +9,7 @@ import io.slipway.storage.BlobStore;
 import io.slipway.storage.ObjectInfo;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,20 @@ public final class BlobService {
    * @throws RegistryException BLOB_UNKNOWN when the repository did not hold it
    */
   public void delete(RepositoryName repository, Digest digest) {
+    List<String> users = metadata.manifestsReferencing(repository, digest);
+    if (!users.isEmpty()) {
+      throw new RegistryException(
+          ErrorCode.STILL_REFERENCED,
+          "Blob "
+              + digest
+              + " is still named by manifest "
+              + users.get(0)
+              + (users.size() > 1 ? " and " + (users.size() - 1) + " more" : "")
+              + " in "
+              + repository
+              + "; delete those manifests first",
+          java.util.Map.of("digest", digest.toString()));
+    }
     if (!metadata.unlinkBlob(repository, digest)) {
       throw unknown(repository, digest);
     }

@@ -25,6 +25,8 @@ public enum ErrorCode {
   RANGE_INVALID(416),
   /** A manifest or upload over the configured size limit. */
   TOO_LARGE(413),
+  /** A delete of a blob or manifest that a stored manifest still names. */
+  STILL_REFERENCED(409),
   /** An upstream registry of a pull-through cache could not be reached or failed. */
   UPSTREAM_FAILED(502);
 
@@ -47,6 +49,7 @@ public enum ErrorCode {
     return switch (this) {
       case RANGE_INVALID -> "BLOB_UPLOAD_INVALID";
       case TOO_LARGE -> "SIZE_INVALID";
+      case STILL_REFERENCED -> "DENIED";
       case UPSTREAM_FAILED -> "UNKNOWN";
       default -> name();
     };

@@ -38,19 +38,19 @@ import org.slf4j.LoggerFactory;
  * mark and the delete, the {@link ReferenceLock} does: each deletion is decided again under its
  * exclusive side, and a manifest push checks that its blobs exist and records itself under the
  * shared side. Either the manifest is recorded first and the blob is kept, or the blob is gone
- * first and the push fails with {@code MANIFEST_BLOB_UNKNOWN}, so the client pushes the blob again.
- * So no stored manifest names a missing blob, provided every path follows the rule under Limits.
- * The link time counts as well as the object's, because a single-chunk upload is moved into place
- * with the time its chunk was stored, and a push of content already stored keeps the old object.
+ * first and the push fails with {@code MANIFEST_BLOB_UNKNOWN}. Clients such as skopeo do not retry
+ * that, so a grace period shorter than the longest push makes such pushes fail. So no stored
+ * manifest names a missing blob, provided every path follows the rule under Limits. The link time
+ * counts as well as the object's, because a single-chunk upload is moved into place with the time
+ * its chunk was stored, and a push of content already stored keeps the old object.
  *
  * <p>Limits: every path that links a blob or records a manifest must do so under {@link
  * ReferenceLock#whileReferencing}; one that does not can leave a link to a deleted blob, which a
- * later manifest push rejects. Cross-repository mounts ({@code BlobService.mount}) link without the
- * lock, so a mount that races a sweep can leave such a link. The lock lives in this JVM, so runs
- * belong in the server process that serves the blob store, not in a separate process. The object
- * time comes from the blob store, so the registry clock must be the wall clock. A dry run reads
- * without the lock: what it lists is what a real run at that moment would delete, unless a push
- * changes the picture meanwhile.
+ * later manifest push rejects. Uploads, mounts and the pull-through cache follow it. The lock lives
+ * in this JVM, so runs belong in the server process that serves the blob store, not in a separate
+ * process. The object time comes from the blob store, so the registry clock must be the wall clock.
+ * A dry run reads without the lock: what it lists is what a real run at that moment would delete,
+ * unless a push changes the picture meanwhile.
  *
  * <p>Thread-safe. Runs are serialized: a second caller waits until the running one finishes.
  * Failures of the database or of listing the store propagate; a blob whose delete fails is logged

@@ -71,15 +71,17 @@ final class ListingEndpoint {
       return DEFAULT_PAGE;
     }
     try {
-      int value = Integer.parseInt(n);
-      if (value < 0) {
-        throw new NumberFormatException();
+      long value = Long.parseLong(n);
+      if (value >= 0) {
+        // Larger pages are cut to the default size; the Link header leads to the rest.
+        return (int) Math.min(value, DEFAULT_PAGE);
       }
-      return Math.min(value, DEFAULT_PAGE);
     } catch (NumberFormatException e) {
-      throw new RegistryException(
-          ErrorCode.SIZE_INVALID, "Page size n='" + n + "' is not a non-negative integer");
+      // Answered below, like a negative number.
     }
+    throw new RegistryException(
+        ErrorCode.SIZE_INVALID,
+        "Page size n='" + n + "' is invalid: give a whole number from 0 to " + DEFAULT_PAGE);
   }
 
   void referrers(

@@ -88,10 +88,12 @@ public final class RegistryServlet extends HttpServlet {
         return;
       }
       log.error("{} {} failed in storage", request.getMethod(), path, e);
-      ErrorResponses.write(response, 500, "UNKNOWN", "Storage failed: " + e.getMessage(), Map.of());
+      ErrorResponses.write(
+          response, 500, "UNKNOWN", "Storage failed; the server log has the details", Map.of());
     } catch (RuntimeException e) {
       log.error("{} {} failed", request.getMethod(), path, e);
-      ErrorResponses.write(response, 500, "UNKNOWN", "Internal error: " + e.getMessage(), Map.of());
+      ErrorResponses.write(
+          response, 500, "UNKNOWN", "Internal error; the server log has the details", Map.of());
     }
   }
 

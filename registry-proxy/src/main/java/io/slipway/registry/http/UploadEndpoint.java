@@ -12,6 +12,7 @@ import io.slipway.registry.upload.UploadStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,7 +46,7 @@ final class UploadEndpoint {
     String digest = request.getParameter("digest");
     if (digest != null) {
       long size =
-          uploads.complete(
+          completeOrDiscard(
               repository,
               session.id(),
               BlobEndpoint.digest(digest),
@@ -55,6 +56,19 @@ final class UploadEndpoint {
       return;
     }
     accepted(response, session, 202);
+  }
+
+  /**
+   * Completes a monolithic upload, deleting its session when that fails, as no URL was handed out.
+   */
+  private long completeOrDiscard(
+      RepositoryName repository, String id, Digest digest, InputStream body, Long length) {
+    try {
+      return uploads.complete(repository, id, digest, body, length);
+    } catch (RuntimeException e) {
+      uploads.cleanUp(id);
+      throw e;
+    }
   }
 
   private boolean tryMount(
@@ -100,8 +114,13 @@ final class UploadEndpoint {
         throw rangeInvalid(
             repository, id, "Content-Range '" + contentRange + "' is not 'START-END'");
       }
-      start = Long.parseLong(matcher.group(1));
-      long end = Long.parseLong(matcher.group(2));
+      long end;
+      try {
+        start = Long.parseLong(matcher.group(1));
+        end = Long.parseLong(matcher.group(2));
+      } catch (NumberFormatException e) {
+        throw rangeInvalid(repository, id, "Content-Range '" + contentRange + "' is out of range");
+      }
       if (end < start) {
         throw rangeInvalid(
             repository, id, "Content-Range '" + contentRange + "' ends before it starts");

@@ -7,6 +7,7 @@ import io.slipway.registry.reference.InvalidReferenceException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ManifestParser {
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  // Duplicate keys are rejected: two parsers that kept different duplicates would read one signed
+  // manifest as two different ones.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /**
    * @throws RegistryException MANIFEST_INVALID naming the field at fault
@@ -128,8 +132,13 @@ public final class ManifestParser {
     } catch (InvalidReferenceException e) {
       throw invalid("Descriptor '" + where + "': " + e.getMessage());
     }
+    // Only non-distributable layers may live elsewhere; URLs on any other descriptor are ignored,
+    // so its content must be in the registry like any other blob.
     boolean external =
-        node.has("urls") && node.get("urls").isArray() && !node.get("urls").isEmpty();
+        MediaTypes.isNonDistributable(mediaType)
+            && node.has("urls")
+            && node.get("urls").isArray()
+            && !node.get("urls").isEmpty();
     return new Descriptor(mediaType, digest, size.longValue(), external);
   }
 

@@ -201,6 +201,19 @@ public final class ManifestService {
   public void delete(RepositoryName repository, String reference) {
     if (Digest.isDigest(reference)) {
       Digest digest = parseDigest(reference);
+      List<String> indexes = metadata.manifestsReferencing(repository, digest);
+      if (!indexes.isEmpty()) {
+        throw new RegistryException(
+            ErrorCode.STILL_REFERENCED,
+            "Manifest "
+                + digest
+                + " is still a child of index "
+                + indexes.get(0)
+                + " in "
+                + repository
+                + "; delete the index first",
+            Map.of("digest", digest.toString()));
+      }
       if (!metadata.deleteManifest(repository, digest)) {
         throw manifestUnknown(repository, reference);
       }

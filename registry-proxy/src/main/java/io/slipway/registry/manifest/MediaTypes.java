@@ -21,6 +21,15 @@ public final class MediaTypes {
 
   private MediaTypes() {}
 
+  /**
+   * Returns true for layer types that may be fetched from their own URLs instead of the registry:
+   * the OCI non-distributable layers and Docker's foreign layers.
+   */
+  public static boolean isNonDistributable(String mediaType) {
+    return mediaType.startsWith("application/vnd.oci.image.layer.nondistributable.")
+        || mediaType.equals("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip");
+  }
+
   /** Returns true when {@code mediaType} is a manifest type that the registry stores. */
   public static boolean isManifest(String mediaType) {
     return IMAGE_MANIFESTS.contains(mediaType) || INDEXES.contains(mediaType);

@@ -159,6 +159,19 @@ public final class RegistryMetadata {
         .findFirst();
   }
 
+  /**
+   * Returns the digests of the manifests in {@code repository} that name {@code digest} as a
+   * config, layer or child manifest, sorted.
+   */
+  public List<String> manifestsReferencing(RepositoryName repository, Digest digest) {
+    return jdbc.queryForList(
+        "SELECT manifest_digest FROM registry_manifest_reference"
+            + " WHERE repository = ? AND child_digest = ? ORDER BY manifest_digest",
+        String.class,
+        repository.value(),
+        digest.toString());
+  }
+
   /** Returns the manifests whose subject is {@code subject}, in push order. */
   public List<ManifestRecord> referrers(RepositoryName repository, Digest subject) {
     return jdbc.query(
