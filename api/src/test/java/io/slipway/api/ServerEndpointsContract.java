@@ -21,8 +21,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,6 +38,7 @@ import org.springframework.web.filter.FormContentFilter;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 abstract class ServerEndpointsContract {
 
   @LocalServerPort int port;
@@ -180,6 +184,30 @@ abstract class ServerEndpointsContract {
   }
 
   @Test
+  void invalidRepositoryScopeIsBadRequest() {
+    HttpResponse<String> response = requestToken("repository:../etc:pull");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_SCOPE").contains("'repository:../etc:pull'");
+  }
+
+  @Test
+  void unknownScopeTypeIsBadRequest() {
+    HttpResponse<String> response = requestToken("file:etc/passwd:pull");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_SCOPE").contains("'file'");
+  }
+
+  @Test
+  void missingGrantTypeIsBadRequestNamingIt() {
+    HttpResponse<String> response = http.postForm("/auth/token", "username=admin");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("\"code\":\"MISSING_PARAMETER\"").contains("'grant_type'");
+  }
+
+  @Test
   void unknownServiceIsBadRequestNamingIt() {
     HttpResponse<String> response =
         http.get("/auth/token?service=other", "Authorization", basic("admin", bootstrapToken));
@@ -296,5 +324,51 @@ abstract class ServerEndpointsContract {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("INVALID_GRACE_PERIOD").contains("soon");
+  }
+
+  @Test
+  void garbageCollectionRejectsInvalidDryRun() {
+    HttpResponse<String> response = collectGarbageAsAdmin("dryRun=maybe");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body())
+        .contains("\"code\":\"INVALID_PARAMETER\"")
+        .contains("'dryRun'")
+        .contains("'maybe'")
+        .contains("dryRun=true");
+  }
+
+  @Test
+  void garbageCollectionRejectsInvalidDeleteUntagged() {
+    HttpResponse<String> response = collectGarbageAsAdmin("deleteUntagged=x");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_PARAMETER").contains("'deleteUntagged'");
+  }
+
+  @Test
+  void garbageCollectionChecksCredentialsBeforeParameters() {
+    HttpResponse<String> response =
+        http.post("/api/v1/registry/garbage-collection?dryRun=maybe", "text/plain", "");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void badGarbageCollectionParameterLogsNoError(CapturedOutput output) {
+    int before = output.getOut().length();
+
+    collectGarbageAsAdmin("dryRun=maybe&deleteUntagged=x");
+
+    assertThat(output.getOut().substring(before)).doesNotContain("ERROR");
+  }
+
+  private HttpResponse<String> collectGarbageAsAdmin(String query) {
+    return http.post(
+        "/api/v1/registry/garbage-collection?" + query,
+        "text/plain",
+        "",
+        "Authorization",
+        basic("admin", bootstrapToken));
   }
 }

@@ -1,6 +1,7 @@
 package io.slipway.api.error;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -8,8 +9,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -32,6 +35,34 @@ public class ApiErrorHandler {
     return ResponseEntity.status(e.status())
         .headers(e.headers())
         .body(new ApiError(e.code(), e.getMessage()));
+  }
+
+  /**
+   * A parameter that Spring could not convert to the controller's type is the client's mistake:
+   * {@code 400 INVALID_PARAMETER} naming the parameter and its value, logged at DEBUG only.
+   */
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ApiError> handleTypeMismatch(
+      MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+    String message =
+        "Invalid value '"
+            + e.getValue()
+            + "' for parameter '"
+            + e.getName()
+            + "': write "
+            + expectedForm(e.getRequiredType());
+    return badRequest("INVALID_PARAMETER", message, request);
+  }
+
+  /** A required parameter that is absent: {@code 400 MISSING_PARAMETER} naming it. */
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  ResponseEntity<ApiError> handleMissingParameter(
+      MissingServletRequestParameterException e, HttpServletRequest request) {
+    String message =
+        "Parameter '"
+            + e.getParameterName()
+            + "' is required: send it in the query string or the form";
+    return badRequest("MISSING_PARAMETER", message, request);
   }
 
   /**
@@ -60,6 +91,29 @@ public class ApiErrorHandler {
             new ApiError(
                 "INTERNAL_ERROR",
                 "The server failed to handle the request; the server log has the details"));
+  }
+
+  private static ResponseEntity<ApiError> badRequest(
+      String code, String message, HttpServletRequest request) {
+    log.debug(
+        "{} {} failed with {}: {}", request.getMethod(), request.getRequestURI(), code, message);
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(new ApiError(code, message));
+  }
+
+  private static String expectedForm(Class<?> type) {
+    if (type == null) {
+      return "a value of the documented form";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type.isEnum()) {
+      return "one of " + Arrays.toString(type.getEnumConstants());
+    }
+    if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != char.class)) {
+      return "a number";
+    }
+    return "a value of type " + type.getSimpleName();
   }
 
   private static ResponseEntity<ApiError> fromErrorResponse(ErrorResponse response) {

@@ -25,6 +25,10 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>{@code POST /api/v1/registry/garbage-collection?dryRun=true&gracePeriod=PT1H&deleteUntagged=
  * false}; every parameter is optional. The answer is the report as JSON.
+ *
+ * <p>The caller is authenticated before any parameter is read, so a request without credentials
+ * learns nothing about which values the endpoint accepts. A malformed parameter is a {@code 400}
+ * naming the parameter and its value.
  */
 @RestController
 public class GarbageCollectionController {
@@ -68,14 +72,17 @@ public class GarbageCollectionController {
   @PostMapping("/api/v1/registry/garbage-collection")
   GcReportBody collect(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @RequestParam(defaultValue = "false") boolean dryRun,
+      @RequestParam(required = false) String dryRun,
       @RequestParam(required = false) String gracePeriod,
-      @RequestParam(defaultValue = "false") boolean deleteUntagged) {
+      @RequestParam(required = false) String deleteUntagged) {
     Identity who = requireAdmin(authorization);
+
+    // Taken as text and parsed here, after authentication: Spring's own conversion would fail
+    // before the credentials are checked.
     GcOptions options =
         GcOptions.defaults()
-            .withDryRun(dryRun)
-            .withDeleteUntagged(deleteUntagged)
+            .withDryRun(parseFlag("dryRun", dryRun))
+            .withDeleteUntagged(parseFlag("deleteUntagged", deleteUntagged))
             .withGracePeriod(parseGracePeriod(gracePeriod));
 
     GcReport report = registry.garbageCollector().run(options);
@@ -97,6 +104,27 @@ public class GarbageCollectionController {
           "User '" + who.subject() + "' may not run garbage collection; use the admin account");
     }
     return who;
+  }
+
+  /** Parses {@code true} or {@code false}. An absent parameter is {@code false}. */
+  private static boolean parseFlag(String name, String text) {
+    if (text == null || text.equals("false")) {
+      return false;
+    }
+    if (text.equals("true")) {
+      return true;
+    }
+    throw new BadRequestException(
+        "INVALID_PARAMETER",
+        "Invalid value '"
+            + text
+            + "' for parameter '"
+            + name
+            + "': write "
+            + name
+            + "=true or "
+            + name
+            + "=false");
   }
 
   private static Duration parseGracePeriod(String text) {

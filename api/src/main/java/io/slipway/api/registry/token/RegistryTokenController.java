@@ -8,6 +8,8 @@ import io.slipway.api.identity.Identity;
 import io.slipway.api.registry.RegistryGrantPolicy;
 import io.slipway.registry.RegistrySettings;
 import io.slipway.registry.auth.Scope;
+import io.slipway.registry.reference.InvalidReferenceException;
+import io.slipway.registry.reference.RepositoryName;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class RegistryTokenController {
 
   private static final Logger log = LoggerFactory.getLogger(RegistryTokenController.class);
+
+  private static final String REPOSITORY = "repository";
+  private static final String REGISTRY = "registry";
 
   private final ApiTokenAuthenticator authenticator;
   private final RegistryGrantPolicy grantPolicy;
@@ -128,14 +133,51 @@ public class RegistryTokenController {
         if (text.isEmpty()) {
           continue;
         }
-        try {
-          scopes.add(Scope.parse(text));
-        } catch (IllegalArgumentException e) {
-          throw new BadRequestException("INVALID_SCOPE", e.getMessage());
-        }
+        scopes.add(parseScope(text));
       }
     }
     return scopes;
+  }
+
+  /**
+   * Parses one scope and checks its resource: a {@code repository} scope must name a valid
+   * repository, and {@code registry} is the only other resource type. Anything else is rejected
+   * rather than signed, so a token never carries a grant the registry could misread.
+   */
+  private static Scope parseScope(String text) {
+    Scope scope;
+    try {
+      scope = Scope.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestException("INVALID_SCOPE", e.getMessage());
+    }
+
+    switch (scope.type()) {
+      case REPOSITORY -> checkRepositoryName(text, scope.name());
+      case REGISTRY -> {}
+      default ->
+          throw new BadRequestException(
+              "INVALID_SCOPE",
+              "Invalid scope '"
+                  + text
+                  + "': unknown resource type '"
+                  + scope.type()
+                  + "'; use '"
+                  + REPOSITORY
+                  + "' or '"
+                  + REGISTRY
+                  + "'");
+    }
+    return scope;
+  }
+
+  private static void checkRepositoryName(String text, String name) {
+    try {
+      new RepositoryName(name);
+    } catch (InvalidReferenceException e) {
+      throw new BadRequestException(
+          "INVALID_SCOPE", "Invalid scope '" + text + "': " + e.getMessage());
+    }
   }
 
   private Identity identify(Optional<BasicCredentials> credentials, HttpServletRequest request) {
