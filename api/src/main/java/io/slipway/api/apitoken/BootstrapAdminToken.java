@@ -18,8 +18,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates the first admin token when the database contains no admin token at all: stores its hash,
- * writes the token to {@code DATA_DIR/bootstrap-token} (mode 0600) and prints it once to standard
- * output. The token never reaches the log.
+ * writes the token to {@code DATA_DIR/bootstrap-token} (mode 0600) and prints it once, in a banner,
+ * to standard output.
+ *
+ * <p>The token never passes through the logger, so no log appender or log file configured for
+ * Slipway receives it. It does reach the console output once: standard output is also where Spring
+ * Boot writes its console log, so when that output is redirected to a file ({@code slipway server >
+ * server.log}) or kept by journald, that file or journal keeps the token. The banner therefore
+ * instructs the administrator to read the token from {@code DATA_DIR/bootstrap-token}, store it
+ * safely and delete the file.
  *
  * <p>NOTE: a revoked or expired admin token still counts as existing, so deleting every admin token
  * does not make the server issue a new one at the next start.
@@ -78,21 +85,38 @@ public class BootstrapAdminToken implements ApplicationRunner {
     }
   }
 
-  // Printed rather than logged: log files are kept and shipped, and the token must not be in them.
+  // Printed rather than logged: log appenders ship and keep their lines, and the token must not
+  // be in them.
   private static void printBanner(PrintStream out, ApiTokenSecret token, Path file) {
+    out.print(banner(token, file));
+    out.flush();
+  }
+
+  /**
+   * Returns the banner that shows {@code token} once, with what to do next.
+   *
+   * @param file where the token was written, or {@code null} when writing it failed
+   */
+  static String banner(ApiTokenSecret token, Path file) {
     String rule = "=".repeat(78);
     StringBuilder banner = new StringBuilder();
     banner.append('\n').append(rule).append('\n');
     banner.append("  Slipway bootstrap admin token (printed once):\n\n");
     banner.append("      ").append(token.value()).append("\n\n");
     banner.append("  Log in as user 'admin' with this token as the password, for example:\n");
-    banner.append("      docker login -u admin --password-stdin HOST:PORT\n");
+    banner.append("      docker login -u admin --password-stdin HOST:PORT\n\n");
     if (file != null) {
-      banner.append("  A copy is in ").append(file).append(" (mode 0600);\n");
-      banner.append("  delete that file once the token is stored safely.\n");
+      banner.append("  Read the token from ").append(file).append(" (mode 0600),\n");
+      banner.append(
+          "  store it safely, for example in a password manager, then delete the file.\n");
+    } else {
+      banner.append("  No copy could be written to the data directory: copy the token from\n");
+      banner.append("  here and store it safely, for example in a password manager.\n");
     }
+    banner.append("  This banner is on standard output, where the console log goes too: if\n");
+    banner.append("  that output is redirected to a file or kept by journald, the token is\n");
+    banner.append("  there as well, so protect or clean that copy.\n");
     banner.append(rule).append('\n');
-    out.print(banner);
-    out.flush();
+    return banner.toString();
   }
 }
