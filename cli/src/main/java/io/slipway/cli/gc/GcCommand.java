@@ -1,5 +1,7 @@
 package io.slipway.cli.gc;
 
+import io.slipway.cli.CommandFailedException;
+import io.slipway.cli.DurationConverter;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,7 +18,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,8 +30,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Deletes registry blobs that no manifest references and that are older than the grace"
           + " period, in the running server. Prints the report as JSON.",
-      "By default it finds the server and the admin token through DIR/server.port and"
-          + " DIR/bootstrap-token of the data directory."
+      "It finds the server through DIR/server.port of the data directory unless --server is"
+          + " given. The admin token comes from --token-file, else the SLIPWAY_TOKEN environment"
+          + " variable, else DIR/bootstrap-token; this holds with --server too.",
+      "Errors at run time, such as a missing token file or no server listening, are printed as"
+          + " one line and exit with code 1; bad options exit with code 2."
     })
 public class GcCommand implements Callable<Integer> {
 
@@ -46,7 +50,10 @@ public class GcCommand implements Callable<Integer> {
   @Option(
       names = "--server",
       paramLabel = "URL",
-      description = "Base URL of the server, such as http://127.0.0.1:8080. Default: from DIR.")
+      description =
+          "Base URL of the server, such as http://127.0.0.1:8080. Default: the port in"
+              + " DIR/server.port. Combine it with SLIPWAY_TOKEN or --token-file for a server"
+              + " whose data directory is not at hand.")
   URI server;
 
   @Option(
@@ -64,9 +71,11 @@ public class GcCommand implements Callable<Integer> {
       names = "--grace-period",
       paramLabel = "DURATION",
       defaultValue = "PT1H",
+      converter = DurationConverter.class,
       description =
-          "Keeps unreferenced blobs younger than this ISO-8601 duration, so that pushes in flight"
-              + " are safe. Default: PT1H.")
+          "Keeps unreferenced blobs younger than this, so that pushes in flight are safe:"
+              + " ISO-8601 such as PT1H, or a number with s, m, h or d such as 30m or 2d."
+              + " Default: 1h.")
   Duration gracePeriod;
 
   @Option(
@@ -110,9 +119,10 @@ public class GcCommand implements Callable<Integer> {
     try {
       return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "No server answers at " + base + ": start it with 'slipway server' or pass --server");
+      throw new CommandFailedException(
+          "No server is listening at "
+              + base
+              + ": start it with 'slipway server' or pass --server");
     }
   }
 
@@ -122,12 +132,11 @@ public class GcCommand implements Callable<Integer> {
       String port = Files.readString(portFile).trim();
       return URI.create("http://127.0.0.1:" + Integer.parseInt(port));
     } catch (NoSuchFileException e) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw new CommandFailedException(
           "No " + portFile + ": is the server running with --data-dir " + dataDirectory + "?");
     } catch (NumberFormatException e) {
-      throw new ParameterException(
-          spec.commandLine(), "File " + portFile + " does not hold a port number");
+      throw new CommandFailedException(
+          "File " + portFile + " does not hold a port number: restart the server or pass --server");
     }
   }
 
@@ -142,8 +151,7 @@ public class GcCommand implements Callable<Integer> {
     try {
       return Files.readString(file).trim();
     } catch (NoSuchFileException e) {
-      throw new ParameterException(
-          spec.commandLine(),
+      throw new CommandFailedException(
           "No token file " + file + ": pass --token-file or set SLIPWAY_TOKEN to an admin token");
     }
   }
