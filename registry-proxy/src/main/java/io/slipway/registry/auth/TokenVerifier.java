@@ -16,6 +16,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies registry bearer tokens with the issuer's public key alone.
@@ -25,7 +26,12 @@ import java.util.Set;
  * {@code access}: a list of objects {@code {"type": "repository", "name": "acme/app", "actions":
  * ["pull", "push"]}}, as in the Docker registry token protocol.
  *
- * <p>Instances are immutable and safe for concurrent use.
+ * <p>A verified token is remembered until it expires, because checking an ES256 signature costs
+ * more than the rest of a registry request, and clients send the same token with every request of a
+ * push or pull. The signature, issuer and audience of a token string cannot change, so only the
+ * validity period is checked again on each use.
+ *
+ * <p>Instances are safe for concurrent use.
  */
 public final class TokenVerifier {
 
@@ -34,10 +40,17 @@ public final class TokenVerifier {
 
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
+  /** Most tokens remembered at once; past it, expired ones are dropped, then all if needed. */
+  static final int MAX_REMEMBERED = 10_000;
+
   private final ECDSAVerifier verifier;
   private final String issuer;
   private final String service;
   private final Clock clock;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  /** A token whose signature and claims verified, with its validity period. */
+  private record Verified(AccessToken token, Instant notBefore) {}
 
   /**
    * @param publicKey the P-256 public key matching the issuer's signing key
@@ -62,12 +75,31 @@ public final class TokenVerifier {
    * @throws InvalidTokenException naming the first check that failed
    */
   public AccessToken verify(String token) {
+    Verified known = verified.get(token);
+    if (known != null) {
+      checkPeriod(known.token().expiresAt(), known.notBefore());
+      return known.token();
+    }
     SignedJWT jwt = parse(token);
     checkSignature(jwt);
     JWTClaimsSet claims = claims(jwt);
     checkIssuerAndAudience(claims);
     Instant expiresAt = checkValidity(claims);
-    return new AccessToken(claims.getSubject(), expiresAt, grants(claims));
+    AccessToken accessToken = new AccessToken(claims.getSubject(), expiresAt, grants(claims));
+    Date notBefore = claims.getNotBeforeTime();
+    remember(token, new Verified(accessToken, notBefore == null ? null : notBefore.toInstant()));
+    return accessToken;
+  }
+
+  private void remember(String token, Verified entry) {
+    if (verified.size() >= MAX_REMEMBERED) {
+      Instant now = clock.instant();
+      verified.values().removeIf(old -> old.token().expiresAt().plus(CLOCK_SKEW).isBefore(now));
+      if (verified.size() >= MAX_REMEMBERED) {
+        verified.clear();
+      }
+    }
+    verified.put(token, entry);
   }
 
   private static SignedJWT parse(String token) {
@@ -113,19 +145,23 @@ public final class TokenVerifier {
   }
 
   private Instant checkValidity(JWTClaimsSet claims) {
-    Instant now = clock.instant();
     Date expiration = claims.getExpirationTime();
     if (expiration == null) {
       throw new InvalidTokenException("Bearer token has no expiry");
     }
-    if (expiration.toInstant().plus(CLOCK_SKEW).isBefore(now)) {
-      throw new InvalidTokenException("Bearer token expired at " + expiration.toInstant());
-    }
     Date notBefore = claims.getNotBeforeTime();
-    if (notBefore != null && notBefore.toInstant().minus(CLOCK_SKEW).isAfter(now)) {
-      throw new InvalidTokenException("Bearer token is not valid before " + notBefore.toInstant());
-    }
+    checkPeriod(expiration.toInstant(), notBefore == null ? null : notBefore.toInstant());
     return expiration.toInstant();
+  }
+
+  private void checkPeriod(Instant expiresAt, Instant notBefore) {
+    Instant now = clock.instant();
+    if (expiresAt.plus(CLOCK_SKEW).isBefore(now)) {
+      throw new InvalidTokenException("Bearer token expired at " + expiresAt);
+    }
+    if (notBefore != null && notBefore.minus(CLOCK_SKEW).isAfter(now)) {
+      throw new InvalidTokenException("Bearer token is not valid before " + notBefore);
+    }
   }
 
   private static List<Scope> grants(JWTClaimsSet claims) {
