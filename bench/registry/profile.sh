@@ -54,7 +54,7 @@ skopeo_copy() {
 start_slipway() {
   if [[ -z $SLIPWAY_JAR ]]; then
     "$REPO/slipway" --version >/dev/null
-    SLIPWAY_JAR=$(ls -t "$REPO"/cli/target/slipway-cli-*.jar | head -n 1)
+    SLIPWAY_JAR=$(ls -t "$REPO"/cli/target/slipway-cli-*-exec.jar | head -n 1)
   fi
   # shellcheck disable=SC2086 # SLIPWAY_JAVA_OPTS holds several options
   java $SLIPWAY_JAVA_OPTS -jar "$SLIPWAY_JAR" server --data-dir "$WORK/slipway" --port 0 \

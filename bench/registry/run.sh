@@ -13,8 +13,8 @@
 #   BLOB_MIB=1024              size of the blob
 #   IMAGE_LAYERS=40            layers per image, each 1-8 MiB of random content, gzip
 #   SLIPWAY_JAVA_OPTS=-Xmx256m JVM options of the Slipway server
-#   SLIPWAY_JAR=PATH           the fat jar; default: the newest cli/target/slipway-cli-*.jar,
-#                              built with Maven when there is none
+#   SLIPWAY_JAR=PATH           the fat jar; default: the newest cli/target/slipway-cli-*-exec.jar,
+#                              which ./slipway builds first when it is missing or stale
 #   BENCH_WORK_PARENT=/var/tmp where the scratch directory goes (needs ~6 GiB free)
 #   KEEP_WORK=1                keep the scratch directory (data dirs, logs) afterwards
 #   QUIET_BUSY_PERCENT=10      before each transfer, wait while other processes keep the cores
@@ -79,8 +79,8 @@ find_jar() {
     return
   fi
   "$REPO/slipway" --version >/dev/null || die "./slipway could not build or run the Slipway jar"
-  SLIPWAY_JAR=$(ls -t "$REPO"/cli/target/slipway-cli-*.jar 2>/dev/null | head -n 1 || true)
-  [[ -n $SLIPWAY_JAR ]] || die "found no cli/target/slipway-cli-*.jar after ./slipway --version"
+  SLIPWAY_JAR=$(ls -t "$REPO"/cli/target/slipway-cli-*-exec.jar 2>/dev/null | head -n 1 || true)
+  [[ -n $SLIPWAY_JAR ]] || die "found no cli/target/slipway-cli-*-exec.jar after ./slipway --version"
 }
 
 # --- helpers ------------------------------------------------------------------------------------
