@@ -195,6 +195,7 @@ abstract class RegistryProtocolContract {
 
     assertThat(response.statusCode()).isEqualTo(416);
     assertThat(response.headers().firstValue("Content-Range")).hasValue("bytes */5");
+    assertThat(body(response)).contains("RANGE_NOT_SATISFIABLE").contains("bytes=100-200");
   }
 
   @Test

@@ -23,6 +23,8 @@ public enum ErrorCode {
   TOOMANYREQUESTS(429),
   /** A chunk that does not start at the upload's current offset. */
   RANGE_INVALID(416),
+  /** A blob download whose Range lies outside the blob; the specification names no code for it. */
+  RANGE_NOT_SATISFIABLE(416),
   /** A manifest or upload over the configured size limit. */
   TOO_LARGE(413),
   /** A delete of a blob or manifest that a stored manifest still names. */

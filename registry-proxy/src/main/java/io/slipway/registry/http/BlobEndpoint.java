@@ -47,7 +47,7 @@ final class BlobEndpoint {
     } catch (ByteRange.UnsatisfiableRangeException e) {
       response.setHeader("Content-Range", "bytes */" + size);
       throw new RegistryException(
-          ErrorCode.RANGE_INVALID, e.getMessage() + " for a blob of " + size + " bytes");
+          ErrorCode.RANGE_NOT_SATISFIABLE, e.getMessage() + " for a blob of " + size + " bytes");
     }
     response.setHeader("Docker-Content-Digest", digest.toString());
     response.setHeader("ETag", "\"" + digest + "\"");
