@@ -752,4 +752,96 @@ abstract class RegistryProtocolContract {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(body(response)).contains("\"v1\"");
   }
+
+  @Test
+  void malformedQueryStringIsBadRequest() throws Exception {
+    // Java's HTTP client refuses to send such a URL, so the request goes over a plain socket.
+    String token = fixture.token(Scope.repository(repository, "pull"));
+    String response;
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", fixture.port())) {
+      String request =
+          "GET /v2/"
+              + repository
+              + "/tags/list?last=%ZZ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + token
+              + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    assertThat(response).startsWith("HTTP/1.1 400");
+    assertThat(response).contains("percent-encoding");
+  }
+
+  @Test
+  void manifestWithByteOrderMarkIsRejected() throws Exception {
+    byte[] manifest = pushImageBlobs().getBytes(StandardCharsets.UTF_8);
+    byte[] withMark = new byte[manifest.length + 3];
+    withMark[0] = (byte) 0xef;
+    withMark[1] = (byte) 0xbb;
+    withMark[2] = (byte) 0xbf;
+    System.arraycopy(manifest, 0, withMark, 3, manifest.length);
+
+    HttpResponse<byte[]> put =
+        http.send(
+            "PUT",
+            "/v2/" + repository + "/manifests/bom",
+            withMark,
+            "Content-Type",
+            "application/vnd.oci.image.manifest.v1+json");
+
+    assertThat(put.statusCode()).isEqualTo(400);
+    assertThat(body(put)).contains("byte-order mark");
+  }
+
+  @Test
+  void tokenWithNonCanonicalSignatureIsRejected() throws Exception {
+    String token = fixture.token(Scope.repository(repository, "pull"));
+    String padded = token + "=";
+
+    HttpResponse<byte[]> response = new HttpHelper(fixture.baseUri()).withToken(padded).get("/v2/");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void blobDeleteRacingManifestPushNeverLeavesBoth() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      byte[] config = ("{\"round\":" + round + "}").getBytes(StandardCharsets.UTF_8);
+      byte[] layer = ("layer-" + round + "-" + repository).getBytes(StandardCharsets.UTF_8);
+      String configDigest = http.pushBlob(repository, config);
+      String layerDigest = http.pushBlob(repository, layer);
+      String manifest = manifestFor(configDigest, config.length, layerDigest, layer.length);
+      String tag = "race" + round;
+
+      var push =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> statusOf(() -> putManifest(tag, manifest)));
+      var delete =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () ->
+                  statusOf(
+                      () ->
+                          http.send(
+                              "DELETE", "/v2/" + repository + "/blobs/" + layerDigest, null)));
+
+      boolean pushed = push.get() == 201;
+      boolean deleted = delete.get() == 202;
+      assertThat(pushed && deleted)
+          .as("round %d: both the push and the delete succeeded", round)
+          .isFalse();
+    }
+  }
+
+  private interface Call {
+    HttpResponse<byte[]> run() throws Exception;
+  }
+
+  private static int statusOf(Call call) {
+    try {
+      return call.run().statusCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

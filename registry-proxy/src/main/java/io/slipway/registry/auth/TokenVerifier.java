@@ -3,6 +3,7 @@ package io.slipway.registry.auth;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.security.interfaces.ECPublicKey;
@@ -103,11 +104,22 @@ public final class TokenVerifier {
   }
 
   private static SignedJWT parse(String token) {
+    SignedJWT jwt;
     try {
-      return SignedJWT.parse(token);
+      jwt = SignedJWT.parse(token);
     } catch (ParseException e) {
       throw new InvalidTokenException("Bearer token is not a signed JWT; request a new one");
     }
+    // A lenient decoder accepts several spellings of one part (unused trailing bits, padding).
+    // Only the canonical spelling is accepted, so one token has one string, which the cache of
+    // verified tokens relies on.
+    for (Base64URL part : jwt.getParsedParts()) {
+      if (!Base64URL.encode(part.decode()).toString().equals(part.toString())) {
+        throw new InvalidTokenException(
+            "Bearer token is not canonical base64url; request a new one");
+      }
+    }
+    return jwt;
   }
 
   private void checkSignature(SignedJWT jwt) {

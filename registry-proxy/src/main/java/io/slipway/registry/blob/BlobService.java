@@ -98,6 +98,17 @@ public final class BlobService {
    * @throws RegistryException BLOB_UNKNOWN when the repository did not hold it
    */
   public void delete(RepositoryName repository, Digest digest) {
+    // Exclusive, so that no manifest naming this blob is recorded between the check and the
+    // unlink.
+    referenceLock.whileSweeping(
+        () -> {
+          unlinkUnreferenced(repository, digest);
+          return null;
+        });
+    log.info("Deleted blob {} from {}", digest, repository);
+  }
+
+  private void unlinkUnreferenced(RepositoryName repository, Digest digest) {
     List<String> users = metadata.manifestsReferencing(repository, digest);
     if (!users.isEmpty()) {
       throw new RegistryException(
@@ -115,7 +126,6 @@ public final class BlobService {
     if (!metadata.unlinkBlob(repository, digest)) {
       throw unknown(repository, digest);
     }
-    log.info("Deleted blob {} from {}", digest, repository);
   }
 
   private static RegistryException unknown(RepositoryName repository, Digest digest) {

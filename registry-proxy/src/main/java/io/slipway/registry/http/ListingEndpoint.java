@@ -81,7 +81,11 @@ final class ListingEndpoint {
     }
     throw new RegistryException(
         ErrorCode.SIZE_INVALID,
-        "Page size n='" + n + "' is invalid: give a whole number from 0 to " + DEFAULT_PAGE);
+        "Page size n='"
+            + n
+            + "' is invalid: give a whole number of 0 or more (pages hold at most "
+            + DEFAULT_PAGE
+            + " entries)");
   }
 
   void referrers(

@@ -91,6 +91,17 @@ public final class RegistryServlet extends HttpServlet {
       ErrorResponses.write(
           response, 500, "UNKNOWN", "Storage failed; the server log has the details", Map.of());
     } catch (RuntimeException e) {
+      if (e.getClass().getSimpleName().equals("InvalidParameterException")) {
+        // Tomcat raises this from getParameter for a malformed query string.
+        log.debug("{} {} rejected: malformed query string", request.getMethod(), path);
+        ErrorResponses.write(
+            response,
+            400,
+            "UNSUPPORTED",
+            "The query string is not valid percent-encoding; encode it again",
+            Map.of());
+        return;
+      }
       log.error("{} {} failed", request.getMethod(), path, e);
       ErrorResponses.write(
           response, 500, "UNKNOWN", "Internal error; the server log has the details", Map.of());

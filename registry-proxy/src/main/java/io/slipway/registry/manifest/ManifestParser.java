@@ -49,6 +49,13 @@ public final class ManifestParser {
   }
 
   private static JsonNode readTree(byte[] body) {
+    if (body.length >= 3
+        && (body[0] & 0xff) == 0xef
+        && (body[1] & 0xff) == 0xbb
+        && (body[2] & 0xff) == 0xbf) {
+      // Clients such as skopeo cannot parse a manifest that starts with a byte-order mark.
+      throw invalid("Manifest starts with a UTF-8 byte-order mark; send plain JSON without it");
+    }
     try {
       JsonNode root = JSON.readTree(body);
       if (root == null || !root.isObject()) {

@@ -201,22 +201,13 @@ public final class ManifestService {
   public void delete(RepositoryName repository, String reference) {
     if (Digest.isDigest(reference)) {
       Digest digest = parseDigest(reference);
-      List<String> indexes = metadata.manifestsReferencing(repository, digest);
-      if (!indexes.isEmpty()) {
-        throw new RegistryException(
-            ErrorCode.STILL_REFERENCED,
-            "Manifest "
-                + digest
-                + " is still a child of index "
-                + indexes.get(0)
-                + " in "
-                + repository
-                + "; delete the index first",
-            Map.of("digest", digest.toString()));
-      }
-      if (!metadata.deleteManifest(repository, digest)) {
-        throw manifestUnknown(repository, reference);
-      }
+      // Exclusive, so that no index naming this manifest is recorded between the check and the
+      // delete.
+      referenceLock.whileSweeping(
+          () -> {
+            deleteUnreferenced(repository, digest, reference);
+            return null;
+          });
       log.info("Deleted manifest {} from {}", digest, repository);
       return;
     }
@@ -225,6 +216,25 @@ public final class ManifestService {
       throw manifestUnknown(repository, reference);
     }
     log.info("Deleted tag {} from {}", tag, repository);
+  }
+
+  private void deleteUnreferenced(RepositoryName repository, Digest digest, String reference) {
+    List<String> indexes = metadata.manifestsReferencing(repository, digest);
+    if (!indexes.isEmpty()) {
+      throw new RegistryException(
+          ErrorCode.STILL_REFERENCED,
+          "Manifest "
+              + digest
+              + " is still a child of index "
+              + indexes.get(0)
+              + " in "
+              + repository
+              + "; delete the index first",
+          Map.of("digest", digest.toString()));
+    }
+    if (!metadata.deleteManifest(repository, digest)) {
+      throw manifestUnknown(repository, reference);
+    }
   }
 
   /**
