@@ -162,7 +162,7 @@ abstract class ServerEndpointsContract {
         http.get("/auth/token", "Authorization", basic("mallory", bootstrapToken));
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.body()).contains("user 'mallory'");
+    assertThat(response.body()).contains("user is unknown").contains("log in as 'admin'");
   }
 
   @Test
@@ -370,5 +370,39 @@ abstract class ServerEndpointsContract {
         "",
         "Authorization",
         basic("admin", bootstrapToken));
+  }
+
+  @Test
+  void unknownScopeActionIsRejected() {
+    HttpResponse<String> response = requestToken("repository:acme/app:pull,bogus");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_SCOPE").contains("pull,bogus");
+  }
+
+  @Test
+  void tokenSentAsUserNameIsNotEchoed() {
+    HttpResponse<String> response =
+        http.get(
+            "/auth/token?service=slipway-registry",
+            "Authorization",
+            basic(bootstrapToken, bootstrapToken));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).doesNotContain(bootstrapToken);
+  }
+
+  @Test
+  void garbageCollectionRejectsHugeGracePeriod() {
+    HttpResponse<String> response =
+        http.post(
+            "/api/v1/registry/garbage-collection?dryRun=true&gracePeriod=P999999999999D",
+            "text/plain",
+            "",
+            "Authorization",
+            basic("admin", bootstrapToken));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_GRACE_PERIOD");
   }
 }

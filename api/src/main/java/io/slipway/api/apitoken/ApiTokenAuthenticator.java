@@ -48,6 +48,12 @@ public class ApiTokenAuthenticator {
   }
 
   private static UnauthorizedException invalidCredentials(String username) {
+    if (!Identity.ADMIN_SUBJECT.equals(username)) {
+      // The unknown name is not repeated: it may be a token sent in the wrong field.
+      return new UnauthorizedException(
+          "Invalid credentials: the user is unknown; log in as 'admin' with an API token as the"
+              + " password");
+    }
     return new UnauthorizedException(
         "Invalid credentials for user '"
             + username

@@ -71,6 +71,14 @@ public class ApiErrorHandler {
    */
   @ExceptionHandler(Exception.class)
   ResponseEntity<ApiError> handleOther(Exception e, HttpServletRequest request) {
+    if (e.getClass().getSimpleName().equals("InvalidParameterException")) {
+      // Tomcat raises this from getParameter for a query string that is not valid
+      // percent-encoding.
+      return badRequest(
+          "INVALID_PARAMETER",
+          "The query string is not valid percent-encoding; encode it again",
+          request);
+    }
     if (e instanceof NoResourceFoundException) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)
           .body(

@@ -127,14 +127,17 @@ public class GarbageCollectionController {
             + "=false");
   }
 
+  /** Longest grace period; longer ones overflow the collector's time arithmetic. */
+  private static final Duration MAX_GRACE_PERIOD = Duration.ofDays(36_500);
+
   private static Duration parseGracePeriod(String text) {
     if (text == null) {
       return GcOptions.DEFAULT_GRACE_PERIOD;
     }
     try {
       Duration period = Duration.parse(text);
-      if (period.isNegative()) {
-        throw new DateTimeParseException("negative", text, 0);
+      if (period.isNegative() || period.compareTo(MAX_GRACE_PERIOD) > 0) {
+        throw new DateTimeParseException("out of range", text, 0);
       }
       return period;
     } catch (DateTimeParseException e) {
@@ -142,7 +145,8 @@ public class GarbageCollectionController {
           "INVALID_GRACE_PERIOD",
           "Grace period '"
               + text
-              + "' is not a non-negative ISO-8601 duration; use for example PT1H or PT10M");
+              + "' is not an ISO-8601 duration from zero to 100 years; use for example PT1H or"
+              + " PT10M");
     }
   }
 }

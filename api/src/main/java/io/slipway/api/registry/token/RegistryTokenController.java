@@ -144,6 +144,18 @@ public class RegistryTokenController {
    * repository, and {@code registry} is the only other resource type. Anything else is rejected
    * rather than signed, so a token never carries a grant the registry could misread.
    */
+  private static final java.util.Set<String> REPOSITORY_ACTIONS =
+      java.util.Set.of("pull", "push", "delete", "*");
+
+  /** Rejects empty or unknown actions, so a token never carries a grant nobody defined. */
+  private static void checkActions(String text, Scope scope) {
+    if (scope.actions().isEmpty() || !REPOSITORY_ACTIONS.containsAll(scope.actions())) {
+      throw new BadRequestException(
+          "INVALID_SCOPE",
+          "Invalid scope '" + text + "': actions must be among pull, push, delete and *");
+    }
+  }
+
   private static Scope parseScope(String text) {
     Scope scope;
     try {
@@ -153,7 +165,10 @@ public class RegistryTokenController {
     }
 
     switch (scope.type()) {
-      case REPOSITORY -> checkRepositoryName(text, scope.name());
+      case REPOSITORY -> {
+        checkRepositoryName(text, scope.name());
+        checkActions(text, scope);
+      }
       case REGISTRY -> {}
       default ->
           throw new BadRequestException(
@@ -193,9 +208,12 @@ public class RegistryTokenController {
     try {
       return authenticator.authenticate(credentials.get());
     } catch (UnauthorizedException e) {
+      // Only a known user name is logged: a client that swapped user and token would otherwise
+      // write the token into the log.
+      String username = credentials.get().username();
       log.warn(
           "Rejected registry token request for user '{}' from {}",
-          credentials.get().username(),
+          Identity.ADMIN_SUBJECT.equals(username) ? username : "(unknown user)",
           request.getRemoteAddr());
       throw e;
     }
