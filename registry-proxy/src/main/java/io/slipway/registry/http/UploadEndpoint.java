@@ -125,6 +125,9 @@ final class UploadEndpoint {
         throw rangeInvalid(
             repository, id, "Content-Range '" + contentRange + "' ends before it starts");
       }
+      if (end == Long.MAX_VALUE) {
+        throw rangeInvalid(repository, id, "Content-Range '" + contentRange + "' is out of range");
+      }
       long rangeLength = end - start + 1;
       if (length != null && length != rangeLength) {
         throw rangeInvalid(
