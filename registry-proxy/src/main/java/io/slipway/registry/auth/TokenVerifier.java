@@ -36,7 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenVerifier {
 
-  /** Name of the claim that holds the grants. */
+  /** Name of the claim that contains the grants. */
   public static final String ACCESS_CLAIM = "access";
 
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);

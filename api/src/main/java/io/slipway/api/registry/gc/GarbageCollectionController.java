@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
  * collection safe beside pushes in flight lives. Only the administrator may call it.
  *
  * <p>{@code POST /api/v1/registry/garbage-collection?dryRun=true&gracePeriod=PT1H&deleteUntagged=
- * false}; every parameter is optional. The answer is the report as JSON.
+ * false}; every parameter is optional. The response body is the report as JSON.
  *
  * <p>The caller is authenticated before any parameter is read, so a request without credentials
  * learns nothing about which values the endpoint accepts. A malformed parameter is a {@code 400}
@@ -127,7 +127,7 @@ public class GarbageCollectionController {
             + "=false");
   }
 
-  /** Longest grace period; longer ones overflow the collector's time arithmetic. */
+  /** Maximum grace period; longer ones overflow the collector's time arithmetic. */
   private static final Duration MAX_GRACE_PERIOD = Duration.ofDays(36_500);
 
   private static Duration parseGracePeriod(String text) {
