@@ -1,4 +1,4 @@
--- Registry metadata. Blob and manifest bytes live in the blob store; these tables say which
+-- Registry metadata. Blob and manifest bytes live in the blob store; these tables record which
 -- repository may see which blob, which manifests and tags a repository holds, and what each
 -- manifest references (for garbage collection and the referrers API).
 -- Times are milliseconds since the epoch, UTC.

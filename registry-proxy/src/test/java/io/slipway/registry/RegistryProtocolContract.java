@@ -160,7 +160,7 @@ abstract class RegistryProtocolContract {
   }
 
   @Test
-  void headOnBlobGivesLengthAndDigestWithoutBody() throws Exception {
+  void blobHeadHasNoBody() throws Exception {
     byte[] content = "head me".getBytes(StandardCharsets.UTF_8);
     String digest = http.pushBlob(repository, content);
 
@@ -355,7 +355,7 @@ abstract class RegistryProtocolContract {
   }
 
   @Test
-  void mountWithoutPullOnSourceFallsBackToUpload() throws Exception {
+  void mountWithoutPullStartsUpload() throws Exception {
     String source = repository + "-secret";
     HttpHelper owner =
         new HttpHelper(fixture.baseUri())
@@ -416,7 +416,7 @@ abstract class RegistryProtocolContract {
   // Manifests --------------------------------------------------------------------------------
 
   @Test
-  void manifestPushedByTagIsPulledByTagAndDigest() throws Exception {
+  void manifestPullByTagAndDigest() throws Exception {
     String manifest = pushImageBlobs();
     String digest = HttpHelper.sha256(manifest.getBytes(StandardCharsets.UTF_8));
 
@@ -562,7 +562,7 @@ abstract class RegistryProtocolContract {
   // Tags -------------------------------------------------------------------------------------
 
   @Test
-  void tagListIsSortedAndPaginatedWithLinkHeader() throws Exception {
+  void tagListSortedAndPaged() throws Exception {
     String manifest = pushImageBlobs();
     for (String tag : new String[] {"c", "a", "B", "b"}) {
       putManifest(tag, manifest);
@@ -599,7 +599,7 @@ abstract class RegistryProtocolContract {
   // Referrers --------------------------------------------------------------------------------
 
   @Test
-  void referrersListsManifestsWithSubjectAndFiltersByArtifactType() throws Exception {
+  void referrersFilterByArtifactType() throws Exception {
     String manifest = pushImageBlobs();
     String subjectDigest = HttpHelper.sha256(manifest.getBytes(StandardCharsets.UTF_8));
     int subjectSize = manifest.getBytes(StandardCharsets.UTF_8).length;
@@ -805,7 +805,7 @@ abstract class RegistryProtocolContract {
   }
 
   @Test
-  void blobDeleteRacingManifestPushNeverLeavesBoth() throws Exception {
+  void blobDeleteRacingManifestPush() throws Exception {
     for (int round = 0; round < 20; round++) {
       byte[] config = ("{\"round\":" + round + "}").getBytes(StandardCharsets.UTF_8);
       byte[] layer = ("layer-" + round + "-" + repository).getBytes(StandardCharsets.UTF_8);

@@ -40,7 +40,7 @@ public interface BlobStore {
    * fails or {@code maxBytes} is exceeded. The caller closes {@code content}.
    *
    * @param maxBytes the largest accepted object, in bytes, or {@link Long#MAX_VALUE} for no limit
-   * @throws ObjectTooLargeException when {@code content} holds more than {@code maxBytes}
+   * @throws ObjectTooLargeException when {@code content} is longer than {@code maxBytes}
    * @throws IllegalArgumentException when {@code maxBytes} is negative
    * @throws StorageException when reading {@code content} or the backend fails
    */
@@ -49,7 +49,7 @@ public interface BlobStore {
   /**
    * Moves the object at {@code source} to {@code target}, replacing any object there. The move is
    * atomic where the backend allows it (a rename on a filesystem); elsewhere it is a copy followed
-   * by a delete, and {@code target} still only ever holds the complete object.
+   * by a delete, and {@code target} only ever contains the complete object.
    *
    * @throws ObjectNotFoundException when no object exists at {@code source}
    */

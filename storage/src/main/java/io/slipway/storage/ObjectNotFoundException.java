@@ -1,6 +1,6 @@
 package io.slipway.storage;
 
-/** Thrown when a read, move or stat names a key that holds no object. */
+/** Thrown when a read, move or stat names a key with no object. */
 public class ObjectNotFoundException extends StorageException {
 
   private final StorageKey key;

@@ -13,7 +13,7 @@ public record StorageKey(String value) {
 
   /**
    * @throws IllegalArgumentException when {@code value} is empty, absolute, or has a segment that
-   *     is empty, {@code .}, {@code ..} or holds other characters
+   *     is empty, {@code .}, {@code ..} or contains other characters
    */
   public StorageKey {
     if (value == null || value.isEmpty()) {

@@ -3,7 +3,7 @@ package io.slipway.storage;
 import java.util.HexFormat;
 
 /**
- * What a {@link BlobStore#write} stored: the number of bytes and their SHA-256 as 64 lower-case hex
+ * Result of a {@link BlobStore#write}: the number of bytes and their SHA-256 as 64 lower-case hex
  * digits.
  */
 public record WriteResult(long size, String sha256Hex) {

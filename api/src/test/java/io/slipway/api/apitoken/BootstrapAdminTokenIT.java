@@ -72,7 +72,7 @@ class BootstrapAdminTokenIT {
       assertThat(tokenFile).exists();
     }
     String token = Files.readString(tokenFile).strip();
-    // The administrator has read the token and deleted the file, as the banner tells them to.
+    // The administrator has read the token and deleted the file, as the banner instructs.
     Files.delete(tokenFile);
 
     try (ConfigurableApplicationContext second = TestServers.start(database, dataDirectory)) {

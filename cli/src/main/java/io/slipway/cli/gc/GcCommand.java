@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code slipway gc}: asks a running server to collect unreferenced registry blobs. The collection
- * runs inside the server, because only there can it lock out pushes that would race with it.
+ * {@code slipway gc}: requests that a running server collect unreferenced registry blobs. The
+ * collection runs inside the server, because only there can it lock out pushes that would race with
+ * it.
  */
 @Command(
     name = "gc",

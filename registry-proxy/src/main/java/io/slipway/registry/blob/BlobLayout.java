@@ -4,7 +4,7 @@ import io.slipway.registry.reference.Digest;
 import io.slipway.storage.StorageKey;
 
 /**
- * Where the registry keeps its objects in the blob store. Blobs and manifests share one
+ * Layout of the registry's objects in the blob store. Blobs and manifests share one
  * content-addressed area, {@code blobs/ALGORITHM/XX/HEX}, where {@code XX} is the first two hex
  * digits; upload chunks live under {@code uploads/ID/}.
  */

@@ -5,9 +5,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * Keeps garbage collection from deleting a blob while a request is making it reachable. Requests
- * that link a blob or record a manifest hold the shared side; the collector's sweep holds the
- * exclusive side while it re-checks and deletes.
+ * Keeps garbage collection and deletes from removing a blob while a request is making it reachable.
+ * Requests that link a blob or record a manifest take the shared side. The collector's sweep and
+ * the registry's blob and manifest deletes take the exclusive side while they check and delete.
  *
  * <p>NOTE: the lock lives in one JVM, so collection is safe with one server process per blob store.
  */

@@ -2,7 +2,7 @@ package io.slipway.registry.error;
 
 /**
  * The error codes of the OCI distribution specification, each with the HTTP status this registry
- * answers it with. This enum is the one place where registry errors map to HTTP.
+ * sends it with. This enum is the one place where registry errors map to HTTP.
  */
 public enum ErrorCode {
   BLOB_UNKNOWN(404),
@@ -15,7 +15,7 @@ public enum ErrorCode {
   NAME_INVALID(400),
   NAME_UNKNOWN(404),
   SIZE_INVALID(400),
-  /** Not in the specification's table but answered by distribution for bad tags. */
+  /** Not in the specification's table, but distribution returns it for invalid tags. */
   TAG_INVALID(400),
   UNAUTHORIZED(401),
   DENIED(403),

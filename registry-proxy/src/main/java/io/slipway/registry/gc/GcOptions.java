@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How one garbage collection run behaves.
+ * Options of one garbage collection run.
  *
  * @param dryRun when true, the run reports what it would delete and deletes nothing
  * @param gracePeriod how old an unreferenced blob must be before it is deleted, judged by both its

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one garbage collection run found and did. A dry run fills every field the same way, with
- * what a real run at that moment would have deleted.
+ * Outcome of one garbage collection run: what it found and deleted. A dry run fills every field the
+ * same way, with what a real run at that moment would have deleted.
  *
  * @param dryRun whether the run deleted nothing
  * @param manifestsMarked manifests kept, counted once per repository that contains them. Everything

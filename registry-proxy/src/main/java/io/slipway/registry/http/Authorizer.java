@@ -84,7 +84,7 @@ final class Authorizer {
   interface Check {
     boolean allows(AccessToken token);
 
-    /** Whether anonymous-pull settings may let the request through without a token. */
+    /** Returns true when anonymous-pull settings may let the request through without a token. */
     default boolean allowsAnonymous() {
       return false;
     }

@@ -12,7 +12,7 @@ record ByteRange(long first, long last) {
 
   /**
    * Parses a single-range header against a blob of {@code size} bytes. Returns null when the header
-   * is absent or asks for several ranges, which the caller answers with the whole blob.
+   * is absent or requests several ranges, and the caller then sends the whole blob.
    *
    * @throws UnsatisfiableRangeException when the range lies outside the blob or is malformed
    */

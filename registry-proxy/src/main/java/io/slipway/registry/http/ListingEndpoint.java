@@ -77,7 +77,7 @@ final class ListingEndpoint {
         return (int) Math.min(value, DEFAULT_PAGE);
       }
     } catch (NumberFormatException e) {
-      // Answered below, like a negative number.
+      // Rejected below, like a negative number.
     }
     throw new RegistryException(
         ErrorCode.SIZE_INVALID,

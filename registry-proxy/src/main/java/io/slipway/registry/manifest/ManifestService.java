@@ -176,7 +176,7 @@ public final class ManifestService {
         .orElseThrow(() -> manifestUnknown(repository, reference));
   }
 
-  /** Returns true when {@code repository} holds the manifest {@code digest}. */
+  /** Returns true when {@code repository} contains the manifest {@code digest}. */
   public boolean contains(RepositoryName repository, Digest digest) {
     return metadata.manifest(repository, digest).isPresent();
   }
@@ -241,7 +241,7 @@ public final class ManifestService {
    * Returns a page of the repository's tags in lexical order: at most {@code limit} tags after
    * {@code last}.
    *
-   * @throws RegistryException NAME_UNKNOWN when the repository holds nothing
+   * @throws RegistryException NAME_UNKNOWN when the repository is empty
    */
   public List<String> tags(RepositoryName repository, Optional<String> last, int limit) {
     if (!metadata.repositoryExists(repository)) {

@@ -4,7 +4,7 @@ import io.slipway.registry.reference.Digest;
 import java.util.Objects;
 
 /**
- * What the registry knows of one manifest in one repository.
+ * Metadata of one manifest in one repository.
  *
  * @param digest the manifest's digest
  * @param mediaType its media type, as pushed

@@ -146,7 +146,7 @@ public final class RegistryMetadata {
     }
   }
 
-  /** Returns the manifest {@code digest} of {@code repository}, if it holds one. */
+  /** Returns the manifest {@code digest} of {@code repository}, if it contains one. */
   public Optional<ManifestRecord> manifest(RepositoryName repository, Digest digest) {
     return jdbc
         .query(
@@ -238,7 +238,7 @@ public final class RegistryMetadata {
         > 0;
   }
 
-  /** Returns true when {@code repository} holds any manifest or blob. */
+  /** Returns true when {@code repository} contains any manifest or blob. */
   public boolean repositoryExists(RepositoryName repository) {
     Integer count =
         jdbc.queryForObject(

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>When the content is already stored, because another repository pushed or mirrored it, it is
  * linked after a {@code HEAD} request confirms that the upstream repository has the digest too.
  * Without that check a client allowed to pull from a mirror could read any stored blob whose digest
- * it knows.
+ * it has learned.
  *
  * <p>Safe for concurrent use. Requests for the same digest wait for the one download in flight in
  * this process; the map of downloads is not shared between processes.

@@ -147,7 +147,7 @@ public class RegistryTokenController {
   private static final java.util.Set<String> REPOSITORY_ACTIONS =
       java.util.Set.of("pull", "push", "delete", "*");
 
-  /** Rejects empty or unknown actions, so a token never carries a grant nobody defined. */
+  /** Rejects empty or unknown actions, so that a token carries only grants the registry defines. */
   private static void checkActions(String text, Scope scope) {
     if (scope.actions().isEmpty() || !REPOSITORY_ACTIONS.containsAll(scope.actions())) {
       throw new BadRequestException(
