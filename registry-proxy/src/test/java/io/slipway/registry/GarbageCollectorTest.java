@@ -367,7 +367,9 @@ class GarbageCollectorTest {
                   }
                   return null;
                 });
-        for (int i = 0; i < 10; i++) {
+        // At least 10 pushes, and more (up to 40) until some sweep has hit one: the sweeps start
+        // at random moments, so a short run can miss every push.
+        for (int i = 0; i < 10 || (deletedWhilePushing.get() == 0 && i < 40); i++) {
           pushed.add(scenario.pushImageRetrying("race-" + i, "layer-race-" + i, attempts));
         }
         pushing.set(false);
