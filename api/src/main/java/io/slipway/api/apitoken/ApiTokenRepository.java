@@ -1,7 +1,9 @@
 package io.slipway.api.apitoken;
 
-import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -17,8 +19,8 @@ public class ApiTokenRepository {
     this.jdbc = jdbc;
   }
 
-  /** A stored token as authentication needs it: its row id and hash. */
-  public record StoredApiToken(long id, String tokenHash) {}
+  /** A usable token as authentication needs it: its row id and its user. */
+  public record TokenOwner(long tokenId, long userId, String username, boolean serverAdmin) {}
 
   /** Returns true when any token, usable or not, was ever issued to {@code subject}. */
   public boolean existsForSubject(String subject) {
@@ -31,25 +33,43 @@ public class ApiTokenRepository {
   }
 
   /**
-   * Stores a new token.
+   * Stores a new token of user {@code userId}, whose name is {@code subject}.
    *
+   * @param expiresAt expiry in milliseconds since the epoch, or null for a token that never expires
+   * @return the row id
    * @throws org.springframework.dao.DuplicateKeyException when {@code subject} already has a token
    *     named {@code name}, or the hash is taken
    */
-  public void insert(String name, String subject, String tokenHash, long createdAt) {
-    jdbc.sql("INSERT INTO api_token (name, subject, token_hash, created_at) VALUES (?, ?, ?, ?)")
-        .params(name, subject, tokenHash, createdAt)
-        .update();
+  public long insert(
+      String name, long userId, String subject, String tokenHash, long createdAt, Long expiresAt) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            "INSERT INTO api_token (name, user_id, subject, token_hash, created_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")
+        .params(name, userId, subject, tokenHash, createdAt, expiresAt)
+        .update(keys, "id");
+    return keys.getKey().longValue();
   }
 
-  /** Returns the tokens of {@code subject} that are neither revoked nor expired at {@code now}. */
-  public List<StoredApiToken> findUsable(String subject, long now) {
+  /**
+   * Returns the owner of the token whose hash is {@code tokenHash} when the token is neither
+   * revoked nor expired at {@code now} and its user is not disabled.
+   */
+  public Optional<TokenOwner> findUsable(String tokenHash, long now) {
     return jdbc.sql(
-            "SELECT id, token_hash FROM api_token WHERE subject = ? AND revoked_at IS NULL"
-                + " AND (expires_at IS NULL OR expires_at > ?)")
-        .params(subject, now)
-        .query((row, number) -> new StoredApiToken(row.getLong("id"), row.getString("token_hash")))
-        .list();
+            "SELECT t.id, u.id AS user_id, u.username, u.server_admin FROM api_token t"
+                + " JOIN app_user u ON u.id = t.user_id"
+                + " WHERE t.token_hash = ? AND t.revoked_at IS NULL"
+                + " AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled_at IS NULL")
+        .params(tokenHash, now)
+        .query(
+            (row, number) ->
+                new TokenOwner(
+                    row.getLong("id"),
+                    row.getLong("user_id"),
+                    row.getString("username"),
+                    row.getBoolean("server_admin")))
+        .optional();
   }
 
   /** Records that the token with row id {@code id} authenticated a request at {@code now}. */

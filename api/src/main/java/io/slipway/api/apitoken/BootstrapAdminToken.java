@@ -1,5 +1,6 @@
 package io.slipway.api.apitoken;
 
+import io.slipway.api.account.UserRepository;
 import io.slipway.api.config.DataDirectory;
 import io.slipway.api.config.PrivateFiles;
 import io.slipway.api.identity.Identity;
@@ -40,13 +41,18 @@ public class BootstrapAdminToken implements ApplicationRunner {
   private static final Logger log = LoggerFactory.getLogger(BootstrapAdminToken.class);
 
   private final ApiTokenRepository repository;
+  private final UserRepository users;
   private final DataDirectory dataDirectory;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
   public BootstrapAdminToken(
-      ApiTokenRepository repository, DataDirectory dataDirectory, Clock clock) {
+      ApiTokenRepository repository,
+      UserRepository users,
+      DataDirectory dataDirectory,
+      Clock clock) {
     this.repository = repository;
+    this.users = users;
     this.dataDirectory = dataDirectory;
     this.clock = clock;
   }
@@ -60,7 +66,13 @@ public class BootstrapAdminToken implements ApplicationRunner {
 
     ApiTokenSecret token = ApiTokenSecret.generate(random);
     try {
-      repository.insert(TOKEN_NAME, Identity.ADMIN_SUBJECT, token.sha256Hex(), clock.millis());
+      long adminId =
+          users
+              .findByUsername(Identity.ADMIN_SUBJECT)
+              .orElseThrow(() -> new IllegalStateException("The migrations create user 'admin'"))
+              .id();
+      repository.insert(
+          TOKEN_NAME, adminId, Identity.ADMIN_SUBJECT, token.sha256Hex(), clock.millis(), null);
     } catch (DuplicateKeyException e) {
       log.info("Another server sharing this database created the bootstrap admin token first");
       return;

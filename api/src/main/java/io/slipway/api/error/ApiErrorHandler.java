@@ -8,6 +8,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -52,6 +53,35 @@ public class ApiErrorHandler {
             + "': write "
             + expectedForm(e.getRequiredType());
     return badRequest("INVALID_PARAMETER", message, request);
+  }
+
+  /**
+   * A body that is not valid JSON or does not fit the endpoint's shape: {@code 400
+   * INVALID_REQUEST_BODY}. A record constructor's own message, which names the bad value, is kept.
+   */
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<ApiError> handleUnreadableBody(
+      HttpMessageNotReadableException e, HttpServletRequest request) {
+    ApiException cause = findCause(e, ApiException.class);
+    if (cause != null) {
+      return handleApiException(cause, request);
+    }
+    IllegalArgumentException invalid = findCause(e, IllegalArgumentException.class);
+    String message =
+        invalid != null && invalid.getMessage() != null
+            ? invalid.getMessage()
+            : "The request body is not valid JSON of the documented shape; check field names and"
+                + " types";
+    return badRequest("INVALID_REQUEST_BODY", message, request);
+  }
+
+  private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   /** A required parameter that is absent: {@code 400 MISSING_PARAMETER} naming it. */

@@ -4,14 +4,19 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 
 /**
- * Base of the errors that the HTTP API reports to clients: each carries an HTTP status, a stable
- * machine-readable code and a message that names the value at fault and the fix. {@link
- * ApiErrorHandler} turns them into JSON responses.
+ * An error that the HTTP API reports to clients: an HTTP status, a stable machine-readable code and
+ * a message that names the value at fault and the fix. {@link ApiErrorHandler} turns it into a JSON
+ * response. Prefer the {@link ErrorCode} constructor, which keeps code and status together.
  */
-public abstract class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
 
   private final HttpStatus status;
   private final String code;
+
+  /** Creates an error with a code from {@link ErrorCode} and the status it maps to. */
+  public ApiException(ErrorCode code, String message) {
+    this(code.status(), code.name(), message);
+  }
 
   protected ApiException(HttpStatus status, String code, String message) {
     super(message);

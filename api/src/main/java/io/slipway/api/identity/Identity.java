@@ -3,39 +3,93 @@ package io.slipway.api.identity;
 import java.util.Objects;
 
 /**
- * The principal a request acts as, once its credentials are checked.
+ * The principal a request acts as, once its credentials are checked. Immutable.
  *
- * @param kind what sort of principal this is; grants depend on it
- * @param subject stable name of the principal, used as the {@code sub} claim of issued tokens
+ * @param kind what sort of principal this is; what it may do depends on it
+ * @param subject stable name of the principal: the user name, the device UUID, {@code
+ *     provisioning-key:<id>} or {@code anonymous}; used as the {@code sub} claim of issued tokens
+ * @param id row id of the user, device or provisioning key; 0 for anonymous
+ * @param fleetId the fleet of a device or provisioning key; 0 for other kinds
+ * @param serverAdmin true for a user who administers the whole server
+ * @param credential what the request presented
  */
-public record Identity(Kind kind, String subject) {
+public record Identity(
+    Kind kind, String subject, long id, long fleetId, boolean serverAdmin, Credential credential) {
 
-  /** Subject of the built-in administrator. */
+  /** Name of the built-in administrator user. */
   public static final String ADMIN_SUBJECT = "admin";
 
   /** Subject of requests without credentials. */
   public static final String ANONYMOUS_SUBJECT = "anonymous";
 
-  /** The sorts of principal; user, device and builder identities are to be added here. */
+  /** The sorts of principal. */
   public enum Kind {
-    /** The built-in administrator, who may do everything. */
-    ADMIN,
+    /** A person or their tool, signed in or with an API token. */
+    USER,
+    /** A device with its device API key. */
+    DEVICE,
+    /** A provisioning key, which may only register a device. */
+    PROVISIONING_KEY,
     /** A request without credentials. */
     ANONYMOUS
   }
 
+  /** What a request presented to prove its identity. */
+  public enum Credential {
+    API_TOKEN,
+    SESSION,
+    DEVICE_KEY,
+    PROVISIONING_KEY,
+    NONE
+  }
+
   public Identity {
     Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(credential, "credential");
     if (subject == null || subject.isBlank()) {
       throw new IllegalArgumentException("Identity of kind " + kind + " has a blank subject");
     }
+    if (serverAdmin && kind != Kind.USER) {
+      throw new IllegalArgumentException(
+          "Only a user can administer the server, not " + kind + " '" + subject + "'");
+    }
   }
 
-  public static Identity admin() {
-    return new Identity(Kind.ADMIN, ADMIN_SUBJECT);
+  /** A user authenticated by {@code credential}. */
+  public static Identity user(
+      long userId, String username, boolean serverAdmin, Credential credential) {
+    return new Identity(Kind.USER, username, userId, 0, serverAdmin, credential);
+  }
+
+  /** A device authenticated by its device API key. */
+  public static Identity device(long deviceId, String uuid, long fleetId) {
+    return new Identity(Kind.DEVICE, uuid, deviceId, fleetId, false, Credential.DEVICE_KEY);
+  }
+
+  /** A provisioning key of {@code fleetId}. */
+  public static Identity provisioningKey(long keyId, long fleetId) {
+    return new Identity(
+        Kind.PROVISIONING_KEY,
+        "provisioning-key:" + keyId,
+        keyId,
+        fleetId,
+        false,
+        Credential.PROVISIONING_KEY);
   }
 
   public static Identity anonymous() {
-    return new Identity(Kind.ANONYMOUS, ANONYMOUS_SUBJECT);
+    return new Identity(Kind.ANONYMOUS, ANONYMOUS_SUBJECT, 0, 0, false, Credential.NONE);
+  }
+
+  public boolean isUser() {
+    return kind == Kind.USER;
+  }
+
+  public boolean isDevice() {
+    return kind == Kind.DEVICE;
+  }
+
+  public boolean isAnonymous() {
+    return kind == Kind.ANONYMOUS;
   }
 }

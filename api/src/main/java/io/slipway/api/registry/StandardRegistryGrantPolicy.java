@@ -22,8 +22,9 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
   @Override
   public List<Scope> grant(Identity who, List<Scope> requested) {
     return switch (who.kind()) {
-      case ADMIN -> List.copyOf(requested);
+      case USER -> who.serverAdmin() ? List.copyOf(requested) : List.of();
       case ANONYMOUS -> anonymousPull ? pullOnly(requested) : List.of();
+      case DEVICE, PROVISIONING_KEY -> List.of();
     };
   }
 

@@ -1,9 +1,7 @@
 package io.slipway.api.registry.gc;
 
-import io.slipway.api.apitoken.ApiTokenAuthenticator;
+import io.slipway.api.access.AccessControl;
 import io.slipway.api.error.BadRequestException;
-import io.slipway.api.error.UnauthorizedException;
-import io.slipway.api.identity.BasicCredentials;
 import io.slipway.api.identity.Identity;
 import io.slipway.registry.Registry;
 import io.slipway.registry.gc.GcOptions;
@@ -13,15 +11,13 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Runs the registry's garbage collection inside the server process, where the lock that keeps
- * collection safe beside pushes in flight lives. Only the administrator may call it.
+ * collection safe beside pushes in flight lives. Only server administrators may call it.
  *
  * <p>{@code POST /api/v1/registry/garbage-collection?dryRun=true&gracePeriod=PT1H&deleteUntagged=
  * false}; every parameter is optional. The response body is the report as JSON.
@@ -36,11 +32,11 @@ public class GarbageCollectionController {
   private static final Logger log = LoggerFactory.getLogger(GarbageCollectionController.class);
 
   private final Registry registry;
-  private final ApiTokenAuthenticator authenticator;
+  private final AccessControl access;
 
-  public GarbageCollectionController(Registry registry, ApiTokenAuthenticator authenticator) {
+  public GarbageCollectionController(Registry registry, AccessControl access) {
     this.registry = registry;
-    this.authenticator = authenticator;
+    this.access = access;
   }
 
   /** The report as sent: digests as strings, durations in milliseconds. */
@@ -71,11 +67,11 @@ public class GarbageCollectionController {
 
   @PostMapping("/api/v1/registry/garbage-collection")
   GcReportBody collect(
-      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      Identity who,
       @RequestParam(required = false) String dryRun,
       @RequestParam(required = false) String gracePeriod,
       @RequestParam(required = false) String deleteUntagged) {
-    Identity who = requireAdmin(authorization);
+    access.requireServerAdmin(who);
 
     // Taken as text and parsed here, after authentication: Spring's own conversion would fail
     // before the credentials are checked.
@@ -88,22 +84,6 @@ public class GarbageCollectionController {
     GcReport report = registry.garbageCollector().run(options);
     log.info("Garbage collection requested by '{}': {}", who.subject(), report.summary());
     return GcReportBody.of(report);
-  }
-
-  private Identity requireAdmin(String authorization) {
-    BasicCredentials credentials =
-        BasicCredentials.fromAuthorizationHeader(authorization)
-            .orElseThrow(
-                () ->
-                    new UnauthorizedException(
-                        "Credentials are required: send HTTP Basic authentication with user"
-                            + " 'admin' and an API token as the password"));
-    Identity who = authenticator.authenticate(credentials);
-    if (who.kind() != Identity.Kind.ADMIN) {
-      throw new UnauthorizedException(
-          "User '" + who.subject() + "' may not run garbage collection; use the admin account");
-    }
-    return who;
   }
 
   /** Parses {@code true} or {@code false}. An absent parameter is {@code false}. */

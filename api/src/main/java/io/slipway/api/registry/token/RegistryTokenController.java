@@ -1,8 +1,8 @@
 package io.slipway.api.registry.token;
 
-import io.slipway.api.apitoken.ApiTokenAuthenticator;
 import io.slipway.api.error.BadRequestException;
 import io.slipway.api.error.UnauthorizedException;
+import io.slipway.api.identity.Authenticator;
 import io.slipway.api.identity.BasicCredentials;
 import io.slipway.api.identity.Identity;
 import io.slipway.api.registry.RegistryGrantPolicy;
@@ -45,13 +45,13 @@ public class RegistryTokenController {
   private static final String REPOSITORY = "repository";
   private static final String REGISTRY = "registry";
 
-  private final ApiTokenAuthenticator authenticator;
+  private final Authenticator authenticator;
   private final RegistryGrantPolicy grantPolicy;
   private final RegistryTokenIssuer issuer;
   private final boolean anonymousPull;
 
   public RegistryTokenController(
-      ApiTokenAuthenticator authenticator,
+      Authenticator authenticator,
       RegistryGrantPolicy grantPolicy,
       RegistryTokenIssuer issuer,
       RegistrySettings settings) {
@@ -201,8 +201,8 @@ public class RegistryTokenController {
         return Identity.anonymous();
       }
       throw new UnauthorizedException(
-          "Credentials are required: send HTTP Basic authentication with user 'admin' and an API"
-              + " token as the password (docker login does this)");
+          "Credentials are required: send HTTP Basic authentication with your user name and an"
+              + " API token as the password (docker login does this), or a device's UUID and key");
     }
 
     try {

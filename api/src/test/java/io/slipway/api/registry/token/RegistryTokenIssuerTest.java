@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class RegistryTokenIssuerTest {
 
+  private static final Identity ADMIN =
+      Identity.user(1, "admin", true, Identity.Credential.API_TOKEN);
+
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
@@ -30,7 +33,7 @@ class RegistryTokenIssuerTest {
     List<Scope> grants =
         List.of(Scope.repository("acme/app", "pull", "push"), Scope.parse("registry:catalog:*"));
 
-    RegistryTokenIssuer.IssuedToken issued = issuer.issue(Identity.admin(), grants);
+    RegistryTokenIssuer.IssuedToken issued = issuer.issue(ADMIN, grants);
     AccessToken verified = verifier.verify(issued.token());
 
     assertThat(verified.subject()).isEqualTo("admin");
@@ -41,7 +44,7 @@ class RegistryTokenIssuerTest {
 
   @Test
   void tokenExpiresAfterFiveMinutes() {
-    RegistryTokenIssuer.IssuedToken issued = issuer.issue(Identity.admin(), List.of());
+    RegistryTokenIssuer.IssuedToken issued = issuer.issue(ADMIN, List.of());
 
     assertThat(verifier.verify(issued.token()).expiresAt())
         .isEqualTo(NOW.plus(Duration.ofMinutes(5)));
@@ -50,7 +53,7 @@ class RegistryTokenIssuerTest {
 
   @Test
   void tokenIsRejectedOnceExpired() {
-    RegistryTokenIssuer.IssuedToken issued = issuer.issue(Identity.admin(), List.of());
+    RegistryTokenIssuer.IssuedToken issued = issuer.issue(ADMIN, List.of());
     TokenVerifier later =
         new TokenVerifier(
             key.publicKey(),
@@ -63,7 +66,7 @@ class RegistryTokenIssuerTest {
 
   @Test
   void headerNamesKeyAndAlgorithm() throws Exception {
-    SignedJWT jwt = SignedJWT.parse(issuer.issue(Identity.admin(), List.of()).token());
+    SignedJWT jwt = SignedJWT.parse(issuer.issue(ADMIN, List.of()).token());
 
     assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
     assertThat(jwt.getHeader().getKeyID()).isEqualTo(key.keyId());
@@ -71,8 +74,8 @@ class RegistryTokenIssuerTest {
 
   @Test
   void claimsCarryUniqueIdAndValidityWindow() throws Exception {
-    SignedJWT first = SignedJWT.parse(issuer.issue(Identity.admin(), List.of()).token());
-    SignedJWT second = SignedJWT.parse(issuer.issue(Identity.admin(), List.of()).token());
+    SignedJWT first = SignedJWT.parse(issuer.issue(ADMIN, List.of()).token());
+    SignedJWT second = SignedJWT.parse(issuer.issue(ADMIN, List.of()).token());
 
     assertThat(first.getJWTClaimsSet().getJWTID())
         .isNotEqualTo(second.getJWTClaimsSet().getJWTID());

@@ -1,0 +1,151 @@
+package io.slipway.api.audit;
+
+import io.slipway.api.identity.ClientAddress;
+import io.slipway.api.identity.Identity;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The append-only record of security-relevant actions: who, what, on which target, when, from
+ * where, and whether it was allowed. Entries are only ever inserted. Safe for concurrent use.
+ *
+ * <p>An entry written inside a transaction commits or rolls back with it, so the log never shows an
+ * action that did not happen. Refusals are recorded with {@link #denied}.
+ */
+@Service
+public class AuditLog {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
+  private static final int MAX_PAGE = 1000;
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final JsonMapper json = JsonMapper.builder().build();
+
+  public AuditLog(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /**
+   * Records an action that was carried out. The source address is the current request's.
+   *
+   * @param organizationId the organization the target belongs to, or null for server-wide targets
+   * @param details more facts; never put a secret here
+   */
+  public void record(
+      Identity actor,
+      String action,
+      String targetType,
+      String target,
+      Long organizationId,
+      Map<String, ?> details) {
+    insert(actor, action, targetType, target, organizationId, "SUCCESS", details);
+  }
+
+  /** Records an attempt that was refused; arguments as for {@link #record}. */
+  public void denied(
+      Identity actor,
+      String action,
+      String targetType,
+      String target,
+      Long organizationId,
+      Map<String, ?> details) {
+    insert(actor, action, targetType, target, organizationId, "DENIED", details);
+  }
+
+  /**
+   * Returns entries newest first.
+   *
+   * @param organizationId only entries of this organization, or null for every entry
+   * @param beforeId only entries with a smaller id, for paging; null for the newest
+   * @param limit at most this many, capped at 1,000
+   */
+  public List<AuditEntry> read(Long organizationId, Long beforeId, int limit) {
+    String where = organizationId == null ? "WHERE 1 = 1" : "WHERE organization_id = :org";
+    if (beforeId != null) {
+      where += " AND id < :before";
+    }
+    var statement =
+        jdbc.sql(
+            "SELECT id, at, actor_kind, actor, action, target_type, target, organization_id,"
+                + " source_address, outcome, details FROM audit_log "
+                + where
+                + " ORDER BY id DESC LIMIT :limit");
+    if (organizationId != null) {
+      statement = statement.param("org", organizationId);
+    }
+    if (beforeId != null) {
+      statement = statement.param("before", beforeId);
+    }
+    return statement
+        .param("limit", Math.max(1, Math.min(limit, MAX_PAGE)))
+        .query(
+            (row, number) ->
+                new AuditEntry(
+                    row.getLong("id"),
+                    row.getLong("at"),
+                    row.getString("actor_kind"),
+                    row.getString("actor"),
+                    row.getString("action"),
+                    row.getString("target_type"),
+                    row.getString("target"),
+                    row.getObject("organization_id", Long.class),
+                    row.getString("source_address"),
+                    row.getString("outcome"),
+                    parse(row.getString("details"))))
+        .list();
+  }
+
+  private void insert(
+      Identity actor,
+      String action,
+      String targetType,
+      String target,
+      Long organizationId,
+      String outcome,
+      Map<String, ?> details) {
+    String source = ClientAddress.current();
+    String detailsJson =
+        details == null || details.isEmpty() ? null : json.writeValueAsString(details);
+    jdbc.sql(
+            "INSERT INTO audit_log (at, actor_kind, actor, action, target_type, target,"
+                + " organization_id, source_address, outcome, details)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            clock.millis(),
+            actor.kind().name(),
+            actor.subject(),
+            action,
+            targetType,
+            target,
+            organizationId,
+            source,
+            outcome,
+            detailsJson)
+        .update();
+    log.info(
+        "Audit: {} {} '{}' {} {} '{}' from {}",
+        outcome,
+        actor.kind(),
+        actor.subject(),
+        action,
+        targetType,
+        target,
+        source);
+  }
+
+  private Map<String, Object> parse(String text) {
+    if (text == null) {
+      return Map.of();
+    }
+    return json.readValue(text, new TypeReference<Map<String, Object>>() {});
+  }
+}

@@ -1,0 +1,57 @@
+package io.slipway.api.device;
+
+import io.slipway.api.error.ApiException;
+import io.slipway.api.error.ErrorCode;
+import io.slipway.api.identity.BearerSecret;
+import io.slipway.api.identity.Identity;
+import io.slipway.api.identity.TokenResolver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Resolves device API keys ({@code sld_...}). A device that awaits approval is refused. The
+ * last-seen time is written at most once a minute per device, so that polling costs no write.
+ */
+@Component
+class DeviceKeyResolver implements TokenResolver {
+
+  private static final long TOUCH_INTERVAL = Duration.ofMinutes(1).toMillis();
+
+  private final DeviceRepository devices;
+  private final Clock clock;
+
+  DeviceKeyResolver(DeviceRepository devices, Clock clock) {
+    this.devices = devices;
+    this.clock = clock;
+  }
+
+  @Override
+  public String prefix() {
+    return BearerSecret.DEVICE_KEY;
+  }
+
+  @Override
+  public Optional<Identity> resolve(String secret) {
+    Optional<DeviceRepository.KeyOwner> found =
+        devices.findByKeyHash(BearerSecret.sha256Hex(secret));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+
+    DeviceRepository.KeyOwner owner = found.get();
+    if (!owner.approved()) {
+      throw new ApiException(
+          ErrorCode.DEVICE_NOT_APPROVED,
+          "Device "
+              + owner.uuid()
+              + " awaits approval: an owner of its fleet must approve it before its key works");
+    }
+    long now = clock.millis();
+    if (owner.lastSeen() == null || now - owner.lastSeen() >= TOUCH_INTERVAL) {
+      devices.touch(owner.deviceId(), now);
+    }
+    return Optional.of(Identity.device(owner.deviceId(), owner.uuid(), owner.fleetId()));
+  }
+}

@@ -1,0 +1,89 @@
+package io.slipway.api.fleet;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** The {@code fleet} table. Safe for concurrent use; each method is one statement. */
+@Repository
+public class FleetRepository {
+
+  static final String SELECT =
+      "SELECT f.id, f.organization_id, o.slug AS organization_slug, f.slug, f.name, f.device_type,"
+          + " f.requires_approval, f.track_latest, f.target_release_id, f.target_version,"
+          + " f.created_at FROM fleet f JOIN organization o ON o.id = f.organization_id";
+
+  private final JdbcClient jdbc;
+
+  public FleetRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /**
+   * Inserts a fleet that tracks its latest release and returns its row id.
+   *
+   * @throws org.springframework.dao.DuplicateKeyException when the organization has the slug
+   */
+  public long insert(
+      long organizationId,
+      String slug,
+      String name,
+      String deviceType,
+      boolean requiresApproval,
+      long createdAt) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            "INSERT INTO fleet (organization_id, slug, name, device_type, requires_approval,"
+                + " created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .params(organizationId, slug, name, deviceType, requiresApproval, createdAt)
+        .update(keys, "id");
+    return keys.getKey().longValue();
+  }
+
+  public Optional<Fleet> findById(long id) {
+    return jdbc.sql(SELECT + " WHERE f.id = ?").param(id).query(FleetRepository::map).optional();
+  }
+
+  /** Returns the fleet {@code fleetSlug} of the organization {@code organizationSlug}. */
+  public Optional<Fleet> findBySlugs(String organizationSlug, String fleetSlug) {
+    return jdbc.sql(SELECT + " WHERE o.slug = ? AND f.slug = ?")
+        .params(organizationSlug, fleetSlug)
+        .query(FleetRepository::map)
+        .optional();
+  }
+
+  /** Returns the fleets of {@code organizationId}, ordered by slug. */
+  public List<Fleet> findByOrganization(long organizationId) {
+    return jdbc.sql(SELECT + " WHERE f.organization_id = ? ORDER BY f.slug")
+        .param(organizationId)
+        .query(FleetRepository::map)
+        .list();
+  }
+
+  /** Adds one to the fleet's target version, so that cached target states of it expire. */
+  public void bumpTargetVersion(long fleetId) {
+    jdbc.sql("UPDATE fleet SET target_version = target_version + 1 WHERE id = ?")
+        .param(fleetId)
+        .update();
+  }
+
+  static Fleet map(ResultSet row, int number) throws SQLException {
+    return new Fleet(
+        row.getLong("id"),
+        row.getLong("organization_id"),
+        row.getString("organization_slug"),
+        row.getString("slug"),
+        row.getString("name"),
+        row.getString("device_type"),
+        row.getBoolean("requires_approval"),
+        row.getBoolean("track_latest"),
+        row.getObject("target_release_id", Long.class),
+        row.getLong("target_version"),
+        row.getLong("created_at"));
+  }
+}
