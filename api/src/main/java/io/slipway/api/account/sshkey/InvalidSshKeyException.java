@@ -1,0 +1,26 @@
+package io.slipway.api.account.sshkey;
+
+/** A public key line that Slipway refuses; {@link #reason()} says in which way. */
+public class InvalidSshKeyException extends RuntimeException {
+
+  /** Why a key is refused. */
+  public enum Reason {
+    /** Not the OpenSSH one-line format, bad base64, or a blob that contradicts its type. */
+    MALFORMED,
+    /** A key algorithm Slipway does not accept, such as DSA. */
+    UNSUPPORTED_TYPE,
+    /** An accepted algorithm with too short a key, such as RSA under 3072 bits. */
+    TOO_WEAK
+  }
+
+  private final Reason reason;
+
+  public InvalidSshKeyException(Reason reason, String message) {
+    super(message);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}
