@@ -54,6 +54,49 @@ public final class HttpTestClient {
     return send(withHeaders(request, headers));
   }
 
+  /** Returns the value of an {@code Authorization: Bearer} header for {@code token}. */
+  public static String bearer(String token) {
+    return "Bearer " + token;
+  }
+
+  /** Sends a POST of a JSON body. */
+  public HttpResponse<String> postJson(String path, String json, String... headers) {
+    return send("POST", path, json, headers);
+  }
+
+  /** Sends a PUT of a JSON body. */
+  public HttpResponse<String> putJson(String path, String json, String... headers) {
+    return send("PUT", path, json, headers);
+  }
+
+  /** Sends a PATCH of a JSON body. */
+  public HttpResponse<String> patchJson(String path, String json, String... headers) {
+    return send("PATCH", path, json, headers);
+  }
+
+  /** Sends a DELETE without a body. */
+  public HttpResponse<String> delete(String path, String... headers) {
+    return send("DELETE", path, null, headers);
+  }
+
+  /**
+   * Sends {@code method} to {@code path} with an optional JSON body.
+   *
+   * @param json the body, sent as {@code application/json}; null for none
+   */
+  public HttpResponse<String> send(String method, String path, String json, String... headers) {
+    HttpRequest.BodyPublisher body =
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path)).method(method, body);
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return send(withHeaders(request, headers));
+  }
+
   private static HttpRequest.Builder withHeaders(HttpRequest.Builder request, String... headers) {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
