@@ -1,0 +1,434 @@
+package io.slipway.api.release;
+
+import io.slipway.api.audit.AuditLog;
+import io.slipway.api.error.ApiException;
+import io.slipway.api.error.ErrorCode;
+import io.slipway.api.event.FleetTargetChanged;
+import io.slipway.api.fleet.Fleet;
+import io.slipway.api.fleet.FleetRepository;
+import io.slipway.api.identity.Identity;
+import io.slipway.api.targetstate.TargetChangeEvents;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Creates releases and carries them to a final status; the entry point for builds, prebuilt deploys
+ * and the HTTP API alike. Callers check access first; this service checks the release.
+ *
+ * <p>Life cycle: {@link #create} stores a release with status {@code RUNNING}; while it runs,
+ * {@link #putServices} sets the image, environment and labels of its services and {@link
+ * #appendLog} adds build log lines; {@link #finish} makes it {@code SUCCESS} or {@code FAILED}. A
+ * final release is immutable: every later change fails with {@code RELEASE_FINAL}. A release may
+ * finish {@code SUCCESS} only with at least one service, each with an image pinned by digest.
+ *
+ * <p>Safe for concurrent use. Each change locks the release's row with a conditional update on its
+ * status before it writes, so two concurrent finishes have exactly one winner and no service or log
+ * line lands in a release after it became final.
+ *
+ * <p>Finishing a release {@code SUCCESS} bumps its fleet's target version; when the fleet tracks
+ * its latest release, that is a target change, audited as {@code fleet.target.changed} and
+ * published as {@link FleetTargetChanged} after commit.
+ */
+@Service
+public class ReleaseService {
+
+  /** Most services one release may have. */
+  public static final int MAX_SERVICES = 64;
+
+  /** Most build log lines accepted by one call of {@link #appendLog}. */
+  public static final int MAX_LOG_LINES_PER_CALL = 1000;
+
+  /** Longest stored build log line; longer lines are cut and marked. */
+  public static final int MAX_LOG_LINE_LENGTH = 8192;
+
+  private static final Logger log = LoggerFactory.getLogger(ReleaseService.class);
+  private static final int VERSION_ATTEMPTS = 5;
+
+  private final ReleaseRepository releases;
+  private final BuildLogRepository buildLogs;
+  private final FleetRepository fleets;
+  private final AuditLog audit;
+  private final TargetChangeEvents events;
+  private final Clock clock;
+
+  public ReleaseService(
+      ReleaseRepository releases,
+      BuildLogRepository buildLogs,
+      FleetRepository fleets,
+      AuditLog audit,
+      TargetChangeEvents events,
+      Clock clock) {
+    this.releases = releases;
+    this.buildLogs = buildLogs;
+    this.fleets = fleets;
+    this.audit = audit;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates a release of {@code fleet} with status {@code RUNNING}, created by {@code actor}. A
+   * release without a version gets the next patch version after the highest one of the fleet, or
+   * {@code 0.0.1} for the fleet's first.
+   *
+   * @throws ApiException {@code VERSION_TAKEN} when the fleet already has the requested version
+   */
+  public Release create(Identity actor, Fleet fleet, NewRelease request) {
+    long id = insert(actor, fleet, request);
+    Release release = require(id);
+    audit.record(
+        actor,
+        "release.created",
+        "release",
+        String.valueOf(id),
+        fleet.organizationId(),
+        details(fleet, release));
+    log.info(
+        "Release {} ({}) of fleet {} created by {} from {}",
+        id,
+        release.version(),
+        fleet.repositoryPrefix(),
+        actor.subject(),
+        request.source());
+    return release;
+  }
+
+  /**
+   * Returns a release.
+   *
+   * @throws ApiException {@code RELEASE_NOT_FOUND} when there is none with that id
+   */
+  public Release require(long releaseId) {
+    return releases.findById(releaseId).orElseThrow(() -> notFound(releaseId));
+  }
+
+  /** Returns a release, if it exists. */
+  public Optional<Release> find(long releaseId) {
+    return releases.findById(releaseId);
+  }
+
+  /** Returns a release with its services; see {@link #require} for errors. */
+  public ReleaseView view(long releaseId) {
+    return new ReleaseView(require(releaseId), releases.findServices(releaseId));
+  }
+
+  /**
+   * Returns up to {@code limit} releases of a fleet, newest first, with ids below {@code beforeId}.
+   */
+  public List<Release> list(long fleetId, long beforeId, int limit) {
+    return releases.findByFleet(fleetId, beforeId, limit);
+  }
+
+  /**
+   * Sets services of a running release: each of {@code services} replaces the service of its name,
+   * and each name in {@code removed} is taken out. Each image must lie in the fleet's repository of
+   * its service.
+   *
+   * @return the release with all its services
+   * @throws ApiException {@code RELEASE_FINAL} when the release is final; {@code INVALID_SERVICE}
+   *     or {@code INVALID_IMAGE_REFERENCE} naming the service at fault
+   */
+  @Transactional
+  public ReleaseView putServices(
+      long releaseId, List<ReleaseServiceImage> services, Set<String> removed) {
+    Release release = lockRunning(releaseId);
+    Fleet fleet = fleetOf(release);
+    for (ReleaseServiceImage service : services) {
+      requireInFleet(fleet, service);
+    }
+
+    for (String name : removed) {
+      releases.removeService(releaseId, name);
+    }
+    for (ReleaseServiceImage service : services) {
+      releases.putService(releaseId, service);
+    }
+
+    List<ReleaseServiceImage> all = releases.findServices(releaseId);
+    if (all.size() > MAX_SERVICES) {
+      throw new ApiException(
+          ErrorCode.INVALID_SERVICE,
+          "Release "
+              + releaseId
+              + " would have "
+              + all.size()
+              + " services, more than "
+              + MAX_SERVICES
+              + "; split the application into fewer services");
+    }
+    return new ReleaseView(release, all);
+  }
+
+  /**
+   * Appends build log lines to a running release. A line holding line breaks is split at them; a
+   * line longer than {@value #MAX_LOG_LINE_LENGTH} characters is cut and marked.
+   *
+   * @throws ApiException {@code RELEASE_FINAL} when the release is final; {@code
+   *     INVALID_REQUEST_BODY} for more than {@value #MAX_LOG_LINES_PER_CALL} lines
+   */
+  @Transactional
+  public void appendLog(long releaseId, List<String> lines) {
+    List<String> split = splitLines(lines);
+    if (split.size() > MAX_LOG_LINES_PER_CALL) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST_BODY,
+          "Got "
+              + split.size()
+              + " build log lines for release "
+              + releaseId
+              + "; send at most "
+              + MAX_LOG_LINES_PER_CALL
+              + " per request");
+    }
+    lockRunning(releaseId);
+    buildLogs.append(releaseId, split, clock.millis());
+  }
+
+  /**
+   * Returns up to {@code limit} build log lines of a release after the line {@code afterId}.
+   *
+   * @throws ApiException {@code RELEASE_NOT_FOUND} when the release does not exist
+   */
+  public List<BuildLogLine> logs(long releaseId, long afterId, int limit) {
+    require(releaseId);
+    return buildLogs.find(releaseId, afterId, limit);
+  }
+
+  /**
+   * Makes a running release final. Of concurrent calls for one release exactly one succeeds; the
+   * others fail with {@code RELEASE_FINAL}.
+   *
+   * @param status {@code SUCCESS} or {@code FAILED}
+   * @throws ApiException {@code RELEASE_FINAL} when the release is already final; {@code
+   *     RELEASE_INCOMPLETE} for {@code SUCCESS} without services or with a service lacking its
+   *     image; {@code INVALID_REQUEST_BODY} for status {@code RUNNING}
+   */
+  @Transactional
+  public Release finish(Identity actor, long releaseId, ReleaseStatus status) {
+    if (!status.isFinal()) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST_BODY,
+          "Release " + releaseId + " can only finish as SUCCESS or FAILED, not " + status);
+    }
+    Release running = lockRunning(releaseId);
+    if (status == ReleaseStatus.SUCCESS) {
+      requireComplete(releaseId);
+    }
+
+    releases.finish(releaseId, status, clock.millis());
+    Release finished = require(releaseId);
+    Fleet fleet = fleetOf(running);
+    audit.record(
+        actor,
+        "release.finished",
+        "release",
+        String.valueOf(releaseId),
+        fleet.organizationId(),
+        details(fleet, finished));
+    log.info(
+        "Release {} ({}) of fleet {} finished {}",
+        releaseId,
+        finished.version(),
+        fleet.repositoryPrefix(),
+        status);
+    if (status == ReleaseStatus.SUCCESS) {
+      announceSuccess(actor, fleet, finished);
+    }
+    return finished;
+  }
+
+  // Bumped even when the fleet is pinned: a concurrent switch to tracking must not keep a cached
+  // state that lacks this release.
+  private void announceSuccess(Identity actor, Fleet fleet, Release release) {
+    fleets.bumpTargetVersion(fleet.id());
+    Fleet current = fleets.findById(fleet.id()).orElse(fleet);
+    if (!current.trackLatest()) {
+      return;
+    }
+    Map<String, Object> details = details(fleet, release);
+    details.put("trackLatest", true);
+    details.put("reason", "release.finished");
+    audit.record(
+        actor,
+        "fleet.target.changed",
+        "fleet",
+        fleet.repositoryPrefix(),
+        fleet.organizationId(),
+        details);
+    events.publishAfterCommit(
+        FleetTargetChanged.wholeFleet(fleet.id(), release.id(), "release.finished"));
+  }
+
+  private long insert(Identity actor, Fleet fleet, NewRelease request) {
+    if (request.version() != null) {
+      try {
+        return releases.insert(
+            fleet.id(),
+            request.source(),
+            request.sourceCommit(),
+            request.version().text(),
+            actor.subject(),
+            clock.millis());
+      } catch (DuplicateKeyException e) {
+        throw versionTaken(fleet, request.version().text());
+      }
+    }
+    // Two creators may pick the same next version; the unique constraint sends one round again.
+    for (int attempt = 1; ; attempt++) {
+      String version = nextVersion(fleet.id()).text();
+      try {
+        return releases.insert(
+            fleet.id(),
+            request.source(),
+            request.sourceCommit(),
+            version,
+            actor.subject(),
+            clock.millis());
+      } catch (DuplicateKeyException e) {
+        if (attempt >= VERSION_ATTEMPTS) {
+          throw versionTaken(fleet, version);
+        }
+      }
+    }
+  }
+
+  /** Returns the version after the highest of a fleet, or {@code 0.0.1} for its first release. */
+  SemanticVersion nextVersion(long fleetId) {
+    SemanticVersion highest = null;
+    for (String text : releases.versionsOf(fleetId)) {
+      SemanticVersion version = parseStored(text);
+      if (version != null && (highest == null || version.compareTo(highest) > 0)) {
+        highest = version;
+      }
+    }
+    return highest == null ? SemanticVersion.FIRST : highest.nextPatch();
+  }
+
+  private Release lockRunning(long releaseId) {
+    if (!releases.lockRunning(releaseId)) {
+      Release release = require(releaseId);
+      throw new ApiException(
+          ErrorCode.RELEASE_FINAL,
+          "Release "
+              + releaseId
+              + " ("
+              + release.version()
+              + ") is final with status "
+              + release.status()
+              + " and cannot change; create a new release instead");
+    }
+    return require(releaseId);
+  }
+
+  private void requireComplete(long releaseId) {
+    List<ReleaseServiceImage> services = releases.findServices(releaseId);
+    if (services.isEmpty()) {
+      throw new ApiException(
+          ErrorCode.RELEASE_INCOMPLETE,
+          "Release "
+              + releaseId
+              + " has no services and cannot finish SUCCESS; set at least one service with an"
+              + " image by digest first, or finish it FAILED");
+    }
+    for (ReleaseServiceImage service : services) {
+      if (!service.hasImage()) {
+        throw new ApiException(
+            ErrorCode.RELEASE_INCOMPLETE,
+            "Service '"
+                + service.service()
+                + "' of release "
+                + releaseId
+                + " has no image and the release cannot finish SUCCESS; set its image by"
+                + " digest first, or finish it FAILED");
+      }
+    }
+  }
+
+  private static void requireInFleet(Fleet fleet, ReleaseServiceImage service) {
+    if (!service.hasImage()) {
+      return;
+    }
+    try {
+      service.image().requireRepository(fleet.organizationSlug(), fleet.slug(), service.service());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_IMAGE_REFERENCE, e.getMessage());
+    }
+  }
+
+  private Fleet fleetOf(Release release) {
+    return fleets
+        .findById(release.fleetId())
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ErrorCode.FLEET_NOT_FOUND,
+                    "The fleet of release " + release.id() + " no longer exists"));
+  }
+
+  private static List<String> splitLines(List<String> lines) {
+    List<String> split = new ArrayList<>();
+    for (String line : lines) {
+      if (line == null) {
+        continue;
+      }
+      for (String part : line.split("\r?\n", -1)) {
+        split.add(cut(part));
+      }
+    }
+    return split;
+  }
+
+  private static String cut(String line) {
+    if (line.length() <= MAX_LOG_LINE_LENGTH) {
+      return line;
+    }
+    return line.substring(0, MAX_LOG_LINE_LENGTH) + " [cut at " + MAX_LOG_LINE_LENGTH + "]";
+  }
+
+  // Versions stored before validation existed may not parse; they take no part in numbering.
+  private static SemanticVersion parseStored(String text) {
+    try {
+      return new SemanticVersion(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, Object> details(Fleet fleet, Release release) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("fleet", fleet.repositoryPrefix());
+    details.put("releaseId", release.id());
+    details.put("version", release.version());
+    details.put("status", release.status().name());
+    return details;
+  }
+
+  private static ApiException versionTaken(Fleet fleet, String version) {
+    return new ApiException(
+        ErrorCode.VERSION_TAKEN,
+        "Fleet "
+            + fleet.repositoryPrefix()
+            + " already has a release with version "
+            + version
+            + "; choose another version, or leave it out to get the next patch version");
+  }
+
+  static ApiException notFound(long releaseId) {
+    return new ApiException(
+        ErrorCode.RELEASE_NOT_FOUND,
+        "Release "
+            + releaseId
+            + " does not exist or you are not a member of its fleet's organization; check the id"
+            + " in the fleet's release list");
+  }
+}
