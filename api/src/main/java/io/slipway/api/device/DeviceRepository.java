@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
 /** The {@code device} table. Safe for concurrent use; each method is one statement. */
@@ -73,6 +75,121 @@ public class DeviceRepository {
     jdbc.sql("UPDATE device SET target_version = target_version + 1 WHERE id = ?")
         .param(deviceId)
         .update();
+  }
+
+  /**
+   * What registration needs to know about a device that already holds a UUID.
+   *
+   * @param id row id
+   * @param fleetId its fleet
+   * @param provisioningKeyId the key that registered it, or null when that key was deleted
+   * @param approved whether its key works
+   * @param createdAt its first registration, milliseconds since the epoch
+   * @param lastSeenAt when its key last authenticated a request, or null when never
+   */
+  public record RegistrationRecord(
+      long id,
+      long fleetId,
+      Long provisioningKeyId,
+      boolean approved,
+      long createdAt,
+      Long lastSeenAt) {}
+
+  /** Returns the registration facts of the device holding {@code uuid}. */
+  public Optional<RegistrationRecord> findRegistration(String uuid) {
+    return jdbc.sql(
+            "SELECT id, fleet_id, provisioning_key_id, approved, created_at, last_seen_at"
+                + " FROM device WHERE uuid = ?")
+        .param(uuid)
+        .query(
+            (row, number) ->
+                new RegistrationRecord(
+                    row.getLong("id"),
+                    row.getLong("fleet_id"),
+                    row.getObject("provisioning_key_id", Long.class),
+                    row.getBoolean("approved"),
+                    row.getLong("created_at"),
+                    row.getObject("last_seen_at", Long.class)))
+        .optional();
+  }
+
+  /**
+   * Inserts a registered device and returns its row id.
+   *
+   * @throws org.springframework.dao.DuplicateKeyException when the UUID is taken
+   */
+  public long insert(
+      String uuid,
+      long fleetId,
+      String name,
+      String deviceType,
+      String osVersion,
+      String keyHash,
+      long provisioningKeyId,
+      boolean approved,
+      long createdAt) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(
+            "INSERT INTO device (uuid, fleet_id, name, device_type, os_version, key_hash,"
+                + " provisioning_key_id, approved, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            uuid,
+            fleetId,
+            name,
+            deviceType,
+            osVersion,
+            keyHash,
+            provisioningKeyId,
+            approved,
+            createdAt)
+        .update(keys, "id");
+    return keys.getKey().longValue();
+  }
+
+  /**
+   * Replaces the key of device {@code id}, so that only the new one works; keeps the OS version
+   * when {@code osVersion} is null.
+   */
+  public void replaceKey(long id, String keyHash, String osVersion) {
+    jdbc.sql("UPDATE device SET key_hash = ?, os_version = COALESCE(?, os_version) WHERE id = ?")
+        .params(keyHash, osVersion, id)
+        .update();
+  }
+
+  /** Approves device {@code id}; false when it was approved already or is gone. */
+  public boolean approve(long id) {
+    return jdbc.sql("UPDATE device SET approved = TRUE WHERE id = ? AND approved = FALSE")
+            .param(id)
+            .update()
+        == 1;
+  }
+
+  /** Returns the device type that device {@code id} declared, if any. */
+  public Optional<String> findDeviceType(long id) {
+    return jdbc.sql("SELECT device_type FROM device WHERE id = ?")
+        .param(id)
+        .query((row, number) -> Optional.ofNullable(row.getString("device_type")))
+        .optional()
+        .flatMap(type -> type);
+  }
+
+  /**
+   * Sets the fields a device reports about itself and a user may rename; a null argument keeps the
+   * stored value.
+   */
+  public void updateMetadata(
+      long id, String name, String osVersion, String addresses, String status) {
+    jdbc.sql(
+            "UPDATE device SET name = COALESCE(?, name), os_version = COALESCE(?, os_version),"
+                + " addresses = COALESCE(?, addresses), status = COALESCE(?, status)"
+                + " WHERE id = ?")
+        .params(name, osVersion, addresses, status, id)
+        .update();
+  }
+
+  /** Deletes device {@code id} with its variables and tags; false when it was already gone. */
+  public boolean delete(long id) {
+    return jdbc.sql("DELETE FROM device WHERE id = ?").param(id).update() == 1;
   }
 
   static Device map(ResultSet row, int number) throws SQLException {

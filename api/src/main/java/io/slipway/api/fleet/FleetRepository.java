@@ -72,6 +72,34 @@ public class FleetRepository {
         .update();
   }
 
+  /** Sets name, device type and approval rule of fleet {@code id}; false when it is gone. */
+  public boolean update(long id, String name, String deviceType, boolean requiresApproval) {
+    return jdbc.sql(
+                "UPDATE fleet SET name = ?, device_type = ?, requires_approval = ? WHERE id = ?")
+            .params(name, deviceType, requiresApproval, id)
+            .update()
+        == 1;
+  }
+
+  /**
+   * Deletes fleet {@code id}; its devices, keys, variables and releases go with it.
+   *
+   * @return false when it was already gone
+   * @throws org.springframework.dao.DataIntegrityViolationException when other rows refer to it
+   */
+  public boolean delete(long id) {
+    return jdbc.sql("DELETE FROM fleet WHERE id = ?").param(id).update() == 1;
+  }
+
+  /** Returns the distinct device types that devices of fleet {@code id} declared. */
+  public List<String> findDeviceTypesOfDevices(long id) {
+    return jdbc.sql(
+            "SELECT DISTINCT device_type FROM device WHERE fleet_id = ? AND device_type IS NOT NULL")
+        .param(id)
+        .query(String.class)
+        .list();
+  }
+
   static Fleet map(ResultSet row, int number) throws SQLException {
     return new Fleet(
         row.getLong("id"),

@@ -3,6 +3,8 @@ package io.slipway.api.registry;
 import io.slipway.api.config.DataDirectory;
 import io.slipway.api.config.RegistryProperties;
 import io.slipway.api.config.SlipwayProperties;
+import io.slipway.api.fleet.FleetRepository;
+import io.slipway.api.organization.OrganizationRepository;
 import io.slipway.api.registry.token.RegistryTokenIssuer;
 import io.slipway.api.registry.token.TokenSigningKey;
 import io.slipway.registry.Registry;
@@ -54,8 +56,10 @@ public class RegistryConfiguration {
   }
 
   @Bean
-  RegistryGrantPolicy registryGrantPolicy(RegistrySettings settings) {
-    return new StandardRegistryGrantPolicy(settings.anonymousPull());
+  RegistryGrantPolicy registryGrantPolicy(
+      RegistrySettings settings, OrganizationRepository organizations, FleetRepository fleets) {
+    return new StandardRegistryGrantPolicy(
+        settings.anonymousPull(), new DatabaseRegistryMemberships(organizations, fleets));
   }
 
   @Bean

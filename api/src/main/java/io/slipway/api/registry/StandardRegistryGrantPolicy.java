@@ -1,36 +1,103 @@
 package io.slipway.api.registry;
 
+import io.slipway.api.access.Permission;
+import io.slipway.api.access.Role;
+import io.slipway.api.access.RolePermissions;
 import io.slipway.api.identity.Identity;
 import io.slipway.registry.auth.Scope;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Grants the administrator every requested scope, including {@code registry:catalog:*}, and an
- * anonymous client the {@code pull} action on requested repositories when anonymous pull is on.
+ * Grants registry scopes by least privilege. Repositories are named {@code
+ * <org>/<fleet>/<service>}.
+ *
+ * <ul>
+ *   <li>A server administrator gets every requested scope, {@code registry:catalog:*} included.
+ *   <li>Another user gets {@code pull} on repositories of organizations where their role holds
+ *       {@link Permission#FLEET_READ}, and {@code push} where it holds {@link
+ *       Permission#RELEASE_CREATE}; never {@code delete} and never the catalog.
+ *   <li>A device gets {@code pull} on the repositories of its own fleet only.
+ *   <li>An anonymous client gets {@code pull} when anonymous pull is on; a provisioning key gets
+ *       nothing.
+ * </ul>
+ *
+ * <p>Safe for concurrent use; each call reads memberships afresh.
  */
 public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
 
   private static final String PULL = "pull";
+  private static final String PUSH = "push";
+  private static final String REPOSITORY = "repository";
 
   private final boolean anonymousPull;
+  private final RegistryMemberships memberships;
 
-  public StandardRegistryGrantPolicy(boolean anonymousPull) {
+  public StandardRegistryGrantPolicy(boolean anonymousPull, RegistryMemberships memberships) {
     this.anonymousPull = anonymousPull;
+    this.memberships = memberships;
   }
 
   @Override
   public List<Scope> grant(Identity who, List<Scope> requested) {
     return switch (who.kind()) {
-      case USER -> who.serverAdmin() ? List.copyOf(requested) : List.of();
+      case USER -> who.serverAdmin() ? List.copyOf(requested) : forMember(who, requested);
+      case DEVICE -> forDevice(who, requested);
       case ANONYMOUS -> anonymousPull ? pullOnly(requested) : List.of();
-      case DEVICE, PROVISIONING_KEY -> List.of();
+      case PROVISIONING_KEY -> List.of();
     };
+  }
+
+  private List<Scope> forMember(Identity who, List<Scope> requested) {
+    Map<String, Optional<Role>> roles = new HashMap<>();
+    List<Scope> granted = new ArrayList<>();
+    for (Scope scope : requested) {
+      if (!scope.type().equals(REPOSITORY)) {
+        continue;
+      }
+      Optional<Role> role =
+          roles.computeIfAbsent(
+              organizationOf(scope.name()), org -> memberships.roleOf(who.id(), org));
+      if (role.isEmpty()) {
+        continue;
+      }
+      Set<String> actions = new LinkedHashSet<>();
+      if (scope.allows(PULL) && RolePermissions.allows(role.get(), Permission.FLEET_READ)) {
+        actions.add(PULL);
+      }
+      if (scope.allows(PUSH) && RolePermissions.allows(role.get(), Permission.RELEASE_CREATE)) {
+        actions.add(PUSH);
+      }
+      if (!actions.isEmpty()) {
+        granted.add(new Scope(REPOSITORY, scope.name(), actions));
+      }
+    }
+    return granted;
+  }
+
+  private List<Scope> forDevice(Identity who, List<Scope> requested) {
+    Optional<String> prefix = memberships.fleetRepositoryPrefix(who.fleetId());
+    if (prefix.isEmpty()) {
+      return List.of();
+    }
+    String ownFleet = prefix.get() + "/";
+    return pullOnly(requested).stream().filter(scope -> scope.name().startsWith(ownFleet)).toList();
+  }
+
+  /** Returns the first path segment of a repository name: its organization's slug. */
+  private static String organizationOf(String repository) {
+    int slash = repository.indexOf('/');
+    return slash < 0 ? repository : repository.substring(0, slash);
   }
 
   private static List<Scope> pullOnly(List<Scope> requested) {
     return requested.stream()
-        .filter(scope -> scope.type().equals("repository") && scope.allows(PULL))
+        .filter(scope -> scope.type().equals(REPOSITORY) && scope.allows(PULL))
         .map(scope -> new Scope(scope.type(), scope.name(), Set.of(PULL)))
         .toList();
   }

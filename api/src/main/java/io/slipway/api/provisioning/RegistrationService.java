@@ -1,0 +1,284 @@
+package io.slipway.api.provisioning;
+
+import io.slipway.api.audit.AuditLog;
+import io.slipway.api.device.DeviceRepository;
+import io.slipway.api.device.DeviceUuid;
+import io.slipway.api.error.ApiException;
+import io.slipway.api.error.ErrorCode;
+import io.slipway.api.fleet.DeviceType;
+import io.slipway.api.fleet.DeviceTypeCatalog;
+import io.slipway.api.fleet.Fleet;
+import io.slipway.api.fleet.FleetRepository;
+import io.slipway.api.identity.BearerSecret;
+import io.slipway.api.identity.Identity;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Registers devices with a provisioning key: creates the device in the key's fleet and issues its
+ * device API key. Safe for concurrent use.
+ *
+ * <p>Registration is idempotent for the device that retries it: when the UUID already belongs to a
+ * device that the same key registered, and that device either registered less than {@link
+ * #RETRY_WINDOW} ago or never used its key, the device gets a fresh key (the old one stops working)
+ * and the provisioning key's use is not counted again. Any other holder of the UUID makes the
+ * request fail with {@code DEVICE_UUID_TAKEN}.
+ */
+@Service
+public class RegistrationService {
+
+  /** How long after its first registration a device may register again and get a new key. */
+  public static final Duration RETRY_WINDOW = Duration.ofHours(1);
+
+  /** The longest device name accepted, in characters. */
+  public static final int MAX_NAME_LENGTH = 255;
+
+  private static final Logger log = LoggerFactory.getLogger(RegistrationService.class);
+
+  private final ProvisioningKeyRepository keys;
+  private final FleetRepository fleets;
+  private final DeviceRepository devices;
+  private final DeviceTypeCatalog deviceTypes;
+  private final AuditLog audit;
+  private final TransactionTemplate transactions;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public RegistrationService(
+      ProvisioningKeyRepository keys,
+      FleetRepository fleets,
+      DeviceRepository devices,
+      DeviceTypeCatalog deviceTypes,
+      AuditLog audit,
+      TransactionTemplate transactions,
+      Clock clock) {
+    this.keys = keys;
+    this.fleets = fleets;
+    this.devices = devices;
+    this.deviceTypes = deviceTypes;
+    this.audit = audit;
+    this.transactions = transactions;
+    this.clock = clock;
+  }
+
+  /**
+   * What a device sends to register.
+   *
+   * @param uuid the UUID the device generated
+   * @param deviceType the device's type slug
+   * @param name display name, or null for one derived from the UUID
+   * @param osVersion the OS version it runs, or null
+   */
+  public record Request(String uuid, String deviceType, String name, String osVersion) {}
+
+  /**
+   * The outcome of a registration.
+   *
+   * @param uuid the device's UUID
+   * @param deviceKey the device API key, shown this once
+   * @param fleet the fleet the device joined
+   * @param approved false when an owner must approve the device before its key works
+   * @param created true for a new device, false for a retry that issued a new key
+   */
+  public record Registration(
+      String uuid, BearerSecret deviceKey, Fleet fleet, boolean approved, boolean created) {}
+
+  /**
+   * Registers a device with the provisioning key that {@code who} is.
+   *
+   * @throws ApiException with code {@code UNKNOWN_DEVICE_TYPE}, {@code DEVICE_TYPE_MISMATCH},
+   *     {@code INVALID_DEVICE_UUID}, {@code DEVICE_UUID_TAKEN}, {@code FLEET_NOT_FOUND}, {@code
+   *     PROVISIONING_KEY_EXPIRED}, {@code PROVISIONING_KEY_USED_UP} or {@code
+   *     PROVISIONING_KEY_REVOKED}; each refusal is audited
+   */
+  public Registration register(Identity who, Request request) {
+    try {
+      Registration registration =
+          transactions.execute(status -> registerInTransaction(who, request));
+      log.info(
+          "Device {} {} fleet {} with provisioning key {} (approved: {})",
+          registration.uuid(),
+          registration.created() ? "registered into" : "registered again into",
+          registration.fleet().repositoryPrefix(),
+          who.id(),
+          registration.approved());
+      return registration;
+    } catch (ApiException e) {
+      // Outside the rolled-back transaction, so that the refusal stays in the log.
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("code", e.code());
+      details.put("provisioningKeyId", who.id());
+      details.put("deviceType", request.deviceType());
+      audit.denied(
+          who,
+          "device.registered",
+          "device",
+          String.valueOf(request.uuid()),
+          organizationOf(who.fleetId()),
+          details);
+      throw e;
+    }
+  }
+
+  private Registration registerInTransaction(Identity who, Request request) {
+    long now = clock.millis();
+    ProvisioningKey key = keys.findById(who.id()).orElseThrow(() -> fleetNotFound(who));
+    Fleet fleet = fleets.findById(key.fleetId()).orElseThrow(() -> fleetNotFound(who));
+    DeviceUuid uuid = new DeviceUuid(request.uuid());
+    DeviceType type = checkDeviceType(request.deviceType(), fleet);
+    String name = checkName(request.name(), uuid);
+    BearerSecret deviceKey = BearerSecret.generate(BearerSecret.DEVICE_KEY, random);
+
+    Optional<DeviceRepository.RegistrationRecord> existing = devices.findRegistration(uuid.value());
+    if (existing.isPresent()) {
+      return registerAgain(who, key, fleet, uuid, existing.get(), request, deviceKey, now);
+    }
+
+    ProvisioningKey.State state = key.stateAt(now);
+    if (state != ProvisioningKey.State.USABLE || !keys.tryUse(key.id(), now)) {
+      ProvisioningKey current = keys.findById(key.id()).orElse(key);
+      ProvisioningKey.State reason = current.stateAt(now);
+      throw ProvisioningRefusals.of(
+          current, reason == ProvisioningKey.State.USABLE ? ProvisioningKey.State.USED_UP : reason);
+    }
+
+    boolean approved = !fleet.requiresApproval();
+    try {
+      devices.insert(
+          uuid.value(),
+          fleet.id(),
+          name,
+          type.slug(),
+          blankToNull(request.osVersion()),
+          deviceKey.sha256Hex(),
+          key.id(),
+          approved,
+          now);
+    } catch (DuplicateKeyException e) {
+      throw uuidTaken(uuid);
+    }
+
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("fleet", fleet.repositoryPrefix());
+    details.put("provisioningKeyId", key.id());
+    details.put("deviceType", type.slug());
+    details.put("approved", approved);
+    audit.record(who, "device.registered", "device", uuid.value(), fleet.organizationId(), details);
+    return new Registration(uuid.value(), deviceKey, fleet, approved, true);
+  }
+
+  private Registration registerAgain(
+      Identity who,
+      ProvisioningKey key,
+      Fleet fleet,
+      DeviceUuid uuid,
+      DeviceRepository.RegistrationRecord existing,
+      Request request,
+      BearerSecret deviceKey,
+      long now) {
+    boolean sameRegistration =
+        existing.fleetId() == fleet.id()
+            && existing.provisioningKeyId() != null
+            && existing.provisioningKeyId() == key.id();
+    boolean retryAllowed =
+        existing.lastSeenAt() == null || now - existing.createdAt() < RETRY_WINDOW.toMillis();
+    if (!sameRegistration || !retryAllowed) {
+      throw uuidTaken(uuid);
+    }
+
+    devices.replaceKey(existing.id(), deviceKey.sha256Hex(), blankToNull(request.osVersion()));
+    keys.touch(key.id(), now);
+    audit.record(
+        who,
+        "device.registered",
+        "device",
+        uuid.value(),
+        fleet.organizationId(),
+        Map.of(
+            "fleet", fleet.repositoryPrefix(),
+            "provisioningKeyId", key.id(),
+            "retry", true));
+    return new Registration(uuid.value(), deviceKey, fleet, existing.approved(), false);
+  }
+
+  private DeviceType checkDeviceType(String slug, Fleet fleet) {
+    DeviceType type =
+        deviceTypes
+            .find(slug)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.UNKNOWN_DEVICE_TYPE,
+                        "Unknown device type '"
+                            + slug
+                            + "': use one of "
+                            + String.join(", ", deviceTypes.slugs())));
+    DeviceType fleetType = deviceTypes.find(fleet.deviceType()).orElse(type);
+    if (!type.canJoinFleetOf(fleetType)) {
+      throw new ApiException(
+          ErrorCode.DEVICE_TYPE_MISMATCH,
+          "Device type '"
+              + type.slug()
+              + "' ("
+              + type.architecture().name()
+              + ") cannot run the "
+              + fleetType.architecture().name()
+              + " images of fleet '"
+              + fleet.repositoryPrefix()
+              + "' (device type '"
+              + fleetType.slug()
+              + "'): use a provisioning key of a fleet for this device type");
+    }
+    return type;
+  }
+
+  private static String checkName(String name, DeviceUuid uuid) {
+    if (name == null || name.isBlank()) {
+      return uuid.value().substring(0, 7);
+    }
+    String stripped = name.strip();
+    if (stripped.length() > MAX_NAME_LENGTH) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST_BODY,
+          "Device name of "
+              + stripped.length()
+              + " characters is too long: use at most "
+              + MAX_NAME_LENGTH);
+    }
+    return stripped;
+  }
+
+  private Long organizationOf(long fleetId) {
+    return fleets.findById(fleetId).map(Fleet::organizationId).orElse(null);
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text.strip();
+  }
+
+  private static ApiException uuidTaken(DeviceUuid uuid) {
+    return new ApiException(
+        ErrorCode.DEVICE_UUID_TAKEN,
+        "Device UUID "
+            + uuid
+            + " is already registered and in use: generate a new UUID, or ask an owner to delete"
+            + " the device that holds it");
+  }
+
+  private static ApiException fleetNotFound(Identity who) {
+    return new ApiException(
+        ErrorCode.FLEET_NOT_FOUND,
+        "The fleet of provisioning key "
+            + who.id()
+            + " no longer exists: ask an owner for a key of an existing fleet");
+  }
+}
