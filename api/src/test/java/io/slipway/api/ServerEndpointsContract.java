@@ -147,12 +147,14 @@ abstract class ServerEndpointsContract {
   }
 
   @Test
-  void wrongPasswordIsUnauthorizedNamingUser() {
+  void unknownTokenIsUnauthorizedNamingItsKind() {
     HttpResponse<String> response =
         http.get("/auth/token", "Authorization", basic("admin", "slw_wrong"));
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.body()).contains("\"code\":\"UNAUTHORIZED\"").contains("user 'admin'");
+    assertThat(response.body())
+        .contains("\"code\":\"UNAUTHORIZED\"")
+        .contains("API token is unknown");
     assertThat(response.body()).doesNotContain("slw_wrong");
   }
 
@@ -162,7 +164,7 @@ abstract class ServerEndpointsContract {
         http.get("/auth/token", "Authorization", basic("mallory", bootstrapToken));
 
     assertThat(response.statusCode()).isEqualTo(401);
-    assertThat(response.body()).contains("user is unknown").contains("log in as 'admin'");
+    assertThat(response.body()).contains("does not match the token's owner");
   }
 
   @Test
