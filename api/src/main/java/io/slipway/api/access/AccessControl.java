@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 /**
- * Decides whether a caller may act on an organization, fleet or device; every endpoint asks it
+ * Decides whether a caller may act on an organization, fleet or device; every endpoint calls it
  * before doing anything else. Safe for concurrent use.
  *
  * <p>Refusals, in this order: no credentials is {@code 401 UNAUTHORIZED}; a device or provisioning

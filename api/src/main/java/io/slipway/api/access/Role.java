@@ -5,7 +5,9 @@ import io.slipway.api.error.ErrorCode;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** What a member may do in an organization; {@link RolePermissions} says which permissions. */
+/**
+ * What a member may do in an organization; {@link RolePermissions} lists the permissions of each.
+ */
 public enum Role {
   /** Manages the organization, its members, fleets and keys, and reads its audit log. */
   OWNER,

@@ -23,7 +23,7 @@ public final class RolePermissions {
 
   private RolePermissions() {}
 
-  /** Returns true when {@code role} holds {@code permission}. */
+  /** Returns true when {@code role} grants {@code permission}. */
   public static boolean allows(Role role, Permission permission) {
     return TABLE.get(role).contains(permission);
   }

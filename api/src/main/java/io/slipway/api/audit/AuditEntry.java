@@ -37,8 +37,6 @@ public record AuditEntry(
     Objects.requireNonNull(action, "action");
     // Copied without Map.copyOf, which refuses the null values that JSON details may hold.
     details =
-        details == null
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 }

@@ -22,7 +22,7 @@ public record FleetTargetChanged(
     Objects.requireNonNull(reason, "reason");
   }
 
-  /** A change that concerns every device of {@code fleetId}. */
+  /** Creates an event that concerns every device of {@code fleetId}. */
   public static FleetTargetChanged wholeFleet(long fleetId, Long releaseId, String reason) {
     return new FleetTargetChanged(fleetId, List.of(), releaseId, reason);
   }

@@ -6,8 +6,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
- * Logs each {@link FleetTargetChanged} once its transaction commits, so the log shows what devices
- * were told to move and why. A change that rolls back is never logged.
+ * Logs each {@link FleetTargetChanged} once its transaction commits, so the log shows which devices
+ * must move and why. A change that rolls back is never logged.
  */
 @Component
 class FleetTargetEventLog {

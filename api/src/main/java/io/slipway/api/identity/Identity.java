@@ -34,7 +34,7 @@ public record Identity(
     ANONYMOUS
   }
 
-  /** What a request presented to prove its identity. */
+  /** The kind of secret a request presented to prove its identity. */
   public enum Credential {
     API_TOKEN,
     SESSION,
@@ -61,12 +61,12 @@ public record Identity(
     return new Identity(Kind.USER, username, userId, 0, serverAdmin, credential);
   }
 
-  /** A device authenticated by its device API key. */
+  /** Creates the identity of a device authenticated by its device API key. */
   public static Identity device(long deviceId, String uuid, long fleetId) {
     return new Identity(Kind.DEVICE, uuid, deviceId, fleetId, false, Credential.DEVICE_KEY);
   }
 
-  /** A provisioning key of {@code fleetId}. */
+  /** Creates the identity of a provisioning key of {@code fleetId}. */
   public static Identity provisioningKey(long keyId, long fleetId) {
     return new Identity(
         Kind.PROVISIONING_KEY,

@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public interface TokenResolver {
 
-  /** Returns the prefix of the secrets this resolver knows, such as {@code slw_}. */
+  /** Returns the prefix of the secrets this resolver handles, such as {@code slw_}. */
   String prefix();
 
   /**
@@ -18,7 +18,7 @@ public interface TokenResolver {
    *
    * @param secret the whole secret as sent, prefix included
    * @throws io.slipway.api.error.ApiException for a known credential that may not be used now, with
-   *     a code that says why (for example a device that awaits approval)
+   *     a code that gives the reason (for example a device that awaits approval)
    */
   Optional<Identity> resolve(String secret);
 }

@@ -178,8 +178,8 @@ class OrganizationController {
   }
 
   private OrganizationBody body(Organization organization, Identity who) {
-    String role =
-        organizations.findRole(organization.id(), who.id()).map(Role::name).orElse(null);
-    return new OrganizationBody(organization.slug(), organization.name(), organization.createdAt(), role);
+    String role = organizations.findRole(organization.id(), who.id()).map(Role::name).orElse(null);
+    return new OrganizationBody(
+        organization.slug(), organization.name(), organization.createdAt(), role);
   }
 }

@@ -96,7 +96,7 @@ class OrganizationIT {
   }
 
   @Test
-  void nonMemberSeesSameNotFoundAsForMissingOrganization() {
+  void nonMemberGetsNotFound() {
     HttpResponse<String> existing = http.get("/api/v1/orgs/acme", auth(carol));
     HttpResponse<String> missing = http.get("/api/v1/orgs/nothing-here", auth(carol));
 
@@ -165,13 +165,13 @@ class OrganizationIT {
   }
 
   @Test
-  void serverAdminReadsWholeAuditLogAndOthersCannot() {
+  void serverAuditLogIsAdminOnly() {
     assertThat(http.get("/api/v1/audit-log", auth(adminToken)).statusCode()).isEqualTo(200);
     assertThat(http.get("/api/v1/audit-log", auth(alice)).statusCode()).isEqualTo(403);
   }
 
   @Test
-  void basicAuthenticationNeedsTheTokensOwnerAsUserName() {
+  void basicUserMustOwnToken() {
     HttpResponse<String> own = http.get("/api/v1/orgs", "Authorization", basic("alice", alice));
     HttpResponse<String> other = http.get("/api/v1/orgs", "Authorization", basic("bob", alice));
 
