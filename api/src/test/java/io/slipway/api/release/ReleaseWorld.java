@@ -1,0 +1,161 @@
+package io.slipway.api.release;
+
+import io.slipway.api.access.Role;
+import io.slipway.api.identity.BearerSecret;
+import io.slipway.api.server.HttpTestClient;
+import io.slipway.api.server.TestServers;
+import io.slipway.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A running server for the release and target-state tests. Organizations, users with API tokens,
+ * fleets and devices with device keys are inserted straight into the database, since they are not
+ * what these tests are about; everything under test goes through HTTP.
+ */
+public final class ReleaseWorld implements AutoCloseable {
+
+  /** A digest that is valid in form; no blob with it needs to exist. */
+  public static final String DIGEST = "sha256:" + "ab".repeat(32);
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ConfigurableApplicationContext server;
+  private final JdbcClient jdbc;
+  private final HttpTestClient http;
+
+  /** A device as the tests need it: its row id, UUID and device key. */
+  public record TestDevice(long id, String uuid, String key) {}
+
+  private ReleaseWorld(ConfigurableApplicationContext server) {
+    this.server = server;
+    this.jdbc = server.getBean(JdbcClient.class);
+    this.http = new HttpTestClient(TestServers.port(server));
+  }
+
+  /** Starts a server on a fresh in-memory H2 database, with its data in {@code dataDirectory}. */
+  public static ReleaseWorld start(Path dataDirectory) {
+    return new ReleaseWorld(TestServers.start(TestDatabase.h2(), dataDirectory));
+  }
+
+  public HttpTestClient http() {
+    return http;
+  }
+
+  public JdbcClient jdbc() {
+    return jdbc;
+  }
+
+  /** Returns the running server's application context. */
+  public ConfigurableApplicationContext context() {
+    return server;
+  }
+
+  /** Creates an organization and returns its id. */
+  public long organization(String slug) {
+    return insert("INSERT INTO organization (slug, name, created_at) VALUES (?, ?, 0)", slug, slug);
+  }
+
+  /** Creates a fleet of {@code organizationId} that tracks its latest release; returns its id. */
+  public long fleet(long organizationId, String slug) {
+    return insert(
+        "INSERT INTO fleet (organization_id, slug, name, device_type, created_at)"
+            + " VALUES (?, ?, ?, 'generic-amd64', 0)",
+        organizationId,
+        slug,
+        slug);
+  }
+
+  /** Creates a user with {@code role} in the organization and returns an API token of theirs. */
+  public String member(long organizationId, String username, Role role) {
+    long userId = insert("INSERT INTO app_user (username, created_at) VALUES (?, 0)", username);
+    jdbc.sql(
+            "INSERT INTO membership (organization_id, user_id, role, created_at)"
+                + " VALUES (?, ?, ?, 0)")
+        .params(organizationId, userId, role.name())
+        .update();
+    BearerSecret token = BearerSecret.generate(BearerSecret.API_TOKEN, RANDOM);
+    jdbc.sql(
+            "INSERT INTO api_token (name, user_id, subject, token_hash, created_at)"
+                + " VALUES ('test', ?, ?, ?, 0)")
+        .params(userId, username, token.sha256Hex())
+        .update();
+    return token.value();
+  }
+
+  /** Registers an approved device in {@code fleetId} and returns it with its key. */
+  public TestDevice device(long fleetId) {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    String uuid = HexFormat.of().formatHex(bytes);
+    BearerSecret key = BearerSecret.generate(BearerSecret.DEVICE_KEY, RANDOM);
+    long id =
+        insert(
+            "INSERT INTO device (uuid, fleet_id, name, key_hash, created_at)"
+                + " VALUES (?, ?, ?, ?, 0)",
+            uuid,
+            fleetId,
+            "device-" + uuid.substring(0, 7),
+            key.sha256Hex());
+    return new TestDevice(id, uuid, key.value());
+  }
+
+  /** Sends {@code method} with a JSON body (or none) as the holder of {@code token}. */
+  public HttpResponse<String> call(String method, String path, String json, String token) {
+    return http.send(method, path, json, "Authorization", HttpTestClient.bearer(token));
+  }
+
+  /**
+   * Creates a release of {@code org/fleet} with one service {@code web} at {@link #DIGEST},
+   * finishes it {@code SUCCESS} and returns its id.
+   */
+  public long successfulRelease(String org, String fleet, String token) {
+    long id = createRelease(org, fleet, token);
+    String image = "registry.test/" + org + "/" + fleet + "/web@" + DIGEST;
+    HttpResponse<String> finished =
+        call(
+            "PATCH",
+            "/api/v1/releases/" + id,
+            "{\"services\": {\"web\": {\"image\": \"" + image + "\"}}, \"status\": \"SUCCESS\"}",
+            token);
+    if (finished.statusCode() != 200) {
+      throw new IllegalStateException("Finishing release " + id + " failed: " + finished.body());
+    }
+    return id;
+  }
+
+  /** Creates a running release of {@code org/fleet} without services and returns its id. */
+  public long createRelease(String org, String fleet, String token) {
+    HttpResponse<String> created =
+        call("POST", "/api/v1/orgs/" + org + "/fleets/" + fleet + "/releases", "{}", token);
+    if (created.statusCode() != 201) {
+      throw new IllegalStateException("Creating a release failed: " + created.body());
+    }
+    return json(created).get("id").asLong();
+  }
+
+  /** Parses a response body. */
+  public static JsonNode json(HttpResponse<String> response) {
+    return JSON.readTree(response.body());
+  }
+
+  private long insert(String sql, Object... params) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    jdbc.sql(sql).params(params).update(keys, "id");
+    return keys.getKey().longValue();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

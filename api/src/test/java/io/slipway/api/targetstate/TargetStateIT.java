@@ -1,0 +1,405 @@
+package io.slipway.api.targetstate;
+
+import static io.slipway.api.release.ReleaseWorld.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slipway.api.access.Role;
+import io.slipway.api.event.FleetTargetChanged;
+import io.slipway.api.release.ReleaseWorld;
+import io.slipway.api.release.ReleaseWorld.TestDevice;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
+import tools.jackson.databind.JsonNode;
+
+class TargetStateIT {
+
+  @TempDir static Path dataDirectory;
+
+  private static ReleaseWorld world;
+  private static final AtomicInteger fleets = new AtomicInteger();
+  private static final List<FleetTargetChanged> events = new CopyOnWriteArrayList<>();
+
+  private String org;
+  private String fleet;
+  private long fleetId;
+  private String developer;
+  private String manager;
+  private TestDevice device;
+
+  @BeforeAll
+  static void startServer() {
+    world = ReleaseWorld.start(dataDirectory);
+    world
+        .context()
+        .addApplicationListener(
+            (ApplicationListener<PayloadApplicationEvent<?>>)
+                event -> {
+                  if (event.getPayload() instanceof FleetTargetChanged changed) {
+                    events.add(changed);
+                  }
+                });
+  }
+
+  @AfterAll
+  static void stopServer() {
+    world.close();
+  }
+
+  @BeforeEach
+  void createFleet() {
+    int n = fleets.incrementAndGet();
+    org = "org" + n;
+    fleet = "fleet" + n;
+    long organizationId = world.organization(org);
+    fleetId = world.fleet(organizationId, fleet);
+    developer = world.member(organizationId, "dev" + n, Role.DEVELOPER);
+    manager = world.member(organizationId, "manager" + n, Role.RELEASE_MANAGER);
+    device = world.device(fleetId);
+  }
+
+  @Test
+  void aDeviceWithoutATargetGetsAnEmptyState() {
+    JsonNode state = json(state(device));
+
+    assertThat(state.get("release").isNull()).isTrue();
+    assertThat(state.get("services").isEmpty()).isTrue();
+  }
+
+  @Test
+  void aTrackingFleetsDevicesRunItsLatestSuccessfulRelease() {
+    world.successfulRelease(org, fleet, developer);
+    long latest = world.successfulRelease(org, fleet, developer);
+
+    assertThat(targetOf(device)).isEqualTo(latest);
+  }
+
+  @Test
+  void theStateNamesEachServiceByDigest() {
+    world.successfulRelease(org, fleet, developer);
+
+    JsonNode web = json(state(device)).get("services").get("web");
+
+    assertThat(web.get("image").asString())
+        .isEqualTo("registry.test/" + org + "/" + fleet + "/web@" + ReleaseWorld.DIGEST);
+  }
+
+  @Test
+  void aRunningReleaseIsNoTarget() {
+    long done = world.successfulRelease(org, fleet, developer);
+    world.createRelease(org, fleet, developer);
+
+    assertThat(targetOf(device)).isEqualTo(done);
+  }
+
+  @Test
+  void aPinnedFleetStaysOnItsReleaseWhenNewerOnesSucceed() {
+    long pinned = world.successfulRelease(org, fleet, developer);
+    assertThat(putTarget("{\"releaseId\": " + pinned + "}").statusCode()).isEqualTo(200);
+
+    world.successfulRelease(org, fleet, developer);
+
+    assertThat(targetOf(device)).isEqualTo(pinned);
+  }
+
+  @Test
+  void trackingLatestAgainMovesThePinnedFleetOn() {
+    long pinned = world.successfulRelease(org, fleet, developer);
+    putTarget("{\"releaseId\": " + pinned + "}");
+    long latest = world.successfulRelease(org, fleet, developer);
+
+    putTarget("{\"trackLatest\": true}");
+
+    assertThat(targetOf(device)).isEqualTo(latest);
+  }
+
+  @Test
+  void aDevicePinOverridesTheFleet() {
+    long pinned = world.successfulRelease(org, fleet, developer);
+    world.successfulRelease(org, fleet, developer);
+
+    HttpResponse<String> response =
+        world.call("PUT", pinPath(device), "{\"releaseId\": " + pinned + "}", manager);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(targetOf(device)).isEqualTo(pinned);
+  }
+
+  @Test
+  void aDevicePinLeavesOtherDevicesOnTheFleetTarget() {
+    long pinned = world.successfulRelease(org, fleet, developer);
+    long latest = world.successfulRelease(org, fleet, developer);
+    TestDevice other = world.device(fleetId);
+
+    world.call("PUT", pinPath(device), "{\"releaseId\": " + pinned + "}", manager);
+
+    assertThat(targetOf(other)).isEqualTo(latest);
+  }
+
+  @Test
+  void removingAPinReturnsTheDeviceToItsFleet() {
+    long pinned = world.successfulRelease(org, fleet, developer);
+    long latest = world.successfulRelease(org, fleet, developer);
+    world.call("PUT", pinPath(device), "{\"releaseId\": " + pinned + "}", manager);
+
+    world.call("DELETE", pinPath(device), null, manager);
+
+    assertThat(targetOf(device)).isEqualTo(latest);
+  }
+
+  @Test
+  void devicesLeaveAnInvalidatedRelease() {
+    long previous = world.successfulRelease(org, fleet, developer);
+    long bad = world.successfulRelease(org, fleet, developer);
+
+    HttpResponse<String> response =
+        world.call("POST", "/api/v1/releases/" + bad + "/invalidate", null, manager);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(targetOf(device)).isEqualTo(previous);
+  }
+
+  @Test
+  void aPinToAnInvalidatedReleaseFallsThroughToTheFleet() {
+    long good = world.successfulRelease(org, fleet, developer);
+    long bad = world.successfulRelease(org, fleet, developer);
+    world.call("PUT", pinPath(device), "{\"releaseId\": " + bad + "}", manager);
+
+    world.call("POST", "/api/v1/releases/" + bad + "/invalidate", null, manager);
+
+    assertThat(targetOf(device)).isEqualTo(good);
+  }
+
+  @Test
+  void anInvalidatedReleaseCannotBePinned() {
+    long bad = world.successfulRelease(org, fleet, developer);
+    world.call("POST", "/api/v1/releases/" + bad + "/invalidate", null, manager);
+
+    HttpResponse<String> response = putTarget("{\"releaseId\": " + bad + "}");
+
+    assertThat(response.statusCode()).isEqualTo(409);
+    assertThat(json(response).get("code").asString()).isEqualTo("RELEASE_NOT_DEPLOYABLE");
+  }
+
+  @Test
+  void aRunningReleaseCannotBePinnedToADevice() {
+    long running = world.createRelease(org, fleet, developer);
+
+    HttpResponse<String> response =
+        world.call("PUT", pinPath(device), "{\"releaseId\": " + running + "}", manager);
+
+    assertThat(json(response).get("code").asString()).isEqualTo("RELEASE_NOT_DEPLOYABLE");
+  }
+
+  @Test
+  void aReleaseOfAnotherFleetCannotBePinned() {
+    long otherFleet = world.fleet(world.organization(org + "-b"), "other");
+    String otherDeveloper =
+        world.member(otherFleetOrganization(otherFleet), "d-" + org, Role.OWNER);
+    long foreign = world.successfulRelease(org + "-b", "other", otherDeveloper);
+
+    HttpResponse<String> response =
+        world.call("PUT", pinPath(device), "{\"releaseId\": " + foreign + "}", manager);
+
+    assertThat(json(response).get("code").asString()).isEqualTo("RELEASE_NOT_FOUND");
+  }
+
+  @Test
+  void aDeveloperCannotPromote() {
+    long release = world.successfulRelease(org, fleet, developer);
+
+    HttpResponse<String> response =
+        world.call(
+            "PUT",
+            "/api/v1/orgs/" + org + "/fleets/" + fleet + "/target",
+            "{\"releaseId\": " + release + "}",
+            developer);
+
+    assertThat(response.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void anUnchangedStateAnswers304WithoutBody() {
+    world.successfulRelease(org, fleet, developer);
+    String etag = state(device).headers().firstValue("ETag").orElseThrow();
+
+    HttpResponse<String> again = state(device, "If-None-Match", etag);
+
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+  }
+
+  @Test
+  void aChangedTargetAnswersWithANewETag() {
+    long first = world.successfulRelease(org, fleet, developer);
+    String etag = state(device).headers().firstValue("ETag").orElseThrow();
+
+    world.call("PUT", pinPath(device), "{\"releaseId\": " + first + "}", manager);
+    HttpResponse<String> again = state(device, "If-None-Match", etag);
+
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.headers().firstValue("ETag").orElseThrow()).isNotEqualTo(etag);
+  }
+
+  @Test
+  void aNewReleaseOfATrackingFleetChangesTheETag() {
+    world.successfulRelease(org, fleet, developer);
+    String etag = state(device).headers().firstValue("ETag").orElseThrow();
+
+    long next = world.successfulRelease(org, fleet, developer);
+    HttpResponse<String> again = state(device, "If-None-Match", etag);
+
+    assertThat(json(again).get("release").get("id").asLong()).isEqualTo(next);
+  }
+
+  @Test
+  void aDeviceCannotReadAnotherDevicesState() {
+    TestDevice other = world.device(fleetId);
+
+    HttpResponse<String> response =
+        world.call("GET", "/device/v1/" + other.uuid() + "/state", null, device.key());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aUserCannotReadTheDeviceSideState() {
+    HttpResponse<String> response =
+        world.call("GET", "/device/v1/" + device.uuid() + "/state", null, manager);
+
+    assertThat(response.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aReportIsShownToMembers() {
+    long release = world.successfulRelease(org, fleet, developer);
+    world.call(
+        "PATCH",
+        "/device/v1/" + device.uuid() + "/state",
+        "{\"releaseId\": "
+            + release
+            + ", \"services\": {\"web\": {\"status\": \"running\", \"healthy\": true}},"
+            + " \"osVersion\": \"slipway-os 1.2\"}",
+        device.key());
+
+    JsonNode shown =
+        json(world.call("GET", "/api/v1/devices/" + device.uuid() + "/state", null, manager));
+
+    assertThat(shown.get("reported").get("status").asString()).isEqualTo("RUNNING");
+    assertThat(shown.get("reported").get("releaseId").asLong()).isEqualTo(release);
+  }
+
+  @Test
+  void reportsAreCountedByRelease() {
+    long release = world.successfulRelease(org, fleet, developer);
+    TestDevice failing = world.device(fleetId);
+    report(device, release, "running");
+    report(failing, release, "failed");
+
+    Map<DeviceRunState, Long> counts =
+        world
+            .context()
+            .getBean(ReportedStates.class)
+            .countByRelease(release, List.of(device.id(), failing.id()), 0);
+
+    assertThat(counts)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(DeviceRunState.RUNNING, 1L, DeviceRunState.FAILED, 1L));
+  }
+
+  @Test
+  void aReportWithAnUnknownServiceStatusIsRefused() {
+    HttpResponse<String> response =
+        world.call(
+            "PATCH",
+            "/device/v1/" + device.uuid() + "/state",
+            "{\"services\": {\"web\": {\"status\": \"sleeping\"}}}",
+            device.key());
+
+    assertThat(json(response).get("code").asString()).isEqualTo("INVALID_STATE_REPORT");
+  }
+
+  @Test
+  void aFleetTargetChangeIsAudited() {
+    long release = world.successfulRelease(org, fleet, developer);
+    long before = targetChangesAudited();
+
+    putTarget("{\"releaseId\": " + release + "}");
+
+    assertThat(targetChangesAudited()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void aFleetTargetChangeIsPublished() {
+    long release = world.successfulRelease(org, fleet, developer);
+    events.clear();
+
+    putTarget("{\"releaseId\": " + release + "}");
+
+    assertThat(events)
+        .contains(FleetTargetChanged.wholeFleet(fleetId, release, "fleet.target.changed"));
+  }
+
+  private long targetChangesAudited() {
+    return world
+        .jdbc()
+        .sql("SELECT COUNT(*) FROM audit_log WHERE action = 'fleet.target.changed' AND target = ?")
+        .param(org + "/" + fleet)
+        .query(Long.class)
+        .single();
+  }
+
+  private void report(TestDevice reporter, long release, String status) {
+    HttpResponse<String> response =
+        world.call(
+            "PATCH",
+            "/device/v1/" + reporter.uuid() + "/state",
+            "{\"releaseId\": "
+                + release
+                + ", \"services\": {\"web\": {\"status\": \""
+                + status
+                + "\"}}}",
+            reporter.key());
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  private long otherFleetOrganization(long otherFleetId) {
+    return world
+        .jdbc()
+        .sql("SELECT organization_id FROM fleet WHERE id = ?")
+        .param(otherFleetId)
+        .query(Long.class)
+        .single();
+  }
+
+  private HttpResponse<String> putTarget(String body) {
+    return world.call("PUT", "/api/v1/orgs/" + org + "/fleets/" + fleet + "/target", body, manager);
+  }
+
+  private long targetOf(TestDevice target) {
+    JsonNode release = json(state(target)).get("release");
+    return release.isNull() ? 0 : release.get("id").asLong();
+  }
+
+  private static HttpResponse<String> state(TestDevice target, String... headers) {
+    String[] all = new String[headers.length + 2];
+    all[0] = "Authorization";
+    all[1] = "Bearer " + target.key();
+    System.arraycopy(headers, 0, all, 2, headers.length);
+    return world.http().get("/device/v1/" + target.uuid() + "/state", all);
+  }
+
+  private static String pinPath(TestDevice target) {
+    return "/api/v1/devices/" + target.uuid() + "/pin";
+  }
+}
