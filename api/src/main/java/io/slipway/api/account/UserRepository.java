@@ -71,6 +71,25 @@ public class UserRepository {
         .optional();
   }
 
+  /** Stores a new password hash of the user, changed at {@code now}. */
+  public void updatePasswordHash(long userId, String passwordHash, long now) {
+    jdbc.sql("UPDATE app_user SET password_hash = ?, password_changed_at = ? WHERE id = ?")
+        .params(passwordHash, now, userId)
+        .update();
+  }
+
+  /**
+   * Disables the user at {@code disabledAt}, or enables it when that is null.
+   *
+   * @return false when no user has that id
+   */
+  public boolean updateDisabledAt(long userId, Long disabledAt) {
+    return jdbc.sql("UPDATE app_user SET disabled_at = ? WHERE id = ?")
+            .params(disabledAt, userId)
+            .update()
+        == 1;
+  }
+
   static User map(ResultSet row, int number) throws SQLException {
     return new User(
         row.getLong("id"),

@@ -1,5 +1,6 @@
 package io.slipway.api.apitoken;
 
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -70,6 +71,60 @@ public class ApiTokenRepository {
                     row.getString("username"),
                     row.getBoolean("server_admin")))
         .optional();
+  }
+
+  /**
+   * A token as its owner sees it in a list; never the secret or its hash.
+   *
+   * @param expiresAt expiry, or null for a token that never expires
+   * @param lastUsedAt last authentication with it, or null when it was never used
+   */
+  public record TokenSummary(
+      long id, String name, long createdAt, Long expiresAt, Long lastUsedAt) {}
+
+  /** Returns the tokens of user {@code userId} that are not revoked, newest first. */
+  public List<TokenSummary> findActiveOfUser(long userId) {
+    return jdbc.sql(
+            "SELECT id, name, created_at, expires_at, last_used_at FROM api_token"
+                + " WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC")
+        .param(userId)
+        .query(
+            (row, number) ->
+                new TokenSummary(
+                    row.getLong("id"),
+                    row.getString("name"),
+                    row.getLong("created_at"),
+                    row.getObject("expires_at", Long.class),
+                    row.getObject("last_used_at", Long.class)))
+        .list();
+  }
+
+  /**
+   * Revokes the token {@code id} of user {@code userId} at {@code now}.
+   *
+   * @return the token's name, or empty when the user has no such token that is not revoked
+   */
+  public Optional<String> revoke(long id, long userId, long now) {
+    Optional<String> name =
+        jdbc.sql("SELECT name FROM api_token WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
+            .params(id, userId)
+            .query(String.class)
+            .optional();
+    if (name.isEmpty()) {
+      return name;
+    }
+    int updated =
+        jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .params(now, id)
+            .update();
+    return updated == 1 ? name : Optional.empty();
+  }
+
+  /** Revokes every token of user {@code userId}; returns how many were usable until now. */
+  public int revokeAllOfUser(long userId, long now) {
+    return jdbc.sql("UPDATE api_token SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+        .params(now, userId)
+        .update();
   }
 
   /** Records that the token with row id {@code id} authenticated a request at {@code now}. */
