@@ -5,11 +5,12 @@ import io.slipway.api.error.ErrorCode;
 import io.slipway.api.release.Release;
 import io.slipway.api.release.ReleaseRepository;
 import io.slipway.api.release.ReleaseServiceImage;
+import io.slipway.api.variable.EffectiveVariables;
+import io.slipway.api.variable.VariableResolver;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,14 +30,14 @@ public class TargetStateService {
 
   private final TargetStateRepository targets;
   private final ReleaseRepository releases;
-  private final ObjectProvider<StateVariables> variables;
+  private final VariableResolver variables;
   private final RenderedStateCache cache;
   private final JsonMapper json = JsonMapper.builder().build();
 
   public TargetStateService(
       TargetStateRepository targets,
       ReleaseRepository releases,
-      ObjectProvider<StateVariables> variables,
+      VariableResolver variables,
       @Value("${slipway.target-state.cache-size:20000}") int cacheSize) {
     this.targets = targets;
     this.releases = releases;
@@ -82,8 +83,7 @@ public class TargetStateService {
   private RenderedState renderNow(StateVersions versions) {
     long deviceId = versions.deviceId();
     Optional<Release> release = resolve(deviceId);
-    StateVariables.DeviceVariables deviceVariables =
-        variables.getIfAvailable(() -> StateVariables.NONE).forDevice(versions.fleetId(), deviceId);
+    EffectiveVariables deviceVariables = variables.forDevice(versions.fleetId(), deviceId);
 
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("release", release.map(TargetStateService::releaseJson).orElse(null));
@@ -93,8 +93,7 @@ public class TargetStateService {
         versions, release.map(Release::id).orElse(null), json.writeValueAsBytes(state));
   }
 
-  private Map<String, Object> servicesJson(
-      Release release, StateVariables.DeviceVariables deviceVariables) {
+  private Map<String, Object> servicesJson(Release release, EffectiveVariables deviceVariables) {
     Map<String, Object> services = new LinkedHashMap<>();
     for (ReleaseServiceImage service : releases.findServices(release.id())) {
       Map<String, String> environment = new TreeMap<>(service.environment());

@@ -263,6 +263,27 @@ class TargetStateIT {
   }
 
   @Test
+  void aFleetVariableReachesTheServiceEnvironmentAtTheNextPoll() {
+    world.successfulRelease(org, fleet, developer);
+    String etag = state(device).headers().firstValue("ETag").orElseThrow();
+
+    world.call("PUT", variablePath("MODE"), "{\"value\": \"debug\"}", developer);
+    HttpResponse<String> again = state(device, "If-None-Match", etag);
+
+    assertThat(json(again).get("services").get("web").get("environment").get("MODE").asString())
+        .isEqualTo("debug");
+  }
+
+  @Test
+  void configurationVariablesReachTheDevice() {
+    world.call("PUT", variablePath("SLIPWAY_POLL_INTERVAL"), "{\"value\": \"30\"}", developer);
+
+    JsonNode config = json(state(device)).get("config");
+
+    assertThat(config.get("SLIPWAY_POLL_INTERVAL").asString()).isEqualTo("30");
+  }
+
+  @Test
   void aDeviceCannotReadAnotherDevicesState() {
     TestDevice other = world.device(fleetId);
 
@@ -397,6 +418,10 @@ class TargetStateIT {
     all[1] = "Bearer " + target.key();
     System.arraycopy(headers, 0, all, 2, headers.length);
     return world.http().get("/device/v1/" + target.uuid() + "/state", all);
+  }
+
+  private String variablePath(String name) {
+    return "/api/v1/orgs/" + org + "/fleets/" + fleet + "/variables/" + name;
   }
 
   private static String pinPath(TestDevice target) {
