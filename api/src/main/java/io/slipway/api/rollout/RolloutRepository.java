@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -96,6 +97,14 @@ public class RolloutRepository {
         .query(RolloutRepository::map)
         .optional()
         .map(this::withGroups);
+  }
+
+  /** Returns the id of the unfinished rollout of {@code fleetId}, if it has one. */
+  public Optional<Long> findActiveId(long fleetId) {
+    return jdbc.sql("SELECT id FROM rollout WHERE active_fleet_id = ?")
+        .param(fleetId)
+        .query(Long.class)
+        .optional();
   }
 
   /** Returns the rollouts of {@code fleetId}, newest first. */
@@ -233,12 +242,13 @@ public class RolloutRepository {
                 + " ON d.id = t.device_id WHERE d.fleet_id = ?")
         .param(fleetId)
         .query(
-            (ResultSet row) -> {
-              Set<String> deviceTags =
-                  tags.computeIfAbsent(row.getLong("device_id"), id -> new HashSet<>());
-              deviceTags.add(row.getString("name"));
-              deviceTags.add(row.getString("name") + "=" + row.getString("val"));
-            });
+            (RowCallbackHandler)
+                row -> {
+                  Set<String> deviceTags =
+                      tags.computeIfAbsent(row.getLong("device_id"), id -> new HashSet<>());
+                  deviceTags.add(row.getString("name"));
+                  deviceTags.add(row.getString("name") + "=" + row.getString("val"));
+                });
     return jdbc.sql(
             "SELECT id, uuid FROM device WHERE fleet_id = ? AND approved = TRUE"
                 + " AND pinned_release_id IS NULL")
@@ -269,10 +279,12 @@ public class RolloutRepository {
                 + " ORDER BY position, device_id")
         .param(rolloutId)
         .query(
-            (ResultSet row) ->
-                byGroup
-                    .computeIfAbsent(row.getInt("position"), position -> new ArrayList<>())
-                    .add(row.getLong("device_id")));
+            (RowCallbackHandler)
+                row -> {
+                  byGroup
+                      .computeIfAbsent(row.getInt("position"), position -> new ArrayList<>())
+                      .add(row.getLong("device_id"));
+                });
     return byGroup;
   }
 

@@ -1,0 +1,17 @@
+package io.slipway.api.rollout;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Where a rollout learns what its devices last reported. Implementations must be safe for
+ * concurrent use.
+ */
+public interface RolloutProgressSource {
+
+  /**
+   * Returns the last report of each of {@code deviceIds} that ever reported, keyed by device row
+   * id; devices that never reported are absent.
+   */
+  Map<Long, DeviceReport> lastReports(Collection<Long> deviceIds);
+}
