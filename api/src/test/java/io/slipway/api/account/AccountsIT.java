@@ -19,38 +19,51 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Drives accounts through a running server: users, sign-in, TOTP, lockout, tokens, SSH keys. */
+/**
+ * Drives accounts through a running server on H2: users, sign-in, TOTP, lockout, tokens, SSH keys.
+ * {@link AccountsOnPostgresIT} runs the same tests on PostgreSQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccountsIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String PASSWORD = "correct-staple-owl-42";
 
-  @TempDir static Path dataDirectory;
   @TempDir Path scratch;
 
-  private static ConfigurableApplicationContext server;
-  private static HttpTestClient http;
-  private static String admin;
+  private Path dataDirectory;
+  private ConfigurableApplicationContext server;
+  private HttpTestClient http;
+  private String admin;
+
+  /** Returns a new, migrated database for one server. */
+  TestDatabase freshDatabase() {
+    return TestDatabase.h2();
+  }
 
   @BeforeAll
-  static void startServer() throws Exception {
+  void startServer() throws Exception {
+    dataDirectory = Files.createTempDirectory("accounts-it");
     // Every request comes from 127.0.0.1, so the address limit is raised out of the way here; a
     // test of its own checks it.
     server =
         TestServers.start(
-            TestDatabase.h2(), dataDirectory, "--slipway.accounts.lockout.address-failures=1000");
+            freshDatabase(), dataDirectory, "--slipway.accounts.lockout.address-failures=1000");
     http = new HttpTestClient(TestServers.port(server));
     admin = bearer(Files.readString(dataDirectory.resolve("bootstrap-token")).strip());
   }
 
   @AfterAll
-  static void stopServer() {
+  void stopServer() throws Exception {
     server.close();
+    FileSystemUtils.deleteRecursively(dataDirectory);
   }
 
   private static JsonNode json(HttpResponse<String> response) {
@@ -81,14 +94,14 @@ class AccountsIT {
         "{\"username\":" + quote(username) + ",\"password\":" + quote(PASSWORD) + extra + "}");
   }
 
-  private static HttpResponse<String> loginWith(String username, String password) {
+  private HttpResponse<String> loginWith(String username, String password) {
     return http.postJson(
         "/api/v1/auth/login",
         "{\"username\":" + quote(username) + ",\"password\":" + quote(password) + "}");
   }
 
   /** Creates a user and signs in; returns the session's Authorization header value. */
-  private static String userSession(String username) {
+  private String userSession(String username) {
     createUser(http, admin, username);
     HttpResponse<String> login = login(http, username, "");
     assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
@@ -96,7 +109,7 @@ class AccountsIT {
   }
 
   /** Enrols and confirms TOTP; returns the secret and the recovery codes. */
-  private static Enrolled enrolTotp(String session) {
+  private Enrolled enrolTotp(String session) {
     HttpResponse<String> enrol = http.postJson("/api/v1/user/totp", "{}", "Authorization", session);
     assertThat(enrol.statusCode()).as(enrol.body()).isEqualTo(201);
     byte[] secret = Base32.decode(json(enrol).path("secret").asString());
@@ -121,7 +134,7 @@ class AccountsIT {
     return Totp.code(secret, Totp.step(System.currentTimeMillis()) + 1);
   }
 
-  private static List<String> auditActions() {
+  private List<String> auditActions() {
     HttpResponse<String> log = http.get("/api/v1/audit-log?limit=1000", "Authorization", admin);
     assertThat(log.statusCode()).as(log.body()).isEqualTo(200);
     List<String> actions = new ArrayList<>();
@@ -359,7 +372,7 @@ class AccountsIT {
 
   @Test
   void lockoutSurvivesRestart(@TempDir Path ownData) throws Exception {
-    TestDatabase database = TestDatabase.h2();
+    TestDatabase database = freshDatabase();
     String token;
     try (ConfigurableApplicationContext first = TestServers.start(database, ownData)) {
       HttpTestClient client = new HttpTestClient(TestServers.port(first));
@@ -384,7 +397,7 @@ class AccountsIT {
   void failuresFromOneAddressLockItOut(@TempDir Path ownData) throws Exception {
     try (ConfigurableApplicationContext own =
         TestServers.start(
-            TestDatabase.h2(),
+            freshDatabase(),
             ownData,
             "--slipway.accounts.lockout.address-failures=3",
             "--slipway.accounts.lockout.user-failures=100")) {
