@@ -26,6 +26,10 @@ public class LoginService {
 
   private static final Logger log = LoggerFactory.getLogger(LoginService.class);
 
+  // A character takes at most two UTF-16 units (a surrogate pair), so every password the policy
+  // accepts fits.
+  private static final int MAX_PASSWORD_CHARS = PasswordPolicy.MAX_LENGTH * 2;
+
   private final UserRepository users;
   private final Passwords passwords;
   private final LoginThrottle throttle;
@@ -115,7 +119,9 @@ public class LoginService {
   private User checkPassword(String username, String password, String address) {
     Optional<User> user = users.findByUsername(username);
     String hash = user.flatMap(found -> users.findPasswordHash(found.id())).orElse(null);
-    if (passwords.matches(password, hash)) {
+    // No stored password is this long, so a huge one fails without costing a full hash of it.
+    String candidate = password.length() > MAX_PASSWORD_CHARS ? null : password;
+    if (passwords.matches(candidate, hash)) {
       return user.orElseThrow();
     }
 

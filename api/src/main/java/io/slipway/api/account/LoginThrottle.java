@@ -103,7 +103,7 @@ public class LoginThrottle {
       return Optional.empty();
     }
 
-    Duration duration = lockoutDuration(after.lockouts());
+    Duration duration = lockoutDuration(settings, after.lockouts());
     if (!repository.lock(scope, subject, after.failures(), now + duration.toMillis())) {
       return Optional.empty();
     }
@@ -126,7 +126,7 @@ public class LoginThrottle {
   }
 
   /** Returns the length of the lockout that follows {@code previous} lockouts in a row. */
-  Duration lockoutDuration(int previous) {
+  static Duration lockoutDuration(AccountProperties.Lockout settings, int previous) {
     Duration duration = settings.duration();
     for (int i = 0; i < previous && duration.compareTo(settings.maxDuration()) < 0; i++) {
       duration = duration.multipliedBy(2);
