@@ -26,8 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * reports what it runs. Only the device itself, with its own device key, may call these.
  *
  * <p>{@code GET} is the hot path of every fleet: a poll whose {@code If-None-Match} names the
- * current ETag costs the authentication, one query by primary key and no write, and answers {@code
- * 304} without a body.
+ * current ETag costs the authentication, one query by primary key and no write (the key resolver
+ * updates last-seen at most once a minute), and answers {@code 304} without a body.
  */
 @RestController
 class TargetStateController {
@@ -62,8 +62,8 @@ class TargetStateController {
       Identity who,
       @PathVariable String uuid,
       @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
-    Device device = access.requireOwnDevice(who, uuid);
-    StateVersions versions = states.versions(device.id());
+    long deviceId = access.requireOwnDeviceId(who, uuid);
+    StateVersions versions = states.versions(deviceId);
     String etag = versions.etag();
     if (EntityTags.matches(ifNoneMatch, etag)) {
       return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
