@@ -45,6 +45,11 @@ public final class SlipwayDefaults implements EnvironmentPostProcessor, Ordered 
     // registry servlet unread.
     defaults.put("spring.mvc.formcontent.filter.enabled", "false");
     defaults.put("spring.flyway.locations", "classpath:db/migration");
+    // The OpenAPI document covers the two API trees only; no user interface is served.
+    defaults.put("springdoc.api-docs.enabled", "true");
+    defaults.put("springdoc.api-docs.path", "/api/v1/openapi.json");
+    defaults.put("springdoc.paths-to-match", "/api/v1/**,/device/v1/**");
+    defaults.put("springdoc.default-produces-media-type", "application/json");
     environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, defaults));
   }
 

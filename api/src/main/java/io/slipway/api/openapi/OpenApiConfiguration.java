@@ -1,0 +1,154 @@
+package io.slipway.api.openapi;
+
+import io.slipway.api.identity.Identity;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.List;
+import java.util.Set;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.utils.SpringDocUtils;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The OpenAPI 3 document of {@code /api/v1} and {@code /device/v1}, served by springdoc at {@code
+ * /api/v1/openapi.json} (the paths are set in {@link io.slipway.api.config.SlipwayDefaults}). It
+ * names the one security scheme, a bearer secret whose prefix names its kind, and gives every
+ * operation the {@code {code, message}} error body as its default response.
+ *
+ * <p>Springdoc builds the document from the controllers on the first request and contacts no other
+ * host. The registry under {@code /v2/} is a plain servlet and the token endpoint lies outside the
+ * matched paths, so neither appears.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+  /** Name of the security scheme in the document. */
+  static final String BEARER = "bearer";
+
+  /** Name of the error body's schema in the document. */
+  static final String ERROR_SCHEMA = "ApiError";
+
+  /**
+   * Operations that take no credentials. Any other operation rejects a request without them with
+   * {@code 401}.
+   */
+  static final Set<String> PUBLIC_OPERATIONS =
+      Set.of(
+          "POST /api/v1/auth/login",
+          "GET /api/v1/auth/oidc/providers",
+          "GET /api/v1/auth/oidc/{provider}/authorize",
+          "GET /api/v1/auth/oidc/{provider}/callback",
+          "GET /api/v1/device-types");
+
+  static {
+    // The caller is resolved from the Authorization header, not from a parameter of the request.
+    SpringDocUtils.getConfig().addRequestWrapperToIgnore(Identity.class);
+  }
+
+  @Bean
+  OpenAPI slipwayOpenApi() {
+    return new OpenAPI()
+        .info(
+            new Info()
+                .title("Slipway API")
+                .description(
+                    "The control plane of Slipway: /api/v1 for people and their tools, /device/v1"
+                        + " for devices. Every error is a JSON body {code, message} with a stable"
+                        + " code.")
+                .version("v1")
+                .license(new License().name("Apache-2.0")))
+        .components(new Components().addSecuritySchemes(BEARER, bearerScheme()))
+        .security(List.of(new SecurityRequirement().addList(BEARER)));
+  }
+
+  /**
+   * Adds the error body's schema, gives every operation the error body as its default response, and
+   * clears the security requirement of the public operations. Runs after springdoc has read the
+   * controllers, which replaces the schemas of the bean above.
+   */
+  @Bean
+  OpenApiCustomizer slipwayErrorsAndPublicOperations() {
+    return openApi -> {
+      if (openApi.getComponents() == null) {
+        openApi.setComponents(new Components());
+      }
+      openApi.getComponents().addSchemas(ERROR_SCHEMA, errorSchema());
+      if (openApi.getPaths() == null) {
+        return;
+      }
+      openApi
+          .getPaths()
+          .forEach(
+              (path, item) ->
+                  item.readOperationsMap()
+                      .forEach(
+                          (method, operation) -> {
+                            addErrorResponse(operation);
+                            if (PUBLIC_OPERATIONS.contains(method.name() + " " + path)) {
+                              operation.setSecurity(List.of());
+                            }
+                          }));
+    };
+  }
+
+  private static SecurityScheme bearerScheme() {
+    return new SecurityScheme()
+        .type(SecurityScheme.Type.HTTP)
+        .scheme("bearer")
+        .description(
+            "Authorization: Bearer <secret>. The prefix names the kind of secret: slw_ a user's"
+                + " API token, sls_ a session token from /api/v1/auth/login, sld_ a device key"
+                + " (only /device/v1 endpoints of that device), slp_ a provisioning key (only"
+                + " POST /device/v1/register). HTTP Basic with the secret as password is accepted"
+                + " too; the user name must be the token's user or the device's UUID.");
+  }
+
+  private static Schema<?> errorSchema() {
+    return new ObjectSchema()
+        .description("The body of every error response.")
+        .addProperty(
+            "code",
+            new StringSchema()
+                .description("Stable machine-readable code in upper snake case")
+                .example("FLEET_NOT_FOUND"))
+        .addProperty(
+            "message",
+            new StringSchema().description("What failed, on which value, and what to do about it"))
+        .required(List.of("code", "message"));
+  }
+
+  private static void addErrorResponse(Operation operation) {
+    ApiResponses responses = operation.getResponses();
+    if (responses == null) {
+      responses = new ApiResponses();
+      operation.setResponses(responses);
+    }
+    Schema<?> reference = new Schema<>().$ref("#/components/schemas/" + ERROR_SCHEMA);
+    Content content =
+        new Content()
+            .addMediaType(
+                org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
+                new MediaType().schema(reference));
+    responses.addApiResponse(
+        "default",
+        new ApiResponse()
+            .description(
+                "An error, such as 400 for a bad request, 401 without valid credentials, 403 for"
+                    + " a caller that may not do this, 404 for a name that does not exist or is"
+                    + " not visible to the caller, 409 for a conflict")
+            .content(content));
+  }
+}
