@@ -12,22 +12,27 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two fleets with one device each: what each device and each user may read and change. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceAccessIT {
 
-  @TempDir static Path dataDirectory;
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
 
-  private static ControlPlaneFixture fixture;
-  private static String uuidA;
-  private static String keyA;
-  private static String uuidB;
-  private static String keyB;
+  private ControlPlaneFixture fixture;
+  private String uuidA;
+  private String keyA;
+  private String uuidB;
+  private String keyB;
 
   @BeforeAll
-  static void startServer() {
-    fixture = ControlPlaneFixture.start(TestDatabase.h2(), dataDirectory);
+  void startServer(@TempDir Path dataDirectory) {
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture.createOrganization("acme");
     fixture.createOrganization("globex");
     fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
@@ -57,7 +62,7 @@ class DeviceAccessIT {
   }
 
   @AfterAll
-  static void stopServer() {
+  void stopServer() {
     fixture.close();
   }
 

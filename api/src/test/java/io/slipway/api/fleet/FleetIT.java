@@ -11,27 +11,32 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetIT {
+
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
 
   private static final String FLEETS = "/api/v1/orgs/acme/fleets";
 
-  @TempDir static Path dataDirectory;
-
-  private static ControlPlaneFixture fixture;
-  private static String admin;
+  private ControlPlaneFixture fixture;
+  private String admin;
 
   @BeforeAll
-  static void startServer() {
-    fixture = ControlPlaneFixture.start(TestDatabase.h2(), dataDirectory);
+  void startServer(@TempDir Path dataDirectory) {
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     admin = fixture.adminToken();
     fixture.createOrganization("acme");
     fixture.createOrganization("globex");
   }
 
   @AfterAll
-  static void stopServer() {
+  void stopServer() {
     fixture.close();
   }
 

@@ -19,36 +19,41 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistrationIT {
 
-  @TempDir static Path dataDirectory;
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
 
-  private static ControlPlaneFixture fixture;
+  private ControlPlaneFixture fixture;
 
   @BeforeAll
-  static void startServer() {
-    fixture = ControlPlaneFixture.start(TestDatabase.h2(), dataDirectory);
+  void startServer(@TempDir Path dataDirectory) {
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture.createOrganization("acme");
     fixture.createFleet("acme", "pis", "raspberrypi4-64", false);
     fixture.createFleet("acme", "pcs", "generic-amd64", false);
   }
 
   @AfterAll
-  static void stopServer() {
+  void stopServer() {
     fixture.close();
   }
 
-  private static String key(String fleet, String body) {
+  private String key(String fleet, String body) {
     return fixture.provisioningKey("acme", fleet, body);
   }
 
-  private static Response ownDevice(String uuid, String deviceKey) {
+  private Response ownDevice(String uuid, String deviceKey) {
     return fixture.get("/device/v1/" + uuid, deviceKey);
   }
 
-  private static long useCount(String fleet, String name) {
+  private long useCount(String fleet, String name) {
     Response keys =
         expect(
             fixture.get(
@@ -302,7 +307,7 @@ class RegistrationIT {
     assertThat(outcomeOf("device.registered", refused)).isEqualTo("DENIED");
   }
 
-  private static String outcomeOf(String action, String target) {
+  private String outcomeOf(String action, String target) {
     return fixture
         .jdbc()
         .sql("SELECT outcome FROM audit_log WHERE action = ? AND target = ?")

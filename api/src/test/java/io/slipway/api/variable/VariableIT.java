@@ -16,25 +16,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VariableIT {
+
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
 
   private static final String FLEET = "/api/v1/orgs/acme/fleets/kiosks/variables";
 
-  @TempDir static Path dataDirectory;
-
-  private static ControlPlaneFixture fixture;
-  private static String admin;
-  private static String uuid;
-  private static String deviceKey;
+  private ControlPlaneFixture fixture;
+  private String admin;
+  private String uuid;
+  private String deviceKey;
   private static final List<FleetTargetChanged> events = new CopyOnWriteArrayList<>();
 
   @BeforeAll
-  static void startServer() {
-    fixture = ControlPlaneFixture.start(TestDatabase.h2(), dataDirectory);
+  void startServer(@TempDir Path dataDirectory) {
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture
         .server()
         .addApplicationListener(
@@ -54,11 +59,11 @@ class VariableIT {
   }
 
   @AfterAll
-  static void stopServer() {
+  void stopServer() {
     fixture.close();
   }
 
-  private static void put(String path, String value) {
+  private void put(String path, String value) {
     Response response = fixture.put(path, admin, "{\"value\":\"" + value + "\"}");
     assertThat(response.status()).as(response.body()).isIn(200, 201);
   }
@@ -212,7 +217,7 @@ class VariableIT {
     assertThat(details).doesNotContain("hunter2hunter2");
   }
 
-  private static long fleetVersion() {
+  private long fleetVersion() {
     return fixture
         .jdbc()
         .sql("SELECT target_version FROM fleet WHERE slug = 'kiosks'")
@@ -220,7 +225,7 @@ class VariableIT {
         .single();
   }
 
-  private static long deviceVersion() {
+  private long deviceVersion() {
     return fixture
         .jdbc()
         .sql("SELECT target_version FROM device WHERE uuid = ?")
