@@ -13,7 +13,7 @@ import java.time.Duration;
  * the test images are unsigned) and an empty auth file, so nothing from the machine's containers
  * configuration leaks in. Credentials go on each command line and are masked in logs.
  */
-final class Skopeo {
+public final class Skopeo {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
@@ -28,7 +28,7 @@ final class Skopeo {
   }
 
   /** Prepares skopeo's configuration files in {@code directory}. */
-  static Skopeo forRegistry(String registryHost, Path directory) {
+  public static Skopeo forRegistry(String registryHost, Path directory) {
     try {
       Files.createDirectories(directory);
       Path policy =
@@ -43,7 +43,7 @@ final class Skopeo {
   }
 
   /** {@code docker://HOST/REPOSITORY:TAG} or {@code ...@DIGEST} on this registry. */
-  String reference(String repository, String tagOrDigest) {
+  public String reference(String repository, String tagOrDigest) {
     String separator = tagOrDigest.startsWith("sha256:") ? "@" : ":";
     return "docker://" + registryHost + "/" + repository + separator + tagOrDigest;
   }
@@ -57,6 +57,19 @@ final class Skopeo {
     return command
         .arguments("--dest-tls-verify=false")
         .secretArgument("--dest-creds=admin:" + password, password)
+        .arguments("oci:" + layout + ":" + tag, destination)
+        .run();
+  }
+
+  /**
+   * {@code skopeo copy --all oci:LAYOUT:TAG docker://...} as {@code username}, for pushes with a
+   * user's own API token rather than the administrator's.
+   */
+  public CommandResult pushAs(
+      Path layout, String tag, String destination, String username, String password) {
+    return skopeo("copy")
+        .arguments("--all", "--dest-tls-verify=false")
+        .secretArgument("--dest-creds=" + username + ":" + password, password)
         .arguments("oci:" + layout + ":" + tag, destination)
         .run();
   }
