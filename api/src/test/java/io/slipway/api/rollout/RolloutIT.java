@@ -295,6 +295,28 @@ class RolloutIT {
   }
 
   @Test
+  void invalidatingTheReleaseCancelsTheRolloutAtTheNextTick() {
+    TestFleet fleet = world.fleet(2);
+    long id =
+        world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + "}").path("id").asLong();
+    expect(
+        world
+            .fixture()
+            .post(
+                "/api/v1/releases/" + fleet.releaseId() + "/invalidate",
+                world.fixture().adminToken(),
+                null),
+        200);
+
+    world.tick();
+
+    JsonNode cancelled = world.rollout(id);
+    assertThat(cancelled.path("state").asString()).isEqualTo("CANCELLED");
+    assertThat(cancelled.path("reason").asString()).contains("no longer deployable");
+    assertThat(devicesWithRolloutRelease(fleet)).isZero();
+  }
+
+  @Test
   void aFleetRunsOneRolloutAtATime() {
     TestFleet fleet = world.fleet(2);
     world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + ", \"requiresApproval\": true}");

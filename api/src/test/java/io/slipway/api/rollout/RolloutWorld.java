@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A running server for the rollout tests, with fleets of registered devices and a successful
- * release in each, all made through the API. The scheduler's own tick is set to an hour, so that
- * tests tick by calling {@link #tick()} and see each step happen when they expect it.
+ * release in each, all made through the API. Unless a test asks for another, the scheduler's own
+ * tick is set to an hour, so that tests tick by calling {@link #tick()} and see each step happen
+ * when they expect it.
  */
 final class RolloutWorld implements AutoCloseable {
 
@@ -59,8 +60,13 @@ final class RolloutWorld implements AutoCloseable {
   }
 
   static RolloutWorld start(TestDatabase database, Path dataDirectory) {
+    return start(database, dataDirectory, "PT1H");
+  }
+
+  /** Starts a server whose scheduler ticks every {@code tick}, an ISO-8601 duration. */
+  static RolloutWorld start(TestDatabase database, Path dataDirectory, String tick) {
     return new RolloutWorld(
-        ControlPlaneFixture.start(database, dataDirectory, "--slipway.rollout.tick=PT1H"));
+        ControlPlaneFixture.start(database, dataDirectory, "--slipway.rollout.tick=" + tick));
   }
 
   ControlPlaneFixture fixture() {
