@@ -2,7 +2,9 @@ package io.slipway.api.device;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -171,6 +173,18 @@ public class DeviceRepository {
         .query((row, number) -> Optional.ofNullable(row.getString("device_type")))
         .optional()
         .flatMap(type -> type);
+  }
+
+  /** Returns the declared device type of each device of fleet {@code fleetId}, by row id. */
+  public Map<Long, String> findDeviceTypesByFleet(long fleetId) {
+    Map<Long, String> types = new HashMap<>();
+    jdbc.sql("SELECT id, device_type FROM device WHERE fleet_id = ? AND device_type IS NOT NULL")
+        .param(fleetId)
+        .query(
+            row -> {
+              types.put(row.getLong("id"), row.getString("device_type"));
+            });
+    return types;
   }
 
   /**

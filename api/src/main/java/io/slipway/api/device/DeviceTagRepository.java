@@ -1,5 +1,6 @@
 package io.slipway.api.device;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,21 @@ public class DeviceTagRepository {
         .query(
             row -> {
               tags.put(row.getString("name"), row.getString("val"));
+            });
+    return tags;
+  }
+
+  /** Returns the tags of every tagged device of fleet {@code fleetId}, by device row id. */
+  public Map<Long, Map<String, String>> findByFleet(long fleetId) {
+    Map<Long, Map<String, String>> tags = new HashMap<>();
+    jdbc.sql(
+            "SELECT t.device_id, t.name, t.val FROM device_tag t JOIN device d ON d.id = t.device_id"
+                + " WHERE d.fleet_id = ? ORDER BY t.device_id, t.name")
+        .param(fleetId)
+        .query(
+            row -> {
+              tags.computeIfAbsent(row.getLong("device_id"), id -> new LinkedHashMap<>())
+                  .put(row.getString("name"), row.getString("val"));
             });
     return tags;
   }

@@ -1,9 +1,14 @@
 package io.slipway.api.provisioning;
 
+import io.slipway.api.audit.AuditLog;
+import io.slipway.api.error.ApiException;
+import io.slipway.api.fleet.Fleet;
+import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.BearerSecret;
 import io.slipway.api.identity.Identity;
 import io.slipway.api.identity.TokenResolver;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 
@@ -17,10 +22,15 @@ import org.springframework.stereotype.Component;
 class ProvisioningKeyResolver implements TokenResolver {
 
   private final ProvisioningKeyRepository keys;
+  private final FleetRepository fleets;
+  private final AuditLog audit;
   private final Clock clock;
 
-  ProvisioningKeyResolver(ProvisioningKeyRepository keys, Clock clock) {
+  ProvisioningKeyResolver(
+      ProvisioningKeyRepository keys, FleetRepository fleets, AuditLog audit, Clock clock) {
     this.keys = keys;
+    this.fleets = fleets;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -37,10 +47,23 @@ class ProvisioningKeyResolver implements TokenResolver {
     }
 
     ProvisioningKey key = found.get();
+    Identity identity = Identity.provisioningKey(key.id(), key.fleetId());
     ProvisioningKey.State state = key.stateAt(clock.millis());
     if (state == ProvisioningKey.State.REVOKED || state == ProvisioningKey.State.EXPIRED) {
-      throw ProvisioningRefusals.of(key, state);
+      ApiException refusal = ProvisioningRefusals.of(key, state);
+      audit.denied(
+          identity,
+          "provisioning-key.used",
+          "provisioning-key",
+          String.valueOf(key.id()),
+          organizationOf(key),
+          Map.of("code", refusal.code()));
+      throw refusal;
     }
-    return Optional.of(Identity.provisioningKey(key.id(), key.fleetId()));
+    return Optional.of(identity);
+  }
+
+  private Long organizationOf(ProvisioningKey key) {
+    return fleets.findById(key.fleetId()).map(Fleet::organizationId).orElse(null);
   }
 }

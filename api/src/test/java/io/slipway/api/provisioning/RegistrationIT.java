@@ -307,6 +307,25 @@ class RegistrationIT {
     assertThat(outcomeOf("device.registered", refused)).isEqualTo("DENIED");
   }
 
+  @Test
+  void revokedKeyUseIsAudited() {
+    String provisioningKey = key("pis", "{\"name\":\"revoked-audit\"}");
+    long id =
+        fixture
+            .jdbc()
+            .sql("SELECT id FROM provisioning_key WHERE name = 'revoked-audit'")
+            .query(Long.class)
+            .single();
+    expect(
+        fixture.delete(
+            "/api/v1/orgs/acme/fleets/pis/provisioning-keys/" + id, fixture.adminToken()),
+        204);
+
+    fixture.register(provisioningKey, newUuid(), "raspberrypi4-64");
+
+    assertThat(outcomeOf("provisioning-key.used", String.valueOf(id))).isEqualTo("DENIED");
+  }
+
   private String outcomeOf(String action, String target) {
     return fixture
         .jdbc()
