@@ -1,8 +1,9 @@
 -- Accounts: TOTP state, one-time recovery codes, sign-in throttling and SSH public keys.
 -- Times are milliseconds since the epoch, UTC.
 
--- totp_secret is the base32 TOTP secret, set at enrolment and kept while totp_enabled is false
--- until the user confirms a first code. totp_last_step is the time step of the last accepted
+-- totp_secret is the TOTP secret encrypted with the key in the data directory (see
+-- TotpSecretCipher), set at enrolment and kept while totp_enabled is false until the user
+-- confirms a first code. totp_last_step is the time step of the last accepted
 -- code, so that no code is accepted twice.
 ALTER TABLE app_user ALTER COLUMN totp_secret SET DATA TYPE VARCHAR(255);
 ALTER TABLE app_user ADD COLUMN totp_last_step BIGINT;

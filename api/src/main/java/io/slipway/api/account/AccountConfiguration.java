@@ -1,12 +1,14 @@
 package io.slipway.api.account;
 
+import io.slipway.api.account.totp.TotpSecretCipher;
+import io.slipway.api.config.DataDirectory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
-/** Provides the password encoder and policy of accounts. */
+/** Provides the password encoder and policy of accounts, and the key of TOTP secrets. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AccountProperties.class)
 class AccountConfiguration {
@@ -23,5 +25,12 @@ class AccountConfiguration {
   @Bean
   PasswordPolicy passwordPolicy() {
     return PasswordPolicy.standard();
+  }
+
+  /** The key that encrypts TOTP secrets, in {@code DATA_DIR/keys/totp-secrets.key}. */
+  @Bean
+  TotpSecretCipher totpSecretCipher(DataDirectory dataDirectory) {
+    return TotpSecretCipher.loadOrGenerate(
+        dataDirectory.root().resolve("keys").resolve("totp-secrets.key"));
   }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +40,7 @@ class AccountsIT {
   @TempDir Path scratch;
 
   private Path dataDirectory;
+  private TestDatabase database;
   private ConfigurableApplicationContext server;
   private HttpTestClient http;
   private String admin;
@@ -53,9 +55,10 @@ class AccountsIT {
     dataDirectory = Files.createTempDirectory("accounts-it");
     // Every request comes from 127.0.0.1, so the address limit is raised out of the way here; a
     // test of its own checks it.
+    database = freshDatabase();
     server =
         TestServers.start(
-            freshDatabase(), dataDirectory, "--slipway.accounts.lockout.address-failures=1000");
+            database, dataDirectory, "--slipway.accounts.lockout.address-failures=1000");
     http = new HttpTestClient(TestServers.port(server));
     admin = bearer(Files.readString(dataDirectory.resolve("bootstrap-token")).strip());
   }
@@ -243,6 +246,14 @@ class AccountsIT {
             "otpauth://totp/Slipway:bob?secret="
                 + secret
                 + "&issuer=Slipway&algorithm=SHA1&digits=6&period=30");
+
+    String stored =
+        JdbcClient.create(database.dataSource())
+            .sql("SELECT totp_secret FROM app_user WHERE username = 'bob'")
+            .query(String.class)
+            .single();
+    assertThat(stored).startsWith("v1:").doesNotContain(secret);
+    assertThat(dataDirectory.resolve("keys").resolve("totp-secrets.key")).exists();
 
     // Until a code is confirmed, the password alone still signs in.
     assertThat(login(http, "bob", "").statusCode()).isEqualTo(200);

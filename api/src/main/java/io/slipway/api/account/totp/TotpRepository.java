@@ -16,7 +16,8 @@ class TotpRepository {
   /**
    * The TOTP state of a user.
    *
-   * @param secret base32 secret, or null when the user never enrolled or disabled TOTP
+   * @param secret the secret as {@link TotpSecretCipher} sealed it, or null when the user never
+   *     enrolled or disabled TOTP
    * @param enabled true once the user confirmed a first code
    * @param lastUsedStep time step of the last accepted code, or null when none was
    */
@@ -45,7 +46,10 @@ class TotpRepository {
         .optional();
   }
 
-  /** Stores a new, not yet confirmed secret; returns false when TOTP is enabled already. */
+  /**
+   * Stores a new, not yet confirmed secret in its sealed form; returns false when TOTP is enabled
+   * already.
+   */
   boolean startEnrolment(long userId, String secret) {
     return jdbc.sql(
                 "UPDATE app_user SET totp_secret = ?, totp_last_step = NULL"

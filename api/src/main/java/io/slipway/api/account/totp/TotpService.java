@@ -24,9 +24,8 @@ import org.springframework.transaction.annotation.Transactional;
  * protection, recovery codes and removal. Failed codes count toward the user's lockout like failed
  * passwords. Safe for concurrent use.
  *
- * <p>NOTE: secrets are stored in clear text (base32) in {@code app_user.totp_secret}, so a copy of
- * the database lets its holder compute every user's codes. Encrypting them needs a key kept outside
- * the database and shared by every server on it, which Slipway does not manage yet.
+ * <p>Secrets are stored encrypted by {@link TotpSecretCipher}, never logged, and shown to the user
+ * once, at enrolment.
  */
 @Service
 public class TotpService {
@@ -37,13 +36,20 @@ public class TotpService {
   private static final int SECRET_BYTES = 20;
 
   private final TotpRepository repository;
+  private final TotpSecretCipher cipher;
   private final LoginThrottle throttle;
   private final AuditLog auditLog;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  TotpService(TotpRepository repository, LoginThrottle throttle, AuditLog auditLog, Clock clock) {
+  TotpService(
+      TotpRepository repository,
+      TotpSecretCipher cipher,
+      LoginThrottle throttle,
+      AuditLog auditLog,
+      Clock clock) {
     this.repository = repository;
+    this.cipher = cipher;
     this.throttle = throttle;
     this.auditLog = auditLog;
     this.clock = clock;
@@ -80,7 +86,7 @@ public class TotpService {
     byte[] secret = new byte[SECRET_BYTES];
     random.nextBytes(secret);
     String encoded = Base32.encode(secret);
-    if (!repository.startEnrolment(user.id(), encoded)) {
+    if (!repository.startEnrolment(user.id(), cipher.seal(user.id(), encoded))) {
       throw alreadyEnabled(user);
     }
     return new Enrolment(encoded, otpauthUri(user.username(), encoded));
@@ -195,7 +201,7 @@ public class TotpService {
 
   private void requireValidCode(
       Identity actor, User user, TotpState state, String code, String address) {
-    byte[] secret = Base32.decode(state.secret());
+    byte[] secret = Base32.decode(cipher.open(user.id(), state.secret()));
     long last = state.lastUsedStep() == null ? Long.MIN_VALUE : state.lastUsedStep();
     OptionalLong step = Totp.verify(secret, code, clock.millis(), last);
     // The conditional update makes two requests with the same code accept it once.
