@@ -1,7 +1,7 @@
 package io.slipway.api.rollout;
 
 /**
- * How the devices of one rollout group stand at one moment.
+ * Counts of the devices of one rollout group at one moment.
  *
  * @param targeted devices the group moved to the release
  * @param runningHealthy devices that report the release running and healthy

@@ -9,10 +9,10 @@ import java.util.Map;
  * use.
  *
  * <p>A device counts as running healthy when it reports the rollout's release healthy. It counts as
- * failed when it reports that release failed, when it reports a failure after its group started (an
- * update that never got to the release), or when the group's deadline has passed and it is not
- * running healthy: a device that stays silent cannot hold a rollout forever. Every other device is
- * pending.
+ * failed when it reports that release failed, or when it reports a failure after its group started
+ * (an update that never reached the release). Past the group's deadline, every device that does not
+ * run healthy counts as failed, so a silent device cannot hold a rollout forever. Every other
+ * device is pending.
  */
 public final class GroupTally {
 

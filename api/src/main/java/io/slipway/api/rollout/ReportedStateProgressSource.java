@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads rollout progress from the states devices report to {@code PATCH /device/v1/{uuid}/state}. A
- * device runs healthy when every service runs and no health check fails; a failed, exited or
- * unhealthy service is a failure; anything else is an update under way. Safe for concurrent use.
+ * device runs healthy when every service runs and no health check fails. A failed, exited or
+ * unhealthy service is a failure, and anything else is an update under way. Safe for concurrent
+ * use.
  */
 @Component
 public class ReportedStateProgressSource implements RolloutProgressSource {

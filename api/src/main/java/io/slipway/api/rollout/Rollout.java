@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param id row id
  * @param fleetId the fleet it moves
  * @param releaseId the release it moves the fleet to
- * @param state where it stands
+ * @param state its current state
  * @param currentGroup position of the last group started; -1 before the first
  * @param version counter bumped by every change of the rollout
  * @param policy its thresholds and deadline

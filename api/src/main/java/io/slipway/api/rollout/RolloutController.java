@@ -50,7 +50,7 @@ class RolloutController {
   /** One requested group: {@code {"percentage": 10}} or {@code {"tag": "canary"}}. */
   record GroupBody(Integer percentage, String tag) {}
 
-  /** Body of {@code POST /api/v1/rollouts/{id}/next-group}: the group the caller sees current. */
+  /** Body of {@code POST /api/v1/rollouts/{id}/next-group}: the current group. */
   record NextGroup(Integer fromGroup) {}
 
   @PostMapping("/api/v1/orgs/{org}/fleets/{fleet}/rollouts")

@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>The rules, in order:
  *
  * <ol>
- *   <li>A group without devices (a tag nobody carries) is done at once.
+ *   <li>A group without devices (a tag that no device carries) is done at once.
  *   <li>More failures than {@code failureThreshold} of the group pauses.
  *   <li>At least {@code successThreshold} of the group running healthy widens, or completes after
  *       the last group.

@@ -1,6 +1,6 @@
 package io.slipway.api.rollout;
 
-/** What a scheduler tick does with a running rollout after looking at its current group. */
+/** Action of a scheduler tick on a running rollout, after it counts the current group. */
 public enum RolloutDecision {
   /** Enough devices of the group run the release: start the next group. */
   WIDEN,

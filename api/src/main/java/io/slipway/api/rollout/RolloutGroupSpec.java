@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public record RolloutGroupSpec(Integer percentage, String tag) {
 
-  /** Longest tag a group may name: a device tag's name and value with the '=' between them. */
+  /** Maximum length of a group's tag: a device tag's name, '=' and its value. */
   public static final int MAX_TAG_LENGTH = 1125;
 
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
@@ -48,12 +48,12 @@ public record RolloutGroupSpec(Integer percentage, String tag) {
         && !CONTROL.matcher(tag).find();
   }
 
-  /** A group that moves devices until {@code percentage} of the fleet has moved. */
+  /** Returns a group that moves devices until {@code percentage} of the fleet has moved. */
   public static RolloutGroupSpec percentage(int percentage) {
     return new RolloutGroupSpec(percentage, null);
   }
 
-  /** A group of the devices that carry {@code tag}. */
+  /** Returns a group of the devices that carry {@code tag}. */
   public static RolloutGroupSpec tag(String tag) {
     return new RolloutGroupSpec(null, tag);
   }

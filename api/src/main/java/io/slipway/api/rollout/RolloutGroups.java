@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ordered groups of a rollout, checked: percentages rise from group to group, nothing follows a
- * 100% group, and the last group is always 100% of the fleet (one is added when the request ends
- * otherwise), so a completed rollout has reached every device.
+ * The ordered groups of a rollout, checked: percentages rise from group to group and nothing
+ * follows a 100% group. The last group is always 100% of the fleet, added when the request ends
+ * otherwise, so a completed rollout has reached every device.
  *
  * @param groups the groups in the order they start; the last is the 100% group
  */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param failureThreshold share of a group's devices, from 0 to 1, whose failure pauses the rollout
  *     once it is exceeded
  * @param deadline time each group's devices have, from the group's start, to report the release
- *     running; a device that has not by then counts as failed
+ *     running. A device that has not done so by then counts as failed.
  */
 public record RolloutPolicy(double successThreshold, double failureThreshold, Duration deadline) {
 

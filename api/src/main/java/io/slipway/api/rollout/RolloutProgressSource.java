@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Where a rollout learns what its devices last reported. Implementations must be safe for
+ * Source of the last reports of the devices of a rollout. Implementations must be safe for
  * concurrent use.
  */
 public interface RolloutProgressSource {

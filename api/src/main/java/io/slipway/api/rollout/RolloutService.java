@@ -33,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Creates rollouts and moves them through their states: approval, group steps, pauses, completion
  * and cancellation. Safe for concurrent use, also by several servers on one database: every step is
  * a conditional UPDATE naming the group it starts from, so of two callers that start the same group
- * only one moves devices, and the other sees that nothing was left to do.
+ * only one moves devices, and the other finds nothing left to do.
  *
  * <p>Each step runs in one transaction with its audit entries; {@link FleetTargetChanged} events go
  * out after it commits.
@@ -52,8 +52,8 @@ public class RolloutService {
 
   private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
 
-  // A step that loses a row lock to a concurrent one (H2 gives up waiting after its lock timeout)
-  // reads the rollout again and retries; it almost always finds the group already started.
+  // H2 gives up waiting for a row lock after its lock timeout. A step that loses a lock to a
+  // concurrent one reads the rollout again and retries, and usually finds the group started.
   private static final int ATTEMPTS = 5;
 
   private static final Set<RolloutState> UNFINISHED =
@@ -88,7 +88,7 @@ public class RolloutService {
   }
 
   /**
-   * What a release manager asks for.
+   * A release manager's request for a new rollout.
    *
    * @param releaseId the release to move the fleet to
    * @param groups the groups, ending with 100% of the fleet

@@ -1,8 +1,8 @@
 package io.slipway.api.rollout;
 
 /**
- * Where a rollout stands. A rollout waits for approval (when it requires it), then runs group by
- * group, may pause and resume, and ends completed or cancelled.
+ * State of a rollout. A rollout waits for approval (when it requires it), then runs group by group,
+ * may pause and resume, and ends completed or cancelled.
  */
 public enum RolloutState {
   /** Created with {@code requiresApproval}; no device has moved yet. */

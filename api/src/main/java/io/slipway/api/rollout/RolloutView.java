@@ -9,7 +9,7 @@ import java.util.Map;
  * @param id row id
  * @param fleet {@code <org>/<fleet>}
  * @param releaseId the release the fleet moves to
- * @param state where the rollout stands
+ * @param state the rollout's state
  * @param currentGroup position of the last group started; -1 before the first
  * @param version counter bumped by every change
  * @param successThreshold share of a group that must run the release healthy to widen

@@ -24,7 +24,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void aPercentageGroupTakesThatShareRoundedUp() {
+  void percentageRoundsTheShareUp() {
     List<Candidate> chosen =
         GroupSelector.select(RolloutGroupSpec.percentage(10), fleet(15), Set.of());
 
@@ -32,7 +32,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void aPercentageOfASmallFleetTakesAtLeastOneDevice() {
+  void percentageOfSmallFleetTakesOneDevice() {
     List<Candidate> chosen =
         GroupSelector.select(RolloutGroupSpec.percentage(1), fleet(3), Set.of());
 
@@ -40,7 +40,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void theChoiceDoesNotDependOnTheOrderOfTheCandidates() {
+  void selectionIgnoresCandidateOrder() {
     List<Candidate> reversed = new ArrayList<>(fleet(40));
     java.util.Collections.reverse(reversed);
 
@@ -63,7 +63,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void aLaterGroupNeverTakesAMovedDeviceAgain() {
+  void laterGroupSkipsMovedDevices() {
     List<Candidate> devices = fleet(20);
     Set<Long> moved = ids(GroupSelector.select(RolloutGroupSpec.percentage(30), devices, Set.of()));
 
@@ -73,7 +73,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void theWholeFleetGroupTakesEveryRemainingDevice() {
+  void wholeFleetGroupTakesTheRest() {
     List<Candidate> devices = fleet(20);
     Set<Long> moved = ids(GroupSelector.select(RolloutGroupSpec.percentage(30), devices, Set.of()));
 
@@ -83,7 +83,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void aTagGroupTakesTheTaggedDevicesNotMovedYet() {
+  void tagGroupTakesUnmovedTaggedDevices() {
     List<Candidate> devices =
         List.of(
             new Candidate(1, "a1", Set.of("canary")),
@@ -97,7 +97,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void devicesMovedByATagGroupCountTowardsALaterPercentage() {
+  void tagGroupCountsTowardsPercentage() {
     List<Candidate> devices = new ArrayList<>(fleet(10));
     devices.set(0, new Candidate(1, devices.get(0).uuid(), Set.of("canary")));
     devices.set(1, new Candidate(2, devices.get(1).uuid(), Set.of("canary")));
@@ -110,7 +110,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void aPercentageAlreadyReachedTakesNothing() {
+  void reachedPercentageTakesNothing() {
     List<Candidate> devices = fleet(10);
     Set<Long> moved = ids(GroupSelector.select(RolloutGroupSpec.percentage(60), devices, Set.of()));
 
@@ -120,7 +120,7 @@ class GroupSelectorTest {
   }
 
   @Test
-  void anEmptyFleetGivesAnEmptyGroup() {
+  void emptyFleetGivesEmptyGroup() {
     assertThat(GroupSelector.select(RolloutGroupSpec.percentage(100), List.of(), Set.of()))
         .isEmpty();
   }

@@ -26,66 +26,66 @@ class GroupTallyTest {
   }
 
   @Test
-  void devicesWithoutReportsArePendingBeforeTheDeadline() {
+  void silentDeviceIsPendingBeforeDeadline() {
     assertThat(count(Map.of(), Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 0, 0, 4));
   }
 
   @Test
-  void devicesWithoutReportsFailAtTheDeadline() {
+  void silentDeviceFailsAtDeadline() {
     assertThat(count(Map.of(), Duration.ofMinutes(30))).isEqualTo(new GroupCounts(4, 0, 4, 0));
   }
 
   @Test
-  void aHealthyReportOfTheReleaseCountsAsRunningHealthy() {
+  void healthyReportCountsAsRunningHealthy() {
     Map<Long, DeviceReport> reports = Map.of(1L, report(1, RELEASE, Condition.HEALTHY, 10));
 
     assertThat(count(reports, Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 1, 0, 3));
   }
 
   @Test
-  void aHealthyReportOfTheOldReleaseIsPending() {
+  void oldReleaseReportIsPending() {
     Map<Long, DeviceReport> reports = Map.of(1L, report(1, OLD_RELEASE, Condition.HEALTHY, 10));
 
     assertThat(count(reports, Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 0, 0, 4));
   }
 
   @Test
-  void anUpdatingDevicePastTheDeadlineFails() {
+  void updatingDeviceFailsPastDeadline() {
     Map<Long, DeviceReport> reports = Map.of(1L, report(1, RELEASE, Condition.UPDATING, 10));
 
     assertThat(count(reports, Duration.ofHours(1))).isEqualTo(new GroupCounts(4, 0, 4, 0));
   }
 
   @Test
-  void aFailedReportOfTheReleaseFails() {
+  void failedReportCountsAsFailed() {
     Map<Long, DeviceReport> reports = Map.of(1L, report(1, RELEASE, Condition.FAILED, 10));
 
     assertThat(count(reports, Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 0, 1, 3));
   }
 
   @Test
-  void aFailureOnTheOldReleaseAfterTheGroupStartedFails() {
+  void oldReleaseFailureAfterStartFails() {
     Map<Long, DeviceReport> reports = Map.of(1L, report(1, OLD_RELEASE, Condition.FAILED, 10));
 
     assertThat(count(reports, Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 0, 1, 3));
   }
 
   @Test
-  void aFailureOnTheOldReleaseFromBeforeTheGroupStartedIsPending() {
+  void oldReleaseFailureBeforeStartIsPending() {
     Map<Long, DeviceReport> reports = Map.of(1L, report(1, OLD_RELEASE, Condition.FAILED, -60));
 
     assertThat(count(reports, Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 0, 0, 4));
   }
 
   @Test
-  void aHealthyDeviceStaysHealthyPastTheDeadline() {
+  void healthyDeviceStaysHealthyPastDeadline() {
     Map<Long, DeviceReport> reports = Map.of(2L, report(2, RELEASE, Condition.HEALTHY, 10));
 
     assertThat(count(reports, Duration.ofHours(1))).isEqualTo(new GroupCounts(4, 1, 3, 0));
   }
 
   @Test
-  void reportsOfDevicesOutsideTheGroupAreIgnored() {
+  void reportsOutsideTheGroupAreIgnored() {
     Map<Long, DeviceReport> reports = Map.of(99L, report(99, RELEASE, Condition.FAILED, 10));
 
     assertThat(count(reports, Duration.ofMinutes(5))).isEqualTo(new GroupCounts(4, 0, 0, 4));

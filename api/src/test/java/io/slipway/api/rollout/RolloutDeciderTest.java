@@ -62,7 +62,7 @@ class RolloutDeciderTest {
   }
 
   @Test
-  void aZeroFailureThresholdPausesOnTheFirstFailure() {
+  void zeroFailureThresholdPausesOnFirstFailure() {
     RolloutPolicy strict = new RolloutPolicy(0.9, 0, Duration.ofMinutes(30));
 
     RolloutDecision decision =
@@ -73,12 +73,12 @@ class RolloutDeciderTest {
   }
 
   @Test
-  void anEmptyGroupWidensAtOnce() {
+  void emptyGroupWidensAtOnce() {
     assertThat(decide(GroupCounts.empty())).isEqualTo(RolloutDecision.WIDEN);
   }
 
   @Test
-  void anEmptyLastGroupCompletes() {
+  void emptyLastGroupCompletes() {
     assertThat(decide(GroupCounts.empty(), true, Duration.ZERO))
         .isEqualTo(RolloutDecision.COMPLETE);
   }
@@ -116,17 +116,17 @@ class RolloutDeciderTest {
   }
 
   @Test
-  void aSingleDeviceGroupWidensOnItsOneSuccess() {
+  void singleDeviceGroupWidensOnSuccess() {
     assertThat(decide(new GroupCounts(1, 1, 0, 0))).isEqualTo(RolloutDecision.WIDEN);
   }
 
   @Test
-  void aSingleDeviceGroupPausesOnItsOneFailure() {
+  void singleDeviceGroupPausesOnFailure() {
     assertThat(decide(new GroupCounts(1, 0, 1, 0))).isEqualTo(RolloutDecision.PAUSE);
   }
 
   @Test
-  void thresholdsThatBinaryFractionsCannotHoldStillMatchExactShares() {
+  void inexactThresholdsMatchExactShares() {
     RolloutPolicy sevenTenths = new RolloutPolicy(0.7, 0.3, Duration.ofMinutes(30));
 
     RolloutDecision atSuccess =

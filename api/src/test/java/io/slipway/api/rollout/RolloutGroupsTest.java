@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RolloutGroupsTest {
 
   @Test
-  void aMissingWholeFleetGroupIsAdded() {
+  void missingWholeFleetGroupIsAdded() {
     RolloutGroups groups =
         RolloutGroups.of(List.of(RolloutGroupSpec.tag("canary"), RolloutGroupSpec.percentage(10)));
 
@@ -21,7 +21,7 @@ class RolloutGroupsTest {
   }
 
   @Test
-  void aRequestEndingAtTheWholeFleetIsKept() {
+  void requestEndingAtWholeFleetIsKept() {
     RolloutGroups groups =
         RolloutGroups.of(
             List.of(RolloutGroupSpec.percentage(10), RolloutGroupSpec.percentage(100)));
@@ -30,13 +30,13 @@ class RolloutGroupsTest {
   }
 
   @Test
-  void anEmptyRequestIsOneWholeFleetGroup() {
+  void emptyRequestIsOneWholeFleetGroup() {
     assertThat(RolloutGroups.of(List.of()).groups())
         .containsExactly(RolloutGroupSpec.percentage(100));
   }
 
   @Test
-  void aFallingPercentageIsRefusedByPosition() {
+  void fallingPercentageIsRejectedByPosition() {
     List<RolloutGroupSpec> requested =
         List.of(RolloutGroupSpec.percentage(50), RolloutGroupSpec.percentage(20));
 
@@ -46,7 +46,7 @@ class RolloutGroupsTest {
   }
 
   @Test
-  void aGroupAfterTheWholeFleetIsRefused() {
+  void groupAfterWholeFleetIsRejected() {
     List<RolloutGroupSpec> requested =
         List.of(RolloutGroupSpec.percentage(100), RolloutGroupSpec.tag("late"));
 
@@ -55,29 +55,29 @@ class RolloutGroupsTest {
   }
 
   @Test
-  void aGroupWithBothPercentageAndTagIsRefused() {
+  void groupWithPercentageAndTagIsRejected() {
     assertThatThrownBy(() -> new RolloutGroupSpec(10, "canary")).hasMessageContaining("not both");
   }
 
   @Test
-  void aPercentageAboveOneHundredIsRefused() {
+  void percentageAboveHundredIsRejected() {
     assertThatThrownBy(() -> RolloutGroupSpec.percentage(101)).hasMessageContaining("101");
   }
 
   @Test
-  void aTagWithAControlCharacterIsRefused() {
+  void tagWithControlCharacterIsRejected() {
     assertThatThrownBy(() -> RolloutGroupSpec.tag("a\tb"))
         .hasMessageContaining("control characters");
   }
 
   @Test
-  void aPolicyWithAShareAboveOneIsRefused() {
+  void policyShareAboveOneIsRejected() {
     assertThatThrownBy(() -> new RolloutPolicy(1.5, 0.1, RolloutPolicy.DEFAULT_DEADLINE))
         .hasMessageContaining("successThreshold 1.5");
   }
 
   @Test
-  void aPolicyWithANegativeDeadlineIsRefused() {
+  void policyNegativeDeadlineIsRejected() {
     assertThatThrownBy(() -> new RolloutPolicy(0.9, 0.1, java.time.Duration.ofMinutes(-1)))
         .hasMessageContaining("PT-1M");
   }

@@ -38,7 +38,7 @@ class RolloutIT {
   }
 
   @Test
-  void groupsWidenAsDevicesReportTheReleaseUntilTheFleetTargetsIt() {
+  void rolloutWidensUntilFleetTargetsRelease() {
     TestFleet fleet = world.fleet(10);
     world.tag(fleet.devices().get(3), "canary");
     world.tag(fleet.devices().get(7), "canary");
@@ -84,7 +84,7 @@ class RolloutIT {
   }
 
   @Test
-  void everyGroupStepIsAuditedAsAFleetTargetChange() {
+  void groupStepsAreAuditedAsTargetChanges() {
     TestFleet fleet = world.fleet(4);
     long id =
         world
@@ -122,7 +122,7 @@ class RolloutIT {
   }
 
   @Test
-  void failuresPastTheThresholdPauseTheRollout() {
+  void rolloutPausesPastFailureThreshold() {
     TestFleet fleet = world.fleet(10);
     long id =
         world
@@ -146,7 +146,7 @@ class RolloutIT {
   }
 
   @Test
-  void aResumedRolloutWithTheSameFailuresPausesAgainButNextGroupOverridesIt() {
+  void resumedRolloutPausesAgainUntilNextGroup() {
     TestFleet fleet = world.fleet(10);
     long id =
         world
@@ -171,7 +171,7 @@ class RolloutIT {
   }
 
   @Test
-  void devicesSilentPastTheDeadlineCountAsFailed() throws InterruptedException {
+  void silentDevicesFailAtDeadline() throws InterruptedException {
     TestFleet fleet = world.fleet(10);
     long id =
         world
@@ -194,7 +194,7 @@ class RolloutIT {
   }
 
   @Test
-  void aRolloutThatRequiresApprovalMovesNoDeviceUntilApproved() {
+  void approvalGateHoldsDevicesBack() {
     TestFleet fleet = world.fleet(5);
     JsonNode created =
         world.created(
@@ -221,7 +221,7 @@ class RolloutIT {
   }
 
   @Test
-  void nextGroupFromTheSameGroupStepsOnce() {
+  void nextGroupTwiceStepsOnce() {
     TestFleet fleet = world.fleet(10);
     long id =
         world
@@ -263,7 +263,7 @@ class RolloutIT {
   }
 
   @Test
-  void pausingTwiceChangesTheRolloutOnce() {
+  void pauseTwiceChangesOnce() {
     TestFleet fleet = world.fleet(3);
     long id =
         world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + "}").path("id").asLong();
@@ -276,7 +276,7 @@ class RolloutIT {
   }
 
   @Test
-  void cancellingSendsMovedDevicesBackToTheFleetTarget() {
+  void cancelRestoresFleetTarget() {
     TestFleet fleet = world.fleet(4);
     long id =
         world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + "}").path("id").asLong();
@@ -295,7 +295,7 @@ class RolloutIT {
   }
 
   @Test
-  void invalidatingTheReleaseCancelsTheRolloutAtTheNextTick() {
+  void invalidatedReleaseCancelsRollout() {
     TestFleet fleet = world.fleet(2);
     long id =
         world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + "}").path("id").asLong();
@@ -317,7 +317,7 @@ class RolloutIT {
   }
 
   @Test
-  void aFleetRunsOneRolloutAtATime() {
+  void fleetRunsOneRolloutAtATime() {
     TestFleet fleet = world.fleet(2);
     world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + ", \"requiresApproval\": true}");
 
@@ -328,7 +328,7 @@ class RolloutIT {
   }
 
   @Test
-  void onlyAFinishedSuccessfulReleaseCanBeRolledOut() {
+  void unfinishedReleaseIsRejected() {
     TestFleet fleet = world.fleet(1);
     long running =
         expect(
@@ -350,7 +350,7 @@ class RolloutIT {
   }
 
   @Test
-  void fallingPercentagesAreRejectedWithTheGroupAtFault() {
+  void fallingPercentagesAreRejected() {
     TestFleet fleet = world.fleet(1);
 
     Response refused =
@@ -366,7 +366,7 @@ class RolloutIT {
   }
 
   @Test
-  void viewersReadRolloutsButCannotStartThem() {
+  void viewerReadsButCannotCreate() {
     TestFleet fleet = world.fleet(1);
     world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + ", \"requiresApproval\": true}");
 
@@ -379,7 +379,7 @@ class RolloutIT {
   }
 
   @Test
-  void outsidersCannotTellARolloutExists() {
+  void outsiderGetsNotFound() {
     TestFleet fleet = world.fleet(1);
     long id =
         world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + "}").path("id").asLong();

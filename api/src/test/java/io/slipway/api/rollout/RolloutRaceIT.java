@@ -23,9 +23,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Many callers advance the same rollout from the same group at once, through HTTP and through the
- * scheduler's tick, on every configured database: exactly one of them starts the next group (or
- * completes the rollout), because the step is a conditional UPDATE on the shared row rather than a
- * lock inside one server.
+ * scheduler's tick, on every configured database. Exactly one of them starts the next group (or
+ * completes the rollout), because the step is a conditional UPDATE on the shared row and not a lock
+ * inside one server.
  */
 class RolloutRaceIT {
 

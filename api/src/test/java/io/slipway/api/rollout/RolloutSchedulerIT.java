@@ -16,7 +16,7 @@ class RolloutSchedulerIT {
   @TempDir Path dataDirectory;
 
   @Test
-  void theScheduledTickWidensARolloutOnItsOwn() throws InterruptedException {
+  void scheduledTickWidensRollout() throws InterruptedException {
     try (RolloutWorld world = RolloutWorld.start(TestDatabase.h2(), dataDirectory, "PT0.2S")) {
       TestFleet fleet = world.fleet(2);
       long id =

@@ -14,9 +14,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A running server for the rollout tests, with fleets of registered devices and a successful
- * release in each, all made through the API. Unless a test asks for another, the scheduler's own
- * tick is set to an hour, so that tests tick by calling {@link #tick()} and see each step happen
- * when they expect it.
+ * release in each, all made through the API. Unless a test sets another, the scheduler's own tick
+ * is set to an hour, so that tests tick by calling {@link #tick()} and see each step happen when
+ * they expect it.
  */
 final class RolloutWorld implements AutoCloseable {
 
@@ -156,7 +156,7 @@ final class RolloutWorld implements AutoCloseable {
     return fixture.post(fleet.rolloutsPath(), fleet.releaseManager(), body);
   }
 
-  /** Creates a rollout and returns it, failing unless the server answers 201. */
+  /** Creates a rollout and returns it, failing unless the server responds with 201. */
   JsonNode created(TestFleet fleet, String body) {
     return expect(create(fleet, body), 201).json();
   }
