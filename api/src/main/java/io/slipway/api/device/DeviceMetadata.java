@@ -61,7 +61,7 @@ public record DeviceMetadata(String name, String osVersion, String addresses, St
     return stored == null || stored.isBlank() ? List.of() : List.of(stored.split(" "));
   }
 
-  private static ApiException invalid(String what) {
-    return new ApiException(ErrorCode.INVALID_REQUEST_BODY, "Invalid device " + what);
+  private static ApiException invalid(String problem) {
+    return new ApiException(ErrorCode.INVALID_REQUEST_BODY, "Invalid device " + problem);
   }
 }

@@ -36,10 +36,10 @@ public class DeviceSelfController {
     this.deviceTypes = deviceTypes;
   }
 
-  /** What a device may change about itself; absent fields stay as they are. */
+  /** Fields a device may change about itself; absent fields keep their values. */
   record PatchSelf(String name, String osVersion, List<String> addresses, String status) {}
 
-  /** The device as it sees itself. */
+  /** The device's own record, as returned to the device. */
   record SelfView(
       String uuid,
       String name,
@@ -49,7 +49,7 @@ public class DeviceSelfController {
       List<String> addresses,
       long createdAt) {}
 
-  /** The fleet as its devices see it. */
+  /** The fleet's metadata, as returned to its devices. */
   record FleetView(
       String org,
       String slug,

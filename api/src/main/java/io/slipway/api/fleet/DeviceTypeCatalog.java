@@ -11,8 +11,8 @@ import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The device types Slipway knows, read once from the class-path resource {@code device-types.json}.
- * Immutable and safe for concurrent use.
+ * The device types Slipway supports, read once from the class-path resource {@code
+ * device-types.json}. Immutable and safe for concurrent use.
  */
 public final class DeviceTypeCatalog {
 

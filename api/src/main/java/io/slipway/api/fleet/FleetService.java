@@ -45,7 +45,7 @@ public class FleetService {
     this.clock = clock;
   }
 
-  /** What a caller asks to change; a null field stays as it is. */
+  /** A requested change of a fleet; a null field keeps its value. */
   public record FleetChange(String name, String deviceType, Boolean requiresApproval) {}
 
   /**

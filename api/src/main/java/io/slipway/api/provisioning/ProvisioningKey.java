@@ -26,7 +26,7 @@ public record ProvisioningKey(
     Long lastUsedAt,
     Long revokedAt) {
 
-  /** Why a key cannot register a device, or {@link #USABLE}. */
+  /** The state of a key: {@link #USABLE}, or the reason it cannot register a device. */
   public enum State {
     USABLE,
     REVOKED,

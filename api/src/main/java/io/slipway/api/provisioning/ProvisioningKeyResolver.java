@@ -50,15 +50,15 @@ class ProvisioningKeyResolver implements TokenResolver {
     Identity identity = Identity.provisioningKey(key.id(), key.fleetId());
     ProvisioningKey.State state = key.stateAt(clock.millis());
     if (state == ProvisioningKey.State.REVOKED || state == ProvisioningKey.State.EXPIRED) {
-      ApiException refusal = ProvisioningRefusals.of(key, state);
+      ApiException error = ProvisioningKeyErrors.of(key, state);
       audit.denied(
           identity,
           "provisioning-key.used",
           "provisioning-key",
           String.valueOf(key.id()),
           organizationOf(key),
-          Map.of("code", refusal.code()));
-      throw refusal;
+          Map.of("code", error.code()));
+      throw error;
     }
     return Optional.of(identity);
   }

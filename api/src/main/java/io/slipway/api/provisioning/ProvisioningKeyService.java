@@ -27,7 +27,7 @@ public class ProvisioningKeyService {
 
   private static final Logger log = LoggerFactory.getLogger(ProvisioningKeyService.class);
 
-  /** The longest key name accepted, in characters. */
+  /** Maximum length of a key name, in characters. */
   public static final int MAX_NAME_LENGTH = 100;
 
   private final ProvisioningKeyRepository keys;

@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /device/v1/register}: a device registers itself with a provisioning key and receives
  * its device API key. The only endpoint a provisioning key may call, and it takes nothing else.
- * Answers {@code 201} for a new device and {@code 200} for a retry that issued a new key.
+ * Responds with {@code 201} for a new device and {@code 200} for a retry that issued a new key.
  */
 @RestController
 public class RegistrationController {

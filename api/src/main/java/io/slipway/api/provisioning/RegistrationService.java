@@ -39,7 +39,7 @@ public class RegistrationService {
   /** How long after its first registration a device may register again and get a new key. */
   public static final Duration RETRY_WINDOW = Duration.ofHours(1);
 
-  /** The longest device name accepted, in characters. */
+  /** Maximum length of a device name, in characters. */
   public static final int MAX_NAME_LENGTH = 255;
 
   private static final Logger log = LoggerFactory.getLogger(RegistrationService.class);
@@ -71,7 +71,7 @@ public class RegistrationService {
   }
 
   /**
-   * What a device sends to register.
+   * The request a device sends to register.
    *
    * @param uuid the UUID the device generated
    * @param deviceType the device's type slug
@@ -98,7 +98,7 @@ public class RegistrationService {
    * @throws ApiException with code {@code UNKNOWN_DEVICE_TYPE}, {@code DEVICE_TYPE_MISMATCH},
    *     {@code INVALID_DEVICE_UUID}, {@code DEVICE_UUID_TAKEN}, {@code FLEET_NOT_FOUND}, {@code
    *     PROVISIONING_KEY_EXPIRED}, {@code PROVISIONING_KEY_USED_UP} or {@code
-   *     PROVISIONING_KEY_REVOKED}; each refusal is audited
+   *     PROVISIONING_KEY_REVOKED}; each rejection is audited
    */
   public Registration register(Identity who, Request request) {
     try {
@@ -113,7 +113,7 @@ public class RegistrationService {
           registration.approved());
       return registration;
     } catch (ApiException e) {
-      // Outside the rolled-back transaction, so that the refusal stays in the log.
+      // Outside the rolled-back transaction, so that the rejection stays in the audit log.
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("code", e.code());
       details.put("provisioningKeyId", who.id());
@@ -147,7 +147,7 @@ public class RegistrationService {
     if (state != ProvisioningKey.State.USABLE || !keys.tryUse(key.id(), now)) {
       ProvisioningKey current = keys.findById(key.id()).orElse(key);
       ProvisioningKey.State reason = current.stateAt(now);
-      throw ProvisioningRefusals.of(
+      throw ProvisioningKeyErrors.of(
           current, reason == ProvisioningKey.State.USABLE ? ProvisioningKey.State.USED_UP : reason);
     }
 

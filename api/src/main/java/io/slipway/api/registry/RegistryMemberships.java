@@ -4,8 +4,8 @@ import io.slipway.api.access.Role;
 import java.util.Optional;
 
 /**
- * What the registry grant policy needs to know about organizations and fleets. Implementations read
- * the database and must be safe for concurrent use.
+ * Lookups of memberships and fleets for the registry grant policy. Implementations read the
+ * database and must be safe for concurrent use.
  */
 public interface RegistryMemberships {
 

@@ -19,8 +19,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>A server administrator gets every requested scope, {@code registry:catalog:*} included.
- *   <li>Another user gets {@code pull} on repositories of organizations where their role holds
- *       {@link Permission#FLEET_READ}, and {@code push} where it holds {@link
+ *   <li>Another user gets {@code pull} on repositories of organizations where their role includes
+ *       {@link Permission#FLEET_READ}, and {@code push} where it includes {@link
  *       Permission#RELEASE_CREATE}; never {@code delete} and never the catalog.
  *   <li>A device gets {@code pull} on the repositories of its own fleet only.
  *   <li>An anonymous client gets {@code pull} when anonymous pull is on; a provisioning key gets

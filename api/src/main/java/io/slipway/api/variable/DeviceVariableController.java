@@ -48,8 +48,8 @@ public class DeviceVariableController {
   record VariableValueBody(String value) {}
 
   /**
-   * What a device sees: its agent configuration, the environment every service gets, and the
-   * environment of each service that has variables of its own.
+   * The effective variables of a device: its agent configuration, the environment every service
+   * gets, and the environment of each service that has variables of its own.
    */
   record EffectiveView(
       Map<String, String> config,

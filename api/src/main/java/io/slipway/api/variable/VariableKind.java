@@ -3,7 +3,7 @@ package io.slipway.api.variable;
 import java.util.List;
 
 /**
- * What a variable configures. The kind follows from the name: names with a {@link #CONFIG_PREFIXES
+ * The kind of a variable. The kind follows from the name: names with a {@link #CONFIG_PREFIXES
  * configuration prefix} are settings of the device agent, every other name is part of a service's
  * environment.
  */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public record VariableName(String value) {
 
-  /** The longest name accepted, in characters. */
+  /** Maximum length of a name, in characters. */
   public static final int MAX_LENGTH = 255;
 
   private static final Pattern FORM = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

@@ -4,8 +4,8 @@ import io.slipway.api.device.Device;
 import org.springframework.stereotype.Service;
 
 /**
- * Computes the variables a device sees, for the target state and for the device itself: for each
- * name the value of the most specific level, device and service before device before fleet and
+ * Computes the effective variables of a device, for the target state and for the device itself: for
+ * each name the value of the most specific level, device and service before device before fleet and
  * service before fleet. Two queries per call; safe for concurrent use.
  */
 @Service

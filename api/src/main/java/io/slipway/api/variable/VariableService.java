@@ -54,7 +54,7 @@ public class VariableService {
   }
 
   /**
-   * Which variables a request means: a service ({@code ""} for every service) and optionally a
+   * The variables a request selects: a service ({@code ""} for every service) and optionally a
    * kind. Built by {@link #of}, which checks both.
    */
   public record Selector(String service, VariableKind kind) {

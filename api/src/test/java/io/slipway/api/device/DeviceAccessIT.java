@@ -148,7 +148,7 @@ class DeviceAccessIT {
   }
 
   @Test
-  void memberOfOneOrganizationSeesNoDeviceOfAnother() {
+  void outsiderSeesNoForeignDevice() {
     String viewer = fixture.user("acme-viewer", "acme", Role.VIEWER);
 
     assertThat(fixture.get("/api/v1/devices/" + uuidA, viewer).status()).isEqualTo(200);

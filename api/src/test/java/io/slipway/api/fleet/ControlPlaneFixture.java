@@ -68,7 +68,7 @@ public final class ControlPlaneFixture implements AutoCloseable {
     return TestServers.port(server);
   }
 
-  /** The bootstrap administrator's API token. */
+  /** Returns the bootstrap administrator's API token. */
   public String adminToken() {
     return adminToken;
   }

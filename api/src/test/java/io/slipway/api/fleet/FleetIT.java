@@ -116,7 +116,7 @@ class FleetIT {
   }
 
   @Test
-  void patchToATypeItsDevicesCannotRunIsAMismatch() {
+  void incompatibleTypeChangeIsRejected() {
     fixture.createFleet("acme", "pis", "raspberrypi3", false);
     fixture.registeredDevice(
         fixture.provisioningKey("acme", "pis", "{\"name\":\"k\"}"), newUuid(), "raspberrypi3");
@@ -170,7 +170,7 @@ class FleetIT {
   }
 
   @Test
-  void provisioningKeySecretIsShownOnceAndStoredHashed() {
+  void keySecretIsStoredOnlyHashed() {
     fixture.createFleet("acme", "keys", "generic-amd64", false);
 
     String secret = fixture.provisioningKey("acme", "keys", "{\"name\":\"once\",\"maxUses\":5}");

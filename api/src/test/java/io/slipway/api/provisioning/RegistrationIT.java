@@ -82,7 +82,7 @@ class RegistrationIT {
   }
 
   @Test
-  void retryBeforeFirstUseRotatesTheKeyWithoutAnotherUse() {
+  void earlyRetryRotatesKeyWithoutUse() {
     String provisioningKey = key("pis", "{\"name\":\"retry\",\"maxUses\":1}");
     String uuid = newUuid();
     String lostKey = fixture.registeredDevice(provisioningKey, uuid, "raspberrypi4-64");
@@ -108,7 +108,7 @@ class RegistrationIT {
   }
 
   @Test
-  void retryAfterTheWindowOfAUsedKeyIsTaken() {
+  void lateRetryOfUsedKeyIsRejected() {
     String provisioningKey = key("pis", "{\"name\":\"late\"}");
     String uuid = newUuid();
     String deviceKey = fixture.registeredDevice(provisioningKey, uuid, "raspberrypi4-64");
@@ -138,7 +138,7 @@ class RegistrationIT {
   }
 
   @Test
-  void uuidRegisteredByAnotherKeyOfTheSameFleetIsTaken() {
+  void uuidOfAnotherKeyIsRejected() {
     String uuid = newUuid();
     fixture.registeredDevice(key("pis", "{\"name\":\"same-a\"}"), uuid, "raspberrypi4-64");
 
@@ -231,7 +231,7 @@ class RegistrationIT {
   }
 
   @Test
-  void unknownDeviceTypeIsRefusedListingTheKnownOnes() {
+  void unknownDeviceTypeListsKnownTypes() {
     Response response =
         fixture.register(key("pis", "{\"name\":\"toaster\"}"), newUuid(), "toaster");
 
@@ -300,11 +300,11 @@ class RegistrationIT {
     String provisioningKey = key("pis", "{\"name\":\"audited\",\"maxUses\":1}");
     String uuid = newUuid();
     fixture.registeredDevice(provisioningKey, uuid, "raspberrypi4-64");
-    String refused = newUuid();
-    fixture.register(provisioningKey, refused, "raspberrypi4-64");
+    String rejected = newUuid();
+    fixture.register(provisioningKey, rejected, "raspberrypi4-64");
 
     assertThat(outcomeOf("device.registered", uuid)).isEqualTo("SUCCESS");
-    assertThat(outcomeOf("device.registered", refused)).isEqualTo("DENIED");
+    assertThat(outcomeOf("device.registered", rejected)).isEqualTo("DENIED");
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Registry scopes granted through real {@code /auth/token} requests, by who asks. */
+/** Registry scopes granted through real {@code /auth/token} requests, for each kind of caller. */
 class RegistryGrantIT {
 
   private static final String OWN = "repository:acme/alpha/app:pull,push";

@@ -88,7 +88,7 @@ class VariableIT {
   }
 
   @Test
-  void resolverGivesTheTargetStateEnginePerServiceEnvironment() {
+  void resolverGivesPerServiceEnvironment() {
     put(FLEET + "/REGION?service=api", "eu");
     put(FLEET + "/REGION", "us");
     put(FLEET + "/SLIPWAY_POLL_INTERVAL", "30");
@@ -145,7 +145,7 @@ class VariableIT {
   }
 
   @Test
-  void writeBumpsTheFleetVersionAndPublishesAnEvent() {
+  void fleetWriteBumpsVersionAndPublishes() {
     long before = fleetVersion();
     events.clear();
 
@@ -156,7 +156,7 @@ class VariableIT {
   }
 
   @Test
-  void deviceWriteBumpsTheDeviceVersionAndNamesTheDevice() {
+  void deviceWriteBumpsDeviceVersion() {
     long before = deviceVersion();
     events.clear();
 
@@ -167,7 +167,7 @@ class VariableIT {
   }
 
   @Test
-  void deleteRemovesTheVariableAndThenReportsNotFound() {
+  void deletedVariableIsNotFound() {
     put(FLEET + "/GONE", "1");
 
     assertThat(fixture.delete(FLEET + "/GONE", admin).status()).isEqualTo(204);
