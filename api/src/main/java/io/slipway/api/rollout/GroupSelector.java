@@ -16,6 +16,10 @@ import java.util.Set;
  * <p>A percentage group takes devices in the order of the SHA-256 of their UUID until that share of
  * the eligible devices has moved, counting the devices moved by earlier groups of any kind. A tag
  * group takes every eligible device with the tag that has not moved yet.
+ *
+ * <p>NOTE: devices are chosen when their group starts. A device that joins the fleet after the last
+ * group started is not moved; it gets the release when the rollout completes and the release
+ * becomes the fleet's target.
  */
 public final class GroupSelector {
 

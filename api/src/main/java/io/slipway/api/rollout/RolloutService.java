@@ -379,6 +379,8 @@ public class RolloutService {
     return counts;
   }
 
+  // NOTE: a device pinned after its group started still counts in that group. It reports the pinned
+  // release, so it counts as failed at the deadline and may pause the rollout.
   private GroupCounts currentGroupCounts(Rollout rollout, Instant now) {
     List<Long> devices =
         rollouts
