@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -427,6 +428,54 @@ class AccountsIT {
       HttpResponse<String> valid = login(client, "gus", "");
       assertThat(valid.statusCode()).isEqualTo(429);
     }
+  }
+
+  @Test
+  void lockoutDoublesWhenFailuresGoOn(@TempDir Path ownData) throws Exception {
+    try (ConfigurableApplicationContext own =
+        TestServers.start(
+            freshDatabase(),
+            ownData,
+            "--slipway.accounts.lockout.duration=2s",
+            "--slipway.accounts.lockout.address-failures=1000")) {
+      HttpTestClient client = new HttpTestClient(TestServers.port(own));
+      String token = bearer(Files.readString(ownData.resolve("bootstrap-token")).strip());
+      createUser(client, token, "otto");
+      String wrong = "{\"username\":\"otto\",\"password\":\"wrong-password-o\"}";
+
+      HttpResponse<String> first = null;
+      for (int i = 0; i < 5; i++) {
+        first = client.postJson("/api/v1/auth/login", wrong);
+      }
+      assertThat(first.headers().firstValue("Retry-After")).hasValue("2");
+      TimeUnit.MILLISECONDS.sleep(2_200);
+
+      HttpResponse<String> second = null;
+      for (int i = 0; i < 5; i++) {
+        second = client.postJson("/api/v1/auth/login", wrong);
+      }
+      assertThat(second.statusCode()).isEqualTo(429);
+      assertThat(second.headers().firstValue("Retry-After")).hasValue("4");
+    }
+  }
+
+  @Test
+  void concurrentSignInsAcceptOneTotpCodeOnce() throws Exception {
+    String session = userSession("pia");
+    Enrolled enrolled = enrolTotp(session);
+    String fresh = nextCode(enrolled.secret());
+
+    List<CompletableFuture<Integer>> attempts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      attempts.add(
+          CompletableFuture.supplyAsync(
+              () -> login(http, "pia", ",\"totp\":" + quote(fresh)).statusCode()));
+    }
+    List<Integer> statuses = attempts.stream().map(CompletableFuture::join).toList();
+
+    assertThat(statuses).filteredOn(status -> status == 200).hasSize(1);
+    // Five refusals are also five failures, so the last may already meet the lockout.
+    assertThat(statuses).filteredOn(status -> status == 401 || status == 429).hasSize(5);
   }
 
   @Test

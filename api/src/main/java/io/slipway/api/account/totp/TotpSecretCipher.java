@@ -97,7 +97,7 @@ public final class TotpSecretCipher {
    * Returns the base32 secret of user {@code userId} from its stored form.
    *
    * @throws IllegalStateException when the value was sealed with another key, for another user, or
-   *     altered; the message says what to check
+   *     altered; the message names what to check
    */
   public String open(long userId, String stored) {
     byte[] bytes;
