@@ -23,12 +23,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Device logs through the running server: sending, reading, following, limits and access. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceLogIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -36,15 +38,20 @@ class DeviceLogIT {
 
   @TempDir static Path dataDirectory;
 
-  private static ConfigurableApplicationContext server;
-  private static HttpTestClient http;
-  private static DeviceLogWorld world;
-  private static String viewer;
-  private static String outsider;
+  private ConfigurableApplicationContext server;
+  private HttpTestClient http;
+  private DeviceLogWorld world;
+  private String viewer;
+  private String outsider;
+
+  /** Returns a new database for the server of this class. */
+  TestDatabase freshDatabase() {
+    return TestDatabase.h2();
+  }
 
   @BeforeAll
-  static void startServer() {
-    TestDatabase database = TestDatabase.h2();
+  void startServer() {
+    TestDatabase database = freshDatabase();
     server =
         TestServers.start(
             database, dataDirectory, "--slipway.device-logs.retained-lines=" + RETAINED);
@@ -55,13 +62,13 @@ class DeviceLogIT {
   }
 
   @AfterAll
-  static void stopServer() {
+  void stopServer() {
     if (server != null) {
       server.close();
     }
   }
 
-  private static HttpResponse<String> send(TestDevice device, String uuid, String body) {
+  private HttpResponse<String> send(TestDevice device, String uuid, String body) {
     return http.post(
         "/device/v1/" + uuid + "/logs",
         "application/json",
@@ -70,7 +77,7 @@ class DeviceLogIT {
         "Bearer " + device.key());
   }
 
-  private static HttpResponse<String> read(String uuid, String query, String token) {
+  private HttpResponse<String> read(String uuid, String query, String token) {
     return http.get(
         "/api/v1/devices/" + uuid + "/logs" + query, "Authorization", "Bearer " + token);
   }

@@ -25,6 +25,7 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,6 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * OpenID Connect sign-in through the running server against a real OpenID provider (the mock OAuth2
  * server), both on 127.0.0.1. Redirects are followed by hand, as a browser would.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OidcSignInIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -42,18 +44,23 @@ class OidcSignInIT {
 
   @TempDir static Path dataDirectory;
 
-  private static MockOAuth2Server provider;
-  private static ConfigurableApplicationContext server;
-  private static JdbcClient jdbc;
-  private static String slipway;
+  private MockOAuth2Server provider;
+  private ConfigurableApplicationContext server;
+  private JdbcClient jdbc;
+  private String slipway;
   private static final HttpClient client =
       HttpClient.newBuilder()
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
 
+  /** Returns a new database for the server of this class. */
+  TestDatabase freshDatabase() {
+    return TestDatabase.h2();
+  }
+
   @BeforeAll
-  static void start() throws IOException {
+  void start() throws IOException {
     // The mock's default HTTP server is okhttp's MockWebServer 5.4, which does not run on the
     // okhttp 5.1 that this build pins for MinIO, so the mock serves through Netty instead.
     OAuth2Config config =
@@ -64,7 +71,7 @@ class OidcSignInIT {
     // The mock names its issuer after the host a request reached it by, so this is the issuer.
     String issuer = "http://127.0.0.1:" + provider.baseUrl().port() + "/" + ISSUER_ID;
 
-    TestDatabase database = TestDatabase.h2();
+    TestDatabase database = freshDatabase();
     server =
         TestServers.start(
             database,
@@ -82,7 +89,7 @@ class OidcSignInIT {
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     if (server != null) {
       server.close();
     }
@@ -107,37 +114,37 @@ class OidcSignInIT {
     }
   }
 
-  private static String location(HttpResponse<String> response) {
+  private String location(HttpResponse<String> response) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
     return response.headers().firstValue("Location").orElseThrow();
   }
 
   /** Starts a sign-in with {@code providerId} and returns the provider's authorization URL. */
-  private static String authorizationUrl(String providerId) {
+  private String authorizationUrl(String providerId) {
     return location(get(slipway + "/api/v1/auth/oidc/" + providerId + "/authorize"));
   }
 
   /** Sends the browser to the provider and returns the callback URL it redirects back to. */
-  private static String callbackUrl(String authorizationUrl) {
+  private String callbackUrl(String authorizationUrl) {
     String callback = location(get(authorizationUrl));
     assertThat(callback).startsWith(slipway + "/api/v1/auth/oidc/");
     return callback;
   }
 
   /** Has the provider sign in {@code subject} with {@code claims} at its next token request. */
-  private static void nextAccount(String subject, Map<String, Object> claims) {
+  private void nextAccount(String subject, Map<String, Object> claims) {
     provider.enqueueCallback(
         new DefaultOAuth2TokenCallback(ISSUER_ID, subject, "JWT", null, claims, 3600));
   }
 
-  private static String signIn(String subject, String preferredUsername) {
+  private String signIn(String subject, String preferredUsername) {
     nextAccount(subject, Map.of("preferred_username", preferredUsername));
     HttpResponse<String> response = get(callbackUrl(authorizationUrl("mock")));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body()).path("token").asString();
   }
 
-  private static String usernameOf(String sessionToken) {
+  private String usernameOf(String sessionToken) {
     HttpResponse<String> response =
         get(slipway + "/api/v1/user", "Authorization", "Bearer " + sessionToken);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
