@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What a new release starts with. Immutable.
+ * The fields a new release starts with. Immutable.
  *
  * @param source how the release comes to be
  * @param sourceCommit the commit it is built from, 7 to 64 hex digits, or null

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What release managers do with finished releases: pin a fleet to a release or let it track its
+ * Promotion of finished releases by release managers: pin a fleet to a release or let it track its
  * latest successful release, pin a single device, and invalidate a release so that no device keeps
  * it as its target. Callers check the {@code RELEASE_PROMOTE} permission first.
  *

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param id row id
  * @param fleetId the fleet the release belongs to
- * @param status where the release stands; {@link ReleaseStatus#isFinal() final} ones never change
+ * @param status the release's status; {@link ReleaseStatus#isFinal() final} ones never change
  * @param source how the release came to be
  * @param sourceCommit the commit it was built from, or null
  * @param version its semantic version, unique in the fleet
@@ -38,7 +38,7 @@ public record Release(
     Objects.requireNonNull(createdBy, "createdBy");
   }
 
-  /** Returns true when devices may be told to run this release. */
+  /** Returns true when this release may be a device's target. */
   public boolean isDeployable() {
     return status == ReleaseStatus.SUCCESS && !invalidated;
   }

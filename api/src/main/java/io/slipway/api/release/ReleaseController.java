@@ -58,7 +58,7 @@ class ReleaseController {
   /** Body of {@code POST /api/v1/releases/{id}/logs}. */
   record AppendLog(List<String> lines) {}
 
-  /** Answer of {@code POST /api/v1/releases/{id}/logs}. */
+  /** Response of {@code POST /api/v1/releases/{id}/logs}. */
   record Appended(long releaseId, int lines) {}
 
   @GetMapping("/api/v1/orgs/{org}/fleets/{fleet}/releases")

@@ -13,9 +13,10 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The {@code fleet_release} and {@code release_service} tables. Each method is one statement, safe
- * for concurrent use; the writes that must not touch a final release are conditional on its status,
- * so callers learn from the result whether they won. Times are milliseconds since the epoch.
+ * The {@code fleet_release} and {@code release_service} tables. Each method is one statement and
+ * safe for concurrent use. Writes that must not touch a final release are conditional on its
+ * status, so callers learn from the result whether they won. Times are milliseconds since the
+ * epoch.
  */
 @Repository
 public class ReleaseRepository {

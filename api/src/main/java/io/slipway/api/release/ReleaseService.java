@@ -42,10 +42,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ReleaseService {
 
-  /** Most services one release may have. */
+  /** Maximum number of services in one release. */
   public static final int MAX_SERVICES = 64;
 
-  /** Most build log lines accepted by one call of {@link #appendLog}. */
+  /** Maximum number of build log lines in one call of {@link #appendLog}. */
   public static final int MAX_LOG_LINES_PER_CALL = 1000;
 
   /** Longest stored build log line; longer lines are cut and marked. */

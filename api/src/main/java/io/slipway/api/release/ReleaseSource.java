@@ -1,6 +1,6 @@
 package io.slipway.api.release;
 
-/** How a release came to be. */
+/** The origin of a release. */
 public enum ReleaseSource {
   /** Built by Slipway's builder from a pushed commit. */
   BUILD,

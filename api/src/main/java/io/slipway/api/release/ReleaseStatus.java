@@ -1,6 +1,6 @@
 package io.slipway.api.release;
 
-/** Where a release stands. A release starts {@link #RUNNING}; the other two are final. */
+/** The status of a release. A release starts {@link #RUNNING}; the other two are final. */
 public enum ReleaseStatus {
   /** Being built or assembled: services and build log lines may still be added. */
   RUNNING,

@@ -7,7 +7,7 @@ final class EntityTags {
 
   /**
    * Returns true when {@code ifNoneMatch} is {@code *} or lists {@code etag}. Comparison is weak,
-   * as RFC 9110 asks for {@code If-None-Match}: {@code W/"x"} matches {@code "x"}.
+   * as RFC 9110 requires for {@code If-None-Match}: {@code W/"x"} matches {@code "x"}.
    *
    * @param ifNoneMatch the header value, or null when absent
    * @param etag the current ETag, quoted

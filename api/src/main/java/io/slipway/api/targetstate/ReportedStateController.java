@@ -30,7 +30,7 @@ class ReportedStateController {
   }
 
   /**
-   * Answers {@code {uuid, targetReleaseId, targetReleaseVersion, reported}}; {@code reported} is
+   * Returns {@code {uuid, targetReleaseId, targetReleaseVersion, reported}}; {@code reported} is
    * null until the device first reports.
    */
   @GetMapping("/api/v1/devices/{uuid}/state")

@@ -23,7 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class ReportedStates {
 
-  /** Most device ids one query takes; longer collections are queried in chunks of this size. */
+  /**
+   * Maximum number of device ids in one query; longer collections are queried in chunks of this
+   * size.
+   */
   private static final int CHUNK = 500;
 
   private static final TypeReference<Map<String, Map<String, Object>>> SERVICES =

@@ -3,7 +3,7 @@ package io.slipway.api.targetstate;
 import java.util.Objects;
 
 /**
- * What a device reports about one service. Immutable.
+ * A device's report about one service. Immutable.
  *
  * @param status what the service is doing
  * @param downloadProgress percent of the image downloaded, 0 to 100, or null when not reported
@@ -22,7 +22,7 @@ public record ServiceReport(ServiceStatus status, Integer downloadProgress, Bool
     }
   }
 
-  /** Returns true when the service runs and no health check says otherwise. */
+  /** Returns true when the service runs and its health check, if any, passes. */
   public boolean runsHealthy() {
     return status == ServiceStatus.RUNNING && !Boolean.FALSE.equals(healthy);
   }

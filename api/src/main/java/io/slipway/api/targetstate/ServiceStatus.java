@@ -3,7 +3,7 @@ package io.slipway.api.targetstate;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** What a device says one service of its release is doing; written in lower case on the wire. */
+/** The status a device reports for one service of its release, in lower case on the wire. */
 public enum ServiceStatus {
   DOWNLOADING,
   INSTALLING,

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  */
 public record StateReport(Long releaseId, Map<String, ServiceReport> services, String osVersion) {
 
-  /** Most services one report may name. */
+  /** Maximum number of services in one report. */
   public static final int MAX_SERVICES = 64;
 
   /** Longest accepted OS version, the width of {@code device.os_version}. */

@@ -10,7 +10,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Publishes {@link FleetTargetChanged} once the change that caused it has committed, so that no
- * listener tells devices to poll for a state that a rollback then undoes. Outside a transaction the
+ * listener sends devices to poll for a state that a rollback then undoes. Outside a transaction the
  * event goes out at once. Safe for concurrent use.
  */
 @Component

@@ -8,10 +8,16 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * Decides which release a device should run. In order: the release pinned for the device; else the
- * release a running rollout moved it to; else the fleet's pinned release when the fleet does not
- * track its latest release; else the fleet's latest successful release that is not invalidated. A
- * candidate that is not a deployable release of the device's own fleet (failed, running,
+ * Decides which release a device should run. The rules, in order:
+ *
+ * <ol>
+ *   <li>the release pinned for the device;
+ *   <li>the release a running rollout moved it to;
+ *   <li>the fleet's pinned release, when the fleet does not track its latest release;
+ *   <li>the fleet's latest successful release that is not invalidated.
+ * </ol>
+ *
+ * <p>A candidate that is not a deployable release of the device's own fleet (failed, running,
  * invalidated, gone or of another fleet) is skipped and the next rule applies. Stateless.
  */
 public final class TargetRule {

@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>{@code GET} is the hot path of every fleet: a poll whose {@code If-None-Match} names the
  * current ETag costs the authentication, one query by primary key and no write (the key resolver
- * updates last-seen at most once a minute), and answers {@code 304} without a body.
+ * updates last-seen at most once a minute), and returns {@code 304} without a body.
  */
 @RestController
 class TargetStateController {

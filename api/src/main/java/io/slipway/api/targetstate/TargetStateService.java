@@ -20,10 +20,10 @@ import tools.jackson.databind.json.JsonMapper;
  * services with the image by digest, the environment (the release's, overridden by the device's
  * effective variables) and labels, and the device agent's configuration.
  *
- * <p>Devices poll this often. {@link #versions} answers with one query by primary key, enough for
- * an ETag; {@link #render} keeps the rendered JSON of each device in a bounded cache keyed by those
- * versions, so a repeated poll for an unchanged state costs no further queries. Nothing here writes
- * to the database. Safe for concurrent use.
+ * <p>Devices poll this often. {@link #versions} reads them with one query by primary key, enough
+ * for an ETag; {@link #render} keeps the rendered JSON of each device in a bounded cache keyed by
+ * those versions, so a repeated poll for an unchanged state costs no further queries. Nothing here
+ * writes to the database. Safe for concurrent use.
  */
 @Service
 public class TargetStateService {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -29,6 +30,7 @@ public final class ReleaseWorld implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private final AtomicInteger fleetCount = new AtomicInteger();
   private final ConfigurableApplicationContext server;
   private final JdbcClient jdbc;
   private final HttpTestClient http;
@@ -36,15 +38,32 @@ public final class ReleaseWorld implements AutoCloseable {
   /** A device as the tests need it: its row id, UUID and device key. */
   public record TestDevice(long id, String uuid, String key) {}
 
+  /**
+   * A fresh organization with one fleet and a developer.
+   *
+   * @param org the organization's slug
+   * @param slug the fleet's slug
+   * @param organizationId the organization's row id
+   * @param id the fleet's row id
+   * @param developer an API token of a developer of the organization
+   */
+  public record TestFleet(String org, String slug, long organizationId, long id, String developer) {
+
+    /** Returns a token of a new member with {@code role}, named after the role and the fleet. */
+    public String member(ReleaseWorld world, Role role) {
+      return world.member(organizationId, role.name().toLowerCase() + "-" + slug, role);
+    }
+  }
+
   private ReleaseWorld(ConfigurableApplicationContext server) {
     this.server = server;
     this.jdbc = server.getBean(JdbcClient.class);
     this.http = new HttpTestClient(TestServers.port(server));
   }
 
-  /** Starts a server on a fresh in-memory H2 database, with its data in {@code dataDirectory}. */
-  public static ReleaseWorld start(Path dataDirectory) {
-    return new ReleaseWorld(TestServers.start(TestDatabase.h2(), dataDirectory));
+  /** Starts a server on {@code database}, with its data in {@code dataDirectory}. */
+  public static ReleaseWorld start(TestDatabase database, Path dataDirectory) {
+    return new ReleaseWorld(TestServers.start(database, dataDirectory));
   }
 
   public HttpTestClient http() {
@@ -58,6 +77,17 @@ public final class ReleaseWorld implements AutoCloseable {
   /** Returns the running server's application context. */
   public ConfigurableApplicationContext context() {
     return server;
+  }
+
+  /** Creates an organization {@code orgN} with a fleet {@code fleetN} and a developer. */
+  public TestFleet newFleet() {
+    int n = fleetCount.incrementAndGet();
+    String org = "org" + n;
+    String slug = "fleet" + n;
+    long organizationId = organization(org);
+    long id = fleet(organizationId, slug);
+    String developer = member(organizationId, "developer-" + slug, Role.DEVELOPER);
+    return new TestFleet(org, slug, organizationId, id, developer);
   }
 
   /** Creates an organization and returns its id. */

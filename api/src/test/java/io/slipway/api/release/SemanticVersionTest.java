@@ -64,7 +64,7 @@ class SemanticVersionTest {
   }
 
   @Test
-  void theNextPatchDropsPreReleaseAndBuild() {
+  void nextPatchDropsPreReleaseAndBuild() {
     assertThat(new SemanticVersion("1.2.3-rc.1+7").nextPatch().text()).isEqualTo("1.2.4");
   }
 

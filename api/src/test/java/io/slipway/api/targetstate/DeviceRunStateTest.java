@@ -23,7 +23,7 @@ class DeviceRunStateTest {
   }
 
   @Test
-  void aFailingHealthCheckMakesTheDeviceUnhealthy() {
+  void failingHealthCheckIsUnhealthy() {
     List<ServiceReport> services =
         List.of(service(ServiceStatus.RUNNING, true), service(ServiceStatus.RUNNING, false));
 
@@ -31,7 +31,7 @@ class DeviceRunStateTest {
   }
 
   @Test
-  void aFailedServiceOutranksADownload() {
+  void failedServiceOutranksADownload() {
     List<ServiceReport> services =
         List.of(service(ServiceStatus.DOWNLOADING, null), service(ServiceStatus.FAILED, null));
 
@@ -39,7 +39,7 @@ class DeviceRunStateTest {
   }
 
   @Test
-  void aDownloadOutranksAnInstall() {
+  void downloadOutranksAnInstall() {
     List<ServiceReport> services =
         List.of(service(ServiceStatus.INSTALLING, null), service(ServiceStatus.DOWNLOADING, null));
 

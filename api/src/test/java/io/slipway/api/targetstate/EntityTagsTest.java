@@ -9,32 +9,32 @@ class EntityTagsTest {
   private static final String ETAG = "\"ts1-1-2-3-4\"";
 
   @Test
-  void anAbsentHeaderMatchesNothing() {
+  void absentHeaderMatchesNothing() {
     assertThat(EntityTags.matches(null, ETAG)).isFalse();
   }
 
   @Test
-  void theSameTagMatches() {
+  void sameTagMatches() {
     assertThat(EntityTags.matches(ETAG, ETAG)).isTrue();
   }
 
   @Test
-  void aTagInAListMatches() {
+  void tagInAListMatches() {
     assertThat(EntityTags.matches("\"old\", " + ETAG, ETAG)).isTrue();
   }
 
   @Test
-  void aWeakFormOfTheTagMatches() {
+  void weakFormOfTheTagMatches() {
     assertThat(EntityTags.matches("W/" + ETAG, ETAG)).isTrue();
   }
 
   @Test
-  void aStarMatchesAnyState() {
+  void starMatchesAnyState() {
     assertThat(EntityTags.matches("*", ETAG)).isTrue();
   }
 
   @Test
-  void anOlderVersionDoesNotMatch() {
+  void olderVersionDoesNotMatch() {
     assertThat(EntityTags.matches("\"ts1-1-2-3-3\"", ETAG)).isFalse();
   }
 }

@@ -11,7 +11,7 @@ class RenderedStateCacheTest {
   }
 
   @Test
-  void returnsAStateForItsExactVersions() {
+  void exactVersionsHit() {
     RenderedStateCache cache = new RenderedStateCache(10);
     cache.put(state(1, 5));
 
@@ -19,7 +19,7 @@ class RenderedStateCacheTest {
   }
 
   @Test
-  void aBumpedVersionMisses() {
+  void bumpedVersionMisses() {
     RenderedStateCache cache = new RenderedStateCache(10);
     cache.put(state(1, 5));
 
@@ -36,7 +36,7 @@ class RenderedStateCacheTest {
   }
 
   @Test
-  void dropsTheLeastRecentlyUsedDeviceBeyondCapacity() {
+  void leastRecentlyUsedDeviceIsDropped() {
     RenderedStateCache cache = new RenderedStateCache(2);
     cache.put(state(1, 0));
     cache.put(state(2, 0));

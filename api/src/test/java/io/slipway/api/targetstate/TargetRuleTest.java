@@ -18,7 +18,7 @@ class TargetRuleTest {
   private Release latest;
 
   @Test
-  void aDevicePinComesFirst() {
+  void devicePinComesFirst() {
     add(release(10), release(11), release(12));
     latest = release(13);
 
@@ -26,14 +26,14 @@ class TargetRuleTest {
   }
 
   @Test
-  void aRolloutComesBeforeTheFleetTarget() {
+  void rolloutComesBeforeTheFleetTarget() {
     add(release(11), release(12));
 
     assertThat(resolve(new TargetInputs(1, FLEET, null, 11L, false, 12L))).contains(11L);
   }
 
   @Test
-  void aPinnedFleetTargetComesBeforeTheLatest() {
+  void pinnedFleetTargetComesBeforeTheLatest() {
     add(release(12));
     latest = release(13);
 
@@ -41,7 +41,7 @@ class TargetRuleTest {
   }
 
   @Test
-  void aTrackingFleetIgnoresItsStaleTarget() {
+  void trackingFleetIgnoresItsStaleTarget() {
     add(release(12));
     latest = release(13);
 
@@ -49,14 +49,14 @@ class TargetRuleTest {
   }
 
   @Test
-  void anInvalidatedPinFallsThroughToTheNextRule() {
+  void invalidatedPinFallsThroughToTheNextRule() {
     add(invalidated(10), release(11));
 
     assertThat(resolve(new TargetInputs(1, FLEET, 10L, 11L, false, null))).contains(11L);
   }
 
   @Test
-  void aFailedReleaseIsNoTarget() {
+  void failedReleaseIsNoTarget() {
     add(failed(12));
     latest = release(9);
 
@@ -64,7 +64,7 @@ class TargetRuleTest {
   }
 
   @Test
-  void aReleaseOfAnotherFleetIsNoTarget() {
+  void releaseOfAnotherFleetIsNoTarget() {
     releases.put(
         10L,
         new Release(
