@@ -122,6 +122,45 @@ class RolloutIT {
   }
 
   @Test
+  void tagGroupMatchesNameAndValue() {
+    TestFleet fleet = world.fleet(3);
+    world.tag(fleet.devices().get(0), "site", "berlin");
+    world.tag(fleet.devices().get(1), "site", "paris");
+
+    long id =
+        world
+            .created(
+                fleet,
+                "{\"releaseId\": "
+                    + fleet.releaseId()
+                    + ", \"groups\": [{\"tag\": \"site=berlin\"}]}")
+            .path("id")
+            .asLong();
+
+    assertThat(world.groupDevices(id, 0)).containsExactly(fleet.devices().get(0).uuid());
+  }
+
+  @Test
+  void pinnedDevicesStayOutOfTheRollout() {
+    TestFleet fleet = world.fleet(3);
+    TestDevice pinned = fleet.devices().get(0);
+    expect(
+        world
+            .fixture()
+            .put(
+                "/api/v1/devices/" + pinned.uuid() + "/pin",
+                world.fixture().adminToken(),
+                "{\"releaseId\": " + fleet.previousReleaseId() + "}"),
+        200);
+
+    long id =
+        world.created(fleet, "{\"releaseId\": " + fleet.releaseId() + "}").path("id").asLong();
+
+    assertThat(world.groupDevices(id, 0)).hasSize(2).doesNotContain(pinned.uuid());
+    assertThat(world.targetReleaseOf(pinned)).isEqualTo(fleet.previousReleaseId());
+  }
+
+  @Test
   void rolloutPausesPastFailureThreshold() {
     TestFleet fleet = world.fleet(10);
     long id =

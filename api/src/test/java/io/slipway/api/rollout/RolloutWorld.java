@@ -124,6 +124,16 @@ final class RolloutWorld implements AutoCloseable {
     return id;
   }
 
+  /** Gives {@code device} the tag {@code name} with {@code value} as the administrator. */
+  void tag(TestDevice device, String name, String value) {
+    expect(
+        fixture.put(
+            "/api/v1/devices/" + device.uuid() + "/tags/" + name,
+            fixture.adminToken(),
+            "{\"value\": \"" + value + "\"}"),
+        200);
+  }
+
   /** Gives {@code device} the tag {@code tag} as the administrator. */
   void tag(TestDevice device, String tag) {
     expect(
