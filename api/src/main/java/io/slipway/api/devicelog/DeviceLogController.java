@@ -98,6 +98,9 @@ public class DeviceLogController {
    * Follows a device's log: a stream of server-sent events named {@code log}, one per line stored
    * after the request, each with the line as JSON. The stream ends after 30 minutes; reconnect to
    * go on.
+   *
+   * <p>NOTE: access is checked when the stream opens only, so a member removed from the
+   * organization, or a revoked session, keeps receiving lines until the stream ends.
    */
   @GetMapping(
       value = "/api/v1/devices/{uuid}/logs/stream",

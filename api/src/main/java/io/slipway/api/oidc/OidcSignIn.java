@@ -191,7 +191,13 @@ public class OidcSignIn {
     return new Completed(account.user(), session);
   }
 
-  /** Looks up the state and marks it used; rejects it when unknown, expired or used before. */
+  /**
+   * Looks up the state and marks it used, or rejects it when it is unknown, expired or used.
+   *
+   * <p>NOTE: the state is not bound to the browser that started the sign-in (no cookie), so whoever
+   * presents the callback URL first gets the session. The token is only in the response body, which
+   * suits API clients; a browser front end would need to bind the state.
+   */
   private LoginState consume(String providerId, String state) {
     String restart = ": start again at GET /api/v1/auth/oidc/" + providerId + "/authorize";
     if (state == null || state.isBlank()) {
