@@ -222,6 +222,8 @@ class PermissionMatrixIT {
           row("PATCH", "/device/v1/{uuid}", THE_DEVICE).body("{\"osVersion\":\"Slipway OS 1.0\"}"),
           row("GET", "/device/v1/{uuid}/fleet", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/variables", THE_DEVICE),
+          row("GET", "/device/v1/{uuid}/fleet/releases/{id}/logs", THE_DEVICE)
+              .on(SUCCESSFUL_RELEASE),
           row("GET", "/device/v1/{uuid}/state", THE_DEVICE),
           row("PATCH", "/device/v1/{uuid}/state", THE_DEVICE).body("{\"services\":{}}"),
           row("POST", "/device/v1/{uuid}/logs", THE_DEVICE)

@@ -308,6 +308,29 @@ abstract class TargetStateContract {
   }
 
   @Test
+  void deviceReadsItsFleetsBuildLog() {
+    long release = world.createRelease(org, fleet, developer);
+    world.call(
+        "POST", "/api/v1/releases/" + release + "/logs", "{\"lines\": [\"step 1\"]}", developer);
+
+    HttpResponse<String> response =
+        world.call("GET", buildLogPath(device, release), null, device.key());
+
+    assertThat(json(response).get(0).get("line").asString()).isEqualTo("step 1");
+  }
+
+  @Test
+  void deviceCannotReadOtherFleetsBuildLog() {
+    TestFleet other = world.newFleet();
+    long foreign = world.createRelease(other.org(), other.slug(), other.developer());
+
+    HttpResponse<String> response =
+        world.call("GET", buildLogPath(device, foreign), null, device.key());
+
+    assertThat(json(response).get("code").asString()).isEqualTo("RELEASE_NOT_FOUND");
+  }
+
+  @Test
   void reportIsShownToMembers() {
     long release = world.successfulRelease(org, fleet, developer);
     world.call(
@@ -419,6 +442,10 @@ abstract class TargetStateContract {
 
   private String variablePath(String name) {
     return "/api/v1/orgs/" + org + "/fleets/" + fleet + "/variables/" + name;
+  }
+
+  private static String buildLogPath(TestDevice reader, long release) {
+    return "/device/v1/" + reader.uuid() + "/fleet/releases/" + release + "/logs";
   }
 
   private static String pinPath(TestDevice target) {
