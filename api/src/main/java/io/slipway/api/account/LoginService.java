@@ -7,6 +7,7 @@ import io.slipway.api.audit.AuditLog;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
 import io.slipway.api.identity.Identity;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -94,7 +95,7 @@ public class LoginService {
 
     String method = "password";
     if (user.totpEnabled()) {
-      method = checkSecondFactor(user, credentials, address);
+      method = checkSecondFactorAudited(user, credentials, address);
     }
 
     throttle.recordSuccess(username);
@@ -139,6 +140,23 @@ public class LoginService {
         "Invalid user name or password for '"
             + username
             + "': check both; repeated failures lock the account for a while");
+  }
+
+  private String checkSecondFactorAudited(User user, Credentials credentials, String address) {
+    try {
+      return checkSecondFactor(user, credentials, address);
+    } catch (ApiException e) {
+      if (!e.code().equals(ErrorCode.TOTP_REQUIRED.name())) {
+        auditLog.denied(
+            Identity.anonymous(),
+            "user.login.failed",
+            "user",
+            user.username(),
+            null,
+            reason(e.code().toLowerCase(Locale.ROOT).replace('_', ' ')));
+      }
+      throw e;
+    }
   }
 
   private String checkSecondFactor(User user, Credentials credentials, String address) {

@@ -380,6 +380,7 @@ class AccountsIT {
     HttpResponse<String> valid =
         login(http, "erin", ",\"totp\":" + quote(nextCode(enrolled.secret())));
     assertThat(code(valid)).isEqualTo("LOGIN_LOCKED");
+    assertThat(auditActions()).contains("totp.code.failed", "user.login.failed");
   }
 
   @Test
