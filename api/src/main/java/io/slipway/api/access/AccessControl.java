@@ -151,8 +151,8 @@ public class AccessControl {
 
   /**
    * Requires the caller to be the device {@code uuid} itself, like {@link #requireOwnDevice}, but
-   * without loading the device: for hot paths that read what they need in a query of their own,
-   * and answer {@code DEVICE_NOT_FOUND} themselves when the device is gone.
+   * without loading the device: for hot paths that read what they need in a query of their own, and
+   * answer {@code DEVICE_NOT_FOUND} themselves when the device is gone.
    *
    * @return the device's row id
    */
@@ -219,6 +219,7 @@ public class AccessControl {
       case DEVICE -> "device key";
       case PROVISIONING_KEY -> "provisioning key";
       case ANONYMOUS -> "request without credentials";
+      case SYSTEM -> "server task";
     };
   }
 

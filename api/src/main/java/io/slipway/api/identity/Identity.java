@@ -31,7 +31,9 @@ public record Identity(
     /** A provisioning key, which may only register a device. */
     PROVISIONING_KEY,
     /** A request without credentials. */
-    ANONYMOUS
+    ANONYMOUS,
+    /** The server itself, acting on a schedule, such as the rollout scheduler. */
+    SYSTEM
   }
 
   /** The kind of secret a request presented to prove its identity. */
@@ -75,6 +77,14 @@ public record Identity(
         fleetId,
         false,
         Credential.PROVISIONING_KEY);
+  }
+
+  /**
+   * Creates the identity of a server task, whose subject is {@code system:<task>}. It holds no
+   * credential and is never the result of authentication; it names the actor in the audit log.
+   */
+  public static Identity system(String task) {
+    return new Identity(Kind.SYSTEM, "system:" + task, 0, 0, false, Credential.NONE);
   }
 
   public static Identity anonymous() {

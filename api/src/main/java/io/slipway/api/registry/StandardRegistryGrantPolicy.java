@@ -49,6 +49,7 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
       case USER -> who.serverAdmin() ? List.copyOf(requested) : forMember(who, requested);
       case DEVICE -> forDevice(who, requested);
       case ANONYMOUS -> anonymousPull ? pullOnly(requested) : List.of();
+      case SYSTEM -> List.of();
       case PROVISIONING_KEY -> List.of();
     };
   }

@@ -48,7 +48,7 @@ public class RolloutService {
    * with id 0 and a subject that no user name can take.
    */
   static final Identity SCHEDULER =
-      Identity.user(0, "system:rollout-scheduler", false, Identity.Credential.NONE);
+      Identity.system("rollout-scheduler");
 
   private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
 
