@@ -97,11 +97,14 @@ public class DeviceRepository {
       long createdAt,
       Long lastSeenAt) {}
 
-  /** Returns the registration facts of the device holding {@code uuid}. */
+  /**
+   * Returns the registration facts of the device with {@code uuid} and, inside a transaction, locks
+   * its row until commit, so that two retries of one registration take turns.
+   */
   public Optional<RegistrationRecord> findRegistration(String uuid) {
     return jdbc.sql(
             "SELECT id, fleet_id, provisioning_key_id, approved, created_at, last_seen_at"
-                + " FROM device WHERE uuid = ?")
+                + " FROM device WHERE uuid = ? FOR UPDATE")
         .param(uuid)
         .query(
             (row, number) ->

@@ -61,6 +61,17 @@ public class ProvisioningKeyRepository {
         .optional();
   }
 
+  /**
+   * Returns key {@code id} and, inside a transaction, locks its row until commit, so that the
+   * registrations made with one key run one after the other.
+   */
+  public Optional<ProvisioningKey> findByIdForUpdate(long id) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM provisioning_key WHERE id = ? FOR UPDATE")
+        .param(id)
+        .query((row, number) -> read(row))
+        .optional();
+  }
+
   /** Returns the key whose secret hashes to {@code keyHash}, in any state. */
   public Optional<ProvisioningKey> findByHash(String keyHash) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM provisioning_key WHERE key_hash = ?")

@@ -131,7 +131,10 @@ public class RegistrationService {
 
   private Registration registerInTransaction(Identity who, Request request) {
     long now = clock.millis();
-    ProvisioningKey key = keys.findById(who.id()).orElseThrow(() -> fleetNotFound(who));
+    // Locking the key first serializes its registrations: a retry that arrives while the first
+    // attempt of the same device is still running then finds that device, instead of a used-up
+    // key or a duplicate UUID.
+    ProvisioningKey key = keys.findByIdForUpdate(who.id()).orElseThrow(() -> fleetNotFound(who));
     Fleet fleet = fleets.findById(key.fleetId()).orElseThrow(() -> fleetNotFound(who));
     DeviceUuid uuid = new DeviceUuid(request.uuid());
     DeviceType type = checkDeviceType(request.deviceType(), fleet);
@@ -195,6 +198,8 @@ public class RegistrationService {
       throw uuidTaken(uuid);
     }
 
+    // NOTE: two retries of one device that arrive together both succeed, one after the other,
+    // and only the key of the later one works; the device keeps whichever response came last.
     devices.replaceKey(existing.id(), deviceKey.sha256Hex(), blankToNull(request.osVersion()));
     keys.touch(key.id(), now);
     audit.record(

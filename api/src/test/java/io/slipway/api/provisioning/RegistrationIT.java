@@ -185,6 +185,38 @@ class RegistrationIT {
   }
 
   @Test
+  void concurrentRetriesOfOneDeviceCountOneUse() throws Exception {
+    String provisioningKey = key("pis", "{\"name\":\"same-device\",\"maxUses\":1}");
+    String uuid = newUuid();
+    int attempts = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(attempts);
+    List<Future<Response>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < attempts; i++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return fixture.register(provisioningKey, uuid, "raspberrypi4-64");
+                }));
+      }
+      start.countDown();
+
+      int created = 0;
+      for (Future<Response> result : results) {
+        Response response = result.get();
+        assertThat(response.status()).as(response.body()).isIn(200, 201, 409);
+        created += response.status() == 201 ? 1 : 0;
+      }
+      assertThat(created).isEqualTo(1);
+      assertThat(useCount("pis", "same-device")).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void usedUpKeyIsRefusedWithItsCode() {
     String provisioningKey = key("pis", "{\"name\":\"once\",\"maxUses\":1}");
     fixture.registeredDevice(provisioningKey, newUuid(), "raspberrypi4-64");
