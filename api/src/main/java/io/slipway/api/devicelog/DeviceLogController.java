@@ -15,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -97,7 +98,8 @@ public class DeviceLogController {
   /**
    * Follows a device's log: a stream of server-sent events named {@code log}, one per line stored
    * after the request, each with the line as JSON. The stream ends after 30 minutes; reconnect to
-   * go on.
+   * go on. A {@code Last-Event-ID} header (which browsers send when they reconnect) first replays
+   * the retained lines after that id.
    *
    * <p>NOTE: access is checked when the stream opens only, so a member removed from the
    * organization, or a revoked session, keeps receiving lines until the stream ends.
@@ -105,9 +107,30 @@ public class DeviceLogController {
   @GetMapping(
       value = "/api/v1/devices/{uuid}/logs/stream",
       produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public SseEmitter follow(@PathVariable String uuid, Identity who) {
+  public SseEmitter follow(
+      @PathVariable String uuid,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      Identity who) {
     Device device = access.requireDevice(who, uuid, Permission.FLEET_READ);
-    return followers.follow(device.id(), device.uuid());
+
+    Long afterId = lastEventId == null ? null : lineId(lastEventId);
+    return followers.follow(device.id(), device.uuid(), afterId);
+  }
+
+  private static long lineId(String lastEventId) {
+    try {
+      long id = Long.parseLong(lastEventId.strip());
+      if (id >= 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // Reported below with the other invalid values.
+    }
+    throw new ApiException(
+        ErrorCode.INVALID_PARAMETER,
+        "Last-Event-ID '"
+            + lastEventId
+            + "' is not a log line id: send the id of the last event received, or no header");
   }
 
   private static byte[] readBody(HttpServletRequest request) throws IOException {

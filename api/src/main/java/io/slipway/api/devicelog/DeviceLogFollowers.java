@@ -23,13 +23,12 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The users following device logs as server-sent events, and the hand-off of each stored batch to
  * them. Each line is sent as an event named {@code log} whose id is the line's id and whose data is
- * the line as JSON; a comment every {@link #HEARTBEAT} keeps idle connections open and finds closed
- * ones. Thread-safe.
+ * the line as JSON. A comment every {@link #HEARTBEAT} keeps idle connections open and finds closed
+ * ones. Thread-safe: one thread writes to every follower, in order.
  *
  * <p>NOTE: followers are held in this process only, so a line reaches the followers connected to
  * the server instance that stored it; several instances behind one address would need a shared
- * channel. One thread writes to every follower, in order, so a follower whose connection stalls
- * delays the others until the write fails.
+ * channel. A follower whose connection stalls delays the others until the write fails.
  */
 @Component
 public class DeviceLogFollowers implements SmartLifecycle {
@@ -42,15 +41,38 @@ public class DeviceLogFollowers implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceLogFollowers.class);
 
-  private final ConcurrentMap<Long, Set<SseEmitter>> byDevice = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Long, Set<Follower>> byDevice = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sender;
+  private final DeviceLogRepository repository;
   private final ObjectMapper json;
   private final int maxPerDevice;
+  private final int retainedLines;
   private volatile boolean running;
 
-  public DeviceLogFollowers(ObjectMapper json, DeviceLogProperties properties) {
+  /**
+   * One open stream. After construction its fields are read and written on the sender thread only.
+   *
+   * <p>A follower that resumes is not ready until its missed lines are sent. Batches handed over
+   * before that are skipped for it, because they were stored before its catch-up query, which
+   * returned them. Lines up to {@code caughtUpTo} are skipped afterwards for the same reason.
+   */
+  private static final class Follower {
+    final SseEmitter emitter;
+    boolean ready;
+    long caughtUpTo;
+
+    Follower(SseEmitter emitter, boolean ready) {
+      this.emitter = emitter;
+      this.ready = ready;
+    }
+  }
+
+  public DeviceLogFollowers(
+      DeviceLogRepository repository, ObjectMapper json, DeviceLogProperties properties) {
+    this.repository = repository;
     this.json = json;
     this.maxPerDevice = properties.maxFollowersPerDevice();
+    this.retainedLines = properties.retainedLines();
     this.sender =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -64,52 +86,55 @@ public class DeviceLogFollowers implements SmartLifecycle {
 
   /**
    * Starts following the log of {@code deviceId}. The stream opens with a comment so that the
-   * client knows it is subscribed; lines stored afterwards follow as {@code log} events.
+   * client knows it is subscribed. With {@code afterId}, the stored lines after it come next, so
+   * that a client that reconnects with {@code Last-Event-ID} misses nothing still retained. Lines
+   * stored afterwards follow as they arrive.
    *
    * @param uuid the device's UUID, for the log
+   * @param afterId id of the last line the client has, or null to start with new lines
    * @throws ApiException {@code DEVICE_LOG_FOLLOWERS_EXCEEDED} when the device already has the
    *     configured number of followers
    */
-  public SseEmitter follow(long deviceId, String uuid) {
-    SseEmitter emitter = new SseEmitter(TIMEOUT.toMillis());
-    Set<SseEmitter> followers =
-        byDevice.computeIfAbsent(deviceId, id -> new CopyOnWriteArraySet<>());
-    synchronized (followers) {
-      if (followers.size() >= maxPerDevice) {
-        throw new ApiException(
-            ErrorCode.DEVICE_LOG_FOLLOWERS_EXCEEDED,
-            "Device "
-                + uuid
-                + " already has "
-                + followers.size()
-                + " log followers: close one, or raise slipway.device-logs.max-followers-per-device");
-      }
-      followers.add(emitter);
-    }
-    emitter.onCompletion(() -> followers.remove(emitter));
-    emitter.onTimeout(() -> followers.remove(emitter));
-    emitter.onError(e -> followers.remove(emitter));
-    sender.execute(
-        () -> send(deviceId, emitter, SseEmitter.event().comment("following " + uuid).build()));
-    log.debug("User follows the log of device {} ({} followers)", uuid, followers.size());
-    return emitter;
+  public SseEmitter follow(long deviceId, String uuid, Long afterId) {
+    Follower follower = new Follower(new SseEmitter(TIMEOUT.toMillis()), afterId == null);
+    byDevice.compute(
+        deviceId,
+        (id, followers) -> {
+          Set<Follower> set = followers == null ? new CopyOnWriteArraySet<>() : followers;
+          if (set.size() >= maxPerDevice) {
+            throw new ApiException(
+                ErrorCode.DEVICE_LOG_FOLLOWERS_EXCEEDED,
+                "Device "
+                    + uuid
+                    + " already has "
+                    + set.size()
+                    + " log followers: close one, or raise"
+                    + " slipway.device-logs.max-followers-per-device");
+          }
+          set.add(follower);
+          return set;
+        });
+    Runnable drop = () -> remove(deviceId, follower);
+    follower.emitter.onCompletion(drop);
+    follower.emitter.onTimeout(drop);
+    follower.emitter.onError(e -> drop.run());
+
+    sender.execute(() -> catchUp(deviceId, uuid, follower, afterId));
+    log.debug("A user follows the log of device {}", uuid);
+    return follower.emitter;
   }
 
   /** Sends {@code lines} of {@code deviceId} to its followers, without waiting for the writes. */
   public void publish(long deviceId, List<StoredLogLine> lines) {
-    Set<SseEmitter> followers = byDevice.get(deviceId);
+    Set<Follower> followers = byDevice.get(deviceId);
     if (followers == null || followers.isEmpty() || lines.isEmpty()) {
       return;
     }
-    // Each event is built once: a builder appends to itself on every build.
-    List<Set<DataWithMediaType>> events = lines.stream().map(this::event).toList();
     sender.execute(
         () -> {
-          for (SseEmitter emitter : followers) {
-            for (Set<DataWithMediaType> event : events) {
-              if (!send(deviceId, emitter, event)) {
-                break;
-              }
+          for (Follower follower : followers) {
+            if (follower.ready) {
+              sendLines(deviceId, follower, lines);
             }
           }
         });
@@ -117,8 +142,31 @@ public class DeviceLogFollowers implements SmartLifecycle {
 
   /** Returns how many followers {@code deviceId} has now. */
   public int count(long deviceId) {
-    Set<SseEmitter> followers = byDevice.get(deviceId);
+    Set<Follower> followers = byDevice.get(deviceId);
     return followers == null ? 0 : followers.size();
+  }
+
+  private void catchUp(long deviceId, String uuid, Follower follower, Long afterId) {
+    if (!send(deviceId, follower, SseEmitter.event().comment("following " + uuid).build())) {
+      return;
+    }
+    if (afterId != null) {
+      List<StoredLogLine> missed = repository.findAfter(deviceId, afterId, retainedLines);
+      if (!sendLines(deviceId, follower, missed)) {
+        return;
+      }
+      follower.caughtUpTo = missed.isEmpty() ? afterId : missed.get(missed.size() - 1).id();
+    }
+    follower.ready = true;
+  }
+
+  private boolean sendLines(long deviceId, Follower follower, List<StoredLogLine> lines) {
+    for (StoredLogLine line : lines) {
+      if (line.id() > follower.caughtUpTo && !send(deviceId, follower, event(line))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Set<DataWithMediaType> event(StoredLogLine line) {
@@ -132,28 +180,33 @@ public class DeviceLogFollowers implements SmartLifecycle {
   private void heartbeat() {
     byDevice.forEach(
         (deviceId, followers) -> {
-          for (SseEmitter emitter : followers) {
-            send(deviceId, emitter, SseEmitter.event().comment("keep-alive").build());
+          for (Follower follower : followers) {
+            send(deviceId, follower, SseEmitter.event().comment("keep-alive").build());
           }
         });
-    byDevice.values().removeIf(Set::isEmpty);
   }
 
-  private boolean send(long deviceId, SseEmitter emitter, Set<DataWithMediaType> event) {
+  private boolean send(long deviceId, Follower follower, Set<DataWithMediaType> event) {
     try {
-      emitter.send(event);
+      follower.emitter.send(event);
       return true;
     } catch (IOException | IllegalStateException e) {
       // The client went away or the request timed out, so drop it. A client that wants more
       // lines reconnects.
       log.debug("Dropping a log follower of device id {}: {}", deviceId, e.toString());
-      Set<SseEmitter> followers = byDevice.get(deviceId);
-      if (followers != null) {
-        followers.remove(emitter);
-      }
-      emitter.completeWithError(e);
+      remove(deviceId, follower);
+      follower.emitter.completeWithError(e);
       return false;
     }
+  }
+
+  private void remove(long deviceId, Follower follower) {
+    byDevice.computeIfPresent(
+        deviceId,
+        (id, followers) -> {
+          followers.remove(follower);
+          return followers.isEmpty() ? null : followers;
+        });
   }
 
   @Override
@@ -174,7 +227,7 @@ public class DeviceLogFollowers implements SmartLifecycle {
   public void stop() {
     running = false;
     sender.shutdownNow();
-    byDevice.values().forEach(followers -> followers.forEach(SseEmitter::complete));
+    byDevice.values().forEach(followers -> followers.forEach(f -> f.emitter.complete()));
     byDevice.clear();
   }
 }

@@ -91,6 +91,20 @@ public class DeviceLogRepository {
   }
 
   /**
+   * Returns the lines of {@code deviceId} stored after line {@code afterId}, oldest first, at most
+   * {@code limit}.
+   */
+  public List<StoredLogLine> findAfter(long deviceId, long afterId, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM device_log WHERE device_id = ? AND id > ? ORDER BY id LIMIT ?")
+        .params(deviceId, afterId, limit)
+        .query(DeviceLogRepository::map)
+        .list();
+  }
+
+  /**
    * Returns the newest {@code count} lines of {@code deviceId} written at or after {@code since},
    * oldest first, in the order the server received them.
    *

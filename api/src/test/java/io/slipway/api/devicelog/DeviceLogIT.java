@@ -7,6 +7,7 @@ import io.slipway.api.devicelog.DeviceLogWorld.TestDevice;
 import io.slipway.api.server.HttpTestClient;
 import io.slipway.api.server.TestServers;
 import io.slipway.testing.TestDatabase;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,8 @@ class DeviceLogIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final int RETAINED = 20;
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @TempDir static Path dataDirectory;
 
@@ -223,20 +226,7 @@ class DeviceLogIT {
   @Test
   void followerReceivesLineSentAfterSubscribing() throws Exception {
     TestDevice device = world.device();
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    HttpRequest follow =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://127.0.0.1:"
-                        + TestServers.port(server)
-                        + "/api/v1/devices/"
-                        + device.uuid()
-                        + "/logs/stream"))
-            .header("Authorization", "Bearer " + viewer)
-            .header("Accept", "text/event-stream")
-            .build();
-
-    HttpResponse<Stream<String>> stream = client.send(follow, HttpResponse.BodyHandlers.ofLines());
+    HttpResponse<Stream<String>> stream = follow(device);
     try (Stream<String> lines = stream.body()) {
       assertThat(stream.statusCode()).isEqualTo(200);
       Iterator<String> events = lines.iterator();
@@ -253,6 +243,41 @@ class DeviceLogIT {
   }
 
   @Test
+  void followerResumesAfterLastEventId() throws Exception {
+    TestDevice device = world.device();
+    send(device, device.uuid(), batch(IntStream.range(0, 3).mapToObj(i -> line(i, "m" + i))));
+    long firstId = JSON.readTree(read(device.uuid(), "", viewer).body()).get(0).path("id").asLong();
+
+    HttpResponse<Stream<String>> stream = follow(device, "Last-Event-ID", Long.toString(firstId));
+    try (Stream<String> lines = stream.body()) {
+      Iterator<String> events = lines.iterator();
+      String second =
+          CompletableFuture.supplyAsync(() -> nextData(events)).get(20, TimeUnit.SECONDS);
+      String third =
+          CompletableFuture.supplyAsync(() -> nextData(events)).get(20, TimeUnit.SECONDS);
+
+      assertThat(JSON.readTree(second).path("message").asString()).isEqualTo("m1");
+      assertThat(JSON.readTree(third).path("message").asString()).isEqualTo("m2");
+    }
+  }
+
+  @Test
+  void invalidLastEventIdIsRejected() {
+    TestDevice device = world.device();
+
+    HttpResponse<String> response =
+        http.get(
+            "/api/v1/devices/" + device.uuid() + "/logs/stream",
+            "Authorization",
+            "Bearer " + viewer,
+            "Last-Event-ID",
+            "yesterday");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(code(response)).isEqualTo("INVALID_PARAMETER");
+  }
+
+  @Test
   void nonMemberCannotFollow() {
     TestDevice device = world.device();
 
@@ -263,6 +288,25 @@ class DeviceLogIT {
             "Bearer " + outsider);
 
     assertThat(response.statusCode()).isEqualTo(404);
+  }
+
+  /** Opens the log stream of {@code device} as the viewer, with extra header name/value pairs. */
+  private HttpResponse<Stream<String>> follow(TestDevice device, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + TestServers.port(server)
+                        + "/api/v1/devices/"
+                        + device.uuid()
+                        + "/logs/stream"))
+            .header("Authorization", "Bearer " + viewer)
+            .header("Accept", "text/event-stream");
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofLines());
   }
 
   private static String nextData(Iterator<String> events) {
