@@ -24,12 +24,18 @@
 #   SLIPWAY_JAVA_OPTS=-Xmx256m JVM options of the Slipway server
 #   SLIPWAY_JAR=PATH           the fat jar; default: the newest cli/target/slipway-cli-*-exec.jar,
 #                              which ./slipway builds first when it is missing or stale
+#   SLIPWAY_COMMIT=ID          the commit the jar was built from, for the summary (default: unknown
+#                              with SLIPWAY_JAR, else this checkout's commit)
 #   BENCH_WORK_PARENT=/var/tmp where the scratch directory goes (data dir, logs, device keys)
 #   KEEP_WORK=1                keep the scratch directory afterwards
 #   QUIET_BUSY_PERCENT=10      before each run, wait while other processes keep the cores
 #   QUIET_WAIT_SECONDS=300     busier than this, up to this many seconds over the whole run
+#   STALE_SECONDS=2            after the runs, pause 65 s so that every device's last-seen time is
+#                              over a minute old, then poll (conditional) for this many seconds: the
+#                              first poll of each device then also writes its last-seen time (0: skip)
 #   PROFILE=1                  after the runs, record a Java Flight Recorder profile of the server
 #                              during one more conditional run and print where it spent its time
+#                              (the recording stays in the scratch directory, see KEEP_WORK)
 #   RESULTS_DIR=DIR            where the CSV and summary go; default bench/api/results
 
 set -euo pipefail
@@ -44,10 +50,12 @@ DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 SLIPWAY_JAVA_OPTS=${SLIPWAY_JAVA_OPTS:--Xmx256m}
 SLIPWAY_JAR=${SLIPWAY_JAR:-}
+SLIPWAY_COMMIT=${SLIPWAY_COMMIT:-}
 BENCH_WORK_PARENT=${BENCH_WORK_PARENT:-/var/tmp}
 KEEP_WORK=${KEEP_WORK:-0}
 QUIET_BUSY_PERCENT=${QUIET_BUSY_PERCENT:-10}
 QUIET_WAIT_SECONDS=${QUIET_WAIT_SECONDS:-300}
+STALE_SECONDS=${STALE_SECONDS:-2}
 PROFILE=${PROFILE:-0}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 
@@ -92,6 +100,7 @@ find_jar() {
   "$REPO/slipway" --version >/dev/null || die "./slipway could not build or run the Slipway jar"
   SLIPWAY_JAR=$(ls -t "$REPO"/cli/target/slipway-cli-*-exec.jar 2>/dev/null | head -n 1 || true)
   [[ -n $SLIPWAY_JAR ]] || die "found no cli/target/slipway-cli-*-exec.jar after ./slipway --version"
+  SLIPWAY_COMMIT=${SLIPWAY_COMMIT:-$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || true)}
 }
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -180,18 +189,26 @@ run_wrk() {
 # Prints the value of KEY=VALUE from TEXT.
 field() { tr ' ' '\n' <<<"$2" | awk -F= -v key="$1" '$1 == key { print $2 }'; }
 
-# One run of MODE: warm-up, then the measured load. Appends one CSV row.
+# One run of MODE: warm-up, then the measured load. Appends one CSV row. Mode "stale" is a
+# conditional run of STALE_SECONDS with neither a warm-up nor a wait for idle cores, so that it
+# starts right after the pause that made every device's last-seen time stale.
 measure() {
-  local run=$1 mode=$2 warmup_row=$((run == 0 ? 1 : 0))
-  wait_for_quiet
-  run_wrk "$mode" "$WARMUP" >/dev/null || die "wrk warm-up failed in mode $mode"
+  local run=$1 mode=$2 warmup_row=$((run == 0 ? 1 : 0)) wrk_mode=$2 seconds=$DURATION
+  if [[ $mode == stale ]]; then
+    wrk_mode=conditional
+    seconds=$STALE_SECONDS
+    BUSY_BEFORE=$(busy_percent)
+  else
+    wait_for_quiet
+    run_wrk "$mode" "$WARMUP" >/dev/null || die "wrk warm-up failed in mode $mode"
+  fi
 
   echo 5 >"/proc/$SERVER_PID/clear_refs" # resets VmHWM to the current RSS
   start_sampler "$WORK/rss-$run-$mode.txt"
   local server_cpu machine_busy output
   server_cpu=$(cpu_seconds "$SERVER_PID")
   machine_busy=$(machine_busy_seconds)
-  output=$(run_wrk "$mode" "$DURATION") || die "wrk failed in mode $mode"
+  output=$(run_wrk "$wrk_mode" "$seconds") || die "wrk failed in mode $mode"
   machine_busy=$(difference "$machine_busy" "$(machine_busy_seconds)")
   server_cpu=$(difference "$server_cpu" "$(cpu_seconds "$SERVER_PID")")
   stop_sampler
@@ -277,7 +294,6 @@ profile() {
   run_wrk conditional "$DURATION" >"$WORK/profile-wrk.txt" || die "wrk failed while profiling"
   jcmd "$SERVER_PID" JFR.dump name=bench filename="$WORK/poll.jfr" >/dev/null
   jcmd "$SERVER_PID" JFR.stop name=bench >/dev/null
-  cp "$WORK/poll.jfr" "$PROFILE_JFR"
   jfr print --json --stack-depth 96 --events jdk.ExecutionSample "$WORK/poll.jfr" \
     >"$WORK/samples.json"
   {
@@ -300,7 +316,7 @@ describe_environment() {
   echo "- checkout: commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "- machine: $(nproc) cores, $cpu; $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM"
   echo "- OS: $os, kernel $(uname -r)"
-  echo "- Slipway: $SLIPWAY_JAR (built $(date -u -r "$SLIPWAY_JAR" +'%Y-%m-%d %H:%M UTC')), JVM options $SLIPWAY_JAVA_OPTS"
+  echo "- Slipway: $SLIPWAY_JAR from commit ${SLIPWAY_COMMIT:-unknown} (file dated $(date -u -r "$SLIPWAY_JAR" +'%Y-%m-%d %H:%M UTC')), JVM options $SLIPWAY_JAVA_OPTS"
   echo "- java: $(java -version 2>&1 | sed -n 2p)"
   echo "- wrk: $(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 1-2), $THREADS threads, $CONNECTIONS connections, --timeout 10s"
   echo "- devices: $DEVICES; $RUNS measured runs per mode of ${DURATION}s, each after a ${WARMUP}s wrk warm-up"
@@ -321,7 +337,6 @@ main() {
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
   RUNS_CSV=$RESULTS_DIR/api-$stamp.csv
   SUMMARY=$RESULTS_DIR/api-$stamp.md
-  PROFILE_JFR=$RESULTS_DIR/api-$stamp.jfr
   echo "run,mode,warmup,connections,threads,requests,seconds,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,status_200,status_304,status_other,errors,server_cpu_seconds,client_cpu_seconds,other_cpu_seconds,rss_peak_kib,rss_steady_kib,busy_before_percent" \
     >"$RUNS_CSV"
 
@@ -339,6 +354,11 @@ main() {
       measure "$run" "$mode"
     done
   done
+  if ((STALE_SECONDS > 0)); then
+    log "pausing 65 s, so that every device's last-seen time is over a minute old"
+    sleep 65
+    measure "$((RUNS + 1))" stale
+  fi
 
   {
     echo "# API benchmark $stamp: target-state polling"

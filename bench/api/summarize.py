@@ -13,8 +13,9 @@ import statistics
 import sys
 
 MODES = [
-    ("conditional", "conditional (`If-None-Match`, answers `304`)"),
-    ("full", "full (no `If-None-Match`, answers `200`)"),
+    ("conditional", "conditional (`If-None-Match`, responds `304`)"),
+    ("full", "full (no `If-None-Match`, responds `200`)"),
+    ("stale", "conditional, first polls after a minute of silence (each also writes last-seen)"),
 ]
 TARGET_RPS = 5000
 TARGET_P99_MS = 50
