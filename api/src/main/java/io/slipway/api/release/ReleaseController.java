@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
-import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,6 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ReleaseController {
 
+  private static final Logger log = LoggerFactory.getLogger(ReleaseController.class);
   private static final int MAX_PAGE = 500;
 
   private final AccessControl access;
@@ -96,12 +100,11 @@ class ReleaseController {
   }
 
   @PatchMapping("/api/v1/releases/{id}")
-  @Transactional
   ReleaseBody change(Identity who, @PathVariable long id, @RequestBody ChangeRelease body) {
     Fleet fleet = requireReleaseFleet(who, id, Permission.RELEASE_CREATE);
-    if (body.services() != null && !body.services().isEmpty()) {
-      List<ReleaseServiceImage> put = new ArrayList<>();
-      Set<String> removed = new HashSet<>();
+    List<ReleaseServiceImage> put = new ArrayList<>();
+    Set<String> removed = new HashSet<>();
+    if (body.services() != null) {
       body.services()
           .forEach(
               (name, service) -> {
@@ -111,12 +114,10 @@ class ReleaseController {
                   put.add(serviceImage(name, service));
                 }
               });
-      releases.putServices(id, put, removed);
     }
-    if (body.status() != null) {
-      releases.finish(who, id, finalStatus(body.status()));
-    }
-    ReleaseView view = releases.view(id);
+    ReleaseStatus status = body.status() == null ? null : finalStatus(body.status());
+
+    ReleaseView view = serialized(id, () -> releases.change(who, id, put, removed, status));
     return ReleaseBodies.of(fleet.repositoryPrefix(), view.release(), view.services());
   }
 
@@ -134,7 +135,12 @@ class ReleaseController {
   Appended appendLogs(Identity who, @PathVariable long id, @RequestBody AppendLog body) {
     requireReleaseFleet(who, id, Permission.RELEASE_CREATE);
     List<String> lines = body.lines() == null ? List.of() : body.lines();
-    releases.appendLog(id, lines);
+    serialized(
+        id,
+        () -> {
+          releases.appendLog(id, lines);
+          return null;
+        });
     return new Appended(id, lines.size());
   }
 
@@ -159,6 +165,22 @@ class ReleaseController {
         throw ReleaseService.notFound(id);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Runs a change of release {@code id}. When the database gives up waiting for the lock that
+   * another change of the same release holds (H2 gives up after its lock timeout), the caller gets
+   * {@code CONFLICT} and may retry.
+   */
+  private static <T> T serialized(long id, Supplier<T> change) {
+    try {
+      return change.get();
+    } catch (PessimisticLockingFailureException e) {
+      log.warn("Change of release {} lost a lock race: {}", id, e.getMessage());
+      throw new ApiException(
+          ErrorCode.CONFLICT,
+          "Release " + id + " is being changed by another request; retry in a moment");
     }
   }
 

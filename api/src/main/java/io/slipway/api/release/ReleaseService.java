@@ -170,6 +170,31 @@ public class ReleaseService {
   }
 
   /**
+   * Sets and removes services as {@link #putServices} does, then finishes the release as {@link
+   * #finish} does when {@code status} is not null, all in one transaction: a refused finish leaves
+   * the services as they were.
+   *
+   * @param status {@code SUCCESS}, {@code FAILED}, or null to leave the release running
+   * @return the release with all its services after the change
+   * @throws ApiException as {@link #putServices} and {@link #finish} do
+   */
+  @Transactional
+  public ReleaseView change(
+      Identity actor,
+      long releaseId,
+      List<ReleaseServiceImage> services,
+      Set<String> removed,
+      ReleaseStatus status) {
+    if (!services.isEmpty() || !removed.isEmpty()) {
+      putServices(releaseId, services, removed);
+    }
+    if (status != null) {
+      finish(actor, releaseId, status);
+    }
+    return view(releaseId);
+  }
+
+  /**
    * Appends build log lines to a running release. A line holding line breaks is split at them; a
    * line longer than {@value #MAX_LOG_LINE_LENGTH} characters is cut and marked.
    *

@@ -160,6 +160,18 @@ abstract class ReleaseLifecycleContract {
   }
 
   @Test
+  void rejectedFinishKeepsServicesUnchanged() {
+    long id = world.createRelease(org, fleet, developer);
+
+    HttpResponse<String> response =
+        patch(id, "{\"services\": {\"web\": {\"labels\": {}}}, \"status\": \"SUCCESS\"}");
+    JsonNode release = json(world.call("GET", "/api/v1/releases/" + id, null, viewer));
+
+    assertThat(json(response).get("code").asString()).isEqualTo("RELEASE_INCOMPLETE");
+    assertThat(release.get("services").isEmpty()).isTrue();
+  }
+
+  @Test
   void finalReleaseRejectsNewServices() {
     long id = world.successfulRelease(org, fleet, developer);
 
