@@ -10,6 +10,7 @@ import java.nio.file.Path;
  *   db/slipway.mv.db                   H2 database (when no PostgreSQL URL is configured)
  *   blobs/                             filesystem blob store (when slipway.storage.type=filesystem)
  *   keys/registry-token-signing.pem    EC P-256 key that signs registry tokens (0600, dir 0700)
+ *   keys/totp-secrets.key              AES key that encrypts users' TOTP secrets at rest (0600)
  *   bootstrap-token                    first admin token, for the administrator to read and delete
  *   server.port                        TCP port the server listens on, while it runs
  * </pre>
