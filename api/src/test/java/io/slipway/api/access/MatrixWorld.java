@@ -51,6 +51,8 @@ final class MatrixWorld implements AutoCloseable {
   static final String FLEET = "main";
   static final String OTHER_FLEET = "other";
   static final String GATED_FLEET = "gated";
+  static final String OTHER_ORG = "elsewhere";
+  static final String OTHER_ORG_FLEET = "tools";
   static final String DEVICE_TYPE = "generic-amd64";
   static final String VARIABLE = "GREETING";
   static final String TAG = "canary";
@@ -74,6 +76,8 @@ final class MatrixWorld implements AutoCloseable {
   private String provisioningKeyId;
   private String siblingUuid;
   private String foreignUuid;
+  private String spareViewerToken;
+  private String guardedProvisioningKey;
   private Target shared;
 
   /** A response: status, body, and the {@code code} of an error body (empty when none). */
@@ -133,7 +137,12 @@ final class MatrixWorld implements AutoCloseable {
     }
 
     expect("POST", "/api/v1/orgs", Principal.OWNER, "{\"slug\":\"" + ORG + "\"}");
-    expect("POST", "/api/v1/orgs", Principal.NON_MEMBER, "{\"slug\":\"elsewhere\"}");
+    expect("POST", "/api/v1/orgs", Principal.NON_MEMBER, "{\"slug\":\"" + OTHER_ORG + "\"}");
+    expect(
+        "POST",
+        "/api/v1/orgs/" + OTHER_ORG + "/fleets",
+        Principal.NON_MEMBER,
+        "{\"slug\":\"" + OTHER_ORG_FLEET + "\",\"deviceType\":\"" + DEVICE_TYPE + "\"}");
     for (Principal member : Principal.MEMBERS) {
       if (member != Principal.OWNER) {
         addMember(usernames.get(member), member.role());
@@ -182,6 +191,40 @@ final class MatrixWorld implements AutoCloseable {
     shared = shared.with("release", release).with("runningRelease", running);
     long rollout = createRollout(FLEET, release, true);
     shared = shared.with("rollout", rollout);
+
+    JsonNode spare =
+        expect("POST", "/api/v1/user/api-tokens", Principal.VIEWER, "{\"name\":\"spare\"}").json();
+    spareViewerToken = spare.path("token").asString();
+    JsonNode sshKey =
+        expect(
+                "POST",
+                "/api/v1/user/ssh-keys",
+                Principal.VIEWER,
+                "{\"name\":\"laptop\",\"publicKey\":\"" + newEd25519PublicKey() + "\"}")
+            .json();
+    JsonNode guardedKey = createProvisioningKey(FLEET);
+    guardedProvisioningKey = guardedKey.path("secret").asString();
+    shared =
+        shared
+            .with("guardedKeyId", guardedKey.path("key").path("id").asString())
+            .with("viewerTokenId", spare.path("id").asString())
+            .with("viewerSshKeyId", sshKey.path("id").asString())
+            .with("otherFleetRelease", successRelease(OTHER_FLEET));
+  }
+
+  /** Returns a provisioning key of the shared fleet that only the cross-reference checks aim at. */
+  String guardedProvisioningKey() {
+    return guardedProvisioningKey;
+  }
+
+  /** Returns an API token of the viewer that only the cross-reference checks aim at. */
+  String spareViewerToken() {
+    return spareViewerToken;
+  }
+
+  /** Returns the number of SSH keys of the viewer. */
+  int viewerSshKeys() {
+    return send("GET", "/api/v1/user/ssh-keys", tokens.get(Principal.VIEWER), null).json().size();
   }
 
   // Principals.

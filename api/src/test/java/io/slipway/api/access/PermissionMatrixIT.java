@@ -43,7 +43,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * own device's endpoints under {@code /device/v1} and pull on its own fleet's repositories.
  *
  * <p>A request is denied when it returns {@code 401}, {@code 403}, or one of the {@code 404} codes
- * that access control gives to callers outside the organization. Any other answer counts as
+ * that access control gives to callers outside the organization. Any other response counts as
  * allowed: a success, or a {@code 400} or {@code 409} about a deliberately harmless body.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -239,6 +239,47 @@ class PermissionMatrixIT {
           new Grant("repository:elsewhere/tools/web:pull", allow(NON_MEMBER, ADMIN)),
           new Grant("registry:catalog:*", ADMINS));
 
+  /**
+   * Requests on paths the caller may use whose ids or bodies name another organization's, user's or
+   * fleet's object. Each must be rejected with a 4xx and change nothing.
+   */
+  private static final List<CrossReference> CROSS_REFERENCES =
+      List.of(
+          new CrossReference(
+              NON_MEMBER,
+              "DELETE",
+              "/api/v1/orgs/elsewhere/fleets/tools/provisioning-keys/{guardedKeyId}",
+              null),
+          new CrossReference(
+              NON_MEMBER,
+              "PUT",
+              "/api/v1/orgs/elsewhere/fleets/tools/target",
+              "{\"releaseId\":{release}}"),
+          new CrossReference(
+              NON_MEMBER,
+              "POST",
+              "/api/v1/orgs/elsewhere/fleets/tools/rollouts",
+              "{\"releaseId\":{release},\"groups\":[{\"percentage\":100}]}"),
+          new CrossReference(OWNER, "DELETE", "/api/v1/user/api-tokens/{viewerTokenId}", null),
+          new CrossReference(OWNER, "DELETE", "/api/v1/user/ssh-keys/{viewerSshKeyId}", null),
+          new CrossReference(
+              RELEASE_MANAGER,
+              "PUT",
+              "/api/v1/devices/{uuid}/pin",
+              "{\"releaseId\":{otherFleetRelease}}"),
+          new CrossReference(
+              RELEASE_MANAGER,
+              "PUT",
+              "/api/v1/orgs/{org}/fleets/{fleet}/target",
+              "{\"releaseId\":{otherFleetRelease}}"),
+          new CrossReference(
+              DEVICE, "GET", "/device/v1/{uuid}/fleet/releases/{otherFleetRelease}/logs", null),
+          new CrossReference(
+              DEVICE,
+              "PATCH",
+              "/device/v1/{uuid}/state",
+              "{\"releaseId\":{otherFleetRelease},\"services\":{}}"));
+
   @TempDir static Path dataDirectory;
 
   private MatrixWorld world;
@@ -281,6 +322,38 @@ class PermissionMatrixIT {
         wrong.size());
 
     assertThat(wrong).as("calls whose outcome differs from the table").isEmpty();
+  }
+
+  @Test
+  void idsOfOtherTenantsReachNothing() {
+    Target target = world.shared();
+    List<String> wrong = new ArrayList<>();
+
+    for (CrossReference reference : CROSS_REFERENCES) {
+      String path = target.fill(reference.path());
+      String body = reference.body() == null ? null : target.fill(reference.body());
+      MatrixWorld.Response response =
+          world.send(reference.method(), path, world.token(reference.caller(), target), body);
+      if (response.status() < 400 || response.status() >= 500) {
+        wrong.add(
+            reference.method()
+                + " "
+                + path
+                + " as "
+                + reference.caller()
+                + ": expected a 4xx but got "
+                + response.status()
+                + " "
+                + shorten(response.body()));
+      }
+    }
+
+    assertThat(wrong).as("requests that reached another tenant's object").isEmpty();
+    assertThat(registersDevice()).as("the provisioning key still registers").isTrue();
+    assertThat(world.send("GET", "/api/v1/user", world.spareViewerToken(), null).status())
+        .as("the viewer's API token still works")
+        .isEqualTo(200);
+    assertThat(world.viewerSshKeys()).as("the viewer's SSH keys").isEqualTo(1);
   }
 
   @Test
@@ -400,6 +473,16 @@ class PermissionMatrixIT {
         .map(pattern -> pattern.replaceAll("\\{([^}:]+):[^}]*}", "{$1}"))
         .toList();
   }
+
+  private boolean registersDevice() {
+    Target target = world.freshDeviceUuid();
+    String body = target.fill("{\"uuid\":\"{newUuid}\",\"deviceType\":\"generic-amd64\"}");
+    return world.send("POST", "/device/v1/register", world.guardedProvisioningKey(), body).status()
+        == 201;
+  }
+
+  /** A request by {@code caller} whose path or body names an object the caller may not reach. */
+  private record CrossReference(Principal caller, String method, String path, String body) {}
 
   /** A registry scope and the principals that must be granted its action. */
   private record Grant(String scope, Set<Principal> allowed) {}
