@@ -400,13 +400,52 @@ abstract class TargetStateContract {
         .contains(FleetTargetChanged.wholeFleet(fleetId, release, "fleet.target.changed"));
   }
 
-  private long targetChangesAudited() {
+  @Test
+  void successInTrackingFleetIsPublished() {
+    events.clear();
+
+    long release = world.successfulRelease(org, fleet, developer);
+
+    assertThat(events)
+        .contains(FleetTargetChanged.wholeFleet(fleetId, release, "release.finished"));
+  }
+
+  @Test
+  void invalidationIsAuditedAndPublished() {
+    long release = world.successfulRelease(org, fleet, developer);
+    events.clear();
+
+    world.call("POST", "/api/v1/releases/" + release + "/invalidate", null, manager);
+
+    assertThat(auditCount("release.invalidated", String.valueOf(release))).isEqualTo(1);
+    assertThat(events)
+        .contains(FleetTargetChanged.wholeFleet(fleetId, null, "release.invalidated"));
+  }
+
+  @Test
+  void devicePinIsAuditedAndPublishedForTheDevice() {
+    long release = world.successfulRelease(org, fleet, developer);
+    events.clear();
+
+    world.call("PUT", pinPath(device), "{\"releaseId\": " + release + "}", manager);
+
+    assertThat(auditCount("device.pinned", device.uuid())).isEqualTo(1);
+    assertThat(events)
+        .contains(
+            new FleetTargetChanged(fleetId, List.of(device.uuid()), release, "device.pinned"));
+  }
+
+  private long auditCount(String action, String target) {
     return world
         .jdbc()
-        .sql("SELECT COUNT(*) FROM audit_log WHERE action = 'fleet.target.changed' AND target = ?")
-        .param(org + "/" + fleet)
+        .sql("SELECT COUNT(*) FROM audit_log WHERE action = ? AND target = ?")
+        .params(action, target)
         .query(Long.class)
         .single();
+  }
+
+  private long targetChangesAudited() {
+    return auditCount("fleet.target.changed", org + "/" + fleet);
   }
 
   private void report(TestDevice reporter, long release, String status) {
