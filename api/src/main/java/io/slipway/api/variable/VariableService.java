@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,6 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class VariableService {
+
+  private static final Logger log = LoggerFactory.getLogger(VariableService.class);
 
   private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
 
@@ -159,7 +163,7 @@ public class VariableService {
                   details(variable));
               return inserted;
             });
-    events.publishEvent(FleetTargetChanged.wholeFleet(fleet.id(), null, "variable.changed"));
+    publish(FleetTargetChanged.wholeFleet(fleet.id(), null, "variable.changed"));
     return created;
   }
 
@@ -184,7 +188,7 @@ public class VariableService {
               fleet.organizationId(),
               Map.of("name", name, "service", selector.service()));
         });
-    events.publishEvent(FleetTargetChanged.wholeFleet(fleet.id(), null, "variable.changed"));
+    publish(FleetTargetChanged.wholeFleet(fleet.id(), null, "variable.changed"));
   }
 
   /** Sets a device variable; as {@link #putFleet}. */
@@ -207,7 +211,7 @@ public class VariableService {
                   who, "variable.set", "device", device.uuid(), organizationId, details(variable));
               return inserted;
             });
-    events.publishEvent(
+    publish(
         new FleetTargetChanged(device.fleetId(), List.of(device.uuid()), null, "variable.changed"));
     return created;
   }
@@ -230,8 +234,24 @@ public class VariableService {
               organizationId,
               Map.of("name", name, "service", selector.service()));
         });
-    events.publishEvent(
+    publish(
         new FleetTargetChanged(device.fleetId(), List.of(device.uuid()), null, "variable.changed"));
+  }
+
+  /**
+   * Publishes {@code event} once the write has committed. A failing listener is logged, not
+   * reported to the caller, because the variable is stored and devices see it at their next poll.
+   */
+  private void publish(FleetTargetChanged event) {
+    try {
+      events.publishEvent(event);
+    } catch (RuntimeException e) {
+      log.warn(
+          "A listener of the variable change of fleet {} (devices {}) failed",
+          event.fleetId(),
+          event.deviceUuids(),
+          e);
+    }
   }
 
   private static Variable checked(String name, Selector selector, String value, boolean device) {
