@@ -357,6 +357,26 @@ class PermissionMatrixIT {
   }
 
   @Test
+  void unapprovedDeviceKeyReachesNoDeviceEndpoint() {
+    List<String> wrong = new ArrayList<>();
+
+    for (Endpoint endpoint : ENDPOINTS) {
+      if (!endpoint.path().startsWith("/device/v1/{uuid}")) {
+        continue;
+      }
+      Target target = world.freshUnapprovedDevice().idOf("release");
+      String path = target.fill(endpoint.path()) + target.fill(endpoint.query());
+      String body = endpoint.body() == null ? null : target.fill(endpoint.body());
+      MatrixWorld.Response response = world.send(endpoint.method(), path, target.deviceKey(), body);
+      if (!isDenied(response)) {
+        wrong.add(endpoint.key() + ": got " + response.status() + " " + shorten(response.body()));
+      }
+    }
+
+    assertThat(wrong).as("device endpoints that an unapproved device reached").isEmpty();
+  }
+
+  @Test
   void tableHasARowForEveryEndpoint() {
     Set<String> mapped = mappedEndpoints();
     Set<String> rows = new TreeSet<>();
