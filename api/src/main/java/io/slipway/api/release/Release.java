@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param source how the release came to be
  * @param sourceCommit the commit it was built from, or null
  * @param version its semantic version, unique in the fleet
- * @param createdBy subject of whoever created it: a user name or a tool's name
+ * @param createdBy subject of the creator: a user name or a tool's name
  * @param createdAt creation time, milliseconds since the epoch
  * @param finishedAt when it became final, milliseconds since the epoch; null while running
  * @param invalidated true once a release manager withdrew it; it is then no device's target

@@ -19,8 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A running server for the release and target-state tests. Organizations, users with API tokens,
- * fleets and devices with device keys are inserted straight into the database, since they are not
- * what these tests are about; everything under test goes through HTTP.
+ * fleets and devices with device keys are inserted straight into the database, because they are not
+ * what these tests are about. Everything under test goes through HTTP.
  */
 public final class ReleaseWorld implements AutoCloseable {
 

@@ -423,7 +423,7 @@ abstract class TargetStateContract {
   }
 
   @Test
-  void devicePinIsAuditedAndPublishedForTheDevice() {
+  void devicePinIsAuditedAndPublished() {
     long release = world.successfulRelease(org, fleet, developer);
     events.clear();
 
