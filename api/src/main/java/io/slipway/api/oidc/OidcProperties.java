@@ -19,7 +19,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("slipway.oidc")
 public record OidcProperties(@DefaultValue Map<String, Provider> providers) {
 
-  private static final Pattern PROVIDER_ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  /**
+   * Maximum provider id length, because sessions record {@code oidc:<id>} in a 32-character column.
+   */
+  static final int MAX_PROVIDER_ID_LENGTH = 27;
+
+  private static final Pattern PROVIDER_ID =
+      Pattern.compile("[a-z0-9]([a-z0-9-]{0," + (MAX_PROVIDER_ID_LENGTH - 2) + "}[a-z0-9])?");
 
   public OidcProperties {
     for (Map.Entry<String, Provider> entry : providers.entrySet()) {
@@ -27,7 +33,9 @@ public record OidcProperties(@DefaultValue Map<String, Provider> providers) {
         throw new IllegalArgumentException(
             "slipway.oidc.providers."
                 + entry.getKey()
-                + " has an invalid id: use lower-case letters, digits and inner hyphens");
+                + " has an invalid id: use up to "
+                + MAX_PROVIDER_ID_LENGTH
+                + " lower-case letters, digits and inner hyphens");
       }
       entry.getValue().check(entry.getKey());
     }

@@ -154,11 +154,13 @@ public class OidcSignIn {
     } catch (ApiException e) {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("method", "oidc");
-      details.put("provider", providerId);
+      // The id comes from the URL and may name no configured provider, so it is bounded.
+      String provider = printable(providerId, OidcProperties.MAX_PROVIDER_ID_LENGTH);
+      details.put("provider", provider);
       details.put("code", e.code());
       audit.denied(
-          Identity.anonymous(), "user.login.failed", "oidc-provider", providerId, null, details);
-      log.info("Sign-in with OpenID provider {} failed: {}", providerId, e.code());
+          Identity.anonymous(), "user.login.failed", "oidc-provider", provider, null, details);
+      log.info("Sign-in with OpenID provider {} failed: {}", provider, e.code());
       throw e;
     }
   }
@@ -240,17 +242,15 @@ public class OidcSignIn {
         "OpenID provider '"
             + providerId
             + "' rejected the sign-in with error '"
-            + printable(error)
+            + printable(error, MAX_PROVIDER_TEXT)
             + "'"
-            + (description == null ? "" : " (" + printable(description) + ")")
+            + (description == null ? "" : " (" + printable(description, MAX_PROVIDER_TEXT) + ")")
             + ": sign in again, or ask the provider's administrator why");
   }
 
-  /** Shortens text the provider chose and drops control characters before it is echoed. */
-  private static String printable(String text) {
+  /** Drops control characters from text a client or provider chose and cuts it to {@code max}. */
+  private static String printable(String text, int max) {
     String clean = text.replaceAll("\\p{Cntrl}", " ");
-    return clean.length() <= MAX_PROVIDER_TEXT
-        ? clean
-        : clean.substring(0, MAX_PROVIDER_TEXT) + "...";
+    return clean.length() <= max ? clean : clean.substring(0, max) + "...";
   }
 }

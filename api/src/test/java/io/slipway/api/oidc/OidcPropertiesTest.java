@@ -64,6 +64,22 @@ class OidcPropertiesTest {
   }
 
   @Test
+  void overlongProviderIdIsRejected() {
+    String id = "p".repeat(OidcProperties.MAX_PROVIDER_ID_LENGTH + 1);
+
+    assertThatThrownBy(() -> new OidcProperties(Map.of(id, provider(ISSUER, "c", "s"))))
+        .hasMessageContaining("invalid id");
+  }
+
+  @Test
+  void longestProviderIdIsAccepted() {
+    String id = "p".repeat(OidcProperties.MAX_PROVIDER_ID_LENGTH);
+
+    assertThat(new OidcProperties(Map.of(id, provider(ISSUER, "c", "s"))).providers())
+        .containsKey(id);
+  }
+
+  @Test
   void noProvidersByDefault() {
     assertThat(new OidcProperties(Map.of()).providers()).isEmpty();
   }

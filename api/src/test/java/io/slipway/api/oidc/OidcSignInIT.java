@@ -303,6 +303,17 @@ class OidcSignInIT {
   }
 
   @Test
+  void overlongProviderIdIsNotFound() {
+    String id = "p".repeat(300);
+
+    HttpResponse<String> response =
+        get(slipway + "/api/v1/auth/oidc/" + id + "/callback?code=x&state=y");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(code(response)).isEqualTo("OIDC_PROVIDER_NOT_FOUND");
+  }
+
+  @Test
   void providerWithoutAutoCreateRejectsUnlinkedAccount() {
     HttpResponse<String> response = get(callbackUrl(authorizationUrl("invite-only")));
 
