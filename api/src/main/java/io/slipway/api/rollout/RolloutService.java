@@ -47,8 +47,7 @@ public class RolloutService {
    * <p>NOTE: {@link Identity} has no kind for the server itself, so the scheduler appears as a user
    * with id 0 and a subject that no user name can take.
    */
-  static final Identity SCHEDULER =
-      Identity.system("rollout-scheduler");
+  static final Identity SCHEDULER = Identity.system("rollout-scheduler");
 
   private static final Logger log = LoggerFactory.getLogger(RolloutService.class);
 
