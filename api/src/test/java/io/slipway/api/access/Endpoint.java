@@ -1,6 +1,7 @@
 package io.slipway.api.access;
 
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One row of the permission matrix: an endpoint as Spring maps it, the principals allowed to call
@@ -38,8 +39,14 @@ record Endpoint(
     return new Endpoint(method, path, allowed, "?" + template, body, fixture);
   }
 
-  /** Returns this row with its own fixture. */
-  Endpoint on(Fixture prepare) {
+  /** Returns this row with its own fixture, the same for every caller. */
+  Endpoint on(Function<MatrixWorld, Target> prepare) {
+    return new Endpoint(
+        method, path, allowed, query, body, (world, caller) -> prepare.apply(world));
+  }
+
+  /** Returns this row with its own fixture that depends on the caller. */
+  Endpoint onFor(Fixture prepare) {
     return new Endpoint(method, path, allowed, query, body, prepare);
   }
 

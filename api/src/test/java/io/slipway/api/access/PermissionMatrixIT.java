@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,12 +69,12 @@ class PermissionMatrixIT {
   private static final Set<Principal> ADMINS = allow(ADMIN);
   private static final Set<Principal> THE_DEVICE = allow(DEVICE);
 
-  private static final Endpoint.Fixture SUCCESSFUL_RELEASE =
-      (world, caller) -> world.shared().idOf("release");
-  private static final Endpoint.Fixture RUNNING_RELEASE =
-      (world, caller) -> world.shared().idOf("runningRelease");
-  private static final Endpoint.Fixture WAITING_ROLLOUT =
-      (world, caller) -> world.shared().idOf("rollout");
+  private static final Function<MatrixWorld, Target> SUCCESSFUL_RELEASE =
+      world -> world.shared().idOf("release");
+  private static final Function<MatrixWorld, Target> RUNNING_RELEASE =
+      world -> world.shared().idOf("runningRelease");
+  private static final Function<MatrixWorld, Target> WAITING_ROLLOUT =
+      world -> world.shared().idOf("rollout");
 
   private static final String FLEET = "/api/v1/orgs/{org}/fleets/{fleet}";
   private static final String DEVICES = "/api/v1/devices/{uuid}";
@@ -98,82 +99,78 @@ class PermissionMatrixIT {
           row("POST", "/api/v1/user/totp", USERS),
           row("POST", "/api/v1/user/totp/confirm", USERS)
               .body("{\"code\":\"{code}\"}")
-              .on((world, caller) -> world.totpEnrolment(caller)),
+              .onFor(MatrixWorld::totpEnrolment),
           row("DELETE", "/api/v1/user/totp", USERS).body("{}"),
           row("POST", "/api/v1/user/recovery-codes", USERS).body("{}"),
           row("GET", "/api/v1/user/api-tokens", USERS),
           row("POST", "/api/v1/user/api-tokens", USERS)
               .body("{\"name\":\"token-{n}\"}")
-              .on((world, caller) -> world.numbered()),
-          row("DELETE", "/api/v1/user/api-tokens/{id}", USERS)
-              .on((world, caller) -> world.freshApiToken(caller)),
+              .on(MatrixWorld::numbered),
+          row("DELETE", "/api/v1/user/api-tokens/{id}", USERS).onFor(MatrixWorld::freshApiToken),
           row("GET", "/api/v1/user/ssh-keys", USERS),
           row("POST", "/api/v1/user/ssh-keys", USERS)
               .body("{\"name\":\"key-{n}\",\"publicKey\":\"{publicKey}\"}")
-              .on((world, caller) -> world.freshPublicKey()),
-          row("DELETE", "/api/v1/user/ssh-keys/{id}", USERS)
-              .on((world, caller) -> world.freshSshKey(caller)),
+              .on(MatrixWorld::freshPublicKey),
+          row("DELETE", "/api/v1/user/ssh-keys/{id}", USERS).onFor(MatrixWorld::freshSshKey),
 
           // Users and the whole server's audit log: server administrators only.
           row("POST", "/api/v1/users", ADMINS)
               .body("{\"username\":\"new-{n}\",\"password\":\"{loginPassword}\"}")
-              .on((world, caller) -> world.numbered()),
+              .on(MatrixWorld::numbered),
           row("GET", "/api/v1/users", ADMINS),
           row("PATCH", "/api/v1/users/{username}", ADMINS)
               .body("{\"disabled\":true}")
-              .on((world, caller) -> world.freshUser()),
+              .on(MatrixWorld::freshUser),
           row("GET", "/api/v1/audit-log", ADMINS),
           row("POST", "/api/v1/registry/garbage-collection", ADMINS).query("dryRun=true"),
 
           // Organizations and members.
           row("POST", "/api/v1/orgs", USERS)
               .body("{\"slug\":\"org-{n}\"}")
-              .on((world, caller) -> world.numbered()),
+              .on(MatrixWorld::numbered),
           row("GET", "/api/v1/orgs", USERS),
           row("GET", "/api/v1/orgs/{org}", READERS),
           row("GET", "/api/v1/orgs/{org}/members", READERS),
           row("PUT", "/api/v1/orgs/{org}/members/{username}", OWNERS)
               .body("{\"role\":\"viewer\"}")
-              .on((world, caller) -> world.freshUser()),
+              .on(MatrixWorld::freshUser),
           row("DELETE", "/api/v1/orgs/{org}/members/{username}", OWNERS)
-              .on((world, caller) -> world.freshMember()),
+              .on(MatrixWorld::freshMember),
           row("GET", "/api/v1/orgs/{org}/audit-log", OWNERS),
 
           // Fleets, their variables, provisioning keys and devices.
           row("GET", "/api/v1/orgs/{org}/fleets", READERS),
           row("POST", "/api/v1/orgs/{org}/fleets", OWNERS)
               .body("{\"slug\":\"fleet-{n}\",\"deviceType\":\"generic-amd64\"}")
-              .on((world, caller) -> world.numbered()),
+              .on(MatrixWorld::numbered),
           row("GET", FLEET, READERS),
           row("PATCH", FLEET, OWNERS).body("{\"name\":\"Main fleet\"}"),
-          row("DELETE", FLEET, OWNERS).on((world, caller) -> world.freshFleet()),
+          row("DELETE", FLEET, OWNERS).on(MatrixWorld::freshFleet),
           row("GET", FLEET + "/variables", READERS),
           row("GET", FLEET + "/variables/{name}", READERS),
           row("PUT", FLEET + "/variables/{name}", VARIABLE_WRITERS).body("{\"value\":\"hello\"}"),
           row("DELETE", FLEET + "/variables/{name}", VARIABLE_WRITERS)
-              .on((world, caller) -> world.freshFleetVariable()),
+              .on(MatrixWorld::freshFleetVariable),
           row("GET", FLEET + "/provisioning-keys", OWNERS),
           row("POST", FLEET + "/provisioning-keys", OWNERS)
               .body("{\"name\":\"key-{n}\"}")
-              .on((world, caller) -> world.numbered()),
+              .on(MatrixWorld::numbered),
           row("DELETE", FLEET + "/provisioning-keys/{id}", OWNERS)
-              .on((world, caller) -> world.freshProvisioningKey()),
+              .on(MatrixWorld::freshProvisioningKey),
           row("GET", FLEET + "/devices", READERS),
 
           // Devices as people see them.
           row("GET", DEVICES, READERS),
           row("PATCH", DEVICES, DEVICE_MANAGERS).body("{\"name\":\"device-one\"}"),
-          row("DELETE", DEVICES, DEVICE_MANAGERS).on((world, caller) -> world.freshDevice()),
-          row("POST", DEVICES + "/approve", OWNERS)
-              .on((world, caller) -> world.freshUnapprovedDevice()),
+          row("DELETE", DEVICES, DEVICE_MANAGERS).on(MatrixWorld::freshDevice),
+          row("POST", DEVICES + "/approve", OWNERS).on(MatrixWorld::freshUnapprovedDevice),
           row("PUT", DEVICES + "/tags/{tag}", DEVICE_MANAGERS).body("{\"value\":\"yes\"}"),
-          row("DELETE", DEVICES + "/tags/{tag}", DEVICE_MANAGERS)
-              .on((world, caller) -> world.freshTag()),
+          row("DELETE", DEVICES + "/tags/{tag}", DEVICE_MANAGERS).on(MatrixWorld::freshTag),
           row("GET", DEVICES + "/variables", READERS),
           row("GET", DEVICES + "/variables/{name}", READERS),
           row("PUT", DEVICES + "/variables/{name}", VARIABLE_WRITERS).body("{\"value\":\"hello\"}"),
           row("DELETE", DEVICES + "/variables/{name}", VARIABLE_WRITERS)
-              .on((world, caller) -> world.freshDeviceVariable()),
+              .on(MatrixWorld::freshDeviceVariable),
           row("PUT", DEVICES + "/pin", PROMOTERS).body("{\"releaseId\":{release}}"),
           row("DELETE", DEVICES + "/pin", PROMOTERS),
           row("GET", DEVICES + "/logs", READERS),
@@ -184,15 +181,14 @@ class PermissionMatrixIT {
           row("GET", FLEET + "/releases", READERS),
           row("POST", FLEET + "/releases", RELEASE_CREATORS)
               .body("{\"version\":\"2.0.{n}\"}")
-              .on((world, caller) -> world.numbered()),
+              .on(MatrixWorld::numbered),
           row("GET", "/api/v1/releases/{id}", READERS).on(SUCCESSFUL_RELEASE),
           row("PATCH", "/api/v1/releases/{id}", RELEASE_CREATORS).body("{}").on(RUNNING_RELEASE),
           row("GET", "/api/v1/releases/{id}/logs", READERS).on(SUCCESSFUL_RELEASE),
           row("POST", "/api/v1/releases/{id}/logs", RELEASE_CREATORS)
               .body("{\"lines\":[\"step 1 of 1\"]}")
               .on(RUNNING_RELEASE),
-          row("POST", "/api/v1/releases/{id}/invalidate", PROMOTERS)
-              .on((world, caller) -> world.freshRelease()),
+          row("POST", "/api/v1/releases/{id}/invalidate", PROMOTERS).on(MatrixWorld::freshRelease),
           row("GET", FLEET + "/target", READERS),
           row("PUT", FLEET + "/target", PROMOTERS).body("{\"trackLatest\":true}"),
 
@@ -200,24 +196,24 @@ class PermissionMatrixIT {
           row("GET", FLEET + "/rollouts", READERS),
           row("POST", FLEET + "/rollouts", PROMOTERS)
               .body("{\"releaseId\":{release},\"groups\":[{\"percentage\":100}]}")
-              .on((world, caller) -> world.freshRolloutFleet()),
+              .on(MatrixWorld::freshRolloutFleet),
           row("GET", "/api/v1/rollouts/{id}", READERS).on(WAITING_ROLLOUT),
           row("POST", "/api/v1/rollouts/{id}/approve", PROMOTERS)
-              .on((world, caller) -> world.freshRollout(true, false)),
+              .on(world -> world.freshRollout(true, false)),
           row("POST", "/api/v1/rollouts/{id}/pause", PROMOTERS)
-              .on((world, caller) -> world.freshRollout(false, false)),
+              .on(world -> world.freshRollout(false, false)),
           row("POST", "/api/v1/rollouts/{id}/resume", PROMOTERS)
-              .on((world, caller) -> world.freshRollout(false, true)),
+              .on(world -> world.freshRollout(false, true)),
           row("POST", "/api/v1/rollouts/{id}/next-group", PROMOTERS)
               .body("{\"fromGroup\":0}")
-              .on((world, caller) -> world.freshRollout(false, false)),
+              .on(world -> world.freshRollout(false, false)),
           row("POST", "/api/v1/rollouts/{id}/cancel", PROMOTERS)
-              .on((world, caller) -> world.freshRollout(false, false)),
+              .on(world -> world.freshRollout(false, false)),
 
           // Devices with their own keys, and registration with a provisioning key.
           row("POST", "/device/v1/register", allow(PROVISIONING_KEY))
               .body("{\"uuid\":\"{newUuid}\",\"deviceType\":\"generic-amd64\"}")
-              .on((world, caller) -> world.freshDeviceUuid()),
+              .on(MatrixWorld::freshDeviceUuid),
           row("GET", "/device/v1/{uuid}", THE_DEVICE),
           row("PATCH", "/device/v1/{uuid}", THE_DEVICE).body("{\"osVersion\":\"Slipway OS 1.0\"}"),
           row("GET", "/device/v1/{uuid}/fleet", THE_DEVICE),
