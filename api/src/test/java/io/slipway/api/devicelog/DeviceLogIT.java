@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.api.access.Role;
 import io.slipway.api.devicelog.DeviceLogWorld.TestDevice;
+import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.server.HttpTestClient;
 import io.slipway.api.server.TestServers;
 import io.slipway.testing.TestDatabase;
@@ -41,6 +42,7 @@ class DeviceLogIT {
 
   @TempDir static Path dataDirectory;
 
+  private ControlPlaneFixture fixture;
   private ConfigurableApplicationContext server;
   private HttpTestClient http;
   private DeviceLogWorld world;
@@ -54,20 +56,20 @@ class DeviceLogIT {
 
   @BeforeAll
   void startServer() {
-    TestDatabase database = freshDatabase();
-    server =
-        TestServers.start(
-            database, dataDirectory, "--slipway.device-logs.retained-lines=" + RETAINED);
-    http = new HttpTestClient(TestServers.port(server));
-    world = new DeviceLogWorld(database.dataSource(), "acme", "pumps");
+    fixture =
+        ControlPlaneFixture.start(
+            freshDatabase(), dataDirectory, "--slipway.device-logs.retained-lines=" + RETAINED);
+    server = fixture.server();
+    http = new HttpTestClient(fixture.port());
+    world = new DeviceLogWorld(fixture, "acme", "pumps");
     viewer = world.user("vera", Role.VIEWER);
     outsider = world.user("otto", null);
   }
 
   @AfterAll
   void stopServer() {
-    if (server != null) {
-      server.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
