@@ -4,13 +4,18 @@ import io.slipway.api.identity.Identity;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
@@ -79,6 +84,35 @@ class OpenApiConfiguration {
    * clears the security requirement of the public operations. Runs after springdoc has read the
    * controllers, which replaces the schemas of the bean above.
    */
+  /**
+   * Describes what springdoc cannot read from the device endpoints' signatures: the log batch is
+   * read from the raw request body, and a state poll may end in {@code 304}.
+   */
+  @Bean
+  OpenApiCustomizer slipwayDeviceEndpoints() {
+    return openApi -> {
+      if (openApi.getPaths() == null) {
+        return;
+      }
+      PathItem logs = openApi.getPaths().get("/device/v1/{uuid}/logs");
+      if (logs != null && logs.getPost() != null) {
+        logs.getPost().setRequestBody(logBatchBody());
+      }
+      PathItem state = openApi.getPaths().get("/device/v1/{uuid}/state");
+      if (state != null && state.getGet() != null && state.getGet().getResponses() != null) {
+        state
+            .getGet()
+            .getResponses()
+            .addApiResponse(
+                "304",
+                new ApiResponse()
+                    .description(
+                        "Not modified: If-None-Match names the current ETag, so the device"
+                            + " keeps running what it has"));
+      }
+    };
+  }
+
   @Bean
   OpenApiCustomizer slipwayErrorsAndPublicOperations() {
     return openApi -> {
@@ -114,6 +148,29 @@ class OpenApiConfiguration {
                 + " (only /device/v1 endpoints of that device), slp_ a provisioning key (only"
                 + " POST /device/v1/register). HTTP Basic with the secret as password is accepted"
                 + " too; the user name must be the token's user or the device's UUID.");
+  }
+
+  private static RequestBody logBatchBody() {
+    Schema<?> line =
+        new ObjectSchema()
+            .addProperty(
+                "timestamp",
+                new IntegerSchema()
+                    .format("int64")
+                    .description("When the device wrote the line, in milliseconds since the epoch"))
+            .addProperty("message", new StringSchema())
+            .addProperty("service", new StringSchema().description("The service, if any"))
+            .addProperty("isStderr", new BooleanSchema())
+            .addProperty("isSystem", new BooleanSchema())
+            .required(List.of("timestamp", "message"));
+    return new RequestBody()
+        .required(true)
+        .description("A batch of at most 1,000 log lines and 1 MiB")
+        .content(
+            new Content()
+                .addMediaType(
+                    org.springframework.http.MediaType.APPLICATION_JSON_VALUE,
+                    new MediaType().schema(new ArraySchema().items(line))));
   }
 
   private static Schema<?> errorSchema() {

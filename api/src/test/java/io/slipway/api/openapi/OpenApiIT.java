@@ -163,6 +163,30 @@ class OpenApiIT {
     assertThat(document.path("security").toString()).contains("bearer");
   }
 
+  @Test
+  void deviceLogBatchHasItsBody() {
+    JsonNode body =
+        document
+            .path("paths")
+            .path("/device/v1/{uuid}/logs")
+            .path("post")
+            .path("requestBody")
+            .path("content")
+            .path("application/json")
+            .path("schema");
+
+    assertThat(body.path("type").asString()).isEqualTo("array");
+    assertThat(body.path("items").path("properties").has("message")).isTrue();
+  }
+
+  @Test
+  void statePollDescribesNotModified() {
+    JsonNode responses =
+        document.path("paths").path("/device/v1/{uuid}/state").path("get").path("responses");
+
+    assertThat(responses.has("304")).isTrue();
+  }
+
   /** Returns {@code METHOD /path} of every controller endpoint under the two trees. */
   private TreeSet<String> controllerEndpoints() {
     RequestMappingHandlerMapping mapping =
