@@ -13,8 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -245,6 +248,23 @@ class OidcSignInIT {
 
     assertThat(replay.statusCode()).isEqualTo(400);
     assertThat(code(replay)).isEqualTo("OIDC_STATE_REUSED");
+  }
+
+  @Test
+  void parallelCallbacksUseStateOnce() throws Exception {
+    nextAccount("subject-frank", Map.of("preferred_username", "frank"));
+    String callback = callbackUrl(authorizationUrl("mock"));
+
+    CompletableFuture<HttpResponse<String>> first =
+        CompletableFuture.supplyAsync(() -> get(callback));
+    CompletableFuture<HttpResponse<String>> second =
+        CompletableFuture.supplyAsync(() -> get(callback));
+    List<Integer> statuses =
+        List.of(
+            first.get(60, TimeUnit.SECONDS).statusCode(),
+            second.get(60, TimeUnit.SECONDS).statusCode());
+
+    assertThat(statuses).containsExactlyInAnyOrder(200, 400);
   }
 
   @Test
