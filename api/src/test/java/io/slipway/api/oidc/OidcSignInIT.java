@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -186,6 +188,29 @@ class OidcSignInIT {
     assertThat(url).contains("state=");
     assertThat(url).contains("nonce=");
     assertThat(url).contains("client_id=slipway");
+  }
+
+  @Test
+  void redirectParameterBecomesRedirectUri() {
+    String redirect = "http://127.0.0.1:1/cli-callback";
+
+    String url =
+        location(
+            get(
+                slipway
+                    + "/api/v1/auth/oidc/mock/authorize?redirect="
+                    + URLEncoder.encode(redirect, StandardCharsets.UTF_8)));
+
+    assertThat(url).contains("redirect_uri=" + URLEncoder.encode(redirect, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void nonHttpRedirectIsRejected() {
+    HttpResponse<String> response =
+        get(slipway + "/api/v1/auth/oidc/mock/authorize?redirect=javascript:alert(1)");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(code(response)).isEqualTo("OIDC_INVALID_REDIRECT");
   }
 
   @Test
