@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ final class MatrixWorld implements AutoCloseable {
   static final String DEVICE_TYPE = "generic-amd64";
   static final String VARIABLE = "GREETING";
   static final String TAG = "canary";
+
+  /** A digest that is valid in form; no blob with it needs to exist. */
   static final String DIGEST = "sha256:" + "ab".repeat(32);
 
   /** Password of the user that the login row signs in as; long enough for the password rule. */
@@ -126,6 +129,29 @@ final class MatrixWorld implements AutoCloseable {
   }
 
   private void setUp(String adminToken) {
+    setUpUsers(adminToken);
+    setUpOrganizations();
+    String[] device = setUpDevices();
+    String loginUser = setUpLoginUser();
+
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("org", ORG);
+    values.put("fleet", FLEET);
+    values.put("uuid", device[0]);
+    values.put("name", VARIABLE);
+    values.put("tag", TAG);
+    values.put("loginUser", loginUser);
+    values.put("loginPassword", LOGIN_PASSWORD);
+    values.put("provider", "no-such-provider");
+    shared = new Target(values, device[1]);
+
+    setUpVariablesAndTag(device[0]);
+    setUpReleasesAndRollout();
+    setUpCrossReferenceTargets();
+  }
+
+  /** Inserts a user with an API token for each user principal but the administrator. */
+  private void setUpUsers(String adminToken) {
     tokens.put(Principal.ADMIN, adminToken);
     usernames.put(Principal.ADMIN, "admin");
     for (Principal principal : Principal.USERS) {
@@ -135,7 +161,10 @@ final class MatrixWorld implements AutoCloseable {
         tokens.put(principal, insertUser(username));
       }
     }
+  }
 
+  /** Creates the organization with its members and fleets, and the other user's organization. */
+  private void setUpOrganizations() {
     expect("POST", "/api/v1/orgs", Principal.OWNER, "{\"slug\":\"" + ORG + "\"}");
     expect("POST", "/api/v1/orgs", Principal.NON_MEMBER, "{\"slug\":\"" + OTHER_ORG + "\"}");
     expect(
@@ -151,7 +180,13 @@ final class MatrixWorld implements AutoCloseable {
     createFleet(FLEET, false);
     createFleet(OTHER_FLEET, false);
     createFleet(GATED_FLEET, true);
+  }
 
+  /**
+   * Creates the provisioning key and registers the three devices; returns the UUID and key of the
+   * device that shared requests are about.
+   */
+  private String[] setUpDevices() {
     JsonNode key = createProvisioningKey(FLEET);
     provisioningKeyId = key.path("key").path("id").asString();
     tokens.put(Principal.PROVISIONING_KEY, key.path("secret").asString());
@@ -162,36 +197,40 @@ final class MatrixWorld implements AutoCloseable {
     foreignUuid = foreign[0];
     tokens.put(Principal.SIBLING_DEVICE, sibling[1]);
     tokens.put(Principal.FOREIGN_DEVICE, foreign[1]);
+    return device;
+  }
 
+  /** Creates a user with a password for the login row; returns the user name. */
+  private String setUpLoginUser() {
     String loginUser = "login-" + next();
     expect(
         "POST",
         "/api/v1/users",
         Principal.ADMIN,
         "{\"username\":\"" + loginUser + "\",\"password\":\"" + LOGIN_PASSWORD + "\"}");
+    return loginUser;
+  }
 
-    Map<String, String> values = new LinkedHashMap<>();
-    values.put("org", ORG);
-    values.put("fleet", FLEET);
-    values.put("uuid", device[0]);
-    values.put("name", VARIABLE);
-    values.put("tag", TAG);
-    values.put("loginUser", loginUser);
-    values.put("loginPassword", LOGIN_PASSWORD);
-    values.put("provider", "no-such-provider");
-    values.put("digest", DIGEST);
-    shared = new Target(values, device[1]);
-
+  private void setUpVariablesAndTag(String uuid) {
     putVariable("/api/v1/orgs/" + ORG + "/fleets/" + FLEET + "/variables/" + VARIABLE);
-    putVariable("/api/v1/devices/" + device[0] + "/variables/" + VARIABLE);
-    expect("PUT", "/api/v1/devices/" + device[0] + "/tags/" + TAG, Principal.ADMIN, "{}");
+    putVariable("/api/v1/devices/" + uuid + "/variables/" + VARIABLE);
+    expect("PUT", "/api/v1/devices/" + uuid + "/tags/" + TAG, Principal.ADMIN, "{}");
+  }
 
+  /** Creates a successful and a running release, and a rollout that waits for approval. */
+  private void setUpReleasesAndRollout() {
     long release = successRelease(FLEET);
     long running = runningRelease(FLEET);
-    shared = shared.with("release", release).with("runningRelease", running);
     long rollout = createRollout(FLEET, release, true);
-    shared = shared.with("rollout", rollout);
+    shared =
+        shared.with("release", release).with("runningRelease", running).with("rollout", rollout);
+  }
 
+  /**
+   * Creates the objects that the cross-reference checks aim at: a provisioning key, the viewer's
+   * second API token and SSH key, and a release of another fleet.
+   */
+  private void setUpCrossReferenceTargets() {
     JsonNode spare =
         expect("POST", "/api/v1/user/api-tokens", Principal.VIEWER, "{\"name\":\"spare\"}").json();
     spareViewerToken = spare.path("token").asString();
@@ -610,7 +649,7 @@ final class MatrixWorld implements AutoCloseable {
       // The X.509 form ends with the 32 raw key bytes.
       byte[] raw = Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
       byte[] type = "ssh-ed25519".getBytes(StandardCharsets.US_ASCII);
-      java.nio.ByteBuffer blob = java.nio.ByteBuffer.allocate(8 + type.length + raw.length);
+      ByteBuffer blob = ByteBuffer.allocate(8 + type.length + raw.length);
       blob.putInt(type.length).put(type).putInt(raw.length).put(raw);
       return "ssh-ed25519 " + Base64.getEncoder().encodeToString(blob.array()) + " matrix";
     } catch (GeneralSecurityException e) {
