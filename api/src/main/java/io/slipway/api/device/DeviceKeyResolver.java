@@ -11,8 +11,9 @@ import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
- * Resolves device API keys ({@code sld_...}). A device that awaits approval is refused. The
- * last-seen time is written at most once a minute per device, so that polling costs no write.
+ * Resolves device API keys ({@code sld_...}). A device that awaits approval is refused. A device's
+ * first use of its key is written at once; later last-seen times at most once a minute per device,
+ * in batches through {@link DeviceLastSeen}, so that polling costs no write of its own.
  */
 @Component
 class DeviceKeyResolver implements TokenResolver {
@@ -20,10 +21,12 @@ class DeviceKeyResolver implements TokenResolver {
   private static final long TOUCH_INTERVAL = Duration.ofMinutes(1).toMillis();
 
   private final DeviceRepository devices;
+  private final DeviceLastSeen lastSeen;
   private final Clock clock;
 
-  DeviceKeyResolver(DeviceRepository devices, Clock clock) {
+  DeviceKeyResolver(DeviceRepository devices, DeviceLastSeen lastSeen, Clock clock) {
     this.devices = devices;
+    this.lastSeen = lastSeen;
     this.clock = clock;
   }
 
@@ -49,8 +52,11 @@ class DeviceKeyResolver implements TokenResolver {
               + " awaits approval: an owner of its fleet must approve it before its key works");
     }
     long now = clock.millis();
-    if (owner.lastSeen() == null || now - owner.lastSeen() >= TOUCH_INTERVAL) {
+    if (owner.lastSeen() == null) {
+      // Written at once: a registration retry may rotate the key only while it was never used.
       devices.touch(owner.deviceId(), now);
+    } else if (now - owner.lastSeen() >= TOUCH_INTERVAL) {
+      lastSeen.record(owner.deviceId(), now);
     }
     return Optional.of(Identity.device(owner.deviceId(), owner.uuid(), owner.fleetId()));
   }

@@ -88,6 +88,7 @@ public class DeviceRepository {
    * @param approved whether its key works
    * @param createdAt its first registration, milliseconds since the epoch
    * @param lastSeenAt when its key last authenticated a request, or null when never
+   * @param keyHash SHA-256 hex of its current device key
    */
   public record RegistrationRecord(
       long id,
@@ -95,7 +96,8 @@ public class DeviceRepository {
       Long provisioningKeyId,
       boolean approved,
       long createdAt,
-      Long lastSeenAt) {}
+      Long lastSeenAt,
+      String keyHash) {}
 
   /**
    * Returns the registration facts of the device with {@code uuid} and, inside a transaction, locks
@@ -103,8 +105,8 @@ public class DeviceRepository {
    */
   public Optional<RegistrationRecord> findRegistration(String uuid) {
     return jdbc.sql(
-            "SELECT id, fleet_id, provisioning_key_id, approved, created_at, last_seen_at"
-                + " FROM device WHERE uuid = ? FOR UPDATE")
+            "SELECT id, fleet_id, provisioning_key_id, approved, created_at, last_seen_at,"
+                + " key_hash FROM device WHERE uuid = ? FOR UPDATE")
         .param(uuid)
         .query(
             (row, number) ->
@@ -114,7 +116,8 @@ public class DeviceRepository {
                     row.getObject("provisioning_key_id", Long.class),
                     row.getBoolean("approved"),
                     row.getLong("created_at"),
-                    row.getObject("last_seen_at", Long.class)))
+                    row.getObject("last_seen_at", Long.class),
+                    row.getString("key_hash")))
         .optional();
   }
 

@@ -26,7 +26,14 @@ public class RegistrationController {
   }
 
   /** Body of the request. */
-  record RegisterDevice(String uuid, String deviceType, String name, String osVersion) {}
+  record RegisterDevice(
+      String uuid, String deviceType, String name, String osVersion, String deviceKey) {
+
+    @Override
+    public String toString() {
+      return "RegisterDevice[uuid=" + uuid + ", deviceType=" + deviceType + ", deviceKey=****]";
+    }
+  }
 
   /** The fleet as a newly registered device learns it. */
   record FleetSummary(String org, String slug, String deviceType) {}
@@ -41,7 +48,7 @@ public class RegistrationController {
         service.register(
             who,
             new RegistrationService.Request(
-                body.uuid(), body.deviceType(), body.name(), body.osVersion()));
+                body.uuid(), body.deviceType(), body.name(), body.osVersion(), body.deviceKey()));
     RegisteredDevice response =
         new RegisteredDevice(
             registration.uuid(),

@@ -13,10 +13,10 @@ import io.slipway.api.identity.BearerSecret;
 import io.slipway.api.identity.Identity;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -27,17 +27,26 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Registers devices with a provisioning key: creates the device in the key's fleet and issues its
  * device API key. Safe for concurrent use.
  *
- * <p>Registration is idempotent for the device that retries it: when the UUID already belongs to a
- * device that the same key registered, and that device either registered less than {@link
- * #RETRY_WINDOW} ago or never used its key, the device gets a fresh key (the old one stops working)
- * and the provisioning key's use is not counted again. Any other holder of the UUID makes the
- * request fail with {@code DEVICE_UUID_TAKEN}.
+ * <p>Registration is idempotent for the device that retries it, and a UUID cannot be taken over by
+ * someone else who holds the same provisioning key. A device should generate its own device key and
+ * send it: a retry with the same UUID and the same key then succeeds whenever it comes, and changes
+ * nothing. A retry without that proof (no key, or another key) succeeds only while the device has
+ * never used its current key, which is the case after a lost response; it then gets the new key and
+ * the old one stops working. The provisioning key's use is not counted again. Any other request for
+ * a UUID that is held fails with {@code DEVICE_UUID_TAKEN}.
  */
 @Service
 public class RegistrationService {
 
-  /** How long after its first registration a device may register again and get a new key. */
-  public static final Duration RETRY_WINDOW = Duration.ofHours(1);
+  /** Shortest accepted device-generated key after its prefix: 32 bytes in base64url. */
+  private static final int MIN_OWN_KEY_CHARACTERS = 43;
+
+  private static final Pattern OWN_KEY =
+      Pattern.compile(
+          Pattern.quote(BearerSecret.DEVICE_KEY)
+              + "[A-Za-z0-9_-]{"
+              + MIN_OWN_KEY_CHARACTERS
+              + ",200}");
 
   /** Maximum length of a device name, in characters. */
   public static final int MAX_NAME_LENGTH = 255;
@@ -77,8 +86,17 @@ public class RegistrationService {
    * @param deviceType the device's type slug
    * @param name display name, or null for one derived from the UUID
    * @param osVersion the OS version it runs, or null
+   * @param deviceKey the device key the device generated ({@code sld_} and at least 43 base64url
+   *     characters), or null to let the server generate one
    */
-  public record Request(String uuid, String deviceType, String name, String osVersion) {}
+  public record Request(
+      String uuid, String deviceType, String name, String osVersion, String deviceKey) {
+
+    @Override
+    public String toString() {
+      return "Request[uuid=" + uuid + ", deviceType=" + deviceType + ", deviceKey=****]";
+    }
+  }
 
   /**
    * The outcome of a registration.
@@ -87,7 +105,7 @@ public class RegistrationService {
    * @param deviceKey the device API key, shown this once
    * @param fleet the fleet the device joined
    * @param approved false when an owner must approve the device before its key works
-   * @param created true for a new device, false for a retry that issued a new key
+   * @param created true for a new device, false for a retry
    */
   public record Registration(
       String uuid, BearerSecret deviceKey, Fleet fleet, boolean approved, boolean created) {}
@@ -139,7 +157,7 @@ public class RegistrationService {
     DeviceUuid uuid = new DeviceUuid(request.uuid());
     DeviceType type = checkDeviceType(request.deviceType(), fleet);
     String name = checkName(request.name(), uuid);
-    BearerSecret deviceKey = BearerSecret.generate(BearerSecret.DEVICE_KEY, random);
+    BearerSecret deviceKey = ownOrNewKey(request.deviceKey());
 
     Optional<DeviceRepository.RegistrationRecord> existing = devices.findRegistration(uuid.value());
     if (existing.isPresent()) {
@@ -192,9 +210,17 @@ public class RegistrationService {
         existing.fleetId() == fleet.id()
             && existing.provisioningKeyId() != null
             && existing.provisioningKeyId() == key.id();
-    boolean retryAllowed =
-        existing.lastSeenAt() == null || now - existing.createdAt() < RETRY_WINDOW.toMillis();
-    if (!sameRegistration || !retryAllowed) {
+    if (!sameRegistration) {
+      throw uuidTaken(uuid);
+    }
+    boolean provesOwnership =
+        request.deviceKey() != null && deviceKey.sha256Hex().equals(existing.keyHash());
+    if (provesOwnership) {
+      return new Registration(uuid.value(), deviceKey, fleet, existing.approved(), false);
+    }
+    // Without proof, only a device that never used its key may get a new one: that is the device
+    // whose first response was lost. Anyone else would take over a working device's identity.
+    if (existing.lastSeenAt() != null) {
       throw uuidTaken(uuid);
     }
 
@@ -213,6 +239,21 @@ public class RegistrationService {
             "provisioningKeyId", key.id(),
             "retry", true));
     return new Registration(uuid.value(), deviceKey, fleet, existing.approved(), false);
+  }
+
+  private BearerSecret ownOrNewKey(String ownKey) {
+    if (ownKey == null) {
+      return BearerSecret.generate(BearerSecret.DEVICE_KEY, random);
+    }
+    if (!OWN_KEY.matcher(ownKey).matches()) {
+      // The value is a secret, so the message describes it without repeating it.
+      throw new ApiException(
+          ErrorCode.INVALID_DEVICE_KEY,
+          "The device key the device sent is not 'sld_' followed by 43 to 200 base64url"
+              + " characters: generate 32 random bytes, encode them as unpadded base64url and"
+              + " prefix 'sld_', or leave deviceKey out to get a key from the server");
+    }
+    return new BearerSecret(ownKey);
   }
 
   private DeviceType checkDeviceType(String slug, Fleet fleet) {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.fleet.ControlPlaneFixture.Response;
+import io.slipway.api.identity.BearerSecret;
 import io.slipway.testing.TestDatabase;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,13 +100,72 @@ class RegistrationIT {
   }
 
   @Test
-  void retryWithinTheWindowAfterUseStillSucceeds() {
+  void retryAfterUseWithoutOwnKeyIsRejected() {
     String provisioningKey = key("pis", "{\"name\":\"window\"}");
     String uuid = newUuid();
     String deviceKey = fixture.registeredDevice(provisioningKey, uuid, "raspberrypi4-64");
     expect(ownDevice(uuid, deviceKey), 200);
 
-    assertThat(fixture.register(provisioningKey, uuid, "raspberrypi4-64").status()).isEqualTo(200);
+    Response takeover = fixture.register(provisioningKey, uuid, "raspberrypi4-64");
+
+    assertThat(takeover.status()).isEqualTo(409);
+    assertThat(takeover.code()).isEqualTo("DEVICE_UUID_TAKEN");
+    assertThat(ownDevice(uuid, deviceKey).status()).isEqualTo(200);
+  }
+
+  private Response registerWithOwnKey(String provisioningKey, String uuid, String deviceKey) {
+    return fixture.post(
+        "/device/v1/register",
+        provisioningKey,
+        "{\"uuid\":\""
+            + uuid
+            + "\",\"deviceType\":\"raspberrypi4-64\",\"deviceKey\":\""
+            + deviceKey
+            + "\"}");
+  }
+
+  private static String ownKey() {
+    return BearerSecret.generate(BearerSecret.DEVICE_KEY, new SecureRandom()).value();
+  }
+
+  @Test
+  void ownKeyRetryAfterUseSucceedsUnchanged() {
+    String provisioningKey = key("pis", "{\"name\":\"own\"}");
+    String uuid = newUuid();
+    String deviceKey = ownKey();
+    expect(registerWithOwnKey(provisioningKey, uuid, deviceKey), 201);
+    expect(ownDevice(uuid, deviceKey), 200);
+
+    Response retry = registerWithOwnKey(provisioningKey, uuid, deviceKey);
+
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(ownDevice(uuid, deviceKey).status()).isEqualTo(200);
+    assertThat(useCount("pis", "own")).isEqualTo(1);
+  }
+
+  @Test
+  void otherOwnKeyCannotTakeOverUsedDevice() {
+    String provisioningKey = key("pis", "{\"name\":\"thief\"}");
+    String uuid = newUuid();
+    String deviceKey = ownKey();
+    expect(registerWithOwnKey(provisioningKey, uuid, deviceKey), 201);
+    expect(ownDevice(uuid, deviceKey), 200);
+
+    Response takeover = registerWithOwnKey(provisioningKey, uuid, ownKey());
+
+    assertThat(takeover.status()).isEqualTo(409);
+    assertThat(ownDevice(uuid, deviceKey).status()).isEqualTo(200);
+  }
+
+  @Test
+  void weakOwnKeyIsRefusedWithoutEchoingIt() {
+    String provisioningKey = key("pis", "{\"name\":\"weak\"}");
+
+    Response response = registerWithOwnKey(provisioningKey, newUuid(), "sld_short");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.code()).isEqualTo("INVALID_DEVICE_KEY");
+    assertThat(response.body()).doesNotContain("sld_short");
   }
 
   @Test
