@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The control plane through the built server as a separate process: an administrator creates a
+ * The control plane through the built server as a separate process. An administrator creates a
  * user, who signs in with a password, creates an organization and a fleet, pushes an image with
- * their own API token and releases it; a device registers with a provisioning key, polls its target
- * state with an ETag and pulls its image with its device key, and cannot reach another fleet. The
+ * their own API token and releases it. A device registers with a provisioning key, polls its target
+ * state with an ETag, pulls its image with its device key, and cannot reach another fleet. The
  * steps build on each other, so they run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
