@@ -11,11 +11,23 @@
 -- all devices; each wrk thread starts at a different place in the list. They are formatted once,
 -- in init(), so that the client does little work per request.
 --
+-- When the environment variable POLL_DELAY_MS is set, each connection waits that many milliseconds
+-- after a response before it sends its next request, as a device waits between polls. wrk then
+-- no longer runs flat out, and the rate is about connections / (delay + latency). wrk reads it
+-- here, at load time, because it looks for delay() before init() runs.
+--
 -- done() prints one line that run.sh parses:
 --   RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=.. max_ms=..
 --          status_200=N status_304=N status_other=N errors=N
 -- The status counts come from response(); errors add up wrk's connect, read, write and timeout
 -- errors.
+
+local poll_delay_ms = tonumber(os.getenv("POLL_DELAY_MS") or "0")
+if poll_delay_ms > 0 then
+  function delay()
+    return poll_delay_ms
+  end
+end
 
 local threads = {}
 local next_id = 0

@@ -8,6 +8,9 @@
 #   conditional  every request sends If-None-Match with the device's current ETag, so the server
 #                responds 304 Not Modified
 #   full         no If-None-Match, so the server responds 200 with the whole target state
+#   paced        conditional, but PACED_CONNECTIONS connections each wait between polls, so that
+#                the offered rate is about PACED_RATE polls per second instead of as many as the
+#                server can take: the latency at a given rate, not at saturation
 # Each measured run has a short wrk warm-up that is not counted, then DURATION seconds of load.
 # The order of the modes alternates between runs. For each run the script records requests per
 # second, latency percentiles, the status codes, the server's RSS (peak and median of samples,
@@ -20,6 +23,8 @@
 #   DEVICES=10000              devices to register and poll
 #   RUNS=5                     measured runs per mode (one unmeasured warm-up round comes first)
 #   CONNECTIONS=64 THREADS=2   wrk's connections and threads
+#   PACED_RATE=6000            the rate that the paced mode aims at (it lands a little lower,
+#   PACED_CONNECTIONS=256      because each wait adds to the latency), and its connections
 #   DURATION=30 WARMUP=5       seconds of measured load per run, and of wrk warm-up before it
 #   SLIPWAY_JAVA_OPTS=-Xmx256m JVM options of the Slipway server
 #   SLIPWAY_JAR=PATH           the fat jar; default: the newest cli/target/slipway-cli-*-exec.jar,
@@ -46,6 +51,8 @@ DEVICES=${DEVICES:-10000}
 RUNS=${RUNS:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+PACED_RATE=${PACED_RATE:-6000}
+PACED_CONNECTIONS=${PACED_CONNECTIONS:-256}
 DURATION=${DURATION:-30}
 WARMUP=${WARMUP:-5}
 SLIPWAY_JAVA_OPTS=${SLIPWAY_JAVA_OPTS:--Xmx256m}
@@ -177,12 +184,17 @@ median_of_file() {
 # Runs wrk for SECONDS in MODE and prints its RESULT line followed by "client_cpu=SECONDS", the
 # CPU time of wrk itself (read from the children's times of the shell that waited for it).
 run_wrk() {
-  local mode=$1 seconds=$2
-  bash -c '
+  local mode=$1 seconds=$2 connections=$CONNECTIONS delay_ms=0
+  if [[ $mode == paced ]]; then
+    mode=conditional
+    connections=$PACED_CONNECTIONS
+    delay_ms=$((PACED_CONNECTIONS * 1000 / PACED_RATE))
+  fi
+  POLL_DELAY_MS=$delay_ms bash -c '
     wrk -t "$1" -c "$2" -d "$3s" --timeout 10s -s "$4" "$5" -- "$6" "$7" "$1" |
       grep "^RESULT " || exit 1
     awk -v hz="$(getconf CLK_TCK)" "{ printf \"client_cpu=%.2f\\n\", (\$16 + \$17) / hz }" /proc/$$/stat
-  ' run_wrk "$THREADS" "$CONNECTIONS" "$seconds" "$HERE/poll.lua" "$SERVER_URL" \
+  ' run_wrk "$THREADS" "$connections" "$seconds" "$HERE/poll.lua" "$SERVER_URL" \
     "$WORK/devices.txt" "$mode"
 }
 
@@ -222,7 +234,9 @@ measure() {
     'BEGIN { o = m - s - c; printf "%.2f", (o < 0) ? 0 : o }')
   local columns=(requests seconds rps p50_ms p90_ms p99_ms p999_ms max_ms status_200 status_304
     status_other errors)
-  local name row="$run,$mode,$warmup_row,$CONNECTIONS,$THREADS"
+  local connections=$CONNECTIONS
+  [[ $mode == paced ]] && connections=$PACED_CONNECTIONS
+  local name row="$run,$mode,$warmup_row,$connections,$THREADS"
   for name in "${columns[@]}"; do
     row+=",$(field "$name" "$result")"
   done
@@ -250,9 +264,13 @@ check_statuses() {
   fi
 }
 
-# Prints the order of the modes in a run. It alternates, so neither always goes first.
+# Prints the order of the modes in a run. It rotates, so no mode always goes first.
 order_of_run() {
-  if (($1 % 2 == 1)); then echo conditional full; else echo full conditional; fi
+  case $(($1 % 3)) in
+    1) echo conditional full paced ;;
+    2) echo full paced conditional ;;
+    *) echo paced conditional full ;;
+  esac
 }
 
 # --- server -------------------------------------------------------------------------------------
@@ -318,7 +336,7 @@ describe_environment() {
   echo "- OS: $os, kernel $(uname -r)"
   echo "- Slipway: $SLIPWAY_JAR from commit ${SLIPWAY_COMMIT:-unknown} (file dated $(date -u -r "$SLIPWAY_JAR" +'%Y-%m-%d %H:%M UTC')), JVM options $SLIPWAY_JAVA_OPTS"
   echo "- java: $(java -version 2>&1 | sed -n 2p)"
-  echo "- wrk: $(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 1-2), $THREADS threads, $CONNECTIONS connections, --timeout 10s"
+  echo "- wrk: $(wrk -v 2>&1 | head -n 1 | cut -d ' ' -f 1-2), $THREADS threads, $CONNECTIONS connections, --timeout 10s; paced mode: $PACED_CONNECTIONS connections, each waiting $((PACED_CONNECTIONS * 1000 / PACED_RATE)) ms between polls (aiming at $PACED_RATE/s)"
   echo "- devices: $DEVICES; $RUNS measured runs per mode of ${DURATION}s, each after a ${WARMUP}s wrk warm-up"
   echo "- setup: $SETUP_RESULT"
   echo "- server RSS: $((RSS_AFTER_START / 1024)) MiB after start-up, $((RSS_AFTER_SETUP / 1024)) MiB after the setup (peak until then $((RSS_PEAK_SETUP / 1024)) MiB)"

@@ -15,6 +15,7 @@ import sys
 MODES = [
     ("conditional", "conditional (`If-None-Match`, responds `304`)"),
     ("full", "full (no `If-None-Match`, responds `200`)"),
+    ("paced", "paced conditional (connections wait between polls)"),
     ("stale", "conditional, first polls after a minute of silence (each also writes last-seen)"),
 ]
 TARGET_RPS = 5000
