@@ -122,10 +122,10 @@ public class AuditLog {
         .params(
             clock.millis(),
             actor.kind().name(),
-            actor.subject(),
-            action,
-            targetType,
-            target,
+            fit(actor.subject(), 255),
+            fit(action, 64),
+            fit(targetType, 32),
+            fit(target, 255),
             organizationId,
             source,
             outcome,
@@ -135,11 +135,22 @@ public class AuditLog {
         "Audit: {} {} '{}' {} {} '{}' from {}",
         outcome,
         actor.kind(),
-        actor.subject(),
+        fit(actor.subject(), 255),
         action,
         targetType,
-        target,
+        fit(target, 255),
         source);
+  }
+
+  /**
+   * Cuts {@code text} to its column's width, so that an over-long value sent by a client (a user
+   * name, a UUID) is still recorded instead of failing the insert.
+   */
+  private static String fit(String text, int width) {
+    if (text == null || text.length() <= width) {
+      return text;
+    }
+    return text.substring(0, width - 3) + "...";
   }
 
   private Map<String, Object> parse(String text) {

@@ -44,6 +44,12 @@ class DeviceKeyResolver implements TokenResolver {
     }
 
     DeviceRepository.KeyOwner owner = found.get();
+    long now = clock.millis();
+    if (owner.lastSeen() == null) {
+      // Written at once, approved or not: a registration retry may rotate the key only while it
+      // was never used, so a device that waits for approval cannot be taken over either.
+      devices.touch(owner.deviceId(), now);
+    }
     if (!owner.approved()) {
       throw new ApiException(
           ErrorCode.DEVICE_NOT_APPROVED,
@@ -51,11 +57,7 @@ class DeviceKeyResolver implements TokenResolver {
               + owner.uuid()
               + " awaits approval: an owner of its fleet must approve it before its key works");
     }
-    long now = clock.millis();
-    if (owner.lastSeen() == null) {
-      // Written at once: a registration retry may rotate the key only while it was never used.
-      devices.touch(owner.deviceId(), now);
-    } else if (now - owner.lastSeen() >= TOUCH_INTERVAL) {
+    if (owner.lastSeen() != null && now - owner.lastSeen() >= TOUCH_INTERVAL) {
       lastSeen.record(owner.deviceId(), now);
     }
     return Optional.of(Identity.device(owner.deviceId(), owner.uuid(), owner.fleetId()));

@@ -7,12 +7,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -34,8 +36,9 @@ public class ApiErrorHandler {
         e.code(),
         e.getMessage());
     return ResponseEntity.status(e.status())
+        .contentType(MediaType.APPLICATION_JSON)
         .headers(e.headers())
-        .body(new ApiError(e.code(), e.getMessage()));
+        .body(new ApiError(e.code(), bounded(e.getMessage())));
   }
 
   /**
@@ -99,6 +102,29 @@ public class ApiErrorHandler {
    * Maps Spring MVC's own errors (missing parameter, unknown path, wrong method, ...) by the status
    * they carry, and anything else to 500.
    */
+  /** Longest message sent; longer ones, which echo a huge bad value, are cut. */
+  static final int MAX_MESSAGE_LENGTH = 1000;
+
+  static String bounded(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE_LENGTH) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE_LENGTH) + "... (cut)";
+  }
+
+  /**
+   * A client that went away, such as a log follower that closed its stream: nothing can be sent,
+   * and it is no server error.
+   */
+  @ExceptionHandler(AsyncRequestNotUsableException.class)
+  void handleClientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {
+    log.debug(
+        "{} {}: the client went away: {}",
+        request.getMethod(),
+        request.getRequestURI(),
+        e.getMessage());
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ApiError> handleOther(Exception e, HttpServletRequest request) {
     if (e.getClass().getSimpleName().equals("InvalidParameterException")) {
@@ -111,6 +137,7 @@ public class ApiErrorHandler {
     }
     if (e instanceof NoResourceFoundException) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)
+          .contentType(MediaType.APPLICATION_JSON)
           .body(
               new ApiError(
                   "NOT_FOUND",
@@ -125,6 +152,7 @@ public class ApiErrorHandler {
     }
     log.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .contentType(MediaType.APPLICATION_JSON)
         .body(
             new ApiError(
                 "INTERNAL_ERROR",
@@ -135,7 +163,9 @@ public class ApiErrorHandler {
       String code, String message, HttpServletRequest request) {
     log.debug(
         "{} {} failed with {}: {}", request.getMethod(), request.getRequestURI(), code, message);
-    return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(new ApiError(code, message));
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(new ApiError(code, bounded(message)));
   }
 
   private static String expectedForm(Class<?> type) {
@@ -164,6 +194,7 @@ public class ApiErrorHandler {
     }
     HttpHeaders headers = new HttpHeaders();
     headers.addAll(response.getHeaders());
+    headers.setContentType(MediaType.APPLICATION_JSON);
     return ResponseEntity.status(status).headers(headers).body(new ApiError(code, message));
   }
 }

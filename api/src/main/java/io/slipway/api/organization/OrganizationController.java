@@ -120,6 +120,7 @@ class OrganizationController {
         access.requireOrganization(who, org, Permission.ORGANIZATION_MANAGE).organization();
     Role role = Role.parse(body.role());
     User user = findUser(username);
+    organizations.lock(organization.id());
 
     boolean demotesOwner =
         role != Role.OWNER
@@ -146,6 +147,7 @@ class OrganizationController {
     Organization organization =
         access.requireOrganization(who, org, Permission.ORGANIZATION_MANAGE).organization();
     User user = findUser(username);
+    organizations.lock(organization.id());
     if (organizations.findRole(organization.id(), user.id()).orElse(null) == Role.OWNER) {
       requireAnotherOwner(organization);
     }

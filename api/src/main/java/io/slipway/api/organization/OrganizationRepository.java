@@ -120,6 +120,17 @@ public class OrganizationRepository {
         > 0;
   }
 
+  /**
+   * Locks the organization's row until the transaction ends, so that membership changes of one
+   * organization run one at a time and cannot together remove its last owner.
+   */
+  public void lock(long organizationId) {
+    jdbc.sql("SELECT id FROM organization WHERE id = ? FOR UPDATE")
+        .param(organizationId)
+        .query(Long.class)
+        .optional();
+  }
+
   /** Returns how many owners {@code organizationId} has. */
   public long countOwners(long organizationId) {
     return jdbc.sql("SELECT COUNT(*) FROM membership WHERE organization_id = ? AND role = 'OWNER'")
