@@ -6,6 +6,8 @@ import io.slipway.registry.gc.GarbageCollector;
 import io.slipway.registry.http.RegistryServlet;
 import io.slipway.registry.metadata.RegistryMetadata;
 import io.slipway.registry.mirror.MirrorPullThrough;
+import io.slipway.registry.reference.Digest;
+import io.slipway.registry.reference.RepositoryName;
 import io.slipway.registry.upload.UploadService;
 import io.slipway.storage.BlobStore;
 import jakarta.servlet.http.HttpServlet;
@@ -81,6 +83,17 @@ public final class Registry {
    */
   public GarbageCollector garbageCollector() {
     return garbageCollector;
+  }
+
+  /**
+   * Returns true when {@code repository} holds a manifest or index with {@code digest}. Safe for
+   * concurrent use.
+   *
+   * @throws io.slipway.registry.reference.InvalidReferenceException when the repository name or the
+   *     digest is malformed
+   */
+  public boolean containsManifest(String repository, String digest) {
+    return metadata.manifest(new RepositoryName(repository), Digest.parse(digest)).isPresent();
   }
 
   /** Builds a {@link Registry}; every setter but {@link #clock} is required. */

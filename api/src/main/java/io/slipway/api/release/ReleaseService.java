@@ -60,6 +60,7 @@ public class ReleaseService {
   private final AuditLog audit;
   private final TargetChangeEvents events;
   private final Clock clock;
+  private final RegistryImages images;
 
   public ReleaseService(
       ReleaseRepository releases,
@@ -67,7 +68,9 @@ public class ReleaseService {
       FleetRepository fleets,
       AuditLog audit,
       TargetChangeEvents events,
-      Clock clock) {
+      Clock clock,
+      RegistryImages images) {
+    this.images = images;
     this.releases = releases;
     this.buildLogs = buildLogs;
     this.fleets = fleets;
@@ -145,6 +148,7 @@ public class ReleaseService {
     Fleet fleet = fleetOf(release);
     for (ReleaseServiceImage service : services) {
       requireInFleet(fleet, service);
+      images.requireOwnHost(service);
     }
 
     for (String name : removed) {
@@ -366,6 +370,7 @@ public class ReleaseService {
               + " image by digest first, or finish it FAILED");
     }
     for (ReleaseServiceImage service : services) {
+      images.requirePushed(releaseId, service);
       if (!service.hasImage()) {
         throw new ApiException(
             ErrorCode.RELEASE_INCOMPLETE,
