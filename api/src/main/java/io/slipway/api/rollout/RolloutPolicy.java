@@ -33,11 +33,18 @@ public record RolloutPolicy(double successThreshold, double failureThreshold, Du
           "successThreshold 0 would widen without a single healthy device: use a share above 0,"
               + " such as 0.9");
     }
-    if (deadline.isNegative() || deadline.isZero()) {
+    if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(MAX_DEADLINE) > 0) {
       throw new IllegalArgumentException(
-          "deadline " + deadline + " is not positive: use a duration such as PT30M");
+          "deadline "
+              + deadline
+              + " is not between zero and "
+              + MAX_DEADLINE
+              + ": use a duration such as PT30M, so that no group waits forever");
     }
   }
+
+  /** Longest deadline per group: a week. A silent device must fail within a bounded time. */
+  static final Duration MAX_DEADLINE = Duration.ofDays(7);
 
   private static void requireShare(String name, double value) {
     if (!(value >= 0 && value <= 1)) {

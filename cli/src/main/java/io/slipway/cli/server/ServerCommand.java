@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
     name = "server",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the Slipway server (registry under /v2/, token endpoint under /auth/token) in the"
-          + " foreground until it receives SIGINT or SIGTERM.",
+      "Runs the Slipway server (HTTP API under /api/v1/ and /device/v1/, registry under /v2/,"
+          + " token endpoint under /auth/token) in the foreground until it receives SIGINT or"
+          + " SIGTERM.",
       "Any Spring or slipway.* property can also be set as an environment variable, such as"
           + " SLIPWAY_REGISTRY_ANONYMOUS_PULL=true or SPRING_DATASOURCE_URL=jdbc:postgresql://..."
     })
