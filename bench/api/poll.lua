@@ -13,8 +13,8 @@
 --
 -- When the environment variable POLL_DELAY_MS is set, each connection waits that many milliseconds
 -- after a response before it sends its next request, as a device waits between polls. wrk then
--- no longer runs flat out, and the rate is about connections / (delay + latency). wrk reads it
--- here, at load time, because it looks for delay() before init() runs.
+-- no longer runs flat out, and the rate is about connections / (delay + latency). delay() is
+-- defined only then, so that the flat-out modes run without wrk's timer between requests.
 --
 -- done() prints one line that run.sh parses:
 --   RESULT requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. p999_ms=.. max_ms=..

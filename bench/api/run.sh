@@ -4,15 +4,16 @@
 # Starts a Slipway server on a free loopback port and prepares it through its HTTP API only
 # (setup.py): an organization, a fleet, a provisioning key, DEVICES registered devices with their
 # own device keys, and one finished release with two services. Then wrk drives the state endpoint
-# with a fixed number of connections, rotating over all devices, in two modes:
+# with a fixed number of connections, rotating over all devices, in three modes:
 #   conditional  every request sends If-None-Match with the device's current ETag, so the server
 #                responds 304 Not Modified
 #   full         no If-None-Match, so the server responds 200 with the whole target state
 #   paced        conditional, but PACED_CONNECTIONS connections each wait between polls, so that
 #                the offered rate is about PACED_RATE polls per second instead of as many as the
-#                server can take: the latency at a given rate, not at saturation
+#                server can take. This measures the latency at a given rate, not at saturation.
 # Each measured run has a short wrk warm-up that is not counted, then DURATION seconds of load.
-# The order of the modes alternates between runs. For each run the script records requests per
+# The order of the modes rotates between rounds. After the rounds, a short stale pass
+# (STALE_SECONDS) measures polls that also write the device's last-seen time. For each run the script records requests per
 # second, latency percentiles, the status codes, the server's RSS (peak and median of samples,
 # from /proc) and the CPU time of the server, of wrk and of everything else on the machine.
 # Prints markdown tables of the medians and writes the raw numbers under bench/api/results/.
