@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * device API key. Safe for concurrent use.
  *
  * <p>Registration is idempotent for the device that retries it, and a UUID cannot be taken over by
- * someone else who holds the same provisioning key. A device should generate its own device key and
+ * someone else who has the same provisioning key. A device should generate its own device key and
  * send it: a retry with the same UUID and the same key then succeeds whenever it comes, and changes
  * nothing. A retry without that proof (no key, or another key) succeeds only while the device has
  * never used its current key, which is the case after a lost response; it then gets the new key and

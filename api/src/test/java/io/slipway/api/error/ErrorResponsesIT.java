@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Error answers keep their status and JSON body whatever the client sends or accepts. */
+/** Error responses keep their status and JSON body whatever the client sends or accepts. */
 class ErrorResponsesIT {
 
   @TempDir static Path dataDirectory;
