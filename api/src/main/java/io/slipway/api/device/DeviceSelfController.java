@@ -50,7 +50,7 @@ public class DeviceSelfController {
       long createdAt) {}
 
   /** The fleet's metadata, as returned to its devices. */
-  record FleetView(
+  record DeviceFleetView(
       String org,
       String slug,
       String name,
@@ -72,11 +72,11 @@ public class DeviceSelfController {
   }
 
   @GetMapping("/device/v1/{uuid}/fleet")
-  FleetView fleet(Identity who, @PathVariable String uuid) {
+  DeviceFleetView fleet(Identity who, @PathVariable String uuid) {
     Device device = access.requireOwnDevice(who, uuid);
     Fleet fleet = service.fleetOf(device);
     DeviceType type = deviceTypes.find(fleet.deviceType()).orElse(null);
-    return new FleetView(
+    return new DeviceFleetView(
         fleet.organizationSlug(),
         fleet.slug(),
         fleet.name(),

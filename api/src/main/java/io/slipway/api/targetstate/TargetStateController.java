@@ -52,10 +52,11 @@ class TargetStateController {
   }
 
   /** Body of {@code PATCH /device/v1/{uuid}/state}. */
-  record ReportBody(Long releaseId, Map<String, ServiceBody> services, String osVersion) {}
+  record StateReportBody(
+      Long releaseId, Map<String, ServiceReportBody> services, String osVersion) {}
 
   /** One service in a report: status in lower case, progress 0 to 100, health. */
-  record ServiceBody(String status, Integer downloadProgress, Boolean healthy) {}
+  record ServiceReportBody(String status, Integer downloadProgress, Boolean healthy) {}
 
   @GetMapping("/device/v1/{uuid}/state")
   ResponseEntity<byte[]> target(
@@ -82,7 +83,7 @@ class TargetStateController {
 
   @PatchMapping("/device/v1/{uuid}/state")
   Map<String, Object> report(
-      Identity who, @PathVariable String uuid, @RequestBody ReportBody body) {
+      Identity who, @PathVariable String uuid, @RequestBody StateReportBody body) {
     Device device = access.requireOwnDevice(who, uuid);
     StateReport report = parse(body);
     requireOwnFleetRelease(device, report.releaseId());
@@ -106,7 +107,7 @@ class TargetStateController {
     }
   }
 
-  private static StateReport parse(ReportBody body) {
+  private static StateReport parse(StateReportBody body) {
     try {
       Map<String, ServiceReport> services = new LinkedHashMap<>();
       if (body.services() != null) {
@@ -118,7 +119,7 @@ class TargetStateController {
     }
   }
 
-  private static ServiceReport parse(String name, ServiceBody service) {
+  private static ServiceReport parse(String name, ServiceReportBody service) {
     if (service == null || service.status() == null) {
       throw new IllegalArgumentException(
           "Service '"
