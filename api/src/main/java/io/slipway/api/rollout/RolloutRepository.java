@@ -330,15 +330,6 @@ public class RolloutRepository {
     return devices;
   }
 
-  /** Makes {@code releaseId} the fleet's target and stops it tracking its latest release. */
-  public void setFleetTarget(long fleetId, long releaseId) {
-    jdbc.sql(
-            "UPDATE fleet SET target_release_id = ?, track_latest = FALSE,"
-                + " target_version = target_version + 1 WHERE id = ?")
-        .params(releaseId, fleetId)
-        .update();
-  }
-
   private static String inList(Set<RolloutState> states) {
     if (states.isEmpty()) {
       throw new IllegalArgumentException("A transition needs at least one state to start from");

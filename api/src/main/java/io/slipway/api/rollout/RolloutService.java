@@ -7,6 +7,7 @@ import io.slipway.api.event.FleetTargetChanged;
 import io.slipway.api.fleet.Fleet;
 import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
+import io.slipway.api.release.PromotionRepository;
 import io.slipway.api.release.Release;
 import io.slipway.api.release.ReleaseRepository;
 import io.slipway.api.rollout.GroupSelector.Candidate;
@@ -31,9 +32,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Creates rollouts and moves them through their states: approval, group steps, pauses, completion
- * and cancellation. Safe for concurrent use, also by several servers on one database: every step is
- * a conditional UPDATE naming the group it starts from, so of two callers that start the same group
- * only one moves devices, and the other finds nothing left to do.
+ * and cancellation. Safe for concurrent use, also by several servers on one database. Every step is
+ * a conditional UPDATE naming the group it starts from. Of two callers that start the same group,
+ * only one moves devices and the other finds nothing left to do.
  *
  * <p>Each step runs in one transaction with its audit entries; {@link FleetTargetChanged} events go
  * out after it commits.
@@ -60,6 +61,7 @@ public class RolloutService {
 
   private final RolloutRepository rollouts;
   private final ReleaseRepository releases;
+  private final PromotionRepository promotions;
   private final FleetRepository fleets;
   private final RolloutProgressSource progress;
   private final AuditLog audit;
@@ -70,6 +72,7 @@ public class RolloutService {
   public RolloutService(
       RolloutRepository rollouts,
       ReleaseRepository releases,
+      PromotionRepository promotions,
       FleetRepository fleets,
       RolloutProgressSource progress,
       AuditLog audit,
@@ -78,6 +81,7 @@ public class RolloutService {
       Clock clock) {
     this.rollouts = rollouts;
     this.releases = releases;
+    this.promotions = promotions;
     this.fleets = fleets;
     this.progress = progress;
     this.audit = audit;
@@ -191,29 +195,14 @@ public class RolloutService {
    */
   public Rollout pause(Identity actor, Rollout rollout) {
     String reason = "paused by " + actor.subject();
-    boolean paused =
-        transactions.execute(
-            status -> {
-              boolean changed =
-                  rollouts.transition(
-                      rollout.id(),
-                      Set.of(RolloutState.RUNNING),
-                      null,
-                      RolloutState.PAUSED,
-                      reason,
-                      clock.millis());
-              if (changed) {
-                recordOnRollout(actor, "rollout.paused", rollout, Map.of("reason", reason));
-              }
-              return changed;
-            });
-    Rollout current = reload(rollout.id());
-    if (paused) {
-      log.info("Rollout {} paused by {}", rollout.id(), actor.subject());
-    } else if (current.state() != RolloutState.PAUSED) {
-      throw conflict(current, "pause it");
-    }
-    return current;
+    return switchState(
+        actor,
+        rollout,
+        RolloutState.RUNNING,
+        RolloutState.PAUSED,
+        reason,
+        "rollout.paused",
+        Map.of("reason", reason));
   }
 
   /**
@@ -223,27 +212,43 @@ public class RolloutService {
    * @throws ApiException {@code ROLLOUT_STATE_CONFLICT} when it waits for approval or is finished
    */
   public Rollout resume(Identity actor, Rollout rollout) {
-    boolean resumed =
+    return switchState(
+        actor,
+        rollout,
+        RolloutState.PAUSED,
+        RolloutState.RUNNING,
+        null,
+        "rollout.resumed",
+        Map.of());
+  }
+
+  /**
+   * Moves {@code rollout} from state {@code from} to {@code to} and audits it as {@code action}. A
+   * rollout already in {@code to} is left alone; any other state is a conflict.
+   */
+  private Rollout switchState(
+      Identity actor,
+      Rollout rollout,
+      RolloutState from,
+      RolloutState to,
+      String reason,
+      String action,
+      Map<String, ?> details) {
+    boolean switched =
         transactions.execute(
             status -> {
               boolean changed =
-                  rollouts.transition(
-                      rollout.id(),
-                      Set.of(RolloutState.PAUSED),
-                      null,
-                      RolloutState.RUNNING,
-                      null,
-                      clock.millis());
+                  rollouts.transition(rollout.id(), Set.of(from), null, to, reason, clock.millis());
               if (changed) {
-                recordOnRollout(actor, "rollout.resumed", rollout, Map.of());
+                recordOnRollout(actor, action, rollout, details);
               }
               return changed;
             });
     Rollout current = reload(rollout.id());
-    if (resumed) {
-      log.info("Rollout {} resumed by {}", rollout.id(), actor.subject());
-    } else if (current.state() != RolloutState.RUNNING) {
-      throw conflict(current, "resume it");
+    if (switched) {
+      log.info("Rollout {}: {} by {}", rollout.id(), action, actor.subject());
+    } else if (current.state() != to) {
+      throw conflict(current, to == RolloutState.PAUSED ? "pause it" : "resume it");
     }
     return current;
   }
@@ -566,7 +571,7 @@ public class RolloutService {
     if (!rollouts.claimCompletion(rollout.id(), expectedGroup, fromStates, now)) {
       return false;
     }
-    rollouts.setFleetTarget(fleet.id(), rollout.releaseId());
+    promotions.setFleetTarget(fleet.id(), rollout.releaseId(), false);
     List<MovedDevice> cleared = rollouts.clearRolloutRelease(fleet.id());
 
     Map<String, Object> details = new LinkedHashMap<>();
