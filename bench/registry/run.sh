@@ -51,36 +51,11 @@ die() {
 
 # --- tools --------------------------------------------------------------------------------------
 
-require_tools() {
-  local -A package_of=(
-    [curl]=curl [skopeo]=skopeo [docker-registry]=docker-registry [nginx]=nginx-light
-    [java]=openjdk-17-jre-headless [python3]=python3 [sha256sum]=coreutils
-  )
-  local tool missing=()
-  for tool in "${!package_of[@]}"; do
-    command -v "$tool" >/dev/null || missing+=("${package_of[$tool]}")
-  done
-  if ((${#missing[@]} == 0)); then
-    return
-  fi
-  if [[ $(id -u) != 0 ]]; then
-    die "missing packages ${missing[*]}: run as root, or apt-get install -y ${missing[*]}"
-  fi
-  log "installing ${missing[*]} from Debian"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+# shellcheck source=../lib.sh
+source "$REPO/bench/lib.sh"
 
-# Uses SLIPWAY_JAR, else cli/target's fat jar, which the ./slipway launcher first builds when it
-# is missing or older than the sources.
-find_jar() {
-  if [[ -n $SLIPWAY_JAR ]]; then
-    [[ -f $SLIPWAY_JAR ]] || die "SLIPWAY_JAR=$SLIPWAY_JAR does not exist"
-    return
-  fi
-  "$REPO/slipway" --version >/dev/null || die "./slipway could not build or run the Slipway jar"
-  SLIPWAY_JAR=$(ls -t "$REPO"/cli/target/slipway-cli-*-exec.jar 2>/dev/null | head -n 1 || true)
-  [[ -n $SLIPWAY_JAR ]] || die "found no cli/target/slipway-cli-*-exec.jar after ./slipway --version"
+require_tools() {
+  install_missing curl=curl skopeo=skopeo docker-registry=docker-registry nginx=nginx-light java=openjdk-17-jre-headless python3=python3 sha256sum=coreutils
 }
 
 # --- helpers ------------------------------------------------------------------------------------
