@@ -86,7 +86,7 @@ public final class Registry {
   }
 
   /**
-   * Returns true when {@code repository} holds a manifest or index with {@code digest}. Safe for
+   * Returns true when {@code repository} contains a manifest or index with {@code digest}. Safe for
    * concurrent use.
    *
    * @throws io.slipway.registry.reference.InvalidReferenceException when the repository name or the

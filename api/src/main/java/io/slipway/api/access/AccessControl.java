@@ -151,8 +151,8 @@ public class AccessControl {
 
   /**
    * Requires the caller to be the device {@code uuid} itself, like {@link #requireOwnDevice}, but
-   * without loading the device: for hot paths that read what they need in a query of their own, and
-   * answer {@code DEVICE_NOT_FOUND} themselves when the device is gone.
+   * without loading the device. It is for hot paths that read what they need in a query of their
+   * own and return {@code DEVICE_NOT_FOUND} themselves when the device is gone.
    *
    * @return the device's row id
    */

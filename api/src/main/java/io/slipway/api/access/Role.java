@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What a member may do in an organization; {@link RolePermissions} lists the permissions of each.
+ * The role of a member in an organization. {@link RolePermissions} lists the permissions of each.
  */
 public enum Role {
   /** Manages the organization, its members, fleets and keys, and reads its audit log. */

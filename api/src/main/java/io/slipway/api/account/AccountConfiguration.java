@@ -27,7 +27,9 @@ class AccountConfiguration {
     return PasswordPolicy.standard();
   }
 
-  /** The key that encrypts TOTP secrets, in {@code DATA_DIR/keys/totp-secrets.key}. */
+  /**
+   * Loads or creates the key that encrypts TOTP secrets, in {@code DATA_DIR/keys/totp-secrets.key}.
+   */
   @Bean
   TotpSecretCipher totpSecretCipher(DataDirectory dataDirectory) {
     return TotpSecretCipher.loadOrGenerate(

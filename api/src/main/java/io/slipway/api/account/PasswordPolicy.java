@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public final class PasswordPolicy {
 
-  /** Fewest characters a password may have. */
+  /** Minimum number of characters in a password. */
   public static final int MIN_LENGTH = 12;
 
   /** Most characters a password may have; longer ones only cost hashing time. */
@@ -64,7 +64,9 @@ public final class PasswordPolicy {
     String lower = password.toLowerCase(Locale.ROOT);
     if (username != null && lower.equals(username.toLowerCase(Locale.ROOT))) {
       throw new WeakPasswordException(
-          "The password is the user name '" + username + "': choose one nobody can guess from it");
+          "Invalid password: it equals the user name '"
+              + username
+              + "'; choose one that cannot be guessed from it");
     }
     if (password.codePoints().distinct().count() == 1) {
       throw new WeakPasswordException(

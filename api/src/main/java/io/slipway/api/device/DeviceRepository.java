@@ -80,7 +80,7 @@ public class DeviceRepository {
   }
 
   /**
-   * What registration needs to know about a device that already holds a UUID.
+   * What registration needs to know about a device that already has a UUID.
    *
    * @param id row id
    * @param fleetId its fleet

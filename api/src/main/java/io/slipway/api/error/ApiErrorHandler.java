@@ -102,7 +102,7 @@ public class ApiErrorHandler {
    * Maps Spring MVC's own errors (missing parameter, unknown path, wrong method, ...) by the status
    * they carry, and anything else to 500.
    */
-  /** Longest message sent; longer ones, which echo a huge bad value, are cut. */
+  /** Maximum length of a message sent; longer ones, which echo a huge bad value, are cut. */
   static final int MAX_MESSAGE_LENGTH = 1000;
 
   static String bounded(String message) {
@@ -113,8 +113,8 @@ public class ApiErrorHandler {
   }
 
   /**
-   * A client that went away, such as a log follower that closed its stream: nothing can be sent,
-   * and it is no server error.
+   * Logs at DEBUG a client that went away, such as a log follower that closed its stream. Nothing
+   * can be sent to it, and it is no server error.
    */
   @ExceptionHandler(AsyncRequestNotUsableException.class)
   void handleClientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {

@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Answers the servlet container's error dispatch ({@code /error}) with the same {@code {code,
+ * Handles the servlet container's error dispatch ({@code /error}) with the same {@code {code,
  * message}} JSON as every other error, in place of Spring Boot's default body. The container
  * dispatches here for errors raised outside Spring MVC, such as in a filter.
  */

@@ -80,7 +80,7 @@ public record Identity(
   }
 
   /**
-   * Creates the identity of a server task, whose subject is {@code system:<task>}. It holds no
+   * Creates the identity of a server task, whose subject is {@code system:<task>}. It has no
    * credential and is never the result of authentication; it names the actor in the audit log.
    */
   public static Identity system(String task) {

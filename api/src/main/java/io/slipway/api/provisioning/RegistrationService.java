@@ -31,9 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * someone else who has the same provisioning key. A device should generate its own device key and
  * send it: a retry with the same UUID and the same key then succeeds whenever it comes, and changes
  * nothing. A retry without that proof (no key, or another key) succeeds only while the device has
- * never used its current key, which is the case after a lost response; it then gets the new key and
- * the old one stops working. The provisioning key's use is not counted again. Any other request for
- * a UUID that is held fails with {@code DEVICE_UUID_TAKEN}.
+ * never used its current key, which is the case after a lost response. It then gets the new key,
+ * and the old one stops working. The provisioning key's use is not counted again. Any other request
+ * for a UUID that is already registered fails with {@code DEVICE_UUID_TAKEN}.
  */
 @Service
 public class RegistrationService {
@@ -224,8 +224,8 @@ public class RegistrationService {
       throw uuidTaken(uuid);
     }
 
-    // NOTE: two retries of one device that arrive together both succeed, one after the other,
-    // and only the key of the later one works; the device keeps whichever response came last.
+    // NOTE: two retries of one device that arrive together both succeed, one after the other.
+    // Only the key of the later one works, so the device must keep the response that came last.
     devices.replaceKey(existing.id(), deviceKey.sha256Hex(), blankToNull(request.osVersion()));
     keys.touch(key.id(), now);
     audit.record(

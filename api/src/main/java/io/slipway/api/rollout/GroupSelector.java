@@ -18,8 +18,8 @@ import java.util.Set;
  * group takes every eligible device with the tag that has not moved yet.
  *
  * <p>NOTE: devices are chosen when their group starts. A device that joins the fleet after the last
- * group started is not moved; it gets the release when the rollout completes and the release
- * becomes the fleet's target.
+ * group started is not moved. It gets the release when the rollout completes, because the release
+ * then becomes the fleet's target.
  */
 public final class GroupSelector {
 

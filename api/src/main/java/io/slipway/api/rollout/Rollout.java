@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param groupStartedAt when the deadline of the current group began, milliseconds since the epoch;
  *     null before the first group
  * @param reason why it paused or was cancelled; null otherwise
- * @param createdBy subject of whoever created it
+ * @param createdBy subject of the actor who created it
  * @param createdAt creation time, milliseconds since the epoch
- * @param approvedBy subject of whoever approved it; null when it needed no approval or has none
+ * @param approvedBy subject of the actor who approved it; null when it needed no approval or has
+ *     none
  * @param finishedAt when it completed or was cancelled; null before
  * @param groups its groups in order; the last is 100% of the fleet
  */

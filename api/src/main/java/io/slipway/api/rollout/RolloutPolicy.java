@@ -43,7 +43,7 @@ public record RolloutPolicy(double successThreshold, double failureThreshold, Du
     }
   }
 
-  /** Longest deadline per group: a week. A silent device must fail within a bounded time. */
+  /** Maximum deadline per group: a week, so that a silent device fails within a bounded time. */
   static final Duration MAX_DEADLINE = Duration.ofDays(7);
 
   private static void requireShare(String name, double value) {

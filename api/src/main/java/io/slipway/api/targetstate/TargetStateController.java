@@ -26,8 +26,9 @@ import org.springframework.web.bind.annotation.RestController;
  * reports what it runs. Only the device itself, with its own device key, may call these.
  *
  * <p>{@code GET} is the hot path of every fleet: a poll whose {@code If-None-Match} names the
- * current ETag costs the authentication, one query by primary key and no write (the key resolver
- * updates last-seen at most once a minute), and returns {@code 304} without a body.
+ * current ETag costs the authentication, one query by primary key and no write, and returns {@code
+ * 304} without a body. The key resolver writes only a device's first use of its key; later
+ * last-seen times are batched by {@code DeviceLastSeen}.
  */
 @RestController
 class TargetStateController {

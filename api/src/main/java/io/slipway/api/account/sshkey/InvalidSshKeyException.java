@@ -1,9 +1,9 @@
 package io.slipway.api.account.sshkey;
 
-/** A public key line that Slipway refuses; {@link #reason()} says in which way. */
+/** A public key line that Slipway rejects; {@link #reason()} gives the cause. */
 public class InvalidSshKeyException extends RuntimeException {
 
-  /** Why a key is refused. */
+  /** The cause of a rejected key. */
   public enum Reason {
     /** Not the OpenSSH one-line format, bad base64, or a blob that contradicts its type. */
     MALFORMED,

@@ -52,7 +52,7 @@ class TotpTest {
   }
 
   @Test
-  void sixDigitCodeIsLastSixDigitsOfEightDigitCode() {
+  void sixDigitsTruncateEightDigitCode() {
     long step = Totp.step(1_111_111_109_000L);
 
     assertThat(Totp.code(RFC_SHA1_SEED, step)).isEqualTo("081804");
@@ -119,7 +119,7 @@ class TotpTest {
 
   @ParameterizedTest
   @CsvSource({"12345", "1234567", "12a456", "''"})
-  void refusesMalformedCodes(String code) {
+  void rejectsMalformedCodes(String code) {
     assertThat(Totp.verify(SECRET, code, 1_700_000_000_000L, Long.MIN_VALUE)).isEmpty();
   }
 
