@@ -1,19 +1,28 @@
 package io.slipway.builder;
 
-import java.nio.file.Path;
-
 /**
- * Builds one service of a project into an OCI image for one platform and pushes it to the registry
- * with a short-lived push grant for one fleet. Jib, a Docker engine and BuildKit sit behind this
- * interface.
+ * Builds one service of a project into an image for one platform and pushes its manifest to the
+ * registry. Jib, a Docker engine and BuildKit sit behind this interface; the pipeline picks one per
+ * service and assembles the per-platform manifests into an image index itself.
  *
- * <p>NOTE: no engine exists yet; they arrive with the builder farm.
+ * <p>Implementations are safe for concurrent use: the pipeline calls {@link #build} for several
+ * partitions (service and platform) at once.
  */
 public interface BuildEngine {
 
+  /** Returns the engine's stable name: {@code jib}, {@code docker} or {@code buildkit}. */
+  String name();
+
+  /** Returns true when this engine can execute {@code RUN} instructions. */
+  boolean runsCommands();
+
   /**
-   * Builds the service whose build context is {@code context} for {@code platform} (such as {@code
-   * linux/arm64}) and pushes it to {@code imageReference}; returns the pushed manifest's digest.
+   * Builds {@code request} and pushes the resulting manifest by digest and under the request's tag.
+   * Each line the engine reports goes to {@code log} as it arrives.
+   *
+   * @return the pushed manifest
+   * @throws BuildInputException when the input is at fault (naming the file, line and reason)
+   * @throws EngineException when the engine fails or cannot be reached
    */
-  String build(Path context, String platform, String imageReference);
+  BuildResult build(BuildRequest request, BuildLog log);
 }
