@@ -36,7 +36,7 @@ final class BuildDirectory {
     return new BuildDirectory(buildRoot.resolve("release-" + releaseId));
   }
 
-  /** Returns the build directory that holds {@code orderFile}. */
+  /** Returns the build directory that contains {@code orderFile}. */
   static BuildDirectory ofOrderFile(Path orderFile) {
     return new BuildDirectory(orderFile.getParent());
   }
@@ -100,7 +100,8 @@ final class BuildDirectory {
       // Write beside the file and move it in place, so a crash never leaves half a file.
       Path partial = file.resolveSibling(file.getFileName() + ".partial");
       Files.write(partial, JSON.writeValueAsBytes(value));
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("Failed to write " + file, e);
     }

@@ -185,7 +185,8 @@ final class BuildPartitionTasklet implements Tasklet {
     try {
       parts.cache().put(cacheKey, manifest);
     } catch (BuildCacheException e) {
-      // The manifest is pushed, so the build stands; only the next rebuild loses the shortcut.
+      // The manifest is already pushed, so the build succeeds. Only the next rebuild misses the
+      // cache.
       LOG.warn("Release {}: build cache not written: {}", state.releaseId(), e.getMessage());
     }
   }

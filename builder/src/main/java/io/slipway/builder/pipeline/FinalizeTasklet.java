@@ -29,7 +29,8 @@ final class FinalizeTasklet implements Tasklet {
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
     ReleaseState state =
         new ReleaseState(
-            parts.jobRepository(), chunkContext.getStepContext().getStepExecution().getJobExecution());
+            parts.jobRepository(),
+            chunkContext.getStepContext().getStepExecution().getJobExecution());
     List<BuiltService> services = state.builtServices();
     parts.sink().succeeded(state.releaseId(), services);
     LOG.info("Release {}: succeeded with {} services", state.releaseId(), services.size());

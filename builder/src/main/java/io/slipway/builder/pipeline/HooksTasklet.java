@@ -26,7 +26,8 @@ final class HooksTasklet implements Tasklet {
 
     ReleaseState state =
         new ReleaseState(
-            parts.jobRepository(), chunkContext.getStepContext().getStepExecution().getJobExecution());
+            parts.jobRepository(),
+            chunkContext.getStepContext().getStepExecution().getJobExecution());
     List<BuiltService> services = state.builtServices();
     PartitionLog log = new PartitionLog(parts.sink(), state.releaseId(), null, null);
     for (ReleaseHook hook : parts.hooks()) {

@@ -35,8 +35,7 @@ final class ReleaseJob {
   }
 
   private static Step build(PipelineParts parts, TaskExecutor workers, int gridSize) {
-    Step partition =
-        tasklet(parts, ReleaseState.PARTITION_STEP, new BuildPartitionTasklet(parts));
+    Step partition = tasklet(parts, ReleaseState.PARTITION_STEP, new BuildPartitionTasklet(parts));
     TaskExecutorPartitionHandler handler = new TaskExecutorPartitionHandler();
     handler.setStep(partition);
     handler.setTaskExecutor(workers);

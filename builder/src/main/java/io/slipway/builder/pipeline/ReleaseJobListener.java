@@ -12,9 +12,9 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Tracks the executions this process runs, reports a failed release to the {@link ReleaseSink}
- * with its reason, and removes the build directory when a job ends. A process that dies runs none
- * of this, which leaves its executions for {@link ReleasePipeline#recoverInterrupted}. Safe for
+ * Tracks the executions this process runs, reports a failed release to the {@link ReleaseSink} with
+ * its reason, and removes the build directory when a job ends. A process that dies runs none of
+ * this, which leaves its executions for {@link ReleasePipeline#recoverInterrupted}. Safe for
  * concurrent use.
  */
 final class ReleaseJobListener implements JobExecutionListener {
@@ -58,7 +58,8 @@ final class ReleaseJobListener implements JobExecutionListener {
       return;
     }
     if (finalized(jobExecution)) {
-      // The sink already has the success; a later failure, such as storing the job, changes nothing.
+      // The sink already has the success; a later failure, such as storing the job, changes
+      // nothing.
       LOG.warn(
           "Release {}: job execution {} ended {} after the release succeeded",
           releaseId,

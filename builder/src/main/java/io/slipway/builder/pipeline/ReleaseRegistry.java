@@ -24,8 +24,8 @@ public interface ReleaseRegistry {
   /**
    * Returns true when {@code repository} has the manifest {@code digest}.
    *
-   * @throws io.slipway.builder.BuildException when the registry cannot be reached or answers with
-   *     an error
+   * @throws io.slipway.builder.BuildException when the registry cannot be reached or returns an
+   *     error
    */
   boolean hasManifest(String repository, String digest, RegistryCredentials credentials);
 

@@ -17,9 +17,9 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
- * What the steps of one release job read back: the job parameters, the order and plan files, and
- * what earlier steps stored in their execution contexts, possibly in an earlier execution of the
- * same job instance. Created per step run and not shared between threads.
+ * The state that the steps of one release job read back: the job parameters, the order and plan
+ * files, and what earlier steps stored in their execution contexts, possibly in an earlier
+ * execution of the same job instance. Created per step run and not shared between threads.
  */
 final class ReleaseState {
 

@@ -30,7 +30,8 @@ final class ResolveSourceTasklet implements Tasklet {
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
     ReleaseState state =
         new ReleaseState(
-            parts.jobRepository(), chunkContext.getStepContext().getStepExecution().getJobExecution());
+            parts.jobRepository(),
+            chunkContext.getStepContext().getStepExecution().getJobExecution());
     BuildOrder order = state.order();
     PartitionLog log = new PartitionLog(parts.sink(), order.releaseId(), null, null);
     log.line("Planning version " + order.version() + " of " + order.fleetRepository());

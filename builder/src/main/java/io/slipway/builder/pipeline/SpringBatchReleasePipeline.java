@@ -165,8 +165,8 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     return null;
   }
 
-  private void abandon(long releaseId, JobExecution execution, String why) {
-    String reason = "The build was interrupted and cannot resume because " + why;
+  private void abandon(long releaseId, JobExecution execution, String problem) {
+    String reason = "The build was interrupted and cannot resume because " + problem;
     LOG.error("Release {}: abandoning job execution {}: {}", releaseId, execution.getId(), reason);
     try {
       operator.abandon(execution);
@@ -221,7 +221,7 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
 
   /**
    * Settings of a {@link SpringBatchReleasePipeline}. The job repository, sink, registry access,
-   * registry, engines and build root are required.
+   * engines and build root are required.
    */
   public static final class Builder {
 
@@ -259,7 +259,10 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
       return this;
     }
 
-    /** Sets the registry operations: base image pinning, manifest checks and index pushes. */
+    /**
+     * Sets the registry operations: base image pinning, manifest checks and index pushes. Defaults
+     * to a {@link ClientReleaseRegistry} on the registry access's registry, with a 60 s timeout.
+     */
     public Builder registry(ReleaseRegistry registry) {
       this.registry = registry;
       return this;
@@ -316,7 +319,7 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
       return this;
     }
 
-    /** Sets how many releases run their steps at once; more wait. Defaults to 4. */
+    /** Sets how many releases run their steps at once. Others wait in a queue. Defaults to 4. */
     public Builder releases(int releases) {
       this.releases = releases;
       return this;
@@ -347,7 +350,9 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
           Objects.requireNonNull(jobRepository, "jobRepository"),
           Objects.requireNonNull(sink, "sink"),
           access,
-          Objects.requireNonNull(registry, "registry"),
+          registry != null
+              ? registry
+              : new ClientReleaseRegistry(access.registry(), Duration.ofSeconds(60)),
           chosen,
           engines,
           Objects.requireNonNull(cache, "cache"),
