@@ -1,0 +1,20 @@
+package io.slipway.builder.engine.jib;
+
+import io.slipway.builder.platform.Platform;
+
+/** Converts Slipway platforms to Jib's, which carry no variant. */
+final class JibPlatforms {
+
+  private JibPlatforms() {}
+
+  /**
+   * Returns Jib's platform for {@code platform}.
+   *
+   * <p>NOTE: Jib records no variant in the image config, so an image built for linux/arm/v7 says
+   * only linux/arm there; the index entry that the pipeline writes carries the variant.
+   */
+  static com.google.cloud.tools.jib.api.buildplan.Platform of(Platform platform) {
+    return new com.google.cloud.tools.jib.api.buildplan.Platform(
+        platform.architecture(), platform.os());
+  }
+}
