@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * @param fileName the file's name relative to the project root, used in every error message
  * @param directives parser directives from the top of the file ({@code syntax}, {@code escape},
  *     {@code check}), keys in lower case
- * @param escape the escape character: {@code \} unless the {@code escape} directive says {@code `}
+ * @param escape the escape character: {@code \} or {@code `} when the {@code escape} directive sets
+ *     it
  * @param globalArgs the {@code ARG} instructions before the first {@code FROM}
  * @param stages the stages, at least one
  */
