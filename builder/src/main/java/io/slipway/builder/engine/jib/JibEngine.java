@@ -53,15 +53,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class JibEngine implements BuildEngine {
 
-  /** What a build with {@code RUN} is told to configure. */
+  /** The reason a build with {@code RUN} fails with, naming the settings to configure. */
   static final String RUN_NEEDS_RUNTIME =
       "RUN needs a runtime engine: configure slipway.builder.docker.host or"
           + " slipway.builder.buildkit.address";
 
   /**
-   * Jib's switch for sending credentials over plain HTTP, which it otherwise refuses. The engine
-   * sets it only when a build pushes to a registry on 127.0.0.0/8, where the credentials never
-   * leave the machine; builds for any other registry do not allow plain HTTP at all.
+   * Jib's switch for sending credentials over plain HTTP, which it otherwise rejects. The engine
+   * sets it only when a build pushes to a registry on 127.0.0.0/8, because there the credentials
+   * never leave the machine. Builds for any other registry do not allow plain HTTP at all.
    */
   static final String SEND_CREDENTIALS_OVER_HTTP = "sendCredentialsOverHttp";
 

@@ -10,8 +10,9 @@ final class JibPlatforms {
   /**
    * Returns Jib's platform for {@code platform}.
    *
-   * <p>NOTE: Jib records no variant in the image config, so an image built for linux/arm/v7 says
-   * only linux/arm there; the index entry that the pipeline writes carries the variant.
+   * <p>NOTE: Jib records no variant in the image config, so the config of an image built for
+   * linux/arm/v7 names only linux/arm; the index entry that the pipeline writes carries the
+   * variant.
    */
   static com.google.cloud.tools.jib.api.buildplan.Platform of(Platform platform) {
     return new com.google.cloud.tools.jib.api.buildplan.Platform(

@@ -8,9 +8,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Resolves image paths inside a directory that holds an image's root filesystem, following symbolic
- * links as the container would see them: an absolute link target starts again at the root, and
- * {@code ..} never climbs above it. No path this class returns lies outside the root.
+ * Resolves image paths inside a directory that contains an image's root filesystem, following
+ * symbolic links as the container would see them: an absolute link target starts again at the root,
+ * and {@code ..} never climbs above it. No path this class returns lies outside the root.
  */
 final class RootedPaths {
 
