@@ -174,6 +174,22 @@ class DockerEngineIT {
   }
 
   @Test
+  void baseOfAnotherPlatformFailsTheBuild() throws Exception {
+    Partition partition =
+        partition(
+            "mismatch",
+            Platform.LINUX_ARM64,
+            bases.get(Platform.LINUX_AMD64),
+            UUID.randomUUID().toString(),
+            "RUN uname -m > /built-on");
+
+    assertThatThrownBy(() -> engine.build(partition.request, partition.log()))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("mismatch@linux/arm64")
+        .hasMessageContaining("does not match the specified platform");
+  }
+
+  @Test
   void unchangedRebuildUsesEngineCache() throws Exception {
     String nonce = UUID.randomUUID().toString();
     Partition first = partition("cached", Platform.LINUX_AMD64, nonce, "RUN uname -m > /built-on");
@@ -194,6 +210,11 @@ class DockerEngineIT {
    */
   private static Partition partition(String service, Platform platform, String nonce, String run)
       throws IOException {
+    return partition(service, platform, bases.get(platform), nonce, run);
+  }
+
+  private static Partition partition(
+      String service, Platform platform, String base, String nonce, String run) throws IOException {
     Path context = Files.createTempDirectory(work, service + "-" + platform.slug());
     Files.writeString(context.resolve("nonce"), nonce);
     Files.writeString(context.resolve("service"), service + "\n");
@@ -202,7 +223,7 @@ class DockerEngineIT {
         context.resolve("Dockerfile.resolved"),
         String.join(
             "\n",
-            "FROM " + bases.get(platform),
+            "FROM " + base,
             "ARG GREETING",
             "COPY nonce /nonce",
             "COPY service /service",
