@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * What to build for one release. Immutable. Holds no secret: the pipeline writes it to a file in
+ * A build request for one release. Immutable. Holds no secret: the pipeline writes it to a file in
  * the release's build directory so a restarted job can read it back.
  *
  * @param releaseId the release the build belongs to

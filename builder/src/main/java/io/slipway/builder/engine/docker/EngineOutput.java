@@ -44,11 +44,14 @@ final class EngineOutput {
     partial.append(fragment, start, fragment.length());
   }
 
-  /** Adds one complete line, after any fragment still waiting for its line break. */
+  /**
+   * Adds a complete message, after any fragment still waiting for its line break. A message with
+   * line breaks becomes several lines.
+   */
   synchronized void line(String text) {
     flush();
-    partial.append(text);
-    emit();
+    text(text);
+    flush();
   }
 
   /** Passes on a fragment still waiting for its line break. */

@@ -139,6 +139,7 @@ class DockerEngineIT {
         assertThat(result.platform()).isEqualTo(partition.request.platform());
         assertThat(result.mediaType()).isEqualTo(DockerEngine.MANIFEST_MEDIA_TYPE);
         assertThat(partition.lines).anyMatch(line -> line.contains("Running in"));
+        assertThat(partition.lines).contains("hello from " + partition.service);
 
         String image = partition.request.destination().byDigest(result.digest());
         String platform = partition.request.platform().toString();
@@ -174,6 +175,48 @@ class DockerEngineIT {
   }
 
   @Test
+  void targetStopsAtItsStage() throws Exception {
+    Partition partition =
+        partition(
+            "staged",
+            Platform.LINUX_ARM64,
+            UUID.randomUUID().toString(),
+            String.join(
+                "\n",
+                "RUN uname -m > /built-on",
+                "FROM " + bases.get(Platform.LINUX_ARM64) + " AS final",
+                "COPY --from=0 /built-on /copied-from-first-stage",
+                "FROM final AS after-target",
+                "RUN echo stage-after-target && exit 9"));
+    BuildRequest staged = withTarget(partition.request, "final");
+
+    BuildResult result = engine.build(staged, partition.log());
+
+    String image = staged.destination().byDigest(result.digest());
+    engineReferences.add(image);
+    runDocker(null, "pull", "--quiet", "--platform", "linux/arm64", image);
+    assertThat(runImage("linux/arm64", image, "cat", "/copied-from-first-stage"))
+        .isEqualTo("aarch64");
+    assertThat(partition.lines).noneMatch(line -> line.contains("stage-after-target"));
+  }
+
+  @Test
+  void baseOfAnotherPlatformFailsTheBuild() throws Exception {
+    Partition partition =
+        partition(
+            "mismatch",
+            Platform.LINUX_ARM64,
+            bases.get(Platform.LINUX_AMD64),
+            UUID.randomUUID().toString(),
+            "RUN uname -m > /built-on");
+
+    assertThatThrownBy(() -> engine.build(partition.request, partition.log()))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("mismatch@linux/arm64")
+        .hasMessageContaining("does not match the specified platform");
+  }
+
+  @Test
   void unchangedRebuildUsesEngineCache() throws Exception {
     String nonce = UUID.randomUUID().toString();
     Partition first = partition("cached", Platform.LINUX_AMD64, nonce, "RUN uname -m > /built-on");
@@ -194,6 +237,11 @@ class DockerEngineIT {
    */
   private static Partition partition(String service, Platform platform, String nonce, String run)
       throws IOException {
+    return partition(service, platform, bases.get(platform), nonce, run);
+  }
+
+  private static Partition partition(
+      String service, Platform platform, String base, String nonce, String run) throws IOException {
     Path context = Files.createTempDirectory(work, service + "-" + platform.slug());
     Files.writeString(context.resolve("nonce"), nonce);
     Files.writeString(context.resolve("service"), service + "\n");
@@ -202,7 +250,7 @@ class DockerEngineIT {
         context.resolve("Dockerfile.resolved"),
         String.join(
             "\n",
-            "FROM " + bases.get(platform),
+            "FROM " + base,
             "ARG GREETING",
             "COPY nonce /nonce",
             "COPY service /service",
@@ -232,6 +280,19 @@ class DockerEngineIT {
             registry.credentials(),
             Instant.parse("2026-01-01T00:00:00Z"));
     return new Partition(service, request, new CopyOnWriteArrayList<>());
+  }
+
+  private static BuildRequest withTarget(BuildRequest request, String target) {
+    return new BuildRequest(
+        request.service(),
+        request.platform(),
+        request.context(),
+        request.dockerfile(),
+        request.buildArgs(),
+        target,
+        request.destination(),
+        request.credentials(),
+        request.created());
   }
 
   /** One build's request and the log lines it wrote; remembers the step images it made. */

@@ -43,6 +43,13 @@ class EngineOutputTest {
   }
 
   @Test
+  void messageWithLineBreaksBecomesSeveralLines() {
+    output.line("\nWARNING: platform differs.\nPlease notify the author.");
+
+    assertThat(lines).containsExactly("WARNING: platform differs.", "Please notify the author.");
+  }
+
+  @Test
   void tailKeepsTheLastLines() {
     output.text("one\ntwo\nthree\n");
 
