@@ -220,6 +220,7 @@ public class AccessControl {
       case PROVISIONING_KEY -> "provisioning key";
       case ANONYMOUS -> "request without credentials";
       case SYSTEM -> "server task";
+      case BUILDER -> "builder secret";
     };
   }
 

@@ -11,6 +11,8 @@ import java.nio.file.Path;
  *   blobs/                             filesystem blob store (when slipway.storage.type=filesystem)
  *   keys/registry-token-signing.pem    EC P-256 key that signs registry tokens (0600, dir 0700)
  *   keys/totp-secrets.key              AES key that encrypts users' TOTP secrets at rest (0600)
+ *   builds/                            uploaded build sources and their extracted trees, kept
+ *                                      while the build runs
  *   bootstrap-token                    first admin token, for the administrator to read and delete
  *   server.port                        TCP port the server listens on, while it runs
  * </pre>
@@ -46,6 +48,11 @@ public record DataDirectory(Path root) {
 
   public Path bootstrapToken() {
     return root.resolve("bootstrap-token");
+  }
+
+  /** Returns the directory of uploaded build sources and their extracted trees. */
+  public Path builds() {
+    return root.resolve("builds");
   }
 
   public Path serverPort() {

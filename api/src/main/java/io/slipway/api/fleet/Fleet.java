@@ -1,5 +1,6 @@
 package io.slipway.api.fleet;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param targetReleaseId the pinned release when {@code trackLatest} is false, else null
  * @param targetVersion counter bumped by every change of a target-state input of the fleet
  * @param createdAt creation time, milliseconds since the epoch
+ * @param buildDeviceTypes slugs of the device types its releases are built for, or null for its own
+ *     device type only
  */
 public record Fleet(
     long id,
@@ -29,12 +32,22 @@ public record Fleet(
     boolean trackLatest,
     Long targetReleaseId,
     long targetVersion,
-    long createdAt) {
+    long createdAt,
+    List<String> buildDeviceTypes) {
 
   public Fleet {
     Objects.requireNonNull(organizationSlug, "organizationSlug");
     Objects.requireNonNull(slug, "slug");
     Objects.requireNonNull(deviceType, "deviceType");
+    buildDeviceTypes = buildDeviceTypes == null ? null : List.copyOf(buildDeviceTypes);
+  }
+
+  /**
+   * Returns the slugs of the device types its releases are built for: the chosen list, or the
+   * fleet's own device type when none was chosen.
+   */
+  public List<String> deviceTypesToBuild() {
+    return buildDeviceTypes == null ? List.of(deviceType) : buildDeviceTypes;
   }
 
   /** Returns {@code <org>/<fleet>}, the prefix of the fleet's registry repositories. */

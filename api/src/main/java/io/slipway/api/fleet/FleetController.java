@@ -38,8 +38,12 @@ public class FleetController {
   /** Body of {@code POST}: slug and device type are required. */
   record CreateFleet(String slug, String name, String deviceType, Boolean requiresApproval) {}
 
-  /** Body of {@code PATCH}: absent fields stay as they are. */
-  record PatchFleet(String name, String deviceType, Boolean requiresApproval) {}
+  /**
+   * Body of {@code PATCH}: absent fields stay as they are. {@code deviceTypes} lists the device
+   * types releases are built for, the fleet's own included.
+   */
+  record PatchFleet(
+      String name, String deviceType, Boolean requiresApproval, List<String> deviceTypes) {}
 
   @GetMapping
   List<FleetView> list(Identity who, @PathVariable String org) {
@@ -77,7 +81,8 @@ public class FleetController {
       @RequestBody PatchFleet body) {
     Fleet found = access.requireFleet(who, org, fleet, Permission.FLEET_MANAGE);
     FleetService.FleetChange change =
-        new FleetService.FleetChange(body.name(), body.deviceType(), body.requiresApproval());
+        new FleetService.FleetChange(
+            body.name(), body.deviceType(), body.requiresApproval(), body.deviceTypes());
     return view(service.update(who, found, change));
   }
 

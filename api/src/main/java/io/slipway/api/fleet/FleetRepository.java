@@ -8,6 +8,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The {@code fleet} table. Safe for concurrent use; each method is one statement. */
 @Repository
@@ -16,7 +18,10 @@ public class FleetRepository {
   static final String SELECT =
       "SELECT f.id, f.organization_id, o.slug AS organization_slug, f.slug, f.name, f.device_type,"
           + " f.requires_approval, f.track_latest, f.target_release_id, f.target_version,"
-          + " f.created_at FROM fleet f JOIN organization o ON o.id = f.organization_id";
+          + " f.created_at, f.build_device_types FROM fleet f JOIN organization o ON o.id = f.organization_id";
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
 
@@ -72,11 +77,23 @@ public class FleetRepository {
         .update();
   }
 
-  /** Sets name, device type and approval rule of fleet {@code id}; false when it is gone. */
-  public boolean update(long id, String name, String deviceType, boolean requiresApproval) {
+  /**
+   * Sets name, device type, approval rule and build device types of fleet {@code id}; false when it
+   * is gone.
+   *
+   * @param buildDeviceTypes the device types to build for, or null for the fleet's own only
+   */
+  public boolean update(
+      long id,
+      String name,
+      String deviceType,
+      boolean requiresApproval,
+      List<String> buildDeviceTypes) {
+    String types = buildDeviceTypes == null ? null : JSON.writeValueAsString(buildDeviceTypes);
     return jdbc.sql(
-                "UPDATE fleet SET name = ?, device_type = ?, requires_approval = ? WHERE id = ?")
-            .params(name, deviceType, requiresApproval, id)
+                "UPDATE fleet SET name = ?, device_type = ?, requires_approval = ?,"
+                    + " build_device_types = ? WHERE id = ?")
+            .params(name, deviceType, requiresApproval, types, id)
             .update()
         == 1;
   }
@@ -112,6 +129,11 @@ public class FleetRepository {
         row.getBoolean("track_latest"),
         row.getObject("target_release_id", Long.class),
         row.getLong("target_version"),
-        row.getLong("created_at"));
+        row.getLong("created_at"),
+        buildDeviceTypes(row.getString("build_device_types")));
+  }
+
+  private static List<String> buildDeviceTypes(String json) {
+    return json == null ? null : JSON.readValue(json, STRING_LIST);
   }
 }

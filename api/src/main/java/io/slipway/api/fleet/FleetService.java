@@ -7,9 +7,11 @@ import io.slipway.api.identity.Identity;
 import io.slipway.api.name.Slug;
 import io.slipway.api.organization.Organization;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -45,8 +47,16 @@ public class FleetService {
     this.clock = clock;
   }
 
-  /** A requested change of a fleet; a null field keeps its value. */
-  public record FleetChange(String name, String deviceType, Boolean requiresApproval) {}
+  /** Most device types a fleet's releases are built for. */
+  public static final int MAX_BUILD_DEVICE_TYPES = 16;
+
+  /**
+   * A requested change of a fleet; a null field keeps its value.
+   *
+   * @param deviceTypes the device types to build releases for; must include the fleet's own
+   */
+  public record FleetChange(
+      String name, String deviceType, Boolean requiresApproval, List<String> deviceTypes) {}
 
   /**
    * Returns the device type {@code slug}.
@@ -123,10 +133,11 @@ public class FleetService {
   }
 
   /**
-   * Changes name, device type or the approval rule of {@code fleet}.
+   * Changes name, device type, the approval rule or the build device types of {@code fleet}.
    *
-   * @throws ApiException {@code UNKNOWN_DEVICE_TYPE}, or {@code DEVICE_TYPE_MISMATCH} when a device
-   *     of the fleet could not run images for the new type
+   * @throws ApiException {@code UNKNOWN_DEVICE_TYPE}; {@code DEVICE_TYPE_MISMATCH} when a device of
+   *     the fleet could not run images for the new type, or the build device types leave out the
+   *     fleet's own; {@code INVALID_REQUEST_BODY} for an empty, repeating or too long list
    */
   public Fleet update(Identity who, Fleet fleet, FleetChange change) {
     String name = change.name() == null ? fleet.name() : change.name().strip();
@@ -137,15 +148,21 @@ public class FleetService {
             : requireDeviceType(change.deviceType());
     boolean requiresApproval =
         change.requiresApproval() == null ? fleet.requiresApproval() : change.requiresApproval();
+    List<String> buildTypes =
+        change.deviceTypes() == null ? fleet.buildDeviceTypes() : change.deviceTypes();
+    if (buildTypes != null) {
+      checkBuildDeviceTypes(fleet, type, buildTypes);
+    }
 
     return transactions.execute(
         status -> {
           checkDevicesCanRun(fleet, type);
-          fleets.update(fleet.id(), name, type.slug(), requiresApproval);
+          fleets.update(fleet.id(), name, type.slug(), requiresApproval, buildTypes);
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("name", name);
           details.put("deviceType", type.slug());
           details.put("requiresApproval", requiresApproval);
+          details.put("deviceTypes", buildTypes == null ? List.of(type.slug()) : buildTypes);
           audit.record(
               who,
               "fleet.updated",
@@ -207,6 +224,37 @@ public class FleetService {
                 + type.slug()
                 + "': choose a type they can run or move the devices first");
       }
+    }
+  }
+
+  private void checkBuildDeviceTypes(Fleet fleet, DeviceType type, List<String> slugs) {
+    if (slugs.isEmpty() || slugs.size() > MAX_BUILD_DEVICE_TYPES) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST_BODY,
+          "Fleet '"
+              + fleet.repositoryPrefix()
+              + "' got "
+              + slugs.size()
+              + " device types to build for: give 1 to "
+              + MAX_BUILD_DEVICE_TYPES);
+    }
+    Set<String> seen = new HashSet<>();
+    for (String slug : slugs) {
+      requireDeviceType(slug);
+      if (!seen.add(slug)) {
+        throw new ApiException(
+            ErrorCode.INVALID_REQUEST_BODY,
+            "Device type '" + slug + "' appears twice in deviceTypes: list each type once");
+      }
+    }
+    if (!seen.contains(type.slug())) {
+      throw new ApiException(
+          ErrorCode.DEVICE_TYPE_MISMATCH,
+          "The device types "
+              + slugs
+              + " to build for leave out the fleet's own device type '"
+              + type.slug()
+              + "', whose devices would get no image: add it to deviceTypes");
     }
   }
 

@@ -1,5 +1,7 @@
 package io.slipway.api.fleet;
 
+import java.util.List;
+
 /**
  * A fleet as the API shows it to people.
  *
@@ -13,6 +15,8 @@ package io.slipway.api.fleet;
  * @param trackLatest whether the fleet follows its latest successful release
  * @param targetReleaseId the pinned release, or null
  * @param createdAt creation time, milliseconds since the epoch
+ * @param deviceTypes the device types its releases are built for
+ * @param platforms the OCI platforms of those device types, without repeats, in the same order
  */
 public record FleetView(
     String organization,
@@ -24,7 +28,9 @@ public record FleetView(
     boolean requiresApproval,
     boolean trackLatest,
     Long targetReleaseId,
-    long createdAt) {
+    long createdAt,
+    List<String> deviceTypes,
+    List<String> platforms) {
 
   /** Builds the view of {@code fleet}; architecture and platform are null for an unknown type. */
   public static FleetView of(Fleet fleet, DeviceTypeCatalog deviceTypes) {
@@ -39,6 +45,16 @@ public record FleetView(
         fleet.requiresApproval(),
         fleet.trackLatest(),
         fleet.targetReleaseId(),
-        fleet.createdAt());
+        fleet.createdAt(),
+        fleet.deviceTypesToBuild(),
+        platforms(fleet, deviceTypes));
+  }
+
+  private static List<String> platforms(Fleet fleet, DeviceTypeCatalog deviceTypes) {
+    return fleet.deviceTypesToBuild().stream()
+        .flatMap(slug -> deviceTypes.find(slug).stream())
+        .map(type -> type.architecture().platform())
+        .distinct()
+        .toList();
   }
 }

@@ -73,12 +73,16 @@ public class Authenticator {
 
   /**
    * Returns the identity that HTTP Basic credentials prove: the password is a Slipway secret and
-   * the user name must be its owner's name (user name, or UUID for a device key).
+   * the user name must be its owner's name (user name, or UUID for a device key). A builder secret
+   * is accepted with any user name, because build engines send whatever name they were given.
    *
    * @throws UnauthorizedException when the secret proves nothing or belongs to someone else
    */
   public Identity authenticate(BasicCredentials credentials) {
     Identity identity = bySecret(credentials.password());
+    if (identity.kind() == Identity.Kind.BUILDER) {
+      return identity;
+    }
     if (!identity.subject().equals(credentials.username())) {
       // The presented name is not repeated: it may be a secret typed into the wrong field.
       throw new UnauthorizedException(
@@ -120,6 +124,7 @@ public class Authenticator {
       case "sls_" -> "session token";
       case "sld_" -> "device key";
       case "slp_" -> "provisioning key";
+      case "slb_" -> "builder secret";
       default -> "token";
     };
   }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * @param kind what sort of principal this is; what it may do depends on it
  * @param subject stable name of the principal: the user name, the device UUID, {@code
  *     provisioning-key:<id>} or {@code anonymous}; used as the {@code sub} claim of issued tokens
- * @param id row id of the user, device or provisioning key; 0 for anonymous
- * @param fleetId the fleet of a device or provisioning key; 0 for other kinds
+ * @param id row id of the user, device or provisioning key; 0 for anonymous and builders
+ * @param fleetId the fleet of a device, provisioning key or builder; 0 for other kinds
  * @param serverAdmin true for a user who administers the whole server
  * @param credential what the request presented
  */
@@ -18,6 +18,9 @@ public record Identity(
 
   /** Name of the built-in administrator user. */
   public static final String ADMIN_SUBJECT = "admin";
+
+  /** Subject of the server's builder, and the user name it sends with its secret. */
+  public static final String BUILDER_SUBJECT = "slipway-builder";
 
   /** Subject of requests without credentials. */
   public static final String ANONYMOUS_SUBJECT = "anonymous";
@@ -33,7 +36,12 @@ public record Identity(
     /** A request without credentials. */
     ANONYMOUS,
     /** The server itself, acting on a schedule, such as the rollout scheduler. */
-    SYSTEM
+    SYSTEM,
+    /**
+     * The server's own builder with a short-lived secret of one build: it may only push to and pull
+     * from its fleet's repositories and pull its organization's.
+     */
+    BUILDER
   }
 
   /** The kind of secret a request presented to prove its identity. */
@@ -42,6 +50,7 @@ public record Identity(
     SESSION,
     DEVICE_KEY,
     PROVISIONING_KEY,
+    BUILDER_SECRET,
     NONE
   }
 
@@ -85,6 +94,15 @@ public record Identity(
    */
   public static Identity system(String task) {
     return new Identity(Kind.SYSTEM, "system:" + task, 0, 0, false, Credential.NONE);
+  }
+
+  /**
+   * Creates the identity of a builder secret issued for building releases of {@code fleetId}. Its
+   * subject is {@value #BUILDER_SUBJECT}.
+   */
+  public static Identity builder(long fleetId) {
+    return new Identity(
+        Kind.BUILDER, BUILDER_SUBJECT, 0, fleetId, false, Credential.BUILDER_SECRET);
   }
 
   public static Identity anonymous() {

@@ -113,6 +113,44 @@ class OpenApiConfiguration {
     };
   }
 
+  /**
+   * Describes the build endpoints: the source upload is read from the raw request body as a tar or
+   * tar.gz stream, and the build log follow is a stream of server-sent events.
+   */
+  @Bean
+  OpenApiCustomizer slipwayBuildEndpoints() {
+    return openApi -> {
+      if (openApi.getPaths() == null) {
+        return;
+      }
+      PathItem builds = openApi.getPaths().get("/api/v1/orgs/{org}/fleets/{fleet}/builds");
+      if (builds != null && builds.getPost() != null) {
+        Operation post = builds.getPost();
+        post.setSummary("Build a release from source");
+        post.setDescription(
+            "Uploads the project directory (a Dockerfile or docker-compose.yml at its root) as a"
+                + " tar stream, creates a release with source BUILD and starts building it for"
+                + " every device type of the fleet. Answers 202 with the running release; follow"
+                + " its log at /api/v1/releases/{id}/logs/stream. The upload is capped by"
+                + " slipway.builder.max-source-size (512 MiB by default).");
+        post.setRequestBody(sourceBody());
+        ApiResponses responses = post.getResponses();
+        if (responses != null && responses.containsKey("200")) {
+          responses.addApiResponse("202", responses.remove("200").description("Build started"));
+        }
+      }
+      PathItem stream = openApi.getPaths().get("/api/v1/releases/{id}/logs/stream");
+      if (stream != null && stream.getGet() != null) {
+        stream
+            .getGet()
+            .description(
+                "Server-sent events: one 'log' event per build log line (id, at, service,"
+                    + " platform, line), then one 'end' event with the release's final status."
+                    + " Reconnect with Last-Event-ID to resume.");
+      }
+    };
+  }
+
   @Bean
   OpenApiCustomizer slipwayErrorsAndPublicOperations() {
     return openApi -> {
@@ -146,8 +184,22 @@ class OpenApiConfiguration {
             "Authorization: Bearer <secret>. The prefix names the kind of secret: slw_ a user's"
                 + " API token, sls_ a session token from /api/v1/auth/login, sld_ a device key"
                 + " (only /device/v1 endpoints of that device), slp_ a provisioning key (only"
-                + " POST /device/v1/register). HTTP Basic with the secret as password is accepted"
+                + " POST /device/v1/register). Builder secrets (slb_) work only at the registry's"
+                + " token endpoint. HTTP Basic with the secret as password is accepted"
                 + " too; the user name must be the token's user or the device's UUID.");
+  }
+
+  private static RequestBody sourceBody() {
+    Schema<?> archive = new StringSchema().format("binary");
+    return new RequestBody()
+        .required(true)
+        .description(
+            "The project directory as a tar archive, optionally gzip-compressed; absolute paths,"
+                + " '..', links leaving the tree and device files are refused")
+        .content(
+            new Content()
+                .addMediaType("application/x-tar", new MediaType().schema(archive))
+                .addMediaType("application/gzip", new MediaType().schema(archive)));
   }
 
   private static RequestBody logBatchBody() {

@@ -23,6 +23,9 @@ import java.util.Set;
  *       {@link Permission#FLEET_READ}, and {@code push} where it includes {@link
  *       Permission#RELEASE_CREATE}; never {@code delete} and never the catalog.
  *   <li>A device gets {@code pull} on the repositories of its own fleet only.
+ *   <li>A builder secret gets {@code push} and {@code pull} on the repositories of the fleet it
+ *       builds for, {@code pull} on the other repositories of that fleet's organization, and
+ *       nothing else.
  *   <li>An anonymous client gets {@code pull} when anonymous pull is on; a provisioning key gets
  *       nothing.
  * </ul>
@@ -49,6 +52,7 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
       case USER -> who.serverAdmin() ? List.copyOf(requested) : forMember(who, requested);
       case DEVICE -> forDevice(who, requested);
       case ANONYMOUS -> anonymousPull ? pullOnly(requested) : List.of();
+      case BUILDER -> forBuilder(who, requested);
       case SYSTEM -> List.of();
       case PROVISIONING_KEY -> List.of();
     };
@@ -88,6 +92,32 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
     }
     String ownFleet = prefix.get() + "/";
     return pullOnly(requested).stream().filter(scope -> scope.name().startsWith(ownFleet)).toList();
+  }
+
+  private List<Scope> forBuilder(Identity who, List<Scope> requested) {
+    Optional<String> prefix = memberships.fleetRepositoryPrefix(who.fleetId());
+    if (prefix.isEmpty()) {
+      return List.of();
+    }
+    String ownFleet = prefix.get() + "/";
+    String ownOrganization = organizationOf(prefix.get()) + "/";
+    List<Scope> granted = new ArrayList<>();
+    for (Scope scope : requested) {
+      if (!scope.type().equals(REPOSITORY) || !scope.name().startsWith(ownOrganization)) {
+        continue;
+      }
+      Set<String> actions = new LinkedHashSet<>();
+      if (scope.allows(PULL)) {
+        actions.add(PULL);
+      }
+      if (scope.allows(PUSH) && scope.name().startsWith(ownFleet)) {
+        actions.add(PUSH);
+      }
+      if (!actions.isEmpty()) {
+        granted.add(new Scope(REPOSITORY, scope.name(), actions));
+      }
+    }
+    return granted;
   }
 
   /** Returns the first path segment of a repository name: its organization's slug. */

@@ -21,20 +21,32 @@ public class BuildLogRepository {
   }
 
   /** Appends {@code lines} to the log of a release, in order, all stamped {@code now}. */
-  public void append(long releaseId, List<String> lines, long now) {
-    List<Object[]> rows = lines.stream().map(line -> new Object[] {releaseId, now, line}).toList();
-    batch.batchUpdate("INSERT INTO release_log (release_id, at, line) VALUES (?, ?, ?)", rows);
+  public void append(long releaseId, List<BuildLogEntry> lines, long now) {
+    List<Object[]> rows =
+        lines.stream()
+            .map(
+                line -> new Object[] {releaseId, now, line.service(), line.platform(), line.text()})
+            .toList();
+    batch.batchUpdate(
+        "INSERT INTO release_log (release_id, at, service, platform, line) VALUES (?, ?, ?, ?, ?)",
+        rows);
   }
 
   /** Returns up to {@code limit} lines of a release's log with ids above {@code afterId}. */
   public List<BuildLogLine> find(long releaseId, long afterId, int limit) {
     return jdbc.sql(
-            "SELECT id, at, line FROM release_log WHERE release_id = ? AND id > ?"
+            "SELECT id, at, service, platform, line FROM release_log"
+                + " WHERE release_id = ? AND id > ?"
                 + " ORDER BY id LIMIT ?")
         .params(releaseId, afterId, limit)
         .query(
             (row, number) ->
-                new BuildLogLine(row.getLong("id"), row.getLong("at"), row.getString("line")))
+                new BuildLogLine(
+                    row.getLong("id"),
+                    row.getLong("at"),
+                    row.getString("service"),
+                    row.getString("platform"),
+                    row.getString("line")))
         .list();
   }
 }

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The JSON forms of releases that the HTTP API sends. */
-final class ReleaseBodies {
+public final class ReleaseBodies {
 
   private ReleaseBodies() {}
 
   /** A release as sent; {@code services} is null in lists. */
-  record ReleaseBody(
+  public record ReleaseBody(
       long id,
       String fleet,
       String status,
@@ -25,13 +25,21 @@ final class ReleaseBodies {
       String invalidatedBy,
       Map<String, ServiceBody> services) {}
 
-  /** A service of a release as sent and received. */
-  record ServiceBody(String image, Map<String, String> environment, Map<String, String> labels) {}
+  /**
+   * A service of a release as sent and received; {@code configuration} holds the rest of its
+   * compose entry (ports, volumes, network_mode, privileged, restart, ...).
+   */
+  public record ServiceBody(
+      String image,
+      Map<String, String> environment,
+      Map<String, String> labels,
+      Map<String, Object> configuration) {}
 
-  /** One build log line as sent. */
-  record LogLineBody(long id, long at, String line) {}
+  /** One build log line as sent; service and platform are null for release-level lines. */
+  public record LogLineBody(long id, long at, String service, String platform, String line) {}
 
-  static ReleaseBody of(String fleet, Release release, List<ReleaseServiceImage> services) {
+  /** Returns the body of {@code release} of {@code fleet}; null services for a list entry. */
+  public static ReleaseBody of(String fleet, Release release, List<ReleaseServiceImage> services) {
     Map<String, ServiceBody> byName = null;
     if (services != null) {
       byName = new LinkedHashMap<>();
@@ -41,7 +49,8 @@ final class ReleaseBodies {
             new ServiceBody(
                 service.hasImage() ? service.image().toString() : null,
                 service.environment(),
-                service.labels()));
+                service.labels(),
+                service.configuration()));
       }
     }
     return new ReleaseBody(
@@ -60,7 +69,8 @@ final class ReleaseBodies {
         byName);
   }
 
-  static LogLineBody of(BuildLogLine line) {
-    return new LogLineBody(line.id(), line.at(), line.line());
+  /** Returns the body of one build log line. */
+  public static LogLineBody of(BuildLogLine line) {
+    return new LogLineBody(line.id(), line.at(), line.service(), line.platform(), line.line());
   }
 }

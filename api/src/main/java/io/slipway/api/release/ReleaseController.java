@@ -20,19 +20,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Releases of a fleet for people and their tools: list and create (developers), read (members), set
- * services and finish (developers), read and append build logs, invalidate (release managers).
- * Rules of the release life cycle live in {@link ReleaseService}.
+ * services and finish (developers), read, follow and append build logs, invalidate (release
+ * managers). Rules of the release life cycle live in {@link ReleaseService}.
  */
 @RestController
 class ReleaseController {
@@ -43,11 +46,17 @@ class ReleaseController {
   private final AccessControl access;
   private final ReleaseService releases;
   private final PromotionService promotions;
+  private final ReleaseLogFollowers followers;
 
-  ReleaseController(AccessControl access, ReleaseService releases, PromotionService promotions) {
+  ReleaseController(
+      AccessControl access,
+      ReleaseService releases,
+      PromotionService promotions,
+      ReleaseLogFollowers followers) {
     this.access = access;
     this.releases = releases;
     this.promotions = promotions;
+    this.followers = followers;
   }
 
   /** Body of {@code POST .../releases}; every field may be left out. */
@@ -129,6 +138,35 @@ class ReleaseController {
       @RequestParam(defaultValue = "500") int limit) {
     requireReleaseFleet(who, id, Permission.FLEET_READ);
     return releases.logs(id, after, pageSize(limit)).stream().map(ReleaseBodies::of).toList();
+  }
+
+  /**
+   * Follows the build log as server-sent events: {@code log} events with each line, then one {@code
+   * end} event with the final status. Resumes after {@code Last-Event-ID}, or after {@code after}.
+   */
+  @GetMapping(
+      value = "/api/v1/releases/{id}/logs/stream",
+      produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter follow(
+      Identity who,
+      @PathVariable long id,
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @RequestParam(defaultValue = "0") long after) {
+    requireReleaseFleet(who, id, Permission.FLEET_READ);
+    long afterId = lastEventId == null ? after : lineId(lastEventId);
+    return followers.follow(id, Math.max(0, afterId));
+  }
+
+  private static long lineId(String lastEventId) {
+    try {
+      return Long.parseLong(lastEventId.strip());
+    } catch (NumberFormatException e) {
+      throw new ApiException(
+          ErrorCode.INVALID_PARAMETER,
+          "Header Last-Event-ID is '"
+              + lastEventId
+              + "', not a log line id; send the id of the last event received");
+    }
   }
 
   @PostMapping("/api/v1/releases/{id}/logs")
@@ -215,7 +253,8 @@ class ReleaseController {
       }
     }
     try {
-      return new ReleaseServiceImage(name, image, body.environment(), body.labels());
+      return new ReleaseServiceImage(
+          name, image, body.environment(), body.labels(), body.configuration());
     } catch (IllegalArgumentException e) {
       throw new ApiException(ErrorCode.INVALID_SERVICE, e.getMessage());
     }

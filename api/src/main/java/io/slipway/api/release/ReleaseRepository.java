@@ -25,6 +25,7 @@ public class ReleaseRepository {
       "id, fleet_id, status, source, source_commit, version, created_by, created_at, finished_at,"
           + " invalidated, invalidated_at, invalidated_by";
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+  private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {};
 
   private final JdbcClient jdbc;
   private final JsonMapper json = JsonMapper.builder().build();
@@ -143,7 +144,7 @@ public class ReleaseRepository {
   /** Returns the services of a release, ordered by name. */
   public List<ReleaseServiceImage> findServices(long releaseId) {
     return jdbc.sql(
-            "SELECT service, image, environment, labels FROM release_service"
+            "SELECT service, image, environment, labels, configuration FROM release_service"
                 + " WHERE release_id = ? ORDER BY service")
         .param(releaseId)
         .query(this::service)
@@ -156,14 +157,15 @@ public class ReleaseRepository {
         .params(releaseId, service.service())
         .update();
     jdbc.sql(
-            "INSERT INTO release_service (release_id, service, image, environment, labels)"
-                + " VALUES (?, ?, ?, ?, ?)")
+            "INSERT INTO release_service (release_id, service, image, environment, labels,"
+                + " configuration) VALUES (?, ?, ?, ?, ?, ?)")
         .params(
             releaseId,
             service.service(),
             service.image() == null ? null : service.image().toString(),
             json.writeValueAsString(service.environment()),
-            json.writeValueAsString(service.labels()))
+            json.writeValueAsString(service.labels()),
+            json.writeValueAsString(service.configuration()))
         .update();
   }
 
@@ -181,7 +183,8 @@ public class ReleaseRepository {
         row.getString("service"),
         image == null ? null : ImageReference.parse(image),
         json.readValue(row.getString("environment"), STRING_MAP),
-        json.readValue(row.getString("labels"), STRING_MAP));
+        json.readValue(row.getString("labels"), STRING_MAP),
+        json.readValue(row.getString("configuration"), JSON_OBJECT));
   }
 
   private static Release release(ResultSet row, int number) throws SQLException {

@@ -207,7 +207,19 @@ public class ReleaseService {
    */
   @Transactional
   public void appendLog(long releaseId, List<String> lines) {
-    List<String> split = splitLines(lines);
+    appendEntries(
+        releaseId, lines.stream().filter(line -> line != null).map(BuildLogEntry::of).toList());
+  }
+
+  /**
+   * Appends build log lines that name their service and platform to a running release, as {@link
+   * #appendLog} does.
+   *
+   * @throws ApiException as {@link #appendLog} does
+   */
+  @Transactional
+  public void appendEntries(long releaseId, List<BuildLogEntry> entries) {
+    List<BuildLogEntry> split = splitLines(entries);
     if (split.size() > MAX_LOG_LINES_PER_CALL) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST_BODY,
@@ -405,14 +417,11 @@ public class ReleaseService {
                     "The fleet of release " + release.id() + " no longer exists"));
   }
 
-  private static List<String> splitLines(List<String> lines) {
-    List<String> split = new ArrayList<>();
-    for (String line : lines) {
-      if (line == null) {
-        continue;
-      }
-      for (String part : line.split("\r?\n", -1)) {
-        split.add(cut(part));
+  private static List<BuildLogEntry> splitLines(List<BuildLogEntry> entries) {
+    List<BuildLogEntry> split = new ArrayList<>();
+    for (BuildLogEntry entry : entries) {
+      for (String part : entry.text().split("\r?\n", -1)) {
+        split.add(new BuildLogEntry(entry.service(), entry.platform(), cut(part)));
       }
     }
     return split;

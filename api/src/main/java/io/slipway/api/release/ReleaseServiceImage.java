@@ -1,6 +1,7 @@
 package io.slipway.api.release;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -14,12 +15,16 @@ import java.util.regex.Pattern;
  * @param environment environment variables from the build; variables of the fleet and device
  *     override them in a device's target state
  * @param labels container labels, such as {@code io.slipway.features.supervisor-api}
+ * @param configuration the rest of the service's compose entry, such as {@code ports}, {@code
+ *     volumes}, {@code network_mode}, {@code privileged} and {@code restart}, as JSON values (maps,
+ *     lists, strings, numbers, booleans); kept in the order given
  */
 public record ReleaseServiceImage(
     String service,
     ImageReference image,
     Map<String, String> environment,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Map<String, Object> configuration) {
 
   private static final Pattern SERVICE_NAME =
       Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
@@ -33,6 +38,35 @@ public record ReleaseServiceImage(
     requireServiceName(service);
     environment = copy(service, "environment", environment);
     labels = copy(service, "labels", labels);
+    configuration = copyConfiguration(service, configuration);
+  }
+
+  /** Creates a service without compose configuration. */
+  public ReleaseServiceImage(
+      String service,
+      ImageReference image,
+      Map<String, String> environment,
+      Map<String, String> labels) {
+    this(service, image, environment, labels, null);
+  }
+
+  private static Map<String, Object> copyConfiguration(
+      String service, Map<String, Object> configuration) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    if (configuration == null) {
+      return Collections.unmodifiableMap(copy);
+    }
+    configuration.forEach(
+        (key, value) -> {
+          if (key == null || key.isEmpty()) {
+            throw new IllegalArgumentException(
+                "Service '"
+                    + service
+                    + "' has a configuration entry without a name: name each compose field");
+          }
+          copy.put(key, value);
+        });
+    return Collections.unmodifiableMap(copy);
   }
 
   /**

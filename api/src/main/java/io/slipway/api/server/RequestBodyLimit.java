@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Caps the body of API requests ({@code /api/*}, {@code /device/*}, {@code /auth/*}) at {@value
  * #MAX_BYTES} bytes, so that no client can make the server buffer or parse an unbounded body. A
  * declared larger {@code Content-Length} is refused at once with {@code 413 REQUEST_TOO_LARGE}; a
- * chunked body fails while it is read. The registry under {@code /v2/} has its own limits.
+ * chunked body fails while it is read. The registry under {@code /v2/} has its own limits, and so
+ * has the upload of a build source ({@code POST /api/v1/orgs/{org}/fleets/{fleet}/builds}, capped
+ * by {@code slipway.builder.max-source-size}), which this filter leaves alone.
  */
 @Configuration(proxyBeanMethods = false)
 class RequestBodyLimit {
@@ -37,9 +40,18 @@ class RequestBodyLimit {
     return registration;
   }
 
+  /** Paths whose bodies have their own, larger cap enforced where they are read. */
+  static final Pattern OWN_LIMIT = Pattern.compile("/api/v1/orgs/[^/]+/fleets/[^/]+/builds");
+
   static final class LimitFilter extends OncePerRequestFilter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+      String path = request.getRequestURI().substring(request.getContextPath().length());
+      return "POST".equals(request.getMethod()) && OWN_LIMIT.matcher(path).matches();
+    }
 
     @Override
     protected void doFilterInternal(

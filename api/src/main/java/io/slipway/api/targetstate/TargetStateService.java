@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Computes the target state of a device: the release that {@link TargetRule} picks, each of its
  * services with the image by digest, the environment (the release's, overridden by the device's
- * effective variables) and labels, and the device agent's configuration.
+ * effective variables), labels and compose configuration, and the device agent's configuration.
  *
  * <p>Devices poll this often. {@link #versions} reads them with one query by primary key, enough
  * for an ETag; {@link #render} keeps the rendered JSON of each device in a bounded cache keyed by
@@ -103,6 +103,7 @@ public class TargetStateService {
       fields.put("image", String.valueOf(service.image()));
       fields.put("environment", environment);
       fields.put("labels", service.labels());
+      fields.put("configuration", service.configuration());
       services.put(service.service(), fields);
     }
     return services;

@@ -185,6 +185,10 @@ class PermissionMatrixIT {
           row("GET", "/api/v1/releases/{id}", READERS).on(SUCCESSFUL_RELEASE),
           row("PATCH", "/api/v1/releases/{id}", RELEASE_CREATORS).body("{}").on(RUNNING_RELEASE),
           row("GET", "/api/v1/releases/{id}/logs", READERS).on(SUCCESSFUL_RELEASE),
+          row("GET", "/api/v1/releases/{id}/logs/stream", READERS).on(SUCCESSFUL_RELEASE),
+          // A JSON body is not a build source: callers who may build get 415, others are denied
+          // before the body is looked at.
+          row("POST", FLEET + "/builds", RELEASE_CREATORS).body("{}"),
           row("POST", "/api/v1/releases/{id}/logs", RELEASE_CREATORS)
               .body("{\"lines\":[\"step 1 of 1\"]}")
               .on(RUNNING_RELEASE),

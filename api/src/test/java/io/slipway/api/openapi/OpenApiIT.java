@@ -180,6 +180,16 @@ class OpenApiIT {
   }
 
   @Test
+  void buildTakesATarBodyAndAnswersAccepted() {
+    JsonNode post =
+        document.path("paths").path("/api/v1/orgs/{org}/fleets/{fleet}/builds").path("post");
+
+    assertThat(post.path("requestBody").path("content").has("application/x-tar")).isTrue();
+    assertThat(post.path("requestBody").path("content").has("application/gzip")).isTrue();
+    assertThat(post.path("responses").has("202")).isTrue();
+  }
+
+  @Test
   void statePollDescribesNotModified() {
     JsonNode responses =
         document.path("paths").path("/device/v1/{uuid}/state").path("get").path("responses");

@@ -12,13 +12,13 @@ import java.time.Duration;
  * The docker CLI talking to the local Docker engine, with its own client configuration directory
  * ({@code DOCKER_CONFIG}) so that logins stay inside the test and never touch the user's.
  */
-final class DockerCli {
+public final class DockerCli {
 
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   private final Path configDirectory;
 
-  DockerCli(Path configDirectory) {
+  public DockerCli(Path configDirectory) {
     try {
       this.configDirectory = Files.createDirectories(configDirectory);
     } catch (IOException e) {
@@ -30,7 +30,7 @@ final class DockerCli {
    * Fails, naming the command that starts an engine, when none responds, because these tests must
    * not pass by skipping.
    */
-  static void requireEngine() {
+  public static void requireEngine() {
     CommandResult info =
         ExternalCommand.of("docker", "info", "--format", "{{.ServerVersion}}")
             .timeout(TIMEOUT)
@@ -45,19 +45,19 @@ final class DockerCli {
   }
 
   /** {@code docker login HOST -u admin --password-stdin}. */
-  CommandResult login(String registryHost, String password) {
+  public CommandResult login(String registryHost, String password) {
     return docker("login", registryHost, "-u", "admin", "--password-stdin")
         .secretStdin(password)
         .run();
   }
 
   /** Runs {@code docker ARGS...}. */
-  CommandResult run(String... arguments) {
+  public CommandResult run(String... arguments) {
     return docker(arguments).run();
   }
 
   /** {@code docker build} with the classic builder, which this engine has without buildx. */
-  CommandResult buildClassic(Path context, String tag) {
+  public CommandResult buildClassic(Path context, String tag) {
     return docker("build", "--network", "host", "--pull=false", "-t", tag, context.toString())
         .environment("DOCKER_BUILDKIT", "0")
         .run();

@@ -42,8 +42,17 @@ public final class SlipwayStack implements AutoCloseable {
    * @param suite short name of the test class, for the directory and log file names
    */
   public static SlipwayStack start(String suite, Backend backend) throws Exception {
+    return start(suite, backend, Map.of());
+  }
+
+  /**
+   * Starts a server as {@link #start(String, Backend)} does, with {@code extraProperties} added to
+   * its properties, such as the builder's engine settings.
+   */
+  public static SlipwayStack start(
+      String suite, Backend backend, Map<String, String> extraProperties) throws Exception {
     Path directory = WorkDirectory.fresh(suite, backend.toString());
-    Map<String, String> properties = new LinkedHashMap<>();
+    Map<String, String> properties = new LinkedHashMap<>(extraProperties);
 
     if (backend.database() == Backend.Database.POSTGRESQL) {
       String baseUrl =

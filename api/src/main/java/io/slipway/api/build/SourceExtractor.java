@@ -1,0 +1,284 @@
+package io.slipway.api.build;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Extracts an uploaded build source, a tar or gzip-compressed tar archive, into an empty directory
+ * so that nothing lands outside it. Stateless and safe for concurrent use.
+ *
+ * <p>Refused, naming the entry: absolute paths, {@code ..} components, entries written through a
+ * symbolic link, symbolic links whose target is absolute or resolves outside the tree, hard links
+ * to anything but a file extracted before, device files and FIFOs. Hard links become copies. Only
+ * the owner's execute bit of a file's mode is kept; owners, groups and times are not.
+ */
+final class SourceExtractor {
+
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  private final long maxExtractedBytes;
+  private final int maxEntries;
+
+  /**
+   * @param maxExtractedBytes most bytes of file data the tree may hold, against archive bombs
+   * @param maxEntries most entries the archive may hold
+   */
+  SourceExtractor(long maxExtractedBytes, int maxEntries) {
+    this.maxExtractedBytes = maxExtractedBytes;
+    this.maxEntries = maxEntries;
+  }
+
+  /**
+   * Extracts {@code archive} into {@code target}, which must exist and be empty. A gzip stream is
+   * recognised by its magic bytes.
+   *
+   * @return the number of entries extracted
+   * @throws SourceArchiveException naming the entry at fault; the tree may then be partly written
+   */
+  int extract(Path archive, Path target) throws IOException {
+    Path root = target.toRealPath();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 65536)) {
+      InputStream in = isGzip(raw) ? new GZIPInputStream(raw, 65536) : raw;
+      int count = extract(new TarReader(in), root);
+      if (count == 0) {
+        throw new SourceArchiveException(
+            "The build source holds no files: send a tar archive of the project directory");
+      }
+      checkSymlinks(root);
+      return count;
+    } catch (java.util.zip.ZipException e) {
+      throw new SourceArchiveException(
+          "The build source is not a valid gzip stream (" + e.getMessage() + ")");
+    }
+  }
+
+  private int extract(TarReader tar, Path root) throws IOException {
+    byte[] buffer = new byte[65536];
+    long written = 0;
+    int count = 0;
+    for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
+      if (++count > maxEntries) {
+        throw new SourceArchiveException(
+            "The build source has more than "
+                + maxEntries
+                + " entries; leave out what the build"
+                + " does not need",
+            true);
+      }
+      Path path = resolve(root, entry.name());
+      if (path.equals(root)) {
+        continue;
+      }
+      requireRealParents(root, path, entry.name());
+      switch (entry.type()) {
+        case DIRECTORY -> Files.createDirectories(path);
+        case FILE -> written = writeFile(tar, entry, path, buffer, written);
+        case SYMLINK -> symlink(root, path, entry);
+        case HARD_LINK -> hardLink(root, path, entry);
+        default ->
+            throw new SourceArchiveException(
+                "Tar entry '"
+                    + entry.name()
+                    + "' is a "
+                    + describe(entry.type())
+                    + ", which a build source may not hold; remove it from the archive",
+                true);
+      }
+    }
+    return count;
+  }
+
+  private long writeFile(
+      TarReader tar, TarReader.Entry entry, Path path, byte[] buffer, long written)
+      throws IOException {
+    Files.createDirectories(path.getParent());
+    if (Files.exists(path, NOFOLLOW) && !Files.isRegularFile(path, NOFOLLOW)) {
+      throw new SourceArchiveException(
+          "Tar entry '" + entry.name() + "' replaces a directory or link of the same name", true);
+    }
+    long total = written;
+    try (OutputStream out = Files.newOutputStream(path)) {
+      for (int n = tar.read(buffer, 0, buffer.length);
+          n >= 0;
+          n = tar.read(buffer, 0, buffer.length)) {
+        total += n;
+        if (total > maxExtractedBytes) {
+          throw new SourceArchiveException(
+              "The build source unpacks to more than "
+                  + maxExtractedBytes
+                  + " bytes (at entry '"
+                  + entry.name()
+                  + "'); raise slipway.builder.max-extracted-size or send less",
+              true);
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    setExecutable(path, (entry.mode() & 0100) != 0);
+    return total;
+  }
+
+  private static void symlink(Path root, Path path, TarReader.Entry entry) throws IOException {
+    String target = entry.linkName();
+    if (target.isEmpty() || isAbsolute(target)) {
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + entry.name()
+              + "' is a symbolic link to the absolute path '"
+              + target
+              + "'; make it relative to a file inside the project",
+          true);
+    }
+    Path resolved = path.getParent().resolve(target).normalize();
+    if (!resolved.startsWith(root)) {
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + entry.name()
+              + "' is a symbolic link to '"
+              + target
+              + "', outside the project; point it at a file inside the project",
+          true);
+    }
+    Files.createDirectories(path.getParent());
+    Files.deleteIfExists(path);
+    Files.createSymbolicLink(path, Path.of(target));
+  }
+
+  private static void hardLink(Path root, Path path, TarReader.Entry entry) throws IOException {
+    Path source = resolve(root, entry.linkName());
+    requireRealParents(root, source, entry.linkName());
+    if (!Files.isRegularFile(source, NOFOLLOW)) {
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + entry.name()
+              + "' is a hard link to '"
+              + entry.linkName()
+              + "', which is not a file extracted before it; store the file itself instead",
+          true);
+    }
+    Files.createDirectories(path.getParent());
+    Files.copy(source, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Resolves an entry name below {@code root}; refuses absolute names and {@code ..}. */
+  private static Path resolve(Path root, String name) throws SourceArchiveException {
+    if (name.isEmpty() || name.indexOf('\0') >= 0 || isAbsolute(name)) {
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + name
+              + "' has an absolute or empty path; archive the project with relative paths, such"
+              + " as 'tar -C project -cf - .'",
+          true);
+    }
+    String relative = name;
+    while (relative.startsWith("./")) {
+      relative = relative.substring(2);
+    }
+    List<String> parts = new ArrayList<>();
+    for (String part : relative.split("/")) {
+      if (part.equals("..")) {
+        throw new SourceArchiveException(
+            "Tar entry '" + name + "' has a '..' component, which would leave the project", true);
+      }
+      if (!part.isEmpty() && !part.equals(".")) {
+        parts.add(part);
+      }
+    }
+    Path path = root;
+    for (String part : parts) {
+      path = path.resolve(part);
+    }
+    return path;
+  }
+
+  /** Refuses an entry whose parent directories pass through a symbolic link. */
+  private static void requireRealParents(Path root, Path path, String name)
+      throws SourceArchiveException {
+    for (Path parent = path.getParent();
+        parent != null && !parent.equals(root);
+        parent = parent.getParent()) {
+      if (Files.isSymbolicLink(parent)) {
+        throw new SourceArchiveException(
+            "Tar entry '"
+                + name
+                + "' lies below the symbolic link '"
+                + root.relativize(parent)
+                + "'; store the entry under its real directory",
+            true);
+      }
+    }
+  }
+
+  /**
+   * Checks every extracted symbolic link once the tree is complete: one whose target exists must
+   * resolve, through any chain of links, to a path inside the tree.
+   */
+  private static void checkSymlinks(Path root) throws IOException {
+    List<Path> links;
+    try (var walk = Files.walk(root)) {
+      links = walk.filter(Files::isSymbolicLink).toList();
+    }
+    for (Path link : links) {
+      if (!Files.exists(link)) {
+        continue;
+      }
+      Path real = link.toRealPath();
+      if (!real.startsWith(root)) {
+        throw new SourceArchiveException(
+            "Symbolic link '"
+                + root.relativize(link)
+                + "' resolves through other links to a path outside the project; point it at a"
+                + " file inside the project",
+            true);
+      }
+    }
+  }
+
+  private static void setExecutable(Path path, boolean executable) throws IOException {
+    if (!executable) {
+      return;
+    }
+    try {
+      Set<PosixFilePermission> permissions =
+          EnumSet.copyOf(Files.getPosixFilePermissions(path, NOFOLLOW));
+      permissions.add(PosixFilePermission.OWNER_EXECUTE);
+      permissions.add(PosixFilePermission.GROUP_EXECUTE);
+      permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+      Files.setPosixFilePermissions(path, permissions);
+    } catch (UnsupportedOperationException e) {
+      path.toFile().setExecutable(true, false);
+    }
+  }
+
+  private static boolean isAbsolute(String name) {
+    return name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:[/\\\\].*");
+  }
+
+  private static boolean isGzip(InputStream in) throws IOException {
+    in.mark(2);
+    int first = in.read();
+    int second = in.read();
+    in.reset();
+    return first == 0x1f && second == 0x8b;
+  }
+
+  private static String describe(TarReader.Type type) {
+    return switch (type) {
+      case CHARACTER_DEVICE -> "character device";
+      case BLOCK_DEVICE -> "block device";
+      case FIFO -> "named pipe";
+      default -> "special entry";
+    };
+  }
+}

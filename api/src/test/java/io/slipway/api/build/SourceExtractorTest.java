@@ -1,0 +1,177 @@
+package io.slipway.api.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourceExtractorTest {
+
+  @TempDir Path work;
+
+  private final SourceExtractor extractor = new SourceExtractor(1024 * 1024, 1000);
+
+  @Test
+  void extractsFilesDirectoriesAndTheExecuteBit() throws IOException {
+    byte[] archive =
+        new TarFixture()
+            .file("./Dockerfile", "FROM scratch\n")
+            .directory("app")
+            .file("app/run.sh", "#!/bin/sh\n", 0755)
+            .tar();
+
+    Path tree = extract(archive);
+
+    assertThat(tree.resolve("Dockerfile")).hasContent("FROM scratch");
+    assertThat(Files.isExecutable(tree.resolve("app/run.sh"))).isTrue();
+  }
+
+  @Test
+  void readsGzipCompressedArchives() throws IOException {
+    Path tree = extract(new TarFixture().file("Dockerfile", "FROM scratch").tarGz());
+
+    assertThat(tree.resolve("Dockerfile")).hasContent("FROM scratch");
+  }
+
+  @Test
+  void takesLongNamesFromPaxAndGnuHeaders() throws IOException {
+    String deep = "a/".repeat(60) + "file.txt";
+    byte[] archive =
+        new TarFixture().paxFile(deep, "pax").gnuLongNameFile("b/" + deep, "gnu").tar();
+
+    Path tree = extract(archive);
+
+    assertThat(tree.resolve(deep)).hasContent("pax");
+    assertThat(tree.resolve("b/" + deep)).hasContent("gnu");
+  }
+
+  @Test
+  void copiesHardLinksToEarlierFiles() throws IOException {
+    Path tree = extract(new TarFixture().file("one", "same").hardLink("two", "one").tar());
+
+    assertThat(tree.resolve("two")).hasContent("same");
+  }
+
+  @Test
+  void keepsSymbolicLinksInsideTheTree() throws IOException {
+    byte[] archive =
+        new TarFixture()
+            .file("common/config", "shared")
+            .symlink("app/config", "../common/config")
+            .tar();
+
+    Path tree = extract(archive);
+
+    assertThat(Files.isSymbolicLink(tree.resolve("app/config"))).isTrue();
+    assertThat(tree.resolve("app/config")).hasContent("shared");
+  }
+
+  @Test
+  void refusesAbsolutePaths() {
+    assertUnsafe(new TarFixture().file("/etc/passwd", "x").tar(), "/etc/passwd");
+  }
+
+  @Test
+  void refusesParentDirectoryComponents() {
+    assertUnsafe(new TarFixture().file("app/../../outside", "x").tar(), "app/../../outside");
+  }
+
+  @Test
+  void refusesSymbolicLinksToAbsolutePaths() {
+    assertUnsafe(new TarFixture().symlink("etc", "/etc").tar(), "'etc'");
+  }
+
+  @Test
+  void refusesSymbolicLinksLeavingTheTree() {
+    assertUnsafe(new TarFixture().symlink("app/up", "../../x").tar(), "app/up");
+  }
+
+  @Test
+  void refusesEntriesWrittenThroughASymbolicLink() {
+    byte[] archive =
+        new TarFixture().directory("real").symlink("link", "real").file("link/file", "x").tar();
+
+    assertUnsafe(archive, "link/file");
+  }
+
+  @Test
+  void refusesChainsOfLinksThatLeaveTheTree() {
+    byte[] archive = new TarFixture().symlink("here", ".").symlink("up", "here/..").tar();
+
+    assertUnsafe(archive, "'up'");
+  }
+
+  @Test
+  void refusesAFileReplacingALink() {
+    byte[] archive =
+        new TarFixture().file("target", "x").symlink("link", "target").file("link", "y").tar();
+
+    assertUnsafe(archive, "'link'");
+  }
+
+  @Test
+  void refusesDeviceFiles() {
+    assertUnsafe(new TarFixture().characterDevice("dev/null").tar(), "dev/null");
+  }
+
+  @Test
+  void refusesNamedPipes() {
+    assertUnsafe(new TarFixture().fifo("pipe").tar(), "'pipe'");
+  }
+
+  @Test
+  void refusesHardLinksToFilesNotExtracted() {
+    assertUnsafe(new TarFixture().hardLink("passwd", "etc/passwd").tar(), "'passwd'");
+  }
+
+  @Test
+  void refusesArchivesThatUnpackBeyondTheCap() {
+    byte[] archive = new TarFixture().file("big", "x".repeat(2 * 1024 * 1024)).tarGz();
+
+    assertUnsafe(archive, "'big'");
+  }
+
+  @Test
+  void reportsAnArchiveCutShort() {
+    byte[] whole = new TarFixture().file("Dockerfile", "x".repeat(2000)).tar();
+    byte[] cut = Arrays.copyOf(whole, 1000);
+
+    assertMalformed(cut, "ends in the middle");
+  }
+
+  @Test
+  void reportsBytesThatAreNotATarArchive() {
+    byte[] text = "{\"not\": \"a tar archive\"}".repeat(40).getBytes();
+
+    assertMalformed(text, "Not a tar archive");
+  }
+
+  @Test
+  void reportsAnArchiveWithoutFiles() {
+    assertMalformed(new byte[1024], "no files");
+  }
+
+  private Path extract(byte[] archive) throws IOException {
+    Path file = Files.write(work.resolve("source.tar"), archive);
+    Path tree = Files.createDirectories(work.resolve("tree"));
+    extractor.extract(file, tree);
+    return tree;
+  }
+
+  private void assertUnsafe(byte[] archive, String named) {
+    assertThatThrownBy(() -> extract(archive))
+        .isInstanceOfSatisfying(SourceArchiveException.class, e -> assertThat(e.unsafe()).isTrue())
+        .hasMessageContaining(named);
+  }
+
+  private void assertMalformed(byte[] archive, String reason) {
+    assertThatThrownBy(() -> extract(archive))
+        .isInstanceOfSatisfying(SourceArchiveException.class, e -> assertThat(e.unsafe()).isFalse())
+        .hasMessageContaining(reason);
+  }
+}

@@ -1,0 +1,60 @@
+package io.slipway.builder.engine.jib;
+
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Makes the Jib layer of one {@code COPY} or {@code ADD}: one entry per file and directory, with
+ * Jib's fixed modification time, the sources' permission bits (or {@code --chmod}) and root or
+ * {@code --chown} ownership. Jib sorts the entries, so equal inputs give an equal layer digest and
+ * an unchanged layer is never uploaded twice.
+ */
+final class CopyLayers {
+
+  private CopyLayers() {}
+
+  /**
+   * Returns the layer named after the instruction's line.
+   *
+   * @param root the root the placements' sources lie in
+   * @param rooted true when {@code root} is an image filesystem rather than the build context
+   */
+  static FileEntriesLayer layer(
+      CopySpec spec, List<Placement> placements, Path root, boolean rooted) throws IOException {
+    FileEntriesLayer.Builder layer =
+        FileEntriesLayer.builder()
+            .setName(
+                spec.instruction().keyword().toLowerCase() + "-line-" + spec.instruction().line());
+    String ownership = spec.ownership() == null ? "" : spec.ownership();
+    for (Placement placement : placements) {
+      PlacementWalker.walk(
+          placement,
+          root,
+          rooted,
+          (source, target, directory) ->
+              layer.addEntry(
+                  source,
+                  AbsoluteUnixPath.get(target),
+                  permissions(spec, source),
+                  FileEntriesLayer.DEFAULT_MODIFICATION_TIME,
+                  ownership));
+    }
+    return layer.build();
+  }
+
+  /** Returns {@code --chmod} when given, else the source's own permission bits. */
+  private static FilePermissions permissions(CopySpec spec, Path source) throws IOException {
+    if (spec.mode() >= 0) {
+      return FilePermissions.fromOctalString(String.format("%03o", spec.mode() & 0777));
+    }
+    Set<PosixFilePermission> bits = Files.getPosixFilePermissions(source);
+    return FilePermissions.fromPosixFilePermissions(bits);
+  }
+}

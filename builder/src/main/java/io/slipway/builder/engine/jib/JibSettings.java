@@ -1,0 +1,45 @@
+package io.slipway.builder.engine.jib;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the {@link JibEngine}. Immutable.
+ *
+ * @param cacheDirectory where Jib keeps its base-image and application layer caches (in {@code
+ *     base} and {@code application} below it) and the engine its scratch directories; shared by
+ *     concurrent builds
+ * @param registryTimeout the limit for each registry request the engine makes itself
+ */
+public record JibSettings(Path cacheDirectory, Duration registryTimeout) {
+
+  /**
+   * @throws IllegalArgumentException when the timeout is not positive
+   */
+  public JibSettings {
+    Objects.requireNonNull(cacheDirectory, "cacheDirectory");
+    Objects.requireNonNull(registryTimeout, "registryTimeout");
+    if (registryTimeout.isNegative() || registryTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "Registry timeout " + registryTimeout + " must be positive, such as PT60S");
+    }
+  }
+
+  /** Returns settings with {@code cacheDirectory} and a 60-second registry timeout. */
+  public static JibSettings in(Path cacheDirectory) {
+    return new JibSettings(cacheDirectory, Duration.ofSeconds(60));
+  }
+
+  Path baseLayersCache() {
+    return cacheDirectory.resolve("base");
+  }
+
+  Path applicationLayersCache() {
+    return cacheDirectory.resolve("application");
+  }
+
+  Path workDirectory() {
+    return cacheDirectory.resolve("work");
+  }
+}

@@ -1,0 +1,69 @@
+package io.slipway.builder.pipeline;
+
+import io.slipway.builder.BuildInputException;
+import io.slipway.builder.plan.BuildPlan;
+import io.slipway.builder.plan.Partition;
+import io.slipway.builder.registry.RegistryCredentials;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+
+/**
+ * The first step: loads the project, plans its partitions with every preflight check and writes the
+ * plan to the build directory. Bad input fails the step, and so the job, before anything is built.
+ */
+final class ResolveSourceTasklet implements Tasklet {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResolveSourceTasklet.class);
+
+  private final PipelineParts parts;
+
+  ResolveSourceTasklet(PipelineParts parts) {
+    this.parts = parts;
+  }
+
+  @Override
+  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+    ReleaseState state =
+        new ReleaseState(
+            parts.jobRepository(),
+            chunkContext.getStepContext().getStepExecution().getJobExecution());
+    BuildOrder order = state.order();
+    PartitionLog log = new PartitionLog(parts.sink(), order.releaseId(), null, null);
+    log.line("Planning version " + order.version() + " of " + order.fleetRepository());
+
+    RegistryCredentials credentials =
+        parts.access().credentials(order.fleetRepository(), parts.credentialLifetime());
+    BuildPlan plan;
+    try {
+      plan = parts.planner().plan(order, parts.registry().baseImages(credentials));
+    } catch (BuildInputException e) {
+      log.line(e.getMessage());
+      LOG.warn("Release {}: bad input, nothing built: {}", order.releaseId(), e.getMessage());
+      throw e;
+    }
+
+    state.directory().writePlan(plan);
+    log.line("Planned " + plan.partitions().size() + " partitions: " + describe(plan));
+    LOG.info(
+        "Release {}: planned {} partitions of {} services",
+        order.releaseId(),
+        plan.partitions().size(),
+        plan.builtServices().size());
+    return RepeatStatus.FINISHED;
+  }
+
+  private static String describe(BuildPlan plan) {
+    return plan.partitions().stream()
+        .map(ResolveSourceTasklet::describe)
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String describe(Partition partition) {
+    return partition.name() + " with " + partition.engine();
+  }
+}

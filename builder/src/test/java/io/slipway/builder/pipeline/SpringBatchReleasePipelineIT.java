@@ -1,0 +1,329 @@
+package io.slipway.builder.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slipway.builder.BuildEngine;
+import io.slipway.builder.cache.BuildCache;
+import io.slipway.builder.cache.InMemoryBuildCache;
+import io.slipway.builder.cache.JdbcBuildCache;
+import io.slipway.builder.plan.BuildTarget;
+import io.slipway.builder.plan.EngineChoice;
+import io.slipway.builder.platform.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+
+class SpringBatchReleasePipelineIT {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final String FLEET = "acme/sensors";
+  private static final BuildTarget AMD64 =
+      new BuildTarget("generic-amd64", "amd64", Platform.LINUX_AMD64);
+  private static final BuildTarget ARM64 =
+      new BuildTarget("raspberrypi4-64", "aarch64", Platform.LINUX_ARM64);
+
+  @TempDir Path temp;
+
+  private final BatchDatabase database = new BatchDatabase();
+  private final FakeRegistry registry = new FakeRegistry();
+  private final List<SpringBatchReleasePipeline> pipelines = new ArrayList<>();
+  private final List<TestEngine> engines = new ArrayList<>();
+  private Path source;
+
+  @BeforeEach
+  void writeProject() throws IOException {
+    source = Files.createDirectories(temp.resolve("source"));
+    Files.writeString(source.resolve("Dockerfile"), "FROM scratch\nCOPY app /app\n");
+    Files.writeString(source.resolve("app"), "hello\n");
+  }
+
+  @AfterEach
+  void endBuilds() {
+    engines.forEach(engine -> engine.release.countDown());
+    pipelines.forEach(SpringBatchReleasePipeline::close);
+  }
+
+  @Test
+  void buildSucceedsWithOneIndexPerService() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    RecordingSink.Outcome outcome = sink.awaitOutcome(TIMEOUT);
+    assertThat(outcome.reason()).isNull();
+    BuiltService service = outcome.services().get(0);
+    assertThat(service.name()).isEqualTo("main");
+    assertThat(service.repository()).isEqualTo(FLEET + "/main");
+    assertThat(service.indexDigest()).isEqualTo(registry.indexes.get(FLEET + "/main:1.0.0"));
+    assertThat(engine.calls).containsExactlyInAnyOrder("main@linux/amd64", "main@linux/arm64");
+  }
+
+  @Test
+  void partitionLogLinesCarryServiceAndPlatform() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
+
+    pipeline.start(order(1, "1.0.0", false));
+    sink.awaitOutcome(TIMEOUT);
+
+    assertThat(sink.lines)
+        .filteredOn(line -> line.text().startsWith("Step 2/2"))
+        .extracting(RecordingSink.Line::service, RecordingSink.Line::platform)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("main", Platform.LINUX_AMD64),
+            org.assertj.core.groups.Tuple.tuple("main", Platform.LINUX_ARM64));
+  }
+
+  @Test
+  void rebuildWithoutChangeCallsNoEngine() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine();
+    BuildCache cache = new JdbcBuildCache(database.plain());
+    SpringBatchReleasePipeline pipeline = pipeline(database.process(), sink, engine, cache);
+    buildFirstRelease(pipeline, sink, engine);
+
+    long started = System.nanoTime();
+    pipeline.start(order(2, "1.0.1", false));
+    RecordingSink.Outcome outcome = sink.awaitOutcome(TIMEOUT);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(engine.calls).isEmpty();
+    assertThat(millis).as("no-change rebuild in ms").isLessThan(1000);
+  }
+
+  @Test
+  void cachedManifestMissingFromRegistryIsRebuilt() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine);
+    buildFirstRelease(pipeline, sink, engine);
+    registry.deleteManifests();
+
+    pipeline.start(order(2, "1.0.1", false));
+
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+    assertThat(engine.calls).hasSize(2);
+  }
+
+  @Test
+  void noCacheOrderBuildsEveryPartition() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine);
+    buildFirstRelease(pipeline, sink, engine);
+
+    pipeline.start(order(2, "1.0.1", true));
+
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+    assertThat(engine.calls).hasSize(2);
+  }
+
+  @Test
+  void badInputFailsBeforeAnyEngineCall() throws Exception {
+    Files.delete(source.resolve("Dockerfile"));
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    RecordingSink.Outcome outcome = sink.awaitOutcome(TIMEOUT);
+    assertThat(outcome.reason()).startsWith("Dockerfile: ");
+    assertThat(engine.calls).isEmpty();
+  }
+
+  @Test
+  void failedPartitionFailsReleaseWithLogTail() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.FAIL);
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    RecordingSink.Outcome outcome = sink.awaitOutcome(TIMEOUT);
+    assertThat(outcome.reason()).startsWith("Service main failed for linux/arm64: COPY failed");
+    assertThat(outcome.reason()).contains("Step 2/2 : assembling linux/arm64");
+    assertThat(registry.indexes).isEmpty();
+  }
+
+  @Test
+  void buildDirectoryIsRemovedWhenJobEnds() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
+
+    long execution = pipeline.start(order(1, "1.0.0", false));
+    sink.awaitOutcome(TIMEOUT);
+    JobRepository jobRepository = database.process().jobRepository();
+    awaitEnd(jobRepository, execution);
+
+    assertThat(buildRoot().resolve("release-1")).doesNotExist();
+  }
+
+  @Test
+  void interruptedBuildResumesWithoutRebuildingFinishedPartitions() throws Exception {
+    BatchDatabase.Process dead = database.process();
+    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    SpringBatchReleasePipeline killed =
+        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache());
+    killed.start(order(7, "2.0.0", false));
+    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    awaitPartitionCompleted(dead.jobRepository(), "main@linux/amd64");
+    dead.die();
+
+    BatchDatabase.Process next = database.process();
+    RecordingSink sink = new RecordingSink();
+    TestEngine second = engine();
+    SpringBatchReleasePipeline restarted = pipeline(next, sink, second, new InMemoryBuildCache());
+    int recovered = restarted.recoverInterrupted();
+
+    RecordingSink.Outcome outcome = sink.awaitOutcome(TIMEOUT);
+    assertThat(recovered).isEqualTo(1);
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(second.calls).containsExactly("main@linux/arm64");
+    assertThat(first.calls).containsExactlyInAnyOrder("main@linux/amd64", "main@linux/arm64");
+    assertThat(registry.indexes).containsKey(FLEET + "/main:2.0.0");
+  }
+
+  @Test
+  void recoveryMarksDeadExecutionFailed() throws Exception {
+    BatchDatabase.Process dead = database.process();
+    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    long interruptedId =
+        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache())
+            .start(order(7, "2.0.0", false));
+    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    dead.die();
+
+    BatchDatabase.Process next = database.process();
+    RecordingSink sink = new RecordingSink();
+    pipeline(next, sink, engine(), new InMemoryBuildCache()).recoverInterrupted();
+    sink.awaitOutcome(TIMEOUT);
+
+    long resumedId = lastExecutionId(next.jobRepository());
+    awaitEnd(next.jobRepository(), resumedId);
+
+    JobExecution interrupted = next.jobRepository().getJobExecution(interruptedId);
+    assertThat(interrupted.getStatus()).isEqualTo(BatchStatus.FAILED);
+    assertThat(interrupted.getStepExecutions())
+        .filteredOn(step -> step.getStepName().equals("buildPartition:main@linux/arm64"))
+        .extracting(StepExecution::getStatus)
+        .containsExactly(BatchStatus.FAILED);
+    assertThat(next.jobRepository().getJobExecution(resumedId).getStatus())
+        .isEqualTo(BatchStatus.COMPLETED);
+  }
+
+  @Test
+  void recoveryWithoutRunningBuildsRestartsNothing() {
+    SpringBatchReleasePipeline pipeline = pipeline(new RecordingSink(), engine());
+
+    assertThat(pipeline.recoverInterrupted()).isZero();
+  }
+
+  /** Builds release 1 to the end and forgets the engine calls it made. */
+  private void buildFirstRelease(
+      SpringBatchReleasePipeline pipeline, RecordingSink sink, TestEngine engine)
+      throws InterruptedException {
+    pipeline.start(order(1, "1.0.0", false));
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+    engine.calls.clear();
+  }
+
+  private static long lastExecutionId(JobRepository jobRepository) {
+    var instance = jobRepository.getLastJobInstance(ReleaseJob.NAME);
+    return jobRepository.getJobExecutions(instance).stream()
+        .mapToLong(JobExecution::getId)
+        .max()
+        .orElseThrow();
+  }
+
+  private static void awaitEnd(JobRepository jobRepository, long executionId)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!jobRepository.getJobExecution(executionId).isRunning()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("Job execution " + executionId + " did not end within " + TIMEOUT);
+  }
+
+  private static void awaitPartitionCompleted(JobRepository jobRepository, String partition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      var instance = jobRepository.getLastJobInstance(ReleaseJob.NAME);
+      StepExecution step =
+          instance == null
+              ? null
+              : jobRepository.getLastStepExecution(instance, "buildPartition:" + partition);
+      if (step != null && step.getStatus() == BatchStatus.COMPLETED) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("Partition " + partition + " did not complete within " + TIMEOUT);
+  }
+
+  private TestEngine engine() {
+    TestEngine engine = new TestEngine(registry);
+    engines.add(engine);
+    return engine;
+  }
+
+  private SpringBatchReleasePipeline pipeline(RecordingSink sink, TestEngine engine) {
+    return pipeline(database.process(), sink, engine, new InMemoryBuildCache());
+  }
+
+  private SpringBatchReleasePipeline pipeline(
+      BatchDatabase.Process process, RecordingSink sink, TestEngine engine, BuildCache cache) {
+    SpringBatchReleasePipeline pipeline =
+        SpringBatchReleasePipeline.builder()
+            .jobRepository(process.jobRepository())
+            .sink(sink)
+            .registryAccess(registry)
+            .registry(registry)
+            .planner(new TestPlanner())
+            .engines(Map.<String, BuildEngine>of(engine.name(), engine))
+            .cache(cache)
+            .buildRoot(buildRoot())
+            .workers(2)
+            .build();
+    pipelines.add(pipeline);
+    return pipeline;
+  }
+
+  private Path buildRoot() {
+    return temp.resolve("builds");
+  }
+
+  private BuildOrder order(long releaseId, String version, boolean noCache) {
+    return new BuildOrder(
+        releaseId,
+        version,
+        FLEET,
+        source,
+        "0123456789abcdef0123456789abcdef01234567",
+        Instant.parse("2026-12-01T10:00:00Z"),
+        List.of(AMD64, ARM64),
+        EngineChoice.AUTO,
+        noCache);
+  }
+}

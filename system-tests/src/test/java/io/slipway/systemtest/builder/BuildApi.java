@@ -1,0 +1,153 @@
+package io.slipway.systemtest.builder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.systemtest.server.SlipwayStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The server's HTTP API as the builder tests use it: JSON requests with a bearer token, source
+ * uploads, and waiting for a release to finish. Reads the server's address from the stack at each
+ * call, so it keeps working after the stack restarts the server on another port.
+ */
+final class BuildApi {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SlipwayStack stack;
+  private final String token;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  BuildApi(SlipwayStack stack, String token) {
+    this.stack = stack;
+    this.token = token;
+  }
+
+  /** A response with its status and body. */
+  record Reply(int status, String text) {
+
+    JsonNode json() {
+      try {
+        return JSON.readTree(text);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Response is not JSON: " + text, e);
+      }
+    }
+  }
+
+  Reply send(String method, String path, String json) {
+    HttpRequest.BodyPublisher body =
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json);
+    HttpRequest.Builder request = request(path).method(method, body);
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return exchange(request.build());
+  }
+
+  /** Uploads {@code archive}, a gzip-compressed tar of a project, to start a build. */
+  Reply startBuild(String organization, String fleet, Path archive, String query) {
+    try {
+      HttpRequest request =
+          request("/api/v1/orgs/" + organization + "/fleets/" + fleet + "/builds?" + query)
+              .header("Content-Type", "application/gzip")
+              .POST(HttpRequest.BodyPublishers.ofFile(archive))
+              .build();
+      return exchange(request);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + archive, e);
+    }
+  }
+
+  /**
+   * Polls the release until its status is final or {@code timeout} passes, and returns its last
+   * view.
+   */
+  JsonNode awaitFinal(long releaseId, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Reply release = sendQuietly("/api/v1/releases/" + releaseId);
+      if (release != null && release.status() == 200) {
+        String status = release.json().path("status").asText();
+        if (!status.equals("RUNNING")) {
+          return release.json();
+        }
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "Release "
+                + releaseId
+                + " is not final after "
+                + timeout
+                + "; log:\n"
+                + log(releaseId));
+      }
+      sleep(Duration.ofSeconds(1));
+    }
+  }
+
+  /** Returns the release's build log as text, one line per entry. */
+  String log(long releaseId) {
+    Reply reply = sendQuietly("/api/v1/releases/" + releaseId + "/logs?limit=1000");
+    if (reply == null || reply.status() != 200) {
+      return "(no build log: " + (reply == null ? "server down" : reply.text()) + ")";
+    }
+    StringBuilder text = new StringBuilder();
+    JsonNode lines = reply.json().has("lines") ? reply.json().path("lines") : reply.json();
+    for (JsonNode line : lines) {
+      text.append(line.path("service").asText(""))
+          .append(' ')
+          .append(line.path("platform").asText(""))
+          .append(' ')
+          .append(line.path("line").asText(line.path("text").asText()))
+          .append('\n');
+    }
+    return text.toString();
+  }
+
+  private Reply sendQuietly(String path) {
+    try {
+      return exchange(request(path).GET().build());
+    } catch (UncheckedIOException e) {
+      return null;
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(stack.server().baseUrl() + path))
+        .timeout(Duration.ofMinutes(2))
+        .header("Authorization", "Bearer " + token);
+  }
+
+  private Reply exchange(HttpRequest request) {
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Request " + request.uri() + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the server", e);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for a release", e);
+    }
+  }
+}

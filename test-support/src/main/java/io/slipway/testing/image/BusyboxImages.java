@@ -1,0 +1,231 @@
+package io.slipway.testing.image;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Makes a two-platform busybox base image (linux/amd64 and linux/arm64) and pushes it to a registry
+ * as an OCI image index, for the builder's engine tests. Nothing comes from the internet: the amd64
+ * binary is the host's {@code /bin/busybox} from Debian's busybox-static, the arm64 one is the same
+ * package for arm64 (see {@link #arm64Busybox()}).
+ *
+ * <p>Each platform is one gzip layer holding {@code bin/busybox} and symbolic links for {@link
+ * #APPLETS}, with fixed times and root ownership, and a config that records its own os and
+ * architecture. The same binaries give the same digests on every run. Thread-safe.
+ */
+public final class BusyboxImages {
+
+  /** The commands linked to busybox in {@code /bin}. */
+  public static final List<String> APPLETS =
+      List.of("sh", "echo", "cat", "uname", "sleep", "ls", "env", "true");
+
+  /** The platforms the index holds, in index order. */
+  public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
+
+  /** Environment variable naming an arm64 busybox binary to use instead of downloading one. */
+  public static final String ARM64_BUSYBOX_VARIABLE = "SLIPWAY_BUSYBOX_ARM64";
+
+  static final String INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
+  static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+  static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
+  static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+  private static final Path AMD64_BUSYBOX = Path.of("/bin/busybox");
+
+  private BusyboxImages() {}
+
+  /**
+   * The pushed busybox index.
+   *
+   * @param reference {@code registry/repository:tag} of the index
+   * @param indexDigest the index's digest
+   * @param manifests each platform ({@code linux/arm64}) and its manifest's digest, in index order
+   */
+  public record Pushed(String reference, String indexDigest, Map<String, String> manifests) {
+
+    /** Returns {@code registry/repository@digest} of the platform's manifest. */
+    public String pinned(String registryAndRepository, String platform) {
+      String digest = manifests.get(platform);
+      if (digest == null) {
+        throw new IllegalArgumentException("No busybox manifest for platform " + platform);
+      }
+      return registryAndRepository + "@" + digest;
+    }
+  }
+
+  /**
+   * Pushes the busybox index to {@code registry} (a loopback {@code host:port}, spoken to over
+   * plain HTTP) as {@code repository:tag}, going through the registry's token dance with {@code
+   * username} and {@code password}.
+   *
+   * @throws IllegalStateException when the arm64 busybox is unavailable or the registry refuses a
+   *     request
+   */
+  public static Pushed push(
+      String registry, String repository, String tag, String username, String password) {
+    RegistryPush push = new RegistryPush(registry, repository, username, password);
+    Map<String, String> manifests = new LinkedHashMap<>();
+    StringBuilder entries = new StringBuilder();
+    for (String platform : PLATFORMS) {
+      String architecture = platform.substring(platform.indexOf('/') + 1);
+      Path binary = architecture.equals("amd64") ? AMD64_BUSYBOX : arm64Busybox();
+      Image image = image(binary, architecture);
+      push.blob(image.layer());
+      push.blob(image.config());
+      String digest = push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
+      manifests.put(platform, digest);
+      entries
+          .append(entries.isEmpty() ? "" : ",")
+          .append(
+              "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d,\"platform\":{\"architecture\":\"%s\",\"os\":\"linux\"}}"
+                  .formatted(MANIFEST_TYPE, digest, image.manifest().length, architecture));
+    }
+    byte[] index =
+        "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[%s]}"
+            .formatted(INDEX_TYPE, entries)
+            .getBytes(StandardCharsets.UTF_8);
+    String indexDigest = push.manifest(tag, INDEX_TYPE, index);
+    return new Pushed(
+        registry + "/" + repository + ":" + tag,
+        indexDigest,
+        java.util.Collections.unmodifiableMap(manifests));
+  }
+
+  /** One platform's image: the layer, config and manifest bytes. */
+  record Image(byte[] layer, byte[] config, byte[] manifest) {}
+
+  static Image image(Path busybox, String architecture) {
+    byte[] tar = rootFilesystem(busybox);
+    byte[] layer = gzip(tar);
+    byte[] config =
+        ("{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{\"Env\":"
+                + "[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],"
+                + "\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}")
+            .formatted(architecture, digestOf(tar))
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\"%s\","
+                + "\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d},"
+                + "\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d}]}")
+            .formatted(
+                MANIFEST_TYPE,
+                CONFIG_TYPE,
+                digestOf(config),
+                config.length,
+                LAYER_TYPE,
+                digestOf(layer),
+                layer.length)
+            .getBytes(StandardCharsets.UTF_8);
+    return new Image(layer, config, manifest);
+  }
+
+  /** Writes a root filesystem with {@code bin/busybox} and one symbolic link per applet. */
+  static byte[] rootFilesystem(Path busybox) {
+    try {
+      TarWriter tar = new TarWriter();
+      tar.directory("bin/");
+      tar.file("bin/busybox", Files.readAllBytes(busybox), 0755);
+      for (String applet : APPLETS.stream().sorted().toList()) {
+        tar.symlink("bin/" + applet, "busybox");
+      }
+      tar.directory("tmp/");
+      return tar.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + busybox, e);
+    }
+  }
+
+  /**
+   * Returns an arm64 busybox binary: the file named by {@value #ARM64_BUSYBOX_VARIABLE}, or one
+   * extracted from Debian's {@code busybox-static:arm64} package, which is downloaded with {@code
+   * apt-get download} once into the temporary directory. The download needs the arm64 dpkg
+   * architecture ({@code dpkg --add-architecture arm64 && apt-get update}); CI's {@code .ci/run}
+   * sets it up.
+   *
+   * @throws IllegalStateException naming what to install when no binary can be had
+   */
+  public static synchronized Path arm64Busybox() {
+    String configured = System.getenv(ARM64_BUSYBOX_VARIABLE);
+    if (configured != null && !configured.isBlank()) {
+      return requireFile(Path.of(configured));
+    }
+    Path directory = Path.of(System.getProperty("java.io.tmpdir"), "slipway-busybox-arm64");
+    Path binary = directory.resolve("root/bin/busybox");
+    if (Files.isRegularFile(binary)) {
+      return binary;
+    }
+    try {
+      Files.createDirectories(directory);
+      run(directory, "apt-get", "download", "busybox-static:arm64");
+      Path deb;
+      try (var debs = Files.list(directory)) {
+        deb =
+            debs.filter(p -> p.getFileName().toString().endsWith("_arm64.deb"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("apt-get download left no .deb"));
+      }
+      run(directory, "dpkg", "-x", deb.toString(), "root");
+      return requireFile(binary);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "Cannot get an arm64 busybox: "
+              + e
+              + ". Run `dpkg --add-architecture arm64 && apt-get update`, or set "
+              + ARM64_BUSYBOX_VARIABLE
+              + " to an arm64 busybox binary",
+          e);
+    }
+  }
+
+  private static Path requireFile(Path binary) {
+    if (!Files.isRegularFile(binary)) {
+      throw new IllegalStateException("The arm64 busybox " + binary + " does not exist");
+    }
+    return binary;
+  }
+
+  private static void run(Path directory, String... command) throws IOException {
+    Process process =
+        new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + output.strip());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while running " + String.join(" ", command), e);
+    }
+  }
+
+  private static byte[] gzip(byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static String digestOf(byte[] content) {
+    try {
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
