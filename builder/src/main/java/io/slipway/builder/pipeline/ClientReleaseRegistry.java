@@ -53,8 +53,9 @@ public final class ClientReleaseRegistry implements ReleaseRegistry {
   }
 
   @Override
-  public boolean hasManifest(String repository, String digest, RegistryCredentials credentials) {
-    return client(credentials).headManifest(repository, digest).isPresent();
+  public Optional<String> manifestDigest(
+      String repository, String reference, RegistryCredentials credentials) {
+    return client(credentials).headManifest(repository, reference).map(Descriptor::digest);
   }
 
   @Override

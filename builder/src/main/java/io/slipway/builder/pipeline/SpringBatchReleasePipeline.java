@@ -44,9 +44,6 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
 
   private static final Logger LOG = LoggerFactory.getLogger(SpringBatchReleasePipeline.class);
 
-  /** Key Spring Batch's recover sets in a job execution context, which a restart inherits. */
-  private static final String RECOVERED = "batch.recovered";
-
   private final PipelineParts parts;
   private final Job job;
   private final TaskExecutorJobOperator operator;
@@ -127,11 +124,6 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
         releaseId,
         execution.getId(),
         execution.getStatus());
-    if (execution.getExecutionContext().containsKey(RECOVERED)) {
-      // Inherited from an earlier recovery; Spring Batch would skip this execution with it set.
-      execution.getExecutionContext().remove(RECOVERED);
-      parts.jobRepository().updateExecutionContext(execution);
-    }
     JobExecution failed = operator.recover(execution);
 
     String missing = missingInput(execution);
