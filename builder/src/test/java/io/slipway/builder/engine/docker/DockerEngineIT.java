@@ -10,6 +10,7 @@ import io.slipway.builder.EngineException;
 import io.slipway.builder.TestRegistry;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageTarget;
+import io.slipway.builder.registry.RegistryCredentials;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -198,6 +199,32 @@ class DockerEngineIT {
     assertThat(runImage("linux/arm64", image, "cat", "/copied-from-first-stage"))
         .isEqualTo("aarch64");
     assertThat(partition.lines).noneMatch(line -> line.contains("stage-after-target"));
+  }
+
+  @Test
+  void wrongCredentialsFailTheBuild() throws Exception {
+    Partition partition =
+        partition(
+            "unauthorized",
+            Platform.LINUX_AMD64,
+            UUID.randomUUID().toString(),
+            "RUN uname -m > /built-on");
+    BuildRequest request =
+        new BuildRequest(
+            partition.request.service(),
+            partition.request.platform(),
+            partition.request.context(),
+            partition.request.dockerfile(),
+            partition.request.buildArgs(),
+            null,
+            partition.request.destination(),
+            new RegistryCredentials(registry.credentials().username(), "wrong-secret"),
+            partition.request.created());
+
+    assertThatThrownBy(() -> engine.build(request, partition.log()))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("unauthorized@linux/amd64")
+        .hasMessageContaining("rejected the build's credentials");
   }
 
   @Test
