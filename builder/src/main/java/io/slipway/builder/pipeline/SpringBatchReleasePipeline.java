@@ -262,7 +262,8 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
 
     /**
      * Sets the planner. Defaults to a {@link ProjectPlanner} on the registry, the engines given and
-     * the {@linkplain #emulators emulator check}.
+     * the {@linkplain #emulators emulator check}. The defaults read {@link
+     * RegistryAccess#registry()} at each use, so it may be unknown while the pipeline is built.
      */
     public Builder planner(ReleasePlanner planner) {
       this.planner = planner;
@@ -335,22 +336,27 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
       Objects.requireNonNull(access, "registryAccess");
       Objects.requireNonNull(engines, "engines");
       ReleasePlanner chosen =
-          planner != null
-              ? planner
-              : new ProjectPlanner(access.registry(), available(engines), emulators);
+          planner != null ? planner : defaultPlanner(access, available(engines), emulators);
       return new PipelineParts(
           Objects.requireNonNull(jobRepository, "jobRepository"),
           Objects.requireNonNull(sink, "sink"),
           access,
           registry != null
               ? registry
-              : new ClientReleaseRegistry(access.registry(), Duration.ofSeconds(60)),
+              : new ClientReleaseRegistry(access::registry, Duration.ofSeconds(60)),
           chosen,
           engines,
           Objects.requireNonNull(cache, "cache"),
           hooks,
           Objects.requireNonNull(credentialLifetime, "credentialLifetime"),
           Objects.requireNonNull(buildRoot, "buildRoot").toAbsolutePath());
+    }
+
+    /** Returns a planner that reads the registry address at each plan, not at startup. */
+    private static ReleasePlanner defaultPlanner(
+        RegistryAccess access, AvailableEngines engines, EmulatorCheck emulators) {
+      return (order, baseImages) ->
+          new ProjectPlanner(access.registry(), engines, emulators).plan(order, baseImages);
     }
 
     private static AvailableEngines available(Map<String, BuildEngine> engines) {

@@ -239,6 +239,7 @@ class SpringBatchReleasePipelineIT {
     pipeline(firstProcess, new RecordingSink(), first, new InMemoryBuildCache())
         .start(order(7, "2.0.0", false));
     assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    awaitPartitionCompleted(firstProcess.jobRepository(), "main@linux/amd64");
     firstProcess.die();
     BatchDatabase.Process secondProcess = database.process();
     TestEngine second = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
@@ -375,7 +376,6 @@ class SpringBatchReleasePipelineIT {
             .sink(sink)
             .registryAccess(registry)
             .registry(registry)
-            .planner(new TestPlanner())
             .engines(Map.<String, BuildEngine>of(engine.name(), engine))
             .cache(cache)
             .buildRoot(buildRoot())

@@ -10,6 +10,7 @@ import io.slipway.builder.EngineException;
 import io.slipway.builder.TestRegistry;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageTarget;
+import io.slipway.builder.registry.RegistryCredentials;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +189,7 @@ class DockerEngineIT {
                 "COPY --from=0 /built-on /copied-from-first-stage",
                 "FROM final AS after-target",
                 "RUN echo stage-after-target && exit 9"));
-    BuildRequest staged = withTarget(partition.request, "final");
+    BuildRequest staged = copy(partition.request, "final", partition.request.credentials());
 
     BuildResult result = engine.build(staged, partition.log());
 
@@ -198,6 +199,26 @@ class DockerEngineIT {
     assertThat(runImage("linux/arm64", image, "cat", "/copied-from-first-stage"))
         .isEqualTo("aarch64");
     assertThat(partition.lines).noneMatch(line -> line.contains("stage-after-target"));
+  }
+
+  @Test
+  void wrongCredentialsFailTheBuild() throws Exception {
+    Partition partition =
+        partition(
+            "unauthorized",
+            Platform.LINUX_AMD64,
+            UUID.randomUUID().toString(),
+            "RUN uname -m > /built-on");
+    BuildRequest request =
+        copy(
+            partition.request,
+            null,
+            new RegistryCredentials(registry.credentials().username(), "wrong-secret"));
+
+    assertThatThrownBy(() -> engine.build(request, partition.log()))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("unauthorized@linux/amd64")
+        .hasMessageContaining("rejected the build's credentials");
   }
 
   @Test
@@ -282,7 +303,9 @@ class DockerEngineIT {
     return new Partition(service, request, new CopyOnWriteArrayList<>());
   }
 
-  private static BuildRequest withTarget(BuildRequest request, String target) {
+  /** Returns {@code request} with another target and other credentials. */
+  private static BuildRequest copy(
+      BuildRequest request, String target, RegistryCredentials credentials) {
     return new BuildRequest(
         request.service(),
         request.platform(),
@@ -291,7 +314,7 @@ class DockerEngineIT {
         request.buildArgs(),
         target,
         request.destination(),
-        request.credentials(),
+        credentials,
         request.created());
   }
 
