@@ -111,7 +111,7 @@ final class BuildPartitionTasklet implements Tasklet {
     }
 
     String digest = entry.get().digest();
-    if (!parts.registry().hasManifest(repository, digest, credentials)) {
+    if (parts.registry().manifestDigest(repository, digest, credentials).isEmpty()) {
       log.line("Cached manifest " + digest + " is no longer in " + repository + "; building");
       parts.cache().remove(cacheKey);
       return Optional.empty();

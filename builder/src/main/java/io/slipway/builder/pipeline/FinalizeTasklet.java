@@ -31,7 +31,7 @@ final class FinalizeTasklet implements Tasklet {
         new ReleaseState(
             parts.jobRepository(),
             chunkContext.getStepContext().getStepExecution().getJobExecution());
-    List<BuiltService> services = state.builtServices();
+    List<BuiltService> services = state.services();
     parts.sink().succeeded(state.releaseId(), services);
     LOG.info("Release {}: succeeded with {} services", state.releaseId(), services.size());
     return RepeatStatus.FINISHED;

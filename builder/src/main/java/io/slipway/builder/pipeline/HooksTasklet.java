@@ -28,7 +28,7 @@ final class HooksTasklet implements Tasklet {
         new ReleaseState(
             parts.jobRepository(),
             chunkContext.getStepContext().getStepExecution().getJobExecution());
-    List<BuiltService> services = state.builtServices();
+    List<BuiltService> services = state.services();
     PartitionLog log = new PartitionLog(parts.sink(), state.releaseId(), null, null);
     for (ReleaseHook hook : parts.hooks()) {
       hook.afterPush(state.releaseId(), services, log);

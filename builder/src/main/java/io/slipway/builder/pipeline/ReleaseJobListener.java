@@ -1,5 +1,7 @@
 package io.slipway.builder.pipeline;
 
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +56,11 @@ final class ReleaseJobListener implements JobExecutionListener {
 
   private void report(long releaseId, JobExecution jobExecution) {
     if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
-      LOG.info("Release {}: job execution {} completed", releaseId, jobExecution.getId());
+      LOG.info(
+          "Release {}: job execution {} completed in {} ms",
+          releaseId,
+          jobExecution.getId(),
+          elapsedMillis(jobExecution));
       return;
     }
     if (finalized(jobExecution)) {
@@ -77,6 +83,11 @@ final class ReleaseJobListener implements JobExecutionListener {
         reason);
     sink.log(releaseId, null, null, reason);
     sink.failed(releaseId, reason);
+  }
+
+  private static long elapsedMillis(JobExecution jobExecution) {
+    LocalDateTime started = jobExecution.getStartTime();
+    return started == null ? 0 : Duration.between(started, LocalDateTime.now()).toMillis();
   }
 
   private static boolean finalized(JobExecution jobExecution) {

@@ -5,6 +5,7 @@ import io.slipway.builder.plan.BaseImageResolver;
 import io.slipway.builder.registry.RegistryCredentials;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The registry operations of the release pipeline other than the engines' pushes: pinning base
@@ -22,12 +23,15 @@ public interface ReleaseRegistry {
   BaseImageResolver baseImages(RegistryCredentials credentials);
 
   /**
-   * Returns true when {@code repository} has the manifest {@code digest}.
+   * Returns the digest of the manifest or index that {@code reference} names in {@code repository},
+   * or empty when the registry has none.
    *
+   * @param reference a tag or a digest
    * @throws io.slipway.builder.BuildException when the registry cannot be reached or returns an
    *     error
    */
-  boolean hasManifest(String repository, String digest, RegistryCredentials credentials);
+  Optional<String> manifestDigest(
+      String repository, String reference, RegistryCredentials credentials);
 
   /**
    * Pushes an OCI image index over {@code manifests} to {@code repository} under {@code tag}, with

@@ -47,6 +47,9 @@ final class ReleaseState {
   static final String MEDIA_TYPE = "mediaType";
   static final String SIZE = "size";
 
+  /** Resolve step context key prefix, followed by an image-only service's name. */
+  static final String IMAGE_PREFIX = "image.";
+
   /** Index step context key prefix, followed by the service name. */
   static final String INDEX_PREFIX = "index.";
 
@@ -131,24 +134,32 @@ final class ReleaseState {
   }
 
   /**
-   * Returns every service built from source with the digest of its pushed index, in project order.
+   * Returns every service of the project in project order: those built from source with the digest
+   * of their pushed index, image-only ones with the digest their image reference named when the
+   * build was planned.
    *
-   * @throws PipelineException when the index step has not stored a service's digest
+   * @throws PipelineException when a step has not stored a service's digest
    */
-  List<BuiltService> builtServices() {
-    StepExecution index = lastStepExecution(INDEX_STEP);
+  List<BuiltService> services() {
+    ExecutionContext indexes = context(INDEX_STEP);
+    ExecutionContext images = context(RESOLVE_STEP);
     List<BuiltService> services = new ArrayList<>();
-    for (ServiceSpec service : plan().builtServices()) {
-      String key = INDEX_PREFIX + service.name();
-      if (index == null || !index.getExecutionContext().containsKey(key)) {
-        throw new PipelineException(
-            "Release " + releaseId() + " has no pushed index for service " + service.name());
+    for (ServiceSpec service : plan().project().services()) {
+      String repository;
+      String digest;
+      if (service.isBuilt()) {
+        repository = repository(service.name());
+        digest = stored(indexes, INDEX_PREFIX + service.name());
+      } else {
+        String pinned = stored(images, IMAGE_PREFIX + service.name());
+        repository = pinned.substring(0, pinned.indexOf('@'));
+        digest = pinned.substring(pinned.indexOf('@') + 1);
       }
       services.add(
           new BuiltService(
               service.name(),
-              repository(service.name()),
-              index.getExecutionContext().getString(key),
+              repository,
+              digest,
               service.environment(),
               service.labels(),
               service.configuration()));
@@ -169,6 +180,18 @@ final class ReleaseState {
                         + service
                         + "@"
                         + platform));
+  }
+
+  private ExecutionContext context(String stepName) {
+    StepExecution step = lastStepExecution(stepName);
+    return step == null ? new ExecutionContext() : step.getExecutionContext();
+  }
+
+  private String stored(ExecutionContext context, String key) {
+    if (!context.containsKey(key)) {
+      throw new PipelineException("Release " + releaseId() + " has no stored " + key);
+    }
+    return context.getString(key);
   }
 
   private StepExecution lastStepExecution(String stepName) {

@@ -44,9 +44,6 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
 
   private static final Logger LOG = LoggerFactory.getLogger(SpringBatchReleasePipeline.class);
 
-  /** Key Spring Batch's recover sets in a job execution context, which a restart inherits. */
-  private static final String RECOVERED = "batch.recovered";
-
   private final PipelineParts parts;
   private final Job job;
   private final TaskExecutorJobOperator operator;
@@ -127,11 +124,6 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
         releaseId,
         execution.getId(),
         execution.getStatus());
-    if (execution.getExecutionContext().containsKey(RECOVERED)) {
-      // Inherited from an earlier recovery; Spring Batch would skip this execution with it set.
-      execution.getExecutionContext().remove(RECOVERED);
-      parts.jobRepository().updateExecutionContext(execution);
-    }
     JobExecution failed = operator.recover(execution);
 
     String missing = missingInput(execution);
@@ -270,7 +262,8 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
 
     /**
      * Sets the planner. Defaults to a {@link ProjectPlanner} on the registry, the engines given and
-     * the {@linkplain #emulators emulator check}.
+     * the {@linkplain #emulators emulator check}. The defaults read {@link
+     * RegistryAccess#registry()} at each use, so it may be unknown while the pipeline is built.
      */
     public Builder planner(ReleasePlanner planner) {
       this.planner = planner;
@@ -343,22 +336,27 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
       Objects.requireNonNull(access, "registryAccess");
       Objects.requireNonNull(engines, "engines");
       ReleasePlanner chosen =
-          planner != null
-              ? planner
-              : new ProjectPlanner(access.registry(), available(engines), emulators);
+          planner != null ? planner : defaultPlanner(access, available(engines), emulators);
       return new PipelineParts(
           Objects.requireNonNull(jobRepository, "jobRepository"),
           Objects.requireNonNull(sink, "sink"),
           access,
           registry != null
               ? registry
-              : new ClientReleaseRegistry(access.registry(), Duration.ofSeconds(60)),
+              : new ClientReleaseRegistry(access::registry, Duration.ofSeconds(60)),
           chosen,
           engines,
           Objects.requireNonNull(cache, "cache"),
           hooks,
           Objects.requireNonNull(credentialLifetime, "credentialLifetime"),
           Objects.requireNonNull(buildRoot, "buildRoot").toAbsolutePath());
+    }
+
+    /** Returns a planner that reads the registry address at each plan, not at startup. */
+    private static ReleasePlanner defaultPlanner(
+        RegistryAccess access, AvailableEngines engines, EmulatorCheck emulators) {
+      return (order, baseImages) ->
+          new ProjectPlanner(access.registry(), engines, emulators).plan(order, baseImages);
     }
 
     private static AvailableEngines available(Map<String, BuildEngine> engines) {

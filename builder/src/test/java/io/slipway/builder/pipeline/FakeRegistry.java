@@ -24,12 +24,20 @@ final class FakeRegistry implements ReleaseRegistry, RegistryAccess {
 
   private final Set<String> manifests = ConcurrentHashMap.newKeySet();
 
+  private final Map<String, String> tags = new ConcurrentHashMap<>();
+
   /** Index digest by {@code repository:tag}. */
   final Map<String, String> indexes = new ConcurrentHashMap<>();
 
   /** Records that {@code repository} has manifest {@code digest}. */
   void pushManifest(String repository, String digest) {
     manifests.add(repository + "@" + digest);
+  }
+
+  /** Records that {@code repository} has manifest {@code digest} under {@code tag}. */
+  void pushTagged(String repository, String tag, String digest) {
+    pushManifest(repository, digest);
+    tags.put(repository + ":" + tag, digest);
   }
 
   /** Forgets every manifest, as if the registry had been emptied. */
@@ -53,8 +61,10 @@ final class FakeRegistry implements ReleaseRegistry, RegistryAccess {
   }
 
   @Override
-  public boolean hasManifest(String repository, String digest, RegistryCredentials credentials) {
-    return manifests.contains(repository + "@" + digest);
+  public Optional<String> manifestDigest(
+      String repository, String reference, RegistryCredentials credentials) {
+    String digest = tags.getOrDefault(repository + ":" + reference, reference);
+    return manifests.contains(repository + "@" + digest) ? Optional.of(digest) : Optional.empty();
   }
 
   @Override
@@ -67,7 +77,7 @@ final class FakeRegistry implements ReleaseRegistry, RegistryAccess {
       RegistryCredentials credentials) {
     StringBuilder content = new StringBuilder(repository).append(revision).append(created);
     for (BuildResult result : results) {
-      if (!hasManifest(repository, result.digest(), credentials)) {
+      if (manifestDigest(repository, result.digest(), credentials).isEmpty()) {
         throw new IllegalStateException(repository + " lacks " + result.digest());
       }
       content.append(result.platform()).append(result.digest());

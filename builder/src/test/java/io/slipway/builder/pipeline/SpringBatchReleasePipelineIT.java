@@ -136,6 +136,37 @@ class SpringBatchReleasePipelineIT {
   }
 
   @Test
+  void imageOnlyServiceIsReleasedByDigest() throws Exception {
+    writeComposeProject("acme/base/redis:7");
+    String redis = FakeRegistry.sha256("redis");
+    registry.pushTagged("acme/base/redis", "7", redis);
+    RecordingSink sink = new RecordingSink();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    List<BuiltService> services = sink.awaitOutcome(TIMEOUT).services();
+    assertThat(services).extracting(BuiltService::name).containsExactly("web", "cache");
+    assertThat(services.get(1).repository()).isEqualTo("acme/base/redis");
+    assertThat(services.get(1).indexDigest()).isEqualTo(redis);
+    assertThat(services.get(1).environment()).containsEntry("MAXMEMORY", "64mb");
+  }
+
+  @Test
+  void missingImageFailsBeforeAnyEngineCall() throws Exception {
+    writeComposeProject("acme/base/redis:7");
+    RecordingSink sink = new RecordingSink();
+    TestEngine engine = engine();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    String reason = sink.awaitOutcome(TIMEOUT).reason();
+    assertThat(reason).startsWith("docker-compose.yml:4: image acme/base/redis:7 of service cache");
+    assertThat(engine.calls).isEmpty();
+  }
+
+  @Test
   void badInputFailsBeforeAnyEngineCall() throws Exception {
     Files.delete(source.resolve("Dockerfile"));
     RecordingSink sink = new RecordingSink();
@@ -202,6 +233,32 @@ class SpringBatchReleasePipelineIT {
   }
 
   @Test
+  void buildInterruptedTwiceStillResumes() throws Exception {
+    BatchDatabase.Process firstProcess = database.process();
+    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    pipeline(firstProcess, new RecordingSink(), first, new InMemoryBuildCache())
+        .start(order(7, "2.0.0", false));
+    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    awaitPartitionCompleted(firstProcess.jobRepository(), "main@linux/amd64");
+    firstProcess.die();
+    BatchDatabase.Process secondProcess = database.process();
+    TestEngine second = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    pipeline(secondProcess, new RecordingSink(), second, new InMemoryBuildCache())
+        .recoverInterrupted();
+    assertThat(second.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    secondProcess.die();
+
+    RecordingSink sink = new RecordingSink();
+    TestEngine third = engine();
+    int recovered =
+        pipeline(database.process(), sink, third, new InMemoryBuildCache()).recoverInterrupted();
+
+    assertThat(recovered).isEqualTo(1);
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+    assertThat(third.calls).containsExactly("main@linux/arm64");
+  }
+
+  @Test
   void recoveryMarksDeadExecutionFailed() throws Exception {
     BatchDatabase.Process dead = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
@@ -234,6 +291,25 @@ class SpringBatchReleasePipelineIT {
     SpringBatchReleasePipeline pipeline = pipeline(new RecordingSink(), engine());
 
     assertThat(pipeline.recoverInterrupted()).isZero();
+  }
+
+  /** Replaces the project with a compose file: web built from ./web, cache from {@code image}. */
+  private void writeComposeProject(String image) throws IOException {
+    Files.delete(source.resolve("Dockerfile"));
+    Path web = Files.createDirectories(source.resolve("web"));
+    Files.writeString(web.resolve("Dockerfile"), "FROM scratch\nCOPY app /app\n");
+    Files.writeString(web.resolve("app"), "hello\n");
+    Files.writeString(
+        source.resolve("docker-compose.yml"),
+        "services:\n"
+            + "  web:\n"
+            + "    build: ./web\n"
+            + "  cache:\n"
+            + "    image: "
+            + image
+            + "\n"
+            + "    environment:\n"
+            + "      MAXMEMORY: 64mb\n");
   }
 
   /** Builds release 1 to the end and forgets the engine calls it made. */
@@ -300,7 +376,6 @@ class SpringBatchReleasePipelineIT {
             .sink(sink)
             .registryAccess(registry)
             .registry(registry)
-            .planner(new TestPlanner())
             .engines(Map.<String, BuildEngine>of(engine.name(), engine))
             .cache(cache)
             .buildRoot(buildRoot())

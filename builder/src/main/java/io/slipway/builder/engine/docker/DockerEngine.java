@@ -373,6 +373,14 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
             .append(request.partition())
             .append(": ")
             .append(problem);
+    if (problem.contains("unauthorized")) {
+      message
+          .append(". The registry ")
+          .append(request.destination().registry())
+          .append(" rejected the build's credentials for user ")
+          .append(request.credentials().username())
+          .append(": check that they are valid and grant pull and push");
+    }
     if (!output.tail().isEmpty()) {
       message.append("\nLast lines of the build log:");
       output.tail().forEach(line -> message.append("\n  ").append(line));

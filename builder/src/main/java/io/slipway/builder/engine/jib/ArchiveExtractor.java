@@ -27,8 +27,11 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
  */
 final class ArchiveExtractor {
 
-  private static final String WHITEOUT = ".wh.";
-  private static final String OPAQUE = ".wh..wh..opq";
+  /** The name prefix of a whiteout entry, which deletes the lower file it names. */
+  static final String WHITEOUT = ".wh.";
+
+  /** The name of the entry that hides everything lower layers put in its directory. */
+  static final String OPAQUE = ".wh..wh..opq";
 
   private ArchiveExtractor() {}
 
@@ -124,7 +127,8 @@ final class ArchiveExtractor {
     return trimmed.equals(".") ? "" : trimmed;
   }
 
-  private static InputStream decompressed(BufferedInputStream in) throws IOException {
+  /** Returns {@code in} decompressed when it starts like gzip, bzip2 or xz, else {@code in}. */
+  static InputStream decompressed(BufferedInputStream in) throws IOException {
     try {
       String type = CompressorStreamFactory.detect(in);
       return new CompressorStreamFactory().createCompressorInputStream(type, in);

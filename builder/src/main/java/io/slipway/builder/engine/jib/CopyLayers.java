@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Makes the Jib layer of one {@code COPY} or {@code ADD}: one entry per file and directory, with
@@ -25,9 +26,15 @@ final class CopyLayers {
    *
    * @param root the root the placements' sources lie in
    * @param rooted true when {@code root} is an image filesystem rather than the build context
+   * @param directories receives every directory the layer creates
    */
   static FileEntriesLayer layer(
-      CopySpec spec, List<Placement> placements, Path root, boolean rooted) throws IOException {
+      CopySpec spec,
+      List<Placement> placements,
+      Path root,
+      boolean rooted,
+      Consumer<String> directories)
+      throws IOException {
     FileEntriesLayer.Builder layer =
         FileEntriesLayer.builder()
             .setName(
@@ -38,15 +45,22 @@ final class CopyLayers {
           placement,
           root,
           rooted,
-          (source, target, directory) ->
-              layer.addEntry(
-                  source,
-                  AbsoluteUnixPath.get(target),
-                  permissions(spec, source),
-                  FileEntriesLayer.DEFAULT_MODIFICATION_TIME,
-                  ownership));
+          (source, target, directory) -> {
+            layer.addEntry(
+                source,
+                AbsoluteUnixPath.get(target),
+                permissions(spec, source),
+                FileEntriesLayer.DEFAULT_MODIFICATION_TIME,
+                ownership);
+            directories.accept(directory ? target : parentOf(target));
+          });
     }
     return layer.build();
+  }
+
+  private static String parentOf(String target) {
+    int slash = target.lastIndexOf('/');
+    return slash <= 0 ? "/" : target.substring(0, slash);
   }
 
   /** Returns {@code --chmod} when given, else the source's own permission bits. */

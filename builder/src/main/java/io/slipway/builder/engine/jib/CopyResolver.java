@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -37,14 +38,20 @@ final class CopyResolver {
   /**
    * Resolves every source of {@code spec} against {@code sourceRoot} (the build context, or a
    * stage's or image's root filesystem when {@code rooted}), with relative destinations resolved
-   * against {@code workingDirectory}.
+   * against {@code workingDirectory}. A destination that {@code existingDirectory} reports as a
+   * directory of the image receives files inside it, as in Docker.
    *
    * @throws BuildInputException naming the line when a source matches nothing or leaves the root
    */
-  List<Placement> resolve(CopySpec spec, Path sourceRoot, boolean rooted, String workingDirectory)
+  List<Placement> resolve(
+      CopySpec spec,
+      Path sourceRoot,
+      boolean rooted,
+      String workingDirectory,
+      Predicate<String> existingDirectory)
       throws IOException {
     String destination = ImagePaths.absolute(spec.destination(), workingDirectory);
-    boolean intoDirectory = spec.destinationIsDirectory();
+    boolean intoDirectory = spec.destinationIsDirectory() || existingDirectory.test(destination);
     List<Placement> placements = new ArrayList<>();
     for (String source : spec.sources()) {
       var heredoc = spec.heredoc(source);

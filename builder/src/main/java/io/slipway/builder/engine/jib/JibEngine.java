@@ -69,6 +69,7 @@ public final class JibEngine implements BuildEngine {
   private static final Set<String> UNSUPPORTED = Set.of("HEALTHCHECK", "STOPSIGNAL", "ONBUILD");
 
   private final JibSettings settings;
+  private final LayerListings listings = new LayerListings();
 
   public JibEngine(JibSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -122,7 +123,7 @@ public final class JibEngine implements BuildEngine {
       RegistryClient client,
       Path work)
       throws IOException {
-    BaseImages images = new BaseImages(client, request.platform(), dockerfile.fileName());
+    BaseImages images = new BaseImages(client, listings, request.platform(), dockerfile.fileName());
     CopyResolver resolver = new CopyResolver(dockerfile.fileName(), work.resolve("scratch"));
     StageFilesystems filesystems =
         new StageFilesystems(

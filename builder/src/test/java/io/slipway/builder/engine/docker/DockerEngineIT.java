@@ -10,6 +10,7 @@ import io.slipway.builder.EngineException;
 import io.slipway.builder.TestRegistry;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageTarget;
+import io.slipway.builder.registry.RegistryCredentials;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -139,6 +140,7 @@ class DockerEngineIT {
         assertThat(result.platform()).isEqualTo(partition.request.platform());
         assertThat(result.mediaType()).isEqualTo(DockerEngine.MANIFEST_MEDIA_TYPE);
         assertThat(partition.lines).anyMatch(line -> line.contains("Running in"));
+        assertThat(partition.lines).contains("hello from " + partition.service);
 
         String image = partition.request.destination().byDigest(result.digest());
         String platform = partition.request.platform().toString();
@@ -171,6 +173,52 @@ class DockerEngineIT {
     assertThat(partition.lines).anyMatch(line -> line.contains("returned a non-zero code: 3"));
     String containers = runDocker(null, "ps", "--all", "--no-trunc", "--format", "{{.Command}}");
     assertThat(containers).doesNotContain("about-to-fail");
+  }
+
+  @Test
+  void targetStopsAtItsStage() throws Exception {
+    Partition partition =
+        partition(
+            "staged",
+            Platform.LINUX_ARM64,
+            UUID.randomUUID().toString(),
+            String.join(
+                "\n",
+                "RUN uname -m > /built-on",
+                "FROM " + bases.get(Platform.LINUX_ARM64) + " AS final",
+                "COPY --from=0 /built-on /copied-from-first-stage",
+                "FROM final AS after-target",
+                "RUN echo stage-after-target && exit 9"));
+    BuildRequest staged = copy(partition.request, "final", partition.request.credentials());
+
+    BuildResult result = engine.build(staged, partition.log());
+
+    String image = staged.destination().byDigest(result.digest());
+    engineReferences.add(image);
+    runDocker(null, "pull", "--quiet", "--platform", "linux/arm64", image);
+    assertThat(runImage("linux/arm64", image, "cat", "/copied-from-first-stage"))
+        .isEqualTo("aarch64");
+    assertThat(partition.lines).noneMatch(line -> line.contains("stage-after-target"));
+  }
+
+  @Test
+  void wrongCredentialsFailTheBuild() throws Exception {
+    Partition partition =
+        partition(
+            "unauthorized",
+            Platform.LINUX_AMD64,
+            UUID.randomUUID().toString(),
+            "RUN uname -m > /built-on");
+    BuildRequest request =
+        copy(
+            partition.request,
+            null,
+            new RegistryCredentials(registry.credentials().username(), "wrong-secret"));
+
+    assertThatThrownBy(() -> engine.build(request, partition.log()))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("unauthorized@linux/amd64")
+        .hasMessageContaining("rejected the build's credentials");
   }
 
   @Test
@@ -253,6 +301,21 @@ class DockerEngineIT {
             registry.credentials(),
             Instant.parse("2026-01-01T00:00:00Z"));
     return new Partition(service, request, new CopyOnWriteArrayList<>());
+  }
+
+  /** Returns {@code request} with another target and other credentials. */
+  private static BuildRequest copy(
+      BuildRequest request, String target, RegistryCredentials credentials) {
+    return new BuildRequest(
+        request.service(),
+        request.platform(),
+        request.context(),
+        request.dockerfile(),
+        request.buildArgs(),
+        target,
+        request.destination(),
+        credentials,
+        request.created());
   }
 
   /** One build's request and the log lines it wrote; remembers the step images it made. */

@@ -29,8 +29,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +194,23 @@ class JibEngineIT {
   private static JsonNode config(String repository, String manifestDigest) {
     JsonNode manifest = json(client.getManifest(repository, manifestDigest).bytes());
     return json(client.readBlob(repository, manifest.path("config").path("digest").asString()));
+  }
+
+  /** Lists the entry names of the manifest's top layer. */
+  private static List<String> lastLayerEntries(String service, String manifestDigest)
+      throws IOException {
+    String repository = FLEET + "/" + service;
+    JsonNode layers = json(client.getManifest(repository, manifestDigest).bytes()).path("layers");
+    String digest = layers.get(layers.size() - 1).path("digest").asString();
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GZIPInputStream(client.openBlob(repository, digest)))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        names.add(entry.getName());
+      }
+    }
+    return names;
   }
 
   private static byte[] tarGz(String name, String content) throws IOException {
@@ -389,6 +408,57 @@ class JibEngineIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void fileCopiedToABaseDirectoryLandsInside() throws Exception {
+    String text = "FROM " + pinnedBase(Platform.LINUX_AMD64) + "\nCOPY tool.sh /bin\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-into-bin", Map.of());
+
+    assertThat(lastLayerEntries("worker", result.digest())).contains("bin/tool.sh");
+  }
+
+  @Test
+  void targetBuildsTheNamedStage() throws Exception {
+    Path context = project.resolve("worker");
+    Files.writeString(
+        context.resolve("Dockerfile.target"), workerDockerfile(pinnedBase(Platform.LINUX_ARM64)));
+    BuildRequest request =
+        new BuildRequest(
+            "worker",
+            Platform.LINUX_ARM64,
+            context,
+            "Dockerfile.target",
+            Map.of(),
+            "tools",
+            new ImageTarget(registry.host(), FLEET + "/worker", "jib-target"),
+            registry.credentials(),
+            CREATED);
+
+    BuildResult result = engine.build(request, line -> {});
+
+    assertThat(lastLayerEntries("worker", result.digest())).contains("usr/local/bin/tool");
+    assertThat(config(FLEET + "/worker", result.digest()).path("config").has("Entrypoint"))
+        .isFalse();
+  }
+
+  @Test
+  void baseOfAnotherPlatformIsRejected() throws Exception {
+    String text = "FROM " + pinnedBase(Platform.LINUX_AMD64) + "\nCOPY tool.sh /\n";
+
+    assertThatThrownBy(() -> build("worker", text, Platform.LINUX_ARM64, "jib-wrong-pin", Map.of()))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("is built for linux/amd64, but this build is for linux/arm64");
+  }
+
+  @Test
+  void copyParentsIsRejected() throws Exception {
+    String text = "FROM scratch\nCOPY --parents assets/ /\n";
+
+    assertThatThrownBy(() -> build("worker", text, Platform.LINUX_AMD64, "jib-parents", Map.of()))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("--parents is not supported by the Jib engine");
   }
 
   @Test
