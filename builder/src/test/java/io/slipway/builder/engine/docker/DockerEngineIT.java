@@ -189,7 +189,7 @@ class DockerEngineIT {
                 "COPY --from=0 /built-on /copied-from-first-stage",
                 "FROM final AS after-target",
                 "RUN echo stage-after-target && exit 9"));
-    BuildRequest staged = withTarget(partition.request, "final");
+    BuildRequest staged = copy(partition.request, "final", partition.request.credentials());
 
     BuildResult result = engine.build(staged, partition.log());
 
@@ -210,16 +210,10 @@ class DockerEngineIT {
             UUID.randomUUID().toString(),
             "RUN uname -m > /built-on");
     BuildRequest request =
-        new BuildRequest(
-            partition.request.service(),
-            partition.request.platform(),
-            partition.request.context(),
-            partition.request.dockerfile(),
-            partition.request.buildArgs(),
+        copy(
+            partition.request,
             null,
-            partition.request.destination(),
-            new RegistryCredentials(registry.credentials().username(), "wrong-secret"),
-            partition.request.created());
+            new RegistryCredentials(registry.credentials().username(), "wrong-secret"));
 
     assertThatThrownBy(() -> engine.build(request, partition.log()))
         .isInstanceOf(EngineException.class)
@@ -309,7 +303,9 @@ class DockerEngineIT {
     return new Partition(service, request, new CopyOnWriteArrayList<>());
   }
 
-  private static BuildRequest withTarget(BuildRequest request, String target) {
+  /** Returns {@code request} with another target and other credentials. */
+  private static BuildRequest copy(
+      BuildRequest request, String target, RegistryCredentials credentials) {
     return new BuildRequest(
         request.service(),
         request.platform(),
@@ -318,7 +314,7 @@ class DockerEngineIT {
         request.buildArgs(),
         target,
         request.destination(),
-        request.credentials(),
+        credentials,
         request.created());
   }
 
