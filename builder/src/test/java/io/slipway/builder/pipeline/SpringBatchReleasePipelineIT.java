@@ -312,7 +312,7 @@ class SpringBatchReleasePipelineIT {
             + "      MAXMEMORY: 64mb\n");
   }
 
-  /** Builds release 1 to the end and forgets the engine calls it made. */
+  /** Builds release 1 to the end, then clears the engine calls it made. */
   private void buildFirstRelease(
       SpringBatchReleasePipeline pipeline, RecordingSink sink, TestEngine engine)
       throws InterruptedException {

@@ -59,8 +59,11 @@ final class CopyResolver {
         placements.add(heredocPlacement(heredoc.get(), destination, intoDirectory));
         continue;
       }
-      for (Path match : matches(spec, source, sourceRoot, rooted)) {
-        place(spec, match, destination, intoDirectory, placements);
+      List<Path> matches = matches(spec, source, sourceRoot, rooted);
+      // Several matches go into the destination as a directory, as BuildKit does.
+      boolean asDirectory = intoDirectory || matches.size() > 1;
+      for (Path match : matches) {
+        place(spec, match, destination, asDirectory, placements);
       }
     }
     return placements;

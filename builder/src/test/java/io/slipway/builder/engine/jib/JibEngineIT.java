@@ -294,6 +294,7 @@ class JibEngineIT {
 
     JsonNode config = config(FLEET + "/web", result.digest()).path("config");
     assertThat(config.path("Env").toString()).contains("GREETING=hi");
+    assertThat(config.path("Env").toString()).contains("PATH=/usr/local/sbin");
     assertThat(config.path("Labels").path("org.example.team").asString()).isEqualTo("edge devices");
     assertThat(config.path("WorkingDir").asString()).isEqualTo("/app");
     assertThat(config.path("User").asString()).isEqualTo("1000:1000");
@@ -459,6 +460,16 @@ class JibEngineIT {
     assertThatThrownBy(() -> build("worker", text, Platform.LINUX_AMD64, "jib-parents", Map.of()))
         .isInstanceOf(BuildInputException.class)
         .hasMessageContaining("--parents is not supported by the Jib engine");
+  }
+
+  @Test
+  void wildcardMatchesGoIntoTheDestination() throws Exception {
+    String text = "FROM scratch\nCOPY assets/*.txt tool.s? /opt/files\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-wild", Map.of());
+
+    assertThat(lastLayerEntries("worker", result.digest()))
+        .contains("opt/files/message.txt", "opt/files/tool.sh");
   }
 
   @Test

@@ -1,0 +1,66 @@
+package io.slipway.api.build;
+
+import io.slipway.builder.BuildEngine;
+import io.slipway.builder.engine.docker.DockerEngine;
+import io.slipway.builder.engine.docker.DockerSettings;
+import io.slipway.builder.engine.jib.JibEngine;
+import io.slipway.builder.engine.jib.JibSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The build engines this server runs, by {@link BuildEngine#name()}: Jib always, the Docker engine
+ * when {@link EngineSettings} names its host. Closes those that hold connections when the server
+ * stops. Immutable after construction and safe for concurrent use.
+ *
+ * <p>TODO: add the BuildKit engine (io.slipway.builder.engine.buildkit.BuildKitEngine) when {@code
+ * slipway.builder.buildkit.address} is set, once that engine is in the builder module.
+ */
+public final class BuildEngines implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(BuildEngines.class);
+
+  private final Map<String, BuildEngine> engines;
+
+  private BuildEngines(Map<String, BuildEngine> engines) {
+    this.engines = Map.copyOf(engines);
+  }
+
+  /**
+   * Creates the engines that {@code settings} enable.
+   *
+   * @param cacheDirectory the builder's cache directory; Jib keeps its layers below it
+   */
+  public static BuildEngines create(EngineSettings settings, Path cacheDirectory) {
+    Map<String, BuildEngine> engines = new LinkedHashMap<>();
+    JibEngine jib = new JibEngine(JibSettings.in(cacheDirectory.resolve("jib")));
+    engines.put(jib.name(), jib);
+    if (settings.dockerHost() != null) {
+      DockerEngine docker = new DockerEngine(DockerSettings.of(URI.create(settings.dockerHost())));
+      engines.put(docker.name(), docker);
+    }
+    return new BuildEngines(engines);
+  }
+
+  /** Returns the engines by name. */
+  public Map<String, BuildEngine> byName() {
+    return engines;
+  }
+
+  @Override
+  public void close() {
+    for (BuildEngine engine : engines.values()) {
+      if (engine instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.warn("Cannot close build engine {}: {}", engine.name(), e.toString());
+        }
+      }
+    }
+  }
+}
