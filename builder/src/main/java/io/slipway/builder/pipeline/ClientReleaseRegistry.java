@@ -37,7 +37,7 @@ public final class ClientReleaseRegistry implements ReleaseRegistry {
 
   /**
    * @param registry supplies the registry as {@code host:port} at each call, for a server that
-   *     knows its own port only once it listens
+   *     learns its own port only once it listens
    * @param timeout the limit for each request, from sending to the end of the headers
    */
   public ClientReleaseRegistry(Supplier<String> registry, Duration timeout) {

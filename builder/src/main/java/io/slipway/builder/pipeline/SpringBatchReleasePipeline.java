@@ -93,6 +93,12 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>NOTE: every execution left running in the job repository counts as interrupted, except those
+   * of this pipeline. Two servers on one database would take over each other's builds.
+   */
   @Override
   public int recoverInterrupted() {
     int restarted = 0;

@@ -70,6 +70,11 @@ import org.slf4j.LoggerFactory;
  * <p>The pushed manifest is a Docker image manifest (schema 2), since that is what the engine
  * pushes.
  *
+ * <p>NOTE: for each {@code RUN} on a foreign platform, the classic builder of Docker 20.10 logs a
+ * warning that the image's platform does not match the host's "and no specific platform was
+ * requested", although the build does name its platform. The step runs through the emulator all the
+ * same; the warning is harmless.
+ *
  * <p>Thread-safe: partitions may build at once; each call has its own archive, callbacks and tags.
  * Close the engine to release its connections to the Docker engine.
  */

@@ -8,6 +8,7 @@ import io.slipway.builder.BuildRequest;
 import io.slipway.builder.BuildResult;
 import io.slipway.builder.EngineException;
 import io.slipway.builder.TestRegistry;
+import io.slipway.builder.context.PreparedContext;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageTarget;
 import io.slipway.builder.registry.RegistryCredentials;
@@ -267,8 +268,10 @@ class DockerEngineIT {
     Files.writeString(context.resolve("nonce"), nonce);
     Files.writeString(context.resolve("service"), service + "\n");
     Files.writeString(context.resolve("ignored-by-build"), "not copied");
+    Path dockerfile = context.resolve(PreparedContext.DOCKERFILE);
+    Files.createDirectories(dockerfile.getParent());
     Files.writeString(
-        context.resolve("Dockerfile.resolved"),
+        dockerfile,
         String.join(
             "\n",
             "FROM " + base,
@@ -294,7 +297,7 @@ class DockerEngineIT {
             service,
             platform,
             context,
-            "Dockerfile.resolved",
+            PreparedContext.DOCKERFILE,
             Map.of("GREETING", "hello"),
             null,
             destination,
