@@ -155,7 +155,7 @@ final class BasePinning {
     }
     if (!PINNED.matcher(pin.get()).matches()) {
       throw new IllegalStateException(
-          "Base image resolver answered '"
+          "Base image resolver returned '"
               + pin.get()
               + "' for "
               + reference

@@ -64,7 +64,7 @@ public final class Planner {
    *     resolve against it
    * @param baseImages pins base images per platform; null leaves them as written (dry run)
    * @param engines the configured engines that can run commands
-   * @param emulators says which platforms can run commands on this host
+   * @param emulators reports which platforms can run commands on this host
    */
   public Planner(
       String registry,

@@ -32,6 +32,7 @@ class ComposeFileTest {
             args:
               NODE_ENV: production
               WORKERS: 4
+              FROM_HOST:
             target: runtime
           ports:
             - "80:8080"
@@ -149,11 +150,12 @@ class ComposeFileTest {
   @Test
   void readsArgsGivenAsAList() {
     String text =
-        "services:\n  a:\n    build:\n      context: .\n      args:\n        - A=1\n        - B=x=y\n";
+        "services:\n  a:\n    build:\n      context: .\n      args:\n        - A=1\n        - B=x=y\n        - FROM_HOST\n";
 
     ServiceSpec a = ComposeFile.parse(text, "docker-compose.yml").services().get(0);
 
     assertThat(a.buildArgs()).containsEntry("A", "1").containsEntry("B", "x=y");
+    assertThat(a.buildArgs()).doesNotContainKey("FROM_HOST");
   }
 
   @Test

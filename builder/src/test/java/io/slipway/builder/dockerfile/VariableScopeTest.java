@@ -41,7 +41,7 @@ class VariableScopeTest {
   }
 
   @Test
-  void rejectsAnUndeclaredArgInFromNamingItAndTheLine() {
+  void rejectsAnUndeclaredArgInFrom() {
     assertThatThrownBy(() -> scope("FROM alpine\nFROM node:${NODE_VERSION}\n", Map.of()))
         .isInstanceOfSatisfying(
             BuildInputException.class,
