@@ -1,6 +1,7 @@
 package io.slipway.builder.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.builder.BuildEngine;
 import io.slipway.builder.cache.BuildCache;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,6 +197,67 @@ class SpringBatchReleasePipelineIT {
   }
 
   @Test
+  void failingHookFailsRelease() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    ReleaseHook hook =
+        (releaseId, services, log) -> {
+          throw new IllegalStateException("signing key acme-2026 is revoked");
+        };
+    SpringBatchReleasePipeline pipeline =
+        builder(database.process(), sink, engine(), new InMemoryBuildCache())
+            .hooks(List.of(hook))
+            .build();
+    pipelines.add(pipeline);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    assertThat(sink.awaitOutcome(TIMEOUT).reason())
+        .endsWith(" failed: signing key acme-2026 is revoked");
+  }
+
+  @Test
+  void hooksReceivePushedServices() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    List<BuiltService> seen = new CopyOnWriteArrayList<>();
+    SpringBatchReleasePipeline pipeline =
+        builder(database.process(), sink, engine(), new InMemoryBuildCache())
+            .hooks(List.of((releaseId, services, log) -> seen.addAll(services)))
+            .build();
+    pipelines.add(pipeline);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    assertThat(seen).isEqualTo(sink.awaitOutcome(TIMEOUT).services());
+  }
+
+  @Test
+  void releasesBuildAtTheSameTime() throws Exception {
+    Path other = Files.createDirectories(temp.resolve("other"));
+    Files.writeString(other.resolve("Dockerfile"), "FROM scratch\nCOPY app /srv/app\n");
+    Files.writeString(other.resolve("app"), "other\n");
+    RecordingSink sink = new RecordingSink();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
+
+    pipeline.start(order(1, "1.0.0", false));
+    pipeline.start(withSource(order(2, "3.0.0", false), other));
+
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+  }
+
+  @Test
+  void startWhileBuildingIsRejected() throws Exception {
+    TestEngine engine = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    SpringBatchReleasePipeline pipeline = pipeline(new RecordingSink(), engine);
+    pipeline.start(order(1, "1.0.0", false));
+    assertThat(engine.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(() -> pipeline.start(order(1, "1.0.0", false)))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("Release 1 is already building");
+  }
+
+  @Test
   void buildDirectoryIsRemovedWhenJobEnds() throws Exception {
     RecordingSink sink = new RecordingSink();
     SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
@@ -370,23 +433,39 @@ class SpringBatchReleasePipelineIT {
 
   private SpringBatchReleasePipeline pipeline(
       BatchDatabase.Process process, RecordingSink sink, TestEngine engine, BuildCache cache) {
-    SpringBatchReleasePipeline pipeline =
-        SpringBatchReleasePipeline.builder()
-            .jobRepository(process.jobRepository())
-            .sink(sink)
-            .registryAccess(registry)
-            .registry(registry)
-            .engines(Map.<String, BuildEngine>of(engine.name(), engine))
-            .cache(cache)
-            .buildRoot(buildRoot())
-            .workers(2)
-            .build();
+    SpringBatchReleasePipeline pipeline = builder(process, sink, engine, cache).build();
     pipelines.add(pipeline);
     return pipeline;
   }
 
+  private SpringBatchReleasePipeline.Builder builder(
+      BatchDatabase.Process process, RecordingSink sink, TestEngine engine, BuildCache cache) {
+    return SpringBatchReleasePipeline.builder()
+        .jobRepository(process.jobRepository())
+        .sink(sink)
+        .registryAccess(registry)
+        .registry(registry)
+        .engines(Map.<String, BuildEngine>of(engine.name(), engine))
+        .cache(cache)
+        .buildRoot(buildRoot())
+        .workers(2);
+  }
+
   private Path buildRoot() {
     return temp.resolve("builds");
+  }
+
+  private static BuildOrder withSource(BuildOrder order, Path source) {
+    return new BuildOrder(
+        order.releaseId(),
+        order.version(),
+        order.fleetRepository(),
+        source,
+        order.commit(),
+        order.created(),
+        order.targets(),
+        order.engine(),
+        order.noCache());
   }
 
   private BuildOrder order(long releaseId, String version, boolean noCache) {
