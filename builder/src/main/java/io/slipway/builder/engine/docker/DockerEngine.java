@@ -364,8 +364,27 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
     } catch (EngineException e) {
       throw e;
     } catch (RuntimeException e) {
+      if (isConnectionFailure(e)) {
+        throw failure(
+            request,
+            step
+                + " failed because it cannot reach the engine ("
+                + e.getMessage()
+                + "): check that the engine runs and that this process may connect to it",
+            output,
+            e);
+      }
       throw failure(request, step + " failed: " + e.getMessage(), output, e);
     }
+  }
+
+  private static boolean isConnectionFailure(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.SocketException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private EngineException failure(
