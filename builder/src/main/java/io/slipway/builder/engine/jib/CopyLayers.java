@@ -13,9 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * Makes the Jib layer of one {@code COPY} or {@code ADD}: one entry per file and directory, with
- * Jib's fixed modification time, the sources' permission bits (or {@code --chmod}) and root or
- * {@code --chown} ownership. Jib sorts the entries, so equal inputs give an equal layer digest and
- * an unchanged layer is never uploaded twice.
+ * Jib's fixed modification time, the sources' permission bits (or {@code --chmod}) and root, {@code
+ * --chown} or unpacked-archive ownership. Jib sorts the entries, so equal inputs give an equal
+ * layer digest and an unchanged layer is never uploaded twice.
  */
 final class CopyLayers {
 
@@ -39,7 +39,6 @@ final class CopyLayers {
         FileEntriesLayer.builder()
             .setName(
                 spec.instruction().keyword().toLowerCase() + "-line-" + spec.instruction().line());
-    String ownership = spec.ownership() == null ? "" : spec.ownership();
     for (Placement placement : placements) {
       PlacementWalker.walk(
           placement,
@@ -51,11 +50,23 @@ final class CopyLayers {
                 AbsoluteUnixPath.get(target),
                 permissions(spec, source),
                 FileEntriesLayer.DEFAULT_MODIFICATION_TIME,
-                ownership);
+                ownership(spec, placement, source));
             directories.accept(directory ? target : parentOf(target));
           });
     }
     return layer.build();
+  }
+
+  /**
+   * Returns {@code --chown} when given, else the owner an unpacked archive recorded (as {@code tar
+   * -x} by root keeps it), else root.
+   */
+  private static String ownership(CopySpec spec, Placement placement, Path source) {
+    if (spec.ownership() != null) {
+      return spec.ownership();
+    }
+    String recorded = placement.owners().get(source);
+    return recorded == null || recorded.equals("0:0") ? "" : recorded;
   }
 
   private static String parentOf(String target) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -78,8 +79,8 @@ final class CopyResolver {
     }
     if (spec.isAdd() && spec.from() == null && ArchiveExtractor.isArchive(match)) {
       Path unpacked = newScratch("archive");
-      ArchiveExtractor.extract(match, unpacked);
-      out.add(new Placement(unpacked, destination));
+      Map<Path, String> owners = ArchiveExtractor.extract(match, unpacked);
+      out.add(new Placement(unpacked, destination, owners));
       return;
     }
     String name = match.getFileName().toString();

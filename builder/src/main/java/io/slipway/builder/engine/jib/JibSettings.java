@@ -7,8 +7,11 @@ import java.util.Objects;
 /**
  * Settings of the {@link JibEngine}. Immutable.
  *
+ * <p>NOTE: nothing prunes the layer caches. They grow with every distinct base and application
+ * layer until the directory is cleared.
+ *
  * @param cacheDirectory where Jib keeps its base-image and application layer caches (in {@code
- *     base} and {@code application} below it) and the engine its scratch directories; shared by
+ *     base} and {@code application} below it) and the engine its scratch directories, shared by
  *     concurrent builds
  * @param registryTimeout the limit for each registry request the engine makes itself
  */

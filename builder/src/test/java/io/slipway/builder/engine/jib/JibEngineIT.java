@@ -196,6 +196,24 @@ class JibEngineIT {
     return json(client.readBlob(repository, manifest.path("config").path("digest").asString()));
   }
 
+  /** Returns the entry {@code name} of the manifest's top layer. */
+  private static TarArchiveEntry lastLayerEntry(String service, String manifestDigest, String name)
+      throws IOException {
+    String repository = FLEET + "/" + service;
+    JsonNode layers = json(client.getManifest(repository, manifestDigest).bytes()).path("layers");
+    String digest = layers.get(layers.size() - 1).path("digest").asString();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GZIPInputStream(client.openBlob(repository, digest)))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        if (entry.getName().equals(name)) {
+          return entry;
+        }
+      }
+    }
+    throw new AssertionError("No entry " + name + " in layer " + digest);
+  }
+
   /** Lists the entry names of the manifest's top layer. */
   private static List<String> lastLayerEntries(String service, String manifestDigest)
       throws IOException {
@@ -470,6 +488,38 @@ class JibEngineIT {
 
     assertThat(lastLayerEntries("worker", result.digest()))
         .contains("opt/files/message.txt", "opt/files/tool.sh");
+  }
+
+  @Test
+  void addKeepsTheArchivesOwners() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry entry = new TarArchiveEntry("owned.txt");
+      entry.setSize(2);
+      entry.setIds(1000, 1001);
+      tar.putArchiveEntry(entry);
+      tar.write("x\n".getBytes(StandardCharsets.UTF_8));
+      tar.closeArchiveEntry();
+    }
+    Files.write(project.resolve("worker/owned.tar"), bytes.toByteArray());
+    String text = "FROM scratch\nADD owned.tar /srv/\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-owned", Map.of());
+
+    TarArchiveEntry owned = lastLayerEntry("worker", result.digest(), "srv/owned.txt");
+    assertThat(owned.getLongUserId()).isEqualTo(1000);
+    assertThat(owned.getLongGroupId()).isEqualTo(1001);
+  }
+
+  @Test
+  void entrypointDropsTheBaseCommand() throws Exception {
+    String text = "FROM " + pinnedBase(Platform.LINUX_AMD64) + "\nENTRYPOINT [\"/bin/echo\"]\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-entrypoint", Map.of());
+
+    JsonNode config = config(FLEET + "/worker", result.digest()).path("config");
+    assertThat(config.path("Entrypoint").toString()).isEqualTo("[\"/bin/echo\"]");
+    assertThat(config.path("Cmd").isMissingNode() || config.path("Cmd").isNull()).isTrue();
   }
 
   @Test
