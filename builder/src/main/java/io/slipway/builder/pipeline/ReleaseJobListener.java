@@ -14,10 +14,10 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Tracks the executions this process runs, reports a failed release to the {@link ReleaseSink} with
- * its reason, and removes the build directory when a job ends. A process that dies runs none of
- * this, which leaves its executions for {@link ReleasePipeline#recoverInterrupted}. Safe for
- * concurrent use.
+ * Untracks the executions this process ran when they end, reports a failed release to the {@link
+ * ReleaseSink} with its reason, and removes the build directory when a job ends. A process that
+ * dies runs none of this, which leaves its executions for {@link
+ * ReleasePipeline#recoverInterrupted}. Safe for concurrent use.
  */
 final class ReleaseJobListener implements JobExecutionListener {
 
@@ -27,7 +27,8 @@ final class ReleaseJobListener implements JobExecutionListener {
   private final Set<Long> running;
 
   /**
-   * @param running the ids of executions running in this process, kept up to date by this listener
+   * @param running the ids of executions running in this process; this listener removes each when
+   *     it ends
    */
   ReleaseJobListener(ReleaseSink sink, Set<Long> running) {
     this.sink = sink;
@@ -36,7 +37,6 @@ final class ReleaseJobListener implements JobExecutionListener {
 
   @Override
   public void beforeJob(JobExecution jobExecution) {
-    running.add(jobExecution.getId());
     LOG.info(
         "Release {}: job execution {} started",
         ReleaseState.releaseId(jobExecution.getJobParameters()),
@@ -81,7 +81,6 @@ final class ReleaseJobListener implements JobExecutionListener {
         jobExecution.getId(),
         jobExecution.getStatus(),
         reason);
-    sink.log(releaseId, null, null, reason);
     sink.failed(releaseId, reason);
   }
 
