@@ -3,7 +3,6 @@ package io.slipway.builder.engine.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
@@ -149,8 +148,8 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
    * @throws EngineException when the engine cannot be reached, a step, pull or push fails, or the
    *     build timeout passes. The message names the partition, the engine's error and the last
    *     lines of the log.
-   * @throws io.slipway.builder.BuildInputException when the context holds a file the engine cannot
-   *     take, such as a named pipe
+   * @throws io.slipway.builder.BuildInputException when the context contains a file the engine
+   *     cannot take, such as a named pipe
    */
   @Override
   public BuildResult build(BuildRequest request, BuildLog log) {
@@ -219,7 +218,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
       return callback.imageId;
     } catch (IOException e) {
       throw failure(
-          request, "could not read the build context archive: " + e.getMessage(), output, e);
+          request, "reading the build context archive failed: " + e.getMessage(), output, e);
     } finally {
       deleteQuietly(archive);
     }
@@ -257,7 +256,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
               imageId, destination.registry() + "/" + destination.repository(), destination.tag())
           .withForce()
           .exec();
-    } catch (DockerException e) {
+    } catch (RuntimeException e) {
       throw failure(
           request,
           "tagging image " + imageId + " as " + destination + " failed: " + e.getMessage(),

@@ -23,6 +23,7 @@ import io.slipway.builder.registry.Descriptor;
 import io.slipway.builder.registry.RegistryClient;
 import io.slipway.builder.registry.RegistryException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -107,7 +108,7 @@ public final class JibEngine implements BuildEngine {
       log.line("Jib: building " + request.partition() + " from " + file);
       JibContainerBuilder container = assemble(request, dockerfile, scope, target, client, work);
       return push(request, container, client, log);
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new EngineException(
           "Jib engine failed for " + request.partition() + " while reading files: " + e, e);
     } finally {
