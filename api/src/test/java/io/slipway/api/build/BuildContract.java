@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Builds from uploaded source through the running server with the real pipeline and Jib engine: a
- * two-service compose project for two platforms, and every way a request can be refused before a
+ * two-service compose project for two platforms, and every way a request can be rejected before a
  * release exists. Fleet build device types are set through the fleet API. Subclasses pick the
  * database.
  */
