@@ -192,7 +192,17 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
       String dockerfile = null;
       if (fields.containsKey("dockerfile")) {
         NodeTuple field = fields.get("dockerfile");
-        dockerfile = relativePath(text(field, "dockerfile"), field.getValueNode(), "dockerfile");
+        dockerfile = text(field, "dockerfile");
+        // The Dockerfile is relative to the context and may sit beside it, as long as it stays
+        // inside the project.
+        relativePath(context + "/" + dockerfile, field.getValueNode(), "dockerfile");
+        if (dockerfile.startsWith("/")) {
+          throw error(
+              field.getValueNode(),
+              "dockerfile '"
+                  + dockerfile
+                  + "' is absolute; write it relative to the build context");
+        }
       }
       String target = fields.containsKey("target") ? text(fields.get("target"), "target") : null;
       Map<String, String> args = keyValues(fields.get("args"), service);

@@ -31,10 +31,10 @@ import java.util.Set;
  * <p>Undefined variables: Docker silently expands them to nothing, which hides mistakes, so this
  * class rejects a plain {@code $NAME} that is not in scope: in a {@code FROM}, when no global
  * {@code ARG} declares it; in a stage, when nothing declares it and the stage descends from {@code
- * scratch} (so no base image can supply it), or when it is a global {@code ARG} or build argument
- * the stage forgot to redeclare. Names an external base image may set through its own {@code ENV}
- * (such as {@code PATH}) are accepted. {@code ${NAME:-default}} and {@code ${NAME:+value}} are
- * never errors.
+ * scratch} (so no base image can supply it; {@code PATH} always exists), or when it is a global
+ * {@code ARG} or build argument the stage forgot to redeclare. Names an external base image may set
+ * through its own {@code ENV} (such as {@code PATH}) are accepted. {@code ${NAME:-default}} and
+ * {@code ${NAME:+value}} are never errors.
  *
  * <p>Immutable once built; safe to share between threads.
  */
@@ -307,7 +307,8 @@ public final class VariableScope {
               + name
               + "'; add that line to the stage");
     }
-    if (strict) {
+    if (strict && !name.equals("PATH")) {
+      // Builders give every stage a default PATH, so even a stage from scratch has one.
       throw error(
           instruction.line(),
           instruction.keyword()

@@ -250,6 +250,27 @@ class ComposeFileTest {
   }
 
   @Test
+  void acceptsADockerfileBesideTheContext() {
+    String text =
+        "services:\n  web:\n    build:\n      context: web\n      dockerfile: ../docker/Web.Dockerfile\n";
+
+    ServiceSpec web = ComposeFile.parse(text, "docker-compose.yml").services().get(0);
+
+    assertThat(web.dockerfile()).isEqualTo("../docker/Web.Dockerfile");
+  }
+
+  @Test
+  void rejectsADockerfileOutsideTheProject() {
+    String text =
+        "services:\n  web:\n    build:\n      context: web\n      dockerfile: ../../Dockerfile\n";
+
+    assertThatThrownBy(() -> ComposeFile.parse(text, "docker-compose.yml"))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("docker-compose.yml:5:")
+        .hasMessageContaining("leaves the project");
+  }
+
+  @Test
   void rejectsAGitUrlContext() {
     String text = "services:\n  web:\n    build: https://example.com/repo.git\n";
 
