@@ -31,7 +31,8 @@ final class SourceExtractor {
   private final int maxEntries;
 
   /**
-   * @param maxExtractedBytes maximum number of bytes of file data in the tree, against archive bombs
+   * @param maxExtractedBytes maximum number of bytes of file data in the tree, against archive
+   *     bombs
    * @param maxEntries maximum number of entries in the archive
    */
   SourceExtractor(long maxExtractedBytes, int maxEntries) {
