@@ -81,7 +81,6 @@ final class ReleaseJobListener implements JobExecutionListener {
         jobExecution.getId(),
         jobExecution.getStatus(),
         reason);
-    sink.log(releaseId, null, null, reason);
     sink.failed(releaseId, reason);
   }
 

@@ -49,7 +49,7 @@ final class ResolveSourceTasklet implements Tasklet {
       plan = parts.planner().plan(order, parts.registry().baseImages(credentials));
       pinImages(plan, credentials, context);
     } catch (BuildInputException e) {
-      log.line(e.getMessage());
+      // The job listener hands the message to the sink as the failure reason.
       LOG.warn("Release {}: bad input, nothing built: {}", order.releaseId(), e.getMessage());
       throw e;
     }

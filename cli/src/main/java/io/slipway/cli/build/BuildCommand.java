@@ -1,5 +1,7 @@
 package io.slipway.cli.build;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.slipway.api.fleet.DeviceType;
 import io.slipway.api.fleet.DeviceTypeCatalog;
 import io.slipway.builder.plan.AvailableEngines;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -103,6 +106,7 @@ public class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
+    quietLogging();
     EngineChoice choice = engineChoice();
     Path root = directory.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
@@ -111,6 +115,16 @@ public class BuildCommand implements Callable<Integer> {
     }
     Project project = Project.load(root);
     return dryRun ? printPlan(project, choice) : upload(root, choice);
+  }
+
+  /**
+   * Raises the log level to WARN: without a configuration Logback prints every DEBUG line to
+   * standard output, where the plan and the build log go.
+   */
+  private static void quietLogging() {
+    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(Level.WARN);
+    }
   }
 
   private EngineChoice engineChoice() {

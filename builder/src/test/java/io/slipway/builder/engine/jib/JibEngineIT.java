@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -520,6 +521,22 @@ class JibEngineIT {
     JsonNode config = config(FLEET + "/worker", result.digest()).path("config");
     assertThat(config.path("Entrypoint").toString()).isEqualTo("[\"/bin/echo\"]");
     assertThat(config.path("Cmd").isMissingNode() || config.path("Cmd").isNull()).isTrue();
+  }
+
+  @Test
+  void changedContentWithTheSameTimeIsRebuilt() throws Exception {
+    Path file = project.resolve("worker/fixed-time.txt");
+    FileTime fixed = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+    String text = "FROM scratch\nCOPY fixed-time.txt /\n";
+    Files.writeString(file, "first\n");
+    Files.setLastModifiedTime(file, fixed);
+    BuildResult first = build("worker", text, Platform.LINUX_AMD64, "jib-time-a", Map.of());
+
+    Files.writeString(file, "other\n");
+    Files.setLastModifiedTime(file, fixed);
+    BuildResult second = build("worker", text, Platform.LINUX_AMD64, "jib-time-b", Map.of());
+
+    assertThat(second.digest()).isNotEqualTo(first.digest());
   }
 
   @Test
