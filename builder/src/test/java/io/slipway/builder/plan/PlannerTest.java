@@ -410,6 +410,16 @@ class PlannerTest {
   }
 
   @Test
+  void rejectsAMalformedImageName() throws IOException {
+    write("Dockerfile", "FROM Acme/Base:1\n");
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("Dockerfile:1:")
+        .hasMessageContaining("'Acme/Base:1' is not a valid reference");
+  }
+
+  @Test
   void rejectsNoTargets() throws IOException {
     twoServiceProject();
 
