@@ -98,7 +98,7 @@ public class BuildConfiguration {
 
   /**
    * The job repository in the server's database. New executions are created under {@code READ
-   * COMMITTED} rather than Batch's default {@code SERIALIZABLE}, which PostgreSQL would answer with
+   * COMMITTED} rather than Batch's default {@code SERIALIZABLE}, which PostgreSQL can end with
    * serialization failures when several builds start at once; the unique job key still keeps one
    * instance per release.
    */

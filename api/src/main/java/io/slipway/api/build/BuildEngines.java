@@ -1,6 +1,8 @@
 package io.slipway.api.build;
 
 import io.slipway.builder.BuildEngine;
+import io.slipway.builder.engine.buildkit.BuildKitEngine;
+import io.slipway.builder.engine.buildkit.BuildKitSettings;
 import io.slipway.builder.engine.docker.DockerEngine;
 import io.slipway.builder.engine.docker.DockerSettings;
 import io.slipway.builder.engine.jib.JibEngine;
@@ -14,11 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The build engines this server runs, by {@link BuildEngine#name()}: Jib always, the Docker engine
- * when {@link EngineSettings} names its host. Closes those that hold connections when the server
- * stops. Immutable after construction and safe for concurrent use.
- *
- * <p>TODO: add the BuildKit engine (io.slipway.builder.engine.buildkit.BuildKitEngine) when {@code
- * slipway.builder.buildkit.address} is set, once that engine is in the builder module.
+ * when {@link EngineSettings} names its host, and BuildKit when it names an address. Closes those
+ * that hold connections when the server stops. Immutable after construction and safe for concurrent
+ * use.
  */
 public final class BuildEngines implements AutoCloseable {
 
@@ -43,7 +43,25 @@ public final class BuildEngines implements AutoCloseable {
       DockerEngine docker = new DockerEngine(DockerSettings.of(URI.create(settings.dockerHost())));
       engines.put(docker.name(), docker);
     }
+    if (settings.buildkitAddress() != null) {
+      BuildKitEngine buildkit =
+          new BuildKitEngine(
+              new BuildKitSettings(settings.buildkitAddress(), dockerSocket(settings)));
+      engines.put(buildkit.name(), buildkit);
+    }
     return new BuildEngines(engines);
+  }
+
+  /**
+   * Returns the Docker engine's unix socket, which BuildKit needs to load base images and push
+   * results: the socket of the configured Docker host, else the default one.
+   */
+  private static Path dockerSocket(EngineSettings settings) {
+    String host = settings.dockerHost();
+    if (host != null && host.startsWith("unix://")) {
+      return Path.of(URI.create(host).getPath());
+    }
+    return BuildKitSettings.DEFAULT_DOCKER_SOCKET;
   }
 
   /** Returns the engines by name. */

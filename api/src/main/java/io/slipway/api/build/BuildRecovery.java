@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * each continues from the step it was in, and partitions that had finished are not built again.
  *
  * <p>New builds wait for this: until the recovery has run, {@link #isDone()} is false and {@link
- * BuildService} answers {@code BUILDER_UNAVAILABLE}, so that the recovery never mistakes a build
+ * BuildService} returns {@code BUILDER_UNAVAILABLE}, so that the recovery never mistakes a build
  * that has just been launched for one left by a dead process.
  *
  * <p>NOTE: every execution still running in the job repository counts as left behind, so two server

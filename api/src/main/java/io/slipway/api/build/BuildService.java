@@ -39,7 +39,7 @@ import org.springframework.stereotype.Service;
  * Callers check access first. Safe for concurrent use.
  *
  * <p>Nothing is created for a request that fails before its source is extracted. Once the release
- * exists, a pipeline that refuses the order finishes it {@code FAILED} with the reason in its log.
+ * exists, a pipeline that rejects the order finishes it {@code FAILED} with the reason in its log.
  */
 @Service
 public class BuildService {

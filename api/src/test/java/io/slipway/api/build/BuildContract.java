@@ -20,7 +20,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Builds from uploaded source through the running server with the real pipeline and Jib engine: a
- * two-service compose project for two platforms, and every way a request can be refused before a
+ * two-service compose project for two platforms, and every way a request can be rejected before a
  * release exists. Fleet build device types are set through the fleet API. Subclasses pick the
  * database.
  */
@@ -114,9 +113,6 @@ abstract class BuildContract {
     assertThat(setDeviceTypes("[]").body()).contains("INVALID_REQUEST_BODY");
   }
 
-  // TODO: enable once the pipeline's ProjectPlanner plans projects; it fails every build until
-  // then.
-  @Disabled("the release pipeline's ProjectPlanner does not plan projects yet")
   @Test
   void twoServiceProjectBuildsForTwoPlatforms() throws InterruptedException {
     setDeviceTypes("[\"generic-amd64\",\"generic-aarch64\"]");
@@ -329,7 +325,7 @@ abstract class BuildContract {
                 "/auth/token?service=slipway-registry&scope="
                     + HttpTestClient.encode("repository:" + repository + ":pull"),
                 "Authorization",
-                HttpTestClient.bearer(viewer));
+                HttpTestClient.basic("viewer-" + fleet.slug(), viewer));
     String bearer = ReleaseWorld.json(token).path("token").asString();
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base() + "/v2/" + repository + "/manifests/" + digest))

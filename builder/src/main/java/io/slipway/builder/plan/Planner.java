@@ -158,7 +158,7 @@ public final class Planner {
     ResolvedDockerfile resolved = resolveShared(project.root(), service, platform, group);
     Dockerfile dockerfile = DockerfileParser.parse(resolved.text(), resolved.file());
     VariableScope scope = VariableScope.of(dockerfile, service.buildArgs(), platform);
-    List<Stage> chain = dockerfile.dependencyChain(service.target());
+    List<Stage> chain = scope.dependencyChain(service.target());
     SourceCheck.check(dockerfile, scope, chain, context);
     String engine = selection.pick(service.name(), dockerfile, scope, chain, platform, choice);
     Map<String, String> pins = new LinkedHashMap<>();
