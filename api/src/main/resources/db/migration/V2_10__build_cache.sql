@@ -1,7 +1,7 @@
--- The build cache: for each partition's cache key, the per-platform manifest an engine pushed for
--- it, so a rebuild with no change reuses it. Runs on H2 and PostgreSQL. created_at is milliseconds
--- since the epoch, UTC. platform is os/architecture[/variant], such as linux/arm/v7. The builder's tests create the
--- same table from io/slipway/builder/cache/build-cache.sql: change both together.
+-- The builder's cache: for each build partition's cache key, the per-platform manifest an engine
+-- pushed for it, so that a rebuild without changes reuses it. Same table as the builder module's
+-- io/slipway/builder/cache/build-cache.sql, which JdbcBuildCache reads and writes. created_at is
+-- milliseconds since the epoch, UTC; platform is os/architecture[/variant].
 CREATE TABLE build_cache (
     cache_key  VARCHAR(128) NOT NULL PRIMARY KEY,
     repository VARCHAR(255) NOT NULL,

@@ -1,5 +1,6 @@
 package io.slipway.cli;
 
+import io.slipway.cli.build.BuildCommand;
 import io.slipway.cli.gc.GcCommand;
 import io.slipway.cli.server.ServerCommand;
 import java.io.PrintWriter;
@@ -19,7 +20,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Self-hosted build and release pipeline for fleets of embedded Linux devices.",
-    subcommands = {ServerCommand.class, GcCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServerCommand.class,
+      GcCommand.class,
+      BuildCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public class SlipwayCommand implements Runnable {
 
   @Spec CommandSpec spec;

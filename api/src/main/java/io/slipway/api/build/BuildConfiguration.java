@@ -1,13 +1,20 @@
 package io.slipway.api.build;
 
+import io.slipway.api.config.DataDirectory;
+import io.slipway.builder.cache.JdbcBuildCache;
+import io.slipway.builder.pipeline.ReleaseHook;
+import io.slipway.builder.pipeline.SpringBatchReleasePipeline;
+import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Isolation;
 
@@ -26,6 +33,57 @@ public class BuildConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(BuildConfiguration.class);
 
+  /**
+   * The builder's cache directory: {@code slipway.builder.cache-dir}, else {@code builds/cache}.
+   */
+  static Path cacheDirectory(BuilderProperties properties, DataDirectory dataDirectory) {
+    if (properties.cacheDir() == null || properties.cacheDir().isBlank()) {
+      return dataDirectory.builds().resolve("cache");
+    }
+    return dataDirectory.root().resolve(properties.cacheDir()).normalize();
+  }
+
+  @Bean(destroyMethod = "close")
+  BuildEngines buildEngines(
+      EngineSettings settings, BuilderProperties properties, DataDirectory dataDirectory) {
+    return BuildEngines.create(settings, cacheDirectory(properties, dataDirectory));
+  }
+
+  /**
+   * The release pipeline. Created lazily, on the first build or at the recovery once the server
+   * listens, because the pipeline asks {@link ServerRegistryAccess} for the registry address when
+   * it is built, and that is the server's own port.
+   */
+  @Bean(destroyMethod = "close")
+  @Lazy
+  SpringBatchReleasePipeline releasePipeline(
+      JobRepository jobRepository,
+      ReleaseBuildSink sink,
+      ServerRegistryAccess access,
+      BuildEngines engines,
+      DataSource dataSource,
+      DataDirectory dataDirectory,
+      BuilderProperties properties,
+      ObjectProvider<ReleaseHook> hooks) {
+    SpringBatchReleasePipeline pipeline =
+        SpringBatchReleasePipeline.builder()
+            .jobRepository(jobRepository)
+            .sink(sink)
+            .registryAccess(access)
+            .engines(engines.byName())
+            .cache(new JdbcBuildCache(dataSource))
+            .hooks(hooks.orderedStream().toList())
+            .buildRoot(dataDirectory.builds().resolve("jobs"))
+            .workers(properties.workers())
+            .build();
+    log.info(
+        "Release pipeline ready: engines {}, registry {}, {} workers",
+        engines.byName().keySet(),
+        access.registry(),
+        properties.workers());
+    return pipeline;
+  }
+
   @Bean
   EngineSettings engineSettings(BuilderProperties properties) {
     EngineSettings engines = EngineSettings.of(properties);
@@ -40,7 +98,7 @@ public class BuildConfiguration {
 
   /**
    * The job repository in the server's database. New executions are created under {@code READ
-   * COMMITTED} rather than Batch's default {@code SERIALIZABLE}, which PostgreSQL would answer with
+   * COMMITTED} rather than Batch's default {@code SERIALIZABLE}, which PostgreSQL can end with
    * serialization failures when several builds start at once; the unique job key still keeps one
    * instance per release.
    */

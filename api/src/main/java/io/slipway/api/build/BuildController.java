@@ -24,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/v1/orgs/{org}/fleets/{fleet}/builds}: builds a release from source. The body is
  * the project directory as a tar stream ({@code application/x-tar}) or a gzip-compressed one
- * ({@code application/gzip}), up to {@code slipway.builder.max-source-size}. The answer is {@code
+ * ({@code application/gzip}), up to {@code slipway.builder.max-source-size}. The response is {@code
  * 202 Accepted} with the running release and its {@code Location}; its build log and final status
  * follow at {@code /api/v1/releases/{id}/logs} and {@code /api/v1/releases/{id}}. Takes {@code
  * RELEASE_CREATE}.

@@ -39,7 +39,7 @@ import org.springframework.stereotype.Service;
  * Callers check access first. Safe for concurrent use.
  *
  * <p>Nothing is created for a request that fails before its source is extracted. Once the release
- * exists, a pipeline that refuses the order finishes it {@code FAILED} with the reason in its log.
+ * exists, a pipeline that rejects the order finishes it {@code FAILED} with the reason in its log.
  */
 @Service
 public class BuildService {
@@ -53,6 +53,7 @@ public class BuildService {
   private final ObjectProvider<ReleasePipeline> pipeline;
   private final EngineSettings engines;
   private final BuilderProperties properties;
+  private final BuildRecovery recovery;
   private final Clock clock;
 
   public BuildService(
@@ -63,6 +64,7 @@ public class BuildService {
       ObjectProvider<ReleasePipeline> pipeline,
       EngineSettings engines,
       BuilderProperties properties,
+      BuildRecovery recovery,
       Clock clock) {
     this.releases = releases;
     this.directories = directories;
@@ -71,6 +73,7 @@ public class BuildService {
     this.pipeline = pipeline;
     this.engines = engines;
     this.properties = properties;
+    this.recovery = recovery;
     this.clock = clock;
   }
 
@@ -298,6 +301,12 @@ public class BuildService {
   }
 
   private ReleasePipeline requirePipeline() {
+    if (!recovery.isDone()) {
+      throw new ApiException(
+          ErrorCode.BUILDER_UNAVAILABLE,
+          "The server is still restarting builds of its previous run; send the build again in a"
+              + " few seconds");
+    }
     ReleasePipeline builds = pipeline.getIfAvailable();
     if (builds == null) {
       throw new ApiException(

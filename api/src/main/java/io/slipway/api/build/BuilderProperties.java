@@ -18,7 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param cacheDir directory of the build cache; relative to the data directory, {@code
  *     builds/cache} by default
  * @param maxSourceSize largest accepted upload of a build source, 512 MiB by default
- * @param maxExtractedSize most bytes an uploaded source may unpack to, 2 GiB by default
+ * @param maxExtractedSize maximum number of bytes an uploaded source may unpack to, 2 GiB by
+ *     default
  * @param registry the {@code host:port} engines push to; by default {@code 127.0.0.1} and this
  *     server's own port
  */

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * SHA-256, and are never written anywhere; a restart forgets them, and a restarted build asks for
  * new ones. The registry token endpoint accepts them as the HTTP Basic password with any user name;
  * {@link io.slipway.api.registry.StandardRegistryGrantPolicy} limits what they get. On {@code
- * /api/} they are refused like any credential that is not a person's.
+ * /api/} they are rejected like any credential that is not a person's.
  *
  * <p>Safe for concurrent use.
  */
@@ -31,7 +31,7 @@ public class BuilderSecrets implements TokenResolver {
   /** Prefix of every builder secret. */
   public static final String PREFIX = "slb_";
 
-  /** Longest lifetime a secret may be issued for. */
+  /** Maximum lifetime of a secret. */
   public static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
   private static final SecureRandom RANDOM = new SecureRandom();

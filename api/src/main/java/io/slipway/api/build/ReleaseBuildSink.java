@@ -48,7 +48,7 @@ public class ReleaseBuildSink implements ReleaseSink, SmartLifecycle {
   /** Waiting lines of one release that make the caller write them at once. */
   static final int BATCH = 200;
 
-  /** Most lines of a failure reason written to the log; its tail is kept. */
+  /** Maximum number of failure reason lines written to the log. Longer reasons keep their tail. */
   static final int MAX_REASON_LINES = 200;
 
   private static final Logger log = LoggerFactory.getLogger(ReleaseBuildSink.class);

@@ -24,7 +24,7 @@ class SourceArchiveException extends IOException {
     this.unsafe = unsafe;
   }
 
-  /** Returns true for an entry refused for safety rather than a malformed archive. */
+  /** Returns true for an entry rejected for safety rather than a malformed archive. */
   boolean unsafe() {
     return unsafe;
   }

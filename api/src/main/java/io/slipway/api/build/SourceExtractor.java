@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
  * Extracts an uploaded build source, a tar or gzip-compressed tar archive, into an empty directory
  * so that nothing lands outside it. Stateless and safe for concurrent use.
  *
- * <p>Refused, naming the entry: absolute paths, {@code ..} components, entries written through a
+ * <p>Rejected, naming the entry: absolute paths, {@code ..} components, entries written through a
  * symbolic link, symbolic links whose target is absolute or resolves outside the tree, hard links
  * to anything but a file extracted before, device files and FIFOs. Hard links become copies. Only
  * the owner's execute bit of a file's mode is kept; owners, groups and times are not.
@@ -31,8 +31,9 @@ final class SourceExtractor {
   private final int maxEntries;
 
   /**
-   * @param maxExtractedBytes most bytes of file data the tree may hold, against archive bombs
-   * @param maxEntries most entries the archive may hold
+   * @param maxExtractedBytes maximum number of bytes of file data in the tree, against archive
+   *     bombs
+   * @param maxEntries maximum number of entries in the archive
    */
   SourceExtractor(long maxExtractedBytes, int maxEntries) {
     this.maxExtractedBytes = maxExtractedBytes;
@@ -53,7 +54,7 @@ final class SourceExtractor {
       int count = extract(new TarReader(in), root);
       if (count == 0) {
         throw new SourceArchiveException(
-            "The build source holds no files: send a tar archive of the project directory");
+            "The build source contains no files: send a tar archive of the project directory");
       }
       checkSymlinks(root);
       return count;
@@ -171,7 +172,7 @@ final class SourceExtractor {
     Files.copy(source, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Resolves an entry name below {@code root}; refuses absolute names and {@code ..}. */
+  /** Resolves an entry name below {@code root}; rejects absolute names and {@code ..}. */
   private static Path resolve(Path root, String name) throws SourceArchiveException {
     if (name.isEmpty() || name.indexOf('\0') >= 0 || isAbsolute(name)) {
       throw new SourceArchiveException(
@@ -202,7 +203,7 @@ final class SourceExtractor {
     return path;
   }
 
-  /** Refuses an entry whose parent directories pass through a symbolic link. */
+  /** Rejects an entry whose parent directories pass through a symbolic link. */
   private static void requireRealParents(Path root, Path path, String name)
       throws SourceArchiveException {
     for (Path parent = path.getParent();

@@ -21,7 +21,7 @@ final class SourceUpload {
   static final Set<String> MEDIA_TYPES =
       Set.of("application/x-tar", "application/tar", "application/gzip", "application/x-gzip");
 
-  /** Most entries an uploaded archive may hold. */
+  /** Maximum number of entries in an uploaded archive. */
   static final int MAX_ENTRIES = 100_000;
 
   private SourceUpload() {}

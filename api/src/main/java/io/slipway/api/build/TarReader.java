@@ -17,7 +17,7 @@ final class TarReader {
 
   static final int BLOCK = 512;
 
-  /** Longest name or link target taken from a pax header or GNU long-name entry. */
+  /** Maximum length of a name or link target taken from a pax header or GNU long-name entry. */
   private static final int MAX_LONG_NAME = 64 * 1024;
 
   private final InputStream in;
@@ -282,7 +282,7 @@ final class TarReader {
       }
       if (b < '0' || b > '7') {
         throw new SourceArchiveException(
-            "Not a tar archive: a header holds a malformed number; send the project as a tar or"
+            "Not a tar archive: a header contains a malformed number; send the project as a tar or"
                 + " tar.gz stream");
       }
       value = value * 8 + (b - '0');

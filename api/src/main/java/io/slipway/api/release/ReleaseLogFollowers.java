@@ -41,7 +41,7 @@ public class ReleaseLogFollowers implements SmartLifecycle {
   /** How long one follow request stays open; clients reconnect after it with Last-Event-ID. */
   static final Duration TIMEOUT = Duration.ofMinutes(30);
 
-  /** Most users following one release at once. */
+  /** Maximum number of users following one release at once. */
   static final int MAX_PER_RELEASE = 50;
 
   private static final int PAGE = 500;

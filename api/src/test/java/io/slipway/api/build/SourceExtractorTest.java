@@ -72,27 +72,27 @@ class SourceExtractorTest {
   }
 
   @Test
-  void refusesAbsolutePaths() {
+  void rejectsAbsolutePaths() {
     assertUnsafe(new TarFixture().file("/etc/passwd", "x").tar(), "/etc/passwd");
   }
 
   @Test
-  void refusesParentDirectoryComponents() {
+  void rejectsParentDirectoryComponents() {
     assertUnsafe(new TarFixture().file("app/../../outside", "x").tar(), "app/../../outside");
   }
 
   @Test
-  void refusesSymbolicLinksToAbsolutePaths() {
+  void rejectsSymbolicLinksToAbsolutePaths() {
     assertUnsafe(new TarFixture().symlink("etc", "/etc").tar(), "'etc'");
   }
 
   @Test
-  void refusesSymbolicLinksLeavingTheTree() {
+  void rejectsSymbolicLinksLeavingTheTree() {
     assertUnsafe(new TarFixture().symlink("app/up", "../../x").tar(), "app/up");
   }
 
   @Test
-  void refusesEntriesWrittenThroughASymbolicLink() {
+  void rejectsEntriesWrittenThroughASymbolicLink() {
     byte[] archive =
         new TarFixture().directory("real").symlink("link", "real").file("link/file", "x").tar();
 
@@ -100,14 +100,14 @@ class SourceExtractorTest {
   }
 
   @Test
-  void refusesChainsOfLinksThatLeaveTheTree() {
+  void rejectsChainsOfLinksThatLeaveTheTree() {
     byte[] archive = new TarFixture().symlink("here", ".").symlink("up", "here/..").tar();
 
     assertUnsafe(archive, "'up'");
   }
 
   @Test
-  void refusesAFileReplacingALink() {
+  void rejectsAFileReplacingALink() {
     byte[] archive =
         new TarFixture().file("target", "x").symlink("link", "target").file("link", "y").tar();
 
@@ -115,22 +115,22 @@ class SourceExtractorTest {
   }
 
   @Test
-  void refusesDeviceFiles() {
+  void rejectsDeviceFiles() {
     assertUnsafe(new TarFixture().characterDevice("dev/null").tar(), "dev/null");
   }
 
   @Test
-  void refusesNamedPipes() {
+  void rejectsNamedPipes() {
     assertUnsafe(new TarFixture().fifo("pipe").tar(), "'pipe'");
   }
 
   @Test
-  void refusesHardLinksToFilesNotExtracted() {
+  void rejectsHardLinksToFilesNotExtracted() {
     assertUnsafe(new TarFixture().hardLink("passwd", "etc/passwd").tar(), "'passwd'");
   }
 
   @Test
-  void refusesArchivesThatUnpackBeyondTheCap() {
+  void rejectsArchivesThatUnpackBeyondTheCap() {
     byte[] archive = new TarFixture().file("big", "x".repeat(2 * 1024 * 1024)).tarGz();
 
     assertUnsafe(archive, "'big'");

@@ -61,9 +61,12 @@ public final class ReleaseWorld implements AutoCloseable {
     this.http = new HttpTestClient(TestServers.port(server));
   }
 
-  /** Starts a server on {@code database}, with its data in {@code dataDirectory}. */
-  public static ReleaseWorld start(TestDatabase database, Path dataDirectory) {
-    return new ReleaseWorld(TestServers.start(database, dataDirectory));
+  /**
+   * Starts a server on {@code database}, with its data in {@code dataDirectory} and {@code
+   * arguments} such as {@code --slipway.builder.workers=1} added to its command line.
+   */
+  public static ReleaseWorld start(TestDatabase database, Path dataDirectory, String... arguments) {
+    return new ReleaseWorld(TestServers.start(database, dataDirectory, arguments));
   }
 
   public HttpTestClient http() {

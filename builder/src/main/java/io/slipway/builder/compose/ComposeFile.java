@@ -192,7 +192,17 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
       String dockerfile = null;
       if (fields.containsKey("dockerfile")) {
         NodeTuple field = fields.get("dockerfile");
-        dockerfile = relativePath(text(field, "dockerfile"), field.getValueNode(), "dockerfile");
+        dockerfile = text(field, "dockerfile");
+        // The Dockerfile is relative to the context and may sit beside it, as long as it stays
+        // inside the project.
+        relativePath(context + "/" + dockerfile, field.getValueNode(), "dockerfile");
+        if (dockerfile.startsWith("/")) {
+          throw error(
+              field.getValueNode(),
+              "dockerfile '"
+                  + dockerfile
+                  + "' is absolute; write it relative to the build context");
+        }
       }
       String target = fields.containsKey("target") ? text(fields.get("target"), "target") : null;
       Map<String, String> args = keyValues(fields.get("args"), service);
@@ -212,23 +222,26 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
     }
 
     /** Normalizes a path inside the project: no absolute path, no escape through {@code ..}. */
-    private String relativePath(String path, Node node, String what) {
+    private String relativePath(String path, Node node, String label) {
       if (path.startsWith("/") || path.matches("[A-Za-z]:[\\\\/].*")) {
         throw error(
-            node, what + " '" + path + "' is absolute; write it relative to the project root");
+            node, label + " '" + path + "' is absolute; write it relative to the project root");
       }
       Path normalized = Path.of(path.isEmpty() ? "." : path).normalize();
       String text = normalized.toString().replace('\\', '/');
       if (text.equals("..") || text.startsWith("../")) {
         throw error(
             node,
-            what + " '" + path + "' leaves the project; keep it inside the project directory");
+            label + " '" + path + "' leaves the project; keep it inside the project directory");
       }
       return text.isEmpty() ? "." : text;
     }
 
     /**
      * Reads {@code environment}, {@code labels} or {@code args}: a mapping or a list of KEY=VALUE.
+     * A name without a value means "take it from the host's environment" in compose; the server has
+     * none to take, so an environment variable or label gets an empty value and a build argument is
+     * left out, keeping the Dockerfile's default.
      */
     private Map<String, String> keyValues(NodeTuple tuple, String service) {
       Map<String, String> values = new LinkedHashMap<>();
@@ -245,9 +258,11 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
           if (equals == 0) {
             throw error(item, key + " entry '" + entry + "' has no name; write KEY=VALUE");
           }
-          values.put(
-              equals < 0 ? entry : entry.substring(0, equals),
-              equals < 0 ? "" : entry.substring(equals + 1));
+          if (equals > 0) {
+            values.put(entry.substring(0, equals), entry.substring(equals + 1));
+          } else if (!key.equals("args")) {
+            values.put(entry, "");
+          }
         }
         return values;
       }
@@ -259,9 +274,12 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
           throw error(value, key + " value must be text, a number or a boolean");
         }
         Object converted = Values.of(value);
-        values.put(
-            scalar(entry.getKeyNode(), key + " names must be text"),
-            converted == null ? "" : converted.toString());
+        String name = scalar(entry.getKeyNode(), key + " names must be text");
+        if (converted != null) {
+          values.put(name, converted.toString());
+        } else if (!key.equals("args")) {
+          values.put(name, "");
+        }
       }
       return values;
     }
@@ -307,10 +325,10 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
       throw error(node, reason);
     }
 
-    private String text(NodeTuple tuple, String what) {
+    private String text(NodeTuple tuple, String field) {
       Node value = tuple.getValueNode();
       if (!(value instanceof ScalarNode scalar) || isNull(value)) {
-        throw error(value, what + ": must be text");
+        throw error(value, field + ": must be text");
       }
       return scalar.getValue();
     }

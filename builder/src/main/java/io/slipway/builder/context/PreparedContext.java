@@ -27,7 +27,7 @@ public final class PreparedContext {
   /** The reserved directory of a written context. */
   public static final String RESERVED = ".slipway";
 
-  /** Where the resolved Dockerfile goes in a written context, relative to its root. */
+  /** The path of the resolved Dockerfile in a written context, relative to its root. */
   public static final String DOCKERFILE = RESERVED + "/Dockerfile";
 
   private final BuildContext context;

@@ -32,7 +32,7 @@ public record Instruction(
     List<Heredoc> heredocs,
     Instruction trigger) {
 
-  /** Every instruction keyword Docker's Dockerfile frontend knows. */
+  /** The instruction keywords of Docker's Dockerfile frontend. */
   public static final Set<String> KEYWORDS =
       Set.of(
           "FROM",

@@ -31,10 +31,10 @@ import java.util.Set;
  * <p>Undefined variables: Docker silently expands them to nothing, which hides mistakes, so this
  * class rejects a plain {@code $NAME} that is not in scope: in a {@code FROM}, when no global
  * {@code ARG} declares it; in a stage, when nothing declares it and the stage descends from {@code
- * scratch} (so no base image can supply it), or when it is a global {@code ARG} or build argument
- * the stage forgot to redeclare. Names an external base image may set through its own {@code ENV}
- * (such as {@code PATH}) are accepted. {@code ${NAME:-default}} and {@code ${NAME:+value}} are
- * never errors.
+ * scratch} (so no base image can supply it; {@code PATH} always exists), or when it is a global
+ * {@code ARG} or build argument the stage forgot to redeclare. Names an external base image may set
+ * through its own {@code ENV} (such as {@code PATH}) are accepted. {@code ${NAME:-default}} and
+ * {@code ${NAME:+value}} are never errors.
  *
  * <p>Immutable once built; safe to share between threads.
  */
@@ -136,6 +136,31 @@ public final class VariableScope {
    */
   public String expand(Instruction instruction, String word) {
     return WordExpander.expand(word, dockerfile.escape(), variablesBefore(instruction)).value();
+  }
+
+  /**
+   * Returns the stages a build of {@code target} needs, like {@link Dockerfile#dependencyChain},
+   * but following stage references after expanding their variables, so that {@code FROM ${BASE}}
+   * and {@code COPY --from=${STAGE}} count.
+   *
+   * @throws BuildInputException when the target names no stage
+   */
+  public List<Stage> dependencyChain(String target) {
+    return dockerfile.dependencyChain(target, this::expandedReferences);
+  }
+
+  private List<String> expandedReferences(Stage stage) {
+    List<String> references = new ArrayList<>();
+    references.add(baseImage(stage));
+    for (Instruction instruction : stage.instructions()) {
+      if (instruction.is("COPY") || instruction.is("ADD")) {
+        instruction.flag("from").ifPresent(from -> references.add(expand(instruction, from)));
+      }
+    }
+    Dockerfile.stageReferences(stage).stream()
+        .filter(reference -> !reference.contains("$"))
+        .forEach(references::add);
+    return references;
   }
 
   private void evaluate() {
@@ -307,7 +332,8 @@ public final class VariableScope {
               + name
               + "'; add that line to the stage");
     }
-    if (strict) {
+    if (strict && !name.equals("PATH")) {
+      // Builders give every stage a default PATH, so even a stage from scratch has one.
       throw error(
           instruction.line(),
           instruction.keyword()

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The release pipeline's registry operations over {@link RegistryClient} and {@link IndexWriter},
@@ -23,7 +24,7 @@ public final class ClientReleaseRegistry implements ReleaseRegistry {
 
   private static final int NOT_FOUND = 404;
 
-  private final String registry;
+  private final Supplier<String> registry;
   private final Duration timeout;
 
   /**
@@ -31,8 +32,22 @@ public final class ClientReleaseRegistry implements ReleaseRegistry {
    * @param timeout the limit for each request, from sending to the end of the headers
    */
   public ClientReleaseRegistry(String registry, Duration timeout) {
+    this(supplier(registry), timeout);
+  }
+
+  /**
+   * @param registry supplies the registry as {@code host:port} at each call, for a server that
+   *     learns its own port only once it listens
+   * @param timeout the limit for each request, from sending to the end of the headers
+   */
+  public ClientReleaseRegistry(Supplier<String> registry, Duration timeout) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+  }
+
+  private static Supplier<String> supplier(String registry) {
+    Objects.requireNonNull(registry, "registry");
+    return () -> registry;
   }
 
   @Override
@@ -75,6 +90,6 @@ public final class ClientReleaseRegistry implements ReleaseRegistry {
   }
 
   private RegistryClient client(RegistryCredentials credentials) {
-    return new RegistryClient(registry, credentials, timeout);
+    return new RegistryClient(registry.get(), credentials, timeout);
   }
 }

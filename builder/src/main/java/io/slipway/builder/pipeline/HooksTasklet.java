@@ -31,7 +31,12 @@ final class HooksTasklet implements Tasklet {
     List<BuiltService> services = state.services();
     PartitionLog log = new PartitionLog(parts.sink(), state.releaseId(), null, null);
     for (ReleaseHook hook : parts.hooks()) {
-      hook.afterPush(state.releaseId(), services, log);
+      try {
+        hook.afterPush(state.releaseId(), services, log);
+      } catch (RuntimeException e) {
+        throw new PipelineException(
+            "Release hook " + hook.getClass().getName() + " failed: " + e.getMessage(), e);
+      }
     }
     return RepeatStatus.FINISHED;
   }

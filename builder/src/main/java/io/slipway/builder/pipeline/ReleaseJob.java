@@ -21,7 +21,7 @@ final class ReleaseJob {
    * workers}), index, hooks and finalize.
    *
    * @param workers runs the partitions; its thread count bounds the builds running at once
-   * @param running the ids of executions running in this process, kept up to date by the job
+   * @param running the ids of executions running in this process; the job removes each when it ends
    */
   static Job create(PipelineParts parts, TaskExecutor workers, int gridSize, Set<Long> running) {
     return new JobBuilder(NAME, parts.jobRepository())

@@ -1,5 +1,7 @@
 package io.slipway.builder.pipeline;
 
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +14,10 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 
 /**
- * Tracks the executions this process runs, reports a failed release to the {@link ReleaseSink} with
- * its reason, and removes the build directory when a job ends. A process that dies runs none of
- * this, which leaves its executions for {@link ReleasePipeline#recoverInterrupted}. Safe for
- * concurrent use.
+ * Untracks the executions this process ran when they end, reports a failed release to the {@link
+ * ReleaseSink} with its reason, and removes the build directory when a job ends. A process that
+ * dies runs none of this, which leaves its executions for {@link
+ * ReleasePipeline#recoverInterrupted}. Safe for concurrent use.
  */
 final class ReleaseJobListener implements JobExecutionListener {
 
@@ -25,7 +27,8 @@ final class ReleaseJobListener implements JobExecutionListener {
   private final Set<Long> running;
 
   /**
-   * @param running the ids of executions running in this process, kept up to date by this listener
+   * @param running the ids of executions running in this process; this listener removes each when
+   *     it ends
    */
   ReleaseJobListener(ReleaseSink sink, Set<Long> running) {
     this.sink = sink;
@@ -34,7 +37,6 @@ final class ReleaseJobListener implements JobExecutionListener {
 
   @Override
   public void beforeJob(JobExecution jobExecution) {
-    running.add(jobExecution.getId());
     LOG.info(
         "Release {}: job execution {} started",
         ReleaseState.releaseId(jobExecution.getJobParameters()),
@@ -54,7 +56,11 @@ final class ReleaseJobListener implements JobExecutionListener {
 
   private void report(long releaseId, JobExecution jobExecution) {
     if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
-      LOG.info("Release {}: job execution {} completed", releaseId, jobExecution.getId());
+      LOG.info(
+          "Release {}: job execution {} completed in {} ms",
+          releaseId,
+          jobExecution.getId(),
+          elapsedMillis(jobExecution));
       return;
     }
     if (finalized(jobExecution)) {
@@ -75,8 +81,12 @@ final class ReleaseJobListener implements JobExecutionListener {
         jobExecution.getId(),
         jobExecution.getStatus(),
         reason);
-    sink.log(releaseId, null, null, reason);
     sink.failed(releaseId, reason);
+  }
+
+  private static long elapsedMillis(JobExecution jobExecution) {
+    LocalDateTime started = jobExecution.getStartTime();
+    return started == null ? 0 : Duration.between(started, LocalDateTime.now()).toMillis();
   }
 
   private static boolean finalized(JobExecution jobExecution) {

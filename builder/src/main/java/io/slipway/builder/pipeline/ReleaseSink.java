@@ -32,7 +32,8 @@ public interface ReleaseSink {
   void succeeded(long releaseId, List<BuiltService> services);
 
   /**
-   * Finishes the release as failed. Nothing of it may become a fleet's target.
+   * Finishes the release as failed. Nothing of it may become a fleet's target. The reason is not
+   * also sent through {@link #log}, so keep it with the release's log.
    *
    * @param releaseId the release being built
    * @param reason what failed: the file, line and reason for bad input, or the failing service and

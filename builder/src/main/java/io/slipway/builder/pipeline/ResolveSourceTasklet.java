@@ -49,7 +49,7 @@ final class ResolveSourceTasklet implements Tasklet {
       plan = parts.planner().plan(order, parts.registry().baseImages(credentials));
       pinImages(plan, credentials, context);
     } catch (BuildInputException e) {
-      log.line(e.getMessage());
+      // The job listener hands the message to the sink as the failure reason.
       LOG.warn("Release {}: bad input, nothing built: {}", order.releaseId(), e.getMessage());
       throw e;
     }
@@ -83,14 +83,9 @@ final class ResolveSourceTasklet implements Tasklet {
     String registry = parts.access().registry();
     ImageReference image = parse(service, registry);
     if (!image.registry().equals(registry)) {
-      throw new BuildInputException(
-          service.file(),
-          service.line(),
-          "image "
-              + service.image()
-              + " of service "
-              + service.name()
-              + " is not in Slipway's registry "
+      throw imageProblem(
+          service,
+          "is not in Slipway's registry "
               + registry
               + "; push it there and name it "
               + registry
@@ -103,17 +98,15 @@ final class ResolveSourceTasklet implements Tasklet {
             .manifestDigest(image.repository(), image.reference(), credentials)
             .orElseThrow(
                 () ->
-                    new BuildInputException(
-                        service.file(),
-                        service.line(),
-                        "image "
-                            + service.image()
-                            + " of service "
-                            + service.name()
-                            + " is not found in "
-                            + registry
-                            + "; push it there first"));
+                    imageProblem(service, "is not found in " + registry + "; push it there first"));
     return image.repository() + "@" + digest;
+  }
+
+  private static BuildInputException imageProblem(ServiceSpec service, String problem) {
+    return new BuildInputException(
+        service.file(),
+        service.line(),
+        "image " + service.image() + " of service " + service.name() + " " + problem);
   }
 
   private static ImageReference parse(ServiceSpec service, String registry) {

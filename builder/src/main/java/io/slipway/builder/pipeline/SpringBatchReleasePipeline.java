@@ -49,7 +49,14 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
   private final TaskExecutorJobOperator operator;
   private final ThreadPoolTaskExecutor launchers;
   private final ThreadPoolTaskExecutor workers;
+  // Ids of the executions this pipeline launched that have not ended: added when an execution is
+  // created, so that a recovery never takes one still queued here, and removed when it ends. A job
+  // that ends before its id is added leaves the id behind, which is harmless because that
+  // execution is no longer running.
   private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+  // Held while an execution is created and recorded, and while recovery scans for executions.
+  private final Object launching = new Object();
 
   private SpringBatchReleasePipeline(Builder builder) {
     this.parts = builder.parts();
@@ -67,6 +74,12 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
   @Override
   public long start(BuildOrder order) {
     Objects.requireNonNull(order, "order");
+    synchronized (launching) {
+      return launch(order);
+    }
+  }
+
+  private long launch(BuildOrder order) {
     JobParameters parameters = parameters(order.releaseId());
     JobExecution last = parts.jobRepository().getLastJobExecution(ReleaseJob.NAME, parameters);
     if (last != null && last.isRunning()) {
@@ -78,6 +91,7 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     directory.writeOrder(order);
     try {
       JobExecution execution = operator.start(job, parameters(order.releaseId(), directory));
+      running.add(execution.getId());
       LOG.info(
           "Release {}: launched job execution {} for version {}",
           order.releaseId(),
@@ -93,15 +107,21 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>NOTE: every execution left running in the job repository counts as interrupted, except those
+   * of this pipeline. Two servers on one database would take over each other's builds.
+   */
   @Override
   public int recoverInterrupted() {
     int restarted = 0;
-    for (JobExecution execution : parts.jobRepository().findRunningJobExecutions(ReleaseJob.NAME)) {
-      if (running.contains(execution.getId())) {
-        continue;
-      }
-      if (recover(execution)) {
-        restarted++;
+    synchronized (launching) {
+      for (JobExecution execution :
+          parts.jobRepository().findRunningJobExecutions(ReleaseJob.NAME)) {
+        if (!running.contains(execution.getId()) && recover(execution)) {
+          restarted++;
+        }
       }
     }
     return restarted;
@@ -133,6 +153,7 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     }
     try {
       JobExecution restarted = operator.restart(failed);
+      running.add(restarted.getId());
       LOG.info(
           "Release {}: restarted job execution {} as {}",
           releaseId,
@@ -262,7 +283,8 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
 
     /**
      * Sets the planner. Defaults to a {@link ProjectPlanner} on the registry, the engines given and
-     * the {@linkplain #emulators emulator check}.
+     * the {@linkplain #emulators emulator check}. The defaults read {@link
+     * RegistryAccess#registry()} at each use, so it may be unknown while the pipeline is built.
      */
     public Builder planner(ReleasePlanner planner) {
       this.planner = planner;
@@ -335,22 +357,27 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
       Objects.requireNonNull(access, "registryAccess");
       Objects.requireNonNull(engines, "engines");
       ReleasePlanner chosen =
-          planner != null
-              ? planner
-              : new ProjectPlanner(access.registry(), available(engines), emulators);
+          planner != null ? planner : defaultPlanner(access, available(engines), emulators);
       return new PipelineParts(
           Objects.requireNonNull(jobRepository, "jobRepository"),
           Objects.requireNonNull(sink, "sink"),
           access,
           registry != null
               ? registry
-              : new ClientReleaseRegistry(access.registry(), Duration.ofSeconds(60)),
+              : new ClientReleaseRegistry(access::registry, Duration.ofSeconds(60)),
           chosen,
           engines,
           Objects.requireNonNull(cache, "cache"),
           hooks,
           Objects.requireNonNull(credentialLifetime, "credentialLifetime"),
           Objects.requireNonNull(buildRoot, "buildRoot").toAbsolutePath());
+    }
+
+    /** Returns a planner that reads the registry address at each plan, not at startup. */
+    private static ReleasePlanner defaultPlanner(
+        RegistryAccess access, AvailableEngines engines, EmulatorCheck emulators) {
+      return (order, baseImages) ->
+          new ProjectPlanner(access.registry(), engines, emulators).plan(order, baseImages);
     }
 
     private static AvailableEngines available(Map<String, BuildEngine> engines) {

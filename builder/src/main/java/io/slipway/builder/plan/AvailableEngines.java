@@ -1,7 +1,7 @@
 package io.slipway.builder.plan;
 
 /**
- * Which engines able to run {@code RUN} are configured on this server. Jib is always available.
+ * The configured engines of this server that can run {@code RUN}. Jib is always available.
  * Immutable.
  *
  * @param buildkit true when {@code slipway.builder.buildkit.address} is set

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Pins a base image reference to the manifest for one platform, so that every engine builds on
- * exactly the same bytes. The registry-backed implementation asks the registry for the reference's
- * manifest or index and picks the entry for the platform.
+ * exactly the same bytes. The registry-backed implementation reads the reference's manifest or
+ * index from the registry and picks the entry for the platform.
  *
  * <p>Implementations must be safe for concurrent use.
  */

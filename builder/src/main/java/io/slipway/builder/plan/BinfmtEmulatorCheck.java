@@ -18,7 +18,7 @@ import java.util.Objects;
  */
 public final class BinfmtEmulatorCheck implements EmulatorCheck {
 
-  /** Where Linux exposes the registered interpreters. */
+  /** The directory of Linux's registered interpreters, one file each. */
   public static final Path BINFMT_MISC = Path.of("/proc/sys/fs/binfmt_misc");
 
   private static final Map<String, String> EMULATORS =

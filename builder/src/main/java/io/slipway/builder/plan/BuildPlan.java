@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a release builds: the project and one {@link Partition} per built service and distinct
- * platform, in service order then platform order. Produced by {@link Planner} after preflight, so a
- * plan's inputs are known to be valid. Immutable.
+ * The build work of one release: the project and one {@link Partition} per built service and
+ * distinct platform, in service order then platform order. Produced by {@link Planner} after
+ * preflight, so a plan's inputs are known to be valid. Immutable.
  *
  * @param project the loaded project, with every service's configuration
  * @param targets the device types the release is built for

@@ -3,7 +3,7 @@ package io.slipway.builder.plan;
 import java.util.Locale;
 
 /**
- * Which build engine the planner uses. {@link #AUTO} picks per service: Jib when no stage the build
+ * The engine setting of the planner. {@link #AUTO} picks per service: Jib when no stage the build
  * needs has {@code RUN}, else BuildKit when configured, else the Docker engine. The others force
  * that engine for every service.
  */

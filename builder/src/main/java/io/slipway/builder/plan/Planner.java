@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * place to {@code host/repository@sha256:...}, keeping its {@code --platform} and {@code AS} name;
  * continuation lines of that {@code FROM} become empty so every other line keeps its number. An
  * image name without a registry host is looked up in the Slipway registry given to the planner, as
- * written (no {@code library/} is added). {@code COPY --from=IMAGE} is pinned the same way. Bases
- * of stages the target does not need are pinned when they exist and left as written otherwise,
- * since only the classic Docker builder builds such stages.
+ * written (no {@code library/} is added); a first path component with a dot or a port, or {@code
+ * localhost}, is a registry host. {@code COPY --from=IMAGE} is pinned the same way. Bases of stages
+ * the target does not need are pinned when they exist and left as written otherwise, since only the
+ * classic Docker builder builds such stages.
  *
  * <p>Safe for concurrent use when the resolver and emulator check are.
  */
@@ -64,7 +65,7 @@ public final class Planner {
    *     resolve against it
    * @param baseImages pins base images per platform; null leaves them as written (dry run)
    * @param engines the configured engines that can run commands
-   * @param emulators says which platforms can run commands on this host
+   * @param emulators reports which platforms can run commands on this host
    */
   public Planner(
       String registry,
@@ -157,7 +158,7 @@ public final class Planner {
     ResolvedDockerfile resolved = resolveShared(project.root(), service, platform, group);
     Dockerfile dockerfile = DockerfileParser.parse(resolved.text(), resolved.file());
     VariableScope scope = VariableScope.of(dockerfile, service.buildArgs(), platform);
-    List<Stage> chain = dockerfile.dependencyChain(service.target());
+    List<Stage> chain = scope.dependencyChain(service.target());
     SourceCheck.check(dockerfile, scope, chain, context);
     String engine = selection.pick(service.name(), dockerfile, scope, chain, platform, choice);
     Map<String, String> pins = new LinkedHashMap<>();

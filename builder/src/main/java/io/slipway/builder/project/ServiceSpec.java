@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * @param buildArgs build arguments from the compose file, ordered by name
  * @param target the stage to build, or null for the last stage
  * @param image the {@code image:} reference, or null; with a build it only names the result
- * @param configuration every other field of the service as the compose file holds it (maps, lists,
- *     strings, numbers, booleans), in file order
+ * @param configuration every other field of the service as written in the compose file (maps,
+ *     lists, strings, numbers, booleans), in file order
  * @param environment the service's environment (from a map or a {@code KEY=VALUE} list), in order
  * @param labels the service's labels (from a map or a {@code KEY=VALUE} list), in order
  */

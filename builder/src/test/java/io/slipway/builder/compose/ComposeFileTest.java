@@ -32,6 +32,7 @@ class ComposeFileTest {
             args:
               NODE_ENV: production
               WORKERS: 4
+              FROM_HOST:
             target: runtime
           ports:
             - "80:8080"
@@ -149,11 +150,12 @@ class ComposeFileTest {
   @Test
   void readsArgsGivenAsAList() {
     String text =
-        "services:\n  a:\n    build:\n      context: .\n      args:\n        - A=1\n        - B=x=y\n";
+        "services:\n  a:\n    build:\n      context: .\n      args:\n        - A=1\n        - B=x=y\n        - FROM_HOST\n";
 
     ServiceSpec a = ComposeFile.parse(text, "docker-compose.yml").services().get(0);
 
     assertThat(a.buildArgs()).containsEntry("A", "1").containsEntry("B", "x=y");
+    assertThat(a.buildArgs()).doesNotContainKey("FROM_HOST");
   }
 
   @Test
@@ -244,6 +246,27 @@ class ComposeFileTest {
     assertThatThrownBy(() -> ComposeFile.parse(text, "docker-compose.yml"))
         .isInstanceOf(BuildInputException.class)
         .hasMessageContaining("docker-compose.yml:3:")
+        .hasMessageContaining("leaves the project");
+  }
+
+  @Test
+  void acceptsADockerfileBesideTheContext() {
+    String text =
+        "services:\n  web:\n    build:\n      context: web\n      dockerfile: ../docker/Web.Dockerfile\n";
+
+    ServiceSpec web = ComposeFile.parse(text, "docker-compose.yml").services().get(0);
+
+    assertThat(web.dockerfile()).isEqualTo("../docker/Web.Dockerfile");
+  }
+
+  @Test
+  void rejectsADockerfileOutsideTheProject() {
+    String text =
+        "services:\n  web:\n    build:\n      context: web\n      dockerfile: ../../Dockerfile\n";
+
+    assertThatThrownBy(() -> ComposeFile.parse(text, "docker-compose.yml"))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("docker-compose.yml:5:")
         .hasMessageContaining("leaves the project");
   }
 

@@ -71,7 +71,7 @@ class PreparedContextTest {
   }
 
   @Test
-  void refusesAnExistingTargetAndLeavesNoPartialCopy() throws IOException {
+  void rejectsAnExistingTarget() throws IOException {
     Path target = Files.createDirectory(work.resolve("ctx"));
 
     assertThatThrownBy(() -> PreparedContext.of(source, "FROM scratch\n").write(target))

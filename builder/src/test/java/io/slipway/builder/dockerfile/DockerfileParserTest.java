@@ -257,7 +257,7 @@ class DockerfileParserTest {
   }
 
   @Test
-  void rejectsAnUnknownInstructionNamingFileLineAndWord() {
+  void rejectsAnUnknownInstruction() {
     String text = "FROM alpine\nRUN true\nCOPPY . /app\n";
 
     assertThatThrownBy(() -> DockerfileParser.parse(text, "web/Dockerfile"))

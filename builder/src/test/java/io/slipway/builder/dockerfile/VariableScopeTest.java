@@ -41,7 +41,7 @@ class VariableScopeTest {
   }
 
   @Test
-  void rejectsAnUndeclaredArgInFromNamingItAndTheLine() {
+  void rejectsAnUndeclaredArgInFrom() {
     assertThatThrownBy(() -> scope("FROM alpine\nFROM node:${NODE_VERSION}\n", Map.of()))
         .isInstanceOfSatisfying(
             BuildInputException.class,
@@ -153,6 +153,22 @@ class VariableScopeTest {
 
     Instruction label = scope.dockerfileStage(0).instructions().get(2);
     assertThat(scope.expand(label, "$MODE")).isEqualTo("env");
+  }
+
+  @Test
+  void followsStageReferencesWithVariables() {
+    String text =
+        """
+        FROM alpine AS build
+        FROM alpine AS unused
+        FROM scratch
+        ARG SOURCE=build
+        COPY --from=${SOURCE} /out /out
+        """;
+
+    VariableScope scope = scope(text, Map.of());
+
+    assertThat(scope.dependencyChain(null)).extracting(Stage::index).containsExactly(0, 2);
   }
 
   @Test

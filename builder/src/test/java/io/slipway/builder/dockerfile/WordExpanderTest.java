@@ -30,7 +30,7 @@ class WordExpanderTest {
   }
 
   @Test
-  void usesTheDefaultWhenUnsetOrEmptyWithColon() {
+  void colonDefaultCoversEmptyValues() {
     assertThat(expand("${EMPTY:-x}")).isEqualTo("x");
     assertThat(expand("${MISSING:-x}")).isEqualTo("x");
     assertThat(expand("${VERSION:-x}")).isEqualTo("3.20");

@@ -1,6 +1,7 @@
 package io.slipway.builder.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.builder.BuildEngine;
 import io.slipway.builder.cache.BuildCache;
@@ -17,11 +18,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -38,7 +42,7 @@ class SpringBatchReleasePipelineIT {
 
   @TempDir Path temp;
 
-  private final BatchDatabase database = new BatchDatabase();
+  private BatchDatabase database = BatchDatabase.h2();
   private final FakeRegistry registry = new FakeRegistry();
   private final List<SpringBatchReleasePipeline> pipelines = new ArrayList<>();
   private final List<TestEngine> engines = new ArrayList<>();
@@ -49,6 +53,10 @@ class SpringBatchReleasePipelineIT {
     source = Files.createDirectories(temp.resolve("source"));
     Files.writeString(source.resolve("Dockerfile"), "FROM scratch\nCOPY app /app\n");
     Files.writeString(source.resolve("app"), "hello\n");
+  }
+
+  static List<BatchDatabase> databases() {
+    return BatchDatabase.all();
   }
 
   @AfterEach
@@ -90,8 +98,10 @@ class SpringBatchReleasePipelineIT {
             org.assertj.core.groups.Tuple.tuple("main", Platform.LINUX_ARM64));
   }
 
-  @Test
-  void rebuildWithoutChangeCallsNoEngine() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void rebuildWithoutChangeCallsNoEngine(BatchDatabase database) throws Exception {
+    this.database = database;
     RecordingSink sink = new RecordingSink();
     TestEngine engine = engine();
     BuildCache cache = new JdbcBuildCache(database.plain());
@@ -195,6 +205,67 @@ class SpringBatchReleasePipelineIT {
   }
 
   @Test
+  void failingHookFailsRelease() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    ReleaseHook hook =
+        (releaseId, services, log) -> {
+          throw new IllegalStateException("signing key acme-2026 is revoked");
+        };
+    SpringBatchReleasePipeline pipeline =
+        builder(database.process(), sink, engine(), new InMemoryBuildCache())
+            .hooks(List.of(hook))
+            .build();
+    pipelines.add(pipeline);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    assertThat(sink.awaitOutcome(TIMEOUT).reason())
+        .endsWith(" failed: signing key acme-2026 is revoked");
+  }
+
+  @Test
+  void hooksReceivePushedServices() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    List<BuiltService> seen = new CopyOnWriteArrayList<>();
+    SpringBatchReleasePipeline pipeline =
+        builder(database.process(), sink, engine(), new InMemoryBuildCache())
+            .hooks(List.of((releaseId, services, log) -> seen.addAll(services)))
+            .build();
+    pipelines.add(pipeline);
+
+    pipeline.start(order(1, "1.0.0", false));
+
+    assertThat(seen).isEqualTo(sink.awaitOutcome(TIMEOUT).services());
+  }
+
+  @Test
+  void releasesBuildAtTheSameTime() throws Exception {
+    Path other = Files.createDirectories(temp.resolve("other"));
+    Files.writeString(other.resolve("Dockerfile"), "FROM scratch\nCOPY app /srv/app\n");
+    Files.writeString(other.resolve("app"), "other\n");
+    RecordingSink sink = new RecordingSink();
+    SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
+
+    pipeline.start(order(1, "1.0.0", false));
+    pipeline.start(withSource(order(2, "3.0.0", false), other));
+
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+    assertThat(sink.awaitOutcome(TIMEOUT).succeeded()).isTrue();
+  }
+
+  @Test
+  void startWhileBuildingIsRejected() throws Exception {
+    TestEngine engine = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    SpringBatchReleasePipeline pipeline = pipeline(new RecordingSink(), engine);
+    pipeline.start(order(1, "1.0.0", false));
+    assertThat(engine.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(() -> pipeline.start(order(1, "1.0.0", false)))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageContaining("Release 1 is already building");
+  }
+
+  @Test
   void buildDirectoryIsRemovedWhenJobEnds() throws Exception {
     RecordingSink sink = new RecordingSink();
     SpringBatchReleasePipeline pipeline = pipeline(sink, engine());
@@ -207,8 +278,11 @@ class SpringBatchReleasePipelineIT {
     assertThat(buildRoot().resolve("release-1")).doesNotExist();
   }
 
-  @Test
-  void interruptedBuildResumesWithoutRebuildingFinishedPartitions() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void interruptedBuildResumesWithoutRebuildingFinishedPartitions(BatchDatabase database)
+      throws Exception {
+    this.database = database;
     BatchDatabase.Process dead = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     SpringBatchReleasePipeline killed =
@@ -232,13 +306,16 @@ class SpringBatchReleasePipelineIT {
     assertThat(registry.indexes).containsKey(FLEET + "/main:2.0.0");
   }
 
-  @Test
-  void buildInterruptedTwiceStillResumes() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void buildInterruptedTwiceStillResumes(BatchDatabase database) throws Exception {
+    this.database = database;
     BatchDatabase.Process firstProcess = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     pipeline(firstProcess, new RecordingSink(), first, new InMemoryBuildCache())
         .start(order(7, "2.0.0", false));
     assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    awaitPartitionCompleted(firstProcess.jobRepository(), "main@linux/amd64");
     firstProcess.die();
     BatchDatabase.Process secondProcess = database.process();
     TestEngine second = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
@@ -257,8 +334,10 @@ class SpringBatchReleasePipelineIT {
     assertThat(third.calls).containsExactly("main@linux/arm64");
   }
 
-  @Test
-  void recoveryMarksDeadExecutionFailed() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void recoveryMarksDeadExecutionFailed(BatchDatabase database) throws Exception {
+    this.database = database;
     BatchDatabase.Process dead = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     long interruptedId =
@@ -283,6 +362,27 @@ class SpringBatchReleasePipelineIT {
         .containsExactly(BatchStatus.FAILED);
     assertThat(next.jobRepository().getJobExecution(resumedId).getStatus())
         .isEqualTo(BatchStatus.COMPLETED);
+  }
+
+  @Test
+  void interruptedBuildWithoutSourceIsAbandoned() throws Exception {
+    BatchDatabase.Process dead = database.process();
+    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    long interruptedId =
+        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache())
+            .start(order(7, "2.0.0", false));
+    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    dead.die();
+    BuildDirectory.deleteTree(source);
+
+    BatchDatabase.Process next = database.process();
+    RecordingSink sink = new RecordingSink();
+    int recovered = pipeline(next, sink, engine(), new InMemoryBuildCache()).recoverInterrupted();
+
+    assertThat(recovered).isZero();
+    assertThat(sink.awaitOutcome(TIMEOUT).reason()).contains("its source tree " + source);
+    assertThat(next.jobRepository().getJobExecution(interruptedId).getStatus())
+        .isEqualTo(BatchStatus.ABANDONED);
   }
 
   @Test
@@ -311,7 +411,7 @@ class SpringBatchReleasePipelineIT {
             + "      MAXMEMORY: 64mb\n");
   }
 
-  /** Builds release 1 to the end and forgets the engine calls it made. */
+  /** Builds release 1 to the end, then clears the engine calls it made. */
   private void buildFirstRelease(
       SpringBatchReleasePipeline pipeline, RecordingSink sink, TestEngine engine)
       throws InterruptedException {
@@ -369,24 +469,39 @@ class SpringBatchReleasePipelineIT {
 
   private SpringBatchReleasePipeline pipeline(
       BatchDatabase.Process process, RecordingSink sink, TestEngine engine, BuildCache cache) {
-    SpringBatchReleasePipeline pipeline =
-        SpringBatchReleasePipeline.builder()
-            .jobRepository(process.jobRepository())
-            .sink(sink)
-            .registryAccess(registry)
-            .registry(registry)
-            .planner(new TestPlanner())
-            .engines(Map.<String, BuildEngine>of(engine.name(), engine))
-            .cache(cache)
-            .buildRoot(buildRoot())
-            .workers(2)
-            .build();
+    SpringBatchReleasePipeline pipeline = builder(process, sink, engine, cache).build();
     pipelines.add(pipeline);
     return pipeline;
   }
 
+  private SpringBatchReleasePipeline.Builder builder(
+      BatchDatabase.Process process, RecordingSink sink, TestEngine engine, BuildCache cache) {
+    return SpringBatchReleasePipeline.builder()
+        .jobRepository(process.jobRepository())
+        .sink(sink)
+        .registryAccess(registry)
+        .registry(registry)
+        .engines(Map.<String, BuildEngine>of(engine.name(), engine))
+        .cache(cache)
+        .buildRoot(buildRoot())
+        .workers(2);
+  }
+
   private Path buildRoot() {
     return temp.resolve("builds");
+  }
+
+  private static BuildOrder withSource(BuildOrder order, Path source) {
+    return new BuildOrder(
+        order.releaseId(),
+        order.version(),
+        order.fleetRepository(),
+        source,
+        order.commit(),
+        order.created(),
+        order.targets(),
+        order.engine(),
+        order.noCache());
   }
 
   private BuildOrder order(long releaseId, String version, boolean noCache) {

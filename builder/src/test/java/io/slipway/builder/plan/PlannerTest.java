@@ -35,11 +35,11 @@ class PlannerTest {
   /** Base images that exist, by fully qualified reference and platform. */
   private final Map<String, Set<Platform>> images = new java.util.HashMap<>();
 
-  private final List<String> asked = new ArrayList<>();
+  private final List<String> requests = new ArrayList<>();
 
   private final BaseImageResolver resolver =
       (image, platform) -> {
-        asked.add(image + " " + platform);
+        requests.add(image + " " + platform);
         if (!images.getOrDefault(image, Set.of()).contains(platform)) {
           return Optional.empty();
         }
@@ -146,7 +146,7 @@ class PlannerTest {
   }
 
   @Test
-  void pinsFromLinesKeepingLineNumbersStageNamesAndScratch() throws IOException {
+  void pinsFromLinesInPlace() throws IOException {
     twoServiceProject();
 
     BuildPlan plan = plan(List.of(PI4), EngineChoice.AUTO, DOCKER);
@@ -178,7 +178,7 @@ class PlannerTest {
 
     plan(List.of(NUC, PI4), EngineChoice.AUTO, DOCKER);
 
-    assertThat(asked).doesNotHaveDuplicates().hasSize(4);
+    assertThat(requests).doesNotHaveDuplicates().hasSize(4);
   }
 
   @Test
@@ -218,7 +218,7 @@ class PlannerTest {
   }
 
   @Test
-  void sharesOnePartitionBetweenDeviceTypesOfOnePlatform() throws IOException {
+  void sharesOnePartitionPerPlatform() throws IOException {
     twoServiceProject();
 
     BuildPlan plan = plan(List.of(PI4, JETSON), EngineChoice.AUTO, DOCKER);
@@ -228,7 +228,7 @@ class PlannerTest {
   }
 
   @Test
-  void rejectsDeviceTypesOfOnePlatformWithDifferentDockerfiles() throws IOException {
+  void rejectsDivergentDockerfilesOnOnePlatform() throws IOException {
     twoServiceProject();
     write("web/Dockerfile.jetson-nano", "FROM acme/node:20\nCOPY package.json /\n");
 
@@ -386,7 +386,7 @@ class PlannerTest {
   }
 
   @Test
-  void changesTheCacheKeyWithThePlatformAndEngine() throws IOException {
+  void cacheKeyCoversPlatformAndEngine() throws IOException {
     twoServiceProject();
 
     BuildPlan docker = plan(List.of(NUC, PI4), EngineChoice.AUTO, DOCKER);
@@ -406,7 +406,17 @@ class PlannerTest {
             .plan(Project.load(root), List.of(NUC), EngineChoice.AUTO);
 
     assertThat(plan.partitions().get(0).dockerfileText()).startsWith("FROM acme/node:20 AS deps\n");
-    assertThat(asked).isEmpty();
+    assertThat(requests).isEmpty();
+  }
+
+  @Test
+  void rejectsAMalformedImageName() throws IOException {
+    write("Dockerfile", "FROM Acme/Base:1\n");
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("Dockerfile:1:")
+        .hasMessageContaining("'Acme/Base:1' is not a valid reference");
   }
 
   @Test

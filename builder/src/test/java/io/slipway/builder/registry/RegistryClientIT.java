@@ -94,6 +94,28 @@ class RegistryClientIT {
   }
 
   @Test
+  void baseImageResolverPinsThePlatform() {
+    RegistryBaseImageResolver resolver = new RegistryBaseImageResolver(client);
+
+    assertThat(resolver.resolve(image(":1.0"), Platform.LINUX_AMD64))
+        .contains(busybox.pinned(registry.host() + "/" + BASE, "linux/amd64"));
+  }
+
+  @Test
+  void baseImageResolverIsEmptyForAMissingPlatform() {
+    RegistryBaseImageResolver resolver = new RegistryBaseImageResolver(client);
+
+    assertThat(resolver.resolve(image(":1.0"), Platform.LINUX_ARM_V6)).isEmpty();
+  }
+
+  @Test
+  void baseImageResolverIsEmptyForAMissingImage() {
+    RegistryBaseImageResolver resolver = new RegistryBaseImageResolver(client);
+
+    assertThat(resolver.resolve(image(":2.0"), Platform.LINUX_AMD64)).isEmpty();
+  }
+
+  @Test
   void tokensAreReusedPerScope() {
     RegistryClient fresh =
         new RegistryClient(registry.host(), registry.credentials(), Duration.ofSeconds(30));

@@ -3,7 +3,6 @@ package io.slipway.builder.engine.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageCmd;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.AuthConfigurations;
@@ -69,6 +68,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The pushed manifest is a Docker image manifest (schema 2), since that is what the engine
  * pushes.
+ *
+ * <p>NOTE: for each {@code RUN} on a foreign platform, the classic builder of Docker 20.10 logs a
+ * warning that the image's platform does not match the host's "and no specific platform was
+ * requested", although the build does name its platform. The step runs through the emulator all the
+ * same; the warning is harmless.
  *
  * <p>Thread-safe: partitions may build at once; each call has its own archive, callbacks and tags.
  * Close the engine to release its connections to the Docker engine.
@@ -144,8 +148,8 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
    * @throws EngineException when the engine cannot be reached, a step, pull or push fails, or the
    *     build timeout passes. The message names the partition, the engine's error and the last
    *     lines of the log.
-   * @throws io.slipway.builder.BuildInputException when the context holds a file the engine cannot
-   *     take, such as a named pipe
+   * @throws io.slipway.builder.BuildInputException when the context contains a file the engine
+   *     cannot take, such as a named pipe
    */
   @Override
   public BuildResult build(BuildRequest request, BuildLog log) {
@@ -214,7 +218,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
       return callback.imageId;
     } catch (IOException e) {
       throw failure(
-          request, "could not read the build context archive: " + e.getMessage(), output, e);
+          request, "reading the build context archive failed: " + e.getMessage(), output, e);
     } finally {
       deleteQuietly(archive);
     }
@@ -252,7 +256,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
               imageId, destination.registry() + "/" + destination.repository(), destination.tag())
           .withForce()
           .exec();
-    } catch (DockerException e) {
+    } catch (RuntimeException e) {
       throw failure(
           request,
           "tagging image " + imageId + " as " + destination + " failed: " + e.getMessage(),
@@ -327,7 +331,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
     return configurations;
   }
 
-  private <C extends ResultCallback.Adapter<?>> C start(
+  private <C extends EngineCallback<?>> C start(
       BuildRequest request, EngineOutput output, String step, java.util.function.Supplier<C> exec) {
     try {
       return exec.get();
@@ -340,7 +344,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
       BuildRequest request,
       EngineOutput output,
       String step,
-      ResultCallback.Adapter<?> callback,
+      EngineCallback<?> callback,
       long deadline) {
     try {
       long remaining = Math.max(0, deadline - System.nanoTime());
@@ -352,6 +356,9 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
             output,
             null);
       }
+      if (callback.failure != null) {
+        throw transportFailure(request, output, step, callback.failure);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closeQuietly(callback);
@@ -359,8 +366,32 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
     } catch (EngineException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw failure(request, step + " failed: " + e.getMessage(), output, e);
+      throw transportFailure(request, output, step, e);
     }
+  }
+
+  private EngineException transportFailure(
+      BuildRequest request, EngineOutput output, String step, Throwable error) {
+    if (isConnectionFailure(error)) {
+      return failure(
+          request,
+          step
+              + " failed because it cannot reach the engine ("
+              + error.getMessage()
+              + "): check that the engine runs and that this process may connect to it",
+          output,
+          error);
+    }
+    return failure(request, step + " failed: " + error.getMessage(), output, error);
+  }
+
+  private static boolean isConnectionFailure(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.SocketException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private EngineException failure(
@@ -373,6 +404,14 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
             .append(request.partition())
             .append(": ")
             .append(problem);
+    if (problem.contains("unauthorized")) {
+      message
+          .append(". The registry ")
+          .append(request.destination().registry())
+          .append(" rejected the build's credentials for user ")
+          .append(request.credentials().username())
+          .append(": check that they are valid and grant pull and push");
+    }
     if (!output.tail().isEmpty()) {
       message.append("\nLast lines of the build log:");
       output.tail().forEach(line -> message.append("\n  ").append(line));
@@ -410,7 +449,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
     return item.getId() == null ? item.getStatus() : item.getId() + ": " + item.getStatus();
   }
 
-  /** The engine's error in an item, or null. */
+  /** Returns the engine's error in an item, or null. */
   static String errorOf(ResponseItem item) {
     if (item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null) {
       return item.getErrorDetail().getMessage();
@@ -427,20 +466,35 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
     }
   }
 
-  /** Streams build output into the log and remembers the image id and the first error. */
-  private static final class BuildCallback extends ResultCallback.Adapter<BuildResponseItem> {
+  /**
+   * Base of the engine callbacks: passes status lines to the log and keeps the engine's first error
+   * and any transport failure for {@link #await} to raise.
+   */
+  private abstract static class EngineCallback<T extends ResponseItem>
+      extends ResultCallback.Adapter<T> {
 
-    private final EngineOutput output;
-    private volatile String imageId;
-    private volatile String error;
+    final EngineOutput output;
+    volatile String error;
+    volatile Throwable failure;
 
-    BuildCallback(EngineOutput output) {
+    EngineCallback(EngineOutput output) {
       this.output = output;
     }
 
+    /**
+     * Keeps the failure for the waiting thread, which reports it once. docker-java's default would
+     * also log it at ERROR.
+     */
     @Override
-    public void onNext(BuildResponseItem item) {
-      output.text(item.getStream());
+    public void onError(Throwable throwable) {
+      if (failure == null) {
+        failure = throwable;
+      }
+      closeQuietly(this);
+    }
+
+    /** Logs the item's status, if it is worth a line, and keeps its error, if it is the first. */
+    void statusAndError(ResponseItem item) {
       String status = statusLine(item);
       if (status != null) {
         output.line(status);
@@ -449,6 +503,22 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
         error = errorOf(item);
         output.line("ERROR: " + error);
       }
+    }
+  }
+
+  /** Streams build output into the log and remembers the image id and the first error. */
+  private static final class BuildCallback extends EngineCallback<BuildResponseItem> {
+
+    private volatile String imageId;
+
+    BuildCallback(EngineOutput output) {
+      super(output);
+    }
+
+    @Override
+    public void onNext(BuildResponseItem item) {
+      output.text(item.getStream());
+      statusAndError(item);
       if (item.isBuildSuccessIndicated()) {
         imageId = item.getImageId();
       }
@@ -456,27 +526,18 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
   }
 
   /** Streams push progress into the log and remembers the manifest digest and the first error. */
-  private static final class PushCallback extends ResultCallback.Adapter<PushResponseItem> {
+  private static final class PushCallback extends EngineCallback<PushResponseItem> {
 
-    private final EngineOutput output;
     private volatile String digest;
     private volatile Long size;
-    private volatile String error;
 
     PushCallback(EngineOutput output) {
-      this.output = output;
+      super(output);
     }
 
     @Override
     public void onNext(PushResponseItem item) {
-      String status = statusLine(item);
-      if (status != null) {
-        output.line(status);
-      }
-      if (item.isErrorIndicated() && error == null) {
-        error = errorOf(item);
-        output.line("ERROR: " + error);
-      }
+      statusAndError(item);
       if (item.getAux() != null && item.getAux().getDigest() != null) {
         digest = item.getAux().getDigest();
         size = item.getAux().getSize() == null ? null : item.getAux().getSize().longValue();

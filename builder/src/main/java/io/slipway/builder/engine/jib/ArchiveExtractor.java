@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -22,13 +24,16 @@ import org.apache.commons.compress.compressors.CompressorStreamFactory;
  * Unpacks tar archives, plain or compressed (gzip, bzip2, xz when its library is present), into a
  * directory: image layers with their whiteouts ({@code .wh.NAME} deletes {@code NAME}, {@code
  * .wh..wh..opq} empties its directory), and archives that {@code ADD} unpacks. Keeps file modes and
- * symbolic links; ownership is not kept. Entries never land outside the directory, whatever their
- * names or the links before them.
+ * symbolic links on disk, and reports each entry's ownership, which the caller may apply. Entries
+ * never land outside the directory, whatever their names or the links before them.
  */
 final class ArchiveExtractor {
 
-  private static final String WHITEOUT = ".wh.";
-  private static final String OPAQUE = ".wh..wh..opq";
+  /** The name prefix of a whiteout entry, which deletes the lower file it names. */
+  static final String WHITEOUT = ".wh.";
+
+  /** The name of the entry that hides everything lower layers put in its directory. */
+  static final String OPAQUE = ".wh..wh..opq";
 
   private ArchiveExtractor() {}
 
@@ -45,15 +50,24 @@ final class ArchiveExtractor {
     }
   }
 
-  /** Unpacks the archive {@code file} into {@code root}. */
-  static void extract(Path file, Path root) throws IOException {
+  /**
+   * Unpacks the archive {@code file} into {@code root}.
+   *
+   * @return the {@code uid:gid} each unpacked file and directory had in the archive
+   */
+  static Map<Path, String> extract(Path file, Path root) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      extract(in, root);
+      return extract(in, root);
     }
   }
 
-  /** Unpacks the archive read from {@code in} (closed by the caller) into {@code root}. */
-  static void extract(InputStream in, Path root) throws IOException {
+  /**
+   * Unpacks the archive read from {@code in} (closed by the caller) into {@code root}.
+   *
+   * @return the {@code uid:gid} each unpacked file and directory had in the archive
+   */
+  static Map<Path, String> extract(InputStream in, Path root) throws IOException {
+    Map<Path, String> owners = new HashMap<>();
     Files.createDirectories(root);
     TarArchiveInputStream tar =
         new TarArchiveInputStream(decompressed(new BufferedInputStream(in)));
@@ -63,11 +77,19 @@ final class ArchiveExtractor {
       if (name.isEmpty()) {
         continue;
       }
-      write(tar, entry, name, root);
+      Path written = write(tar, entry, name, root);
+      if (written != null) {
+        owners.put(written, entry.getLongUserId() + ":" + entry.getLongGroupId());
+      }
     }
+    return owners;
   }
 
-  private static void write(
+  /**
+   * Writes one entry and returns the file or directory it created, or null for whiteouts and
+   * symbolic links.
+   */
+  private static Path write(
       TarArchiveInputStream tar, TarArchiveEntry entry, String name, Path root) throws IOException {
     int slash = name.lastIndexOf('/');
     String parentName = slash < 0 ? "" : name.substring(0, slash);
@@ -75,11 +97,11 @@ final class ArchiveExtractor {
     Path parent = RootedPaths.resolve(root, parentName, true);
     if (baseName.equals(OPAQUE)) {
       clear(parent);
-      return;
+      return null;
     }
     if (baseName.startsWith(WHITEOUT)) {
       delete(parent.resolve(baseName.substring(WHITEOUT.length())));
-      return;
+      return null;
     }
     Files.createDirectories(parent);
     Path target = parent.resolve(baseName);
@@ -89,7 +111,7 @@ final class ArchiveExtractor {
         Files.createDirectories(target);
       }
       setMode(target, entry.getMode());
-      return;
+      return target;
     }
     delete(target);
     if (entry.isSymbolicLink()) {
@@ -98,11 +120,15 @@ final class ArchiveExtractor {
       Path linked = RootedPaths.resolve(root, normalize(entry.getLinkName()), false);
       if (Files.isRegularFile(linked, LinkOption.NOFOLLOW_LINKS)) {
         Files.copy(linked, target, StandardCopyOption.COPY_ATTRIBUTES);
+        return target;
       }
+      return null;
     } else if (entry.isFile()) {
       Files.copy(tar, target);
       setMode(target, entry.getMode());
+      return target;
     }
+    return null;
   }
 
   /**
@@ -124,7 +150,8 @@ final class ArchiveExtractor {
     return trimmed.equals(".") ? "" : trimmed;
   }
 
-  private static InputStream decompressed(BufferedInputStream in) throws IOException {
+  /** Returns {@code in} decompressed when it starts like gzip, bzip2 or xz, else {@code in}. */
+  static InputStream decompressed(BufferedInputStream in) throws IOException {
     try {
       String type = CompressorStreamFactory.detect(in);
       return new CompressorStreamFactory().createCompressorInputStream(type, in);

@@ -5,6 +5,7 @@ import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageReference;
 import io.slipway.builder.registry.Manifest;
 import io.slipway.builder.registry.MediaTypes;
+import io.slipway.builder.registry.PlatformNotFoundException;
 import io.slipway.builder.registry.RegistryClient;
 import io.slipway.builder.registry.RegistryException;
 import java.io.IOException;
@@ -30,6 +31,7 @@ final class BaseImages {
   private final RegistryClient client;
   private final Platform platform;
   private final String file;
+  private final LayerListings listings;
   private final Map<String, BaseImage> images = new ConcurrentHashMap<>();
 
   /**
@@ -41,8 +43,9 @@ final class BaseImages {
    */
   record BaseImage(ImageReference reference, List<String> layers, String workingDirectory) {}
 
-  BaseImages(RegistryClient client, Platform platform, String file) {
+  BaseImages(RegistryClient client, LayerListings listings, Platform platform, String file) {
     this.client = client;
+    this.listings = listings;
     this.platform = platform;
     this.file = file;
   }
@@ -58,6 +61,16 @@ final class BaseImages {
     return images.computeIfAbsent(text, key -> load(key, line));
   }
 
+  /** Returns the directories and links of {@code image}, from its layers' listings. */
+  LayerListings.Tree tree(BaseImage image) throws IOException {
+    return listings.tree(client, image.reference().repository(), image.layers());
+  }
+
+  /** Returns an empty tree, for an image built from scratch. */
+  LayerListings.Tree emptyTree() {
+    return listings.empty();
+  }
+
   /** Unpacks the layers of {@code image} into {@code root}, bottom first. */
   void extract(BaseImage image, Path root) throws IOException {
     for (String layer : image.layers()) {
@@ -69,29 +82,62 @@ final class BaseImages {
 
   private BaseImage load(String text, int line) {
     ImageReference reference = parse(text, line);
-    String pinned;
     try {
-      pinned = reference.digest() != null ? reference.toString() : client.resolve(text, platform);
+      String pinned =
+          reference.digest() != null ? reference.toString() : client.resolve(text, platform);
+      return read(ImageReference.parse(pinned), text, line);
     } catch (RegistryException e) {
-      throw new BuildInputException(file, line, "base image " + text + ": " + e.getMessage());
+      if (e instanceof PlatformNotFoundException || e.status() == 404) {
+        throw new BuildInputException(file, line, "base image " + text + ": " + e.getMessage());
+      }
+      throw e;
     }
-    ImageReference manifestReference = ImageReference.parse(pinned);
-    Manifest manifest =
-        client.getManifest(manifestReference.repository(), manifestReference.digest());
+  }
+
+  /** Reads a pinned manifest; an index is narrowed to this build's platform first. */
+  private BaseImage read(ImageReference pinned, String text, int line) {
+    Manifest manifest = client.getManifest(pinned.repository(), pinned.digest());
     JsonNode document = JSON.readTree(manifest.bytes());
     if (MediaTypes.isIndex(document.path("mediaType").asString(manifest.mediaType()))) {
-      String platformManifest = client.resolve(pinned, platform);
-      return load(platformManifest, line);
+      return read(ImageReference.parse(client.resolve(pinned.toString(), platform)), text, line);
     }
     List<String> layers = new ArrayList<>();
     document.path("layers").forEach(layer -> layers.add(layer.path("digest").asString()));
     String configDigest = document.path("config").path("digest").asString();
-    JsonNode config = JSON.readTree(client.readBlob(manifestReference.repository(), configDigest));
+    JsonNode config = JSON.readTree(client.readBlob(pinned.repository(), configDigest));
+    requirePlatform(config, text, line);
     String workingDirectory = config.path("config").path("WorkingDir").asString("");
     return new BaseImage(
-        manifestReference,
-        List.copyOf(layers),
-        workingDirectory.isEmpty() ? "/" : workingDirectory);
+        pinned, List.copyOf(layers), workingDirectory.isEmpty() ? "/" : workingDirectory);
+  }
+
+  /**
+   * Rejects a base whose config names another os or architecture: the pipeline pins each FROM to
+   * the build platform's manifest, so a mismatch means a wrong pin, which would mislabel the image.
+   */
+  private void requirePlatform(JsonNode config, String text, int line) {
+    String os = config.path("os").asString("");
+    String architecture = config.path("architecture").asString("");
+    String variant = config.path("variant").asString("");
+    boolean variantsDiffer =
+        !variant.isEmpty() && platform.variant() != null && !variant.equals(platform.variant());
+    if (os.equals(platform.os())
+        && architecture.equals(platform.architecture())
+        && !variantsDiffer) {
+      return;
+    }
+    String found = os + "/" + architecture + (variant.isEmpty() ? "" : "/" + variant);
+    throw new BuildInputException(
+        file,
+        line,
+        "base image "
+            + text
+            + " is built for "
+            + found
+            + ", but this build is for "
+            + platform
+            + "; pin FROM to the image's manifest for "
+            + platform);
   }
 
   private ImageReference parse(String text, int line) {

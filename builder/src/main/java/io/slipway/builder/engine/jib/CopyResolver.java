@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -37,14 +39,20 @@ final class CopyResolver {
   /**
    * Resolves every source of {@code spec} against {@code sourceRoot} (the build context, or a
    * stage's or image's root filesystem when {@code rooted}), with relative destinations resolved
-   * against {@code workingDirectory}.
+   * against {@code workingDirectory}. A destination that {@code existingDirectory} reports as a
+   * directory of the image receives files inside it, as in Docker.
    *
    * @throws BuildInputException naming the line when a source matches nothing or leaves the root
    */
-  List<Placement> resolve(CopySpec spec, Path sourceRoot, boolean rooted, String workingDirectory)
+  List<Placement> resolve(
+      CopySpec spec,
+      Path sourceRoot,
+      boolean rooted,
+      String workingDirectory,
+      Predicate<String> existingDirectory)
       throws IOException {
     String destination = ImagePaths.absolute(spec.destination(), workingDirectory);
-    boolean intoDirectory = spec.destinationIsDirectory();
+    boolean intoDirectory = spec.destinationIsDirectory() || existingDirectory.test(destination);
     List<Placement> placements = new ArrayList<>();
     for (String source : spec.sources()) {
       var heredoc = spec.heredoc(source);
@@ -52,8 +60,11 @@ final class CopyResolver {
         placements.add(heredocPlacement(heredoc.get(), destination, intoDirectory));
         continue;
       }
-      for (Path match : matches(spec, source, sourceRoot, rooted)) {
-        place(spec, match, destination, intoDirectory, placements);
+      List<Path> matches = matches(spec, source, sourceRoot, rooted);
+      // Several matches go into the destination as a directory, as BuildKit does.
+      boolean asDirectory = intoDirectory || matches.size() > 1;
+      for (Path match : matches) {
+        place(spec, match, destination, asDirectory, placements);
       }
     }
     return placements;
@@ -68,8 +79,8 @@ final class CopyResolver {
     }
     if (spec.isAdd() && spec.from() == null && ArchiveExtractor.isArchive(match)) {
       Path unpacked = newScratch("archive");
-      ArchiveExtractor.extract(match, unpacked);
-      out.add(new Placement(unpacked, destination));
+      Map<Path, String> owners = ArchiveExtractor.extract(match, unpacked);
+      out.add(new Placement(unpacked, destination, owners));
       return;
     }
     String name = match.getFileName().toString();
@@ -79,6 +90,8 @@ final class CopyResolver {
 
   private Placement heredocPlacement(Heredoc heredoc, String destination, boolean intoDirectory)
       throws IOException {
+    // NOTE: the body is copied as written; variables in it are not expanded, even after an
+    // unquoted delimiter, where BuildKit would expand them.
     Path content = newScratch("heredoc").resolve(heredoc.delimiter());
     Files.writeString(content, heredoc.content(), StandardCharsets.UTF_8);
     String target =

@@ -54,6 +54,7 @@ record CopySpec(
           instruction.line(),
           instruction.keyword() + " needs at least one source and a destination");
     }
+    rejectUnsupportedFlags(instruction, file);
     List<String> sources = words.subList(0, words.size() - 1);
     for (String source : sources) {
       rejectRemote(instruction, source, file);
@@ -91,6 +92,22 @@ record CopySpec(
   /** Returns true when the destination names a directory: several sources or a trailing slash. */
   boolean destinationIsDirectory() {
     return sources.size() > 1 || destination.endsWith("/") || destination.equals(".");
+  }
+
+  /** Rejects options that would change what is copied; --link changes nothing for Jib layers. */
+  private static void rejectUnsupportedFlags(Instruction instruction, String file) {
+    for (String flag : List.of("parents", "exclude", "checksum", "keep-git-dir")) {
+      if (instruction.hasFlag(flag)) {
+        throw new BuildInputException(
+            file,
+            instruction.line(),
+            instruction.keyword()
+                + " --"
+                + flag
+                + " is not supported by the Jib engine; remove it or build this service with the"
+                + " Docker or BuildKit engine");
+      }
+    }
   }
 
   private static void rejectRemote(Instruction instruction, String source, String file) {

@@ -16,6 +16,7 @@ import io.slipway.builder.dockerfile.Stage;
 import io.slipway.builder.dockerfile.VariableScope;
 import io.slipway.builder.dockerfile.WordExpander;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ final class ImageAssembler {
   private final CopyResolver resolver;
   private final StageFilesystems filesystems;
 
+  private BaseImages.BaseImage baseImage;
+  private LayerListings.Tree tree;
   private String workingDirectory = "/";
   private List<String> shell = DEFAULT_SHELL;
   private List<String> entrypoint;
@@ -95,6 +98,7 @@ final class ImageAssembler {
       return Jib.fromScratch();
     }
     BaseImages.BaseImage image = images.image(base, root.line());
+    baseImage = image;
     workingDirectory = image.workingDirectory();
     try {
       return Jib.from(
@@ -140,8 +144,29 @@ final class ImageAssembler {
     CopySpec spec = CopySpec.of(instruction, scope, dockerfile.fileName(), dockerfile.escape());
     boolean rooted = spec.from() != null;
     Path root = rooted ? filesystems.root(spec.from(), stage, instruction) : request.context();
-    List<Placement> placements = resolver.resolve(spec, root, rooted, workingDirectory);
-    jib.addFileEntriesLayer(CopyLayers.layer(spec, placements, root, rooted));
+    List<Placement> placements =
+        resolver.resolve(spec, root, rooted, workingDirectory, this::isDirectory);
+    jib.addFileEntriesLayer(CopyLayers.layer(spec, placements, root, rooted, tree()::addDirectory));
+  }
+
+  /**
+   * Returns true when {@code imagePath} is a directory of the image so far. The base's layer
+   * listing is read only when a destination needs it: a single file copied to a path without a
+   * trailing slash.
+   */
+  private boolean isDirectory(String imagePath) {
+    return tree().isDirectory(imagePath);
+  }
+
+  private LayerListings.Tree tree() {
+    if (tree == null) {
+      try {
+        tree = baseImage == null ? images.emptyTree() : images.tree(baseImage);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return tree;
   }
 
   private void finishCommand(JibContainerBuilder jib) {

@@ -23,6 +23,7 @@ import io.slipway.builder.registry.Descriptor;
 import io.slipway.builder.registry.RegistryClient;
 import io.slipway.builder.registry.RegistryException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,13 +44,17 @@ import org.slf4j.LoggerFactory;
  * before anything is pushed.
  *
  * <p>Images are OCI, with Jib's fixed file times, sorted layer entries and the request's creation
- * time, so the same input gives the same manifest digest. Base and application layers are cached
- * under {@link JibSettings#cacheDirectory()}; Jib checks which blobs the registry has and uploads
- * only the others. {@code --chown} takes numeric ids only (and {@code root}), because names would
- * need the base image's user database.
+ * time, so the same input gives the same manifest digest. Base layers are cached under {@link
+ * JibSettings#cacheDirectory()}. Application layers are cached only within one build. Jib finds a
+ * cached application layer by its files' paths and modification times, not their content, so a
+ * shared cache could return a stale layer for a rebuilt context with fixed times. Jib checks which
+ * blobs the registry has and uploads only the others, so an unchanged layer is never uploaded
+ * twice. {@code --chown} takes numeric ids only (and {@code root}), because names would need the
+ * base image's user database.
  *
- * <p>Thread-safe: each build has its own scratch directory, registry client and Jib run; the layer
- * caches are shared, which Jib supports.
+ * <p>Thread-safe: each build has its own scratch directory, registry client and Jib run. The base
+ * layer cache is shared; Jib writes each entry beside it and moves it into place only when no other
+ * build has.
  */
 public final class JibEngine implements BuildEngine {
 
@@ -69,6 +74,7 @@ public final class JibEngine implements BuildEngine {
   private static final Set<String> UNSUPPORTED = Set.of("HEALTHCHECK", "STOPSIGNAL", "ONBUILD");
 
   private final JibSettings settings;
+  private final LayerListings listings = new LayerListings();
 
   public JibEngine(JibSettings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -105,8 +111,8 @@ public final class JibEngine implements BuildEngine {
     try {
       log.line("Jib: building " + request.partition() + " from " + file);
       JibContainerBuilder container = assemble(request, dockerfile, scope, target, client, work);
-      return push(request, container, client, log);
-    } catch (IOException e) {
+      return push(request, container, client, log, work.resolve("application-layers"));
+    } catch (IOException | UncheckedIOException e) {
       throw new EngineException(
           "Jib engine failed for " + request.partition() + " while reading files: " + e, e);
     } finally {
@@ -122,7 +128,7 @@ public final class JibEngine implements BuildEngine {
       RegistryClient client,
       Path work)
       throws IOException {
-    BaseImages images = new BaseImages(client, request.platform(), dockerfile.fileName());
+    BaseImages images = new BaseImages(client, listings, request.platform(), dockerfile.fileName());
     CopyResolver resolver = new CopyResolver(dockerfile.fileName(), work.resolve("scratch"));
     StageFilesystems filesystems =
         new StageFilesystems(
@@ -132,7 +138,11 @@ public final class JibEngine implements BuildEngine {
   }
 
   private BuildResult push(
-      BuildRequest request, JibContainerBuilder container, RegistryClient client, BuildLog log) {
+      BuildRequest request,
+      JibContainerBuilder container,
+      RegistryClient client,
+      BuildLog log,
+      Path applicationLayers) {
     String registry = request.destination().registry();
     boolean loopback = RegistryClient.isLoopbackRegistry(registry);
     if (loopback) {
@@ -146,7 +156,7 @@ public final class JibEngine implements BuildEngine {
           Containerizer.to(destination)
               .setAllowInsecureRegistries(loopback)
               .setBaseImageLayersCache(settings.baseLayersCache())
-              .setApplicationLayersCache(settings.applicationLayersCache())
+              .setApplicationLayersCache(applicationLayers)
               .setToolName("slipway")
               .addEventHandler(LogEvent.class, event -> relay(event, log));
       JibContainer pushed = container.containerize(containerizer);

@@ -7,9 +7,11 @@ import java.util.Objects;
 /**
  * Settings of the {@link JibEngine}. Immutable.
  *
- * @param cacheDirectory where Jib keeps its base-image and application layer caches (in {@code
- *     base} and {@code application} below it) and the engine its scratch directories; shared by
- *     concurrent builds
+ * <p>NOTE: nothing prunes the base layer cache. It grows with every distinct base layer until the
+ * directory is cleared.
+ *
+ * @param cacheDirectory where Jib keeps its base image layer cache (in {@code base} below it),
+ *     shared by concurrent builds, and the engine one scratch directory per build (in {@code work})
  * @param registryTimeout the limit for each registry request the engine makes itself
  */
 public record JibSettings(Path cacheDirectory, Duration registryTimeout) {
@@ -33,10 +35,6 @@ public record JibSettings(Path cacheDirectory, Duration registryTimeout) {
 
   Path baseLayersCache() {
     return cacheDirectory.resolve("base");
-  }
-
-  Path applicationLayersCache() {
-    return cacheDirectory.resolve("application");
   }
 
   Path workDirectory() {

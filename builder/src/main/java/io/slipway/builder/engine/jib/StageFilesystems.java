@@ -136,13 +136,23 @@ final class StageFilesystems {
     CopySpec spec = CopySpec.of(instruction, scope, dockerfile.fileName(), dockerfile.escape());
     boolean rooted = spec.from() != null;
     Path sourceRoot = rooted ? root(spec.from(), stage, instruction) : context;
-    List<Placement> placements = resolver.resolve(spec, sourceRoot, rooted, workingDirectory);
+    List<Placement> placements =
+        resolver.resolve(
+            spec, sourceRoot, rooted, workingDirectory, path -> isDirectoryIn(directory, path));
     for (Placement placement : placements) {
       PlacementWalker.walk(
           placement,
           sourceRoot,
           rooted,
           (source, target, isDirectory) -> write(directory, source, target, isDirectory, spec));
+    }
+  }
+
+  private static boolean isDirectoryIn(Path root, String imagePath) {
+    try {
+      return Files.isDirectory(RootedPaths.resolve(root, imagePath, true));
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -8,8 +8,10 @@ import io.slipway.builder.BuildRequest;
 import io.slipway.builder.BuildResult;
 import io.slipway.builder.EngineException;
 import io.slipway.builder.TestRegistry;
+import io.slipway.builder.context.PreparedContext;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageTarget;
+import io.slipway.builder.registry.RegistryCredentials;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +190,7 @@ class DockerEngineIT {
                 "COPY --from=0 /built-on /copied-from-first-stage",
                 "FROM final AS after-target",
                 "RUN echo stage-after-target && exit 9"));
-    BuildRequest staged = withTarget(partition.request, "final");
+    BuildRequest staged = copy(partition.request, "final", partition.request.credentials());
 
     BuildResult result = engine.build(staged, partition.log());
 
@@ -198,6 +200,26 @@ class DockerEngineIT {
     assertThat(runImage("linux/arm64", image, "cat", "/copied-from-first-stage"))
         .isEqualTo("aarch64");
     assertThat(partition.lines).noneMatch(line -> line.contains("stage-after-target"));
+  }
+
+  @Test
+  void wrongCredentialsFailTheBuild() throws Exception {
+    Partition partition =
+        partition(
+            "unauthorized",
+            Platform.LINUX_AMD64,
+            UUID.randomUUID().toString(),
+            "RUN uname -m > /built-on");
+    BuildRequest request =
+        copy(
+            partition.request,
+            null,
+            new RegistryCredentials(registry.credentials().username(), "wrong-secret"));
+
+    assertThatThrownBy(() -> engine.build(request, partition.log()))
+        .isInstanceOf(EngineException.class)
+        .hasMessageContaining("unauthorized@linux/amd64")
+        .hasMessageContaining("rejected the build's credentials");
   }
 
   @Test
@@ -246,8 +268,10 @@ class DockerEngineIT {
     Files.writeString(context.resolve("nonce"), nonce);
     Files.writeString(context.resolve("service"), service + "\n");
     Files.writeString(context.resolve("ignored-by-build"), "not copied");
+    Path dockerfile = context.resolve(PreparedContext.DOCKERFILE);
+    Files.createDirectories(dockerfile.getParent());
     Files.writeString(
-        context.resolve("Dockerfile.resolved"),
+        dockerfile,
         String.join(
             "\n",
             "FROM " + base,
@@ -273,7 +297,7 @@ class DockerEngineIT {
             service,
             platform,
             context,
-            "Dockerfile.resolved",
+            PreparedContext.DOCKERFILE,
             Map.of("GREETING", "hello"),
             null,
             destination,
@@ -282,7 +306,9 @@ class DockerEngineIT {
     return new Partition(service, request, new CopyOnWriteArrayList<>());
   }
 
-  private static BuildRequest withTarget(BuildRequest request, String target) {
+  /** Returns {@code request} with another target and other credentials. */
+  private static BuildRequest copy(
+      BuildRequest request, String target, RegistryCredentials credentials) {
     return new BuildRequest(
         request.service(),
         request.platform(),
@@ -291,7 +317,7 @@ class DockerEngineIT {
         request.buildArgs(),
         target,
         request.destination(),
-        request.credentials(),
+        credentials,
         request.created());
   }
 

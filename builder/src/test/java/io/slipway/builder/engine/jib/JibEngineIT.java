@@ -19,18 +19,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +62,7 @@ class JibEngineIT {
   private static JibEngine engine;
   private static Path project;
   private static Path dockerConfig;
-  private static final List<String> createdImages = new CopyOnWriteArrayList<>();
+  private static final Set<String> createdImages = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void start(@TempDir Path directory) throws Exception {
@@ -77,7 +82,11 @@ class JibEngineIT {
   @AfterAll
   static void stop() throws Exception {
     for (String image : createdImages) {
-      run("docker", "rmi", "--force", image);
+      try {
+        run("docker", "rmi", "--force", image);
+      } catch (IllegalStateException alreadyRemoved) {
+        // Another test's pull may have given the same image, removed with its first id.
+      }
     }
     registry.close();
   }
@@ -194,6 +203,41 @@ class JibEngineIT {
     return json(client.readBlob(repository, manifest.path("config").path("digest").asString()));
   }
 
+  /** Returns the entry {@code name} of the manifest's top layer. */
+  private static TarArchiveEntry lastLayerEntry(String service, String manifestDigest, String name)
+      throws IOException {
+    String repository = FLEET + "/" + service;
+    JsonNode layers = json(client.getManifest(repository, manifestDigest).bytes()).path("layers");
+    String digest = layers.get(layers.size() - 1).path("digest").asString();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GZIPInputStream(client.openBlob(repository, digest)))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        if (entry.getName().equals(name)) {
+          return entry;
+        }
+      }
+    }
+    throw new AssertionError("No entry " + name + " in layer " + digest);
+  }
+
+  /** Lists the entry names of the manifest's top layer. */
+  private static List<String> lastLayerEntries(String service, String manifestDigest)
+      throws IOException {
+    String repository = FLEET + "/" + service;
+    JsonNode layers = json(client.getManifest(repository, manifestDigest).bytes()).path("layers");
+    String digest = layers.get(layers.size() - 1).path("digest").asString();
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GZIPInputStream(client.openBlob(repository, digest)))) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        names.add(entry.getName());
+      }
+    }
+    return names;
+  }
+
   private static byte[] tarGz(String name, String content) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
@@ -231,7 +275,8 @@ class JibEngineIT {
         "--password",
         registry.credentials().password());
     run("docker", "pull", "--platform", platform.toString(), image);
-    createdImages.add(image);
+    // By id: the next pull of the tag for another platform leaves this image untagged.
+    createdImages.add(run("docker", "image", "inspect", "--format", "{{.Id}}", image).strip());
     return run(
         "docker",
         "run",
@@ -275,6 +320,7 @@ class JibEngineIT {
 
     JsonNode config = config(FLEET + "/web", result.digest()).path("config");
     assertThat(config.path("Env").toString()).contains("GREETING=hi");
+    assertThat(config.path("Env").toString()).contains("PATH=/usr/local/sbin");
     assertThat(config.path("Labels").path("org.example.team").asString()).isEqualTo("edge devices");
     assertThat(config.path("WorkingDir").asString()).isEqualTo("/app");
     assertThat(config.path("User").asString()).isEqualTo("1000:1000");
@@ -389,6 +435,115 @@ class JibEngineIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void fileCopiedToABaseDirectoryLandsInside() throws Exception {
+    String text = "FROM " + pinnedBase(Platform.LINUX_AMD64) + "\nCOPY tool.sh /bin\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-into-bin", Map.of());
+
+    assertThat(lastLayerEntries("worker", result.digest())).contains("bin/tool.sh");
+  }
+
+  @Test
+  void targetBuildsTheNamedStage() throws Exception {
+    Path context = project.resolve("worker");
+    Files.writeString(
+        context.resolve("Dockerfile.target"), workerDockerfile(pinnedBase(Platform.LINUX_ARM64)));
+    BuildRequest request =
+        new BuildRequest(
+            "worker",
+            Platform.LINUX_ARM64,
+            context,
+            "Dockerfile.target",
+            Map.of(),
+            "tools",
+            new ImageTarget(registry.host(), FLEET + "/worker", "jib-target"),
+            registry.credentials(),
+            CREATED);
+
+    BuildResult result = engine.build(request, line -> {});
+
+    assertThat(lastLayerEntries("worker", result.digest())).contains("usr/local/bin/tool");
+    assertThat(config(FLEET + "/worker", result.digest()).path("config").has("Entrypoint"))
+        .isFalse();
+  }
+
+  @Test
+  void baseOfAnotherPlatformIsRejected() throws Exception {
+    String text = "FROM " + pinnedBase(Platform.LINUX_AMD64) + "\nCOPY tool.sh /\n";
+
+    assertThatThrownBy(() -> build("worker", text, Platform.LINUX_ARM64, "jib-wrong-pin", Map.of()))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("is built for linux/amd64, but this build is for linux/arm64");
+  }
+
+  @Test
+  void copyParentsIsRejected() throws Exception {
+    String text = "FROM scratch\nCOPY --parents assets/ /\n";
+
+    assertThatThrownBy(() -> build("worker", text, Platform.LINUX_AMD64, "jib-parents", Map.of()))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("--parents is not supported by the Jib engine");
+  }
+
+  @Test
+  void wildcardMatchesGoIntoTheDestination() throws Exception {
+    String text = "FROM scratch\nCOPY assets/*.txt tool.s? /opt/files\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-wild", Map.of());
+
+    assertThat(lastLayerEntries("worker", result.digest()))
+        .contains("opt/files/message.txt", "opt/files/tool.sh");
+  }
+
+  @Test
+  void addKeepsTheArchivesOwners() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      TarArchiveEntry entry = new TarArchiveEntry("owned.txt");
+      entry.setSize(2);
+      entry.setIds(1000, 1001);
+      tar.putArchiveEntry(entry);
+      tar.write("x\n".getBytes(StandardCharsets.UTF_8));
+      tar.closeArchiveEntry();
+    }
+    Files.write(project.resolve("worker/owned.tar"), bytes.toByteArray());
+    String text = "FROM scratch\nADD owned.tar /srv/\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-owned", Map.of());
+
+    TarArchiveEntry owned = lastLayerEntry("worker", result.digest(), "srv/owned.txt");
+    assertThat(owned.getLongUserId()).isEqualTo(1000);
+    assertThat(owned.getLongGroupId()).isEqualTo(1001);
+  }
+
+  @Test
+  void entrypointDropsTheBaseCommand() throws Exception {
+    String text = "FROM " + pinnedBase(Platform.LINUX_AMD64) + "\nENTRYPOINT [\"/bin/echo\"]\n";
+
+    BuildResult result = build("worker", text, Platform.LINUX_AMD64, "jib-entrypoint", Map.of());
+
+    JsonNode config = config(FLEET + "/worker", result.digest()).path("config");
+    assertThat(config.path("Entrypoint").toString()).isEqualTo("[\"/bin/echo\"]");
+    assertThat(config.path("Cmd").isMissingNode() || config.path("Cmd").isNull()).isTrue();
+  }
+
+  @Test
+  void changedContentWithTheSameTimeIsRebuilt() throws Exception {
+    Path file = project.resolve("worker/fixed-time.txt");
+    FileTime fixed = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+    String text = "FROM scratch\nCOPY fixed-time.txt /\n";
+    Files.writeString(file, "first\n");
+    Files.setLastModifiedTime(file, fixed);
+    BuildResult first = build("worker", text, Platform.LINUX_AMD64, "jib-time-a", Map.of());
+
+    Files.writeString(file, "other\n");
+    Files.setLastModifiedTime(file, fixed);
+    BuildResult second = build("worker", text, Platform.LINUX_AMD64, "jib-time-b", Map.of());
+
+    assertThat(second.digest()).isNotEqualTo(first.digest());
   }
 
   @Test

@@ -1,0 +1,224 @@
+package io.slipway.cli.build;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.slipway.api.fleet.DeviceType;
+import io.slipway.api.fleet.DeviceTypeCatalog;
+import io.slipway.builder.plan.AvailableEngines;
+import io.slipway.builder.plan.BuildPlan;
+import io.slipway.builder.plan.BuildTarget;
+import io.slipway.builder.plan.DryRun;
+import io.slipway.builder.plan.EmulatorCheck;
+import io.slipway.builder.plan.EngineChoice;
+import io.slipway.builder.plan.Planner;
+import io.slipway.builder.platform.Platform;
+import io.slipway.builder.project.Project;
+import io.slipway.cli.CommandFailedException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code slipway build}: builds a project into a release. With {@code --dry-run} it contacts no
+ * server: it loads the project, runs the preflight checks that need no registry, and prints the
+ * resolved Dockerfile and the engine for every service and device type, with base images as
+ * written. Without it, it packs the project (honouring the root {@code .dockerignore}), uploads it
+ * to the server, which builds it, and prints the build log until the release ends.
+ */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Builds the project in DIR (a docker-compose.yml or a single Dockerfile) into a release.",
+      "With --dry-run, prints the resolved Dockerfile and the engine for every service and"
+          + " device type and contacts no server; base images are shown as written. The engine"
+          + " shown assumes Jib, plus the Docker engine when /var/run/docker.sock exists here.",
+      "Without --dry-run, uploads DIR to --server for fleet --fleet with the token in the"
+          + " SLIPWAY_TOKEN environment variable, then prints the build log until the release"
+          + " ends. Exit code 0 when the release succeeded, 1 when it failed or the input is bad,"
+          + " 2 for bad options."
+    })
+public class BuildCommand implements Callable<Integer> {
+
+  private static final Pattern FLEET = Pattern.compile("[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*");
+  private static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "The project directory. Default: the current directory.")
+  Path directory;
+
+  @Option(names = "--dry-run", description = "Prints the plan; builds and uploads nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--device-type",
+      paramLabel = "SLUG",
+      description =
+          "A device type to build for, such as raspberrypi4-64; repeat for several. Default for"
+              + " --dry-run: every built-in device type. Default for an upload: the fleet's.")
+  List<String> deviceTypes = new ArrayList<>();
+
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "auto",
+      description = "auto, jib, docker or buildkit. Default: auto.")
+  String engine;
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "Base URL of the server, such as http://127.0.0.1:8080.")
+  URI server;
+
+  @Option(names = "--fleet", paramLabel = "ORG/FLEET", description = "The fleet to release to.")
+  String fleet;
+
+  @Option(names = "--release-version", paramLabel = "VERSION", description = "The release version.")
+  String version;
+
+  @Option(names = "--commit", paramLabel = "SHA", description = "The source commit to record.")
+  String commit;
+
+  @Option(names = "--no-cache", description = "Rebuilds every partition, ignoring the cache.")
+  boolean noCache;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    quietLogging();
+    EngineChoice choice = engineChoice();
+    Path root = directory.toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new CommandFailedException(
+          "Project directory " + root + " does not exist; pass the directory to build");
+    }
+    Project project = Project.load(root);
+    return dryRun ? printPlan(project, choice) : upload(root, choice);
+  }
+
+  /**
+   * Raises the log level to WARN: without a configuration Logback prints every DEBUG line to
+   * standard output, where the plan and the build log go.
+   */
+  private static void quietLogging() {
+    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
+      root.setLevel(Level.WARN);
+    }
+  }
+
+  private EngineChoice engineChoice() {
+    try {
+      return EngineChoice.parse(engine);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private int printPlan(Project project, EngineChoice choice) {
+    boolean docker = Files.exists(DOCKER_SOCKET) || System.getenv("DOCKER_HOST") != null;
+    AvailableEngines engines = new AvailableEngines(false, docker);
+    BuildPlan plan =
+        Planner.dryRun(engines, EmulatorCheck.binfmt()).plan(project, targets(), choice);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(
+        "Engines assumed: jib"
+            + (docker
+                ? ", docker (a local Docker engine was found)"
+                : " only (no Docker engine found)"));
+    out.print(DryRun.render(plan));
+    out.flush();
+    return 0;
+  }
+
+  private List<BuildTarget> targets() {
+    DeviceTypeCatalog catalog = DeviceTypeCatalog.builtIn();
+    List<String> slugs = deviceTypes.isEmpty() ? catalog.slugs() : deviceTypes;
+    List<BuildTarget> targets = new ArrayList<>();
+    for (String slug : slugs) {
+      DeviceType type =
+          catalog
+              .find(slug)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "Device type '"
+                              + slug
+                              + "' is unknown; use one of "
+                              + String.join(", ", catalog.slugs())));
+      targets.add(
+          new BuildTarget(
+              type.slug(),
+              type.architecture().name(),
+              Platform.parse(type.architecture().platform())));
+    }
+    return targets;
+  }
+
+  private int upload(Path root, EngineChoice choice) throws IOException, InterruptedException {
+    if (server == null || fleet == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Uploading needs --server URL and --fleet ORG/FLEET, or use --dry-run");
+    }
+    if (!FLEET.matcher(fleet).matches()) {
+      throw new ParameterException(
+          spec.commandLine(), "Fleet '" + fleet + "' is not ORG/FLEET, such as acme/sensors");
+    }
+    if (!deviceTypes.isEmpty()) {
+      // NOTE: the upload endpoint builds for the fleet's device types; it takes no list.
+      throw new ParameterException(
+          spec.commandLine(),
+          "--device-type works with --dry-run only; an upload builds for the fleet's device types");
+    }
+    String token = System.getenv("SLIPWAY_TOKEN");
+    if (token == null || token.isBlank()) {
+      throw new CommandFailedException(
+          "SLIPWAY_TOKEN is not set; set it to an API token with release rights on " + fleet);
+    }
+    Path archive = Files.createTempFile("slipway-source-", ".tar.gz");
+    try {
+      int entries = SourceArchive.write(root, archive);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(
+          "Uploading " + entries + " entries (" + Files.size(archive) + " bytes) to " + server);
+      out.flush();
+      BuildUpload client = new BuildUpload(server, token.strip());
+      Map<String, String> parameters = new LinkedHashMap<>();
+      parameters.put("version", version);
+      parameters.put("commit", commit);
+      parameters.put("engine", choice == EngineChoice.AUTO ? null : choice.engineName());
+      parameters.put("noCache", noCache ? "true" : null);
+      long release = client.start(fleet, archive, parameters);
+      out.println("Release " + release + " started; following its build log");
+      out.flush();
+      String status = client.follow(release, out);
+      out.println("Release " + release + " ended: " + status);
+      out.flush();
+      return status.equals("SUCCESS") ? 0 : 1;
+    } finally {
+      Files.deleteIfExists(archive);
+    }
+  }
+}
