@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A parsed Dockerfile: its parser directives, the {@code ARG} instructions before the first {@code
@@ -105,6 +106,14 @@ public record Dockerfile(
    * @throws BuildInputException when the target names no stage
    */
   public List<Stage> dependencyChain(String target) {
+    return dependencyChain(target, Dockerfile::stageReferences);
+  }
+
+  /**
+   * Returns the stages a build of {@code target} needs, as {@link #dependencyChain(String)} does,
+   * with the references of each stage given by {@code references}, such as with variables expanded.
+   */
+  List<Stage> dependencyChain(String target, Function<Stage, List<String>> references) {
     Stage start = targetStage(target);
     TreeSet<Integer> needed = new TreeSet<>();
     Deque<Stage> pending = new ArrayDeque<>();
@@ -114,7 +123,7 @@ public record Dockerfile(
       if (!needed.add(stage.index())) {
         continue;
       }
-      for (String reference : stageReferences(stage)) {
+      for (String reference : references.apply(stage)) {
         stage(reference).filter(s -> s.index() < stage.index()).ifPresent(pending::push);
       }
     }

@@ -138,6 +138,31 @@ public final class VariableScope {
     return WordExpander.expand(word, dockerfile.escape(), variablesBefore(instruction)).value();
   }
 
+  /**
+   * Returns the stages a build of {@code target} needs, like {@link Dockerfile#dependencyChain},
+   * but following stage references after expanding their variables, so that {@code FROM ${BASE}}
+   * and {@code COPY --from=${STAGE}} count.
+   *
+   * @throws BuildInputException when the target names no stage
+   */
+  public List<Stage> dependencyChain(String target) {
+    return dockerfile.dependencyChain(target, this::expandedReferences);
+  }
+
+  private List<String> expandedReferences(Stage stage) {
+    List<String> references = new ArrayList<>();
+    references.add(baseImage(stage));
+    for (Instruction instruction : stage.instructions()) {
+      if (instruction.is("COPY") || instruction.is("ADD")) {
+        instruction.flag("from").ifPresent(from -> references.add(expand(instruction, from)));
+      }
+    }
+    Dockerfile.stageReferences(stage).stream()
+        .filter(reference -> !reference.contains("$"))
+        .forEach(references::add);
+    return references;
+  }
+
   private void evaluate() {
     evaluateGlobalArgs();
     for (Stage stage : dockerfile.stages()) {

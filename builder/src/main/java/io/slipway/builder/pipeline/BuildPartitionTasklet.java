@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -62,6 +63,8 @@ final class BuildPartitionTasklet implements Tasklet {
       context.putLong(ReleaseState.SIZE, result.size());
       return RepeatStatus.FINISHED;
     } catch (RuntimeException e) {
+      // Taken before the line below, which would only repeat the cause in the failure message.
+      List<String> tail = log.tail();
       log.line("Build failed: " + e.getMessage());
       LOG.warn(
           "Release {}: partition {}@{} failed: {}",
@@ -69,7 +72,7 @@ final class BuildPartitionTasklet implements Tasklet {
           service,
           platform,
           e.getMessage());
-      throw new PartitionFailedException(service, platform, e, log.tail());
+      throw new PartitionFailedException(service, platform, e, tail);
     }
   }
 

@@ -7,6 +7,7 @@ import io.slipway.builder.dockerfile.Instruction;
 import io.slipway.builder.dockerfile.Stage;
 import io.slipway.builder.dockerfile.VariableScope;
 import io.slipway.builder.platform.Platform;
+import io.slipway.builder.registry.ImageReference;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,14 +128,35 @@ final class BasePinning {
     return dockerfile.stage(reference).filter(s -> s.index() < beforeIndex).isPresent();
   }
 
+  /**
+   * Returns {@code written} with the Slipway registry in front unless its first path component is a
+   * registry host (it has a dot or a port, or is {@code localhost}), as Docker decides.
+   */
+  private String qualified(String written) {
+    int slash = written.indexOf('/');
+    if (slash > 0) {
+      String first = written.substring(0, slash);
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+        return written;
+      }
+    }
+    return registry + "/" + written;
+  }
+
   private Optional<String> pin(
       String written, Platform platform, Instruction instruction, boolean needed) {
     ImageReference reference;
     try {
-      reference = ImageReference.parse(written, registry);
+      reference = ImageReference.parse(qualified(written));
     } catch (IllegalArgumentException e) {
       throw new BuildInputException(
-          dockerfile.fileName(), instruction.line(), e.getMessage() + "; fix the image name");
+          dockerfile.fileName(),
+          instruction.line(),
+          "image '"
+              + written
+              + "' is not a valid reference; fix the image name ("
+              + e.getMessage()
+              + ")");
     }
     Optional<String> pin = resolver.apply(new Lookup(reference.toString(), platform));
     if (pin.isEmpty()) {

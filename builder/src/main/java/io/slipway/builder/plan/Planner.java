@@ -14,6 +14,8 @@ import io.slipway.builder.project.ServiceSpec;
 import io.slipway.builder.template.DockerfileResolver;
 import io.slipway.builder.template.ResolvedDockerfile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * place to {@code host/repository@sha256:...}, keeping its {@code --platform} and {@code AS} name;
  * continuation lines of that {@code FROM} become empty so every other line keeps its number. An
  * image name without a registry host is looked up in the Slipway registry given to the planner, as
- * written (no {@code library/} is added). {@code COPY --from=IMAGE} is pinned the same way. Bases
- * of stages the target does not need are pinned when they exist and left as written otherwise,
- * since only the classic Docker builder builds such stages.
+ * written (no {@code library/} is added); a first path component with a dot or a port, or {@code
+ * localhost}, is a registry host. {@code COPY --from=IMAGE} is pinned the same way. Bases of stages
+ * the target does not need are pinned when they exist and left as written otherwise, since only the
+ * classic Docker builder builds such stages.
  *
  * <p>Safe for concurrent use when the resolver and emulator check are.
  */
@@ -132,6 +135,16 @@ public final class Planner {
       EngineChoice choice,
       Map<String, Optional<String>> pinned) {
     Path contextDir = project.root().resolve(service.context()).normalize();
+    if (!Files.isDirectory(contextDir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildInputException(
+          service.file(),
+          service.line(),
+          "the build context '"
+              + service.context()
+              + "' of service "
+              + service.name()
+              + " is not a directory of the project; create it or fix build.context");
+    }
     BuildContext context = BuildContext.scan(contextDir, service.context());
     PreparedContext.rejectReserved(context);
     Map<Platform, List<BuildTarget>> byPlatform = new LinkedHashMap<>();
@@ -157,7 +170,7 @@ public final class Planner {
     ResolvedDockerfile resolved = resolveShared(project.root(), service, platform, group);
     Dockerfile dockerfile = DockerfileParser.parse(resolved.text(), resolved.file());
     VariableScope scope = VariableScope.of(dockerfile, service.buildArgs(), platform);
-    List<Stage> chain = dockerfile.dependencyChain(service.target());
+    List<Stage> chain = scope.dependencyChain(service.target());
     SourceCheck.check(dockerfile, scope, chain, context);
     String engine = selection.pick(service.name(), dockerfile, scope, chain, platform, choice);
     Map<String, String> pins = new LinkedHashMap<>();
@@ -169,6 +182,13 @@ public final class Planner {
       text = pinning.rewrite(chain, dockerfile.targetStage(service.target()), pins);
     }
     String key = cacheKey(text, context.hash(), service, platform, engine, pins);
+    LOG.debug(
+        "Planned service {} on {}: engine {}, Dockerfile {}, cache key {}",
+        service.name(),
+        platform,
+        engine,
+        resolved.file(),
+        key);
     return new Partition(
         service.name(),
         platform,

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.builder.BuildResult;
 import io.slipway.builder.platform.Platform;
+import io.slipway.testing.TestDatabase;
 import java.time.Instant;
-import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
@@ -17,19 +18,20 @@ class JdbcBuildCacheTest {
   private static final String DIGEST_A = "sha256:" + "a".repeat(64);
   private static final String DIGEST_B = "sha256:" + "b".repeat(64);
 
-  private JdbcBuildCache cache;
-
-  @BeforeEach
-  void createTable() {
-    JdbcDataSource dataSource = new JdbcDataSource();
-    dataSource.setURL(
-        "jdbc:h2:mem:cache-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1");
-    new ResourceDatabasePopulator(new ClassPathResource(JdbcBuildCache.SCHEMA)).execute(dataSource);
-    cache = new JdbcBuildCache(dataSource);
+  static List<TestDatabase> databases() {
+    return TestDatabase.all();
   }
 
-  @Test
-  void findReturnsStoredManifest() {
+  private static JdbcBuildCache cache(TestDatabase database) {
+    DataSource dataSource = database.dataSource();
+    new ResourceDatabasePopulator(new ClassPathResource(JdbcBuildCache.SCHEMA)).execute(dataSource);
+    return new JdbcBuildCache(dataSource);
+  }
+
+  @ParameterizedTest
+  @MethodSource("databases")
+  void findReturnsStoredManifest(TestDatabase database) {
+    JdbcBuildCache cache = cache(database);
     CachedManifest stored = manifest(Platform.LINUX_ARM_V7, DIGEST_A);
 
     cache.put("key-1", stored);
@@ -37,13 +39,17 @@ class JdbcBuildCacheTest {
     assertThat(cache.find("key-1")).contains(stored);
   }
 
-  @Test
-  void findWithoutEntryIsEmpty() {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void findWithoutEntryIsEmpty(TestDatabase database) {
+    JdbcBuildCache cache = cache(database);
     assertThat(cache.find("missing")).isEmpty();
   }
 
-  @Test
-  void putReplacesEarlierEntry() {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void putReplacesEarlierEntry(TestDatabase database) {
+    JdbcBuildCache cache = cache(database);
     cache.put("key-1", manifest(Platform.LINUX_AMD64, DIGEST_A));
     CachedManifest newer = manifest(Platform.LINUX_AMD64, DIGEST_B);
 
@@ -52,8 +58,10 @@ class JdbcBuildCacheTest {
     assertThat(cache.find("key-1")).contains(newer);
   }
 
-  @Test
-  void removeDropsEntry() {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void removeDropsEntry(TestDatabase database) {
+    JdbcBuildCache cache = cache(database);
     cache.put("key-1", manifest(Platform.LINUX_ARM64, DIGEST_A));
 
     cache.remove("key-1");

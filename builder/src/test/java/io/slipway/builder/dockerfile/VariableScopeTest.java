@@ -156,6 +156,22 @@ class VariableScopeTest {
   }
 
   @Test
+  void followsStageReferencesWithVariables() {
+    String text =
+        """
+        FROM alpine AS build
+        FROM alpine AS unused
+        FROM scratch
+        ARG SOURCE=build
+        COPY --from=${SOURCE} /out /out
+        """;
+
+    VariableScope scope = scope(text, Map.of());
+
+    assertThat(scope.dependencyChain(null)).extracting(Stage::index).containsExactly(0, 2);
+  }
+
+  @Test
   void checksCopyOptions() {
     assertThatThrownBy(() -> scope("FROM scratch\nCOPY --chown=$OWNER a /a\n", Map.of()))
         .isInstanceOf(BuildInputException.class)

@@ -1,12 +1,14 @@
 package io.slipway.builder.pipeline;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.slipway.builder.cache.JdbcBuildCache;
+import io.slipway.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.UUID;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.core.io.ClassPathResource;
@@ -15,32 +17,54 @@ import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
 /**
- * An in-memory H2 database with Spring Batch's own tables and the build cache table, kept until the
- * JVM ends. Each {@link #process()} is the database as one server process uses it, with a
- * connection that a test can cut as the process dying would.
+ * A fresh database with Spring Batch's own tables and the build cache table: in-memory H2, or a new
+ * schema in the PostgreSQL server that {@link TestDatabase} is configured with. Each {@link
+ * #process()} is the database as one server process uses it, with a connection that a test can cut
+ * as the process dying would.
  */
 final class BatchDatabase {
 
-  private final String url =
-      "jdbc:h2:mem:pipeline-" + UUID.randomUUID() + ";MODE=PostgreSQL;DB_CLOSE_DELAY=-1";
+  private final TestDatabase database;
+  private final HikariDataSource pool;
 
-  BatchDatabase() {
+  private BatchDatabase(TestDatabase database) {
+    this.database = database;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(database.jdbcUrl());
+    config.setMaximumPoolSize(8);
+    this.pool = new HikariDataSource(config);
+    String batchSchema =
+        "org/springframework/batch/core/schema-"
+            + ("postgresql".equals(database.name()) ? "postgresql" : "h2")
+            + ".sql";
     new ResourceDatabasePopulator(
-            new ClassPathResource("org/springframework/batch/core/schema-h2.sql"),
-            new ClassPathResource(JdbcBuildCache.SCHEMA))
-        .execute(plain());
+            new ClassPathResource(batchSchema), new ClassPathResource(JdbcBuildCache.SCHEMA))
+        .execute(database.dataSource());
   }
 
-  /** Returns a data source on the database. */
+  /** Returns a fresh H2 database. */
+  static BatchDatabase h2() {
+    return new BatchDatabase(TestDatabase.h2());
+  }
+
+  /** Returns a fresh database of each configured kind: H2, and PostgreSQL when configured. */
+  static List<BatchDatabase> all() {
+    return TestDatabase.all().stream().map(BatchDatabase::new).toList();
+  }
+
+  /** Returns a pooled data source on the database. */
   DataSource plain() {
-    JdbcDataSource dataSource = new JdbcDataSource();
-    dataSource.setURL(url);
-    return dataSource;
+    return pool;
   }
 
   /** Returns the database as one process uses it. */
   Process process() {
     return new Process(plain());
+  }
+
+  @Override
+  public String toString() {
+    return database.name();
   }
 
   /** One process's connection to the database, which {@link #die()} cuts. */

@@ -74,7 +74,7 @@ class JibReleasePipelineIT {
 
   @Test
   void releasePushesIndexAndRebuildBuildsNothing() throws Exception {
-    BatchDatabase database = new BatchDatabase();
+    BatchDatabase database = BatchDatabase.h2();
     CountingEngine engine =
         new CountingEngine(new JibEngine(JibSettings.in(directory.resolve("jib-cache"))));
     RecordingSink sink = new RecordingSink();

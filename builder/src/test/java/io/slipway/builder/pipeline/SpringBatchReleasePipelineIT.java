@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
@@ -40,7 +42,7 @@ class SpringBatchReleasePipelineIT {
 
   @TempDir Path temp;
 
-  private final BatchDatabase database = new BatchDatabase();
+  private BatchDatabase database = BatchDatabase.h2();
   private final FakeRegistry registry = new FakeRegistry();
   private final List<SpringBatchReleasePipeline> pipelines = new ArrayList<>();
   private final List<TestEngine> engines = new ArrayList<>();
@@ -51,6 +53,10 @@ class SpringBatchReleasePipelineIT {
     source = Files.createDirectories(temp.resolve("source"));
     Files.writeString(source.resolve("Dockerfile"), "FROM scratch\nCOPY app /app\n");
     Files.writeString(source.resolve("app"), "hello\n");
+  }
+
+  static List<BatchDatabase> databases() {
+    return BatchDatabase.all();
   }
 
   @AfterEach
@@ -92,8 +98,10 @@ class SpringBatchReleasePipelineIT {
             org.assertj.core.groups.Tuple.tuple("main", Platform.LINUX_ARM64));
   }
 
-  @Test
-  void rebuildWithoutChangeCallsNoEngine() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void rebuildWithoutChangeCallsNoEngine(BatchDatabase database) throws Exception {
+    this.database = database;
     RecordingSink sink = new RecordingSink();
     TestEngine engine = engine();
     BuildCache cache = new JdbcBuildCache(database.plain());
@@ -270,8 +278,11 @@ class SpringBatchReleasePipelineIT {
     assertThat(buildRoot().resolve("release-1")).doesNotExist();
   }
 
-  @Test
-  void interruptedBuildResumesWithoutRebuildingFinishedPartitions() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void interruptedBuildResumesWithoutRebuildingFinishedPartitions(BatchDatabase database)
+      throws Exception {
+    this.database = database;
     BatchDatabase.Process dead = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     SpringBatchReleasePipeline killed =
@@ -295,8 +306,10 @@ class SpringBatchReleasePipelineIT {
     assertThat(registry.indexes).containsKey(FLEET + "/main:2.0.0");
   }
 
-  @Test
-  void buildInterruptedTwiceStillResumes() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void buildInterruptedTwiceStillResumes(BatchDatabase database) throws Exception {
+    this.database = database;
     BatchDatabase.Process firstProcess = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     pipeline(firstProcess, new RecordingSink(), first, new InMemoryBuildCache())
@@ -321,8 +334,10 @@ class SpringBatchReleasePipelineIT {
     assertThat(third.calls).containsExactly("main@linux/arm64");
   }
 
-  @Test
-  void recoveryMarksDeadExecutionFailed() throws Exception {
+  @ParameterizedTest
+  @MethodSource("databases")
+  void recoveryMarksDeadExecutionFailed(BatchDatabase database) throws Exception {
+    this.database = database;
     BatchDatabase.Process dead = database.process();
     TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     long interruptedId =
@@ -347,6 +362,27 @@ class SpringBatchReleasePipelineIT {
         .containsExactly(BatchStatus.FAILED);
     assertThat(next.jobRepository().getJobExecution(resumedId).getStatus())
         .isEqualTo(BatchStatus.COMPLETED);
+  }
+
+  @Test
+  void interruptedBuildWithoutSourceIsAbandoned() throws Exception {
+    BatchDatabase.Process dead = database.process();
+    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    long interruptedId =
+        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache())
+            .start(order(7, "2.0.0", false));
+    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    dead.die();
+    BuildDirectory.deleteTree(source);
+
+    BatchDatabase.Process next = database.process();
+    RecordingSink sink = new RecordingSink();
+    int recovered = pipeline(next, sink, engine(), new InMemoryBuildCache()).recoverInterrupted();
+
+    assertThat(recovered).isZero();
+    assertThat(sink.awaitOutcome(TIMEOUT).reason()).contains("its source tree " + source);
+    assertThat(next.jobRepository().getJobExecution(interruptedId).getStatus())
+        .isEqualTo(BatchStatus.ABANDONED);
   }
 
   @Test

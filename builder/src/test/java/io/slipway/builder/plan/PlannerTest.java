@@ -353,6 +353,16 @@ class PlannerTest {
   }
 
   @Test
+  void rejectsAMissingContextAtItsComposeLine() throws IOException {
+    write("docker-compose.yml", "services:\n  app:\n    build: ./missing\n");
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("docker-compose.yml:2:")
+        .hasMessageContaining("'missing' of service app is not a directory");
+  }
+
+  @Test
   void rejectsATargetNamingNoStage() throws IOException {
     write(
         "docker-compose.yml",
@@ -407,6 +417,16 @@ class PlannerTest {
 
     assertThat(plan.partitions().get(0).dockerfileText()).startsWith("FROM acme/node:20 AS deps\n");
     assertThat(requests).isEmpty();
+  }
+
+  @Test
+  void rejectsAMalformedImageName() throws IOException {
+    write("Dockerfile", "FROM Acme/Base:1\n");
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("Dockerfile:1:")
+        .hasMessageContaining("'Acme/Base:1' is not a valid reference");
   }
 
   @Test

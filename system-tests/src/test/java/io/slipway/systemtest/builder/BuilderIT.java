@@ -143,7 +143,7 @@ class BuilderIT {
     java.nio.file.Files.writeString(
         project.resolve("worker/Dockerfile"),
         java.nio.file.Files.readString(project.resolve("worker/Dockerfile"))
-            .replace("COPY --chmod", "RUN sleep 20\nCOPY --chmod"));
+            .replace("COPY run.sh", "RUN sleep 20\nCOPY run.sh"));
     Reply started =
         api.startBuild(ORGANIZATION, "restarted", SampleProject.archive(project), "engine=docker");
     assertThat(started.status()).as(started.text()).isEqualTo(202);
@@ -205,8 +205,13 @@ class BuilderIT {
     }
   }
 
-  /** Pulls {@code image} for {@code platform} and returns what its container prints, trimmed. */
+  /**
+   * Pulls {@code image} for {@code platform} and returns what its container prints, trimmed. Docker
+   * 20.10 keeps one local image per index digest and refuses to pull another platform over it
+   * ("Cannot overwrite digest"), so the local copy goes first.
+   */
   private static String run(String image, String platform) {
+    docker.run("rmi", "--force", image);
     docker.run("pull", "--platform", platform, image).assertSucceeded();
     CommandResult result =
         docker.run(

@@ -114,7 +114,7 @@ final class SampleProject {
 
         FROM %s
         COPY --from=assets /data/data.txt /srv/data.txt
-        COPY --chmod=755 run.sh /run.sh
+        COPY run.sh /run.sh
         ENTRYPOINT ["sh", "/run.sh"]
         """
         .formatted(BASE, BASE);

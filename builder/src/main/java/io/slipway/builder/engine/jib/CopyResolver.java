@@ -90,6 +90,8 @@ final class CopyResolver {
 
   private Placement heredocPlacement(Heredoc heredoc, String destination, boolean intoDirectory)
       throws IOException {
+    // NOTE: the body is copied as written; variables in it are not expanded, even after an
+    // unquoted delimiter, where BuildKit would expand them.
     Path content = newScratch("heredoc").resolve(heredoc.delimiter());
     Files.writeString(content, heredoc.content(), StandardCharsets.UTF_8);
     String target =

@@ -45,10 +45,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Images are OCI, with Jib's fixed file times, sorted layer entries and the request's creation
  * time, so the same input gives the same manifest digest. Base layers are cached under {@link
- * JibSettings#cacheDirectory()}. Application layers are cached only within one build, because Jib
- * finds a cached application layer by its files' paths and modification times, not their content,
- * so a shared cache could return a stale layer for a rebuilt context with fixed times. Jib checks
- * which blobs the registry has and uploads only the others, so an unchanged layer is never uploaded
+ * JibSettings#cacheDirectory()}. Application layers are cached only within one build. Jib finds a
+ * cached application layer by its files' paths and modification times, not their content, so a
+ * shared cache could return a stale layer for a rebuilt context with fixed times. Jib checks which
+ * blobs the registry has and uploads only the others, so an unchanged layer is never uploaded
  * twice. {@code --chown} takes numeric ids only (and {@code root}), because names would need the
  * base image's user database.
  *
