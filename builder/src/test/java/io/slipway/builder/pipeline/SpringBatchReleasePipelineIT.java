@@ -365,6 +365,27 @@ class SpringBatchReleasePipelineIT {
   }
 
   @Test
+  void interruptedBuildWithoutSourceIsAbandoned() throws Exception {
+    BatchDatabase.Process dead = database.process();
+    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    long interruptedId =
+        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache())
+            .start(order(7, "2.0.0", false));
+    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    dead.die();
+    BuildDirectory.deleteTree(source);
+
+    BatchDatabase.Process next = database.process();
+    RecordingSink sink = new RecordingSink();
+    int recovered = pipeline(next, sink, engine(), new InMemoryBuildCache()).recoverInterrupted();
+
+    assertThat(recovered).isZero();
+    assertThat(sink.awaitOutcome(TIMEOUT).reason()).contains("its source tree " + source);
+    assertThat(next.jobRepository().getJobExecution(interruptedId).getStatus())
+        .isEqualTo(BatchStatus.ABANDONED);
+  }
+
+  @Test
   void recoveryWithoutRunningBuildsRestartsNothing() {
     SpringBatchReleasePipeline pipeline = pipeline(new RecordingSink(), engine());
 

@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Finds the base images a resolved Dockerfile names, so they can be loaded into the engine's store
- * before BuildKit runs: BuildKit on a Docker engine takes a base image from the local store first
- * and would otherwise contact the image's registry on its own, without the build's credentials.
+ * Finds the base images that a resolved Dockerfile names, so they can be loaded into the engine's
+ * store before BuildKit runs. BuildKit on a Docker engine takes a base image from the local store
+ * first. Without it there, BuildKit would contact the image's registry without the build's
+ * credentials.
  *
  * <p>Reads only {@code FROM} lines (with {@code \} continuations and {@code --flag=value} options).
  * Every {@code FROM} must name an earlier stage, {@code scratch}, or an image pinned by digest.

@@ -18,9 +18,11 @@ import io.slipway.builder.engine.buildkit.api.SolveResponse;
 import io.slipway.builder.engine.buildkit.api.StatusRequest;
 import io.slipway.builder.engine.buildkit.api.StatusResponse;
 import io.slipway.builder.engine.buildkit.api.WorkerRecord;
+import io.slipway.builder.plan.EmulatorCheck;
 import io.slipway.builder.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,6 +56,9 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
 
   /** Docker 20.10 pushes Docker image manifests, schema 2. */
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+
+  /** Maximum duration of one Solve, so a stuck engine fails the build instead of blocking it. */
+  static final Duration BUILD_TIMEOUT = Duration.ofHours(2);
 
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -125,11 +130,20 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     }
   }
 
+  /**
+   * Returns a preflight check that lists BuildKit's workers ({@link #supportedPlatforms}) to decide
+   * whether a {@code RUN} for a platform can execute. Each check lists the workers again, because
+   * an emulator may be registered while the server runs.
+   */
+  public EmulatorCheck emulatorCheck() {
+    return platform -> supportedPlatforms().contains(platform);
+  }
+
   @Override
   public BuildResult build(BuildRequest request, BuildLog log) {
     if (!settings.embedded()) {
-      // NOTE: a standalone buildkitd pulls and pushes itself and asks the client for registry
-      // credentials through a session, which this client does not offer yet.
+      // NOTE: a standalone buildkitd pulls and pushes images itself and requests registry
+      // credentials from the client through a session, which this client does not implement yet.
       throw new EngineException(
           "BuildKit at "
               + settings.address()
@@ -181,6 +195,9 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
             .putFrontendAttrs("platform", request.platform().toString())
             .setExporter("moby")
             .putExporterAttrs("name", image)
+            // RUN steps use the host's network: engines set up for Slipway run without a bridge
+            // network (dockerd --bridge=none), where BuildKit's default network fails to start.
+            .putFrontendAttrs("force-network-mode", "host")
             .addEntitlements("network.host");
     request
         .buildArgs()
@@ -189,16 +206,19 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
       solve.putFrontendAttrs("target", request.target());
     }
 
-    StatusPrinter printer = new StatusPrinter(log);
+    StatusPrinter printer = new StatusPrinter(log, context.secret());
     CountDownLatch statusEnded = new CountDownLatch(1);
     ControlGrpc.newStub(channel)
         .status(StatusRequest.newBuilder().setRef(ref).build(), observer(printer, statusEnded));
     try {
-      SolveResponse response = ControlGrpc.newBlockingStub(channel).solve(solve.build());
+      SolveResponse response =
+          ControlGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .solve(solve.build());
       awaitStatus(statusEnded);
       printer.flush();
       BuildKitEngine.log.debug(
-          "BuildKit solve {} of {} answered {}",
+          "BuildKit solve {} of {} returned exporter response {}",
           ref,
           request.partition(),
           response.getExporterResponseMap());
@@ -231,7 +251,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     };
   }
 
-  /** Waits briefly for the last status lines, which may trail Solve's answer. */
+  /** Waits up to 10 s for the last status lines, which may arrive after Solve returns. */
   private static void awaitStatus(CountDownLatch ended) {
     try {
       ended.await(10, TimeUnit.SECONDS);

@@ -92,7 +92,7 @@ final class ContextCommit {
     }
   }
 
-  /** Returns true when the directory holds a file or link at any depth, so git records it. */
+  /** Returns true when the directory contains a file or link at any depth, so git records it. */
   private static boolean hasFiles(Path directory) throws IOException {
     for (Path entry : list(directory)) {
       if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) || hasFiles(entry)) {

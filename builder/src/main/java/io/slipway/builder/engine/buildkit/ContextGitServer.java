@@ -56,7 +56,7 @@ public final class ContextGitServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ContextGitServer.class);
 
-  /** The branch each served repository holds; BuildKit is told to fetch it by name. */
+  /** The branch of each served repository; the context URL names it as the ref to fetch. */
   public static final String BRANCH = "context";
 
   private static final Pattern PATH =
@@ -183,7 +183,7 @@ public final class ContextGitServer implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       log.warn(
-          "Build context git server failed to answer {} {}: {}",
+          "Build context git server failed to respond to {} {}: {}",
           exchange.getRequestMethod(),
           exchange.getRequestURI().getPath().replaceAll("[0-9a-f]{64}", "<secret>"),
           e.toString());
@@ -252,7 +252,7 @@ public final class ContextGitServer implements AutoCloseable {
     }
   }
 
-  /** Stops serving; contexts still published stop answering but are removed by their owners. */
+  /** Stops the server. Contexts still published are no longer served; their owners delete them. */
   @Override
   public void close() {
     server.stop(0);

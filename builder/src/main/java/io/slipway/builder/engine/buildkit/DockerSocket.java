@@ -42,7 +42,7 @@ final class DockerSocket {
    * Sends {@code method pathAndQuery} (without the version prefix) with {@code headers} and an
    * empty body and returns the response; the caller reads and closes its body.
    *
-   * @throws EngineException when the engine cannot be reached or answers malformed HTTP
+   * @throws EngineException when the engine cannot be reached or its response is malformed HTTP
    */
   Response send(String method, String pathAndQuery, Map<String, String> headers) {
     SocketChannel channel = null;
@@ -145,7 +145,7 @@ final class DockerSocket {
       return body;
     }
 
-    /** Reads the whole body as UTF-8 text; for short answers such as errors. */
+    /** Reads the whole body as UTF-8 text; for short responses such as errors. */
     String text() throws IOException {
       return new String(body.readAllBytes(), StandardCharsets.UTF_8);
     }

@@ -79,7 +79,7 @@ final class EngineImages {
   }
 
   /**
-   * Runs a call that answers with a stream of JSON progress messages, logs their status lines and
+   * Runs a call whose response is a stream of JSON progress messages, logs their status lines and
    * fails on the first error message. Returns the last {@code aux} object, or null.
    */
   private JsonNode stream(

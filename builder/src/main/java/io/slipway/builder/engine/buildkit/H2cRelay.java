@@ -11,7 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -107,8 +107,8 @@ public final class H2cRelay implements AutoCloseable {
       engine = SocketChannel.open(StandardProtocolFamily.UNIX);
       open.add(engine);
       engine.connect(UnixDomainSocketAddress.of(engineSocket));
-      InputStream fromEngine = Channels.newInputStream(engine);
-      OutputStream toEngine = Channels.newOutputStream(engine);
+      InputStream fromEngine = new ChannelInput(engine);
+      OutputStream toEngine = new ChannelOutput(engine);
       OutputStream toClient = client.getOutputStream();
 
       byte[] early = upgrade(fromEngine, toEngine);
@@ -201,8 +201,8 @@ public final class H2cRelay implements AutoCloseable {
   }
 
   /**
-   * Copies one direction until its end, then half-closes the receiving side so the peer sees the
-   * end too; the connection closes when both directions have ended or either fails.
+   * Copies one direction until its end, then half-closes the receiving side so the peer reads the
+   * end too. The connection closes when both directions have ended or either fails.
    */
   private void copy(
       InputStream in,
@@ -225,6 +225,54 @@ public final class H2cRelay implements AutoCloseable {
     } catch (IOException e) {
       // One side went away; closing both ends the other direction too.
       closeQuietly(client, engine);
+    }
+  }
+
+  /**
+   * Reads from a socket channel. Unlike {@code Channels.newInputStream}, it takes no lock that
+   * writes also take, so one thread can block in a read while another writes.
+   */
+  private static final class ChannelInput extends InputStream {
+
+    private final SocketChannel channel;
+
+    ChannelInput(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int read = read(one, 0, 1);
+      return read < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      return channel.read(ByteBuffer.wrap(buffer, offset, length));
+    }
+  }
+
+  /** Writes to a socket channel without the lock that reads through {@code Channels} hold. */
+  private static final class ChannelOutput extends OutputStream {
+
+    private final SocketChannel channel;
+
+    ChannelOutput(SocketChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
     }
   }
 

@@ -40,6 +40,11 @@ public final class ServedContext implements AutoCloseable {
     return url;
   }
 
+  /** Returns the random part of the URL, which logs must not show. */
+  String secret() {
+    return name;
+  }
+
   /** Returns the branch to fetch. */
   public String ref() {
     return ContextGitServer.BRANCH;

@@ -28,6 +28,7 @@ final class StatusPrinter {
   static final int TAIL_LINES = 20;
 
   private final BuildLog log;
+  private final String secret;
   private final Map<String, Integer> numbers = new HashMap<>();
   private final Set<String> started = new HashSet<>();
   private final Set<String> finished = new HashSet<>();
@@ -35,8 +36,13 @@ final class StatusPrinter {
   private final Map<String, StringBuilder> partialLines = new HashMap<>();
   private final Deque<String> tail = new ArrayDeque<>();
 
-  StatusPrinter(BuildLog log) {
+  /**
+   * @param secret text to hide in every line: the random part of the build context's URL, which
+   *     BuildKit and git repeat in their output
+   */
+  StatusPrinter(BuildLog log, String secret) {
     this.log = log;
+    this.secret = secret;
   }
 
   synchronized void print(StatusResponse status) {
@@ -110,7 +116,7 @@ final class StatusPrinter {
 
   private void line(String vertex, String text) {
     int number = numbers.computeIfAbsent(vertex, key -> numbers.size() + 1);
-    String line = "#" + number + " " + text;
+    String line = "#" + number + " " + text.replace(secret, "<secret>");
     log.line(line);
     tail.addLast(line);
     if (tail.size() > TAIL_LINES) {

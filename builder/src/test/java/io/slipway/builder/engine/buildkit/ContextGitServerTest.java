@@ -54,7 +54,7 @@ class ContextGitServerTest {
   }
 
   @Test
-  void servesTheSameCommitForTheSameContextAndTime() throws Exception {
+  void sameContextGivesSameCommit() throws Exception {
     Path first = sampleContext(temp.resolve("first"));
     Path second = sampleContext(temp.resolve("second"));
 
@@ -73,7 +73,7 @@ class ContextGitServerTest {
   }
 
   @Test
-  void answersNotFoundOnceTheBuildClosesItsContext() throws Exception {
+  void closedContextIsNotFound() throws Exception {
     ServedContext served = server.publish(sampleContext(temp.resolve("c")), CREATED);
     String refs = served.url() + "/info/refs?service=git-upload-pack";
     assertThat(status(refs)).isEqualTo(200);

@@ -67,7 +67,7 @@ class H2cRelayTest {
   }
 
   @Test
-  void closesTheClientWhenTheEngineRefusesTheUpgrade() throws Exception {
+  void rejectedUpgradeClosesClient() throws Exception {
     fakeEngine("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 
     try (Socket client = connect()) {
@@ -90,7 +90,7 @@ class H2cRelayTest {
   }
 
   /**
-   * Serves one connection on a unix socket: reads the request head, answers {@code response}, then
+   * Serves one connection on a unix socket: reads the request head, writes {@code response}, then
    * echoes what it receives prefixed with {@code echo:}. Completes with the request head.
    */
   private CompletableFuture<String> fakeEngine(String response) throws IOException {

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,7 +62,7 @@ class JibEngineIT {
   private static JibEngine engine;
   private static Path project;
   private static Path dockerConfig;
-  private static final List<String> createdImages = new CopyOnWriteArrayList<>();
+  private static final Set<String> createdImages = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void start(@TempDir Path directory) throws Exception {
@@ -80,7 +82,11 @@ class JibEngineIT {
   @AfterAll
   static void stop() throws Exception {
     for (String image : createdImages) {
-      run("docker", "rmi", "--force", image);
+      try {
+        run("docker", "rmi", "--force", image);
+      } catch (IllegalStateException alreadyRemoved) {
+        // Another test's pull may have given the same image, removed with its first id.
+      }
     }
     registry.close();
   }
@@ -269,7 +275,8 @@ class JibEngineIT {
         "--password",
         registry.credentials().password());
     run("docker", "pull", "--platform", platform.toString(), image);
-    createdImages.add(image);
+    // By id: the next pull of the tag for another platform leaves this image untagged.
+    createdImages.add(run("docker", "image", "inspect", "--format", "{{.Id}}", image).strip());
     return run(
         "docker",
         "run",
