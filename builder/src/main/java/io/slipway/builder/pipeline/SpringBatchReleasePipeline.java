@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.DuplicateJobException;
@@ -135,6 +136,21 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
   public void close() {
     launchers.getThreadPoolExecutor().shutdown();
     workers.getThreadPoolExecutor().shutdown();
+  }
+
+  /**
+   * Waits, after {@link #close}, until the threads of every build this pipeline ran have ended. For
+   * tests.
+   *
+   * @return false when some still run after {@code timeout}
+   */
+  boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean workersEnded =
+        workers.getThreadPoolExecutor().awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long left = Math.max(0, deadline - System.nanoTime());
+    return workersEnded
+        && launchers.getThreadPoolExecutor().awaitTermination(left, TimeUnit.NANOSECONDS);
   }
 
   private boolean recover(JobExecution execution) {
