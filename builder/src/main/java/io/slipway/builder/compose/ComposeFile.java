@@ -239,9 +239,9 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
 
     /**
      * Reads {@code environment}, {@code labels} or {@code args}: a mapping or a list of KEY=VALUE.
-     * A name without a value means "take it from the host's environment" in compose; the server has
-     * none to take, so an environment variable or label gets an empty value and a build argument is
-     * left out, keeping the Dockerfile's default.
+     * In compose, a name without a value takes its value from the host's environment. The server
+     * has no such environment, so an environment variable or label gets an empty value. A build
+     * argument is left out instead, which keeps the Dockerfile's default.
      */
     private Map<String, String> keyValues(NodeTuple tuple, String service) {
       Map<String, String> values = new LinkedHashMap<>();

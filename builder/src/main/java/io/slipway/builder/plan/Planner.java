@@ -14,6 +14,8 @@ import io.slipway.builder.project.ServiceSpec;
 import io.slipway.builder.template.DockerfileResolver;
 import io.slipway.builder.template.ResolvedDockerfile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -133,6 +135,16 @@ public final class Planner {
       EngineChoice choice,
       Map<String, Optional<String>> pinned) {
     Path contextDir = project.root().resolve(service.context()).normalize();
+    if (!Files.isDirectory(contextDir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildInputException(
+          service.file(),
+          service.line(),
+          "the build context '"
+              + service.context()
+              + "' of service "
+              + service.name()
+              + " is not a directory of the project; create it or fix build.context");
+    }
     BuildContext context = BuildContext.scan(contextDir, service.context());
     PreparedContext.rejectReserved(context);
     Map<Platform, List<BuildTarget>> byPlatform = new LinkedHashMap<>();
@@ -170,6 +182,13 @@ public final class Planner {
       text = pinning.rewrite(chain, dockerfile.targetStage(service.target()), pins);
     }
     String key = cacheKey(text, context.hash(), service, platform, engine, pins);
+    LOG.debug(
+        "Planned service {} on {}: engine {}, Dockerfile {}, cache key {}",
+        service.name(),
+        platform,
+        engine,
+        resolved.file(),
+        key);
     return new Partition(
         service.name(),
         platform,

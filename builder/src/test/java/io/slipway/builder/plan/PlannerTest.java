@@ -353,6 +353,16 @@ class PlannerTest {
   }
 
   @Test
+  void rejectsAMissingContextAtItsComposeLine() throws IOException {
+    write("docker-compose.yml", "services:\n  app:\n    build: ./missing\n");
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("docker-compose.yml:2:")
+        .hasMessageContaining("'missing' of service app is not a directory");
+  }
+
+  @Test
   void rejectsATargetNamingNoStage() throws IOException {
     write(
         "docker-compose.yml",

@@ -77,7 +77,7 @@ final class CopyLayers {
   /** Returns {@code --chmod} when given, else the source's own permission bits. */
   private static FilePermissions permissions(CopySpec spec, Path source) throws IOException {
     if (spec.mode() >= 0) {
-      return FilePermissions.fromOctalString(String.format("%03o", spec.mode() & 0777));
+      return FilePermissions.fromOctalString(String.format("%03o", spec.mode()));
     }
     Set<PosixFilePermission> bits = Files.getPosixFilePermissions(source);
     return FilePermissions.fromPosixFilePermissions(bits);

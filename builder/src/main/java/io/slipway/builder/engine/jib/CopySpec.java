@@ -125,8 +125,8 @@ record CopySpec(
   }
 
   /**
-   * Accepts {@code uid}, {@code uid:gid} and the names {@code root}; other names would need the
-   * base image's {@code /etc/passwd} and {@code /etc/group}, which this engine does not read.
+   * Accepts {@code uid}, {@code uid:gid} and the name {@code root}; other names would need the base
+   * image's {@code /etc/passwd} and {@code /etc/group}, which this engine does not read.
    */
   private static String ownership(String chown, Instruction instruction, String file) {
     if (chown == null || chown.isEmpty()) {
@@ -172,6 +172,16 @@ record CopySpec(
           instruction.line(),
           "--chmod=" + chmod + " is invalid for the Jib engine: write octal bits such as 0755");
     }
-    return Integer.parseInt(chmod, 8) & 07777;
+    int mode = Integer.parseInt(chmod, 8);
+    if (mode > 0777) {
+      throw new BuildInputException(
+          file,
+          instruction.line(),
+          "--chmod="
+              + chmod
+              + " sets setuid, setgid or sticky bits, which Jib layers cannot record; use the"
+              + " Docker or BuildKit engine, or drop the leading digit");
+    }
+    return mode;
   }
 }

@@ -55,6 +55,13 @@ class CopySpecTest {
   }
 
   @Test
+  void setuidChmodIsRejected() {
+    assertThatThrownBy(() -> spec("COPY --chmod=4755 a.txt /srv/"))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("setuid");
+  }
+
+  @Test
   void singleSourceWithoutSlashIsAFile() {
     assertThat(spec("COPY a.txt /srv/a.txt").destinationIsDirectory()).isFalse();
   }
