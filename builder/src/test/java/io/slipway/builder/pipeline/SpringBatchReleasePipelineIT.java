@@ -283,14 +283,7 @@ class SpringBatchReleasePipelineIT {
   void interruptedBuildResumesWithoutRebuildingFinishedPartitions(BatchDatabase database)
       throws Exception {
     this.database = database;
-    BatchDatabase.Process dead = database.process();
-    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
-    SpringBatchReleasePipeline killed =
-        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache());
-    killed.start(order(7, "2.0.0", false));
-    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    awaitPartitionCompleted(dead.jobRepository(), "main@linux/amd64");
-    dead.die();
+    Crash crash = crashDuringArm64Build();
 
     BatchDatabase.Process next = database.process();
     RecordingSink sink = new RecordingSink();
@@ -302,7 +295,8 @@ class SpringBatchReleasePipelineIT {
     assertThat(recovered).isEqualTo(1);
     assertThat(outcome.succeeded()).isTrue();
     assertThat(second.calls).containsExactly("main@linux/arm64");
-    assertThat(first.calls).containsExactlyInAnyOrder("main@linux/amd64", "main@linux/arm64");
+    assertThat(crash.engine().calls)
+        .containsExactlyInAnyOrder("main@linux/amd64", "main@linux/arm64");
     assertThat(registry.indexes).containsKey(FLEET + "/main:2.0.0");
   }
 
@@ -310,13 +304,7 @@ class SpringBatchReleasePipelineIT {
   @MethodSource("databases")
   void buildInterruptedTwiceStillResumes(BatchDatabase database) throws Exception {
     this.database = database;
-    BatchDatabase.Process firstProcess = database.process();
-    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
-    pipeline(firstProcess, new RecordingSink(), first, new InMemoryBuildCache())
-        .start(order(7, "2.0.0", false));
-    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    awaitPartitionCompleted(firstProcess.jobRepository(), "main@linux/amd64");
-    firstProcess.die();
+    crashDuringArm64Build();
     BatchDatabase.Process secondProcess = database.process();
     TestEngine second = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
     pipeline(secondProcess, new RecordingSink(), second, new InMemoryBuildCache())
@@ -338,13 +326,7 @@ class SpringBatchReleasePipelineIT {
   @MethodSource("databases")
   void recoveryMarksDeadExecutionFailed(BatchDatabase database) throws Exception {
     this.database = database;
-    BatchDatabase.Process dead = database.process();
-    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
-    long interruptedId =
-        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache())
-            .start(order(7, "2.0.0", false));
-    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    dead.die();
+    long interruptedId = crashDuringArm64Build().executionId();
 
     BatchDatabase.Process next = database.process();
     RecordingSink sink = new RecordingSink();
@@ -366,13 +348,7 @@ class SpringBatchReleasePipelineIT {
 
   @Test
   void interruptedBuildWithoutSourceIsAbandoned() throws Exception {
-    BatchDatabase.Process dead = database.process();
-    TestEngine first = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
-    long interruptedId =
-        pipeline(dead, new RecordingSink(), first, new InMemoryBuildCache())
-            .start(order(7, "2.0.0", false));
-    assertThat(first.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    dead.die();
+    long interruptedId = crashDuringArm64Build().executionId();
     BuildDirectory.deleteTree(source);
 
     BatchDatabase.Process next = database.process();
@@ -390,6 +366,25 @@ class SpringBatchReleasePipelineIT {
     SpringBatchReleasePipeline pipeline = pipeline(new RecordingSink(), engine());
 
     assertThat(pipeline.recoverInterrupted()).isZero();
+  }
+
+  /** A process that died during a build: its job execution and its engine. */
+  private record Crash(long executionId, TestEngine engine) {}
+
+  /**
+   * Starts release 7 in a process whose arm64 build hangs, waits until amd64 has completed, and
+   * kills the process: it stores nothing more and its executions stay as they were.
+   */
+  private Crash crashDuringArm64Build() throws InterruptedException {
+    BatchDatabase.Process process = database.process();
+    TestEngine engine = engine().on(Platform.LINUX_ARM64, TestEngine.Behaviour.HANG);
+    long executionId =
+        pipeline(process, new RecordingSink(), engine, new InMemoryBuildCache())
+            .start(order(7, "2.0.0", false));
+    assertThat(engine.hanging.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    awaitPartitionCompleted(process.jobRepository(), "main@linux/amd64");
+    process.die();
+    return new Crash(executionId, engine);
   }
 
   /** Replaces the project with a compose file: web built from ./web, cache from {@code image}. */
