@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -126,7 +127,7 @@ public class BuildService {
 
     Release release = createRelease(who, fleet, request, incoming);
     auditStart(who, fleet, release, engine, parameters.noCache(), received);
-    launch(builds, order(release, fleet, targets, engine, parameters.noCache()));
+    launch(builds, release, () -> order(release, fleet, targets, engine, parameters.noCache()));
     return releases.require(release.id());
   }
 
@@ -168,8 +169,10 @@ public class BuildService {
         noCache);
   }
 
-  private void launch(ReleasePipeline builds, BuildOrder order) {
+  /** Starts the build; a failure to make or start the order finishes the release FAILED. */
+  private void launch(ReleasePipeline builds, Release release, Supplier<BuildOrder> orders) {
     try {
+      BuildOrder order = orders.get();
       long execution = builds.start(order);
       log.info(
           "Build of release {} ({}) of fleet {} started as job execution {} for {} on engine {}",
@@ -180,13 +183,13 @@ public class BuildService {
           order.targets().stream().map(BuildTarget::deviceType).toList(),
           order.engine());
     } catch (RuntimeException e) {
-      log.error("Build of release {} could not start", order.releaseId(), e);
-      fail(order.releaseId(), "The build could not start: " + e.getMessage());
-      directories.delete(order.releaseId());
+      log.error("Build of release {} could not start", release.id(), e);
+      fail(release.id(), "The build could not start: " + e.getMessage());
+      directories.delete(release.id());
       throw new ApiException(
           ErrorCode.BUILDER_UNAVAILABLE,
           "The build of release "
-              + order.releaseId()
+              + release.id()
               + " could not start ("
               + e.getMessage()
               + "); the release is marked FAILED, try again later");
