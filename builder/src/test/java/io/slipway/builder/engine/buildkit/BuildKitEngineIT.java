@@ -160,6 +160,7 @@ class BuildKitEngineIT {
   void workersReportBothTestedPlatforms() {
     assertThat(engine.supportedPlatforms()).contains(Platform.LINUX_AMD64, Platform.LINUX_ARM64);
     assertThat(engine.emulatorCheck().canRun(Platform.LINUX_ARM64)).isTrue();
+    assertThat(engine.emulatorCheck().canRun(new Platform("linux", "s390x", null))).isFalse();
   }
 
   /** Writes a context as the pipeline prepares it: the Dockerfile's FROM pinned by digest. */
