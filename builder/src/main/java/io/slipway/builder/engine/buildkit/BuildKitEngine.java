@@ -36,16 +36,25 @@ import org.slf4j.LoggerFactory;
  * Builds with BuildKit over its gRPC control API ({@code moby.buildkit.v1.Control}), on the
  * BuildKit embedded in a Docker engine (reached through an {@link H2cRelay}).
  *
- * <p>One build: every pinned {@code FROM} image is pulled into the engine's store with the
- * request's credentials (BuildKit there takes base images from the local store, so it never
- * contacts a registry itself); the context is served to BuildKit as a one-commit git repository by
- * a {@link ContextGitServer}; {@code Solve} runs the {@code dockerfile.v0} frontend for the
- * request's platform and exports with the {@code moby} exporter into the engine's store, while
- * {@code Status} with the same ref streams the steps, their output and errors into the build log;
- * the engine then pushes the image to the registry, and the local tag is removed.
+ * <p>One build takes these steps:
  *
- * <p>Reproducibility: BuildKit 0.8 sets layer and image times itself, so images are not bit-for-bit
- * reproducible on this engine; unchanged steps are cached, and identical contexts hit the cache.
+ * <ol>
+ *   <li>Every pinned {@code FROM} image is pulled into the engine's store with the request's
+ *       credentials. BuildKit there takes base images from the local store, so it never contacts a
+ *       registry itself.
+ *   <li>A {@link ContextGitServer} serves the context to BuildKit as a one-commit git repository.
+ *   <li>{@code Solve} runs the {@code dockerfile.v0} frontend for the request's platform and
+ *       exports with the {@code moby} exporter into the engine's store. Meanwhile {@code Status}
+ *       with the same ref streams the steps, their output and errors into the build log.
+ *   <li>The engine pushes the image to the registry, and the local tag is removed.
+ * </ol>
+ *
+ * <p>Reproducibility: BuildKit 0.8 takes no creation time from its client, so a step that runs
+ * again gives a new layer and image digest. Steps whose inputs are unchanged come from BuildKit's
+ * cache, and identical contexts give identical commits, which BuildKit's cache recognises.
+ *
+ * <p>A standalone {@code buildkitd} ({@code tcp://} address) answers {@link #supportedPlatforms}
+ * but cannot build yet: it would need registry credentials through a client session.
  *
  * <p>Thread-safe: partitions build concurrently over one channel, each with its own ref, context
  * URL and image tag.
