@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.builder.BuildInputException;
+import io.slipway.builder.TextMangler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -43,7 +44,7 @@ class MalformedComposeFileTest {
     List<String> unexpected = new ArrayList<>();
 
     for (int round = 0; round < 3000; round++) {
-      String text = mangle(random);
+      String text = TextMangler.mangle(SOURCE, PIECES, random);
       try {
         ComposeFile.parse(text, "docker-compose.yml");
       } catch (BuildInputException expected) {
@@ -63,23 +64,5 @@ class MalformedComposeFileTest {
     assertThatThrownBy(() -> ComposeFile.parse(text, "docker-compose.yml"))
         .isInstanceOf(BuildInputException.class)
         .hasMessageContaining("refers to itself");
-  }
-
-  private static String mangle(Random random) {
-    StringBuilder out = new StringBuilder(SOURCE);
-    int edits = 1 + random.nextInt(4);
-    for (int i = 0; i < edits; i++) {
-      int at = random.nextInt(out.length() + 1);
-      switch (random.nextInt(3)) {
-        case 0 -> out.insert(at, PIECES.charAt(random.nextInt(PIECES.length())));
-        case 1 -> out.delete(at, Math.min(out.length(), at + 1 + random.nextInt(6)));
-        default -> {
-          int from = random.nextInt(out.length());
-          int to = Math.min(out.length(), from + random.nextInt(16));
-          out.insert(at, out.substring(from, to));
-        }
-      }
-    }
-    return out.toString();
   }
 }

@@ -3,6 +3,7 @@ package io.slipway.builder.dockerfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.builder.BuildInputException;
+import io.slipway.builder.TextMangler;
 import io.slipway.builder.platform.Platform;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class MalformedDockerfileTest {
     List<String> unexpected = new ArrayList<>();
 
     for (int round = 0; round < 3000; round++) {
-      String text = mangle(SOURCE, random);
+      String text = TextMangler.mangle(SOURCE, PIECES, random);
       try {
         Dockerfile dockerfile = DockerfileParser.parse(text, "Dockerfile");
         VariableScope scope = VariableScope.of(dockerfile, Map.of(), Platform.LINUX_ARM64);
@@ -55,23 +56,5 @@ class MalformedDockerfileTest {
     }
 
     assertThat(unexpected).isEmpty();
-  }
-
-  private static String mangle(String text, Random random) {
-    StringBuilder out = new StringBuilder(text);
-    int edits = 1 + random.nextInt(4);
-    for (int i = 0; i < edits; i++) {
-      int at = random.nextInt(out.length() + 1);
-      switch (random.nextInt(3)) {
-        case 0 -> out.insert(at, PIECES.charAt(random.nextInt(PIECES.length())));
-        case 1 -> out.delete(at, Math.min(out.length(), at + 1 + random.nextInt(6)));
-        default -> {
-          int from = random.nextInt(out.length());
-          int to = Math.min(out.length(), from + random.nextInt(12));
-          out.insert(at, out.substring(from, to));
-        }
-      }
-    }
-    return out.toString();
   }
 }
