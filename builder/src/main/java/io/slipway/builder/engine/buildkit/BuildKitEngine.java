@@ -149,7 +149,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
   }
 
   @Override
-  public BuildResult build(BuildRequest request, BuildLog log) {
+  public BuildResult build(BuildRequest request, BuildLog buildLog) {
     if (!settings.embedded()) {
       // NOTE: a standalone buildkitd pulls and pushes images itself and requests registry
       // credentials from the client through a session, which this client does not implement yet.
@@ -160,28 +160,37 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
               + " set the BuildKit address to 'docker' to build on the Docker engine's BuildKit");
     }
     String partition = request.partition();
-    BuildKitEngine.log.info("BuildKit build of {} to {} starts", partition, request.destination());
+    log.info("BuildKit build of {} to {} starts", partition, request.destination());
 
     for (String base : BaseImages.pinned(request.dockerfile(), readDockerfile(request))) {
-      log.line("Loading base image " + base);
-      images.pull(base, request.platform(), request.credentials(), log);
+      buildLog.line("Loading base image " + base);
+      images.pull(base, request.platform(), request.credentials(), buildLog);
     }
 
     String image = request.destination().toString();
     try (ServedContext context = contexts.publish(request.context(), request.created())) {
-      solve(request, context, image, log);
+      solve(request, context, image, buildLog);
     }
 
-    log.line("Pushing " + image);
+    buildLog.line("Pushing " + image);
     EngineImages.PushedManifest pushed;
     try {
-      pushed = images.push(request.destination(), request.credentials(), log);
+      pushed = images.push(request.destination(), request.credentials(), buildLog);
     } finally {
-      images.untag(image);
+      untag(image, partition);
     }
-    BuildKitEngine.log.info(
-        "BuildKit build of {} pushed {} as {}", partition, image, pushed.digest());
+    log.info("BuildKit build of {} pushed {} as {}", partition, image, pushed.digest());
     return new BuildResult(request.platform(), pushed.digest(), DOCKER_MANIFEST, pushed.size());
+  }
+
+  /** Removes the built image's tag from the engine; a failure only leaves the tag behind. */
+  private void untag(String image, String partition) {
+    try {
+      images.untag(image);
+    } catch (EngineException e) {
+      log.warn(
+          "BuildKit build of {} left tag {} in the engine: {}", partition, image, e.getMessage());
+    }
   }
 
   private static String readDockerfile(BuildRequest request) {
@@ -193,7 +202,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     }
   }
 
-  private void solve(BuildRequest request, ServedContext context, String image, BuildLog log) {
+  private void solve(BuildRequest request, ServedContext context, String image, BuildLog buildLog) {
     String ref = UUID.randomUUID().toString().replace("-", "");
     SolveRequest.Builder solve =
         SolveRequest.newBuilder()
@@ -204,8 +213,9 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
             .putFrontendAttrs("platform", request.platform().toString())
             .setExporter("moby")
             .putExporterAttrs("name", image)
-            // RUN steps use the host's network: engines set up for Slipway run without a bridge
-            // network (dockerd --bridge=none), where BuildKit's default network fails to start.
+            // RUN steps use the host's network, because engines set up for Slipway run without a
+            // bridge (dockerd --bridge=none) and BuildKit's default network fails there.
+            // NOTE: so RUN steps can reach services listening on the host's loopback interface.
             .putFrontendAttrs("force-network-mode", "host")
             .addEntitlements("network.host");
     request
@@ -215,7 +225,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
       solve.putFrontendAttrs("target", request.target());
     }
 
-    StatusPrinter printer = new StatusPrinter(log, context.secret());
+    StatusPrinter printer = new StatusPrinter(buildLog, context.secret());
     CountDownLatch statusEnded = new CountDownLatch(1);
     ControlGrpc.newStub(channel)
         .status(StatusRequest.newBuilder().setRef(ref).build(), observer(printer, statusEnded));
@@ -226,7 +236,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
               .solve(solve.build());
       awaitStatus(statusEnded);
       printer.flush();
-      BuildKitEngine.log.debug(
+      log.debug(
           "BuildKit solve {} of {} returned exporter response {}",
           ref,
           request.partition(),
