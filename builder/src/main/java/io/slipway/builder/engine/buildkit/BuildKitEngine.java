@@ -179,21 +179,21 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     }
 
     buildLog.line("Pushing " + image);
-    EngineImages.PushedManifest pushed;
+    String pushedDigest;
     try {
-      pushed = images.push(request.destination(), request.credentials(), buildLog);
+      pushedDigest = images.push(request.destination(), request.credentials(), buildLog);
     } finally {
       untag(image, partition);
     }
-    Descriptor manifest = pushedManifest(request, pushed.digest());
+    Descriptor manifest = pushedManifest(request, pushedDigest);
     log.info("BuildKit build of {} pushed {} as {}", partition, image, manifest.digest());
     return new BuildResult(
         request.platform(), manifest.digest(), manifest.mediaType(), manifest.size());
   }
 
   /**
-   * Reads the pushed manifest's descriptor back from the registry, which knows its media type and
-   * size for certain. The engine's push report names only the digest and size.
+   * Reads the pushed manifest's descriptor back from the registry, the authority on its media type
+   * and size. The engine's push report names only the digest.
    */
   private static Descriptor pushedManifest(BuildRequest request, String digest) {
     ImageTarget destination = request.destination();
