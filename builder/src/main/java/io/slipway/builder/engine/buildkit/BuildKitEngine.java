@@ -20,6 +20,9 @@ import io.slipway.builder.engine.buildkit.api.StatusResponse;
 import io.slipway.builder.engine.buildkit.api.WorkerRecord;
 import io.slipway.builder.plan.EmulatorCheck;
 import io.slipway.builder.platform.Platform;
+import io.slipway.builder.registry.Descriptor;
+import io.slipway.builder.registry.ImageTarget;
+import io.slipway.builder.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -63,11 +66,14 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BuildKitEngine.class);
 
-  /** Docker 20.10 pushes Docker image manifests, schema 2. */
+  /** Docker 20.10 pushes Docker image manifests, schema 2; used when a registry omits the type. */
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 
   /** Maximum duration of one Solve, so a stuck engine fails the build instead of blocking it. */
   static final Duration BUILD_TIMEOUT = Duration.ofHours(2);
+
+  /** Limit for each request to the registry when reading back the pushed manifest. */
+  private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -173,14 +179,39 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     }
 
     buildLog.line("Pushing " + image);
-    EngineImages.PushedManifest pushed;
+    String pushedDigest;
     try {
-      pushed = images.push(request.destination(), request.credentials(), buildLog);
+      pushedDigest = images.push(request.destination(), request.credentials(), buildLog);
     } finally {
       untag(image, partition);
     }
-    log.info("BuildKit build of {} pushed {} as {}", partition, image, pushed.digest());
-    return new BuildResult(request.platform(), pushed.digest(), DOCKER_MANIFEST, pushed.size());
+    Descriptor manifest = pushedManifest(request, pushedDigest);
+    log.info("BuildKit build of {} pushed {} as {}", partition, image, manifest.digest());
+    return new BuildResult(
+        request.platform(), manifest.digest(), manifest.mediaType(), manifest.size());
+  }
+
+  /**
+   * Reads the pushed manifest's descriptor back from the registry, the authority on its media type
+   * and size. The engine's push report names only the digest.
+   */
+  private static Descriptor pushedManifest(BuildRequest request, String digest) {
+    ImageTarget destination = request.destination();
+    RegistryClient registry =
+        new RegistryClient(destination.registry(), request.credentials(), REGISTRY_TIMEOUT);
+    Descriptor manifest =
+        registry
+            .headManifest(destination.repository(), digest)
+            .orElseThrow(
+                () ->
+                    new EngineException(
+                        "Docker engine reported pushing "
+                            + destination.byDigest(digest)
+                            + " but the registry does not have it; check the registry's logs"));
+    if (manifest.mediaType().isBlank()) {
+      return new Descriptor(DOCKER_MANIFEST, manifest.digest(), manifest.size(), null);
+    }
+    return manifest;
   }
 
   /** Removes the built image's tag from the engine; a failure only leaves the tag behind. */
