@@ -21,9 +21,7 @@ import io.slipway.builder.platform.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +53,6 @@ public class BuildService {
   private final EngineSettings engines;
   private final BuilderProperties properties;
   private final BuildRecovery recovery;
-  private final Clock clock;
 
   public BuildService(
       ReleaseService releases,
@@ -65,8 +62,7 @@ public class BuildService {
       ObjectProvider<ReleasePipeline> pipeline,
       EngineSettings engines,
       BuilderProperties properties,
-      BuildRecovery recovery,
-      Clock clock) {
+      BuildRecovery recovery) {
     this.releases = releases;
     this.directories = directories;
     this.deviceTypes = deviceTypes;
@@ -75,7 +71,6 @@ public class BuildService {
     this.engines = engines;
     this.properties = properties;
     this.recovery = recovery;
-    this.clock = clock;
   }
 
   /**
@@ -156,7 +151,7 @@ public class BuildService {
       List<BuildTarget> targets,
       EngineChoice engine,
       boolean noCache) {
-    Instant created = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant created = SourceTime.newestFile(directories.sourceOf(release.id()));
     return new BuildOrder(
         release.id(),
         release.version(),
