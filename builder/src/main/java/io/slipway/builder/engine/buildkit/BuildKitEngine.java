@@ -255,6 +255,10 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     if (request.target() != null) {
       solve.putFrontendAttrs("target", request.target());
     }
+    if (request.noCache()) {
+      // An empty value means every step; BuildKit also takes a list of stage names here.
+      solve.putFrontendAttrs("no-cache", "");
+    }
 
     StatusPrinter printer = new StatusPrinter(buildLog, context.secret());
     CountDownLatch statusEnded = new CountDownLatch(1);
