@@ -14,6 +14,7 @@ import io.slipway.builder.BuildLog;
 import io.slipway.builder.BuildRequest;
 import io.slipway.builder.BuildResult;
 import io.slipway.builder.EngineException;
+import io.slipway.builder.context.FileTrees;
 import io.slipway.builder.dockerfile.Dockerfile;
 import io.slipway.builder.dockerfile.DockerfileParser;
 import io.slipway.builder.dockerfile.Instruction;
@@ -262,7 +263,7 @@ public final class JibEngine implements BuildEngine {
 
   private static void deleteQuietly(Path work, BuildRequest request) {
     try {
-      ArchiveExtractor.delete(work);
+      FileTrees.delete(work);
     } catch (IOException e) {
       LOG.warn(
           "Could not remove the work directory {} of {}: {}",
