@@ -218,12 +218,20 @@ def base_digests(registry):
 
 
 def measure(name, build, project, rows, runs, variant):
-    """Runs the three cases runs + 1 times (the first is a warm-up) and records each time."""
+    """Runs the three cases runs + 1 times (the first is a warm-up) and records each time.
+
+    cold: every service's sources get new content and the tool's own cache is bypassed (Slipway's
+    noCache, docker build's --no-cache), so no step after FROM can come from any cache.
+    nochange: the same source again. onefile: the worker's data file changes.
+    """
     for number in range(runs + 1):
-        change_data(project, "run %d" % number)
+        nonce = "%s run %d" % (name, number)
+        change_data(project, nonce)
+        with open(os.path.join(project, "web", "app", "nonce.txt"), "w") as out:
+            out.write(nonce + "\n")
         cold = build(no_cache=True)
         nochange = build(no_cache=False)
-        change_data(project, "run %d changed" % number)
+        change_data(project, nonce + " changed")
         onefile = build(no_cache=False)
         for case, seconds in zip(CASES, [cold, nochange, onefile]):
             print("[bench] %s %s %s run %d: %.2f s" % (variant, name, case, number, seconds),

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param destination where to push; the engine pushes under this tag
  * @param credentials for pulling base images from and pushing to the registry
  * @param created the time to record as the image's creation time, for reproducible digests
+ * @param noCache true to run every step again instead of taking it from the engine's cache (the
+ *     Docker engine and BuildKit); Jib still reuses base layers, which are no build steps
  */
 public record BuildRequest(
     String service,
@@ -36,7 +38,8 @@ public record BuildRequest(
     String target,
     ImageTarget destination,
     RegistryCredentials credentials,
-    Instant created) {
+    Instant created,
+    boolean noCache) {
 
   public BuildRequest {
     Objects.requireNonNull(service, "service");
@@ -50,6 +53,30 @@ public record BuildRequest(
         buildArgs == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new TreeMap<>(buildArgs));
+  }
+
+  /** Creates a request that may take steps from the engine's cache. */
+  public BuildRequest(
+      String service,
+      Platform platform,
+      Path context,
+      String dockerfile,
+      Map<String, String> buildArgs,
+      String target,
+      ImageTarget destination,
+      RegistryCredentials credentials,
+      Instant created) {
+    this(
+        service,
+        platform,
+        context,
+        dockerfile,
+        buildArgs,
+        target,
+        destination,
+        credentials,
+        created,
+        false);
   }
 
   /** Returns the resolved Dockerfile's absolute path. */

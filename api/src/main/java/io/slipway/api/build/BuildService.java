@@ -21,13 +21,12 @@ import io.slipway.builder.platform.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -54,7 +53,6 @@ public class BuildService {
   private final EngineSettings engines;
   private final BuilderProperties properties;
   private final BuildRecovery recovery;
-  private final Clock clock;
 
   public BuildService(
       ReleaseService releases,
@@ -64,8 +62,7 @@ public class BuildService {
       ObjectProvider<ReleasePipeline> pipeline,
       EngineSettings engines,
       BuilderProperties properties,
-      BuildRecovery recovery,
-      Clock clock) {
+      BuildRecovery recovery) {
     this.releases = releases;
     this.directories = directories;
     this.deviceTypes = deviceTypes;
@@ -74,7 +71,6 @@ public class BuildService {
     this.engines = engines;
     this.properties = properties;
     this.recovery = recovery;
-    this.clock = clock;
   }
 
   /**
@@ -126,7 +122,7 @@ public class BuildService {
 
     Release release = createRelease(who, fleet, request, incoming);
     auditStart(who, fleet, release, engine, parameters.noCache(), received);
-    launch(builds, order(release, fleet, targets, engine, parameters.noCache()));
+    launch(builds, release, () -> order(release, fleet, targets, engine, parameters.noCache()));
     return releases.require(release.id());
   }
 
@@ -155,7 +151,7 @@ public class BuildService {
       List<BuildTarget> targets,
       EngineChoice engine,
       boolean noCache) {
-    Instant created = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Instant created = SourceTime.newestFile(directories.sourceOf(release.id()));
     return new BuildOrder(
         release.id(),
         release.version(),
@@ -168,8 +164,10 @@ public class BuildService {
         noCache);
   }
 
-  private void launch(ReleasePipeline builds, BuildOrder order) {
+  /** Starts the build; a failure to make or start the order finishes the release FAILED. */
+  private void launch(ReleasePipeline builds, Release release, Supplier<BuildOrder> orders) {
     try {
+      BuildOrder order = orders.get();
       long execution = builds.start(order);
       log.info(
           "Build of release {} ({}) of fleet {} started as job execution {} for {} on engine {}",
@@ -180,13 +178,13 @@ public class BuildService {
           order.targets().stream().map(BuildTarget::deviceType).toList(),
           order.engine());
     } catch (RuntimeException e) {
-      log.error("Build of release {} could not start", order.releaseId(), e);
-      fail(order.releaseId(), "The build could not start: " + e.getMessage());
-      directories.delete(order.releaseId());
+      log.error("Build of release {} could not start", release.id(), e);
+      fail(release.id(), "The build could not start: " + e.getMessage());
+      directories.delete(release.id());
       throw new ApiException(
           ErrorCode.BUILDER_UNAVAILABLE,
           "The build of release "
-              + order.releaseId()
+              + release.id()
               + " could not start ("
               + e.getMessage()
               + "); the release is marked FAILED, try again later");

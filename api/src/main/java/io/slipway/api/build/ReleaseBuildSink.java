@@ -177,22 +177,29 @@ public class ReleaseBuildSink implements ReleaseSink, SmartLifecycle {
       }
       for (int from = 0; from < lines.size(); from += ReleaseService.MAX_LOG_LINES_PER_CALL) {
         int to = Math.min(lines.size(), from + ReleaseService.MAX_LOG_LINES_PER_CALL);
-        append(releaseId, lines.subList(from, to));
+        if (!append(releaseId, lines.subList(from, to))) {
+          // The release is final or gone, so later lines would be dropped as well.
+          pending.remove(releaseId, waiting);
+          return;
+        }
       }
     } finally {
       waiting.writing.unlock();
     }
   }
 
-  private void append(long releaseId, List<BuildLogEntry> lines) {
+  /** Appends lines; returns false when the release no longer takes any. */
+  private boolean append(long releaseId, List<BuildLogEntry> lines) {
     try {
       releases.appendEntries(releaseId, lines);
+      return true;
     } catch (ApiException e) {
       if (!isFinal(e) && !ErrorCode.RELEASE_NOT_FOUND.name().equals(e.code())) {
         throw e;
       }
       log.debug(
           "Dropped {} build log lines of release {}: {}", lines.size(), releaseId, e.getMessage());
+      return false;
     }
   }
 

@@ -7,11 +7,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -127,6 +129,8 @@ final class SourceExtractor {
       }
     }
     setExecutable(path, (entry.mode() & 0100) != 0);
+    // The newest file time becomes the release's creation time, so it must survive extraction.
+    Files.setLastModifiedTime(path, FileTime.from(entry.modified(), TimeUnit.SECONDS));
     return total;
   }
 

@@ -49,8 +49,10 @@ final class TarReader {
    * @param mode permission bits, such as {@code 0755}
    * @param size bytes of data that follow, for files
    * @param linkName target of a link, or empty
+   * @param modified modification time in whole seconds since the epoch, as stored (pax {@code
+   *     mtime} or the header field); negative values are kept as stored
    */
-  record Entry(String name, Type type, int mode, long size, String linkName) {}
+  record Entry(String name, Type type, int mode, long size, String linkName, long modified) {}
 
   /**
    * Returns the next entry, or null at the end of the archive.
@@ -92,7 +94,9 @@ final class TarReader {
       // claim some, which is skipped.
       remaining = size;
       padding = (BLOCK - size % BLOCK) % BLOCK;
-      return new Entry(name, type, (int) number(100, 8), type == Type.FILE ? size : 0, link);
+      long modified = pax.containsKey("mtime") ? paxSeconds(pax.get("mtime")) : number(136, 12);
+      return new Entry(
+          name, type, (int) number(100, 8), type == Type.FILE ? size : 0, link, modified);
     }
   }
 
@@ -221,6 +225,18 @@ final class TarReader {
       position += length;
     }
     return records;
+  }
+
+  /** Reads a pax time such as {@code 1700000000.123456789}; the fraction is dropped. */
+  private static long paxSeconds(String text) throws SourceArchiveException {
+    String seconds = text.strip();
+    int dot = seconds.indexOf('.');
+    try {
+      return Long.parseLong(dot < 0 ? seconds : seconds.substring(0, dot));
+    } catch (NumberFormatException e) {
+      throw new SourceArchiveException(
+          "A pax header has mtime '" + text + "', which is not a time in seconds");
+    }
   }
 
   private static long parseSize(String text, String name) throws SourceArchiveException {

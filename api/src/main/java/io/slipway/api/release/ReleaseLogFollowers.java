@@ -26,7 +26,7 @@ import tools.jackson.databind.ObjectMapper;
  * status and the stream closes.
  *
  * <p>One thread polls the log of every followed release every {@link #POLL_INTERVAL}, so a follower
- * sees lines written by any server instance on the same database. A comment every {@link
+ * receives lines written by any server instance on the same database. A comment every {@link
  * #HEARTBEAT} keeps idle connections open. Thread-safe: only that thread writes to the streams.
  */
 @Component

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,25 @@ class SourceExtractorTest {
 
     assertThat(tree.resolve("Dockerfile")).hasContent("FROM scratch");
     assertThat(Files.isExecutable(tree.resolve("app/run.sh"))).isTrue();
+  }
+
+  @Test
+  void keepsModificationTimesForTheCreationTime() throws IOException {
+    byte[] archive =
+        new TarFixture()
+            .modifiedAt(1_700_000_000L)
+            .file("Dockerfile", "FROM scratch\n")
+            .modifiedAt(1_750_000_000L)
+            .file("app/newest.txt", "new\n")
+            .modifiedAt(1_600_000_000L)
+            .file("app/old.txt", "old\n")
+            .tar();
+
+    Path tree = extract(archive);
+
+    assertThat(Files.getLastModifiedTime(tree.resolve("Dockerfile")).toInstant())
+        .isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+    assertThat(SourceTime.newestFile(tree)).isEqualTo(Instant.ofEpochSecond(1_750_000_000L));
   }
 
   @Test

@@ -12,9 +12,17 @@ import java.util.zip.GZIPOutputStream;
  */
 final class TarFixture {
 
+  private long modified;
+
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   /** Adds a file with mode 0644. */
+  /** Sets the modification time, in seconds since the epoch, of the entries added after it. */
+  TarFixture modifiedAt(long seconds) {
+    modified = seconds;
+    return this;
+  }
+
   TarFixture file(String name, String content) {
     return file(name, content, 0644);
   }
@@ -97,7 +105,7 @@ final class TarFixture {
     put(header, 108, 8, octal(0, 7));
     put(header, 116, 8, octal(0, 7));
     put(header, 124, 12, octal(size, 11));
-    put(header, 136, 12, octal(0, 11));
+    put(header, 136, 12, octal(modified, 11));
     header[156] = (byte) type;
     put(header, 157, 100, link);
     put(header, 257, 6, "ustar");

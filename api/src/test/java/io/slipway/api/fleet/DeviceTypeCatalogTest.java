@@ -55,6 +55,30 @@ class DeviceTypeCatalogTest {
   }
 
   @Test
+  void raspberryPiZeroIsArmv6() {
+    Architecture architecture = catalog.find("raspberry-pi").orElseThrow().architecture();
+
+    assertThat(architecture.name()).isEqualTo("rpi");
+    assertThat(architecture.platform()).isEqualTo("linux/arm/v6");
+  }
+
+  @Test
+  void armv7AndAarch64DevicesMayJoinAnArmv6Fleet() {
+    DeviceType zero = catalog.find("raspberry-pi").orElseThrow();
+
+    assertThat(catalog.find("raspberrypi3").orElseThrow().canJoinFleetOf(zero)).isTrue();
+    assertThat(catalog.find("raspberrypi4-64").orElseThrow().canJoinFleetOf(zero)).isTrue();
+  }
+
+  @Test
+  void armv6DeviceMayNotJoinAnArmv7Fleet() {
+    DeviceType zero = catalog.find("raspberry-pi").orElseThrow();
+    DeviceType pi3 = catalog.find("raspberrypi3").orElseThrow();
+
+    assertThat(zero.canJoinFleetOf(pi3)).isFalse();
+  }
+
+  @Test
   void unknownSlugIsAbsent() {
     assertThat(catalog.find("toaster")).isEmpty();
   }

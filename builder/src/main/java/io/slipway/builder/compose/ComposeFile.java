@@ -77,7 +77,13 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
    */
   public static ComposeFile parse(String text, String name) {
     Node root = compose(text, name);
-    return new Reader(name).file(root);
+    try {
+      return new Reader(name).file(root);
+    } catch (Values.RecursiveAliasException e) {
+      int line = e.node().getStartMark().map(m -> m.getLine() + 1).orElse(0);
+      throw new BuildInputException(
+          name, line, "this value refers to itself through an alias; remove the loop");
+    }
   }
 
   private static Node compose(String text, String name) {

@@ -2,9 +2,12 @@ package io.slipway.builder.compose;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -23,22 +26,52 @@ final class Values {
 
   private Values() {}
 
-  /** Returns the plain value of {@code node}, following aliases and {@code <<} merge keys. */
+  /** An alias that contains itself, which has no plain value. */
+  static final class RecursiveAliasException extends RuntimeException {
+    private final transient Node node;
+
+    RecursiveAliasException(Node node) {
+      super("recursive alias");
+      this.node = node;
+    }
+
+    /** Returns the collection that contains itself. */
+    Node node() {
+      return node;
+    }
+  }
+
+  /**
+   * Returns the plain value of {@code node}, following aliases and {@code <<} merge keys.
+   *
+   * @throws RecursiveAliasException when a collection contains itself through an alias
+   */
   static Object of(Node node) {
+    return of(node, Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
+  private static Object of(Node node, Set<Node> open) {
     if (node instanceof ScalarNode scalar) {
       return scalar(scalar);
     }
+    if (!open.add(node)) {
+      throw new RecursiveAliasException(node);
+    }
+    Object value;
     if (node instanceof SequenceNode sequence) {
       List<Object> list = new ArrayList<>();
-      sequence.getValue().forEach(item -> list.add(of(item)));
-      return list;
+      sequence.getValue().forEach(item -> list.add(of(item, open)));
+      value = list;
+    } else {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (NodeTuple tuple : mergedTuples((MappingNode) node, open)) {
+        Object key = of(tuple.getKeyNode(), open);
+        map.put(String.valueOf(key), of(tuple.getValueNode(), open));
+      }
+      value = map;
     }
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (NodeTuple tuple : mergedTuples((MappingNode) node)) {
-      Object key = of(tuple.getKeyNode());
-      map.put(String.valueOf(key), of(tuple.getValueNode()));
-    }
-    return map;
+    open.remove(node);
+    return value;
   }
 
   /**
@@ -46,6 +79,13 @@ final class Values {
    * after the mapping's own, and a key written in the mapping wins over a merged one.
    */
   static List<NodeTuple> mergedTuples(MappingNode mapping) {
+    return mergedTuples(mapping, Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
+  private static List<NodeTuple> mergedTuples(MappingNode mapping, Set<Node> open) {
+    if (!open.add(mapping)) {
+      throw new RecursiveAliasException(mapping);
+    }
     Map<String, NodeTuple> own = new LinkedHashMap<>();
     List<MappingNode> merged = new ArrayList<>();
     for (NodeTuple tuple : mapping.getValue()) {
@@ -59,10 +99,11 @@ final class Values {
       }
     }
     for (MappingNode source : merged) {
-      for (NodeTuple tuple : mergedTuples(source)) {
+      for (NodeTuple tuple : mergedTuples(source, open)) {
         own.putIfAbsent(keyText(tuple.getKeyNode()), tuple);
       }
     }
+    open.remove(mapping);
     return new ArrayList<>(own.values());
   }
 
@@ -70,7 +111,11 @@ final class Values {
     if (value instanceof MappingNode mapping) {
       into.add(mapping);
     } else if (value instanceof SequenceNode sequence) {
-      sequence.getValue().forEach(item -> collectMerged(item, into));
+      for (Node item : sequence.getValue()) {
+        if (item instanceof MappingNode mapping) {
+          into.add(mapping);
+        }
+      }
     }
   }
 

@@ -9,12 +9,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A build context ready for an engine: the kept entries of a {@link BuildContext} plus the resolved
@@ -108,7 +106,7 @@ public final class PreparedContext {
       Files.writeString(dockerfile, dockerfileText, StandardCharsets.UTF_8);
       Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      deleteTree(temporary);
+      FileTrees.delete(temporary);
       throw e;
     }
   }
@@ -149,17 +147,6 @@ public final class PreparedContext {
       Files.setPosixFilePermissions(path, permissions);
     } catch (UnsupportedOperationException notPosix) {
       // NOTE: on a file system without POSIX permissions the copy keeps the default modes.
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
     }
   }
 }

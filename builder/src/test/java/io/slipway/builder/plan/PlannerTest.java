@@ -289,6 +289,61 @@ class PlannerTest {
   }
 
   @Test
+  void rejectsChmodForTheClassicBuilder() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        FROM acme/busybox
+        COPY --chmod=755 collector.yml /etc/
+        RUN true
+        """);
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOfSatisfying(
+            BuildInputException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("collector/Dockerfile");
+              assertThat(e.line()).isEqualTo(2);
+              assertThat(e.reason()).contains("COPY --chmod").contains("buildkit.address");
+            });
+  }
+
+  @Test
+  void rejectsHeredocForTheClassicBuilder() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        FROM acme/busybox
+        RUN <<EOF
+        echo hello
+        EOF
+        """);
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.DOCKER, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("collector/Dockerfile:2")
+        .hasMessageContaining("here-document");
+  }
+
+  @Test
+  void givesBuildkitSyntaxToBuildkit() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        FROM acme/busybox
+        COPY --chmod=755 collector.yml /etc/
+        RUN --network=none true
+        """);
+
+    BuildPlan plan = plan(List.of(NUC), EngineChoice.AUTO, new AvailableEngines(true, true));
+
+    assertThat(plan.partitions()).extracting(Partition::engine).containsOnly("buildkit");
+  }
+
+  @Test
   void rejectsAForeignRunWithoutEmulator() throws IOException {
     twoServiceProject();
     EmulatorCheck amd64Only = platform -> platform.equals(Platform.LINUX_AMD64);

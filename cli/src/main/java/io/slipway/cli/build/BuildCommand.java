@@ -5,7 +5,6 @@ import ch.qos.logback.classic.Logger;
 import io.slipway.api.fleet.DeviceType;
 import io.slipway.api.fleet.DeviceTypeCatalog;
 import io.slipway.builder.plan.AvailableEngines;
-import io.slipway.builder.plan.BuildPlan;
 import io.slipway.builder.plan.BuildTarget;
 import io.slipway.builder.plan.DryRun;
 import io.slipway.builder.plan.EmulatorCheck;
@@ -76,7 +75,8 @@ public class BuildCommand implements Callable<Integer> {
       paramLabel = "SLUG",
       description =
           "A device type to build for, such as raspberrypi4-64; repeat for several. Default for"
-              + " --dry-run: every built-in device type. Default for an upload: the fleet's.")
+              + " --dry-run: each built-in device type on its own. Default for an upload: the"
+              + " fleet's.")
   List<String> deviceTypes = new ArrayList<>();
 
   @Option(
@@ -138,15 +138,20 @@ public class BuildCommand implements Callable<Integer> {
   private int printPlan(Project project, EngineChoice choice) {
     boolean docker = Files.exists(DOCKER_SOCKET) || System.getenv("DOCKER_HOST") != null;
     AvailableEngines engines = new AvailableEngines(false, docker);
-    BuildPlan plan =
-        Planner.dryRun(engines, EmulatorCheck.binfmt()).plan(project, targets(), choice);
+    Planner planner = Planner.dryRun(engines, EmulatorCheck.binfmt());
     PrintWriter out = spec.commandLine().getOut();
     out.println(
         "Engines assumed: jib"
             + (docker
                 ? ", docker (a local Docker engine was found)"
                 : " only (no Docker engine found)"));
-    out.print(DryRun.render(plan));
+    // Named device types are planned together, as one fleet's; without names each built-in type
+    // is planned on its own, because no fleet builds for all of them at once.
+    List<List<BuildTarget>> fleets =
+        deviceTypes.isEmpty() ? targets().stream().map(List::of).toList() : List.of(targets());
+    for (List<BuildTarget> targets : fleets) {
+      out.print(DryRun.render(planner.plan(project, targets, choice)));
+    }
     out.flush();
     return 0;
   }

@@ -20,6 +20,9 @@ import io.slipway.builder.engine.buildkit.api.StatusResponse;
 import io.slipway.builder.engine.buildkit.api.WorkerRecord;
 import io.slipway.builder.plan.EmulatorCheck;
 import io.slipway.builder.platform.Platform;
+import io.slipway.builder.registry.Descriptor;
+import io.slipway.builder.registry.ImageTarget;
+import io.slipway.builder.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -36,16 +39,25 @@ import org.slf4j.LoggerFactory;
  * Builds with BuildKit over its gRPC control API ({@code moby.buildkit.v1.Control}), on the
  * BuildKit embedded in a Docker engine (reached through an {@link H2cRelay}).
  *
- * <p>One build: every pinned {@code FROM} image is pulled into the engine's store with the
- * request's credentials (BuildKit there takes base images from the local store, so it never
- * contacts a registry itself); the context is served to BuildKit as a one-commit git repository by
- * a {@link ContextGitServer}; {@code Solve} runs the {@code dockerfile.v0} frontend for the
- * request's platform and exports with the {@code moby} exporter into the engine's store, while
- * {@code Status} with the same ref streams the steps, their output and errors into the build log;
- * the engine then pushes the image to the registry, and the local tag is removed.
+ * <p>One build takes these steps:
  *
- * <p>Reproducibility: BuildKit 0.8 sets layer and image times itself, so images are not bit-for-bit
- * reproducible on this engine; unchanged steps are cached, and identical contexts hit the cache.
+ * <ol>
+ *   <li>Every pinned {@code FROM} image is pulled into the engine's store with the request's
+ *       credentials. BuildKit there takes base images from the local store, so it never contacts a
+ *       registry itself.
+ *   <li>A {@link ContextGitServer} serves the context to BuildKit as a one-commit git repository.
+ *   <li>{@code Solve} runs the {@code dockerfile.v0} frontend for the request's platform and
+ *       exports with the {@code moby} exporter into the engine's store. Meanwhile {@code Status}
+ *       with the same ref streams the steps, their output and errors into the build log.
+ *   <li>The engine pushes the image to the registry, and the local tag is removed.
+ * </ol>
+ *
+ * <p>Reproducibility: BuildKit 0.8 takes no creation time from its client, so a step that runs
+ * again gives a new layer and image digest. Steps whose inputs are unchanged come from BuildKit's
+ * cache, and identical contexts give identical commits, which BuildKit's cache recognises.
+ *
+ * <p>A standalone {@code buildkitd} ({@code tcp://} address) answers {@link #supportedPlatforms}
+ * but cannot build yet: it would need registry credentials through a client session.
  *
  * <p>Thread-safe: partitions build concurrently over one channel, each with its own ref, context
  * URL and image tag.
@@ -54,11 +66,14 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BuildKitEngine.class);
 
-  /** Docker 20.10 pushes Docker image manifests, schema 2. */
+  /** Docker 20.10 pushes Docker image manifests, schema 2; used when a registry omits the type. */
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
 
   /** Maximum duration of one Solve, so a stuck engine fails the build instead of blocking it. */
   static final Duration BUILD_TIMEOUT = Duration.ofHours(2);
+
+  /** Limit for each request to the registry when reading back the pushed manifest. */
+  private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(30);
 
   private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -140,7 +155,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
   }
 
   @Override
-  public BuildResult build(BuildRequest request, BuildLog log) {
+  public BuildResult build(BuildRequest request, BuildLog buildLog) {
     if (!settings.embedded()) {
       // NOTE: a standalone buildkitd pulls and pushes images itself and requests registry
       // credentials from the client through a session, which this client does not implement yet.
@@ -151,28 +166,62 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
               + " set the BuildKit address to 'docker' to build on the Docker engine's BuildKit");
     }
     String partition = request.partition();
-    BuildKitEngine.log.info("BuildKit build of {} to {} starts", partition, request.destination());
+    log.info("BuildKit build of {} to {} starts", partition, request.destination());
 
     for (String base : BaseImages.pinned(request.dockerfile(), readDockerfile(request))) {
-      log.line("Loading base image " + base);
-      images.pull(base, request.platform(), request.credentials(), log);
+      buildLog.line("Loading base image " + base);
+      images.pull(base, request.platform(), request.credentials(), buildLog);
     }
 
     String image = request.destination().toString();
     try (ServedContext context = contexts.publish(request.context(), request.created())) {
-      solve(request, context, image, log);
+      solve(request, context, image, buildLog);
     }
 
-    log.line("Pushing " + image);
-    EngineImages.PushedManifest pushed;
+    buildLog.line("Pushing " + image);
+    String pushedDigest;
     try {
-      pushed = images.push(request.destination(), request.credentials(), log);
+      pushedDigest = images.push(request.destination(), request.credentials(), buildLog);
     } finally {
-      images.untag(image);
+      untag(image, partition);
     }
-    BuildKitEngine.log.info(
-        "BuildKit build of {} pushed {} as {}", partition, image, pushed.digest());
-    return new BuildResult(request.platform(), pushed.digest(), DOCKER_MANIFEST, pushed.size());
+    Descriptor manifest = pushedManifest(request, pushedDigest);
+    log.info("BuildKit build of {} pushed {} as {}", partition, image, manifest.digest());
+    return new BuildResult(
+        request.platform(), manifest.digest(), manifest.mediaType(), manifest.size());
+  }
+
+  /**
+   * Reads the pushed manifest's descriptor back from the registry, the authority on its media type
+   * and size. The engine's push report names only the digest.
+   */
+  private static Descriptor pushedManifest(BuildRequest request, String digest) {
+    ImageTarget destination = request.destination();
+    RegistryClient registry =
+        new RegistryClient(destination.registry(), request.credentials(), REGISTRY_TIMEOUT);
+    Descriptor manifest =
+        registry
+            .headManifest(destination.repository(), digest)
+            .orElseThrow(
+                () ->
+                    new EngineException(
+                        "Docker engine reported pushing "
+                            + destination.byDigest(digest)
+                            + " but the registry does not have it; check the registry's logs"));
+    if (manifest.mediaType().isBlank()) {
+      return new Descriptor(DOCKER_MANIFEST, manifest.digest(), manifest.size(), null);
+    }
+    return manifest;
+  }
+
+  /** Removes the built image's tag from the engine; a failure only leaves the tag behind. */
+  private void untag(String image, String partition) {
+    try {
+      images.untag(image);
+    } catch (EngineException e) {
+      log.warn(
+          "BuildKit build of {} left tag {} in the engine: {}", partition, image, e.getMessage());
+    }
   }
 
   private static String readDockerfile(BuildRequest request) {
@@ -184,7 +233,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     }
   }
 
-  private void solve(BuildRequest request, ServedContext context, String image, BuildLog log) {
+  private void solve(BuildRequest request, ServedContext context, String image, BuildLog buildLog) {
     String ref = UUID.randomUUID().toString().replace("-", "");
     SolveRequest.Builder solve =
         SolveRequest.newBuilder()
@@ -195,8 +244,9 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
             .putFrontendAttrs("platform", request.platform().toString())
             .setExporter("moby")
             .putExporterAttrs("name", image)
-            // RUN steps use the host's network: engines set up for Slipway run without a bridge
-            // network (dockerd --bridge=none), where BuildKit's default network fails to start.
+            // RUN steps use the host's network, because engines set up for Slipway run without a
+            // bridge (dockerd --bridge=none) and BuildKit's default network fails there.
+            // NOTE: so RUN steps can reach services listening on the host's loopback interface.
             .putFrontendAttrs("force-network-mode", "host")
             .addEntitlements("network.host");
     request
@@ -205,8 +255,12 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
     if (request.target() != null) {
       solve.putFrontendAttrs("target", request.target());
     }
+    if (request.noCache()) {
+      // An empty value means every step; BuildKit also takes a list of stage names here.
+      solve.putFrontendAttrs("no-cache", "");
+    }
 
-    StatusPrinter printer = new StatusPrinter(log, context.secret());
+    StatusPrinter printer = new StatusPrinter(buildLog, context.secret());
     CountDownLatch statusEnded = new CountDownLatch(1);
     ControlGrpc.newStub(channel)
         .status(StatusRequest.newBuilder().setRef(ref).build(), observer(printer, statusEnded));
@@ -217,7 +271,7 @@ public final class BuildKitEngine implements BuildEngine, AutoCloseable {
               .solve(solve.build());
       awaitStatus(statusEnded);
       printer.flush();
-      BuildKitEngine.log.debug(
+      log.debug(
           "BuildKit solve {} of {} returned exporter response {}",
           ref,
           request.partition(),

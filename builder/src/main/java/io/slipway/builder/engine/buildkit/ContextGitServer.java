@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * contexts give identical commit ids, and BuildKit, which keys its cache of git sources by commit
  * id, reuses its cached work.
  *
+ * <p>NOTE: BuildKit also keeps, per URL it fetched, a clone and a checkout in its build cache, and
+ * the embedded BuildKit has no cache collection policy. Since every build gets a new URL, each
+ * build leaves about two copies of its context there until the build cache is pruned.
+ *
  * <p>Thread-safe: builds publish and close their contexts concurrently.
  */
 public final class ContextGitServer implements AutoCloseable {

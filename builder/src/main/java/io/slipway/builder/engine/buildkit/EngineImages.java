@@ -51,10 +51,10 @@ final class EngineImages {
   /**
    * Pushes {@code target} from the engine's store to its registry.
    *
-   * @return the digest and size of the pushed manifest, as the engine reports them
+   * @return the digest of the pushed manifest, as the engine reports it
    * @throws EngineException naming the image when the engine reports an error
    */
-  PushedManifest push(ImageTarget target, RegistryCredentials credentials, BuildLog log) {
+  String push(ImageTarget target, RegistryCredentials credentials, BuildLog log) {
     String name = target.registry() + "/" + target.repository();
     String query = "/images/" + name + "/push?tag=" + encode(target.tag());
     JsonNode aux =
@@ -63,7 +63,7 @@ final class EngineImages {
       throw new EngineException(
           "Docker engine pushed " + target + " but reported no manifest digest");
     }
-    return new PushedManifest(aux.path("Digest").asString(), aux.path("Size").asLong());
+    return aux.path("Digest").asString();
   }
 
   /** Removes the tag {@code reference} from the engine's store; a missing tag is no error. */
@@ -153,7 +153,4 @@ final class EngineImages {
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
-
-  /** A manifest the engine pushed: its digest and size in bytes. */
-  record PushedManifest(String digest, long size) {}
 }

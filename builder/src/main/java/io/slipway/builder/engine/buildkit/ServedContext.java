@@ -1,11 +1,8 @@
 package io.slipway.builder.engine.buildkit;
 
+import io.slipway.builder.context.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +63,7 @@ public final class ServedContext implements AutoCloseable {
     server.unpublish(name);
     repository.close();
     try {
-      deleteTree(gitDir);
+      FileTrees.delete(gitDir);
     } catch (IOException e) {
       log.warn("Build context repository {} was not fully deleted: {}", gitDir, e.toString());
     }
@@ -76,28 +73,5 @@ public final class ServedContext implements AutoCloseable {
   @Override
   public String toString() {
     return "ServedContext[commit=" + commit + "]";
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path directory, IOException failure)
-              throws IOException {
-            Files.delete(directory);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -194,7 +194,7 @@ public final class DockerEngine implements BuildEngine, AutoCloseable {
               .withDockerfilePath(request.dockerfile())
               .withPlatform(request.platform().toString())
               .withPull(false)
-              .withNoCache(false)
+              .withNoCache(request.noCache())
               .withNetworkMode("host")
               .withRemove(true)
               .withForcerm(true)

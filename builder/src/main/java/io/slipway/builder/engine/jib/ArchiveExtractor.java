@@ -1,15 +1,13 @@
 package io.slipway.builder.engine.jib;
 
+import io.slipway.builder.context.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -100,20 +98,20 @@ final class ArchiveExtractor {
       return null;
     }
     if (baseName.startsWith(WHITEOUT)) {
-      delete(parent.resolve(baseName.substring(WHITEOUT.length())));
+      FileTrees.delete(parent.resolve(baseName.substring(WHITEOUT.length())));
       return null;
     }
     Files.createDirectories(parent);
     Path target = parent.resolve(baseName);
     if (entry.isDirectory()) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        delete(target);
+        FileTrees.delete(target);
         Files.createDirectories(target);
       }
       setMode(target, entry.getMode());
       return target;
     }
-    delete(target);
+    FileTrees.delete(target);
     if (entry.isSymbolicLink()) {
       Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
     } else if (entry.isLink()) {
@@ -183,32 +181,8 @@ final class ArchiveExtractor {
     }
     try (var children = Files.list(directory)) {
       for (Path child : children.toList()) {
-        delete(child);
+        FileTrees.delete(child);
       }
     }
-  }
-
-  /** Deletes {@code path} and everything below it, without following symbolic links. */
-  static void delete(Path path) throws IOException {
-    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        path,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path directory, IOException e)
-              throws IOException {
-            Files.delete(directory);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

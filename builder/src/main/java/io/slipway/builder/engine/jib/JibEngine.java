@@ -14,6 +14,7 @@ import io.slipway.builder.BuildLog;
 import io.slipway.builder.BuildRequest;
 import io.slipway.builder.BuildResult;
 import io.slipway.builder.EngineException;
+import io.slipway.builder.context.FileTrees;
 import io.slipway.builder.dockerfile.Dockerfile;
 import io.slipway.builder.dockerfile.DockerfileParser;
 import io.slipway.builder.dockerfile.Instruction;
@@ -205,10 +206,21 @@ public final class JibEngine implements BuildEngine {
   }
 
   private static void relay(LogEvent event, BuildLog log) {
-    if (event.getLevel() == LogEvent.Level.DEBUG) {
+    if (event.getLevel() == LogEvent.Level.DEBUG || isHttpsFallback(event.getMessage())) {
       return;
     }
     log.line("Jib: " + event.getMessage());
+  }
+
+  /**
+   * Returns true for Jib's notes that HTTPS failed and it retries over plain HTTP. Jib tries HTTPS
+   * first on every request, and the registry on loopback speaks plain HTTP, so these come in pairs
+   * for every blob and say nothing about the build.
+   */
+  private static boolean isHttpsFallback(String message) {
+    return message.startsWith("Cannot verify server at https://")
+        || (message.startsWith("Failed to connect to https://")
+            && message.endsWith("Attempting again with HTTP."));
   }
 
   private static void rejectUnsupported(List<Stage> stages, String file) {
@@ -251,7 +263,7 @@ public final class JibEngine implements BuildEngine {
 
   private static void deleteQuietly(Path work, BuildRequest request) {
     try {
-      ArchiveExtractor.delete(work);
+      FileTrees.delete(work);
     } catch (IOException e) {
       LOG.warn(
           "Could not remove the work directory {} of {}: {}",

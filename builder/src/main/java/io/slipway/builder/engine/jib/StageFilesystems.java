@@ -1,6 +1,7 @@
 package io.slipway.builder.engine.jib;
 
 import io.slipway.builder.BuildInputException;
+import io.slipway.builder.context.FileTrees;
 import io.slipway.builder.dockerfile.Dockerfile;
 import io.slipway.builder.dockerfile.Instruction;
 import io.slipway.builder.dockerfile.Stage;
@@ -166,12 +167,12 @@ final class StageFilesystems {
     Path path = parent.resolve(relative.substring(slash + 1));
     if (isDirectory) {
       if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-        ArchiveExtractor.delete(path);
+        FileTrees.delete(path);
         Files.createDirectories(path);
       }
       return;
     }
-    ArchiveExtractor.delete(path);
+    FileTrees.delete(path);
     Files.copy(source, path, StandardCopyOption.COPY_ATTRIBUTES);
     if (spec.mode() >= 0) {
       Files.setPosixFilePermissions(

@@ -12,8 +12,6 @@ import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.ImageTarget;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,7 +48,7 @@ class BuildKitEngineIT {
 
   private static TestRegistry registry;
   private static BuildKitEngine engine;
-  private static Path dockerConfig;
+  private static DockerCli docker;
   private static final Map<Platform, String> bases = new LinkedHashMap<>();
   private static final List<String> leftInEngine = new CopyOnWriteArrayList<>();
 
@@ -72,20 +70,14 @@ class BuildKitEngineIT {
       leftInEngine.add(pinned);
     }
 
-    dockerConfig = Files.createDirectories(work.resolve("docker-config"));
-    docker(
-        registry.credentials().password(),
-        "login",
-        "--username",
-        registry.credentials().username(),
-        "--password-stdin",
-        registry.host());
+    docker = new DockerCli(Files.createDirectories(work.resolve("docker-config")));
+    docker.login(registry.host(), registry.credentials());
   }
 
   @AfterAll
   static void cleanUp() throws Exception {
-    for (String image : leftInEngine) {
-      docker(null, "rmi", image);
+    for (String image : docker == null ? List.<String>of() : leftInEngine) {
+      docker.remove(image);
     }
     if (engine != null) {
       engine.close();
@@ -122,9 +114,10 @@ class BuildKitEngineIT {
         assertThat(result.mediaType()).isEqualTo(BuildKitEngine.DOCKER_MANIFEST);
         assertThat(build.lines()).anyMatch(line -> line.endsWith("hello from " + build.service()));
 
-        docker(null, "pull", "--quiet", "--platform", platform.toString(), image);
-        assertThat(run(platform, image, "cat", "/built-on")).isEqualTo(MACHINE.get(platform));
-        assertThat(run(platform, image, "cat", "/service")).isEqualTo(build.service());
+        docker.pull(platform, image);
+        assertThat(docker.run(platform, image, "cat", "/built-on"))
+            .isEqualTo(MACHINE.get(platform));
+        assertThat(docker.run(platform, image, "cat", "/service")).isEqualTo(build.service());
       }
     } finally {
       workers.shutdownNow();
@@ -149,9 +142,25 @@ class BuildKitEngineIT {
   }
 
   @Test
+  void unchangedContextIsCached() throws Exception {
+    String nonce = UUID.randomUUID().toString();
+    Build first = build("cached", Platform.LINUX_AMD64, nonce, "RUN uname -m > /built-on");
+    BuildResult built = engine.build(first.request(), first.log());
+    leftInEngine.add(first.request().destination().byDigest(built.digest()));
+
+    Build second = build("cached", Platform.LINUX_AMD64, nonce, "RUN uname -m > /built-on");
+    engine.build(second.request(), second.log());
+
+    assertThat(first.lines()).noneMatch(line -> line.endsWith(" CACHED"));
+    assertThat(second.lines()).anyMatch(line -> line.endsWith(" CACHED"));
+    assertThat(second.lines()).noneMatch(line -> line.endsWith(" hello from cached"));
+  }
+
+  @Test
   void workersReportBothTestedPlatforms() {
     assertThat(engine.supportedPlatforms()).contains(Platform.LINUX_AMD64, Platform.LINUX_ARM64);
     assertThat(engine.emulatorCheck().canRun(Platform.LINUX_ARM64)).isTrue();
+    assertThat(engine.emulatorCheck().canRun(new Platform("linux", "s390x", null))).isFalse();
   }
 
   /** Writes a context as the pipeline prepares it: the Dockerfile's FROM pinned by digest. */
@@ -191,34 +200,5 @@ class BuildKitEngineIT {
     BuildLog log() {
       return lines::add;
     }
-  }
-
-  private static String run(Platform platform, String image, String... command) throws Exception {
-    List<String> arguments = new ArrayList<>();
-    arguments.addAll(List.of("run", "--rm", "--network", "host", "--pull", "never"));
-    arguments.addAll(List.of("--platform", platform.toString(), image));
-    arguments.addAll(List.of(command));
-    String output = docker(null, arguments.toArray(String[]::new));
-    return output.trim();
-  }
-
-  /**
-   * Runs the docker CLI with this test's login and returns its output; fails on a non-zero exit.
-   */
-  private static String docker(String input, String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("docker", "--config", dockerConfig.toString()));
-    command.addAll(List.of(arguments));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try (OutputStream stdin = process.getOutputStream()) {
-      if (input != null) {
-        stdin.write(input.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    if (!arguments[0].equals("rmi")) {
-      assertThat(process.exitValue()).as("docker %s: %s", arguments[0], output).isZero();
-    }
-    return output;
   }
 }
