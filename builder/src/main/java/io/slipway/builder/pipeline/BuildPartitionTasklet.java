@@ -149,7 +149,8 @@ final class BuildPartitionTasklet implements Tasklet {
               partition.target(),
               destination,
               credentials,
-              order.created());
+              order.created(),
+              order.noCache());
 
       log.line("Building " + destination + " with " + engine.name());
       long started = System.nanoTime();
