@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
  */
 final class BasePinning {
 
+  private static final Pattern DIRECTIVE = Pattern.compile("\\s*#\\s*([A-Za-z]+)\\s*=.*");
   private static final Pattern PINNED = Pattern.compile("[^@\\s]+/[^@\\s]+@sha256:[0-9a-f]{64}");
 
   /** One question to the resolver: a fully qualified reference for a platform. */
@@ -59,6 +61,7 @@ final class BasePinning {
    *     image does not exist for its platform, or a reference is malformed
    */
   String rewrite(List<Stage> chain, Stage targetStage, Map<String, String> pins) {
+    dropSyntaxDirective();
     for (Stage stage : dockerfile.stages()) {
       if (stage.index() > targetStage.index()) {
         break;
@@ -70,6 +73,23 @@ final class BasePinning {
       }
     }
     return String.join("\n", lines);
+  }
+
+  /**
+   * Empties a {@code # syntax=IMAGE} parser directive, keeping the line. BuildKit would otherwise
+   * pull that frontend image from its registry, Docker Hub by default; every engine here uses its
+   * built-in Dockerfile frontend instead, which the classic builder and Jib do anyway.
+   */
+  private void dropSyntaxDirective() {
+    for (int i = 0; i < lines.length; i++) {
+      Matcher directive = DIRECTIVE.matcher(lines[i]);
+      if (!directive.matches()) {
+        return;
+      }
+      if (directive.group(1).equalsIgnoreCase("syntax")) {
+        lines[i] = "#";
+      }
+    }
   }
 
   private void pinFrom(Stage stage, boolean needed, Map<String, String> pins) {

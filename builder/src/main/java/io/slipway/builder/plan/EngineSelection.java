@@ -17,9 +17,10 @@ import java.util.Optional;
  * BuildKit when configured, else the Docker engine when configured, else an error naming the first
  * {@code RUN}. A forced choice is used as is, and fails when that engine is not configured or (for
  * Jib) the build needs {@code RUN}. A Dockerfile picked for the Docker engine must not use syntax
- * that only BuildKit understands (see {@link ClassicBuilderSyntax}). A stage that runs commands for
- * a platform this host can neither run natively nor emulate fails too. {@code ONBUILD} triggers of
- * base images are not seen here. Immutable and safe for concurrent use.
+ * that only BuildKit understands (see {@link ClassicBuilderSyntax}), and no engine gets a feature
+ * that would reach beyond the build's own inputs (see {@link SharedEngineRules}). A stage that runs
+ * commands for a platform this host can neither run natively nor emulate fails too. {@code ONBUILD}
+ * triggers of base images are not seen here. Immutable and safe for concurrent use.
  */
 final class EngineSelection {
 
@@ -45,6 +46,7 @@ final class EngineSelection {
       Platform platform,
       EngineChoice choice) {
     Optional<Stage> runStage = chain.stream().filter(s -> s.firstRun().isPresent()).findFirst();
+    SharedEngineRules.check(service, dockerfile);
     String engine = engine(service, dockerfile, runStage, choice);
     if (engine.equals(EngineChoice.DOCKER.engineName())) {
       ClassicBuilderSyntax.check(service, dockerfile);

@@ -344,6 +344,80 @@ class PlannerTest {
   }
 
   @Test
+  void rejectsAMountFromAnImage() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        FROM acme/busybox AS tools
+        FROM acme/busybox
+        RUN --mount=type=bind,from=tools,target=/t ls /t
+        RUN --mount=type=bind,from=slipway-build/other/fleet/web:linux-amd64,target=/x cat /x/f
+        """);
+
+    assertThatThrownBy(
+            () -> plan(List.of(NUC), EngineChoice.AUTO, new AvailableEngines(true, true)))
+        .isInstanceOfSatisfying(
+            BuildInputException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(4);
+              assertThat(e.reason()).contains("from=slipway-build/other/fleet/web:linux-amd64");
+            });
+  }
+
+  @Test
+  void rejectsACacheMount() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        FROM acme/busybox
+        RUN --mount=type=cache,id=shared,target=/c ls /c
+        """);
+
+    assertThatThrownBy(
+            () -> plan(List.of(NUC), EngineChoice.AUTO, new AvailableEngines(true, true)))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("collector/Dockerfile:2")
+        .hasMessageContaining("type=cache");
+  }
+
+  @Test
+  void rejectsAnAddOfAUrl() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        FROM acme/busybox
+        ADD http://127.0.0.1:8080/api/v1/orgs /orgs.json
+        """);
+
+    assertThatThrownBy(() -> plan(List.of(NUC), EngineChoice.AUTO, DOCKER))
+        .isInstanceOf(BuildInputException.class)
+        .hasMessageContaining("collector/Dockerfile:2")
+        .hasMessageContaining("ADD http://127.0.0.1:8080/api/v1/orgs");
+  }
+
+  @Test
+  void emptiesTheSyntaxDirective() throws IOException {
+    twoServiceProject();
+    write(
+        "collector/Dockerfile",
+        """
+        # syntax=docker/dockerfile:1
+        # escape=\\
+        FROM acme/busybox
+        COPY collector.yml /etc/
+        """);
+
+    BuildPlan plan = plan(List.of(NUC), EngineChoice.AUTO, DOCKER);
+
+    String text = plan.partition("collector", Platform.LINUX_AMD64).orElseThrow().dockerfileText();
+    assertThat(text.split("\n")[0]).isEqualTo("#");
+    assertThat(text.split("\n")[1]).isEqualTo("# escape=\\");
+  }
+
+  @Test
   void rejectsAForeignRunWithoutEmulator() throws IOException {
     twoServiceProject();
     EmulatorCheck amd64Only = platform -> platform.equals(Platform.LINUX_AMD64);
