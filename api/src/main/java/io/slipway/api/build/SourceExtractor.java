@@ -1,9 +1,13 @@
 package io.slipway.api.build;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,10 +28,24 @@ import java.util.zip.GZIPInputStream;
  * symbolic link, symbolic links whose target is absolute or resolves outside the tree, hard links
  * to anything but a file extracted before, device files and FIFOs. Hard links become copies. Only
  * the owner's execute bit of a file's mode is kept; owners, groups and times are not.
+ *
+ * <p>Faults caused by the archive's content are reported as malformed, naming the entry: a gzip
+ * stream that is cut short or corrupt, a name component longer than {@value #MAX_NAME_BYTES} bytes,
+ * a path too long for the file system, and an entry the file system refuses (a file below a file, a
+ * directory replacing a file).
  */
 final class SourceExtractor {
 
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  /** Longest file name, in UTF-8 bytes, that Linux file systems accept (NAME_MAX). */
+  static final int MAX_NAME_BYTES = 255;
+
+  /** Longest absolute path, in UTF-8 bytes, that Linux system calls accept (PATH_MAX less NUL). */
+  static final int MAX_PATH_BYTES = 4095;
+
+  /** Longest part of an entry name quoted in a message, so a huge name does not flood the log. */
+  private static final int QUOTED_NAME_CHARS = 120;
 
   private final long maxExtractedBytes;
   private final int maxEntries;
@@ -52,7 +70,7 @@ final class SourceExtractor {
   int extract(Path archive, Path target) throws IOException {
     Path root = target.toRealPath();
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 65536)) {
-      InputStream in = isGzip(raw) ? new GZIPInputStream(raw, 65536) : raw;
+      InputStream in = isGzip(raw) ? new Decompressed(new GZIPInputStream(raw, 65536)) : raw;
       int count = extract(new TarReader(in), root);
       if (count == 0) {
         throw new SourceArchiveException(
@@ -70,23 +88,46 @@ final class SourceExtractor {
     byte[] buffer = new byte[65536];
     long written = 0;
     int count = 0;
-    for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
-      if (++count > maxEntries) {
-        throw new SourceArchiveException(
-            "The build source has more than "
-                + maxEntries
-                + " entries; leave out what the build"
-                + " does not need",
-            true);
+    String previous = null;
+    try {
+      for (TarReader.Entry entry = tar.next(); entry != null; entry = tar.next()) {
+        if (++count > maxEntries) {
+          throw new SourceArchiveException(
+              "The build source has more than "
+                  + maxEntries
+                  + " entries; leave out what the build"
+                  + " does not need",
+              true);
+        }
+        previous = entry.name();
+        written = extractEntry(tar, entry, root, buffer, written);
       }
-      Path path = resolve(root, entry.name());
-      if (path.equals(root)) {
-        continue;
-      }
+    } catch (CorruptStream e) {
+      throw new SourceArchiveException(
+          "The gzip stream of the build source is cut short or corrupt "
+              + (previous == null ? "before the first entry" : "at entry '" + quote(previous) + "'")
+              + " ("
+              + e.getCause().getMessage()
+              + "); send the whole archive again");
+    }
+    return count;
+  }
+
+  /** Extracts one entry; returns the number of file bytes written so far. */
+  private long extractEntry(
+      TarReader tar, TarReader.Entry entry, Path root, byte[] buffer, long written)
+      throws IOException {
+    Path path = resolve(root, entry.name());
+    if (path.equals(root)) {
+      return written;
+    }
+    try {
       requireRealParents(root, path, entry.name());
       switch (entry.type()) {
         case DIRECTORY -> Files.createDirectories(path);
-        case FILE -> written = writeFile(tar, entry, path, buffer, written);
+        case FILE -> {
+          return writeFile(tar, entry, path, buffer, written);
+        }
         case SYMLINK -> symlink(root, path, entry);
         case HARD_LINK -> hardLink(root, path, entry);
         default ->
@@ -98,8 +139,19 @@ final class SourceExtractor {
                     + ", which a build source may not hold; remove it from the archive",
                 true);
       }
+      return written;
+    } catch (AccessDeniedException e) {
+      // The tree is the server's own directory; a refused write is the server's fault.
+      throw e;
+    } catch (FileSystemException e) {
+      // Reported with the reason only: the file's absolute path is the server's business.
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + quote(entry.name())
+              + "' cannot be written ("
+              + e.getReason()
+              + "); change that entry in the archive");
     }
-    return count;
   }
 
   private long writeFile(
@@ -202,9 +254,48 @@ final class SourceExtractor {
     }
     Path path = root;
     for (String part : parts) {
+      requireNameFits(name, part);
       path = path.resolve(part);
     }
+    requirePathFits(root, name, path);
     return path;
+  }
+
+  private static void requireNameFits(String name, String part) throws SourceArchiveException {
+    int bytes = part.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + quote(name)
+              + "' has a name component of "
+              + bytes
+              + " bytes; the limit is "
+              + MAX_NAME_BYTES
+              + " bytes per file or directory name, so shorten it");
+    }
+  }
+
+  private static void requirePathFits(Path root, String name, Path path)
+      throws SourceArchiveException {
+    int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_PATH_BYTES) {
+      int rootBytes = root.toString().getBytes(StandardCharsets.UTF_8).length;
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + quote(name)
+              + "' has a path of "
+              + (bytes - rootBytes - 1)
+              + " bytes; the limit on this server is "
+              + (MAX_PATH_BYTES - rootBytes - 1)
+              + " bytes per path, so shorten it");
+    }
+  }
+
+  /** Shortens a long entry name for a message. */
+  private static String quote(String name) {
+    return name.length() <= QUOTED_NAME_CHARS
+        ? name
+        : name.substring(0, QUOTED_NAME_CHARS) + "... (" + name.length() + " characters)";
   }
 
   /** Rejects an entry whose parent directories pass through a symbolic link. */
@@ -285,5 +376,49 @@ final class SourceExtractor {
       case FIFO -> "named pipe";
       default -> "special entry";
     };
+  }
+
+  /** A failure of the decompressor, caused by the archive's bytes. */
+  private static final class CorruptStream extends IOException {
+    CorruptStream(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /**
+   * Marks every read failure of the gzip decompressor, such as an early end or a bad block, so that
+   * it is told apart from a failure writing the tree.
+   */
+  private static final class Decompressed extends FilterInputStream {
+    Decompressed(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw new CorruptStream(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      try {
+        return super.read(buffer, offset, length);
+      } catch (IOException e) {
+        throw new CorruptStream(e);
+      }
+    }
+
+    @Override
+    public long skip(long count) throws IOException {
+      try {
+        return super.skip(count);
+      } catch (IOException e) {
+        throw new CorruptStream(e);
+      }
+    }
   }
 }

@@ -165,6 +165,39 @@ class SourceExtractorTest {
   }
 
   @Test
+  void reportsAGzipStreamCutShortNamingTheEntry() {
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 20_000; i++) {
+      content.append(Integer.toHexString(i * 7919)).append('\n');
+    }
+    byte[] whole = new TarFixture().file("data.txt", content.toString()).tarGz();
+    byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+
+    assertMalformed(cut, "cut short or corrupt at entry 'data.txt'");
+  }
+
+  @Test
+  void reportsANameComponentLongerThanTheFileSystemAllows() {
+    String name = "dir/" + "n".repeat(300);
+
+    assertMalformed(new TarFixture().paxFile(name, "x").tar(), "name component of 300 bytes");
+  }
+
+  @Test
+  void reportsAPathLongerThanTheFileSystemAllows() {
+    String name = "abcdefghi/".repeat(600) + "file.txt";
+
+    assertMalformed(new TarFixture().paxFile(name, "x").tar(), "bytes per path");
+  }
+
+  @Test
+  void reportsAFileBelowAFileNamingTheEntry() {
+    byte[] archive = new TarFixture().file("a", "file").file("a/b", "below").tar();
+
+    assertMalformed(archive, "Tar entry 'a/b' cannot be written");
+  }
+
+  @Test
   void reportsBytesThatAreNotATarArchive() {
     byte[] text = "{\"not\": \"a tar archive\"}".repeat(40).getBytes();
 
