@@ -1,5 +1,6 @@
 package io.slipway.builder.pipeline;
 
+import io.slipway.builder.context.FileTrees;
 import io.slipway.builder.plan.BuildPlan;
 import io.slipway.builder.plan.Partition;
 import java.io.IOException;
@@ -7,8 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
@@ -53,6 +53,30 @@ final class BuildDirectory {
     return root.resolve("plan.json");
   }
 
+  /** The registry address ({@code host:port}) that the plan's pinned images name. */
+  Path registryFile() {
+    return root.resolve("registry.txt");
+  }
+
+  void writeRegistry(String registry) {
+    try {
+      Files.writeString(registryFile(), registry);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Failed to write " + registryFile(), e);
+    }
+  }
+
+  /** Returns the registry address the plan was made with, or empty for a plan without one. */
+  Optional<String> readRegistry() {
+    try {
+      return Files.exists(registryFile())
+          ? Optional.of(Files.readString(registryFile()).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Failed to read " + registryFile(), e);
+    }
+  }
+
   /** Returns the directory for the prepared context of {@code partition}. */
   Path contextOf(Partition partition) {
     return root.resolve("contexts")
@@ -82,13 +106,8 @@ final class BuildDirectory {
 
   /** Deletes {@code directory} and everything in it; a missing directory is not an error. */
   static void deleteTree(Path directory) {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
+    try {
+      FileTrees.delete(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("Failed to delete build directory " + directory, e);
     }

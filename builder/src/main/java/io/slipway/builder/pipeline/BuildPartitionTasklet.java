@@ -76,7 +76,8 @@ final class BuildPartitionTasklet implements Tasklet {
     }
   }
 
-  private BuildResult buildOrReuse(ReleaseState state, Partition partition, PartitionLog log) {
+  private BuildResult buildOrReuse(ReleaseState state, Partition planned, PartitionLog log) {
+    Partition partition = onCurrentRegistry(state, planned, log);
     BuildOrder order = state.order();
     String repository = state.repository(partition.service());
     String cacheKey = cacheKey(partition, repository);
@@ -94,6 +95,20 @@ final class BuildPartitionTasklet implements Tasklet {
     BuildResult result = build(state, partition, repository, credentials, log);
     store(state, cacheKey, new CachedManifest(repository, result, Instant.now()));
     return result;
+  }
+
+  /**
+   * Moves the partition's pinned images to the registry's current address when the plan was made
+   * with another one: a server restarted on another port resumes the build there.
+   */
+  private Partition onCurrentRegistry(ReleaseState state, Partition partition, PartitionLog log) {
+    Optional<String> planned = state.directory().readRegistry();
+    String current = parts.access().registry();
+    if (planned.isEmpty() || planned.get().equals(current)) {
+      return partition;
+    }
+    log.line("The registry moved from " + planned.get() + " to " + current + " since planning");
+    return partition.withRegistry(planned.get(), current);
   }
 
   private Optional<BuildResult> reuse(

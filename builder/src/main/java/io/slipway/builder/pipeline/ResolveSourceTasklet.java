@@ -55,6 +55,7 @@ final class ResolveSourceTasklet implements Tasklet {
     }
 
     state.directory().writePlan(plan);
+    state.directory().writeRegistry(parts.access().registry());
     log.line("Planned " + plan.partitions().size() + " partitions: " + describe(plan));
     LOG.info(
         "Release {}: planned {} partitions of {} services",

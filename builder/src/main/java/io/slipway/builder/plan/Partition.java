@@ -104,6 +104,33 @@ public record Partition(
    * @throws IOException when reading the context or writing the copy fails
    * @throws io.slipway.builder.BuildInputException when {@code .dockerignore} is malformed
    */
+  /**
+   * Returns this partition with every pinned image of registry {@code from} moved to registry
+   * {@code to} (both {@code host:port}), for a build resumed by a server that listens elsewhere.
+   * The cache key stays, because the images are the same.
+   */
+  public Partition withRegistry(String from, String to) {
+    String prefix = from + "/";
+    Map<String, String> moved = new LinkedHashMap<>();
+    baseImages.forEach(
+        (written, pinned) ->
+            moved.put(
+                written,
+                pinned.startsWith(prefix) ? to + "/" + pinned.substring(prefix.length()) : pinned));
+    return new Partition(
+        service,
+        platform,
+        targets,
+        dockerfileText.replace(prefix, to + "/"),
+        engine,
+        context,
+        dockerfile,
+        buildArgs,
+        target,
+        moved,
+        cacheKey);
+  }
+
   public String writeContext(Path directory) throws IOException {
     PreparedContext.of(context, dockerfileText).write(directory);
     return PreparedContext.DOCKERFILE;

@@ -418,6 +418,22 @@ class PlannerTest {
   }
 
   @Test
+  void movesPinnedImagesToAnotherRegistryAddress() throws IOException {
+    twoServiceProject();
+    Partition planned =
+        plan(List.of(NUC), EngineChoice.AUTO, DOCKER)
+            .partition("collector", Platform.LINUX_AMD64)
+            .orElseThrow();
+
+    Partition moved = planned.withRegistry(REGISTRY, "127.0.0.1:6000");
+
+    assertThat(moved.dockerfileText()).contains("FROM 127.0.0.1:6000/acme/busybox@sha256:");
+    assertThat(moved.dockerfileText()).doesNotContain(REGISTRY + "/");
+    assertThat(moved.baseImages().values()).allMatch(pin -> pin.startsWith("127.0.0.1:6000/"));
+    assertThat(moved.cacheKey()).isEqualTo(planned.cacheKey());
+  }
+
+  @Test
   void rejectsAForeignRunWithoutEmulator() throws IOException {
     twoServiceProject();
     EmulatorCheck amd64Only = platform -> platform.equals(Platform.LINUX_AMD64);
