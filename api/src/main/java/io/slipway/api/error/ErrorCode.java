@@ -62,6 +62,7 @@ public enum ErrorCode {
 
   // Fleets, variables, provisioning keys and registration.
   FLEET_SLUG_TAKEN(HttpStatus.CONFLICT),
+  FLEET_BUILD_RUNNING(HttpStatus.CONFLICT),
   UNKNOWN_DEVICE_TYPE(HttpStatus.BAD_REQUEST),
   DEVICE_TYPE_MISMATCH(HttpStatus.BAD_REQUEST),
   INVALID_VARIABLE(HttpStatus.BAD_REQUEST),

@@ -108,6 +108,27 @@ public class FleetRepository {
     return jdbc.sql("DELETE FROM fleet WHERE id = ?").param(id).update() == 1;
   }
 
+  /**
+   * Locks fleet {@code id}'s row until the current transaction ends. On PostgreSQL a release insert
+   * for the fleet then waits, because its foreign-key check locks the same row.
+   */
+  public void lock(long id) {
+    jdbc.sql("SELECT id FROM fleet WHERE id = ? FOR UPDATE").param(id).query(Long.class).list();
+  }
+
+  /**
+   * Returns the oldest release of fleet {@code id} that the builder is still building: status
+   * {@code RUNNING} and source {@code BUILD}.
+   */
+  public Optional<Long> findBuildingRelease(long id) {
+    return jdbc.sql(
+            "SELECT id FROM fleet_release WHERE fleet_id = ? AND status = 'RUNNING'"
+                + " AND source = 'BUILD' ORDER BY id LIMIT 1")
+        .param(id)
+        .query(Long.class)
+        .optional();
+  }
+
   /** Returns the distinct device types that devices of fleet {@code id} declared. */
   public List<String> findDeviceTypesOfDevices(long id) {
     return jdbc.sql(

@@ -177,12 +177,18 @@ public class FleetService {
   /**
    * Deletes {@code fleet} with its devices, keys, variables and releases.
    *
-   * @throws ApiException {@code CONFLICT} when other records still refer to the fleet
+   * @throws ApiException {@code FLEET_BUILD_RUNNING} naming the release while the builder builds
+   *     one for the fleet, because the build would go on without its release and leave its files
+   *     behind; {@code CONFLICT} when other records still refer to the fleet
    */
   public void delete(Identity who, Fleet fleet) {
     try {
       transactions.executeWithoutResult(
           status -> {
+            fleets.lock(fleet.id());
+            fleets
+                .findBuildingRelease(fleet.id())
+                .ifPresent(release -> rejectWhileBuilding(fleet, release));
             fleets.delete(fleet.id());
             audit.record(
                 who,
@@ -201,6 +207,16 @@ public class FleetService {
     }
     log.info(
         "Fleet {} (id {}) deleted by '{}'", fleet.repositoryPrefix(), fleet.id(), who.subject());
+  }
+
+  private static void rejectWhileBuilding(Fleet fleet, long release) {
+    throw new ApiException(
+        ErrorCode.FLEET_BUILD_RUNNING,
+        "Fleet '"
+            + fleet.repositoryPrefix()
+            + "' cannot be deleted while release "
+            + release
+            + " is being built: wait until the build finishes or fails, then delete the fleet");
   }
 
   /** Returns the fleets of {@code organization}, ordered by slug. */

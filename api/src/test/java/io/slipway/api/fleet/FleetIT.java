@@ -142,6 +142,35 @@ class FleetIT {
   }
 
   @Test
+  void deleteWaitsForARunningBuild() {
+    fixture.createFleet("acme", "building", "generic-amd64", false);
+    long release = insertRelease("building", "BUILD");
+
+    Response conflict = fixture.delete(FLEETS + "/building", admin);
+
+    assertThat(conflict.status()).isEqualTo(409);
+    assertThat(conflict.code()).isEqualTo("FLEET_BUILD_RUNNING");
+    assertThat(conflict.body()).contains("release " + release + " is being built");
+    assertThat(fixture.get(FLEETS + "/building", admin).status()).isEqualTo(200);
+
+    fixture
+        .jdbc()
+        .sql("UPDATE fleet_release SET status = 'FAILED' WHERE id = ?")
+        .param(release)
+        .update();
+
+    assertThat(fixture.delete(FLEETS + "/building", admin).status()).isEqualTo(204);
+  }
+
+  @Test
+  void deleteIgnoresARunningReleaseNotBuiltHere() {
+    fixture.createFleet("acme", "pushed", "generic-amd64", false);
+    insertRelease("pushed", "API");
+
+    assertThat(fixture.delete(FLEETS + "/pushed", admin).status()).isEqualTo(204);
+  }
+
+  @Test
   void viewerReadsButCannotCreateOrChange() {
     fixture.createFleet("acme", "viewed", "generic-amd64", false);
     String viewer = fixture.user("fleet-viewer", "acme", Role.VIEWER);
@@ -210,5 +239,31 @@ class FleetIT {
     Response response = fixture.delete(FLEETS + "/revoke/provisioning-keys/99999", admin);
 
     assertThat(response.code()).isEqualTo("PROVISIONING_KEY_NOT_FOUND");
+  }
+
+  /** Inserts a RUNNING release of acme's fleet {@code slug}, as a build in progress leaves it. */
+  private long insertRelease(String slug, String source) {
+    long fleet =
+        fixture
+            .jdbc()
+            .sql(
+                "SELECT f.id FROM fleet f JOIN organization o ON o.id = f.organization_id"
+                    + " WHERE o.slug = 'acme' AND f.slug = ?")
+            .param(slug)
+            .query(Long.class)
+            .single();
+    fixture
+        .jdbc()
+        .sql(
+            "INSERT INTO fleet_release (fleet_id, status, source, version, created_by, created_at)"
+                + " VALUES (?, 'RUNNING', ?, '1.0.0', 'test', 0)")
+        .params(fleet, source)
+        .update();
+    return fixture
+        .jdbc()
+        .sql("SELECT id FROM fleet_release WHERE fleet_id = ?")
+        .param(fleet)
+        .query(Long.class)
+        .single();
   }
 }
