@@ -14,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  *     BuildKit when configured, else Docker), {@code jib}, {@code docker} or {@code buildkit}
  * @param docker the Docker engine; its host defaults to {@code unix:///var/run/docker.sock} when
  *     that socket exists
- * @param buildkit the BuildKit daemon; unset means no BuildKit engine
+ * @param buildkit the BuildKit daemon: only the Docker engine's embedded BuildKit ({@code docker});
+ *     unset means no BuildKit engine
  * @param cacheDir directory of the build cache; relative to the data directory, {@code
  *     builds/cache} by default
  * @param maxSourceSize largest accepted upload of a build source, 512 MiB by default
@@ -48,13 +49,41 @@ public record BuilderProperties(
    */
   public record Docker(String host) {}
 
+  /** The only value {@code slipway.builder.buildkit.address} accepts besides unset. */
+  public static final String BUILDKIT_IN_DOCKER = "docker";
+
   /**
    * The BuildKit daemon.
    *
-   * @param address {@code docker} for the Docker engine's embedded BuildKit, or {@code
-   *     tcp://host:port} of a standalone {@code buildkitd}; unset means none
+   * @param address {@code docker} for the Docker engine's embedded BuildKit; unset means none. A
+   *     standalone {@code buildkitd} ({@code tcp://host:port}) is rejected at startup, because the
+   *     engine cannot pass it registry credentials to pull base images and push results.
+   * @throws IllegalArgumentException naming the property and the value when it is not {@code
+   *     docker}
    */
-  public record BuildKit(String address) {}
+  public record BuildKit(String address) {
+
+    public BuildKit {
+      if (address != null && !address.isBlank() && !address.strip().equals(BUILDKIT_IN_DOCKER)) {
+        throw new IllegalArgumentException(unsupported(address.strip()));
+      }
+    }
+
+    private static String unsupported(String address) {
+      String reason =
+          address.startsWith("tcp://")
+              ? "a standalone buildkitd is not supported because this version cannot pass it"
+                  + " registry credentials"
+              : "it is not a supported BuildKit address";
+      return "slipway.builder.buildkit.address is '"
+          + address
+          + "': "
+          + reason
+          + ". Set it to '"
+          + BUILDKIT_IN_DOCKER
+          + "' to use the Docker engine's BuildKit, or leave it unset";
+    }
+  }
 
   /**
    * @throws IllegalArgumentException naming the setting when a value is out of range

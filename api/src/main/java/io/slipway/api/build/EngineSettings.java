@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * when {@code slipway.builder.buildkit.address} is set. Immutable.
  *
  * @param dockerHost the Docker engine's address, or null for none
- * @param buildkitAddress the BuildKit address ({@code docker} or {@code tcp://host:port}), or null
+ * @param buildkitAddress the BuildKit address ({@code docker}, the only supported one), or null
  * @param defaultEngine the engine used when a build does not ask for one
  */
 public record EngineSettings(

@@ -33,6 +33,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * extension fields are accepted and ignored; YAML anchors, aliases and {@code <<} merge keys work.
  * Immutable.
  *
+ * <p>Against alias bombs, a file may hold at most {@value #MAX_CODE_POINTS} characters and {@value
+ * #MAX_COLLECTION_ALIASES} aliases of lists or mappings, and reading it may produce at most {@value
+ * #MAX_VALUES} values, counting each copy made by an alias.
+ *
  * <p>{@code ${VARIABLE}} interpolation of compose values is not done: values are kept as written.
  *
  * @param file the compose file's name relative to the project root
@@ -43,6 +47,15 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
   private static final Pattern SERVICE_NAME =
       Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
   private static final Set<String> SEPARATE = Set.of("build", "image", "environment", "labels");
+
+  /** Maximum number of characters (Unicode code points) in a compose file. */
+  public static final int MAX_CODE_POINTS = 1_000_000;
+
+  /** Maximum number of aliases of a list or a mapping in a compose file. */
+  public static final int MAX_COLLECTION_ALIASES = 100;
+
+  /** Maximum number of values (scalars, lists, mappings, entries) that reading a file produces. */
+  public static final int MAX_VALUES = 100_000;
 
   public ComposeFile {
     Objects.requireNonNull(file, "file");
@@ -55,7 +68,7 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
    * @param path the file
    * @param name its name relative to the project root, for messages
    * @throws BuildInputException naming the file, the line and the fix when the file is not valid
-   *     YAML, not a mapping, has no services, or a service is invalid
+   *     YAML, not a mapping, has no services, a service is invalid, or the file is over a limit
    * @throws UncheckedIOException when the file cannot be read
    */
   public static ComposeFile read(Path path, String name) {
@@ -76,6 +89,7 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
    * @throws BuildInputException as {@link #read} does
    */
   public static ComposeFile parse(String text, String name) {
+    requireSize(text, name);
     Node root = compose(text, name);
     try {
       return new Reader(name).file(root);
@@ -83,7 +97,30 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
       int line = e.node().getStartMark().map(m -> m.getLine() + 1).orElse(0);
       throw new BuildInputException(
           name, line, "this value refers to itself through an alias; remove the loop");
+    } catch (Values.ExpansionException e) {
+      throw new BuildInputException(name, Reader.line(e.node()), tooManyValues(e));
     }
+  }
+
+  private static void requireSize(String text, String name) {
+    if (text.length() <= MAX_CODE_POINTS
+        || text.codePointCount(0, text.length()) <= MAX_CODE_POINTS) {
+      return;
+    }
+    int end = text.offsetByCodePoints(0, MAX_CODE_POINTS);
+    int line = (int) text.substring(0, end).chars().filter(c -> c == '\n').count() + 1;
+    throw new BuildInputException(
+        name,
+        line,
+        "the compose file is longer than "
+            + MAX_CODE_POINTS
+            + " characters; keep it short and move what is large into files");
+  }
+
+  private static String tooManyValues(Values.ExpansionException e) {
+    return "reading the compose file produces more than "
+        + e.limit()
+        + " values, counting each copy an alias makes; use fewer nested aliases";
   }
 
   private static Node compose(String text, String name) {
@@ -92,7 +129,8 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
             .setLabel(name)
             .setSchema(new CoreSchema())
             .setAllowDuplicateKeys(false)
-            .setMaxAliasesForCollections(100)
+            .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
+            .setCodePointLimit(MAX_CODE_POINTS)
             .build();
     try {
       return new Compose(settings)
@@ -106,6 +144,14 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
       throw new BuildInputException(
           name, line, "invalid YAML: " + e.getProblem() + "; fix the syntax at that line");
     } catch (YamlEngineException e) {
+      if (String.valueOf(e.getMessage()).contains("aliases")) {
+        throw new BuildInputException(
+            name,
+            0,
+            "the compose file has more than "
+                + MAX_COLLECTION_ALIASES
+                + " aliases of lists or mappings; use fewer aliases");
+      }
       throw new BuildInputException(name, 0, "invalid YAML: " + e.getMessage());
     }
   }
@@ -113,6 +159,7 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
   /** Turns the node tree of one file into services. */
   private static final class Reader {
     private final String file;
+    private final Values.Budget budget = new Values.Budget(MAX_VALUES);
 
     Reader(String file) {
       this.file = file;
@@ -161,7 +208,7 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
       fields.forEach(
           (key, field) -> {
             if (!SEPARATE.contains(key)) {
-              configuration.put(key, Values.of(field.getValueNode()));
+              configuration.put(key, value(key, field));
             }
           });
       return new ServiceSpec(
@@ -176,6 +223,16 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
           configuration,
           keyValues(fields.get("environment"), name),
           keyValues(fields.get("labels"), name));
+    }
+
+    /** Converts one field, naming the field's line when aliases expand it past the budget. */
+    private Object value(String key, NodeTuple field) {
+      try {
+        return Values.of(field.getValueNode(), budget);
+      } catch (Values.ExpansionException e) {
+        throw error(
+            field.getKeyNode(), "the value of " + key + ": is too large; " + tooManyValues(e));
+      }
     }
 
     private Build build(String service, NodeTuple tuple) {
@@ -279,7 +336,7 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
         if (!(value instanceof ScalarNode)) {
           throw error(value, key + " value must be text, a number or a boolean");
         }
-        Object converted = Values.of(value);
+        Object converted = Values.of((ScalarNode) value);
         String name = scalar(entry.getKeyNode(), key + " names must be text");
         if (converted != null) {
           values.put(name, converted.toString());
@@ -321,7 +378,7 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
 
     private List<NodeTuple> mergedTuples(MappingNode mapping) {
       rejectDuplicateKeys(mapping);
-      return Values.mergedTuples(mapping);
+      return Values.mergedTuples(mapping, budget);
     }
 
     private MappingNode mapping(Node node, String reason) {
@@ -347,14 +404,14 @@ public record ComposeFile(String file, List<ServiceSpec> services) {
     }
 
     private static boolean isNull(Node node) {
-      return node instanceof ScalarNode && Values.of(node) == null;
+      return node instanceof ScalarNode scalar && Values.of(scalar) == null;
     }
 
     private BuildInputException error(Node node, String reason) {
       return new BuildInputException(file, line(node), reason);
     }
 
-    private static int line(Node node) {
+    static int line(Node node) {
       return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
     }
   }

@@ -18,7 +18,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 /**
  * Converts YAML nodes into plain Java values for a service's configuration: {@link String}, {@link
  * Long} or {@link BigInteger}, {@link Double}, {@link Boolean}, null, {@link List} and {@link Map}
- * with text keys in file order. Stateless.
+ * with text keys in file order. Every node and merged entry visited is paid from a {@link Budget},
+ * so aliases cannot expand a small file into billions of values. Stateless.
  */
 final class Values {
 
@@ -41,16 +42,60 @@ final class Values {
     }
   }
 
+  /** Thrown when converting the nodes of one file has visited more nodes than its budget. */
+  static final class ExpansionException extends RuntimeException {
+    private final transient Node node;
+    private final int limit;
+
+    ExpansionException(Node node, int limit) {
+      super("more than " + limit + " values");
+      this.node = node;
+      this.limit = limit;
+    }
+
+    /** Returns the node reached when the budget ran out. */
+    Node node() {
+      return node;
+    }
+
+    /** Returns the number of values the budget allowed. */
+    int limit() {
+      return limit;
+    }
+  }
+
+  /**
+   * The number of nodes and merged entries that all conversions of one file may visit together,
+   * counting each visit through an alias again. Not thread-safe: one per file read.
+   */
+  static final class Budget {
+    private final int limit;
+    private int left;
+
+    Budget(int limit) {
+      this.limit = limit;
+      this.left = limit;
+    }
+
+    void spend(Node node) {
+      if (--left < 0) {
+        throw new ExpansionException(node, limit);
+      }
+    }
+  }
+
   /**
    * Returns the plain value of {@code node}, following aliases and {@code <<} merge keys.
    *
    * @throws RecursiveAliasException when a collection contains itself through an alias
+   * @throws ExpansionException when {@code budget} runs out
    */
-  static Object of(Node node) {
-    return of(node, Collections.newSetFromMap(new IdentityHashMap<>()));
+  static Object of(Node node, Budget budget) {
+    return of(node, Collections.newSetFromMap(new IdentityHashMap<>()), budget);
   }
 
-  private static Object of(Node node, Set<Node> open) {
+  private static Object of(Node node, Set<Node> open, Budget budget) {
+    budget.spend(node);
     if (node instanceof ScalarNode scalar) {
       return scalar(scalar);
     }
@@ -60,13 +105,13 @@ final class Values {
     Object value;
     if (node instanceof SequenceNode sequence) {
       List<Object> list = new ArrayList<>();
-      sequence.getValue().forEach(item -> list.add(of(item, open)));
+      sequence.getValue().forEach(item -> list.add(of(item, open, budget)));
       value = list;
     } else {
       Map<String, Object> map = new LinkedHashMap<>();
-      for (NodeTuple tuple : mergedTuples((MappingNode) node, open)) {
-        Object key = of(tuple.getKeyNode(), open);
-        map.put(String.valueOf(key), of(tuple.getValueNode(), open));
+      for (NodeTuple tuple : mergedTuples((MappingNode) node, open, budget)) {
+        Object key = of(tuple.getKeyNode(), open, budget);
+        map.put(String.valueOf(key), of(tuple.getValueNode(), open, budget));
       }
       value = map;
     }
@@ -77,30 +122,34 @@ final class Values {
   /**
    * Returns the entries of {@code mapping} with {@code <<} merge keys applied: merged entries come
    * after the mapping's own, and a key written in the mapping wins over a merged one.
+   *
+   * @throws ExpansionException when {@code budget} runs out
    */
-  static List<NodeTuple> mergedTuples(MappingNode mapping) {
-    return mergedTuples(mapping, Collections.newSetFromMap(new IdentityHashMap<>()));
+  static List<NodeTuple> mergedTuples(MappingNode mapping, Budget budget) {
+    return mergedTuples(mapping, Collections.newSetFromMap(new IdentityHashMap<>()), budget);
   }
 
-  private static List<NodeTuple> mergedTuples(MappingNode mapping, Set<Node> open) {
+  private static List<NodeTuple> mergedTuples(MappingNode mapping, Set<Node> open, Budget budget) {
     if (!open.add(mapping)) {
       throw new RecursiveAliasException(mapping);
     }
     Map<String, NodeTuple> own = new LinkedHashMap<>();
     List<MappingNode> merged = new ArrayList<>();
     for (NodeTuple tuple : mapping.getValue()) {
+      budget.spend(tuple.getKeyNode());
       Node key = tuple.getKeyNode();
       if (key instanceof ScalarNode scalar
           && scalar.getValue().equals(MERGE_KEY)
           && scalar.isPlain()) {
         collectMerged(tuple.getValueNode(), merged);
       } else {
-        own.put(keyText(key), tuple);
+        own.put(keyText(key, budget), tuple);
       }
     }
     for (MappingNode source : merged) {
-      for (NodeTuple tuple : mergedTuples(source, open)) {
-        own.putIfAbsent(keyText(tuple.getKeyNode()), tuple);
+      for (NodeTuple tuple : mergedTuples(source, open, budget)) {
+        budget.spend(tuple.getKeyNode());
+        own.putIfAbsent(keyText(tuple.getKeyNode(), budget), tuple);
       }
     }
     open.remove(mapping);
@@ -119,8 +168,13 @@ final class Values {
     }
   }
 
-  private static String keyText(Node key) {
-    return key instanceof ScalarNode scalar ? scalar.getValue() : String.valueOf(of(key));
+  private static String keyText(Node key, Budget budget) {
+    return key instanceof ScalarNode scalar ? scalar.getValue() : String.valueOf(of(key, budget));
+  }
+
+  /** Returns the plain value of a scalar, which costs no budget. */
+  static Object of(ScalarNode scalar) {
+    return scalar(scalar);
   }
 
   private static Object scalar(ScalarNode scalar) {
