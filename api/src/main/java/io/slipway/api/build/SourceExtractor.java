@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -117,11 +118,11 @@ final class SourceExtractor {
   private long extractEntry(
       TarReader tar, TarReader.Entry entry, Path root, byte[] buffer, long written)
       throws IOException {
-    Path path = resolve(root, entry.name());
-    if (path.equals(root)) {
-      return written;
-    }
     try {
+      Path path = resolve(root, entry.name());
+      if (path.equals(root)) {
+        return written;
+      }
       requireRealParents(root, path, entry.name());
       switch (entry.type()) {
         case DIRECTORY -> Files.createDirectories(path);
@@ -143,6 +144,13 @@ final class SourceExtractor {
     } catch (AccessDeniedException e) {
       // The tree is the server's own directory; a refused write is the server's fault.
       throw e;
+    } catch (InvalidPathException e) {
+      // Only when the server runs without a UTF-8 locale, which cannot encode every name.
+      throw new SourceArchiveException(
+          "Tar entry '"
+              + quote(entry.name())
+              + "' has a name that this server's file system encoding cannot store; rename it"
+              + " with ASCII characters, or run the server with a UTF-8 locale");
     } catch (FileSystemException e) {
       // Reported with the reason only: the file's absolute path is the server's business.
       throw new SourceArchiveException(

@@ -186,6 +186,26 @@ abstract class BuildContract {
   }
 
   @Test
+  void truncatedGzipIsNamedAndLeavesNothing() throws java.io.IOException {
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 4000; i++) {
+      content.append(Integer.toHexString(i * 7919)).append('\n');
+    }
+    byte[] whole = new TarFixture().file("data.txt", content.toString()).tarGz();
+
+    HttpResponse<String> response =
+        upload(java.util.Arrays.copyOf(whole, whole.length / 2), "application/gzip", "");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_BUILD_SOURCE").contains("'data.txt'");
+    assertThat(releaseCount()).isZero();
+    try (var entries = java.nio.file.Files.list(dataDirectory.resolve("builds"))) {
+      assertThat(entries.map(path -> path.getFileName().toString()))
+          .noneMatch(name -> name.startsWith("incoming-"));
+    }
+  }
+
+  @Test
   void unknownEngineIsRejected() {
     HttpResponse<String> response = upload(project().tar(), "application/x-tar", "?engine=kaniko");
 
