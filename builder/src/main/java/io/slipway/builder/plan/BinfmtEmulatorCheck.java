@@ -13,8 +13,8 @@ import java.util.Objects;
  * Decides from Linux's {@code binfmt_misc} whether this host can run a platform's programs: the
  * host's own architecture runs natively (an amd64 host also runs 386, an arm64 host also runs arm),
  * and any other needs its QEMU entry ({@code qemu-aarch64}, {@code qemu-arm}, {@code qemu-x86_64},
- * {@code qemu-i386}) registered and {@code enabled}. Reads the files on each call, so an emulator
- * registered later is seen; safe for concurrent use.
+ * {@code qemu-i386}) registered, {@code enabled} and with the {@code F} flag. Reads the files on
+ * each call, so an emulator registered later is seen; safe for concurrent use.
  */
 public final class BinfmtEmulatorCheck implements EmulatorCheck {
 
@@ -63,10 +63,16 @@ public final class BinfmtEmulatorCheck implements EmulatorCheck {
     return emulator != null && enabled(binfmtMisc.resolve(emulator));
   }
 
+  /**
+   * Returns true when the entry is enabled and has the F flag. Without F the kernel looks for the
+   * interpreter inside each container, where it does not exist, so a RUN step would fail.
+   */
   private static boolean enabled(Path entry) {
     try {
       List<String> lines = Files.readAllLines(entry, StandardCharsets.UTF_8);
-      return !lines.isEmpty() && lines.get(0).strip().equals("enabled");
+      boolean fixBinary =
+          lines.stream().anyMatch(line -> line.startsWith("flags:") && line.contains("F"));
+      return !lines.isEmpty() && lines.get(0).strip().equals("enabled") && fixBinary;
     } catch (IOException missing) {
       return false;
     }

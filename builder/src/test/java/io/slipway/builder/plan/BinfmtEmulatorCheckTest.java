@@ -24,9 +24,18 @@ class BinfmtEmulatorCheckTest {
   @Test
   void runsAForeignArchitectureWithAnEnabledEmulator() throws IOException {
     Files.writeString(
-        binfmt.resolve("qemu-aarch64"), "enabled\ninterpreter /usr/bin/qemu-aarch64\n");
+        binfmt.resolve("qemu-aarch64"),
+        "enabled\ninterpreter /usr/bin/qemu-aarch64-static\nflags: F\n");
 
     assertThat(new BinfmtEmulatorCheck(binfmt, "amd64").canRun(Platform.LINUX_ARM64)).isTrue();
+  }
+
+  @Test
+  void rejectsAnEmulatorWithoutFixBinaryFlag() throws IOException {
+    Files.writeString(
+        binfmt.resolve("qemu-aarch64"), "enabled\ninterpreter /usr/bin/qemu-aarch64\nflags: \n");
+
+    assertThat(new BinfmtEmulatorCheck(binfmt, "amd64").canRun(Platform.LINUX_ARM64)).isFalse();
   }
 
   @Test
