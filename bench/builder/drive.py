@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times builds of a two-service, two-platform project through Slipway and through docker build.
 
-Called by run.sh once the server runs and holds the base image bench/base/busybox:1.0. For each
+Called by run.sh once the server runs and its registry contains the base image bench/base/busybox:1.0. For each
 project variant (without RUN, with RUN) and each tool it measures three cases, in this order in
 every run: cold (no build cache), nochange (the same source again) and onefile (one source file
 changed). Tools: Slipway with each engine that can build the variant, and `docker build` with the

@@ -13,7 +13,8 @@
 # Prints a markdown table of medians and writes the raw numbers under bench/builder/results/.
 # See docs/benchmarks/builder.md.
 #
-# Usage: bash bench/builder/run.sh      (as root, with a Docker engine running, see DEVELOPERS.md)
+# Usage: bash bench/builder/run.sh      (as root, with a Docker engine running, such as
+#        dockerd --storage-driver=vfs --bridge=none --iptables=false, and qemu-user-static)
 # Settings (environment):
 #   RUNS=5                     measured runs per case (a warm-up run comes first and is not counted)
 #   SLIPWAY_JAVA_OPTS=-Xmx512m JVM options of the Slipway server
@@ -97,7 +98,7 @@ main() {
   [[ $(id -u) == 0 ]] || die "run as root: the benchmark uses the Docker engine and apt-get"
   install_missing curl=curl java=openjdk-17-jre-headless python3=python3 skopeo=skopeo \
     docker=docker.io
-  docker info >/dev/null 2>&1 || die "no Docker engine answers; start one as DEVELOPERS.md shows"
+  docker info >/dev/null 2>&1 || die "no Docker engine responds; start one: dockerd --storage-driver=vfs --bridge=none --iptables=false &"
   find_jar
 
   mkdir -p "$BENCH_WORK_PARENT" "$RESULTS_DIR"

@@ -2,7 +2,7 @@ package io.slipway.builder;
 
 /**
  * Builds one service of a project into an image for one platform and pushes its manifest to the
- * registry. Jib, a Docker engine and BuildKit sit behind this interface; the pipeline picks one per
+ * registry. Jib, a Docker engine and BuildKit implement this interface. The pipeline picks one per
  * service and assembles the per-platform manifests into an image index itself.
  *
  * <p>Implementations are safe for concurrent use: the pipeline calls {@link #build} for several

@@ -8,8 +8,8 @@ import java.util.Optional;
  *
  * <p>A cache key covers everything that decides a partition's image: the prepared context's
  * content, the resolved Dockerfile (with base images pinned by digest), the build arguments, the
- * target stage, the platform, the engine and the repository. An entry only says that the manifest
- * was pushed once. The caller checks that the registry still has it before reusing it.
+ * target stage, the platform, the engine and the repository. An entry only records that the
+ * manifest was pushed once. The caller checks that the registry still has it before reusing it.
  *
  * <p>Implementations are safe for concurrent use. Two partitions that store the same key at once
  * leave one of the two entries.

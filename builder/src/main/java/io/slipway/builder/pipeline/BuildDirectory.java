@@ -53,7 +53,10 @@ final class BuildDirectory {
     return root.resolve("plan.json");
   }
 
-  /** The registry address ({@code host:port}) that the plan's pinned images name. */
+  /**
+   * Returns the file recording the registry address ({@code host:port}) of the plan's pinned
+   * images.
+   */
   Path registryFile() {
     return root.resolve("registry.txt");
   }

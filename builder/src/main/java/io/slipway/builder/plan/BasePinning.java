@@ -76,9 +76,9 @@ final class BasePinning {
   }
 
   /**
-   * Empties a {@code # syntax=IMAGE} parser directive, keeping the line. BuildKit would otherwise
-   * pull that frontend image from its registry, Docker Hub by default; every engine here uses its
-   * built-in Dockerfile frontend instead, which the classic builder and Jib do anyway.
+   * Empties a {@code # syntax=IMAGE} parser directive, keeping the line. Otherwise BuildKit would
+   * pull that frontend image from its registry, which is Docker Hub by default. Every engine here
+   * uses its built-in Dockerfile frontend instead, as the classic builder and Jib do anyway.
    */
   private void dropSyntaxDirective() {
     for (int i = 0; i < lines.length; i++) {

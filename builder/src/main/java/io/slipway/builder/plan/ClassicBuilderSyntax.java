@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Rejects Dockerfile syntax that only BuildKit's Dockerfile frontend understands, before the Docker
  * engine's classic builder gets the file and fails halfway with a less helpful message (for {@code
- * COPY --chmod} it answers "the --chmod option requires BuildKit"). Stateless and safe for
+ * COPY --chmod} it reports "the --chmod option requires BuildKit"). Stateless and safe for
  * concurrent use.
  *
  * <p>Checked: here-documents, the {@code COPY} and {@code ADD} options {@code --chmod}, {@code

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code RUN --mount} with {@code from=} naming anything but a stage of the same Dockerfile:
- *       the engine would resolve the name in its local image store, which holds other builds'
+ *       the engine would resolve the name in its local image store, which contains other builds'
  *       images. A stage {@code FROM IMAGE AS name} is pinned through the registry and its access
  *       rules instead.
  *   <li>{@code RUN --mount=type=cache}: BuildKit shares cache mounts by id across every build on

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where an image goes: a registry host, a repository in it and a tag. Immutable.
+ * The destination of an image: a registry host, a repository in it and a tag. Immutable.
  *
  * @param registry the registry as {@code host:port}, such as {@code 127.0.0.1:8080}
  * @param repository the repository, such as {@code acme/sensors/web}

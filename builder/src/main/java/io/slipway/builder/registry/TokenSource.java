@@ -34,7 +34,9 @@ final class TokenSource {
   /** A token is dropped this long before its stated expiry, to cover clock skew and slow calls. */
   private static final Duration MARGIN = Duration.ofSeconds(10);
 
-  /** What the token specification assumes when a token response has no {@code expires_in}. */
+  /**
+   * Token lifetime that the token specification assumes when a response has no {@code expires_in}.
+   */
   private static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
 
   private static final ObjectMapper JSON = JsonMapper.builder().build();

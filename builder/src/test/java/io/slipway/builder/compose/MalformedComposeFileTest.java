@@ -48,7 +48,7 @@ class MalformedComposeFileTest {
       try {
         ComposeFile.parse(text, "docker-compose.yml");
       } catch (BuildInputException expected) {
-        // The input is at fault and the message says where.
+        // The input is at fault and the message names where.
       } catch (RuntimeException | StackOverflowError crash) {
         unexpected.add(crash + " for:\n" + text);
       }

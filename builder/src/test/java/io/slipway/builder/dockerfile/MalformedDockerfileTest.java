@@ -49,7 +49,7 @@ class MalformedDockerfileTest {
         VariableScope scope = VariableScope.of(dockerfile, Map.of(), Platform.LINUX_ARM64);
         scope.dependencyChain(null);
       } catch (BuildInputException expected) {
-        // The input is at fault and the message says where.
+        // The input is at fault and the message names where.
       } catch (RuntimeException crash) {
         unexpected.add(crash + " for:\n" + text);
       }

@@ -22,9 +22,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The builder farm through the built server as a separate process: a two-service project is
- * uploaded to a fleet with an amd64 and an arm64 device type, built by Jib, by the Docker engine's
- * classic builder and by the engine's embedded BuildKit, and each resulting image is pulled back
+ * The builder farm through the built server as a separate process. A two-service project is
+ * uploaded to a fleet with an amd64 and an arm64 device type. Jib, the Docker engine's classic
+ * builder and the engine's embedded BuildKit each build it, and each resulting image is pulled back
  * and run with the docker CLI for both platforms. Then a server is killed during a build and the
  * restarted server finishes the release.
  *

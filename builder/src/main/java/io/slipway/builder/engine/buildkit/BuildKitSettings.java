@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where BuildKit runs. Immutable.
+ * The address of the BuildKit that builds. Immutable.
  *
  * <p>{@code address} is either {@code docker}, the BuildKit embedded in the Docker engine behind
  * {@code dockerSocket}, or {@code tcp://host:port}, a standalone {@code buildkitd} reached in

@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * How {@link DockerEngine} reaches a Docker engine and names its images there. Immutable.
+ * Connection and naming settings of {@link DockerEngine}: the engine it uses and the names of its
+ * images there. Immutable.
  *
  * @param host the engine's address: {@code unix:///var/run/docker.sock} or {@code tcp://host:port}
  *     (plain TCP; TLS client certificates are not supported)

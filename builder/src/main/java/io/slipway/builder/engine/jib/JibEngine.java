@@ -215,7 +215,7 @@ public final class JibEngine implements BuildEngine {
   /**
    * Returns true for Jib's notes that HTTPS failed and it retries over plain HTTP. Jib tries HTTPS
    * first on every request, and the registry on loopback speaks plain HTTP, so these come in pairs
-   * for every blob and say nothing about the build.
+   * for every blob and carry no information about the build.
    */
   private static boolean isHttpsFallback(String message) {
     return message.startsWith("Cannot verify server at https://")
