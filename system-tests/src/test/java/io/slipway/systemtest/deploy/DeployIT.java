@@ -75,7 +75,7 @@ class DeployIT {
 
   @Test
   @Order(1)
-  void dockerPushedImageDeploysByTagAndRuns() throws Exception {
+  void dockerPushedImageDeploysByTag() throws Exception {
     String local = BusyboxImage.importVariant(docker, stack.directory("images"), "deployed");
     String pushed = registry() + "/acme/single/web:1.0";
     docker.run("tag", local, pushed).assertSucceeded();
@@ -94,7 +94,7 @@ class DeployIT {
 
   @Test
   @Order(2)
-  void deployOfImageMissingFleetPlatformFailsNamingItAndCreatesNothing() {
+  void missingPlatformFailsDeploy() {
     String image = registry() + "/acme/single/web:1.0";
 
     CommandResult deploy = cli.run("deploy", "--fleet", "acme/dual", "--image", "web=" + image);
@@ -106,7 +106,7 @@ class DeployIT {
 
   @Test
   @Order(3)
-  void skopeoCopiedIndexDeploysFromComposeFileIntoFleetRepository() throws Exception {
+  void skopeoCopiedIndexDeploysFromCompose() throws Exception {
     OciLayoutBuilder layout = OciLayoutBuilder.in(stack.directory("layout"));
     layout.image("2.0", Platform.LINUX_AMD64, Platform.LINUX_ARM64);
     Skopeo skopeo = Skopeo.forRegistry(registry(), stack.directory("skopeo"));

@@ -72,7 +72,7 @@ class GitPushIT {
 
   @Test
   @Order(1)
-  void pushToMainBuildsTwoPlatformReleaseAndShowsItsProgress() throws Exception {
+  void pushBuildsTwoPlatformRelease() throws Exception {
     CommandResult push = git.push("main");
 
     assertThat(push.exitCode()).as(push.output()).isZero();
@@ -86,7 +86,7 @@ class GitPushIT {
 
   @Test
   @Order(2)
-  void failedBuildMakesPushFailYetTheRefLands() {
+  void failedBuildFailsPushKeepsRef() {
     SampleProject.write(project, true, "v1");
     String commit = git.commitAll("Record the build machine in a RUN step");
 
@@ -100,7 +100,7 @@ class GitPushIT {
 
   @Test
   @Order(3)
-  void pushAfterFailedBuildIsPlainFastForward() {
+  void nextPushIsFastForward() {
     SampleProject.write(project, false, "v2");
     String commit = git.commitAll("Drop the RUN step again");
 
@@ -115,7 +115,7 @@ class GitPushIT {
 
   @Test
   @Order(4)
-  void pushToOtherBranchIsStoredWithoutBuilding() {
+  void otherBranchStoredNotBuilt() {
     long releasesBefore = releases().size();
     git.git("checkout", "-q", "-b", "experiment").assertSucceeded();
     SampleProject.write(project, false, "v3");
