@@ -8,10 +8,12 @@ import io.slipway.registry.metadata.RegistryMetadata;
 import io.slipway.registry.mirror.MirrorPullThrough;
 import io.slipway.registry.reference.Digest;
 import io.slipway.registry.reference.RepositoryName;
+import io.slipway.registry.reference.Tag;
 import io.slipway.registry.upload.UploadService;
 import io.slipway.storage.BlobStore;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -94,6 +96,18 @@ public final class Registry {
    */
   public boolean containsManifest(String repository, String digest) {
     return metadata.manifest(new RepositoryName(repository), Digest.parse(digest)).isPresent();
+  }
+
+  /**
+   * Returns the repositories one path segment below {@code prefix} (such as {@code
+   * acme/sensors/web} below {@code acme/sensors}) that hold {@code tag}, sorted by name. Reads only
+   * the metadata; a mirrored repository's upstream is not asked. Safe for concurrent use.
+   *
+   * @throws io.slipway.registry.reference.InvalidReferenceException when the prefix is not a valid
+   *     repository name or the tag is malformed
+   */
+  public List<String> repositoriesWithTag(String prefix, String tag) {
+    return metadata.childRepositoriesWithTag(new RepositoryName(prefix), new Tag(tag).value());
   }
 
   /** Builds a {@link Registry}; every setter but {@link #clock} is required. */

@@ -272,8 +272,12 @@ public class BuildService {
     }
   }
 
-  /** Returns the device types the fleet builds for, as targets of the pipeline. */
-  List<BuildTarget> targets(Fleet fleet) {
+  /**
+   * Returns the device types the fleet builds for, as targets of the pipeline.
+   *
+   * @throws ApiException {@code UNKNOWN_DEVICE_TYPE} naming a device type this server does not know
+   */
+  public List<BuildTarget> targets(Fleet fleet) {
     List<BuildTarget> targets = new ArrayList<>();
     for (String slug : fleet.deviceTypesToBuild()) {
       DeviceType type =

@@ -189,6 +189,8 @@ class PermissionMatrixIT {
           // A JSON body is not a build source: callers who may build get 415, others are denied
           // before the body is looked at.
           row("POST", FLEET + "/builds", RELEASE_CREATORS).body("{}"),
+          // A deploy naming no images is refused with 400 for callers who may deploy.
+          row("POST", FLEET + "/deployments", RELEASE_CREATORS).body("{}"),
           row("POST", "/api/v1/releases/{id}/logs", RELEASE_CREATORS)
               .body("{\"lines\":[\"step 1 of 1\"]}")
               .on(RUNNING_RELEASE),

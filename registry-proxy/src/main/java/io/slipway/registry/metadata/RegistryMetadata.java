@@ -231,6 +231,25 @@ public final class RegistryMetadata {
         "SELECT name FROM registry_tag WHERE repository = ?", String.class, repository.value());
   }
 
+  /**
+   * Returns the repositories named {@code prefix/NAME}, one path segment below {@code prefix}, that
+   * hold {@code tag}, sorted by name.
+   */
+  public List<String> childRepositoriesWithTag(RepositoryName prefix, String tag) {
+    String start = prefix.value() + "/";
+    String pattern = start.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    return jdbc
+        .queryForList(
+            "SELECT repository FROM registry_tag WHERE name = ? AND repository LIKE ? ESCAPE '\\'",
+            String.class,
+            tag,
+            pattern)
+        .stream()
+        .filter(name -> name.startsWith(start) && name.indexOf('/', start.length()) < 0)
+        .sorted()
+        .toList();
+  }
+
   /** Deletes a tag; returns false when there was none. */
   public boolean deleteTag(RepositoryName repository, String tag) {
     return jdbc.update(

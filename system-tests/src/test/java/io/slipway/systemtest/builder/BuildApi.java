@@ -18,7 +18,7 @@ import java.time.Instant;
  * uploads, and waiting for a release to finish. Reads the server's address from the stack at each
  * call, so it keeps working after the stack restarts the server on another port.
  */
-final class BuildApi {
+public final class BuildApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,15 +27,15 @@ final class BuildApi {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  BuildApi(SlipwayStack stack, String token) {
+  public BuildApi(SlipwayStack stack, String token) {
     this.stack = stack;
     this.token = token;
   }
 
   /** A response with its status and body. */
-  record Reply(int status, String text) {
+  public record Reply(int status, String text) {
 
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return JSON.readTree(text);
       } catch (IOException e) {
@@ -44,7 +44,7 @@ final class BuildApi {
     }
   }
 
-  Reply send(String method, String path, String json) {
+  public Reply send(String method, String path, String json) {
     HttpRequest.BodyPublisher body =
         json == null
             ? HttpRequest.BodyPublishers.noBody()
@@ -57,7 +57,7 @@ final class BuildApi {
   }
 
   /** Uploads {@code archive}, a gzip-compressed tar of a project, to start a build. */
-  Reply startBuild(String organization, String fleet, Path archive, String query) {
+  public Reply startBuild(String organization, String fleet, Path archive, String query) {
     try {
       HttpRequest request =
           request("/api/v1/orgs/" + organization + "/fleets/" + fleet + "/builds?" + query)
@@ -74,7 +74,7 @@ final class BuildApi {
    * Polls the release until its status is final or {@code timeout} passes, and returns its last
    * view.
    */
-  JsonNode awaitFinal(long releaseId, Duration timeout) {
+  public JsonNode awaitFinal(long releaseId, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
       Reply release = sendQuietly("/api/v1/releases/" + releaseId);
@@ -98,7 +98,7 @@ final class BuildApi {
   }
 
   /** Returns the release's build log as text, one line per entry. */
-  String log(long releaseId) {
+  public String log(long releaseId) {
     Reply reply = sendQuietly("/api/v1/releases/" + releaseId + "/logs?limit=1000");
     if (reply == null || reply.status() != 200) {
       return "(no build log: " + (reply == null ? "server down" : reply.text()) + ")";
@@ -125,9 +125,11 @@ final class BuildApi {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(stack.server().baseUrl() + path))
-        .timeout(Duration.ofMinutes(2))
-        .header("Authorization", "Bearer " + token);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(stack.server().baseUrl() + path))
+            .timeout(Duration.ofMinutes(2));
+    // An empty token makes an anonymous client, such as one that signs in.
+    return token.isEmpty() ? request : request.header("Authorization", "Bearer " + token);
   }
 
   private Reply exchange(HttpRequest request) {

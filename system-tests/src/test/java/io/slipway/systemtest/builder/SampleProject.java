@@ -20,10 +20,10 @@ import java.util.stream.Stream;
  * ARCH DATA}, where ARCH is {@code uname -m} at run time and BUILT_ON the {@code uname -m} that a
  * {@code RUN} step recorded at build time (only in the variant with {@code RUN}).
  */
-final class SampleProject {
+public final class SampleProject {
 
   /** The base image every service starts from, relative to Slipway's registry. */
-  static final String BASE = "acme/base/busybox:1.0";
+  public static final String BASE = "acme/base/busybox:1.0";
 
   /** Modification time of every file in the project. */
   static final Instant SOURCE_TIME = Instant.parse("2026-11-02T10:15:30Z");
@@ -37,7 +37,7 @@ final class SampleProject {
    *     which only a runtime engine (Docker or BuildKit) can execute
    * @param data the worker's data file content; change it to change one source file
    */
-  static Path write(Path directory, boolean withRun, String data) {
+  public static Path write(Path directory, boolean withRun, String data) {
     try {
       Files.createDirectories(directory.resolve("web/app"));
       Files.createDirectories(directory.resolve("worker"));
@@ -61,7 +61,7 @@ final class SampleProject {
   }
 
   /** Packs {@code directory} into a gzip-compressed tar next to it and returns its path. */
-  static Path archive(Path directory) {
+  public static Path archive(Path directory) {
     Path archive = directory.resolveSibling(directory.getFileName() + ".tar.gz");
     ExternalCommand.of("tar", "-C", directory.toString(), "-czf", archive.toString(), ".")
         .run()

@@ -12,7 +12,7 @@ import java.util.List;
  * from the internet: {@code /bin/busybox}, a few applet links and a file naming the variant, so
  * that each variant is an image of its own with no other image built on it.
  */
-final class BusyboxImage {
+public final class BusyboxImage {
 
   private static final Path BUSYBOX = Path.of("/bin/busybox");
   private static final List<String> APPLETS = List.of("sh", "echo", "cat", "ls", "uname", "true");
@@ -23,7 +23,7 @@ final class BusyboxImage {
    * Imports a fresh image {@code local/busybox-VARIANT:amd64} and returns its name; {@code docker
    * import} records the engine's own platform, amd64 here.
    */
-  static String importVariant(DockerCli docker, Path workDirectory, String variant)
+  public static String importVariant(DockerCli docker, Path workDirectory, String variant)
       throws IOException {
     if (!Files.isExecutable(BUSYBOX)) {
       throw new AssertionError(

@@ -49,7 +49,8 @@ public final class Skopeo {
   }
 
   /** {@code skopeo copy [--all] oci:LAYOUT:TAG docker://...} with {@code password}. */
-  CommandResult push(Path layout, String tag, String destination, boolean all, String password) {
+  public CommandResult push(
+      Path layout, String tag, String destination, boolean all, String password) {
     ExternalCommand command = skopeo("copy");
     if (all) {
       command.arguments("--all");
@@ -88,7 +89,7 @@ public final class Skopeo {
   }
 
   /** {@code skopeo inspect [--raw] docker://...}. */
-  CommandResult inspect(String reference, String password, boolean raw) {
+  public CommandResult inspect(String reference, String password, boolean raw) {
     ExternalCommand command = skopeo("inspect");
     if (raw) {
       command.arguments("--raw");
