@@ -1,11 +1,19 @@
 package io.slipway.cli;
 
 import io.slipway.cli.build.BuildCommand;
+import io.slipway.cli.deploy.DeployCommand;
+import io.slipway.cli.fleet.FleetCommand;
 import io.slipway.cli.gc.GcCommand;
+import io.slipway.cli.login.LoginCommand;
+import io.slipway.cli.push.PushCommand;
+import io.slipway.cli.release.ReleaseCommand;
 import io.slipway.cli.server.ServerCommand;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -13,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code slipway} command. Each subcommand is a class listed in {@code subcommands}. Add new
- * ones there.
+ * ones there. Commands whose class has a constructor taking a {@link CliEnvironment} get the one
+ * passed to {@link #commandLine(CliEnvironment)}.
  */
 @Command(
     name = "slipway",
@@ -21,19 +30,35 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     description = "Self-hosted build and release pipeline for fleets of embedded Linux devices.",
     subcommands = {
+      LoginCommand.class,
+      PushCommand.class,
+      DeployCommand.class,
+      ReleaseCommand.class,
+      FleetCommand.class,
+      BuildCommand.class,
       ServerCommand.class,
       GcCommand.class,
-      BuildCommand.class,
       CommandLine.HelpCommand.class
     })
 public class SlipwayCommand implements Runnable {
+
+  /** Commands that never talk to a server, so the exit codes 3 and 4 do not apply to them. */
+  private static final Set<String> LOCAL = Set.of("server", "gc", "help");
 
   @Spec CommandSpec spec;
 
   /** Returns the command line with the error handling every subcommand shares. */
   public static CommandLine commandLine() {
-    return new CommandLine(new SlipwayCommand())
-        .setExecutionExceptionHandler(SlipwayCommand::reportFailure);
+    return commandLine(CliEnvironment.system());
+  }
+
+  /** Returns the command line whose commands read {@code environment}. */
+  public static CommandLine commandLine(CliEnvironment environment) {
+    CommandLine commandLine =
+        new CommandLine(new SlipwayCommand(), new Factory(environment))
+            .setExecutionExceptionHandler(SlipwayCommand::reportFailure);
+    listExitCodes(commandLine);
+    return commandLine;
   }
 
   @Override
@@ -41,9 +66,22 @@ public class SlipwayCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "Missing subcommand: see 'slipway --help'");
   }
 
+  private static void listExitCodes(CommandLine commandLine) {
+    if (LOCAL.contains(commandLine.getCommandName())) {
+      return;
+    }
+    commandLine
+        .getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(ExitCode.descriptions());
+    commandLine.getSubcommands().values().forEach(SlipwayCommand::listExitCodes);
+  }
+
   /**
    * Prints the innermost cause of a failed command as one line, without a stack trace, because the
-   * server's log already has the details of a failed start.
+   * server's log already has the details of a failed start. A {@link CommandFailedException}
+   * decides the exit code; anything else exits with 1.
    */
   private static int reportFailure(
       Exception failure, CommandLine commandLine, ParseResult parseResult) {
@@ -54,6 +92,29 @@ public class SlipwayCommand implements Runnable {
     PrintWriter err = commandLine.getErr();
     err.println(commandLine.getCommandName() + ": " + cause.getMessage());
     err.flush();
-    return 1;
+    return failure instanceof CommandFailedException failed ? failed.exitCode() : ExitCode.FAILED;
+  }
+
+  /** Creates commands, handing the environment to those that take one. */
+  private static final class Factory implements IFactory {
+
+    private final CliEnvironment environment;
+    private final IFactory fallback = CommandLine.defaultFactory();
+
+    Factory(CliEnvironment environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+        Class<?>[] parameters = constructor.getParameterTypes();
+        if (parameters.length == 1 && parameters[0] == CliEnvironment.class) {
+          constructor.setAccessible(true);
+          return type.cast(constructor.newInstance(environment));
+        }
+      }
+      return fallback.create(type);
+    }
   }
 }

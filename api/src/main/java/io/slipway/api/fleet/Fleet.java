@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param createdAt creation time, milliseconds since the epoch
  * @param buildDeviceTypes slugs of the device types its releases are built for, or null for its own
  *     device type only
+ * @param deployBranch the git branch whose pushes build a release, without {@code refs/heads/}
  */
 public record Fleet(
     long id,
@@ -33,13 +34,53 @@ public record Fleet(
     Long targetReleaseId,
     long targetVersion,
     long createdAt,
-    List<String> buildDeviceTypes) {
+    List<String> buildDeviceTypes,
+    String deployBranch) {
+
+  /** The deploy branch of a fleet that never chose one. */
+  public static final String DEFAULT_DEPLOY_BRANCH = "main";
 
   public Fleet {
     Objects.requireNonNull(organizationSlug, "organizationSlug");
     Objects.requireNonNull(slug, "slug");
     Objects.requireNonNull(deviceType, "deviceType");
     buildDeviceTypes = buildDeviceTypes == null ? null : List.copyOf(buildDeviceTypes);
+    deployBranch = deployBranch == null ? DEFAULT_DEPLOY_BRANCH : deployBranch;
+  }
+
+  /** Creates a fleet whose deploy branch is {@value #DEFAULT_DEPLOY_BRANCH}. */
+  public Fleet(
+      long id,
+      long organizationId,
+      String organizationSlug,
+      String slug,
+      String name,
+      String deviceType,
+      boolean requiresApproval,
+      boolean trackLatest,
+      Long targetReleaseId,
+      long targetVersion,
+      long createdAt,
+      List<String> buildDeviceTypes) {
+    this(
+        id,
+        organizationId,
+        organizationSlug,
+        slug,
+        name,
+        deviceType,
+        requiresApproval,
+        trackLatest,
+        targetReleaseId,
+        targetVersion,
+        createdAt,
+        buildDeviceTypes,
+        DEFAULT_DEPLOY_BRANCH);
+  }
+
+  /** Returns the full name of the deploy branch, {@code refs/heads/<deployBranch>}. */
+  public String deployRef() {
+    return "refs/heads/" + deployBranch;
   }
 
   /**

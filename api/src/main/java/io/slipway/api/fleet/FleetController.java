@@ -40,10 +40,15 @@ public class FleetController {
 
   /**
    * Body of {@code PATCH}: absent fields stay as they are. {@code deviceTypes} lists the device
-   * types releases are built for, the fleet's own included.
+   * types releases are built for, the fleet's own included; {@code deployBranch} names the git
+   * branch whose pushes build a release.
    */
   record PatchFleet(
-      String name, String deviceType, Boolean requiresApproval, List<String> deviceTypes) {}
+      String name,
+      String deviceType,
+      Boolean requiresApproval,
+      List<String> deviceTypes,
+      String deployBranch) {}
 
   @GetMapping
   List<FleetView> list(Identity who, @PathVariable String org) {
@@ -82,7 +87,11 @@ public class FleetController {
     Fleet found = access.requireFleet(who, org, fleet, Permission.FLEET_MANAGE);
     FleetService.FleetChange change =
         new FleetService.FleetChange(
-            body.name(), body.deviceType(), body.requiresApproval(), body.deviceTypes());
+            body.name(),
+            body.deviceType(),
+            body.requiresApproval(),
+            body.deviceTypes(),
+            body.deployBranch());
     return view(service.update(who, found, change));
   }
 

@@ -18,7 +18,7 @@ public class FleetRepository {
   static final String SELECT =
       "SELECT f.id, f.organization_id, o.slug AS organization_slug, f.slug, f.name, f.device_type,"
           + " f.requires_approval, f.track_latest, f.target_release_id, f.target_version,"
-          + " f.created_at, f.build_device_types FROM fleet f JOIN organization o ON o.id = f.organization_id";
+          + " f.created_at, f.build_device_types, f.deploy_branch FROM fleet f JOIN organization o ON o.id = f.organization_id";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
@@ -98,6 +98,14 @@ public class FleetRepository {
         == 1;
   }
 
+  /** Sets the deploy branch of fleet {@code id}; false when it is gone. */
+  public boolean updateDeployBranch(long id, String deployBranch) {
+    return jdbc.sql("UPDATE fleet SET deploy_branch = ? WHERE id = ?")
+            .params(deployBranch, id)
+            .update()
+        == 1;
+  }
+
   /**
    * Deletes fleet {@code id}; its devices, keys, variables and releases go with it.
    *
@@ -151,7 +159,8 @@ public class FleetRepository {
         row.getObject("target_release_id", Long.class),
         row.getLong("target_version"),
         row.getLong("created_at"),
-        buildDeviceTypes(row.getString("build_device_types")));
+        buildDeviceTypes(row.getString("build_device_types")),
+        row.getString("deploy_branch"));
   }
 
   private static List<String> buildDeviceTypes(String json) {

@@ -54,9 +54,21 @@ public class FleetService {
    * A requested change of a fleet; a null field keeps its value.
    *
    * @param deviceTypes the device types to build releases for; must include the fleet's own
+   * @param deployBranch the git branch whose pushes build a release, without {@code refs/heads/}
    */
   public record FleetChange(
-      String name, String deviceType, Boolean requiresApproval, List<String> deviceTypes) {}
+      String name,
+      String deviceType,
+      Boolean requiresApproval,
+      List<String> deviceTypes,
+      String deployBranch) {
+
+    /** Creates a change that keeps the deploy branch. */
+    public FleetChange(
+        String name, String deviceType, Boolean requiresApproval, List<String> deviceTypes) {
+      this(name, deviceType, requiresApproval, deviceTypes, null);
+    }
+  }
 
   /**
    * Returns the device type {@code slug}.
@@ -133,11 +145,13 @@ public class FleetService {
   }
 
   /**
-   * Changes name, device type, the approval rule or the build device types of {@code fleet}.
+   * Changes name, device type, the approval rule, the build device types or the deploy branch of
+   * {@code fleet}.
    *
    * @throws ApiException {@code UNKNOWN_DEVICE_TYPE}; {@code DEVICE_TYPE_MISMATCH} when a device of
    *     the fleet could not run images for the new type, or the build device types leave out the
-   *     fleet's own; {@code INVALID_REQUEST_BODY} for an empty, repeating or too long list
+   *     fleet's own; {@code INVALID_REQUEST_BODY} for an empty, repeating or too long list, or a
+   *     deploy branch that is not a valid git branch name
    */
   public Fleet update(Identity who, Fleet fleet, FleetChange change) {
     String name = change.name() == null ? fleet.name() : change.name().strip();
@@ -153,16 +167,20 @@ public class FleetService {
     if (buildTypes != null) {
       checkBuildDeviceTypes(fleet, type, buildTypes);
     }
+    String deployBranch =
+        change.deployBranch() == null ? fleet.deployBranch() : checkDeployBranch(change);
 
     return transactions.execute(
         status -> {
           checkDevicesCanRun(fleet, type);
           fleets.update(fleet.id(), name, type.slug(), requiresApproval, buildTypes);
+          fleets.updateDeployBranch(fleet.id(), deployBranch);
           Map<String, Object> details = new LinkedHashMap<>();
           details.put("name", name);
           details.put("deviceType", type.slug());
           details.put("requiresApproval", requiresApproval);
           details.put("deviceTypes", buildTypes == null ? List.of(type.slug()) : buildTypes);
+          details.put("deployBranch", deployBranch);
           audit.record(
               who,
               "fleet.updated",
@@ -271,6 +289,14 @@ public class FleetService {
               + " to build for leave out the fleet's own device type '"
               + type.slug()
               + "', whose devices would get no image: add it to deviceTypes");
+    }
+  }
+
+  private static String checkDeployBranch(FleetChange change) {
+    try {
+      return DeployBranch.require(change.deployBranch());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST_BODY, e.getMessage());
     }
   }
 

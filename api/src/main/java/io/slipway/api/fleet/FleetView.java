@@ -17,6 +17,7 @@ import java.util.List;
  * @param createdAt creation time, milliseconds since the epoch
  * @param deviceTypes the device types its releases are built for
  * @param platforms the OCI platforms of those device types, without repeats, in the same order
+ * @param deployBranch the git branch whose pushes build a release
  */
 public record FleetView(
     String organization,
@@ -30,7 +31,8 @@ public record FleetView(
     Long targetReleaseId,
     long createdAt,
     List<String> deviceTypes,
-    List<String> platforms) {
+    List<String> platforms,
+    String deployBranch) {
 
   /** Builds the view of {@code fleet}; architecture and platform are null for an unknown type. */
   public static FleetView of(Fleet fleet, DeviceTypeCatalog deviceTypes) {
@@ -47,7 +49,8 @@ public record FleetView(
         fleet.targetReleaseId(),
         fleet.createdAt(),
         fleet.deviceTypesToBuild(),
-        platforms(fleet, deviceTypes));
+        platforms(fleet, deviceTypes),
+        fleet.deployBranch());
   }
 
   private static List<String> platforms(Fleet fleet, DeviceTypeCatalog deviceTypes) {

@@ -12,20 +12,24 @@ import io.slipway.builder.plan.EngineChoice;
 import io.slipway.builder.plan.Planner;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.project.Project;
+import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.CommandFailedException;
+import io.slipway.cli.client.FleetName;
+import io.slipway.cli.client.SlipwayClient;
+import io.slipway.cli.config.ServerOptions;
+import io.slipway.cli.push.SourceUpload;
+import io.slipway.cli.release.ReleaseFollower;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -47,15 +51,14 @@ import picocli.CommandLine.Spec;
       "With --dry-run, prints the resolved Dockerfile and the engine for every service and"
           + " device type and contacts no server; base images are shown as written. The engine"
           + " shown assumes Jib, plus the Docker engine when /var/run/docker.sock exists here.",
-      "Without --dry-run, uploads DIR to --server for fleet --fleet with the token in the"
-          + " SLIPWAY_TOKEN environment variable, then prints the build log until the release"
-          + " ends. Exit code 0 when the release succeeded, 1 when it failed or the input is bad,"
-          + " 2 for bad options."
+      "Without --dry-run, uploads DIR for fleet --fleet like 'slipway push --log' and prints the"
+          + " build log until the release ends."
     })
 public class BuildCommand implements Callable<Integer> {
 
-  private static final Pattern FLEET = Pattern.compile("[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*");
   private static final Path DOCKER_SOCKET = Path.of("/var/run/docker.sock");
+
+  private final CliEnvironment environment;
 
   @Spec CommandSpec spec;
 
@@ -86,14 +89,14 @@ public class BuildCommand implements Callable<Integer> {
       description = "auto, jib, docker or buildkit. Default: auto.")
   String engine;
 
-  @Option(
-      names = "--server",
-      paramLabel = "URL",
-      description = "Base URL of the server, such as http://127.0.0.1:8080.")
-  URI server;
+  @Mixin ServerOptions serverOptions;
 
-  @Option(names = "--fleet", paramLabel = "ORG/FLEET", description = "The fleet to release to.")
-  String fleet;
+  @Option(
+      names = "--fleet",
+      paramLabel = "ORG/FLEET",
+      converter = FleetName.Converter.class,
+      description = "The fleet to release to.")
+  FleetName fleet;
 
   @Option(names = "--release-version", paramLabel = "VERSION", description = "The release version.")
   String version;
@@ -104,8 +107,12 @@ public class BuildCommand implements Callable<Integer> {
   @Option(names = "--no-cache", description = "Rebuilds every partition, ignoring the cache.")
   boolean noCache;
 
+  BuildCommand(CliEnvironment environment) {
+    this.environment = environment;
+  }
+
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws IOException {
     quietLogging();
     EngineChoice choice = engineChoice();
     Path root = directory.toAbsolutePath().normalize();
@@ -181,15 +188,10 @@ public class BuildCommand implements Callable<Integer> {
     return targets;
   }
 
-  private int upload(Path root, EngineChoice choice) throws IOException, InterruptedException {
-    if (server == null || fleet == null) {
+  private int upload(Path root, EngineChoice choice) throws IOException {
+    if (fleet == null) {
       throw new ParameterException(
-          spec.commandLine(),
-          "Uploading needs --server URL and --fleet ORG/FLEET, or use --dry-run");
-    }
-    if (!FLEET.matcher(fleet).matches()) {
-      throw new ParameterException(
-          spec.commandLine(), "Fleet '" + fleet + "' is not ORG/FLEET, such as acme/sensors");
+          spec.commandLine(), "Uploading needs --fleet ORG/FLEET, or use --dry-run");
     }
     if (!deviceTypes.isEmpty()) {
       // NOTE: the upload endpoint builds for the fleet's device types; it takes no list.
@@ -197,33 +199,10 @@ public class BuildCommand implements Callable<Integer> {
           spec.commandLine(),
           "--device-type works with --dry-run only; an upload builds for the fleet's device types");
     }
-    String token = System.getenv("SLIPWAY_TOKEN");
-    if (token == null || token.isBlank()) {
-      throw new CommandFailedException(
-          "SLIPWAY_TOKEN is not set; set it to an API token with release rights on " + fleet);
-    }
-    Path archive = Files.createTempFile("slipway-source-", ".tar.gz");
-    try {
-      int entries = SourceArchive.write(root, archive);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(
-          "Uploading " + entries + " entries (" + Files.size(archive) + " bytes) to " + server);
-      out.flush();
-      BuildUpload client = new BuildUpload(server, token.strip());
-      Map<String, String> parameters = new LinkedHashMap<>();
-      parameters.put("version", version);
-      parameters.put("commit", commit);
-      parameters.put("engine", choice == EngineChoice.AUTO ? null : choice.engineName());
-      parameters.put("noCache", noCache ? "true" : null);
-      long release = client.start(fleet, archive, parameters);
-      out.println("Release " + release + " started; following its build log");
-      out.flush();
-      String status = client.follow(release, out);
-      out.println("Release " + release + " ended: " + status);
-      out.flush();
-      return status.equals("SUCCESS") ? 0 : 1;
-    } finally {
-      Files.deleteIfExists(archive);
-    }
+    SlipwayClient client = serverOptions.client(environment);
+    PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> parameters = SourceUpload.parameters(version, commit, choice, noCache);
+    long release = new SourceUpload(client, environment, out, false).start(fleet, root, parameters);
+    return new ReleaseFollower(client, environment, out, false, true).follow(release);
   }
 }

@@ -26,7 +26,7 @@ import java.util.zip.GZIPOutputStream;
  * files, every {@code Dockerfile*} and every {@code .dockerignore}. Entries are sorted, with their
  * permission bits, and symbolic links stay links. Long names use PAX headers. Stateless.
  */
-final class SourceArchive {
+public final class SourceArchive {
 
   private static final int BLOCK = 512;
 
@@ -39,7 +39,7 @@ final class SourceArchive {
    * @throws IOException when reading the tree or writing fails
    * @throws io.slipway.builder.BuildInputException when the root {@code .dockerignore} is malformed
    */
-  static int write(Path root, Path target) throws IOException {
+  public static int write(Path root, Path target) throws IOException {
     DockerIgnore ignore = rootIgnore(root);
     List<Path> paths = list(root, ignore);
     try (OutputStream out =

@@ -114,12 +114,12 @@ class BuildCommandTest {
   }
 
   @Test
-  void uploadWithoutServerIsAUsageError() throws IOException {
+  void uploadWithoutFleetIsAUsageError() throws IOException {
     twoServices();
 
     int exitCode = run("build", project.toString());
 
     assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString()).contains("--server URL and --fleet ORG/FLEET");
+    assertThat(err.toString()).contains("Uploading needs --fleet ORG/FLEET");
   }
 }

@@ -1,0 +1,39 @@
+package io.slipway.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The exit codes of the {@code slipway} commands that talk to a server. Scripts may rely on them;
+ * {@code --help} and docs/cli.md list them.
+ */
+public final class ExitCode {
+
+  /** The command did what was asked; a release it followed ended {@code SUCCESS}. */
+  public static final int SUCCESS = 0;
+
+  /** A release ended {@code FAILED}, or the server refused the request. */
+  public static final int FAILED = 1;
+
+  /** Bad options or bad input, such as an invalid compose file. Also picocli's usage errors. */
+  public static final int USAGE = 2;
+
+  /** No login is stored, or the server refused the token (HTTP 401 or 403). */
+  public static final int NOT_AUTHORIZED = 3;
+
+  /** The server could not be reached. */
+  public static final int UNREACHABLE = 4;
+
+  private ExitCode() {}
+
+  /** Returns the codes with their meaning, in order, for the usage help. */
+  public static Map<String, String> descriptions() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put(" " + SUCCESS, "Success.");
+    codes.put(" " + FAILED, "The release failed, or the server refused the request.");
+    codes.put(" " + USAGE, "Bad options or input.");
+    codes.put(" " + NOT_AUTHORIZED, "Not logged in, or the server refused the token.");
+    codes.put(" " + UNREACHABLE, "The server could not be reached.");
+    return codes;
+  }
+}

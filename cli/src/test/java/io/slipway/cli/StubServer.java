@@ -1,0 +1,76 @@
+package io.slipway.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A small HTTP server on a free loopback port that answers every request with one fixed status and
+ * body, and records what it was sent.
+ */
+public final class StubServer implements AutoCloseable {
+
+  /** One request as received. */
+  public record Request(String method, String uri, String authorization, String body) {}
+
+  private final HttpServer server;
+  private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+  private volatile int status;
+  private volatile String body;
+
+  public StubServer(int status, String body) throws IOException {
+    this.status = status;
+    this.body = body;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** Changes the answer to later requests. */
+  public void answer(int status, String body) {
+    this.status = status;
+    this.body = body;
+  }
+
+  /** Returns the server's base URL. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Returns the requests received so far. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    String received;
+    try (InputStream in = exchange.getRequestBody()) {
+      received = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    requests.add(
+        new Request(
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().toString(),
+            exchange.getRequestHeaders().getFirst("Authorization"),
+            received));
+    byte[] answer = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(answer);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

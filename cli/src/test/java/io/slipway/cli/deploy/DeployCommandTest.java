@@ -1,0 +1,143 @@
+package io.slipway.cli.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slipway.cli.CliRun;
+import io.slipway.cli.StubServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code slipway deploy}: the request it sends and how it reads the answer. */
+class DeployCommandTest {
+
+  private static final String RELEASE =
+      "{\"id\":12,\"fleet\":\"acme/sensors\",\"status\":\"SUCCESS\",\"source\":\"PREBUILT\","
+          + "\"version\":\"1.2.0\",\"createdAt\":0,\"services\":{\"web\":"
+          + "{\"image\":\"127.0.0.1:1/acme/sensors/web@sha256:"
+          + "cd".repeat(32)
+          + "\"}}}";
+
+  @TempDir Path home;
+  @TempDir Path project;
+
+  private StubServer server;
+  private CliRun cli;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new StubServer(201, RELEASE);
+    cli =
+        new CliRun(home)
+            .variable("SLIPWAY_SERVER", server.url())
+            .variable("SLIPWAY_TOKEN", "slt_t");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Path compose(String text) throws IOException {
+    return Files.writeString(project.resolve("docker-compose.yml"), text);
+  }
+
+  private JsonNode sent() {
+    return JsonMapper.builder().build().readTree(server.requests().get(0).body());
+  }
+
+  @Test
+  void composeServicesAreSentWithImageEnvironmentAndConfiguration() throws IOException {
+    Path file =
+        compose(
+            "services:\n  web:\n    image: registry.local:5000/acme/sensors/web:1.0\n"
+                + "    environment:\n      MODE: fast\n    privileged: true\n");
+
+    CliRun.Result result =
+        cli.run(
+            "deploy",
+            "--fleet",
+            "acme/sensors",
+            "--compose",
+            file.toString(),
+            "--release-version",
+            "1.2.0");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(server.requests().get(0).uri())
+        .isEqualTo("/api/v1/orgs/acme/fleets/sensors/deployments");
+    JsonNode body = sent();
+    assertThat(body.path("version").asString()).isEqualTo("1.2.0");
+    JsonNode web = body.path("services").path("web");
+    assertThat(web.path("image").asString()).isEqualTo("registry.local:5000/acme/sensors/web:1.0");
+    assertThat(web.path("environment").path("MODE").asString()).isEqualTo("fast");
+    assertThat(web.path("configuration").path("privileged").asBoolean()).isTrue();
+  }
+
+  @Test
+  void imageOptionOverridesTheComposeImage() throws IOException {
+    Path file = compose("services:\n  web:\n    image: old:1\n");
+
+    cli.run(
+        "deploy", "--fleet", "acme/sensors", "--compose", file.toString(), "--image", "web=new:2");
+
+    assertThat(sent().path("services").path("web").path("image").asString()).isEqualTo("new:2");
+  }
+
+  @Test
+  void tagAloneSendsNoServices() {
+    cli.run("deploy", "--fleet", "acme/sensors", "--tag", "latest");
+
+    assertThat(sent().path("tag").asString()).isEqualTo("latest");
+    assertThat(sent().has("services")).isFalse();
+  }
+
+  @Test
+  void serviceWithOnlyBuildIsAnInputErrorNamingIt() throws IOException {
+    Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
+
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/sensors", "--compose", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("service 'worker'").contains("slipway push");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void noImagesNamedIsAUsageError() {
+    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--compose FILE, --image SERVICE=REF or --tag TAG");
+  }
+
+  @Test
+  void printsTheReleaseAndItsImages() {
+    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=web:1");
+
+    assertThat(result.out())
+        .contains("Release 12 of acme/sensors: SUCCESS")
+        .contains("web  127.0.0.1:1/acme/sensors/web@sha256:");
+  }
+
+  @Test
+  void refusedImageFailsWithTheServersMessage() {
+    server.answer(
+        422,
+        "{\"code\":\"IMAGE_PLATFORM_MISSING\",\"message\":\"web has no linux/arm64 manifest\"}");
+
+    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=web:1");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err())
+        .contains("IMAGE_PLATFORM_MISSING")
+        .contains("web has no linux/arm64 manifest");
+  }
+}
