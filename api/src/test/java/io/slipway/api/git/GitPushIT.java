@@ -96,7 +96,8 @@ class GitPushIT {
     Git first = git(repository, "push", remote(fleet), "HEAD:main");
     assertThat(first.exit()).as(first.output()).isZero();
     long release = releaseIds(fleet).get(0);
-    HttpResponseCheck.ok(patchFleet(fleet, "{\"deployBranch\":\"release/2.x\"}"));
+    HttpResponse<String> patched = patchFleet(fleet, "{\"deployBranch\":\"release/2.x\"}");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
 
     Git again = git(repository, "push", remote(fleet), "HEAD:release/2.x");
 
@@ -242,6 +243,17 @@ class GitPushIT {
   }
 
   @Test
+  void deviceKeyIsRefused() {
+    TestFleet fleet = world.newFleet();
+    String deviceKey = world.device(fleet.id()).key();
+
+    Git listing = git(work, "ls-remote", remote(fleet, deviceKey));
+
+    assertThat(listing.exit()).isNotZero();
+    assertThat(listing.output()).contains("403").contains("device key may not");
+  }
+
+  @Test
   void tokenOfAnotherOrganizationFindsNoFleet() {
     TestFleet fleet = world.newFleet();
     TestFleet other = world.newFleet();
@@ -296,13 +308,6 @@ class GitPushIT {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(ReleaseWorld.json(response).path("deployBranch").asString()).isEqualTo("production");
     assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("production");
-  }
-
-  /** Small checks of API responses. */
-  private static final class HttpResponseCheck {
-    static void ok(HttpResponse<String> response) {
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
   }
 
   private TestFleet fleetWithBase() {
