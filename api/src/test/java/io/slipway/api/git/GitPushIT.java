@@ -74,7 +74,18 @@ class GitPushIT {
     patchFleet(fleet, "{\"deviceTypes\":[\"generic-amd64\",\"generic-aarch64\"]}");
     Path repository = repository(fleet, "COPY hello.txt /hello.txt\n");
 
-    Git push = git(repository, "push", "-o", "version=1.4.0", remote(fleet), "HEAD:main");
+    Git push =
+        git(
+            repository,
+            "push",
+            "-o",
+            "version=1.4.0",
+            "-o",
+            "engine=jib",
+            "-o",
+            "nocache",
+            remote(fleet),
+            "HEAD:main");
 
     assertThat(push.exit()).as(push.output()).isZero();
     long release = releaseIds(fleet).get(0);
@@ -214,6 +225,22 @@ class GitPushIT {
     assertThat(push.exit()).isNotZero();
     assertThat(push.output()).contains("Unknown push option 'colour=blue'");
     assertThat(git(repository, "ls-remote", remote(fleet)).output()).isBlank();
+  }
+
+  @Test
+  void buildThatCannotStartRejectsTheLandedBranch() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path repository = repository(fleet, "COPY hello.txt /h\n");
+
+    Git push = git(repository, "push", "-o", "engine=buildkit", remote(fleet), "HEAD:main");
+
+    assertThat(push.exit()).isNotZero();
+    assertThat(push.output())
+        .contains("remote: Not built: Engine 'buildkit' is not configured")
+        .contains("[remote rejected] HEAD -> main (not built: BUILD_ENGINE_UNAVAILABLE)");
+    assertThat(git(repository, "ls-remote", remote(fleet), "refs/heads/main").output())
+        .startsWith(head(repository));
+    assertThat(releaseIds(fleet)).isEmpty();
   }
 
   @Test
