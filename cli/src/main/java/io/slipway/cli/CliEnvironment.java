@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a command reads from its surroundings besides its options: environment variables, the home
- * directory, standard input and the terminal. {@link #system()} is the real one; tests build their
- * own, so that commands run in-process without touching the user's configuration. Immutable.
+ * The surroundings a command reads besides its options: environment variables, the home directory,
+ * standard input and the terminal. {@link #system()} is the real one; tests build their own, so
+ * that commands run in-process without touching the user's configuration. Immutable.
  *
  * @param variables environment variables, such as {@code SLIPWAY_SERVER}
  * @param home the user's home directory

@@ -1,8 +1,8 @@
 package io.slipway.cli;
 
 /**
- * A failure of a command whose options were valid, such as a missing token file, a refused token or
- * no server listening. {@link SlipwayCommand} prints the message as one line, without the usage
+ * A failure of a command whose options were valid, such as a missing token file, a rejected token
+ * or no server listening. {@link SlipwayCommand} prints the message as one line, without the usage
  * help, and exits with {@link #exitCode()}. Invalid options remain picocli's {@code
  * ParameterException}, exit code 2.
  */

@@ -12,13 +12,13 @@ public final class ExitCode {
   /** The command did what was asked; a release it followed ended {@code SUCCESS}. */
   public static final int SUCCESS = 0;
 
-  /** A release ended {@code FAILED}, or the server refused the request. */
+  /** A release ended {@code FAILED}, or the server rejected the request. */
   public static final int FAILED = 1;
 
   /** Bad options or bad input, such as an invalid compose file. Also picocli's usage errors. */
   public static final int USAGE = 2;
 
-  /** No login is stored, or the server refused the token (HTTP 401 or 403). */
+  /** No login is stored, or the server rejected the token (HTTP 401 or 403). */
   public static final int NOT_AUTHORIZED = 3;
 
   /** The server could not be reached. */
@@ -30,9 +30,9 @@ public final class ExitCode {
   public static Map<String, String> descriptions() {
     Map<String, String> codes = new LinkedHashMap<>();
     codes.put(" " + SUCCESS, "Success.");
-    codes.put(" " + FAILED, "The release failed, or the server refused the request.");
+    codes.put(" " + FAILED, "The release failed, or the server rejected the request.");
     codes.put(" " + USAGE, "Bad options or input.");
-    codes.put(" " + NOT_AUTHORIZED, "Not logged in, or the server refused the token.");
+    codes.put(" " + NOT_AUTHORIZED, "Not logged in, or the server rejected the token.");
     codes.put(" " + UNREACHABLE, "The server could not be reached.");
     return codes;
   }

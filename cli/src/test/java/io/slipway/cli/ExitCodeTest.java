@@ -31,7 +31,7 @@ class ExitCodeTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.out())
         .contains("Exit codes:")
-        .contains("Not logged in, or the server refused the token.")
+        .contains("Not logged in, or the server rejected the token.")
         .contains("The server could not be reached.");
   }
 
@@ -114,7 +114,7 @@ class ExitCodeTest {
       CliRun.Result result = loggedIn(server).run("release", "show", "7");
 
       assertThat(result.exitCode()).isEqualTo(3);
-      assertThat(result.err()).contains("refused the token").contains("token unknown");
+      assertThat(result.err()).contains("rejected the token").contains("token unknown");
     }
   }
 

@@ -10,7 +10,7 @@ import org.eclipse.jgit.lib.Repository;
  */
 public final class DeployBranch {
 
-  /** Longest accepted branch name; the column holds no more. */
+  /** Longest accepted branch name, the size of its database column. */
   public static final int MAX_LENGTH = 255;
 
   private DeployBranch() {}

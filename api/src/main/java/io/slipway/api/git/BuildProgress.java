@@ -57,12 +57,12 @@ final class BuildProgress {
   }
 
   private List<String> partitionLine(String partition, String text) {
-    List<String> shown = new ArrayList<>();
+    List<String> lines = new ArrayList<>();
     Deque<String> tail = tails.get(partition);
     if (tail == null) {
       tail = new ArrayDeque<>();
       tails.put(partition, tail);
-      shown.add(partition + ": started");
+      lines.add(partition + ": started");
     }
     if (tail.size() == TAIL_LINES) {
       tail.removeFirst();
@@ -70,12 +70,12 @@ final class BuildProgress {
     tail.addLast(text);
 
     if (text.startsWith("Pushed ") || text.startsWith("Unchanged since an earlier build")) {
-      shown.add(partition + ": done, " + lowerFirst(text));
+      lines.add(partition + ": done, " + lowerFirst(text));
     } else if (text.startsWith("Build failed:")) {
-      shown.add(partition + ": FAILED; the last " + tail.size() + " lines of its log:");
-      tail.forEach(kept -> shown.add("  | " + kept));
+      lines.add(partition + ": FAILED; the last " + tail.size() + " lines of its log:");
+      tail.forEach(kept -> lines.add("  | " + kept));
     }
-    return shown;
+    return lines;
   }
 
   private static String lowerFirst(String text) {

@@ -64,8 +64,8 @@ class DeployBuild {
    * Builds {@code commit} of {@code fleet} and reports to {@code messages} until the release is
    * final.
    *
-   * @return empty when the build succeeded, there was nothing to build or the client went away;
-   *     else the short reason git shows next to the rejected branch
+   * @return the short reason git shows next to the rejected branch when the build failed or did not
+   *     start. Empty when it succeeded, there was nothing to build, or the client went away.
    */
   Optional<String> run(
       Identity who,
@@ -132,7 +132,7 @@ class DeployBuild {
       try (OutputStream out = new CappedOutputStream(Files.newOutputStream(archive), limit)) {
         TreeArchive.write(repository, commit, out);
       } catch (CappedOutputStream.TooLarge e) {
-        // Sent on at its real size, as an upload would be, so BuildService names the limit.
+        // Passed on with a size over the limit, so BuildService rejects it and names the limit.
         return startWith(who, fleet, commit, options, InputStream.nullInputStream(), e.size);
       }
       try (InputStream in = Files.newInputStream(archive)) {

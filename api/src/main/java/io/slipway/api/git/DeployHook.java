@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a push to a fleet's repository: refuses unknown push options and the deletion of the deploy
- * branch, updates the refs itself, so that they land whatever the build does, and then builds a new
- * commit of the deploy branch and streams the build to the client. A failed build marks the deploy
- * branch's command rejected after its ref landed, so git reports an error and the next push is a
- * plain fast-forward. One instance serves one push.
+ * Runs a push to a fleet's repository. It rejects unknown push options and the deletion of the
+ * deploy branch. It updates the refs itself, so that they land whatever the build does. Then it
+ * builds a new commit of the deploy branch and streams the build to the client. A failed build
+ * marks the deploy branch's command rejected after its ref landed, so git reports an error and the
+ * next push is a plain fast-forward. One instance serves one push.
  */
 final class DeployHook implements PreReceiveHook {
 
@@ -113,6 +113,12 @@ final class DeployHook implements PreReceiveHook {
     if (pending.isEmpty()) {
       return List.of();
     }
+    if (receivePack.isAtomic() && pending.size() < commands.size()) {
+      // An atomic push changes all its refs or none, and this hook rejected some.
+      pending.forEach(command -> reject(command, "transaction aborted"));
+      return List.of();
+    }
+
     BatchRefUpdate batch = receivePack.getRepository().getRefDatabase().newBatchUpdate();
     batch.setAllowNonFastForwards(true);
     batch.setAtomic(receivePack.isAtomic());

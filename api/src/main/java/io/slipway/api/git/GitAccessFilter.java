@@ -81,7 +81,7 @@ final class GitAccessFilter extends OncePerRequestFilter {
     } catch (ApiException e) {
       int status = e.status().value();
       log.debug(
-          "Git request {} {} refused with {}: {}",
+          "Git request {} {} rejected with status {}: {}",
           request.getMethod(),
           path,
           status,

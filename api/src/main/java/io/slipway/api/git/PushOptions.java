@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a developer asked for with {@code git push -o}: {@code version=X}, {@code engine=E}, {@code
- * nocache} and {@code log=full}. Immutable.
+ * The options a developer sent with {@code git push -o}: {@code version=X}, {@code engine=E},
+ * {@code nocache} and {@code log=full}. Immutable.
  *
  * @param version the release version, or null for the next patch version
  * @param engine the build engine, or null for the server's default
@@ -18,7 +18,7 @@ record PushOptions(String version, String engine, boolean noCache, boolean fullL
   /** Options of a push that sent none. */
   static final PushOptions NONE = new PushOptions(null, null, false, false);
 
-  /** How the accepted options are written, for messages. */
+  /** The accepted options, as messages list them. */
   static final String ACCEPTED =
       "version=VERSION, engine=jib|docker|buildkit|auto, nocache, log=full";
 
@@ -36,7 +36,7 @@ record PushOptions(String version, String engine, boolean noCache, boolean fullL
     String engine = null;
     boolean noCache = false;
     boolean fullLog = false;
-    List<String> refused = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
     for (String option : options) {
       if (option.equals("nocache")) {
         noCache = true;
@@ -50,12 +50,15 @@ record PushOptions(String version, String engine, boolean noCache, boolean fullL
           && BuilderProperties.ENGINES.contains(option.substring("engine=".length()))) {
         engine = option.substring("engine=".length());
       } else {
-        refused.add("'" + option + "'");
+        unknown.add("'" + option + "'");
       }
     }
-    if (!refused.isEmpty()) {
+    if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "Unknown push option " + String.join(", ", refused) + ": this server takes " + ACCEPTED);
+          "Unknown push option "
+              + String.join(", ", unknown)
+              + ": remove it, this server accepts "
+              + ACCEPTED);
     }
     return new PushOptions(version, engine, noCache, fullLog);
   }

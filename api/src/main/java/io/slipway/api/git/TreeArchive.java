@@ -25,7 +25,7 @@ final class TreeArchive {
 
   private TreeArchive() {}
 
-  /** The tree holds a submodule, which a build source cannot carry. */
+  /** The tree contains a submodule, which a build source cannot carry. */
   static final class SubmoduleException extends IOException {
     SubmoduleException(String path) {
       super(
@@ -40,7 +40,7 @@ final class TreeArchive {
    * Writes the tree of {@code commit} to {@code out} as an uncompressed tar stream and finishes it;
    * {@code out} stays open.
    *
-   * @throws SubmoduleException when the tree holds a submodule
+   * @throws SubmoduleException when the tree contains a submodule
    * @throws IOException when an object is missing or {@code out} fails
    */
   static void write(Repository repository, ObjectId commit, OutputStream out) throws IOException {

@@ -51,9 +51,14 @@ class GitPushIT {
   /** What a git command printed and how it ended. */
   record Git(int exit, String output) {}
 
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+
   @BeforeAll
   void startServer() throws IOException {
-    world = ReleaseWorld.start(TestDatabase.h2(), dataDirectory, "--slipway.builder.engine=jib");
+    world = ReleaseWorld.start(database(), dataDirectory, "--slipway.builder.engine=jib");
     registry = world.context().getBean(ServerRegistryAccess.class);
     home = Files.createDirectories(work.resolve("home"));
   }
@@ -96,7 +101,8 @@ class GitPushIT {
     Git first = git(repository, "push", remote(fleet), "HEAD:main");
     assertThat(first.exit()).as(first.output()).isZero();
     long release = releaseIds(fleet).get(0);
-    HttpResponseCheck.ok(patchFleet(fleet, "{\"deployBranch\":\"release/2.x\"}"));
+    HttpResponse<String> patched = patchFleet(fleet, "{\"deployBranch\":\"release/2.x\"}");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
 
     Git again = git(repository, "push", remote(fleet), "HEAD:release/2.x");
 
@@ -242,6 +248,17 @@ class GitPushIT {
   }
 
   @Test
+  void deviceKeyIsRefused() {
+    TestFleet fleet = world.newFleet();
+    String deviceKey = world.device(fleet.id()).key();
+
+    Git listing = git(work, "ls-remote", remote(fleet, deviceKey));
+
+    assertThat(listing.exit()).isNotZero();
+    assertThat(listing.output()).contains("403").contains("device key may not");
+  }
+
+  @Test
   void tokenOfAnotherOrganizationFindsNoFleet() {
     TestFleet fleet = world.newFleet();
     TestFleet other = world.newFleet();
@@ -272,37 +289,6 @@ class GitPushIT {
                 HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(404);
-  }
-
-  @Test
-  void badDeployBranchNameIsRefusedWithTheRules() {
-    TestFleet fleet = world.newFleet();
-
-    HttpResponse<String> response = patchFleet(fleet, "{\"deployBranch\":\"bad..name\"}");
-
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body())
-        .contains("INVALID_REQUEST_BODY")
-        .contains("'bad..name' is not a valid git branch name");
-    assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("main");
-  }
-
-  @Test
-  void deployBranchShowsInTheFleetAndChanges() {
-    TestFleet fleet = world.newFleet();
-
-    HttpResponse<String> response = patchFleet(fleet, "{\"deployBranch\":\"production\"}");
-
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(ReleaseWorld.json(response).path("deployBranch").asString()).isEqualTo("production");
-    assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("production");
-  }
-
-  /** Small checks of API responses. */
-  private static final class HttpResponseCheck {
-    static void ok(HttpResponse<String> response) {
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
   }
 
   private TestFleet fleetWithBase() {
@@ -372,15 +358,6 @@ class GitPushIT {
     String owner = fleet.member(world, Role.OWNER);
     return world.call(
         "PATCH", "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug(), json, owner);
-  }
-
-  private JsonNode fleetView(TestFleet fleet) {
-    return ReleaseWorld.json(
-        world.call(
-            "GET",
-            "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug(),
-            null,
-            fleet.developer()));
   }
 
   private List<Long> releaseIds(TestFleet fleet) {

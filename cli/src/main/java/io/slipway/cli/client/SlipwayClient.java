@@ -56,12 +56,14 @@ public final class SlipwayClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Sends {@code GET path} and returns the JSON body of a 2xx answer. */
+  /** Sends {@code GET path} and returns the JSON body of a 2xx response. */
   public JsonNode get(String path) {
     return send(request(path).GET().build());
   }
 
-  /** Sends {@code POST path} with {@code body} as JSON and returns the JSON body of the answer. */
+  /**
+   * Sends {@code POST path} with {@code body} as JSON and returns the JSON body of the response.
+   */
   public JsonNode post(String path, Object body) {
     String text = JSON.writeValueAsString(body);
     return send(
@@ -73,7 +75,7 @@ public final class SlipwayClient {
 
   /**
    * Sends {@code POST path} with a body of {@code contentType} from {@code publisher}, such as an
-   * upload whose progress the publisher reports, and returns the JSON body of the answer.
+   * upload whose progress the publisher reports, and returns the JSON body of the response.
    */
   public JsonNode post(String path, String contentType, BodyPublisher publisher) {
     return send(request(path).header("Content-Type", contentType).POST(publisher).build());
@@ -96,7 +98,7 @@ public final class SlipwayClient {
         }
         body = text.toString();
       }
-      throw refused(request, response.statusCode(), body);
+      throw rejected(request, response.statusCode(), body);
     }
     return response.body();
   }
@@ -110,7 +112,7 @@ public final class SlipwayClient {
   private JsonNode send(HttpRequest request) {
     HttpResponse<String> response = exchange(request, BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw refused(request, response.statusCode(), response.body());
+      throw rejected(request, response.statusCode(), response.body());
     }
     String body = response.body();
     if (body == null || body.isBlank()) {
@@ -160,12 +162,12 @@ public final class SlipwayClient {
         ExitCode.UNREACHABLE);
   }
 
-  private CommandFailedException refused(HttpRequest request, int status, String body) {
+  private CommandFailedException rejected(HttpRequest request, int status, String body) {
     String what = request.method() + " " + request.uri().getPath();
     ServerError error = ServerError.parse(body);
     if (status == 401) {
       return new CommandFailedException(
-          "The server refused the token (HTTP 401 "
+          "The server rejected the token (HTTP 401 "
               + error.code()
               + ": "
               + error.message()
@@ -178,7 +180,7 @@ public final class SlipwayClient {
           ExitCode.NOT_AUTHORIZED);
     }
     return new CommandFailedException(
-        "The server refused "
+        "The server rejected "
             + what
             + " (HTTP "
             + status

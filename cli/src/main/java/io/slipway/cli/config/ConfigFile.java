@@ -26,11 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The CLI's configuration file, {@code $XDG_CONFIG_HOME/slipway/config.json} or else {@code
- * ~/.config/slipway/config.json}, holding {@code {"server": "...", "token": "..."}}. Its directory
- * is made owner-only (0700) and the file is written owner-only (0600) and atomically: a new file is
- * written next to it, synced, then moved over it, so a reader sees the old or the new content and
- * the token is never readable by others, not even for a moment. Not thread-safe across processes:
- * the last writer wins.
+ * ~/.config/slipway/config.json}, containing {@code {"server": "...", "token": "..."}}. Its
+ * directory is made owner-only (0700), and the file is written owner-only (0600) and atomically. A
+ * new file is written next to it, synced, then moved over it. A reader therefore sees the old or
+ * the new content, and the token is never readable by other users. Between processes the last
+ * writer wins.
  */
 public final class ConfigFile {
 
@@ -45,7 +45,7 @@ public final class ConfigFile {
 
   private final Path file;
 
-  /** A config file at {@code file}; its parent is the directory made owner-only. */
+  /** Creates a config file at {@code file}, whose parent directory is made owner-only. */
   public ConfigFile(Path file) {
     this.file = file.toAbsolutePath().normalize();
   }
@@ -71,7 +71,7 @@ public final class ConfigFile {
   /**
    * Reads the stored login.
    *
-   * @return empty when the file does not exist or holds no token
+   * @return empty when the file does not exist or contains no token
    * @throws CommandFailedException with {@link ExitCode#USAGE} naming the file when it is not valid
    *     JSON or its server is not a URL
    */

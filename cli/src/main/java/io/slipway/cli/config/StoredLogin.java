@@ -4,8 +4,8 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * What {@code slipway login} stores: the server's base URL and an API token for it. {@link
- * #toString()} leaves the token out. Immutable.
+ * The login that {@code slipway login} stores: the server's base URL and an API token for it.
+ * {@link #toString()} leaves the token out. Immutable.
  *
  * @param server the server's base URL, as checked by {@link ServerUrl#parse}
  * @param token the API token, not blank

@@ -13,7 +13,7 @@ public final class Table {
   private final List<String[]> rows = new ArrayList<>();
   private final int columns;
 
-  /** A table with these column headers. */
+  /** Creates a table with these column headers. */
   public Table(String... headers) {
     this.columns = headers.length;
     rows.add(headers);

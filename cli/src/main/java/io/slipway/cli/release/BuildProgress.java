@@ -28,7 +28,7 @@ public final class BuildProgress {
 
   private final Map<String, Partition> partitions = new LinkedHashMap<>();
 
-  /** Where a partition is. */
+  /** The build state of a partition. */
   public enum State {
     /** Lines arrived, but neither a start nor an end yet. */
     STARTING,

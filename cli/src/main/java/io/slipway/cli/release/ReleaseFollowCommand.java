@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code slipway release follow ID}: shows a release's build until it ends; the exit code says how
+ * {@code slipway release follow ID}: shows a release's build until it ends. The exit code tells how
  * it ended.
  */
 @Command(

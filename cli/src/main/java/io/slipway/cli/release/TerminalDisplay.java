@@ -74,8 +74,8 @@ final class TerminalDisplay implements ProgressDisplay {
   }
 
   /**
-   * A full bar for a finished partition; otherwise a marker that moves with each line, because the
-   * number of lines a build will log is not known ahead.
+   * Draws a full bar for a finished partition. A running one gets a marker that moves with each
+   * line, because the number of lines a build logs is not known in advance.
    */
   private static String bar(BuildProgress.Partition partition) {
     char[] cells = new char[BAR];

@@ -1,0 +1,282 @@
+package io.slipway.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slipway.api.SlipwayServer;
+import io.slipway.cli.CliRun;
+import io.slipway.testing.image.BusyboxImages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The CLI run in-process through picocli against a real server on a free loopback port: a user with
+ * an API token and an organization are made over HTTP with the bootstrap admin token, then
+ * everything else goes through {@code slipway} commands. Builds use the Jib engine and a busybox
+ * base image pushed to the server's registry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliAgainstServerIT {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String ORG = "acme";
+  private static final String USER = "dev";
+  private static final String PASSWORD = "correct horse battery staple 42";
+
+  @TempDir static Path dataDirectory;
+  @TempDir static Path work;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final AtomicInteger homes = new AtomicInteger();
+  private ConfigurableApplicationContext server;
+  private String url;
+  private String registry;
+  private String token;
+
+  @BeforeAll
+  void startServer() throws IOException {
+    server =
+        SlipwayServer.start(
+            "--server.port=0",
+            "--server.address=127.0.0.1",
+            "--slipway.data-dir=" + dataDirectory,
+            "--slipway.builder.engine=jib");
+    int port = Integer.parseInt(Files.readString(dataDirectory.resolve("server.port")).strip());
+    url = "http://127.0.0.1:" + port;
+    registry = "127.0.0.1:" + port;
+
+    String admin = Files.readString(dataDirectory.resolve("bootstrap-token")).strip();
+    call(
+        "POST",
+        "/api/v1/users",
+        "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}",
+        admin,
+        201);
+    String session =
+        call(
+                "POST",
+                "/api/v1/auth/login",
+                "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}",
+                null,
+                200)
+            .path("token")
+            .asString();
+    token =
+        call("POST", "/api/v1/user/api-tokens", "{\"name\":\"cli-it\"}", session, 201)
+            .path("token")
+            .asString();
+    call("POST", "/api/v1/orgs", "{\"slug\":\"" + ORG + "\"}", token, 201);
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** Returns a CLI with a fresh home directory, pointed at the server by environment variables. */
+  private CliRun cli() throws IOException {
+    return new CliRun(Files.createDirectories(work.resolve("home" + homes.incrementAndGet())))
+        .variable("SLIPWAY_SERVER", url)
+        .variable("SLIPWAY_TOKEN", token);
+  }
+
+  /** Creates fleet {@code acme/SLUG} of {@code deviceType} through the CLI. */
+  private void createFleet(String slug, String deviceType) throws IOException {
+    CliRun.Result created =
+        cli().run("fleet", "create", ORG + "/" + slug, "--device-type", deviceType);
+    assertThat(created.exitCode()).as(created.err()).isZero();
+  }
+
+  private void pushBusybox(String fleet) {
+    BusyboxImages.push(registry, ORG + "/" + fleet + "/busybox", "1.0", USER, token);
+  }
+
+  private Path project(String name, String dockerfile) throws IOException {
+    Path root = Files.createDirectories(work.resolve(name));
+    Files.writeString(root.resolve("Dockerfile"), dockerfile);
+    Files.writeString(root.resolve("hello.txt"), "hello\n");
+    return root;
+  }
+
+  @Test
+  void loginStoresTheTokenAndFleetCommandsUseIt() throws IOException {
+    CliRun cli =
+        new CliRun(Files.createDirectories(work.resolve("login-home"))).stdin(token + "\n");
+
+    CliRun.Result login = cli.run("login", "--server", url, "--token-stdin");
+    CliRun.Result created =
+        cli.run("fleet", "create", ORG + "/gateways", "--device-type", "generic-amd64");
+    CliRun.Result listed = cli.run("fleet", "list", ORG, "--json");
+
+    assertThat(login.exitCode()).as(login.err()).isZero();
+    assertThat(login.out()).contains("Logged in to " + url + " as " + USER);
+    assertThat(cli.home().resolve(".config/slipway/config.json")).exists();
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out()).contains("Created fleet acme/gateways");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    JsonNode fleets = JSON.readTree(listed.out());
+    assertThat(fleets.isArray()).isTrue();
+    assertThat(fleets.findValuesAsString("slug")).contains("gateways");
+  }
+
+  @Test
+  void pushBuildsAReleaseThatListAndShowReport() throws IOException {
+    createFleet("sensors", "generic-amd64");
+    pushBusybox("sensors");
+    Path project =
+        project(
+            "good", "FROM " + registry + "/acme/sensors/busybox:1.0\nCOPY hello.txt /hello.txt\n");
+
+    CliRun.Result pushed =
+        cli()
+            .run(
+                "push",
+                project.toString(),
+                "--fleet",
+                "acme/sensors",
+                "--release-version",
+                "1.0.0");
+
+    assertThat(pushed.exitCode()).as(pushed.out() + pushed.err()).isZero();
+    assertThat(pushed.out())
+        .contains("main linux/amd64: building with jib")
+        .contains("main linux/amd64: pushed in")
+        .contains(": SUCCESS");
+
+    CliRun.Result listed = cli().run("release", "list", "--fleet", "acme/sensors", "--json");
+    assertThat(listed.exitCode()).as(listed.err()).isZero();
+    JsonNode releases = JSON.readTree(listed.out());
+    assertThat(releases.size()).isEqualTo(1);
+    long id = releases.get(0).path("id").asLong();
+
+    CliRun.Result shown = cli().run("release", "show", String.valueOf(id), "--json");
+    assertThat(shown.exitCode()).as(shown.err()).isZero();
+    JsonNode release = JSON.readTree(shown.out());
+    assertThat(release.path("status").asString()).isEqualTo("SUCCESS");
+    assertThat(release.path("version").asString()).isEqualTo("1.0.0");
+    assertThat(release.path("services").path("main").path("image").asString())
+        .startsWith(registry + "/acme/sensors/main@sha256:");
+  }
+
+  @Test
+  void pushOfAProjectThatFailsToBuildExitsWithOne() throws IOException {
+    createFleet("broken", "generic-amd64");
+    pushBusybox("broken");
+    Path project =
+        project("bad", "FROM " + registry + "/acme/broken/busybox:1.0\nCOPY missing.txt /m.txt\n");
+
+    CliRun.Result pushed = cli().run("push", project.toString(), "--fleet", "acme/broken");
+
+    assertThat(pushed.exitCode()).as(pushed.out() + pushed.err()).isEqualTo(1);
+    assertThat(pushed.out()).contains("Build failed: ").contains("missing.txt");
+    assertThat(pushed.out()).contains("Release ").contains(": FAILED");
+  }
+
+  @Test
+  void deployOfAPushedImageMakesAPrebuiltRelease() throws IOException {
+    createFleet("kiosks", "generic-amd64");
+    pushBusybox("kiosks");
+
+    CliRun.Result deployed =
+        cli()
+            .run(
+                "deploy",
+                "--fleet",
+                "acme/kiosks",
+                "--image",
+                "web=" + registry + "/acme/kiosks/busybox:1.0",
+                "--json");
+
+    assertThat(deployed.exitCode()).as(deployed.out() + deployed.err()).isZero();
+    JsonNode release = JSON.readTree(deployed.out());
+    assertThat(release.path("source").asString()).isEqualTo("PREBUILT");
+    assertThat(release.path("services").path("web").path("image").asString())
+        .startsWith(registry + "/acme/kiosks/web@sha256:");
+  }
+
+  @Test
+  void deployOfAnImageWithoutTheFleetsPlatformIsRefused() throws IOException {
+    createFleet("pis", "raspberrypi3");
+    pushBusybox("pis");
+
+    CliRun.Result deployed =
+        cli()
+            .run(
+                "deploy",
+                "--fleet",
+                "acme/pis",
+                "--image",
+                "web=" + registry + "/acme/pis/busybox:1.0");
+
+    assertThat(deployed.exitCode()).as(deployed.out() + deployed.err()).isEqualTo(1);
+    assertThat(deployed.err()).contains("IMAGE_PLATFORM_MISSING");
+  }
+
+  @Test
+  void badTokenExitsWithThree() throws IOException {
+    CliRun.Result listed =
+        cli().variable("SLIPWAY_TOKEN", "slt_" + "0".repeat(40)).run("fleet", "list");
+
+    assertThat(listed.exitCode()).as(listed.err()).isEqualTo(3);
+  }
+
+  @Test
+  void loginWithABadTokenStoresNothing() throws IOException {
+    CliRun cli =
+        new CliRun(Files.createDirectories(work.resolve("bad-login-home"))).stdin("slt_nope\n");
+
+    CliRun.Result login = cli.run("login", "--server", url, "--token-stdin");
+
+    assertThat(login.exitCode()).isEqualTo(3);
+    assertThat(cli.home().resolve(".config/slipway/config.json")).doesNotExist();
+  }
+
+  @Test
+  void serverThatIsGoneIsUnreachable() throws IOException {
+    CliRun.Result listed =
+        cli().variable("SLIPWAY_SERVER", "http://127.0.0.1:1").run("fleet", "list");
+
+    assertThat(listed.exitCode()).as(listed.err()).isEqualTo(4);
+  }
+
+  private JsonNode call(String method, String path, String body, String bearer, int expected) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url + path))
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode())
+          .as(method + " " + path + ": " + response.body())
+          .isEqualTo(expected);
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
