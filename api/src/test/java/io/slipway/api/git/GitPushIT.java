@@ -51,9 +51,14 @@ class GitPushIT {
   /** What a git command printed and how it ended. */
   record Git(int exit, String output) {}
 
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+
   @BeforeAll
   void startServer() throws IOException {
-    world = ReleaseWorld.start(TestDatabase.h2(), dataDirectory, "--slipway.builder.engine=jib");
+    world = ReleaseWorld.start(database(), dataDirectory, "--slipway.builder.engine=jib");
     registry = world.context().getBean(ServerRegistryAccess.class);
     home = Files.createDirectories(work.resolve("home"));
   }
@@ -286,30 +291,6 @@ class GitPushIT {
     assertThat(response.statusCode()).isEqualTo(404);
   }
 
-  @Test
-  void badDeployBranchNameIsRefusedWithTheRules() {
-    TestFleet fleet = world.newFleet();
-
-    HttpResponse<String> response = patchFleet(fleet, "{\"deployBranch\":\"bad..name\"}");
-
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body())
-        .contains("INVALID_REQUEST_BODY")
-        .contains("'bad..name' is not a valid git branch name");
-    assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("main");
-  }
-
-  @Test
-  void deployBranchShowsInTheFleetAndChanges() {
-    TestFleet fleet = world.newFleet();
-
-    HttpResponse<String> response = patchFleet(fleet, "{\"deployBranch\":\"production\"}");
-
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(ReleaseWorld.json(response).path("deployBranch").asString()).isEqualTo("production");
-    assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("production");
-  }
-
   private TestFleet fleetWithBase() {
     TestFleet fleet = world.newFleet();
     RegistryCredentials credentials =
@@ -377,15 +358,6 @@ class GitPushIT {
     String owner = fleet.member(world, Role.OWNER);
     return world.call(
         "PATCH", "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug(), json, owner);
-  }
-
-  private JsonNode fleetView(TestFleet fleet) {
-    return ReleaseWorld.json(
-        world.call(
-            "GET",
-            "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug(),
-            null,
-            fleet.developer()));
   }
 
   private List<Long> releaseIds(TestFleet fleet) {
