@@ -116,12 +116,14 @@ class DeploymentIT {
   }
 
   @Test
-  void servicesMapDeploysAnImageCopiedWithSkopeo() throws Exception {
+  void servicesMapDeploysADockerImageCopiedWithSkopeo() throws Exception {
     TestFleet fleet = twoPlatformFleet();
     Path layout = scratch.resolve("skopeo-" + UUID.randomUUID());
     OciLayout.write(layout, "2.0", List.of("linux/amd64", "linux/arm64"), fleet.slug());
     String target = access.registry() + "/" + repository(fleet, "api") + ":2.0";
-    skopeoCopy(fleet, "oci:" + layout + ":2.0", "docker://" + target);
+    skopeoCopy(fleet, "oci:" + layout + ":2.0", "docker://" + target, "--format", "v2s2");
+    assertThat(client(fleet).getManifest(repository(fleet, "api"), "2.0").mediaType())
+        .isEqualTo("application/vnd.docker.distribution.manifest.list.v2+json");
 
     HttpResponse<String> response =
         deploy(
@@ -326,18 +328,16 @@ class DeploymentIT {
         fleet.developer());
   }
 
-  private void skopeoCopy(TestFleet fleet, String source, String destination) {
-    List<String> command =
+  private void skopeoCopy(TestFleet fleet, String source, String destination, String... options) {
+    List<String> command = new ArrayList<>(List.of(SKOPEO, "--insecure-policy", "copy", "--all"));
+    command.addAll(List.of(options));
+    command.addAll(
         List.of(
-            SKOPEO,
-            "--insecure-policy",
-            "copy",
-            "--all",
             "--dest-tls-verify=false",
             "--dest-creds",
             "developer-" + fleet.slug() + ":" + fleet.developer(),
             source,
-            destination);
+            destination));
     try {
       Process process =
           new ProcessBuilder(command)
