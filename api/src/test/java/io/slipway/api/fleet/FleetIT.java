@@ -116,6 +116,47 @@ class FleetIT {
   }
 
   @Test
+  void deployBranchIsMainUntilChanged() {
+    fixture.createFleet("acme", "branched", "generic-amd64", false);
+    assertThat(
+            expect(fixture.get(FLEETS + "/branched", admin), 200)
+                .json()
+                .path("deployBranch")
+                .asString())
+        .isEqualTo("main");
+
+    Response patched =
+        expect(
+            fixture.patch(FLEETS + "/branched", admin, "{\"deployBranch\":\"release/2.x\"}"), 200);
+
+    assertThat(patched.json().path("deployBranch").asString()).isEqualTo("release/2.x");
+    assertThat(
+            expect(fixture.get(FLEETS + "/branched", admin), 200)
+                .json()
+                .path("deployBranch")
+                .asString())
+        .isEqualTo("release/2.x");
+  }
+
+  @Test
+  void invalidDeployBranchIsRejectedByName() {
+    fixture.createFleet("acme", "unbranched", "generic-amd64", false);
+
+    Response response =
+        fixture.patch(FLEETS + "/unbranched", admin, "{\"deployBranch\":\"bad..name\"}");
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.code()).isEqualTo("INVALID_REQUEST_BODY");
+    assertThat(response.body()).contains("'bad..name' is not a valid git branch name");
+    assertThat(
+            expect(fixture.get(FLEETS + "/unbranched", admin), 200)
+                .json()
+                .path("deployBranch")
+                .asString())
+        .isEqualTo("main");
+  }
+
+  @Test
   void incompatibleTypeChangeIsRejected() {
     fixture.createFleet("acme", "pis", "raspberrypi3", false);
     fixture.registeredDevice(

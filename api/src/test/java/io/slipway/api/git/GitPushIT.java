@@ -51,9 +51,14 @@ class GitPushIT {
   /** What a git command printed and how it ended. */
   record Git(int exit, String output) {}
 
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+
   @BeforeAll
   void startServer() throws IOException {
-    world = ReleaseWorld.start(TestDatabase.h2(), dataDirectory, "--slipway.builder.engine=jib");
+    world = ReleaseWorld.start(database(), dataDirectory, "--slipway.builder.engine=jib");
     registry = world.context().getBean(ServerRegistryAccess.class);
     home = Files.createDirectories(work.resolve("home"));
   }
@@ -69,7 +74,18 @@ class GitPushIT {
     patchFleet(fleet, "{\"deviceTypes\":[\"generic-amd64\",\"generic-aarch64\"]}");
     Path repository = repository(fleet, "COPY hello.txt /hello.txt\n");
 
-    Git push = git(repository, "push", "-o", "version=1.4.0", remote(fleet), "HEAD:main");
+    Git push =
+        git(
+            repository,
+            "push",
+            "-o",
+            "version=1.4.0",
+            "-o",
+            "engine=jib",
+            "-o",
+            "nocache",
+            remote(fleet),
+            "HEAD:main");
 
     assertThat(push.exit()).as(push.output()).isZero();
     long release = releaseIds(fleet).get(0);
@@ -212,6 +228,22 @@ class GitPushIT {
   }
 
   @Test
+  void buildThatCannotStartRejectsTheLandedBranch() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path repository = repository(fleet, "COPY hello.txt /h\n");
+
+    Git push = git(repository, "push", "-o", "engine=buildkit", remote(fleet), "HEAD:main");
+
+    assertThat(push.exit()).isNotZero();
+    assertThat(push.output())
+        .contains("remote: Not built: Engine 'buildkit' is not configured")
+        .contains("[remote rejected] HEAD -> main (not built: BUILD_ENGINE_UNAVAILABLE)");
+    assertThat(git(repository, "ls-remote", remote(fleet), "refs/heads/main").output())
+        .startsWith(head(repository));
+    assertThat(releaseIds(fleet)).isEmpty();
+  }
+
+  @Test
   void noTokenGets401AndGitCannotAskForOne() throws Exception {
     TestFleet fleet = world.newFleet();
     String url = "http://127.0.0.1:" + port() + "/git/" + fleet.org() + "/" + fleet.slug() + ".git";
@@ -286,30 +318,6 @@ class GitPushIT {
     assertThat(response.statusCode()).isEqualTo(404);
   }
 
-  @Test
-  void badDeployBranchNameIsRefusedWithTheRules() {
-    TestFleet fleet = world.newFleet();
-
-    HttpResponse<String> response = patchFleet(fleet, "{\"deployBranch\":\"bad..name\"}");
-
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body())
-        .contains("INVALID_REQUEST_BODY")
-        .contains("'bad..name' is not a valid git branch name");
-    assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("main");
-  }
-
-  @Test
-  void deployBranchShowsInTheFleetAndChanges() {
-    TestFleet fleet = world.newFleet();
-
-    HttpResponse<String> response = patchFleet(fleet, "{\"deployBranch\":\"production\"}");
-
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(ReleaseWorld.json(response).path("deployBranch").asString()).isEqualTo("production");
-    assertThat(fleetView(fleet).path("deployBranch").asString()).isEqualTo("production");
-  }
-
   private TestFleet fleetWithBase() {
     TestFleet fleet = world.newFleet();
     RegistryCredentials credentials =
@@ -377,15 +385,6 @@ class GitPushIT {
     String owner = fleet.member(world, Role.OWNER);
     return world.call(
         "PATCH", "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug(), json, owner);
-  }
-
-  private JsonNode fleetView(TestFleet fleet) {
-    return ReleaseWorld.json(
-        world.call(
-            "GET",
-            "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug(),
-            null,
-            fleet.developer()));
   }
 
   private List<Long> releaseIds(TestFleet fleet) {

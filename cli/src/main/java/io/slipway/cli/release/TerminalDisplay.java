@@ -48,8 +48,9 @@ final class TerminalDisplay implements ProgressDisplay {
       // Back to the first row: the cursor sits on the line below the last one drawn.
       screen.append("\033[").append(drawn).append('F');
     }
+    // Lines above the rows stay on screen, so they may wrap; only rows must fit on one line each.
     for (String line : above) {
-      screen.append(CLEAR_LINE).append(fit(line)).append('\n');
+      screen.append(CLEAR_LINE).append(line.replace('\t', ' ')).append('\n');
     }
     int name = 0;
     for (BuildProgress.Partition partition : progress.partitions()) {
@@ -90,7 +91,12 @@ final class TerminalDisplay implements ProgressDisplay {
     return "[" + new String(cells) + "]";
   }
 
-  private String fit(String line) {
-    return line.length() < width ? line : line.substring(0, width - 2) + "…";
+  /**
+   * Cuts a row to the terminal's width, so that it takes one line and moving the cursor up by the
+   * number of rows lands on the first one. Tabs and other control characters become spaces.
+   */
+  private String fit(String row) {
+    String plain = row.replaceAll("\\p{Cntrl}", " ");
+    return plain.length() < width ? plain : plain.substring(0, width - 4) + "...";
   }
 }

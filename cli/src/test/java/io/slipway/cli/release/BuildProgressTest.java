@@ -109,4 +109,11 @@ class BuildProgressTest {
             "web linux/arm64: failed: missing.txt not found",
             "  | COPY missing.txt");
   }
+
+  @Test
+  void escapeSequencesInLogLinesBecomeSpaces() {
+    LogLine line = new LogLine(1, "web", null, "\u001b[2Jcleared\tstep");
+
+    assertThat(line.text()).isEqualTo(" [2Jcleared\tstep");
+  }
 }

@@ -73,7 +73,7 @@ class GitPushIT {
   @Test
   @Order(1)
   void pushBuildsTwoPlatformRelease() throws Exception {
-    CommandResult push = git.push("main");
+    CommandResult push = git.push("slipway", "main");
 
     assertThat(push.exitCode()).as(push.output()).isZero();
     assertThat(push.stderr()).contains("remote:").contains("linux/amd64").contains("linux/arm64");
