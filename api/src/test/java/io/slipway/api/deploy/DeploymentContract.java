@@ -297,6 +297,19 @@ abstract class DeploymentContract {
   }
 
   @Test
+  void invalidServiceSettingIsRefusedBeforeTheRelease() {
+    TestFleet fleet = world.newFleet();
+    pushBusybox(fleet, repository(fleet, "web"), "1.0");
+
+    HttpResponse<String> response =
+        deploy(fleet, "{\"tag\":\"1.0\",\"services\":{\"web\":{\"environment\":{\"\":\"x\"}}}}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("INVALID_SERVICE").contains("web");
+    assertNothingCreated(fleet);
+  }
+
+  @Test
   void requestWithoutImagesIsRefused() {
     TestFleet fleet = world.newFleet();
 
