@@ -3,6 +3,8 @@ package io.slipway.cli.release;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
 import io.slipway.cli.client.SlipwayClient;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -12,11 +14,15 @@ import tools.jackson.databind.JsonNode;
  * Follows the build log of a release through the server-sent events of {@code GET
  * /api/v1/releases/{id}/logs/stream}: {@code log} events carry lines, one {@code end} event the
  * final status. When the stream breaks before the end, it is opened again after the last line
- * received, a few times. Not thread-safe; one per release followed.
+ * received, until it breaks {@value #ATTEMPTS} times in a row without a new line. Not thread-safe;
+ * one per release followed.
  */
 public final class LogStream {
 
+  /** Stream breaks in a row, with no new line in between, after which following gives up. */
   private static final int ATTEMPTS = 4;
+
+  private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
   private final SlipwayClient client;
   private final long release;
@@ -34,16 +40,21 @@ public final class LogStream {
    * @throws CommandFailedException when the stream keeps breaking, or as {@link SlipwayClient} does
    */
   public String follow(Consumer<LogLine> lines) {
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    int failures = 0;
+    while (failures < ATTEMPTS) {
+      long before = lastLine;
       String path = "/api/v1/releases/" + release + "/logs/stream?after=" + lastLine;
       try (Stream<String> events = client.events(path)) {
         String status = read(events.iterator(), lines);
         if (status != null) {
           return status;
         }
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         // The connection broke while reading: open it again below.
       }
+      // The server also ends a stream after a time limit, so only breaks without a new line count.
+      failures = lastLine > before ? 0 : failures + 1;
+      pause();
     }
     throw new CommandFailedException(
         "The build log of release "
@@ -52,6 +63,15 @@ public final class LogStream {
             + release
             + "'",
         ExitCode.UNREACHABLE);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(RETRY_DELAY.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailedException("Interrupted while following a build log");
+    }
   }
 
   /** Reads events until the {@code end} event; returns its status, or null when the lines end. */
