@@ -6,6 +6,7 @@ import io.slipway.registry.auth.Scope;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -576,6 +577,42 @@ abstract class RegistryProtocolContract {
         .isEqualTo("</v2/" + repository + "/tags/list?n=2&last=a>; rel=\"next\"");
     assertThat(body(second)).contains("\"tags\":[\"b\",\"c\"]");
     assertThat(second.headers().firstValue("Link")).isEmpty();
+  }
+
+  @Test
+  void repositoriesWithTagListsDirectChildrenOnly() throws Exception {
+    String prefix = "acme/tag_" + UUID.randomUUID().toString().substring(0, 8);
+    String lookalike = prefix.replace("tag_", "tagx");
+    tagIn(prefix + "/web", "1.0");
+    tagIn(prefix + "/worker", "1.0");
+    tagIn(prefix + "/api", "2.0");
+    tagIn(prefix + "/web/deep", "1.0");
+    tagIn(lookalike + "/web", "1.0");
+
+    List<String> found = fixture.registry().repositoriesWithTag(prefix, "1.0");
+
+    assertThat(found).containsExactly(prefix + "/web", prefix + "/worker");
+  }
+
+  /** Pushes a small image into {@code name} and tags it. */
+  private void tagIn(String name, String tag) throws Exception {
+    HttpHelper other =
+        new HttpHelper(fixture.baseUri())
+            .withToken(fixture.token(Scope.repository(name, "pull", "push")));
+    byte[] config =
+        "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] layer = ("layer-" + name).getBytes(StandardCharsets.UTF_8);
+    String manifest =
+        manifestFor(
+            other.pushBlob(name, config), config.length, other.pushBlob(name, layer), layer.length);
+    HttpResponse<byte[]> put =
+        other.send(
+            "PUT",
+            "/v2/" + name + "/manifests/" + tag,
+            manifest.getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/vnd.oci.image.manifest.v1+json");
+    assertThat(put.statusCode()).as(body(put)).isEqualTo(201);
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 /**
  * The third step of a deploy: reads every blob of the chosen manifests (config and layers) through
  * the registry and checks its size and SHA-256 against its descriptor. A blob shared by several
- * manifests of one repository is read once. Stateless; safe for concurrent use.
+ * manifests of one repository is read once. Stateless and safe for concurrent use.
  */
 @Component
 public class BlobVerifier {

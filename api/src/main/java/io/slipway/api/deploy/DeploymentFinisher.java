@@ -50,7 +50,7 @@ public class DeploymentFinisher {
    * Finishes {@code release} with the published images.
    *
    * @throws RuntimeException from a hook, or an {@link io.slipway.api.error.ApiException} when the
-   *     release refuses a service; the caller fails the release then
+   *     release rejects a service. The caller then finishes the release {@code FAILED}.
    */
   public void finish(Identity who, Fleet fleet, Release release, List<Published> published) {
     List<ReleaseServiceImage> services = new ArrayList<>();

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Service;
 /**
  * Creates a release from images that already exist, without the builder. Synchronous: first every
  * check runs ({@link ReferenceResolver}, {@link PlatformCheck}, {@link BlobVerifier}), and a failed
- * check leaves nothing behind; then the release (source {@code PREBUILT}) is created, the images
+ * check leaves nothing behind. Then the release (source {@code PREBUILT}) is created, the images
  * are mounted into the fleet's repositories ({@link ImagePublisher}) and the release is finished
  * ({@link DeploymentFinisher}). A failure after the release exists finishes it {@code FAILED} with
  * the reason in its log.
@@ -77,8 +77,8 @@ public class DeploymentService {
    * Deploys the images of {@code request} to {@code fleet}.
    *
    * @param requestHost the {@code Host} header of the request, one of the names of this registry
-   * @return the release with its services; status {@code SUCCESS}, or {@code FAILED} when a step
-   *     after its creation failed
+   * @return the release with its services, with status {@code SUCCESS}, or {@code FAILED} when a
+   *     step after its creation failed
    * @throws ApiException from a check, before anything is created: {@code INVALID_VERSION}, {@code
    *     INVALID_PARAMETER}, {@code INVALID_REQUEST_BODY}, {@code INVALID_SERVICE}, {@code
    *     INVALID_IMAGE_REFERENCE}, {@code IMAGE_REGISTRY_NOT_SERVED}, {@code FORBIDDEN}, {@code

@@ -15,9 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
  * image manifest's config and layers. OCI and Docker schema 2 documents alike. Immutable.
  *
  * @param index true for an OCI index or Docker manifest list
- * @param entries the index's entries that name a platform, in document order; empty for a manifest
- * @param config the image manifest's config; null for an index
- * @param layers the image manifest's layers, in order; empty for an index
+ * @param entries the index's entries that name a platform, in document order, or empty for a
+ *     manifest
+ * @param config the image manifest's config, or null for an index
+ * @param layers the image manifest's layers in order, or empty for an index
  */
 public record ImageDocument(
     boolean index, List<IndexEntry> entries, BlobDescriptor config, List<BlobDescriptor> layers) {

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * the chosen manifests is mounted from its source repository into {@code ORG/FLEET/SERVICE} (a
  * cross-repository mount links the stored blob; nothing is copied), the manifests are put there by
  * digest, and an OCI index over them is tagged with the release version, as a built release's is.
- * Stateless; safe for concurrent use.
+ * Stateless and safe for concurrent use.
  */
 @Component
 public class ImagePublisher {

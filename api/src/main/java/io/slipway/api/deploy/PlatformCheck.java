@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The second step of a deploy: reads each image's manifest or index through the registry and picks
  * the manifest for every platform of the fleet's device types with {@link PlatformMatcher}. An
- * image that is a single manifest serves the platform its config states. Stateless; safe for
+ * image that is a single manifest serves the platform its config states. Stateless and safe for
  * concurrent use.
  */
 @Component

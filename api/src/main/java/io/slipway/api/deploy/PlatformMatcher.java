@@ -11,7 +11,7 @@ import java.util.function.Function;
 /**
  * Picks the image manifest a device of one platform runs, the way container engines do: the same
  * operating system and architecture, and a variant the device accepts. {@code arm64} with or
- * without variant {@code v8} is one platform; a {@code linux/arm/v7} device takes a {@code v7}
+ * without variant {@code v8} is one platform. A {@code linux/arm/v7} device takes a {@code v7}
  * manifest, else a {@code v6} one, which it can run too. Other platforms need their variant
  * exactly. Stateless.
  */
@@ -20,8 +20,7 @@ public final class PlatformMatcher {
   private PlatformMatcher() {}
 
   /**
-   * Returns the variants that satisfy {@code wanted}, best first; a null element stands for no
-   * variant.
+   * Returns the variants that satisfy {@code wanted}, best first. A null element means no variant.
    */
   static List<String> acceptedVariants(Platform wanted) {
     if (wanted.architecture().equals("arm64")
@@ -36,7 +35,7 @@ public final class PlatformMatcher {
 
   /**
    * Returns the first of {@code offered} that a device of platform {@code wanted} runs, preferring
-   * its own variant over a compatible one; empty when none fits.
+   * its own variant over a compatible one. Returns empty when none fits.
    *
    * @param platformOf the platform of an offered element
    */

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Maps an image reference to the repository of this server's registry that holds it: a reference to
- * one of this server's own hosts names its repository as written; a reference to a host that a
- * mirror's upstream serves names that mirror's repository; a reference without a host means Docker
+ * one of this server's own hosts names its repository as written. A reference to a host that a
+ * mirror's upstream serves names that mirror's repository. A reference without a host means Docker
  * Hub ({@code docker.io/library/...} for a one-segment path), served only by a Docker Hub mirror.
  * Anything else is not served. Pure and immutable, so safe for concurrent use.
  */

@@ -115,9 +115,7 @@ public class ReferenceResolver {
     List<SourceImage> images = new ArrayList<>();
     for (String repository : registry.repositoriesWithTag(fleet.repositoryPrefix(), tag)) {
       String service = repository.substring(repository.lastIndexOf('/') + 1);
-      SourceReference named =
-          SourceReference.parse(access.imageHost() + "/" + repository + ":" + tag);
-      images.add(new SourceImage(service, named, repository, tag, null));
+      images.add(new SourceImage(service, ownImage(repository, tag), repository, tag, null));
     }
     if (images.isEmpty()) {
       throw new ApiException(
@@ -144,6 +142,7 @@ public class ReferenceResolver {
       String service = serviceName(entry.getKey());
       ServiceRequest settings =
           entry.getValue() == null ? new ServiceRequest(null, null, null, null) : entry.getValue();
+      requireValidSettings(service, settings);
       images.add(image(fleet, service, settings, tag, mapper));
     }
     return images;
@@ -164,9 +163,7 @@ public class ReferenceResolver {
                 + ":TAG");
       }
       String repository = fleet.repositoryPrefix() + "/" + service;
-      SourceReference named =
-          SourceReference.parse(access.imageHost() + "/" + repository + ":" + tag);
-      return new SourceImage(service, named, repository, tag, settings);
+      return new SourceImage(service, ownImage(repository, tag), repository, tag, settings);
     }
     SourceReference named;
     try {
@@ -178,6 +175,25 @@ public class ReferenceResolver {
     ReferenceMapper.Mapped mapped =
         mapper.map(named).orElseThrow(() -> notServed(fleet, service, named, mapper));
     return new SourceImage(service, named, mapped.repository(), mapped.reference(), settings);
+  }
+
+  /** Returns the reference to {@code repository:tag} of this registry, under its image host. */
+  private SourceReference ownImage(String repository, String tag) {
+    String host = access.imageHost();
+    return new SourceReference(host + "/" + repository + ":" + tag, host, repository, tag, null);
+  }
+
+  /**
+   * Checks a service's environment, labels and configuration now, so that a bad entry fails the
+   * request before a release exists.
+   */
+  private static void requireValidSettings(String service, ServiceRequest settings) {
+    try {
+      new ReleaseServiceImage(
+          service, null, settings.environment(), settings.labels(), settings.configuration());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_SERVICE, e.getMessage());
+    }
   }
 
   private ApiException notServed(

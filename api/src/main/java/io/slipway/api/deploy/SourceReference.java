@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * An image reference as a developer writes it, read the way container engines read it: {@code
  * [host[:port]/]path[:tag][@sha256:digest]}. The first path segment is a host when it holds a dot
- * or a colon, is {@code localhost}, or is a bracketed IPv6 address; otherwise the reference has no
+ * or a colon, is {@code localhost}, or is a bracketed IPv6 address. Otherwise the reference has no
  * host. Without tag and digest the tag is {@code latest}. Immutable.
  *
  * @param text the reference as written

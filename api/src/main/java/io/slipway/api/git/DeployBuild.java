@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * Builds a pushed commit of a fleet's deploy branch and follows the build until its release is
  * final, reporting to the push. The commit's tree goes through {@link BuildService} as a tar
  * upload, so every check, limit and audit of an uploaded source applies. Safe for concurrent use;
- * each call blocks its thread until the release is final or the client went away.
+ * each call blocks its thread until the release is final.
  */
 @Component
 class DeployBuild {
@@ -65,7 +65,7 @@ class DeployBuild {
    * final.
    *
    * @return the short reason git shows next to the rejected branch when the build failed or did not
-   *     start. Empty when it succeeded, there was nothing to build, or the client went away.
+   *     start. Empty when it succeeded or there was nothing to build.
    */
   Optional<String> run(
       Identity who,
@@ -155,7 +155,7 @@ class DeployBuild {
   private Optional<String> follow(long releaseId, PushOptions options, PushMessages messages) {
     BuildProgress progress = new BuildProgress(options.fullLog());
     long after = 0;
-    while (!messages.clientGone()) {
+    while (true) {
       Release release = releases.require(releaseId);
       List<BuildLogLine> lines;
       do {
@@ -176,8 +176,6 @@ class DeployBuild {
         return Optional.empty();
       }
     }
-    log.info("Client of the push that started release {} went away; the build goes on", releaseId);
-    return Optional.empty();
   }
 
   private Optional<String> outcome(long releaseId, PushMessages messages) {

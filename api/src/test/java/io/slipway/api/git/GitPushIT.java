@@ -10,19 +10,15 @@ import io.slipway.builder.registry.RegistryCredentials;
 import io.slipway.testing.TestDatabase;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +34,6 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GitPushIT {
 
-  private static final Duration GIT_TIMEOUT = Duration.ofMinutes(4);
-
   @TempDir static Path dataDirectory;
   @TempDir static Path work;
 
@@ -47,9 +41,6 @@ class GitPushIT {
   private ServerRegistryAccess registry;
   private Path home;
   private int repositories;
-
-  /** What a git command printed and how it ended. */
-  record Git(int exit, String output) {}
 
   /** Returns the database the server runs on; a subclass runs the same tests on another. */
   TestDatabase database() {
@@ -74,7 +65,18 @@ class GitPushIT {
     patchFleet(fleet, "{\"deviceTypes\":[\"generic-amd64\",\"generic-aarch64\"]}");
     Path repository = repository(fleet, "COPY hello.txt /hello.txt\n");
 
-    Git push = git(repository, "push", "-o", "version=1.4.0", remote(fleet), "HEAD:main");
+    GitClient.Result push =
+        git(
+            repository,
+            "push",
+            "-o",
+            "version=1.4.0",
+            "-o",
+            "engine=jib",
+            "-o",
+            "nocache",
+            remote(fleet),
+            "HEAD:main");
 
     assertThat(push.exit()).as(push.output()).isZero();
     long release = releaseIds(fleet).get(0);
@@ -98,13 +100,13 @@ class GitPushIT {
   void commitWithASuccessfulReleaseIsNotBuiltAgain() throws IOException {
     TestFleet fleet = fleetWithBase();
     Path repository = repository(fleet, "COPY hello.txt /hello.txt\n");
-    Git first = git(repository, "push", remote(fleet), "HEAD:main");
+    GitClient.Result first = git(repository, "push", remote(fleet), "HEAD:main");
     assertThat(first.exit()).as(first.output()).isZero();
     long release = releaseIds(fleet).get(0);
     HttpResponse<String> patched = patchFleet(fleet, "{\"deployBranch\":\"release/2.x\"}");
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
 
-    Git again = git(repository, "push", remote(fleet), "HEAD:release/2.x");
+    GitClient.Result again = git(repository, "push", remote(fleet), "HEAD:release/2.x");
 
     assertThat(again.exit()).as(again.output()).isZero();
     assertThat(again.output()).contains("is already release " + release);
@@ -112,13 +114,13 @@ class GitPushIT {
   }
 
   @Test
-  void failedBuildRejectsThePushButTheRefLands() throws IOException {
+  void failedBuildRejectsLandedBranch() throws IOException {
     TestFleet fleet = fleetWithBase();
     // Planning passes this Dockerfile; the Jib engine fails on the port while it builds.
     Path repository = repository(fleet, "COPY hello.txt /hello.txt\nEXPOSE notaport\n");
     String broken = head(repository);
 
-    Git push = git(repository, "push", remote(fleet), "HEAD:main");
+    GitClient.Result push = git(repository, "push", remote(fleet), "HEAD:main");
 
     assertThat(push.exit()).as(push.output()).isNotZero();
     assertThat(push.output())
@@ -131,7 +133,7 @@ class GitPushIT {
     Files.writeString(
         repository.resolve("Dockerfile"), dockerfile(fleet, "COPY hello.txt /hello.txt\n"));
     git(repository, "commit", "-q", "-a", "-m", "Drop the invalid port");
-    Git next = git(repository, "push", "-o", "log=full", remote(fleet), "HEAD:main");
+    GitClient.Result next = git(repository, "push", "-o", "log=full", remote(fleet), "HEAD:main");
 
     assertThat(next.exit()).as(next.output()).isZero();
     assertThat(next.output())
@@ -148,7 +150,7 @@ class GitPushIT {
     git(repository, "push", remote(fleet), "HEAD:refs/heads/production");
     patchFleet(fleet, "{\"deployBranch\":\"production\"}");
 
-    Git delete = git(repository, "push", remote(fleet), ":production");
+    GitClient.Result delete = git(repository, "push", remote(fleet), ":production");
 
     assertThat(delete.exit()).as(delete.output()).isNotZero();
     assertThat(delete.output()).contains("cannot be deleted");
@@ -164,7 +166,7 @@ class GitPushIT {
     Files.writeString(repository.resolve("Dockerfile"), dockerfile(fleet, "COPY hello.txt /h\n"));
     git(repository, "commit", "-q", "-a", "--amend", "-m", "Build from hello.txt");
 
-    Git push = git(repository, "push", "--force", remote(fleet), "HEAD:main");
+    GitClient.Result push = git(repository, "push", "--force", remote(fleet), "HEAD:main");
 
     assertThat(push.exit()).as(push.output()).isZero();
     assertThat(push.output()).contains("forced update").contains(": SUCCESS");
@@ -178,7 +180,8 @@ class GitPushIT {
     Path repository = repository(fleet, "COPY hello.txt /h\n");
     git(repository, "tag", "v1.0");
 
-    Git push = git(repository, "push", remote(fleet), "HEAD:refs/heads/feature", "v1.0");
+    GitClient.Result push =
+        git(repository, "push", remote(fleet), "HEAD:refs/heads/feature", "v1.0");
 
     assertThat(push.exit()).as(push.output()).isZero();
     assertThat(push.output())
@@ -197,7 +200,8 @@ class GitPushIT {
     git(repository, "push", remote(fleet), "HEAD:refs/heads/feature");
 
     Path clone = work.resolve("clone-" + fleet.slug());
-    Git cloned = git(work, "clone", "-q", "--branch", "feature", remote(fleet), clone.toString());
+    GitClient.Result cloned =
+        git(work, "clone", "-q", "--branch", "feature", remote(fleet), clone.toString());
 
     assertThat(cloned.exit()).as(cloned.output()).isZero();
     assertThat(clone.resolve("hello.txt")).hasContent("hello");
@@ -205,11 +209,12 @@ class GitPushIT {
   }
 
   @Test
-  void unknownPushOptionIsRefusedAndNothingLands() throws IOException {
+  void unknownPushOptionRejectsPush() throws IOException {
     TestFleet fleet = world.newFleet();
     Path repository = repository(fleet, "COPY hello.txt /h\n");
 
-    Git push = git(repository, "push", "-o", "colour=blue", remote(fleet), "HEAD:main");
+    GitClient.Result push =
+        git(repository, "push", "-o", "colour=blue", remote(fleet), "HEAD:main");
 
     assertThat(push.exit()).isNotZero();
     assertThat(push.output()).contains("Unknown push option 'colour=blue'");
@@ -217,11 +222,28 @@ class GitPushIT {
   }
 
   @Test
-  void noTokenGets401AndGitCannotAskForOne() throws Exception {
+  void buildThatCannotStartRejectsTheLandedBranch() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path repository = repository(fleet, "COPY hello.txt /h\n");
+
+    GitClient.Result push =
+        git(repository, "push", "-o", "engine=buildkit", remote(fleet), "HEAD:main");
+
+    assertThat(push.exit()).isNotZero();
+    assertThat(push.output())
+        .contains("remote: Not built: Engine 'buildkit' is not configured")
+        .contains("[remote rejected] HEAD -> main (not built: BUILD_ENGINE_UNAVAILABLE)");
+    assertThat(git(repository, "ls-remote", remote(fleet), "refs/heads/main").output())
+        .startsWith(head(repository));
+    assertThat(releaseIds(fleet)).isEmpty();
+  }
+
+  @Test
+  void missingTokenGetsBasicChallenge() throws Exception {
     TestFleet fleet = world.newFleet();
     String url = "http://127.0.0.1:" + port() + "/git/" + fleet.org() + "/" + fleet.slug() + ".git";
 
-    Git listing = git(work, "ls-remote", url);
+    GitClient.Result listing = git(work, "ls-remote", url);
 
     assertThat(listing.exit()).isNotZero();
     assertThat(listing.output()).contains("terminal prompts disabled");
@@ -241,7 +263,7 @@ class GitPushIT {
     TestFleet fleet = world.newFleet();
     String viewer = fleet.member(world, Role.VIEWER);
 
-    Git listing = git(work, "ls-remote", remote(fleet, viewer));
+    GitClient.Result listing = git(work, "ls-remote", remote(fleet, viewer));
 
     assertThat(listing.exit()).isNotZero();
     assertThat(listing.output()).contains("403").contains("lacks RELEASE_CREATE");
@@ -252,7 +274,7 @@ class GitPushIT {
     TestFleet fleet = world.newFleet();
     String deviceKey = world.device(fleet.id()).key();
 
-    Git listing = git(work, "ls-remote", remote(fleet, deviceKey));
+    GitClient.Result listing = git(work, "ls-remote", remote(fleet, deviceKey));
 
     assertThat(listing.exit()).isNotZero();
     assertThat(listing.output()).contains("403").contains("device key may not");
@@ -263,7 +285,7 @@ class GitPushIT {
     TestFleet fleet = world.newFleet();
     TestFleet other = world.newFleet();
 
-    Git listing = git(work, "ls-remote", remote(fleet, other.developer()));
+    GitClient.Result listing = git(work, "ls-remote", remote(fleet, other.developer()));
 
     assertThat(listing.exit()).isNotZero();
     assertThat(listing.output()).contains("does not exist");
@@ -304,7 +326,7 @@ class GitPushIT {
     return fleet;
   }
 
-  /** Creates a work tree with one commit holding a Dockerfile ending in {@code steps}. */
+  /** Creates a work tree with one commit of a Dockerfile ending in {@code steps}. */
   private Path repository(TestFleet fleet, String steps) throws IOException {
     Path directory = Files.createDirectories(work.resolve("repo-" + ++repositories));
     git(directory, "init", "-q", "-b", "main");
@@ -377,36 +399,7 @@ class GitPushIT {
     return ReleaseWorld.json(world.call("GET", "/api/v1/releases/" + id, null, fleet.developer()));
   }
 
-  /** Runs {@code /usr/bin/git} in {@code directory} and returns its exit code and output. */
-  private Git git(Path directory, String... arguments) {
-    List<String> command = new ArrayList<>();
-    command.add("/usr/bin/git");
-    command.addAll(List.of(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
-    builder.redirectErrorStream(true);
-    Map<String, String> environment = builder.environment();
-    environment.keySet().removeIf(name -> name.startsWith("GIT_"));
-    environment.put("HOME", home.toString());
-    environment.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-    environment.put("GIT_CONFIG_NOSYSTEM", "1");
-    environment.put("GIT_TERMINAL_PROMPT", "0");
-    environment.put("GIT_ASKPASS", "");
-    environment.put("SSH_ASKPASS", "");
-    environment.put("LC_ALL", "C");
-    try {
-      Process process = builder.start();
-      process.getOutputStream().close();
-      byte[] output = process.getInputStream().readAllBytes();
-      if (!process.waitFor(GIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("git " + String.join(" ", arguments) + " hung");
-      }
-      return new Git(process.exitValue(), new String(output, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private GitClient.Result git(Path directory, String... arguments) {
+    return new GitClient(home).run(directory, arguments);
   }
 }
