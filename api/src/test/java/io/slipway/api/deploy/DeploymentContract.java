@@ -74,6 +74,7 @@ abstract class DeploymentContract {
         ReleaseWorld.start(
             database(),
             dataDirectory,
+            "--spring.main.sources=" + RecordingHook.class.getName(),
             "--slipway.registry.mirrors[0].prefix=" + MIRROR_ORG + "/upstream",
             "--slipway.registry.mirrors[0].upstream=http://" + upstreamAccess.registry(),
             "--slipway.registry.mirrors[0].username=developer-" + source.slug(),
@@ -117,6 +118,21 @@ abstract class DeploymentContract {
     assertThat(platformsOf(fleet, repository(fleet, "web"), index))
         .containsExactlyInAnyOrderElementsOf(pushed.manifests().keySet());
     assertThat(auditCount("release.deployed", release.path("id").asLong())).isOne();
+    assertThat(RecordingHook.SEEN).contains(repository(fleet, "web") + "@" + index);
+    assertThat(logsOf(fleet, release)).contains("Recording hook saw 2 services");
+  }
+
+  @Test
+  void failingHookFinishesTheReleaseFailed() {
+    TestFleet fleet = world.newFleet();
+    pushBusybox(fleet, repository(fleet, RecordingHook.FAILING_SERVICE), "1.0");
+
+    HttpResponse<String> response = deploy(fleet, "{\"tag\":\"1.0\"}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    JsonNode release = ReleaseWorld.json(response);
+    assertThat(release.path("status").asString()).isEqualTo("FAILED");
+    assertThat(logsOf(fleet, release)).contains("RecordingHook failed").contains("not allowed");
   }
 
   @Test
