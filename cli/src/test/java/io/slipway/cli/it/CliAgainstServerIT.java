@@ -117,7 +117,7 @@ class CliAgainstServerIT {
   }
 
   @Test
-  void loginStoresTheTokenAndFleetCommandsUseIt() throws IOException {
+  void loginThenFleetCreateAndList() throws IOException {
     CliRun cli =
         new CliRun(Files.createDirectories(work.resolve("login-home"))).stdin(token + "\n");
 
@@ -138,7 +138,7 @@ class CliAgainstServerIT {
   }
 
   @Test
-  void pushBuildsAReleaseThatListAndShowReport() throws IOException {
+  void pushThenReleaseListAndShow() throws IOException {
     createFleet("sensors", "generic-amd64");
     pushBusybox("sensors");
     Path project =
@@ -177,7 +177,7 @@ class CliAgainstServerIT {
   }
 
   @Test
-  void pushOfAProjectThatFailsToBuildExitsWithOne() throws IOException {
+  void failingBuildExitsWithOne() throws IOException {
     createFleet("broken", "generic-amd64");
     pushBusybox("broken");
     Path project =
@@ -191,7 +191,7 @@ class CliAgainstServerIT {
   }
 
   @Test
-  void deployOfAPushedImageMakesAPrebuiltRelease() throws IOException {
+  void deployMakesPrebuiltRelease() throws IOException {
     createFleet("kiosks", "generic-amd64");
     pushBusybox("kiosks");
 
@@ -213,7 +213,7 @@ class CliAgainstServerIT {
   }
 
   @Test
-  void deployOfAnImageWithoutTheFleetsPlatformIsRefused() throws IOException {
+  void deployWithoutFleetPlatformIsRejected() throws IOException {
     createFleet("pis", "raspberrypi3");
     pushBusybox("pis");
 
