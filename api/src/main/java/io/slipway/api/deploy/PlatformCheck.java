@@ -147,7 +147,11 @@ public class PlatformCheck {
                 + image.service()
                 + "' does not exist"
                 + (reference.equals(image.reference()) ? "" : " (manifest " + reference + ")")
-                + ": push it first with docker push or skopeo copy, or check the name and tag");
+                + ": push it first with docker push or skopeo copy, or check the name and tag"
+                + (image.named().path().equals(image.repository())
+                    ? ""
+                    : ". When a mirror serves it, also check that the mirror's upstream is"
+                        + " reachable and has the image"));
       }
       if (e.status() == 200) {
         throw corrupt(image, "its manifest " + reference + " is damaged: " + e.getMessage());

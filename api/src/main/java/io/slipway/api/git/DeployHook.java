@@ -56,28 +56,7 @@ final class DeployHook implements PreReceiveHook {
       return;
     }
 
-    ReceiveCommand deploy = null;
-    for (ReceiveCommand command : commands) {
-      if (!command.getRefName().equals(fleet.deployRef())) {
-        continue;
-      }
-      if (command.getType() == ReceiveCommand.Type.DELETE) {
-        messages.send(
-            "The deploy branch '"
-                + fleet.deployBranch()
-                + "' of fleet "
-                + fleet.repositoryPrefix()
-                + " cannot be deleted: push a new commit to it, or choose another deploy branch"
-                + " with PATCH /api/v1/orgs/"
-                + fleet.organizationSlug()
-                + "/fleets/"
-                + fleet.slug()
-                + " first");
-        reject(command, "the deploy branch cannot be deleted");
-      } else {
-        deploy = command;
-      }
-    }
+    ReceiveCommand deploy = deployCommand(commands, messages);
 
     List<ReceiveCommand> applied = apply(receivePack, commands);
     if (applied.isEmpty()) {
@@ -89,6 +68,7 @@ final class DeployHook implements PreReceiveHook {
         messages.send(stored(command));
       }
     }
+
     if (deploy == null || deploy.getResult() != ReceiveCommand.Result.OK) {
       return;
     }
@@ -100,7 +80,35 @@ final class DeployHook implements PreReceiveHook {
   }
 
   /**
-   * Updates the refs of the commands nothing refused yet, as {@code ReceivePack} would after this
+   * Returns the command that moves the deploy branch, or null. A command deleting the deploy branch
+   * is rejected here, and null is returned for it.
+   */
+  private ReceiveCommand deployCommand(Collection<ReceiveCommand> commands, PushMessages messages) {
+    for (ReceiveCommand command : commands) {
+      if (!command.getRefName().equals(fleet.deployRef())) {
+        continue;
+      }
+      if (command.getType() != ReceiveCommand.Type.DELETE) {
+        return command;
+      }
+      messages.send(
+          "The deploy branch '"
+              + fleet.deployBranch()
+              + "' of fleet "
+              + fleet.repositoryPrefix()
+              + " cannot be deleted: push a new commit to it, or choose another deploy branch"
+              + " with PATCH /api/v1/orgs/"
+              + fleet.organizationSlug()
+              + "/fleets/"
+              + fleet.slug()
+              + " first");
+      reject(command, "the deploy branch cannot be deleted");
+    }
+    return null;
+  }
+
+  /**
+   * Updates the refs of the commands nothing rejected yet, as {@code ReceivePack} would after this
    * hook; it then skips them, as they are no longer {@code NOT_ATTEMPTED}.
    *
    * @return the commands whose refs were updated
