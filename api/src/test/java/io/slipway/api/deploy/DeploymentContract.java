@@ -136,7 +136,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void servicesMapDeploysADockerImageCopiedWithSkopeo() throws Exception {
+  void skopeoDockerImageDeploysByService() throws Exception {
     TestFleet fleet = twoPlatformFleet();
     Path layout = scratch.resolve("skopeo-" + UUID.randomUUID());
     OciLayout.write(layout, "2.0", List.of("linux/amd64", "linux/arm64"), fleet.slug());
@@ -163,7 +163,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void imageOfAnotherRepositoryIsMountedNotCopied() throws IOException {
+  void otherRepositoryImageIsMounted() throws IOException {
     TestFleet fleet = world.newFleet();
     Path layout = scratch.resolve("shared-" + UUID.randomUUID());
     OciLayout.write(layout, "3.1", List.of("linux/amd64"), fleet.slug());
@@ -202,7 +202,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void missingImageIsNamedAndNothingIsCreated() {
+  void missingImageCreatesNothing() {
     TestFleet fleet = world.newFleet();
     String image = access.registry() + "/" + repository(fleet, "web") + ":absent";
 
@@ -226,7 +226,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void missingPlatformIsNamedAndNothingIsCreated() {
+  void missingPlatformIsNamed() {
     TestFleet fleet = twoPlatformFleet();
     Path layout = scratch.resolve("amd64-" + UUID.randomUUID());
     OciLayout.write(layout, "1.0", List.of("linux/amd64"), fleet.slug());
@@ -245,7 +245,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void corruptLayerIsNamedByDigestAndNothingIsCreated() throws IOException {
+  void corruptLayerIsNamedByDigest() throws IOException {
     TestFleet fleet = world.newFleet();
     Path layout = scratch.resolve("corrupt-" + UUID.randomUUID());
     OciLayout.write(layout, "1.0", List.of("linux/amd64"), fleet.slug());
@@ -266,7 +266,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void imageOfAnUnservedRegistryIsRefused() {
+  void unservedRegistryIsRejected() {
     TestFleet fleet = world.newFleet();
 
     HttpResponse<String> response =
@@ -281,7 +281,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void callerWithoutPullOnTheSourceIsRefused() {
+  void callerWithoutPullIsRejected() {
     TestFleet owner = world.newFleet();
     pushBusybox(owner, repository(owner, "web"), "1.0");
     TestFleet stranger = world.newFleet();
@@ -313,7 +313,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void invalidServiceSettingIsRefusedBeforeTheRelease() {
+  void invalidServiceSettingIsRejected() {
     TestFleet fleet = world.newFleet();
     pushBusybox(fleet, repository(fleet, "web"), "1.0");
 
@@ -326,7 +326,7 @@ abstract class DeploymentContract {
   }
 
   @Test
-  void requestWithoutImagesIsRefused() {
+  void requestWithoutImagesIsRejected() {
     TestFleet fleet = world.newFleet();
 
     HttpResponse<String> response = deploy(fleet, "{\"version\":\"1.0.0\"}");

@@ -55,7 +55,7 @@ class ReferenceMapperTest {
   }
 
   @Test
-  void defaultPortOfTheUpstreamIsLeftOut() {
+  void upstreamDefaultPortIsIgnored() {
     ReferenceMapper.Mapped mapped = map("quay.io/prometheus/node-exporter:v1");
 
     assertThat(mapped.repository()).isEqualTo("acme/quay/prometheus/node-exporter");
@@ -63,13 +63,13 @@ class ReferenceMapperTest {
   }
 
   @Test
-  void upstreamPrefixIsReplacedByTheMirrorPrefix() {
+  void mirrorPrefixReplacesUpstreamPrefix() {
     assertThat(map("127.0.0.1:7000/team/app/web:2").repository())
         .isEqualTo("acme/upstream-team/app/web");
   }
 
   @Test
-  void pathOutsideTheUpstreamPrefixIsNotServed() {
+  void pathOutsideUpstreamPrefixIsUnserved() {
     assertThat(mapper.map(SourceReference.parse("127.0.0.1:7000/other/web:2"))).isEmpty();
   }
 
@@ -80,14 +80,14 @@ class ReferenceMapperTest {
   }
 
   @Test
-  void withoutDockerHubMirrorAHostlessReferenceIsNotServed() {
+  void hostlessReferenceNeedsHubMirror() {
     ReferenceMapper own = new ReferenceMapper(Set.of("127.0.0.1:9000"), List.of());
 
     assertThat(own.map(SourceReference.parse("acme/sensors/web:1.0"))).isEmpty();
   }
 
   @Test
-  void firstSegmentWithoutDotOrPortIsPartOfThePath() {
+  void plainFirstSegmentIsPath() {
     SourceReference reference = SourceReference.parse("acme/web:1");
 
     assertThat(reference.host()).isNull();

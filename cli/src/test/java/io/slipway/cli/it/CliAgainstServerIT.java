@@ -1,6 +1,7 @@
 package io.slipway.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.slipway.api.SlipwayServer;
 import io.slipway.cli.CliRun;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,6 +230,54 @@ class CliAgainstServerIT {
 
     assertThat(deployed.exitCode()).as(deployed.out() + deployed.err()).isEqualTo(1);
     assertThat(deployed.err()).contains("IMAGE_PLATFORM_MISSING");
+  }
+
+  @Test
+  void loginOnATerminalDoesNotEchoTheToken() throws Exception {
+    assumeTrue(TerminalSession.available(), "script (util-linux) is not installed");
+    Path config = Files.createDirectories(work.resolve("terminal-login"));
+
+    try (TerminalSession terminal =
+        TerminalSession.start(
+            jar(), Map.of("XDG_CONFIG_HOME", config.toString()), "login", "--server", url)) {
+      terminal.await("API token for " + url, Duration.ofSeconds(60));
+      terminal.type(token);
+
+      assertThat(terminal.exitCode(Duration.ofSeconds(60))).as(terminal.screen()).isZero();
+      assertThat(terminal.screen()).contains("Logged in to " + url).doesNotContain(token);
+    }
+    assertThat(config.resolve("slipway/config.json")).exists();
+  }
+
+  @Test
+  void pushOnATerminalDrawsProgressRows() throws Exception {
+    assumeTrue(TerminalSession.available(), "script (util-linux) is not installed");
+    createFleet("panels", "generic-amd64");
+    pushBusybox("panels");
+    Path project =
+        project("panels", "FROM " + registry + "/acme/panels/busybox:1.0\nCOPY hello.txt /h.txt\n");
+
+    try (TerminalSession terminal =
+        TerminalSession.start(
+            jar(),
+            Map.of("SLIPWAY_SERVER", url, "SLIPWAY_TOKEN", token),
+            "push",
+            project.toString(),
+            "--fleet",
+            "acme/panels")) {
+
+      assertThat(terminal.exitCode(Duration.ofMinutes(3))).as(terminal.screen()).isZero();
+      assertThat(terminal.screen())
+          .contains("Uploading [##############################] 100%")
+          .contains("\033[2K")
+          .contains("main linux/amd64 [====================] pushed");
+    }
+  }
+
+  private static String jar() {
+    String jar = System.getProperty("slipway.cli.jar");
+    assertThat(jar).as("system property slipway.cli.jar, set by the failsafe plugin").isNotNull();
+    return jar;
   }
 
   @Test
