@@ -124,6 +124,8 @@ public class DeploymentService {
           sources.stream().map(SourceImage::describe).toList(),
           who.subject());
     } catch (RuntimeException e) {
+      // NOTE: blobs mounted and the version tag set before the failure stay in the fleet's
+      // repositories, as they do after a failed build; garbage collection does not remove them.
       fail(release, e);
     }
     return releases.view(release.id());

@@ -248,6 +248,8 @@ public class ReferenceResolver {
             + " organization for access, or push the image to a repository of this fleet");
   }
 
+  // NOTE: the deploy reads and mounts with a builder secret of the fleet, which pulls only from the
+  // fleet's organization, so images of other organizations are rejected even for administrators.
   private static void requireOwnOrganization(Fleet fleet, SourceImage image) {
     if (image.repository().startsWith(fleet.organizationSlug() + "/")) {
       return;
