@@ -58,6 +58,9 @@ class GitConfiguration {
               new DeployHook(identity(request), fleet(request), builds, audit));
           return receivePack;
         });
+    // NOTE: JGit's servlet logs a rejected pack (too large, corrupt) as an internal error with its
+    // stack trace. A ReceivePackErrorHandler could log it as a warning, but then git loses the
+    // reason.
     ServletRegistrationBean<GitServlet> registration =
         new ServletRegistrationBean<>(servlet, "/git/*");
     registration.setName("git");
