@@ -88,6 +88,7 @@ public class DeploymentService {
   public ReleaseView deploy(
       Identity who, Fleet fleet, DeploymentRequest request, String requestHost) {
     NewRelease newRelease = newRelease(request);
+    releases.requireVersionFree(fleet, newRelease.version());
     List<BuildTarget> targets = builds.targets(fleet);
     List<SourceImage> sources = resolver.resolve(who, fleet, request, requestHost);
     RegistryClient client =

@@ -107,6 +107,22 @@ public class ReleaseService {
   }
 
   /**
+   * Fails early when {@code fleet} already has {@code version}, so that a caller with slow checks
+   * to run learns it before doing them. {@link #create} still checks again, atomically.
+   *
+   * @param version the requested version, or null for the next patch version, which is never taken
+   * @throws ApiException {@code VERSION_TAKEN} naming the fleet and version
+   */
+  public void requireVersionFree(Fleet fleet, SemanticVersion version) {
+    if (version == null) {
+      return;
+    }
+    if (releases.versionsOf(fleet.id()).contains(version.text())) {
+      throw versionTaken(fleet, version.text());
+    }
+  }
+
+  /**
    * Returns a release.
    *
    * @throws ApiException {@code RELEASE_NOT_FOUND} when there is none with that id

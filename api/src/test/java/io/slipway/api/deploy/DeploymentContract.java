@@ -215,6 +215,26 @@ abstract class DeploymentContract {
   }
 
   @Test
+  void takenVersionFailsBeforeImageChecks() {
+    TestFleet fleet = world.newFleet();
+    HttpResponse<String> first =
+        world.call(
+            "POST",
+            "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug() + "/releases",
+            "{\"version\":\"2.0.0\"}",
+            fleet.developer());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    String image = access.registry() + "/" + repository(fleet, "web") + ":absent";
+
+    HttpResponse<String> response =
+        deploy(
+            fleet, "{\"version\":\"2.0.0\",\"services\":{\"web\":{\"image\":\"" + image + "\"}}}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+    assertThat(response.body()).contains("VERSION_TAKEN").contains("2.0.0");
+  }
+
+  @Test
   void tagThatNoRepositoryHoldsIsNotFound() {
     TestFleet fleet = world.newFleet();
 
