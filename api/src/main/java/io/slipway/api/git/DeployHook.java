@@ -15,6 +15,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
@@ -57,6 +58,17 @@ final class DeployHook implements PreReceiveHook {
     }
 
     ReceiveCommand deploy = deployCommand(commands, messages);
+    if (deploy != null && !pointsAtCommit(receivePack, deploy)) {
+      messages.send(
+          "The deploy branch '"
+              + fleet.deployBranch()
+              + "' must point at a commit, and "
+              + abbreviate(deploy.getNewId())
+              + " is not one: push the commit itself, such as TAG^{commit}:"
+              + fleet.deployBranch());
+      reject(deploy, "not a commit");
+      deploy = null;
+    }
 
     List<ReceiveCommand> applied = apply(receivePack, commands);
     if (applied.isEmpty()) {
@@ -190,6 +202,23 @@ final class DeployHook implements PreReceiveHook {
         + "; only the deploy branch '"
         + fleet.deployBranch()
         + "' is built";
+  }
+
+  /**
+   * Returns true when the command's new object is a commit. An annotated tag pushed onto the branch
+   * would otherwise be built under the tag's id rather than its commit's.
+   */
+  private boolean pointsAtCommit(ReceivePack receivePack, ReceiveCommand command) {
+    try {
+      return receivePack.getRevWalk().parseAny(command.getNewId()) instanceof RevCommit;
+    } catch (IOException e) {
+      log.warn(
+          "Push to fleet {}: cannot read object {}: {}",
+          fleet.repositoryPrefix(),
+          command.getNewId().name(),
+          e.getMessage());
+      return false;
+    }
   }
 
   private static String abbreviate(ObjectId id) {

@@ -159,6 +159,19 @@ class GitPushIT {
   }
 
   @Test
+  void annotatedTagOnDeployBranchIsRejected() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path repository = repository(fleet, "COPY hello.txt /h\n");
+    git(repository, "tag", "-a", "-m", "First", "v1.0");
+
+    GitClient.Result push = git(repository, "push", remote(fleet), "v1.0:refs/heads/main");
+
+    assertThat(push.exit()).as(push.output()).isNotZero();
+    assertThat(push.output()).contains("must point at a commit").contains("v1.0");
+    assertThat(releaseIds(fleet)).isEmpty();
+  }
+
+  @Test
   void forcePushBuildsTheNewCommit() throws IOException {
     TestFleet fleet = fleetWithBase();
     Path repository = repository(fleet, "COPY missing.txt /m\n");
