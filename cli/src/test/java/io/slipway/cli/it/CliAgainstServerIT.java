@@ -1,7 +1,6 @@
 package io.slipway.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.slipway.api.SlipwayServer;
 import io.slipway.cli.CliRun;
@@ -234,7 +233,9 @@ class CliAgainstServerIT {
 
   @Test
   void loginOnATerminalDoesNotEchoTheToken() throws Exception {
-    assumeTrue(TerminalSession.available(), "script (util-linux) is not installed");
+    assertThat(TerminalSession.available())
+        .as("script from bsdutils runs the jar on a terminal; install bsdutils")
+        .isTrue();
     Path config = Files.createDirectories(work.resolve("terminal-login"));
 
     try (TerminalSession terminal =
@@ -251,7 +252,9 @@ class CliAgainstServerIT {
 
   @Test
   void pushOnATerminalDrawsProgressRows() throws Exception {
-    assumeTrue(TerminalSession.available(), "script (util-linux) is not installed");
+    assertThat(TerminalSession.available())
+        .as("script from bsdutils runs the jar on a terminal; install bsdutils")
+        .isTrue();
     createFleet("panels", "generic-amd64");
     pushBusybox("panels");
     Path project =
