@@ -106,6 +106,8 @@ public class DeploymentFinisher {
     for (Published image : published) {
       Map<String, Object> service = new LinkedHashMap<>();
       service.put("source", image.image().source().named().text());
+      service.put(
+          "read", image.image().source().repository() + ":" + image.image().source().reference());
       service.put("repository", image.repository());
       service.put("index", image.index().digest());
       sources.put(image.image().source().service(), service);

@@ -99,10 +99,12 @@ public class ReferenceResolver {
     Set<String> hosts = new LinkedHashSet<>();
     hosts.add(access.imageHost());
     hosts.add(access.registry());
-    if (requestHost != null && !requestHost.isBlank()) {
+    String port = environment.getProperty("local.server.port");
+    // The Host header is the caller's to choose, so it counts only when it names this server's
+    // port: "ghcr.io" must not make images named after another registry count as local ones.
+    if (requestHost != null && port != null && requestHost.strip().endsWith(":" + port)) {
       hosts.add(requestHost.strip());
     }
-    String port = environment.getProperty("local.server.port");
     if (port != null) {
       hosts.add("127.0.0.1:" + port);
       hosts.add("localhost:" + port);

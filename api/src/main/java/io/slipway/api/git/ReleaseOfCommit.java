@@ -25,13 +25,16 @@ class ReleaseOfCommit {
   }
 
   /**
-   * Returns the newest release of fleet {@code fleetId} built from {@code commit} that succeeded or
-   * is still running; failed ones do not count, so that a push may build them again.
+   * Returns the newest release of fleet {@code fleetId} that the builder built from {@code commit}
+   * and that succeeded or is still running. Failed ones do not count, so that a push may build them
+   * again. Deployed and API-made releases do not count either, because their commit is only what
+   * the caller claimed.
    */
   Optional<Found> find(long fleetId, String commit) {
     return jdbc.sql(
             "SELECT id, version, status FROM fleet_release WHERE fleet_id = ? AND source_commit = ?"
-                + " AND status IN ('SUCCESS', 'RUNNING') AND invalidated = FALSE"
+                + " AND source = 'BUILD' AND status IN ('SUCCESS', 'RUNNING')"
+                + " AND invalidated = FALSE"
                 + " ORDER BY id DESC LIMIT 1")
         .params(fleetId, commit)
         .query(

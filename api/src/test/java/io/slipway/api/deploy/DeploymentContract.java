@@ -215,6 +215,15 @@ abstract class DeploymentContract {
   }
 
   @Test
+  void hostHeaderOfOtherRegistryIsNotOwnHost() {
+    ReferenceResolver resolver = world.context().getBean(ReferenceResolver.class);
+
+    ReferenceMapper mapper = resolver.mapper("ghcr.io");
+
+    assertThat(mapper.map(SourceReference.parse("ghcr.io/acme/sensors/web:1"))).isEmpty();
+  }
+
+  @Test
   void takenVersionFailsBeforeImageChecks() {
     TestFleet fleet = world.newFleet();
     HttpResponse<String> first =

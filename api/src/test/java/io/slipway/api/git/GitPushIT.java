@@ -114,6 +114,25 @@ class GitPushIT {
   }
 
   @Test
+  void commitClaimedByApiReleaseIsStillBuilt() throws IOException {
+    TestFleet fleet = fleetWithBase();
+    Path repository = repository(fleet, "COPY hello.txt /hello.txt\n");
+    HttpResponse<String> claimed =
+        world.call(
+            "POST",
+            "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug() + "/releases",
+            "{\"commit\":\"" + head(repository) + "\"}",
+            fleet.developer());
+    assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(201);
+
+    GitClient.Result push = git(repository, "push", remote(fleet), "HEAD:main");
+
+    assertThat(push.exit()).as(push.output()).isZero();
+    assertThat(push.output()).doesNotContain("is already release").contains(": SUCCESS");
+    assertThat(releaseIds(fleet)).hasSize(2);
+  }
+
+  @Test
   void failedBuildRejectsLandedBranch() throws IOException {
     TestFleet fleet = fleetWithBase();
     // Planning passes this Dockerfile; the Jib engine fails on the port while it builds.
