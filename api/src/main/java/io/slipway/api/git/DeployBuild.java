@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.slf4j.Logger;
@@ -29,8 +30,9 @@ import org.springframework.stereotype.Component;
 /**
  * Builds a pushed commit of a fleet's deploy branch and follows the build until its release is
  * final, reporting to the push. The commit's tree goes through {@link BuildService} as a tar
- * upload, so every check, limit and audit of an uploaded source applies. Safe for concurrent use;
- * each call blocks its thread until the release is final.
+ * upload, so every check, limit and audit of an uploaded source applies. Safe for concurrent use. A
+ * call blocks its thread until the release is final, unless {@link
+ * GitProperties#maxFollowingPushes()} calls already do: then it returns once the build started.
  */
 @Component
 class DeployBuild {
@@ -46,23 +48,26 @@ class DeployBuild {
   private final ReleaseOfCommit releaseOfCommit;
   private final GitRepositories repositories;
   private final BuilderProperties properties;
+  private final Semaphore following;
 
   DeployBuild(
       BuildService builds,
       ReleaseService releases,
       ReleaseOfCommit releaseOfCommit,
       GitRepositories repositories,
-      BuilderProperties properties) {
+      BuilderProperties properties,
+      GitProperties git) {
     this.builds = builds;
     this.releases = releases;
     this.releaseOfCommit = releaseOfCommit;
     this.repositories = repositories;
     this.properties = properties;
+    this.following = new Semaphore(git.maxFollowingPushes());
   }
 
   /**
    * Builds {@code commit} of {@code fleet} and reports to {@code messages} until the release is
-   * final.
+   * final, or only until it started when too many pushes follow builds already.
    *
    * @return the short reason git shows next to the rejected branch when the build failed or did not
    *     start. Empty when it succeeded or there was nothing to build.
@@ -97,12 +102,20 @@ class DeployBuild {
     } catch (TreeArchive.SubmoduleException e) {
       messages.send("Not built: " + e.getMessage());
       return Optional.of("not built: the commit holds a submodule");
+    } catch (TreeArchive.LinkTargetException e) {
+      messages.send("Not built: " + e.getMessage());
+      return Optional.of("not built: a symbolic link target is too long");
     } catch (ApiException e) {
       messages.send("Not built: " + e.getMessage());
       return Optional.of("not built: " + e.code());
     } catch (IOException e) {
       log.error("Fleet {}: cannot read commit {} to build it", fleet.repositoryPrefix(), sha, e);
       messages.send("Not built: the server cannot read commit " + sha + ": " + e.getMessage());
+      return Optional.of("not built: server error");
+    } catch (RuntimeException e) {
+      log.error(
+          "Fleet {}: building commit {} failed unexpectedly", fleet.repositoryPrefix(), sha, e);
+      messages.send("Not built: the server failed to build commit " + sha + "; see its log");
       return Optional.of("not built: server error");
     }
     log.info(
@@ -120,7 +133,22 @@ class DeployBuild {
             + " (version "
             + release.version()
             + ")");
-    return follow(release.id(), options, messages);
+    if (!following.tryAcquire()) {
+      messages.send(
+          "Release "
+              + release.id()
+              + " ("
+              + release.version()
+              + ") is building; follow it with `slipway release follow "
+              + release.id()
+              + "`");
+      return Optional.empty();
+    }
+    try {
+      return follow(release.id(), options, messages);
+    } finally {
+      following.release();
+    }
   }
 
   private Release start(

@@ -27,9 +27,16 @@ import org.slf4j.LoggerFactory;
  * deploy branch. It updates the refs itself, so that they land whatever the build does. Then it
  * builds a new commit of the deploy branch and streams the build to the client. A failed build
  * marks the deploy branch's command rejected after its ref landed, so git reports an error and the
- * next push is a plain fast-forward. One instance serves one push.
+ * next push is a plain fast-forward. It gives the push's unpack turn back first, as the pack is
+ * received and checked by then. One instance serves one push.
  */
 final class DeployHook implements PreReceiveHook {
+
+  /** How many updated refs the audit entry of a push lists. */
+  static final int AUDITED_REFS = 100;
+
+  /** How many updated refs the log line of a push lists. */
+  private static final int LOGGED_REFS = 5;
 
   private static final Logger log = LoggerFactory.getLogger(DeployHook.class);
 
@@ -37,16 +44,29 @@ final class DeployHook implements PreReceiveHook {
   private final Fleet fleet;
   private final DeployBuild builds;
   private final AuditLog audit;
+  private final UnpackPermits.Permit unpackPermit;
 
-  DeployHook(Identity who, Fleet fleet, DeployBuild builds, AuditLog audit) {
+  /**
+   * @param unpackPermit the push's unpack turn, given back when this hook starts; null when none
+   */
+  DeployHook(
+      Identity who,
+      Fleet fleet,
+      DeployBuild builds,
+      AuditLog audit,
+      UnpackPermits.Permit unpackPermit) {
     this.who = who;
     this.fleet = fleet;
     this.builds = builds;
     this.audit = audit;
+    this.unpackPermit = unpackPermit;
   }
 
   @Override
   public void onPreReceive(ReceivePack receivePack, Collection<ReceiveCommand> commands) {
+    if (unpackPermit != null) {
+      unpackPermit.release();
+    }
     PushMessages messages = new PushMessages(receivePack);
     PushOptions options;
     try {
@@ -174,12 +194,23 @@ final class DeployHook implements PreReceiveHook {
               + " -> "
               + command.getNewId().name());
     }
+    // A push may update thousands of tags; the entry and the line keep a bounded part of them.
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("fleet", fleet.repositoryPrefix());
-    details.put("refs", refs);
+    details.put("refCount", refs.size());
+    details.put("refs", refs.subList(0, Math.min(refs.size(), AUDITED_REFS)));
+    if (refs.size() > AUDITED_REFS) {
+      details.put("more", refs.size() - AUDITED_REFS);
+    }
     audit.record(
         who, "git.push", "fleet", fleet.repositoryPrefix(), fleet.organizationId(), details);
-    log.info("Push by '{}' to fleet {} updated {}", who.subject(), fleet.repositoryPrefix(), refs);
+    log.info(
+        "Push by '{}' to fleet {} updated {} refs: {}{}",
+        who.subject(),
+        fleet.repositoryPrefix(),
+        refs.size(),
+        refs.subList(0, Math.min(refs.size(), LOGGED_REFS)),
+        refs.size() > LOGGED_REFS ? " and " + (refs.size() - LOGGED_REFS) + " more" : "");
   }
 
   private String stored(ReceiveCommand command) {

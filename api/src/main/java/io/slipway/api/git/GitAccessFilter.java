@@ -2,6 +2,7 @@ package io.slipway.api.git;
 
 import io.slipway.api.access.AccessControl;
 import io.slipway.api.access.Permission;
+import io.slipway.api.audit.AuditLog;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.BadRequestException;
 import io.slipway.api.error.UnauthorizedException;
@@ -15,6 +16,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +35,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * of {@code /git/ORG/FLEET.git} is 404; no or bad credentials 401 with a Basic challenge, so that
  * git asks for them; a fleet that does not exist or belongs to an organization the user is not in
  * 404; a device key, provisioning key, builder secret or a role without {@code RELEASE_CREATE} 403.
- * Credentials are HTTP Basic with any user name and an API token as the password. Thread-safe.
+ * Credentials are HTTP Basic with any user name and an API or session token as the password. A 403
+ * is recorded in the audit log as {@code git.access.denied}; 401 and 404 are not, as they name no
+ * user or no fleet.
+ *
+ * <p>A push ({@code POST git-receive-pack}) needs one of the server's unpack turns (see {@link
+ * UnpackPermits}); it waits up to {@value #UNPACK_WAIT_SECONDS} seconds for one, else gets 503. The
+ * turn is held in {@link #UNPACK_PERMIT} and given back when the request ends, unless {@link
+ * DeployHook} gave it back earlier. Thread-safe.
  */
 final class GitAccessFilter extends OncePerRequestFilter {
 
@@ -41,6 +52,12 @@ final class GitAccessFilter extends OncePerRequestFilter {
   /** Request attribute holding the {@link Identity} of an admitted request. */
   static final String IDENTITY = GitAccessFilter.class.getName() + ".identity";
 
+  /** Request attribute holding the {@link UnpackPermits.Permit} of a push. */
+  static final String UNPACK_PERMIT = GitAccessFilter.class.getName() + ".unpackPermit";
+
+  /** How long a push waits for an unpack turn. */
+  static final int UNPACK_WAIT_SECONDS = 30;
+
   private static final Logger log = LoggerFactory.getLogger(GitAccessFilter.class);
 
   private static final Pattern PATH =
@@ -48,10 +65,18 @@ final class GitAccessFilter extends OncePerRequestFilter {
 
   private final Authenticator authenticator;
   private final AccessControl access;
+  private final AuditLog audit;
+  private final UnpackPermits unpackPermits;
 
-  GitAccessFilter(Authenticator authenticator, AccessControl access) {
+  GitAccessFilter(
+      Authenticator authenticator,
+      AccessControl access,
+      AuditLog audit,
+      UnpackPermits unpackPermits) {
     this.authenticator = authenticator;
     this.access = access;
+    this.audit = audit;
+    this.unpackPermits = unpackPermits;
   }
 
   @Override
@@ -69,7 +94,7 @@ final class GitAccessFilter extends OncePerRequestFilter {
       return;
     }
 
-    Identity who;
+    Identity who = null;
     Fleet fleet;
     try {
       who = identify(request.getHeader(HttpHeaders.AUTHORIZATION));
@@ -86,13 +111,56 @@ final class GitAccessFilter extends OncePerRequestFilter {
           path,
           status,
           e.getMessage());
+      if (status == HttpServletResponse.SC_FORBIDDEN) {
+        recordDenied(who, matcher.group(1), matcher.group(2), request.getMethod(), path);
+      }
       refuse(response, status, e.getMessage());
       return;
     }
 
     request.setAttribute(FLEET, fleet);
     request.setAttribute(IDENTITY, who);
-    chain.doFilter(request, response);
+    if (!matcher.group(3).equals("/git-receive-pack")) {
+      chain.doFilter(request, response);
+      return;
+    }
+    receive(request, response, chain, fleet);
+  }
+
+  /** Passes a push on once it has an unpack turn, and gives the turn back when it ends. */
+  private void receive(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain, Fleet fleet)
+      throws ServletException, IOException {
+    Optional<UnpackPermits.Permit> permit =
+        unpackPermits.acquire(Duration.ofSeconds(UNPACK_WAIT_SECONDS));
+    if (permit.isEmpty()) {
+      log.warn(
+          "Push to fleet {} refused: no unpack turn became free in {} s",
+          fleet.repositoryPrefix(),
+          UNPACK_WAIT_SECONDS);
+      refuse(
+          response,
+          HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+          "too many pushes are being received; retry in a minute");
+      return;
+    }
+    request.setAttribute(UNPACK_PERMIT, permit.get());
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      permit.get().release();
+    }
+  }
+
+  private void recordDenied(Identity who, String org, String fleet, String method, String path) {
+    if (who == null) {
+      return;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("fleet", org + "/" + fleet);
+    details.put("method", method);
+    details.put("path", path);
+    audit.denied(who, "git.access.denied", "fleet", org + "/" + fleet, null, details);
   }
 
   /** Accepts {@code info/refs?service=git-*-pack} and the two POST endpoints only. */

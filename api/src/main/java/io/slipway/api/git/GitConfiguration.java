@@ -13,6 +13,7 @@ import org.eclipse.jgit.http.server.GitServlet;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.ReceivePack;
 import org.eclipse.jgit.transport.UploadPack;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -21,16 +22,19 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Serves each fleet's git repository over the smart HTTP protocol at {@code /git/ORG/FLEET.git}:
  * JGit's {@link GitServlet} behind {@link GitAccessFilter}. Pushes run {@link DeployHook}; received
- * objects are checked, and a pack may be no larger than the largest accepted build source.
+ * objects are checked, a pack may be no larger than the largest accepted build source, and no
+ * object in it larger than {@link GitProperties#maxObjectSize()}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GitProperties.class)
 class GitConfiguration {
 
   @Bean
   FilterRegistrationBean<GitAccessFilter> gitAccessFilter(
-      Authenticator authenticator, AccessControl access) {
+      Authenticator authenticator, AccessControl access, AuditLog audit, GitProperties git) {
+    UnpackPermits permits = new UnpackPermits(git.maxConcurrentUnpacks());
     FilterRegistrationBean<GitAccessFilter> registration =
-        new FilterRegistrationBean<>(new GitAccessFilter(authenticator, access));
+        new FilterRegistrationBean<>(new GitAccessFilter(authenticator, access, audit, permits));
     registration.addUrlPatterns("/git/*");
     registration.setName("gitAccess");
     return registration;
@@ -41,7 +45,8 @@ class GitConfiguration {
       GitRepositories repositories,
       DeployBuild builds,
       AuditLog audit,
-      BuilderProperties properties) {
+      BuilderProperties properties,
+      GitProperties git) {
     GitServlet servlet = new GitServlet();
     servlet.setRepositoryResolver(
         (HttpServletRequest request, String name) -> open(repositories, request));
@@ -54,8 +59,11 @@ class GitConfiguration {
           receivePack.setAllowDeletes(true);
           receivePack.setAllowPushOptions(true);
           receivePack.setMaxPackSizeLimit(properties.maxSourceSize().toBytes());
+          // Checked before an object is inflated; for a delta, against the size of its result.
+          receivePack.setMaxObjectSizeLimit(git.maxObjectSize().toBytes());
           receivePack.setPreReceiveHook(
-              new DeployHook(identity(request), fleet(request), builds, audit));
+              new DeployHook(
+                  identity(request), fleet(request), builds, audit, unpackPermit(request)));
           return receivePack;
         });
     // NOTE: JGit's servlet logs a rejected pack (too large, corrupt) as an internal error with its
@@ -88,6 +96,11 @@ class GitConfiguration {
     }
     // Only GitAccessFilter's requests reach the servlet; this guards against a changed mapping.
     throw new IllegalStateException("Git request without an admitted fleet");
+  }
+
+  /** Returns the push's unpack turn, or null for a request without one. */
+  private static UnpackPermits.Permit unpackPermit(HttpServletRequest request) {
+    return (UnpackPermits.Permit) request.getAttribute(GitAccessFilter.UNPACK_PERMIT);
   }
 
   private static Identity identity(HttpServletRequest request) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectLoader;
@@ -36,11 +37,30 @@ final class TreeArchive {
     }
   }
 
+  /** The longest symbolic link target taken, in bytes; Linux's {@code PATH_MAX} less one. */
+  static final int MAX_LINK_TARGET = 4095;
+
+  /** A symbolic link's target is longer than {@link #MAX_LINK_TARGET}. */
+  static final class LinkTargetException extends IOException {
+    LinkTargetException(String path, long size) {
+      super(
+          "symbolic link '"
+              + path
+              + "' has a target of "
+              + size
+              + " bytes; a target may have at most "
+              + MAX_LINK_TARGET
+              + " bytes: shorten it or replace the link with the file");
+    }
+  }
+
   /**
    * Writes the tree of {@code commit} to {@code out} as an uncompressed tar stream and finishes it;
    * {@code out} stays open.
    *
    * @throws SubmoduleException when the tree contains a submodule
+   * @throws LinkTargetException when a symbolic link's target is longer than {@link
+   *     #MAX_LINK_TARGET} bytes
    * @throws IOException when an object is missing or {@code out} fails
    */
   static void write(Repository repository, ObjectId commit, OutputStream out) throws IOException {
@@ -70,7 +90,7 @@ final class TreeArchive {
           throw new SubmoduleException(path);
         } else if (mode == FileMode.SYMLINK) {
           TarArchiveEntry entry = new TarArchiveEntry(path, TarArchiveEntry.LF_SYMLINK);
-          entry.setLinkName(linkTarget(reader, tree.getObjectId(0)));
+          entry.setLinkName(linkTarget(reader, path, tree.getObjectId(0)));
           entry.setModTime(time);
           tar.putArchiveEntry(entry);
           tar.closeArchiveEntry();
@@ -90,7 +110,13 @@ final class TreeArchive {
     }
   }
 
-  private static String linkTarget(ObjectReader reader, ObjectId blob) throws IOException {
-    return new String(reader.open(blob).getCachedBytes(4096), StandardCharsets.UTF_8);
+  private static String linkTarget(ObjectReader reader, String path, ObjectId blob)
+      throws IOException {
+    // The size first, so that a large blob is never loaded whole.
+    long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
+    if (size > MAX_LINK_TARGET) {
+      throw new LinkTargetException(path, size);
+    }
+    return new String(reader.open(blob, Constants.OBJ_BLOB).getBytes(), StandardCharsets.UTF_8);
   }
 }
