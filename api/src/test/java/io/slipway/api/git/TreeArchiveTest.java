@@ -107,6 +107,28 @@ class TreeArchiveTest {
         .hasMessageContaining("'vendor' is a git submodule");
   }
 
+  @Test
+  void longLinkTargetIsRejectedByPathAndSize() throws IOException {
+    TreeFormatter tree = new TreeFormatter();
+    tree.append("current", FileMode.SYMLINK, blob("x".repeat(8192)));
+    ObjectId commit = commit(tree);
+
+    assertThatThrownBy(() -> tar(commit))
+        .isInstanceOf(TreeArchive.LinkTargetException.class)
+        .hasMessageContaining("symbolic link 'current' has a target of 8192 bytes");
+  }
+
+  @Test
+  void linkTargetOfTheLargestSizeIsKept() throws IOException {
+    String target = "a/".repeat(2047) + "b";
+    TreeFormatter tree = new TreeFormatter();
+    tree.append("deep", FileMode.SYMLINK, blob(target));
+
+    List<Entry> entries = archive(commit(tree));
+
+    assertThat(entries).extracting(Entry::target).containsExactly(target);
+  }
+
   /** One archive entry as the tests compare it. */
   record Entry(String name, int mode, boolean link, String target, String content) {}
 

@@ -1,0 +1,23 @@
+package io.slipway.api.git;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class GitPropertiesTest {
+
+  @Test
+  void zeroUnpackTurnsAreRejectedByName() {
+    assertThatThrownBy(() -> new GitProperties(DataSize.ofMegabytes(50), 0, 32))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slipway.git.max-concurrent-unpacks is 0");
+  }
+
+  @Test
+  void emptyObjectSizeIsRejectedByName() {
+    assertThatThrownBy(() -> new GitProperties(DataSize.ofBytes(0), 2, 32))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slipway.git.max-object-size");
+  }
+}
