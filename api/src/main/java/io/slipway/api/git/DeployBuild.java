@@ -103,6 +103,7 @@ class DeployBuild {
       messages.send("Not built: " + e.getMessage());
       return Optional.of("not built: the commit holds a submodule");
     } catch (TreeArchive.LinkTargetException e) {
+      log.info("Fleet {}: commit {} not built: {}", fleet.repositoryPrefix(), sha, e.getMessage());
       messages.send("Not built: " + e.getMessage());
       return Optional.of("not built: a symbolic link target is too long");
     } catch (ApiException e) {
@@ -114,7 +115,7 @@ class DeployBuild {
       return Optional.of("not built: server error");
     } catch (RuntimeException e) {
       log.error(
-          "Fleet {}: building commit {} failed unexpectedly", fleet.repositoryPrefix(), sha, e);
+          "Fleet {}: starting the build of commit {} failed", fleet.repositoryPrefix(), sha, e);
       messages.send("Not built: the server failed to build commit " + sha + "; see its log");
       return Optional.of("not built: server error");
     }

@@ -39,7 +39,7 @@ final class UnpackPermits {
     }
   }
 
-  /** How many turns are free now; for tests and diagnostics. */
+  /** Returns how many turns are free now. */
   int available() {
     return turns.availablePermits();
   }

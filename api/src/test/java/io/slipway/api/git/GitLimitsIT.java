@@ -93,7 +93,7 @@ class GitLimitsIT {
   }
 
   @Test
-  void deltaWhoseResultIsOverTheObjectLimitIsRejected() throws Exception {
+  void deltaOverObjectLimitIsRejected() throws Exception {
     TestFleet fleet = world.newFleet();
     byte[] base = new byte[0x10000];
     int copies = 2 * MAX_OBJECT / base.length;
@@ -110,7 +110,7 @@ class GitLimitsIT {
   }
 
   @Test
-  void pushOfManyRefsIsAuditedWithACountAndTheFirstHundred() throws IOException {
+  void manyRefsAreAuditedWithTheirCount() throws IOException {
     TestFleet fleet = world.newFleet();
     Path repository = commitDockerfile(fleet, "tags");
     String head = git(repository, "rev-parse", "HEAD").strip();
@@ -128,7 +128,7 @@ class GitLimitsIT {
   }
 
   @Test
-  void refusalOfAViewerIsAudited() {
+  void viewerRefusalIsAudited() {
     TestFleet fleet = world.newFleet();
     String viewer = fleet.member(world, Role.VIEWER);
 
@@ -140,7 +140,7 @@ class GitLimitsIT {
   }
 
   @Test
-  void pushBeyondTheFollowingLimitNamesTheReleaseAndSucceeds() throws IOException {
+  void pushBeyondFollowLimitNamesRelease() throws IOException {
     TestFleet fleet = world.newFleet();
     Path repository = commitDockerfile(fleet, "follow");
 

@@ -8,14 +8,14 @@ import org.springframework.util.unit.DataSize;
 class GitPropertiesTest {
 
   @Test
-  void zeroUnpackTurnsAreRejectedByName() {
+  void zeroUnpackTurnsAreRejected() {
     assertThatThrownBy(() -> new GitProperties(DataSize.ofMegabytes(50), 0, 32))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("slipway.git.max-concurrent-unpacks is 0");
   }
 
   @Test
-  void emptyObjectSizeIsRejectedByName() {
+  void zeroObjectSizeIsRejected() {
     assertThatThrownBy(() -> new GitProperties(DataSize.ofBytes(0), 2, 32))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("slipway.git.max-object-size");

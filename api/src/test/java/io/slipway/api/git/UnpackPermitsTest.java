@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class UnpackPermitsTest {
 
   @Test
-  void pushWaitsInVainWhileEveryTurnIsTaken() {
+  void acquireTimesOutWhenAllTaken() {
     UnpackPermits permits = new UnpackPermits(1);
     permits.acquire(Duration.ZERO).orElseThrow();
 
@@ -16,7 +16,7 @@ class UnpackPermitsTest {
   }
 
   @Test
-  void releasingATurnTwiceGivesItBackOnce() {
+  void doubleReleaseFreesOneTurn() {
     UnpackPermits permits = new UnpackPermits(2);
     UnpackPermits.Permit permit = permits.acquire(Duration.ZERO).orElseThrow();
     permits.acquire(Duration.ZERO).orElseThrow();
