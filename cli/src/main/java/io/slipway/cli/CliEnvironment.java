@@ -12,7 +12,7 @@ import java.util.Objects;
  * that commands run in-process without touching the user's configuration. Immutable.
  *
  * @param variables environment variables, such as {@code SLIPWAY_SERVER}
- * @param home the user's home directory
+ * @param home the user's home directory: {@code HOME} when absolute, else {@code user.home}
  * @param in standard input
  * @param console the terminal, or null when standard input or output is not one
  */
@@ -27,8 +27,22 @@ public record CliEnvironment(
 
   /** Returns the process's environment, home directory, standard input and console. */
   public static CliEnvironment system() {
+    Map<String, String> variables = System.getenv();
     return new CliEnvironment(
-        System.getenv(), Path.of(System.getProperty("user.home")), System.in, System.console());
+        variables, home(variables, System.getProperty("user.home")), System.in, System.console());
+  }
+
+  /**
+   * Returns the home directory as shells see it: {@code HOME} when it is set to an absolute path,
+   * else {@code userHome}. Java's {@code user.home} comes from the password database and ignores an
+   * overridden {@code HOME}.
+   */
+  static Path home(Map<String, String> variables, String userHome) {
+    String home = variables.get("HOME");
+    if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+      return Path.of(home);
+    }
+    return Path.of(userHome);
   }
 
   /** Returns the variable's value, or null when it is unset or blank. */

@@ -19,6 +19,7 @@ import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
 import io.slipway.cli.push.SourceUpload;
 import io.slipway.cli.release.ReleaseFollower;
+import io.slipway.cli.release.ReleaseInput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,8 +41,9 @@ import picocli.CommandLine.Spec;
  * {@code slipway build}: builds a project into a release. With {@code --dry-run} it contacts no
  * server: it loads the project, runs the preflight checks that need no registry, and prints the
  * resolved Dockerfile and the engine for every service and device type, with base images as
- * written. Without it, it packs the project (honouring the root {@code .dockerignore}), uploads it
- * to the server, which builds it, and prints the build log until the release ends.
+ * written. Without it, it packs the project (honouring the root {@code .dockerignore}, always
+ * without {@code .git}), uploads it to the server, which builds it, and prints the build log until
+ * the release ends.
  */
 @Command(
     name = "build",
@@ -51,8 +53,8 @@ import picocli.CommandLine.Spec;
       "With --dry-run, prints the resolved Dockerfile and the engine for every service and"
           + " device type and contacts no server; base images are shown as written. The engine"
           + " shown assumes Jib, plus the Docker engine when /var/run/docker.sock exists here.",
-      "Without --dry-run, uploads DIR for fleet --fleet like 'slipway push --log' and prints the"
-          + " build log until the release ends."
+      "Without --dry-run, uploads DIR for fleet --fleet like 'slipway push --log' (without its"
+          + " .git directory) and prints the build log until the release ends."
     })
 public class BuildCommand implements Callable<Integer> {
 
@@ -199,6 +201,7 @@ public class BuildCommand implements Callable<Integer> {
           spec.commandLine(),
           "--device-type works with --dry-run only; an upload builds for the fleet's device types");
     }
+    ReleaseInput.check(spec.commandLine(), version, commit);
     SlipwayClient client = serverOptions.client(environment);
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> parameters = SourceUpload.parameters(version, commit, choice, noCache);

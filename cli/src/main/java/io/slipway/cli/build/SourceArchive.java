@@ -21,14 +21,21 @@ import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Packs a project directory into a gzip-compressed tar stream for upload, leaving out what the root
- * {@code .dockerignore} excludes, except the files the server needs to read the project: compose
- * files, every {@code Dockerfile*} and every {@code .dockerignore}. Entries are sorted, with their
- * permission bits, and symbolic links stay links. Long names use PAX headers. Stateless.
+ * Packs a project directory into a gzip-compressed tar stream for upload, leaving out every {@code
+ * .git} directory or file (history is not source, and git never tracks a {@code .git} entry) and
+ * what the root {@code .dockerignore} excludes, except the files the server needs to read the
+ * project: compose files, every {@code Dockerfile*} and every {@code .dockerignore}. Entries are
+ * sorted, with their permission bits, and symbolic links stay links. Long names use PAX headers.
+ * Stateless.
  */
 public final class SourceArchive {
 
   private static final int BLOCK = 512;
+
+  /**
+   * The name of git's repository directory, never packed whatever the {@code .dockerignore} says.
+   */
+  private static final String GIT_DIRECTORY = ".git";
 
   private SourceArchive() {}
 
@@ -67,6 +74,9 @@ public final class SourceArchive {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+            if (isGit(dir)) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             if (!dir.equals(root) && !ignore.excludes(name(root, dir))) {
               paths.add(dir);
             }
@@ -75,6 +85,10 @@ public final class SourceArchive {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+            if (isGit(file)) {
+              // A worktree or submodule has a .git file pointing at its repository elsewhere.
+              return FileVisitResult.CONTINUE;
+            }
             boolean kept = alwaysKept(file) || !ignore.excludes(name(root, file));
             if (kept && (attributes.isRegularFile() || attributes.isSymbolicLink())) {
               paths.add(file);
@@ -84,6 +98,10 @@ public final class SourceArchive {
         });
     paths.sort(Comparator.comparing(p -> name(root, p)));
     return paths;
+  }
+
+  private static boolean isGit(Path path) {
+    return path.getFileName() != null && path.getFileName().toString().equals(GIT_DIRECTORY);
   }
 
   private static boolean alwaysKept(Path file) {

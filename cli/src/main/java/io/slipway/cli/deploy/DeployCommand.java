@@ -11,13 +11,17 @@ import io.slipway.cli.client.FleetOption;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
 import io.slipway.cli.output.JsonOutput;
+import io.slipway.cli.release.ReleaseInput;
 import io.slipway.cli.release.ReleaseText;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +51,9 @@ import tools.jackson.databind.JsonNode;
 public class DeployCommand implements Callable<Integer> {
 
   private final CliEnvironment environment;
+
+  /** The compose services without {@code image:}, with their place in the file. */
+  private final Map<String, String> buildOnly = new LinkedHashMap<>();
 
   @Spec CommandSpec spec;
 
@@ -107,19 +114,17 @@ public class DeployCommand implements Callable<Integer> {
 
   /** Builds the body of the deployments call from the options and the compose file. */
   Map<String, Object> request() {
+    ReleaseInput.check(spec.commandLine(), version, commit);
+    checkImages();
     Path file = composeFile();
     Map<String, Map<String, Object>> services = new LinkedHashMap<>();
     if (file != null) {
       services.putAll(composeServices(file));
     }
     images.forEach(
-        (service, image) -> {
-          if (image.isBlank()) {
-            throw new ParameterException(
-                spec.commandLine(), "--image " + service + "= names no image; use SERVICE=REF");
-          }
-          services.computeIfAbsent(service, name -> new LinkedHashMap<>()).put("image", image);
-        });
+        (service, image) ->
+            services.computeIfAbsent(service, name -> new LinkedHashMap<>()).put("image", image));
+    requireImages();
     if (services.isEmpty() && tag == null) {
       throw new ParameterException(
           spec.commandLine(),
@@ -134,6 +139,41 @@ public class DeployCommand implements Callable<Integer> {
     }
     putIfPresent(body, "tag", tag);
     return body;
+  }
+
+  private void checkImages() {
+    images.forEach(
+        (service, image) -> {
+          if (service.isBlank()) {
+            throw new ParameterException(
+                spec.commandLine(), "--image =" + image + " names no service; use SERVICE=REF");
+          }
+          if (image.isBlank()) {
+            throw new ParameterException(
+                spec.commandLine(), "--image " + service + "= names no image; use SERVICE=REF");
+          }
+        });
+  }
+
+  /**
+   * Fails for the first compose service that has only {@code build:} and no {@code --image},
+   * because deploy takes prebuilt images only.
+   */
+  private void requireImages() {
+    buildOnly.forEach(
+        (service, place) -> {
+          if (!images.containsKey(service)) {
+            throw new CommandFailedException(
+                place
+                    + ": service '"
+                    + service
+                    + "' has build: but no image:; deploy takes prebuilt images only, so build it"
+                    + " with 'slipway push' (or git push), or name its image with image: or --image "
+                    + service
+                    + "=REF",
+                ExitCode.USAGE);
+          }
+        });
   }
 
   /** {@code --compose}, else a compose file in the current directory when no image is named. */
@@ -156,7 +196,7 @@ public class DeployCommand implements Callable<Integer> {
         .orElse(null);
   }
 
-  private static Map<String, Map<String, Object>> composeServices(Path file) {
+  private Map<String, Map<String, Object>> composeServices(Path file) {
     String name = file.getFileName().toString();
     ComposeFile parsed;
     try {
@@ -168,29 +208,59 @@ public class DeployCommand implements Callable<Integer> {
           "Cannot read compose file " + file + ": " + e.getCause().getMessage(), ExitCode.USAGE);
     }
 
+    Map<String, Set<String>> bareNames = HostVariables.bareNames(read(file), file);
     Map<String, Map<String, Object>> services = new LinkedHashMap<>();
     for (ServiceSpec service : parsed.services()) {
-      if (service.image() == null) {
-        throw new CommandFailedException(
-            name
-                + ":"
-                + service.line()
-                + ": service '"
-                + service.name()
-                + "' has build: but no image:; deploy takes prebuilt images only, so build it"
-                + " with 'slipway push' (or git push), or name its image with image: or --image "
-                + service.name()
-                + "=REF",
-            ExitCode.USAGE);
-      }
       Map<String, Object> body = new LinkedHashMap<>();
+      if (service.image() == null) {
+        buildOnly.put(service.name(), name + ":" + service.line());
+      }
       body.put("image", service.image());
-      body.put("environment", service.environment());
+      body.put(
+          "environment",
+          withHostValues(name, service, bareNames.getOrDefault(service.name(), Set.of())));
       body.put("labels", service.labels());
       body.put("configuration", service.configuration());
       services.put(service.name(), body);
     }
     return services;
+  }
+
+  /**
+   * Fills the variables named without a value from this process's environment, as Docker Compose
+   * does from its shell's.
+   */
+  private Map<String, String> withHostValues(
+      String file, ServiceSpec service, Set<String> bareNames) {
+    Map<String, String> values = new LinkedHashMap<>(service.environment());
+    for (String variable : bareNames) {
+      String value = environment.variables().get(variable);
+      if (value == null) {
+        throw new CommandFailedException(
+            file
+                + ": service '"
+                + service.name()
+                + "' takes environment variable "
+                + variable
+                + " from this shell, but "
+                + variable
+                + " is unset. Set it, or write "
+                + variable
+                + "=VALUE in the compose file",
+            ExitCode.USAGE);
+      }
+      values.put(variable, value);
+    }
+    return values;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "Cannot read compose file " + file + ": " + e.getMessage(), ExitCode.USAGE);
+    }
   }
 
   private static void putIfPresent(Map<String, Object> body, String name, String value) {

@@ -10,6 +10,7 @@ import io.slipway.cli.client.FleetOption;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
 import io.slipway.cli.release.ReleaseFollower;
+import io.slipway.cli.release.ReleaseInput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Spec;
       "Uploads the project in DIR (a docker-compose.yml or a single Dockerfile) to the server,"
           + " which builds it into a release of the fleet for every platform of the fleet's device"
           + " types, and follows the build until the release ends.",
-      "Files excluded by the root .dockerignore are not sent."
+      "Files excluded by the root .dockerignore are not sent, nor is the .git directory."
     })
 public class PushCommand implements Callable<Integer> {
 
@@ -90,6 +91,7 @@ public class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     EngineChoice choice = engineChoice();
+    ReleaseInput.check(spec.commandLine(), version, commit);
     Path root = directory.toAbsolutePath().normalize();
     requireProject(root);
     SlipwayClient client = serverOptions.client(environment);

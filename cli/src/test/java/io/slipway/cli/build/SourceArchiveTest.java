@@ -40,6 +40,24 @@ class SourceArchiveTest {
         .noneMatch(name -> name.contains("node_modules"));
   }
 
+  @Test
+  void leavesOutGitDirectoriesAndFilesWithoutADockerignore() throws Exception {
+    Files.writeString(project.resolve("Dockerfile"), "FROM b\n");
+    Files.createDirectories(project.resolve(".git/objects/ab"));
+    Files.writeString(project.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+    Files.writeString(project.resolve(".git/objects/ab/cdef"), "x");
+    Files.createDirectories(project.resolve("vendor/lib"));
+    Files.writeString(project.resolve("vendor/lib/.git"), "gitdir: ../../.git/modules/lib\n");
+    Files.writeString(project.resolve("vendor/lib/lib.c"), "int x;\n");
+    Path archive = work.resolve("source.tar.gz");
+
+    int entries = SourceArchive.write(project, archive);
+
+    assertThat(tarNames(archive))
+        .containsExactly("Dockerfile", "vendor", "vendor/lib", "vendor/lib/lib.c");
+    assertThat(entries).isEqualTo(4);
+  }
+
   /** Lists the entry names of a tar.gz, reading PAX path records. */
   private static List<String> tarNames(Path archive) throws IOException {
     byte[] tar;

@@ -111,6 +111,119 @@ class DeployCommandTest {
   }
 
   @Test
+  void imageOptionDeploysBuildOnlyService() throws IOException {
+    Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
+
+    CliRun.Result result =
+        cli.run(
+            "deploy",
+            "--fleet",
+            "acme/sensors",
+            "--compose",
+            file.toString(),
+            "--image",
+            "worker=worker:2");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    JsonNode worker = sent().path("services").path("worker");
+    assertThat(worker.path("image").asString()).isEqualTo("worker:2");
+  }
+
+  @Test
+  void bareEnvironmentNameTakesShellValue() throws IOException {
+    Path file =
+        compose(
+            "services:\n  web:\n    image: web:1\n    environment:\n"
+                + "      - HOSTVAR\n      - MODE=fast\n");
+
+    cli.variable("HOSTVAR", "from-shell")
+        .run("deploy", "--fleet", "acme/sensors", "--compose", file.toString());
+
+    JsonNode environment = sent().path("services").path("web").path("environment");
+    assertThat(environment.path("HOSTVAR").asString()).isEqualTo("from-shell");
+    assertThat(environment.path("MODE").asString()).isEqualTo("fast");
+  }
+
+  @Test
+  void unsetBareEnvironmentNameIsUsageError() throws IOException {
+    Path file = compose("services:\n  web:\n    image: web:1\n    environment:\n      - HOSTVAR\n");
+
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/sensors", "--compose", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("HOSTVAR");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void emptyValueAfterEqualsStaysEmpty() throws IOException {
+    Path file = compose("services:\n  web:\n    image: web:1\n    environment:\n      - EMPTY=\n");
+
+    cli.variable("EMPTY", "from-shell")
+        .run("deploy", "--fleet", "acme/sensors", "--compose", file.toString());
+
+    assertThat(sent().path("services").path("web").path("environment").path("EMPTY").asString())
+        .isEmpty();
+  }
+
+  @Test
+  void imageWithoutServiceIsUsageError() {
+    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors", "--image", "=foo");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--image =foo");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void imageWithoutReferenceIsUsageError() {
+    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--image web=");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void nonSemanticVersionIsUsageError() {
+    CliRun.Result result =
+        cli.run(
+            "deploy", "--fleet", "acme/sensors", "--image", "web=web:1", "--release-version", "v1");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'v1'");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void upperCaseCommitIsUsageError() {
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=web:1", "--commit", "ABC1234");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'ABC1234'");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void validVersionAndCommitAreSent() {
+    cli.run(
+        "deploy",
+        "--fleet",
+        "acme/sensors",
+        "--image",
+        "web=web:1",
+        "--release-version",
+        "1.2.0-rc.1+build.5",
+        "--commit",
+        "abc1234");
+
+    assertThat(sent().path("version").asString()).isEqualTo("1.2.0-rc.1+build.5");
+    assertThat(sent().path("commit").asString()).isEqualTo("abc1234");
+  }
+
+  @Test
   void noImagesNamedIsAUsageError() {
     CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors");
 

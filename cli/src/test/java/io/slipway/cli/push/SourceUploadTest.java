@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.slipway.cli.CliRun;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +141,58 @@ class SourceUploadTest {
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.out()).contains("[web linux/arm64] Step 1/2\n").contains("pushed index\n");
+  }
+
+  @Test
+  void pushLeavesOutTheGitDirectory() throws IOException {
+    addGitDirectory();
+
+    CliRun.Result result = cli.run("push", project.toString(), "--fleet", "acme/sensors");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(uploadedText()).contains("Dockerfile").doesNotContain(".git/");
+  }
+
+  @Test
+  void buildLeavesOutTheGitDirectory() throws IOException {
+    addGitDirectory();
+
+    CliRun.Result result = cli.run("build", project.toString(), "--fleet", "acme/sensors");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(uploadedText()).contains("Dockerfile").doesNotContain(".git/");
+  }
+
+  @Test
+  void pushWithInvalidVersionUploadsNothing() {
+    CliRun.Result result =
+        cli.run("push", project.toString(), "--fleet", "acme/sensors", "--release-version", "1.2");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'1.2'");
+    assertThat(uploadedPath.get()).isNull();
+  }
+
+  @Test
+  void buildWithInvalidCommitUploadsNothing() {
+    CliRun.Result result =
+        cli.run("build", project.toString(), "--fleet", "acme/sensors", "--commit", "main");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("'main'");
+    assertThat(uploadedPath.get()).isNull();
+  }
+
+  private void addGitDirectory() throws IOException {
+    Files.createDirectories(project.resolve(".git/refs/heads"));
+    Files.writeString(project.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+  }
+
+  /** Returns the uploaded tar, decompressed, as text, in which entry names appear as written. */
+  private String uploadedText() throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(uploaded.get()))) {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   @Test
