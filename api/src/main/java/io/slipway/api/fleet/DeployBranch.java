@@ -5,8 +5,9 @@ import org.eclipse.jgit.lib.Repository;
 /**
  * Checks the name of a fleet's deploy branch. Stateless.
  *
- * <p>A valid name is what git accepts after {@code refs/heads/}, without {@code *} and at most
- * {@value #MAX_LENGTH} characters: {@code main}, {@code release/2.x}.
+ * <p>A valid name is what {@code git check-ref-format --branch} accepts, without {@code *} and at
+ * most {@value #MAX_LENGTH} characters: {@code main}, {@code release/2.x}. So neither {@code HEAD}
+ * nor a name starting with {@code -} is one.
  */
 public final class DeployBranch {
 
@@ -22,6 +23,8 @@ public final class DeployBranch {
         && name.length() <= MAX_LENGTH
         && !name.contains("*")
         && !name.startsWith("refs/")
+        && !name.startsWith("-")
+        && !name.equals("HEAD")
         && Repository.isValidRefName("refs/heads/" + name);
   }
 
@@ -37,7 +40,7 @@ public final class DeployBranch {
               + name
               + "' is not a valid git branch name: give the name without refs/heads/, such as"
               + " 'main' or 'release/2.x', with no spaces, '..', '~', '^', ':', '?', '*', '['"
-              + " or '\\\\', at most "
+              + " or '\\\\', not HEAD and not starting with '-', at most "
               + MAX_LENGTH
               + " characters");
     }

@@ -147,6 +147,20 @@ class DeployBuild {
     }
     try {
       return follow(release.id(), options, messages);
+    } catch (RuntimeException e) {
+      log.error(
+          "Fleet {}: following release {} of commit {} failed",
+          fleet.repositoryPrefix(),
+          release.id(),
+          sha,
+          e);
+      messages.send(
+          "The server cannot follow release "
+              + release.id()
+              + " any longer; follow it with `slipway release follow "
+              + release.id()
+              + "`");
+      return Optional.of("server error while following release " + release.id());
     } finally {
       following.release();
     }

@@ -77,16 +77,9 @@ final class DeployHook implements PreReceiveHook {
       return;
     }
 
+    rejectUnstorableRefs(receivePack, commands, messages);
     ReceiveCommand deploy = deployCommand(commands, messages);
-    if (deploy != null && !pointsAtCommit(receivePack, deploy)) {
-      messages.send(
-          "The deploy branch '"
-              + fleet.deployBranch()
-              + "' must point at a commit, and "
-              + abbreviate(deploy.getNewId())
-              + " is not one: push the commit itself, such as TAG^{commit}:"
-              + fleet.deployBranch());
-      reject(deploy, "not a commit");
+    if (deploy != null && deploy.getResult() != ReceiveCommand.Result.NOT_ATTEMPTED) {
       deploy = null;
     }
 
@@ -236,8 +229,43 @@ final class DeployHook implements PreReceiveHook {
   }
 
   /**
-   * Returns true when the command's new object is a commit. An annotated tag pushed onto the branch
-   * would otherwise be built under the tag's id rather than its commit's.
+   * Rejects updates that would leave the repository unusable or unexpected: refs outside {@code
+   * refs/heads/} and {@code refs/tags/}, a branch named {@code HEAD}, and a branch pointing at
+   * anything but a commit, which would break every later clone. Deletions pass.
+   */
+  private void rejectUnstorableRefs(
+      ReceivePack receivePack, Collection<ReceiveCommand> commands, PushMessages messages) {
+    for (ReceiveCommand command : commands) {
+      if (command.getType() == ReceiveCommand.Type.DELETE) {
+        continue;
+      }
+      String name = command.getRefName();
+      boolean branch = name.startsWith(Constants.R_HEADS);
+      if (!branch && !name.startsWith(Constants.R_TAGS)) {
+        messages.send(
+            "Ref "
+                + name
+                + " is not stored: this server keeps branches (refs/heads/) and tags (refs/tags/)"
+                + " only");
+        reject(command, "only branches and tags are stored");
+      } else if (name.equals(Constants.R_HEADS + Constants.HEAD)) {
+        messages.send("A branch named HEAD is not stored: git confuses it with HEAD; rename it");
+        reject(command, "branch HEAD is not allowed");
+      } else if (branch && !pointsAtCommit(receivePack, command)) {
+        messages.send(
+            "Branch "
+                + name.substring(Constants.R_HEADS.length())
+                + " must point at a commit, and "
+                + abbreviate(command.getNewId())
+                + " is not one: push the commit itself, such as TAG^{commit}:BRANCH");
+        reject(command, "not a commit");
+      }
+    }
+  }
+
+  /**
+   * Returns true when the command's new object is a commit. An annotated tag pushed onto the deploy
+   * branch would otherwise be built under the tag's id rather than its commit's.
    */
   private boolean pointsAtCommit(ReceivePack receivePack, ReceiveCommand command) {
     try {

@@ -16,7 +16,18 @@ class DeployBranchTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", "bad..name", "has space", "star*", "refs/heads/main", "end.lock", "a:b", "/x"})
+      strings = {
+        "",
+        "bad..name",
+        "has space",
+        "star*",
+        "refs/heads/main",
+        "end.lock",
+        "a:b",
+        "/x",
+        "HEAD",
+        "-x"
+      })
   void invalidNamesAreRejected(String name) {
     assertThat(DeployBranch.isValid(name)).isFalse();
   }

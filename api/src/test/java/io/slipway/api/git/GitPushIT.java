@@ -191,6 +191,31 @@ class GitPushIT {
   }
 
   @Test
+  void branchPointingAtBlobIsRejected() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path repository = repository(fleet, "COPY hello.txt /h\n");
+    String blob = git(repository, "hash-object", "-w", "hello.txt").output().strip();
+
+    GitClient.Result push = git(repository, "push", remote(fleet), blob + ":refs/heads/main");
+
+    assertThat(push.exit()).as(push.output()).isNotZero();
+    assertThat(push.output()).contains("must point at a commit");
+    assertThat(git(repository, "ls-remote", remote(fleet)).output()).doesNotContain("refs/heads");
+  }
+
+  @Test
+  void refOutsideBranchesAndTagsIsRejected() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path repository = repository(fleet, "COPY hello.txt /h\n");
+
+    GitClient.Result push = git(repository, "push", remote(fleet), "HEAD:refs/pull/1/head");
+
+    assertThat(push.exit()).as(push.output()).isNotZero();
+    assertThat(push.output()).contains("branches (refs/heads/) and tags (refs/tags/) only");
+    assertThat(git(repository, "ls-remote", remote(fleet)).output()).doesNotContain("refs/pull");
+  }
+
+  @Test
   void forcePushBuildsTheNewCommit() throws IOException {
     TestFleet fleet = fleetWithBase();
     Path repository = repository(fleet, "COPY missing.txt /m\n");
