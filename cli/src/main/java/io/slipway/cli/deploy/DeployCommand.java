@@ -64,7 +64,8 @@ public class DeployCommand implements Callable<Integer> {
   @Option(
       names = "--compose",
       paramLabel = "FILE",
-      description = "A compose file whose services all name an image.")
+      description =
+          "A compose file whose services each name an image, with image: or with --image.")
   Path compose;
 
   @Option(

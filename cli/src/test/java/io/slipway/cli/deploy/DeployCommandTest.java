@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -167,42 +169,19 @@ class DeployCommandTest {
         .isEmpty();
   }
 
-  @Test
-  void imageWithoutServiceIsUsageError() {
-    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors", "--image", "=foo");
-
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--image =foo");
-    assertThat(server.requests()).isEmpty();
-  }
-
-  @Test
-  void imageWithoutReferenceIsUsageError() {
-    CliRun.Result result = cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=");
-
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--image web=");
-    assertThat(server.requests()).isEmpty();
-  }
-
-  @Test
-  void nonSemanticVersionIsUsageError() {
+  @ParameterizedTest
+  @CsvSource({
+    "--image, =foo, --image =foo",
+    "--image, web=, --image web=",
+    "--release-version, v1, '--release-version: Version ''v1'''",
+    "--commit, ABC1234, '--commit ''ABC1234'''"
+  })
+  void invalidOptionIsUsageError(String option, String value, String named) {
     CliRun.Result result =
-        cli.run(
-            "deploy", "--fleet", "acme/sensors", "--image", "web=web:1", "--release-version", "v1");
+        cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=web:1", option, value);
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("'v1'");
-    assertThat(server.requests()).isEmpty();
-  }
-
-  @Test
-  void upperCaseCommitIsUsageError() {
-    CliRun.Result result =
-        cli.run("deploy", "--fleet", "acme/sensors", "--image", "web=web:1", "--commit", "ABC1234");
-
-    assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("'ABC1234'");
+    assertThat(result.err()).contains(named);
     assertThat(server.requests()).isEmpty();
   }
 
