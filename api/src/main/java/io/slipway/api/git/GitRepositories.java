@@ -18,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bare git repositories of fleets, in {@code DATA_DIR/git/<fleet id>.git}. Keyed by the fleet's
- * id, so that a renamed fleet keeps its history. A repository is created when first opened, and its
- * {@code HEAD} follows the fleet's deploy branch. Safe for concurrent use.
+ * id rather than its name, so that a new fleet reusing a deleted one's name starts empty. A
+ * repository is created when first opened, and its {@code HEAD} follows the fleet's deploy branch.
+ * Safe for concurrent use.
  *
  * <p>NOTE: deleting a fleet leaves its repository on disk until an administrator removes it. The
  * fleet ids come from an identity column, which hands out new values, so a later fleet does not get

@@ -1,6 +1,7 @@
 package io.slipway.api.git;
 
 import io.slipway.api.build.BuilderProperties;
+import io.slipway.api.release.SemanticVersion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +21,7 @@ record PushOptions(String version, String engine, boolean noCache, boolean fullL
 
   /** The accepted options, as messages list them. */
   static final String ACCEPTED =
-      "version=VERSION, engine=jib|docker|buildkit|auto, nocache, log=full";
+      "version=MAJOR.MINOR.PATCH[-PRERELEASE], engine=jib|docker|buildkit|auto, nocache, log=full";
 
   /**
    * Reads the options a client sent.
@@ -44,7 +45,7 @@ record PushOptions(String version, String engine, boolean noCache, boolean fullL
         fullLog = true;
       } else if (option.equals("log=summary")) {
         fullLog = false;
-      } else if (option.startsWith("version=") && option.length() > "version=".length()) {
+      } else if (option.startsWith("version=") && isTagVersion(option.substring(8))) {
         version = option.substring("version=".length());
       } else if (option.startsWith("engine=")
           && BuilderProperties.ENGINES.contains(option.substring("engine=".length()))) {
@@ -55,11 +56,27 @@ record PushOptions(String version, String engine, boolean noCache, boolean fullL
     }
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "Unknown push option "
+          "Unknown or invalid push option "
               + String.join(", ", unknown)
               + ": remove it, this server accepts "
               + ACCEPTED);
     }
     return new PushOptions(version, engine, noCache, fullLog);
+  }
+
+  /**
+   * Returns true for a semantic version without build metadata: checked here, before any ref moves,
+   * so that a typo does not land the branch with nothing built.
+   */
+  private static boolean isTagVersion(String text) {
+    if (text.isEmpty() || text.contains("+")) {
+      return false;
+    }
+    try {
+      new SemanticVersion(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

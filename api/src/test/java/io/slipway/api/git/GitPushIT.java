@@ -274,7 +274,7 @@ class GitPushIT {
         git(repository, "push", "-o", "colour=blue", remote(fleet), "HEAD:main");
 
     assertThat(push.exit()).isNotZero();
-    assertThat(push.output()).contains("Unknown push option 'colour=blue'");
+    assertThat(push.output()).contains("Unknown or invalid push option 'colour=blue'");
     assertThat(git(repository, "ls-remote", remote(fleet)).output()).isBlank();
   }
 

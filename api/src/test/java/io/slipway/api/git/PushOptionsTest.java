@@ -46,4 +46,16 @@ class PushOptionsTest {
     assertThatThrownBy(() -> PushOptions.parse(List.of("version=")))
         .hasMessageContaining("'version='");
   }
+
+  @Test
+  void versionThatIsNotSemanticIsUnknown() {
+    assertThatThrownBy(() -> PushOptions.parse(List.of("version=v1")))
+        .hasMessageContaining("'version=v1'");
+  }
+
+  @Test
+  void versionWithBuildMetadataIsUnknown() {
+    assertThatThrownBy(() -> PushOptions.parse(List.of("version=1.2.0+b7")))
+        .hasMessageContaining("'version=1.2.0+b7'");
+  }
 }

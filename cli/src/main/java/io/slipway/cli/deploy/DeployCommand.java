@@ -79,7 +79,10 @@ public class DeployCommand implements Callable<Integer> {
   @Option(
       names = "--tag",
       paramLabel = "TAG",
-      description = "Deploys every repository ORG/FLEET/SERVICE of the registry holding TAG.")
+      description =
+          "Alone: deploys every repository ORG/FLEET/SERVICE of the registry holding TAG. With"
+              + " --compose: deploys ORG/FLEET/SERVICE:TAG for each compose service without"
+              + " image: or --image. Cannot be combined with --image alone.")
   String tag;
 
   @Option(
@@ -118,6 +121,15 @@ public class DeployCommand implements Callable<Integer> {
     ReleaseInput.check(spec.commandLine(), version, commit);
     checkImages();
     Path file = composeFile();
+    if (tag != null && file == null && !images.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tag and --image cannot be combined: --tag deploys every repository ORG/FLEET/SERVICE"
+              + " holding the tag, while --image names the services of the release. Use one or the"
+              + " other, for example --image SERVICE=HOST/ORG/FLEET/SERVICE:"
+              + tag
+              + " for each service");
+    }
     Map<String, Map<String, Object>> services = new LinkedHashMap<>();
     if (file != null) {
       services.putAll(composeServices(file));
@@ -125,7 +137,11 @@ public class DeployCommand implements Callable<Integer> {
     images.forEach(
         (service, image) ->
             services.computeIfAbsent(service, name -> new LinkedHashMap<>()).put("image", image));
-    requireImages();
+    if (tag == null) {
+      requireImages();
+    } else if (file != null) {
+      requireServiceForTag(file, services);
+    }
     if (services.isEmpty() && tag == null) {
       throw new ParameterException(
           spec.commandLine(),
@@ -140,6 +156,26 @@ public class DeployCommand implements Callable<Integer> {
     }
     putIfPresent(body, "tag", tag);
     return body;
+  }
+
+  /**
+   * With a compose file, the server reads {@code ORG/FLEET/SERVICE:TAG} only for the services that
+   * name no image, so a tag that no such service takes would be dropped without a word.
+   */
+  private void requireServiceForTag(Path file, Map<String, Map<String, Object>> services) {
+    boolean takesTag =
+        services.values().stream().anyMatch(service -> !service.containsKey("image"));
+    if (!takesTag) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tag "
+              + tag
+              + " applies to no service: every service of "
+              + file
+              + " names its image. Leave out --tag, or remove image: from the services that should"
+              + " deploy ORG/FLEET/SERVICE:"
+              + tag);
+    }
   }
 
   private void checkImages() {
@@ -169,9 +205,11 @@ public class DeployCommand implements Callable<Integer> {
                     + ": service '"
                     + service
                     + "' has build: but no image:; deploy takes prebuilt images only, so build it"
-                    + " with 'slipway push' (or git push), or name its image with image: or --image "
+                    + " with 'slipway push' (or git push), name its image with image: or --image "
                     + service
-                    + "=REF",
+                    + "=REF, or give --tag TAG to deploy ORG/FLEET/"
+                    + service
+                    + ":TAG",
                 ExitCode.USAGE);
           }
         });
@@ -216,7 +254,9 @@ public class DeployCommand implements Callable<Integer> {
       if (service.image() == null) {
         buildOnly.put(service.name(), name + ":" + service.line());
       }
-      body.put("image", service.image());
+      if (service.image() != null) {
+        body.put("image", service.image());
+      }
       body.put(
           "environment",
           withHostValues(name, service, bareNames.getOrDefault(service.name(), Set.of())));

@@ -101,6 +101,42 @@ class DeployCommandTest {
   }
 
   @Test
+  void tagWithImageAndNoComposeIsAUsageError() {
+    CliRun.Result result =
+        cli.run(
+            "deploy", "--fleet", "acme/gateways", "--tag", "v3", "--image", "app=reg:5000/app:1");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--tag and --image cannot be combined");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void tagFillsComposeServicesWithoutImage() throws IOException {
+    Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
+
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/sensors", "--compose", file.toString(), "--tag", "v3");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(sent().path("tag").asString()).isEqualTo("v3");
+    assertThat(sent().path("services").path("worker").has("image")).isFalse();
+    assertThat(sent().path("services").path("web").path("image").asString()).isEqualTo("web:1");
+  }
+
+  @Test
+  void tagThatNoComposeServiceTakesIsAUsageError() throws IOException {
+    Path file = compose("services:\n  web:\n    image: web:1\n");
+
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/sensors", "--compose", file.toString(), "--tag", "v3");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--tag v3 applies to no service");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
   void serviceWithOnlyBuildIsAnInputErrorNamingIt() throws IOException {
     Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
 
@@ -174,6 +210,7 @@ class DeployCommandTest {
     "--image, =foo, --image =foo",
     "--image, web=, --image web=",
     "--release-version, v1, '--release-version: Version ''v1'''",
+    "--release-version, 1.2.0+b, 'leave it out, as in 1.2.0'",
     "--commit, ABC1234, '--commit ''ABC1234'''"
   })
   void invalidOptionIsUsageError(String option, String value, String named) {
@@ -194,11 +231,11 @@ class DeployCommandTest {
         "--image",
         "web=web:1",
         "--release-version",
-        "1.2.0-rc.1+build.5",
+        "1.2.0-rc.1",
         "--commit",
         "abc1234");
 
-    assertThat(sent().path("version").asString()).isEqualTo("1.2.0-rc.1+build.5");
+    assertThat(sent().path("version").asString()).isEqualTo("1.2.0-rc.1");
     assertThat(sent().path("commit").asString()).isEqualTo("abc1234");
   }
 
