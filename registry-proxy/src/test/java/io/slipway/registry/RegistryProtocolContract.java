@@ -6,8 +6,14 @@ import io.slipway.registry.auth.Scope;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -867,6 +873,49 @@ abstract class RegistryProtocolContract {
       assertThat(pushed && deleted)
           .as("round %d: both the push and the delete succeeded", round)
           .isFalse();
+    }
+  }
+
+  @Test
+  void concurrentSameManifestPushesAllSucceed() throws Exception {
+    int pushers = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(pushers);
+    try {
+      for (int round = 0; round < 5; round++) {
+        byte[] config = ("{\"same\":" + round + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("same-" + round + "-" + repository).getBytes(StandardCharsets.UTF_8);
+        String manifest =
+            manifestFor(
+                http.pushBlob(repository, config),
+                config.length,
+                http.pushBlob(repository, layer),
+                layer.length);
+        String digest = HttpHelper.sha256(manifest.getBytes(StandardCharsets.UTF_8));
+        CyclicBarrier start = new CyclicBarrier(pushers);
+        List<Future<Integer>> puts = new ArrayList<>();
+        for (int pusher = 0; pusher < pushers; pusher++) {
+          String tag = "same" + round + "-" + pusher;
+          puts.add(
+              pool.submit(
+                  () -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return statusOf(() -> putManifest(tag, manifest));
+                  }));
+        }
+
+        for (Future<Integer> put : puts) {
+          assertThat(put.get(60, TimeUnit.SECONDS)).as("round %d: status", round).isEqualTo(201);
+        }
+        for (int pusher = 0; pusher < pushers; pusher++) {
+          HttpResponse<byte[]> tagged =
+              http.get("/v2/" + repository + "/manifests/same" + round + "-" + pusher);
+          assertThat(tagged.headers().firstValue("Docker-Content-Digest"))
+              .as("round %d: tag of pusher %d", round, pusher)
+              .hasValue(digest);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

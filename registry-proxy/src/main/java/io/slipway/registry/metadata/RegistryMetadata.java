@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -27,6 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Safe for concurrent use; concurrency control is the database's.
  */
 public final class RegistryMetadata {
+
+  private static final Logger log = LoggerFactory.getLogger(RegistryMetadata.class);
+
+  /** How often {@link #putManifest} runs its transaction when concurrent pushes collide. */
+  private static final int PUT_ATTEMPTS = 5;
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate transactions;
@@ -89,43 +96,90 @@ public final class RegistryMetadata {
 
   /**
    * Records a manifest, what it references, and optionally a tag pointing at it, in one
-   * transaction. Pushing the same manifest again keeps one row and moves the tag.
+   * transaction. Pushing the same manifest again keeps one row, refreshes its push time and moves
+   * the tag. Concurrent pushes of the same manifest all succeed: when another transaction inserts
+   * the same manifest or tag first, the losing transaction is rolled back and run again, and then
+   * finds the rows stored.
    */
   public void putManifest(
       RepositoryName repository, ManifestRecord manifest, Set<Digest> references, String tag) {
-    transactions.executeWithoutResult(
-        status -> {
-          String repo = repository.value();
-          String digest = manifest.digest().toString();
-          jdbc.update(
-              "DELETE FROM registry_manifest WHERE repository = ? AND digest = ?", repo, digest);
-          jdbc.update(
-              "INSERT INTO registry_manifest (repository, digest, media_type, size, artifact_type,"
-                  + " subject_digest, annotations, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              repo,
-              digest,
-              manifest.mediaType(),
-              manifest.size(),
-              manifest.artifactType(),
-              manifest.subjectDigest() == null ? null : manifest.subjectDigest().toString(),
-              manifest.annotationsJson(),
-              clock.millis());
-          jdbc.update(
-              "DELETE FROM registry_manifest_reference WHERE repository = ? AND manifest_digest = ?",
-              repo,
-              digest);
-          for (Digest child : references) {
-            jdbc.update(
-                "INSERT INTO registry_manifest_reference (repository, manifest_digest, child_digest)"
-                    + " VALUES (?, ?, ?)",
-                repo,
-                digest,
-                child.toString());
-          }
-          if (tag != null) {
-            putTag(repo, tag, digest);
-          }
-        });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transactions.executeWithoutResult(
+            status -> storeManifest(repository.value(), manifest, references, tag));
+        return;
+      } catch (DuplicateKeyException raced) {
+        // PostgreSQL aborts the whole transaction on a unique violation. A new transaction sees
+        // the winner's rows and takes the update path.
+        if (attempt >= PUT_ATTEMPTS) {
+          throw raced;
+        }
+        log.debug(
+            "Manifest {} in {} was stored concurrently; storing it again (attempt {})",
+            manifest.digest(),
+            repository,
+            attempt + 1);
+      }
+    }
+  }
+
+  private void storeManifest(
+      String repository, ManifestRecord manifest, Set<Digest> references, String tag) {
+    String digest = manifest.digest().toString();
+    // The digest fixes the content and so the references. The media type may still come from the
+    // request's Content-Type, so the row takes this push's columns.
+    int updated =
+        jdbc.update(
+            "UPDATE registry_manifest SET media_type = ?, size = ?, artifact_type = ?,"
+                + " subject_digest = ?, annotations = ?, pushed_at = ?"
+                + " WHERE repository = ? AND digest = ?",
+            manifest.mediaType(),
+            manifest.size(),
+            manifest.artifactType(),
+            subjectOf(manifest),
+            manifest.annotationsJson(),
+            clock.millis(),
+            repository,
+            digest);
+    if (updated == 0) {
+      insertManifest(repository, manifest, references);
+    }
+    if (tag != null) {
+      putTag(repository, tag, digest);
+    }
+  }
+
+  private void insertManifest(String repository, ManifestRecord manifest, Set<Digest> references) {
+    String digest = manifest.digest().toString();
+    jdbc.update(
+        "INSERT INTO registry_manifest (repository, digest, media_type, size, artifact_type,"
+            + " subject_digest, annotations, pushed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        repository,
+        digest,
+        manifest.mediaType(),
+        manifest.size(),
+        manifest.artifactType(),
+        subjectOf(manifest),
+        manifest.annotationsJson(),
+        clock.millis());
+    // References are written only together with their manifest row. Stray rows, such as those left
+    // by a manual repair, are cleared so that the inserts below cannot collide with them.
+    jdbc.update(
+        "DELETE FROM registry_manifest_reference WHERE repository = ? AND manifest_digest = ?",
+        repository,
+        digest);
+    for (Digest child : references) {
+      jdbc.update(
+          "INSERT INTO registry_manifest_reference (repository, manifest_digest, child_digest)"
+              + " VALUES (?, ?, ?)",
+          repository,
+          digest,
+          child.toString());
+    }
+  }
+
+  private static String subjectOf(ManifestRecord manifest) {
+    return manifest.subjectDigest() == null ? null : manifest.subjectDigest().toString();
   }
 
   private void putTag(String repository, String tag, String digest) {
