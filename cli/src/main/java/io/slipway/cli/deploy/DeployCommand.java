@@ -15,7 +15,6 @@ import io.slipway.cli.release.ReleaseInput;
 import io.slipway.cli.release.ReleaseText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +136,7 @@ public class DeployCommand implements Callable<Integer> {
     images.forEach(
         (service, image) ->
             services.computeIfAbsent(service, name -> new LinkedHashMap<>()).put("image", image));
+    checkReferences(services);
     if (tag == null) {
       requireImages();
     } else if (file != null) {
@@ -237,17 +237,15 @@ public class DeployCommand implements Callable<Integer> {
 
   private Map<String, Map<String, Object>> composeServices(Path file) {
     String name = file.getFileName().toString();
+    String text = ComposeInterpolation.apply(read(file), name, interpolationVariables(file));
     ComposeFile parsed;
     try {
-      parsed = ComposeFile.read(file, name);
+      parsed = ComposeFile.parse(text, name);
     } catch (BuildInputException | IllegalArgumentException e) {
       throw new CommandFailedException(e.getMessage(), ExitCode.USAGE);
-    } catch (UncheckedIOException e) {
-      throw new CommandFailedException(
-          "Cannot read compose file " + file + ": " + e.getCause().getMessage(), ExitCode.USAGE);
     }
 
-    Map<String, Set<String>> bareNames = HostVariables.bareNames(read(file), file);
+    Map<String, Set<String>> bareNames = HostVariables.bareNames(text, file);
     Map<String, Map<String, Object>> services = new LinkedHashMap<>();
     for (ServiceSpec service : parsed.services()) {
       Map<String, Object> body = new LinkedHashMap<>();
@@ -265,6 +263,56 @@ public class DeployCommand implements Callable<Integer> {
       services.put(service.name(), body);
     }
     return services;
+  }
+
+  /**
+   * Returns the variables that compose values may name: those of the {@code .env} file next to the
+   * compose file, overridden by this process's environment, as in Docker Compose.
+   */
+  private Map<String, String> interpolationVariables(Path file) {
+    Path directory = file.toAbsolutePath().getParent();
+    Map<String, String> variables =
+        new LinkedHashMap<>(DotEnv.read(directory, environment.variables()));
+    variables.putAll(environment.variables());
+    return variables;
+  }
+
+  /**
+   * Fails for the first image reference that cannot be one, such as a value whose interpolation was
+   * escaped with {@code $$} or a variable that held white space, before the server is called.
+   */
+  private static void checkReferences(Map<String, Map<String, Object>> services) {
+    services.forEach(
+        (service, body) -> {
+          if (body.get("image") instanceof String image) {
+            String problem = referenceProblem(image);
+            if (problem != null) {
+              throw new CommandFailedException(
+                  "The image '"
+                      + image
+                      + "' of service '"
+                      + service
+                      + "' "
+                      + problem
+                      + "; give a reference such as HOST/ORG/FLEET/SERVICE:TAG",
+                  ExitCode.USAGE);
+            }
+          }
+        });
+  }
+
+  /** Returns why {@code image} cannot be an image reference, or null when it may be one. */
+  private static String referenceProblem(String image) {
+    if (image.isBlank()) {
+      return "is empty";
+    }
+    if (image.chars().anyMatch(Character::isWhitespace)) {
+      return "contains white space";
+    }
+    if (image.indexOf('$') >= 0) {
+      return "contains '$'";
+    }
+    return null;
   }
 
   /**

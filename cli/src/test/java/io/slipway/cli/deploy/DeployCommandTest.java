@@ -137,6 +137,123 @@ class DeployCommandTest {
   }
 
   @Test
+  void composeImageIsInterpolatedFromEnvironment() throws IOException {
+    Path file =
+        compose(
+            "# \uD83D\uDE00 before\nservices:\n  app:\n    image: ${REG}/acme/gateways/app:${TAG}\n");
+
+    CliRun.Result result =
+        cli.variable("REG", "reg:5000")
+            .variable("TAG", "v3")
+            .run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(sent().path("services").path("app").path("image").asString())
+        .isEqualTo("reg:5000/acme/gateways/app:v3");
+  }
+
+  @Test
+  void dotEnvSuppliesVariablesThatEnvironmentOverrides() throws IOException {
+    Path file = compose("services:\n  app:\n    image: ${REG}/app:${TAG}\n");
+    Files.writeString(project.resolve(".env"), "# defaults\nREG=env-file:5000\nexport TAG='v1'\n");
+
+    CliRun.Result result =
+        cli.variable("TAG", "v3")
+            .run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(sent().path("services").path("app").path("image").asString())
+        .isEqualTo("env-file:5000/app:v3");
+  }
+
+  @Test
+  void unsetVariableNamesFileAndLine() throws IOException {
+    Path file = compose("services:\n  app:\n    labels:\n      a: b\n    image: ${REG}/app:1\n");
+
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("docker-compose.yml:5: variable REG is not set");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void keysAndCommentsAreNotInterpolated() throws IOException {
+    Path file =
+        compose(
+            "# image: ${UNSET}\nservices:\n  app:\n    image: app:1 # ${UNSET}\n"
+                + "    labels:\n      cost$: \"$$5 ${TAG:-none}\"\n");
+
+    CliRun.Result result =
+        cli.run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(sent().path("services").path("app").path("labels").path("cost$").asString())
+        .isEqualTo("$5 none");
+  }
+
+  @Test
+  void interpolatedBooleanStaysBoolean() throws IOException {
+    Path file = compose("services:\n  app:\n    image: app:1\n    privileged: ${PRIVILEGED}\n");
+
+    cli.variable("PRIVILEGED", "true")
+        .run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    JsonNode privileged = sent().path("services").path("app").path("configuration");
+    assertThat(privileged.path("privileged").isBoolean()).isTrue();
+  }
+
+  @Test
+  void multiLineValueKeepsLaterLineNumbers() throws IOException {
+    Path file =
+        compose(
+            "services:\n  app:\n    image: app:1\n    command: |\n      run ${MODE}\n"
+                + "      twice\n  Bad:\n    image: bad:1\n");
+
+    CliRun.Result result =
+        cli.variable("MODE", "a\nb\nc")
+            .run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("docker-compose.yml:7").contains("'Bad'");
+  }
+
+  @Test
+  void multiLineValueIsInterpolated() throws IOException {
+    Path file =
+        compose(
+            "services:\n  app:\n    image: app:1\n    command: |\n      run ${MODE}\n"
+                + "      twice\n    user: \"1000\"\n");
+
+    cli.variable("MODE", "fast \"x\"")
+        .run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    JsonNode configuration = sent().path("services").path("app").path("configuration");
+    assertThat(configuration.path("command").asString()).isEqualTo("run fast \"x\"\ntwice\n");
+    assertThat(configuration.path("user").asString()).isEqualTo("1000");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "'image: $${REG}/app:1', contains '$'",
+    "'image: \"${SPACED}\"', contains white space",
+    "'image: \"${EMPTY}\"', is empty"
+  })
+  void invalidImageReferenceIsUsageError(String image, String problem) throws IOException {
+    Path file = compose("services:\n  app:\n    " + image + "\n");
+
+    CliRun.Result result =
+        cli.variable("SPACED", "reg:5000/app:1 extra")
+            .variable("EMPTY", "")
+            .run("deploy", "--fleet", "acme/gateways", "--compose", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("service 'app'").contains(problem);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
   void serviceWithOnlyBuildIsAnInputErrorNamingIt() throws IOException {
     Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
 

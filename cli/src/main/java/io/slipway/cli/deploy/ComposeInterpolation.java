@@ -1,0 +1,140 @@
+package io.slipway.cli.deploy;
+
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.scanner.ScannerImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.tokens.ScalarToken;
+import org.snakeyaml.engine.v2.tokens.Token;
+
+/**
+ * Interpolates the values of a compose file's text, as Docker Compose does after parsing it: every
+ * scalar that is not a mapping key is replaced by its interpolated value, and keys and comments
+ * stay as written. The result is compose text again, so the builder's compose reader checks it, and
+ * every line stays where it was, so its messages keep naming the right line. Stateless.
+ */
+final class ComposeInterpolation {
+
+  /** The schema the builder's compose reader resolves plain values with. */
+  private static final ScalarResolver RESOLVER = new CoreSchema().getScalarResolver();
+
+  private ComposeInterpolation() {}
+
+  /**
+   * Returns {@code text} with each value that contains {@code $} interpolated with {@code
+   * variables}. A value that was plain YAML stays plain when its result is a number or a boolean,
+   * as if written so. Other results are written as double-quoted YAML strings.
+   *
+   * @param name the compose file's name, for messages
+   * @return the interpolated text; {@code text} itself when it is not valid YAML, which the compose
+   *     reader then reports
+   * @throws io.slipway.cli.CommandFailedException with the usage exit code, naming the file, line
+   *     and variable, as {@link Interpolation#apply} does
+   */
+  static String apply(String text, String name, Map<String, String> variables) {
+    if (text.indexOf('$') < 0) {
+      return text;
+    }
+    int[] source = text.codePoints().toArray();
+    StringBuilder out = new StringBuilder(text.length());
+    int copied = 0;
+    boolean key = false;
+    try {
+      LoadSettings settings = LoadSettings.builder().build();
+      ScannerImpl scanner = new ScannerImpl(settings, new StreamReader(settings, text));
+      while (scanner.hasNext()) {
+        Token token = scanner.next();
+        Token.ID id = token.getTokenId();
+        if (id == Token.ID.Key) {
+          key = true;
+          continue;
+        }
+        if (id == Token.ID.Anchor || id == Token.ID.Tag) {
+          continue;
+        }
+        boolean isKey = key;
+        key = false;
+        if (!(token instanceof ScalarToken scalar) || isKey || scalar.getValue().indexOf('$') < 0) {
+          continue;
+        }
+        Optional<Mark> start = token.getStartMark();
+        Optional<Mark> end = token.getEndMark();
+        if (start.isEmpty() || end.isEmpty()) {
+          continue;
+        }
+        String place = name + ":" + (start.get().getLine() + 1);
+        String value = new Interpolation(variables::get, place).apply(scalar.getValue());
+        out.append(new String(source, copied, start.get().getIndex() - copied));
+        out.append(replacement(scalar, value, source, start.get(), end.get()));
+        copied = end.get().getIndex();
+      }
+    } catch (YamlEngineException e) {
+      return text;
+    }
+    out.append(new String(source, copied, source.length - copied));
+    return out.toString();
+  }
+
+  /**
+   * Writes {@code value} in place of the scalar and then as many line breaks as the scalar spanned,
+   * indented to where the next token starts, so that the following lines keep their numbers.
+   */
+  private static String replacement(
+      ScalarToken scalar, String value, int[] source, Mark start, Mark end) {
+    StringBuilder out = new StringBuilder();
+    if (scalar.getStyle() == ScalarStyle.PLAIN && isPlainValue(value)) {
+      out.append(value);
+    } else {
+      out.append(doubleQuoted(value));
+    }
+    int breaks = 0;
+    for (int i = start.getIndex(); i < end.getIndex(); i++) {
+      if (source[i] == '\n') {
+        breaks++;
+      }
+    }
+    if (breaks > 0) {
+      out.append("\n".repeat(breaks)).append(" ".repeat(end.getColumn()));
+    }
+    return out.toString();
+  }
+
+  private static boolean isPlainValue(String value) {
+    if (value.isEmpty() || !value.strip().equals(value)) {
+      return false;
+    }
+    Tag tag = RESOLVER.resolve(value, true);
+    return tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL);
+  }
+
+  private static String doubleQuoted(String value) {
+    StringBuilder out = new StringBuilder("\"");
+    value
+        .codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> {
+                  if (c < 0x20 || c == 0x7f) {
+                    out.append(String.format("\\x%02x", c));
+                  } else {
+                    out.appendCodePoint(c);
+                  }
+                }
+              }
+            });
+    return out.append('"').toString();
+  }
+}
