@@ -75,7 +75,7 @@ public class BlobVerifier {
       throw fault(image, chosen, blob, "could not be read to the end (" + e.getMessage() + ")");
     }
     if (size != blob.size()) {
-      throw fault(
+      throw damaged(
           image,
           chosen,
           blob,
@@ -86,26 +86,35 @@ public class BlobVerifier {
     }
     String actual = "sha256:" + HexFormat.of().formatHex(sha256.digest());
     if (!actual.equals(blob.digest())) {
-      throw fault(image, chosen, blob, "has content that hashes to " + actual);
+      throw damaged(image, chosen, blob, "has content that hashes to " + actual);
     }
     return size;
   }
 
+  /** Returns the error for a blob that is missing or could not be read. */
   private static ApiException fault(
       SourceImage image, PlatformManifest chosen, BlobDescriptor blob, String what) {
+    return DeployFailures.corrupt(image, describe(chosen, blob, what));
+  }
+
+  /** Returns the error for a stored blob whose size or content contradicts its digest. */
+  private static ApiException damaged(
+      SourceImage image, PlatformManifest chosen, BlobDescriptor blob, String what) {
+    return DeployFailures.damagedBlob(image, blob.digest(), describe(chosen, blob, what));
+  }
+
+  private static String describe(PlatformManifest chosen, BlobDescriptor blob, String what) {
     String kind = blob.equals(chosen.document().config()) ? "config" : "layer";
-    return DeployFailures.corrupt(
-        image,
-        "the "
-            + kind
-            + " blob "
-            + blob.digest()
-            + " of its "
-            + chosen.offered()
-            + " manifest "
-            + chosen.manifest().digest()
-            + " "
-            + what);
+    return "the "
+        + kind
+        + " blob "
+        + blob.digest()
+        + " of its "
+        + chosen.offered()
+        + " manifest "
+        + chosen.manifest().digest()
+        + " "
+        + what;
   }
 
   private static MessageDigest sha256() {

@@ -9,6 +9,8 @@ import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.Manifest;
 import io.slipway.builder.registry.RegistryClient;
 import io.slipway.builder.registry.RegistryException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The second step of a deploy: reads each image's manifest or index through the registry and picks
  * the manifest for every platform of the fleet's device types with {@link PlatformMatcher}. An
- * image that is a single manifest serves the platform its config states. Stateless and safe for
+ * image that is a single manifest serves the platform its config states. A manifest chosen from an
+ * index must have a config that states the platform of its index entry. Stateless and safe for
  * concurrent use.
  */
 @Component
@@ -29,13 +32,17 @@ public class PlatformCheck {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** The largest image config read, as for manifests: 4 MiB. */
+  private static final int MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
   /**
    * Checks every image against the fleet's targets.
    *
    * @param client a client of this server's registry that may pull every source
    * @param targets the fleet's device types and their platforms
    * @throws ApiException {@code IMAGE_NOT_FOUND}, {@code IMAGE_PLATFORM_MISSING} naming the
-   *     platform and its device types, or {@code IMAGE_CORRUPT} naming the manifest at fault
+   *     platform and its device types (also when the config of the chosen manifest states another
+   *     platform than its index entry), or {@code IMAGE_CORRUPT} naming the manifest at fault
    */
   public List<CheckedImage> check(
       RegistryClient client, List<SourceImage> images, List<BuildTarget> targets) {
@@ -71,7 +78,7 @@ public class PlatformCheck {
                             image,
                             platform,
                             PlatformMatcher.describe(document.entries(), IndexEntry::platform)));
-        chosen.add(child(client, image, platform.getKey(), entry));
+        chosen.add(child(client, image, platform, entry));
       }
       return new CheckedImage(image, chosen);
     }
@@ -90,7 +97,10 @@ public class PlatformCheck {
   }
 
   private PlatformManifest child(
-      RegistryClient client, SourceImage image, Platform wanted, IndexEntry entry) {
+      RegistryClient client,
+      SourceImage image,
+      Map.Entry<Platform, List<String>> wanted,
+      IndexEntry entry) {
     Manifest manifest = read(client, image, entry.digest());
     if (manifest.size() != entry.size()) {
       throw corrupt(
@@ -114,24 +124,87 @@ public class PlatformCheck {
               + entry.platform()
               + " is itself an index, and nested indexes are not deployed");
     }
-    return new PlatformManifest(wanted, entry.platform(), manifest, document);
+    Platform stated = configPlatform(client, image, document);
+    if (!sameMachine(entry.platform(), stated)) {
+      throw mislabelled(image, wanted, entry, document, stated);
+    }
+    return new PlatformManifest(wanted.getKey(), entry.platform(), manifest, document);
   }
 
-  /** Reads the config of a single manifest and returns the platform it states, or null. */
+  /**
+   * Returns true when a config's platform is the one an index entry offers: the same operating
+   * system and architecture, and the same variant when both state one. Image configs often leave
+   * the variant out, and an index entry without one accepts any.
+   */
+  static boolean sameMachine(Platform offered, Platform stated) {
+    if (stated == null) {
+      return false;
+    }
+    boolean variantsAgree =
+        offered.variant() == null
+            || stated.variant() == null
+            || offered.variant().equals(stated.variant());
+    return offered.os().equals(stated.os())
+        && offered.architecture().equals(stated.architecture())
+        && variantsAgree;
+  }
+
+  private static ApiException mislabelled(
+      SourceImage image,
+      Map.Entry<Platform, List<String>> wanted,
+      IndexEntry entry,
+      ImageDocument document,
+      Platform stated) {
+    return new ApiException(
+        ErrorCode.IMAGE_PLATFORM_MISSING,
+        lacks(image, "real manifest", wanted)
+            + ": its index offers manifest "
+            + entry.digest()
+            + " for "
+            + entry.platform()
+            + ", but that manifest's config "
+            + document.config().digest()
+            + " states "
+            + (stated == null ? "no platform Slipway can read" : stated.toString())
+            + ". Build the image for "
+            + wanted.getKey()
+            + " and push an index whose entries name the platform of their configs, for example"
+            + " with docker buildx build --platform "
+            + wanted.getKey()
+            + ",... --push");
+  }
+
+  /**
+   * Reads the config of an image manifest, checks it against its digest, and returns the platform
+   * it states, or null.
+   */
   private static Platform configPlatform(
       RegistryClient client, SourceImage image, ImageDocument document) {
     String digest = document.config().digest();
-    byte[] config;
-    try {
-      config = client.readBlob(image.repository(), digest);
-    } catch (RegistryException e) {
-      throw corrupt(image, "its config " + digest + " cannot be read (" + e.getMessage() + ")");
+    byte[] config = readConfig(client, image, digest);
+    String actual = Manifest.sha256(config);
+    if (!actual.equals(digest)) {
+      throw DeployFailures.damagedBlob(
+          image, digest, "its config " + digest + " has content that hashes to " + actual);
     }
     try {
       return ImageDocument.platform(JSON.readTree(config));
     } catch (JacksonException e) {
       throw corrupt(image, "its config " + digest + " is not JSON");
     }
+  }
+
+  private static byte[] readConfig(RegistryClient client, SourceImage image, String digest) {
+    byte[] config;
+    try (InputStream in = client.openBlob(image.repository(), digest)) {
+      config = in.readNBytes(MAX_CONFIG_BYTES + 1);
+    } catch (RegistryException | IOException e) {
+      throw corrupt(image, "its config " + digest + " cannot be read (" + e.getMessage() + ")");
+    }
+    if (config.length > MAX_CONFIG_BYTES) {
+      throw corrupt(image, "its config " + digest + " is larger than 4 MiB");
+    }
+    return config;
   }
 
   private static Manifest read(RegistryClient client, SourceImage image, String reference) {
@@ -172,21 +245,30 @@ public class PlatformCheck {
       SourceImage image, Map.Entry<Platform, List<String>> platform, List<String> available) {
     return new ApiException(
         ErrorCode.IMAGE_PLATFORM_MISSING,
-        "Image "
-            + image.describe()
-            + " of service '"
-            + image.service()
-            + "' has no manifest for platform "
-            + platform.getKey()
-            + ", which the fleet's device types "
-            + platform.getValue()
-            + " need; it has "
+        lacks(image, "manifest", platform)
+            + "; it has "
             + (available.isEmpty() ? "no platform Slipway can read" : String.join(", ", available))
             + ". Build and push it for "
             + platform.getKey()
             + " as well, for example with docker buildx build --platform "
             + platform.getKey()
             + ",... --push");
+  }
+
+  /** Returns the start of a message: the image has no {@code what} for a platform of the fleet. */
+  private static String lacks(
+      SourceImage image, String what, Map.Entry<Platform, List<String>> platform) {
+    return "Image "
+        + image.describe()
+        + " of service '"
+        + image.service()
+        + "' has no "
+        + what
+        + " for platform "
+        + platform.getKey()
+        + ", which the fleet's device types "
+        + platform.getValue()
+        + " need";
   }
 
   private static ApiException corrupt(SourceImage image, String fault) {

@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -274,24 +276,64 @@ abstract class DeploymentContract {
   }
 
   @Test
+  void indexEntryContradictingItsConfigIsRejected() {
+    TestFleet fleet = twoPlatformFleet();
+    Path layout = scratch.resolve("mislabelled-" + UUID.randomUUID());
+    Map<String, String> offeredToStated = new LinkedHashMap<>();
+    offeredToStated.put("linux/amd64", "linux/amd64");
+    offeredToStated.put("linux/arm64", "linux/amd64");
+    OciLayout.write(layout, "1.0", offeredToStated, fleet.slug());
+    String image = access.registry() + "/" + repository(fleet, "web") + ":1.0";
+    skopeoCopy(fleet, "oci:" + layout + ":1.0", "docker://" + image);
+    String arm64Manifest = manifestFor(fleet, repository(fleet, "web"), "1.0", "arm64");
+
+    HttpResponse<String> response =
+        deploy(fleet, "{\"services\":{\"web\":{\"image\":\"" + image + "\"}}}");
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+    assertThat(response.body())
+        .contains("IMAGE_PLATFORM_MISSING")
+        .contains("'web'")
+        .contains(arm64Manifest)
+        .contains("offers manifest " + arm64Manifest + " for linux/arm64")
+        .contains("states linux/amd64");
+    assertNothingCreated(fleet);
+  }
+
+  @Test
   void corruptLayerIsNamedByDigest() throws IOException {
     TestFleet fleet = world.newFleet();
     Path layout = scratch.resolve("corrupt-" + UUID.randomUUID());
-    OciLayout.write(layout, "1.0", List.of("linux/amd64"), fleet.slug());
     String image = access.registry() + "/" + repository(fleet, "web") + ":1.0";
-    skopeoCopy(fleet, "oci:" + layout + ":1.0", "docker://" + image);
-    String layer = storedLayer(fleet, repository(fleet, "web"), "1.0");
-    Path stored = storedBlob(layer);
-    byte[] content = Files.readAllBytes(stored);
-    content[content.length / 3] ^= 0x20;
-    Files.write(stored, content);
+    String layer = pushWithDamagedLayer(fleet, layout, image);
 
     HttpResponse<String> response =
         deploy(fleet, "{\"services\":{\"web\":{\"image\":\"" + image + "\"}}}");
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
     assertThat(response.body()).contains("IMAGE_CORRUPT").contains(layer);
+    assertThat(response.body()).contains(storageKey(layer)).contains("administrator");
     assertNothingCreated(fleet);
+  }
+
+  @Test
+  void damagedBlobDeploysAfterRemovalAndPushAgain() throws IOException {
+    TestFleet fleet = world.newFleet();
+    Path layout = scratch.resolve("repair-" + UUID.randomUUID());
+    String image = access.registry() + "/" + repository(fleet, "web") + ":1.0";
+    String layer = pushWithDamagedLayer(fleet, layout, image);
+    Path stored = storedBlob(layer);
+    String json = "{\"services\":{\"web\":{\"image\":\"" + image + "\"}}}";
+    HttpResponse<String> damaged = deploy(fleet, json);
+    assertThat(damaged.statusCode()).as(damaged.body()).isEqualTo(422);
+    assertThat(stored.toString().replace('\\', '/')).endsWith(storageKey(layer));
+
+    Files.delete(stored);
+    skopeoCopy(fleet, "oci:" + layout + ":1.0", "docker://" + image);
+    HttpResponse<String> repaired = deploy(fleet, json);
+
+    assertThat(repaired.statusCode()).as(repaired.body()).isEqualTo(201);
+    assertThat(ReleaseWorld.json(repaired).path("status").asString()).isEqualTo("SUCCESS");
   }
 
   @Test
@@ -448,6 +490,38 @@ abstract class DeploymentContract {
           platform.path("os").asString() + "/" + platform.path("architecture").asString());
     }
     return platforms;
+  }
+
+  /**
+   * Pushes a one-platform image from a new layout at {@code layout} to {@code image}, then flips a
+   * bit of its stored layer; returns the layer's digest.
+   */
+  private String pushWithDamagedLayer(TestFleet fleet, Path layout, String image)
+      throws IOException {
+    OciLayout.write(layout, "1.0", List.of("linux/amd64"), fleet.slug());
+    skopeoCopy(fleet, "oci:" + layout + ":1.0", "docker://" + image);
+    String layer = storedLayer(fleet, repository(fleet, "web"), "1.0");
+    Path stored = storedBlob(layer);
+    byte[] content = Files.readAllBytes(stored);
+    content[content.length / 3] ^= 0x20;
+    Files.write(stored, content);
+    return layer;
+  }
+
+  /** Returns the digest of the manifest that the index {@code tag} offers for {@code arch}. */
+  private String manifestFor(TestFleet fleet, String repository, String tag, String arch) {
+    ImageDocument index = ImageDocument.parse(client(fleet).getManifest(repository, tag));
+    return index.entries().stream()
+        .filter(entry -> entry.platform().architecture().equals(arch))
+        .findFirst()
+        .orElseThrow()
+        .digest();
+  }
+
+  /** Returns the key of {@code digest} in the server's blob storage. */
+  private static String storageKey(String digest) {
+    String hex = digest.substring("sha256:".length());
+    return "blobs/sha256/" + hex.substring(0, 2) + "/" + hex;
   }
 
   /** Returns the digest of the first layer of the first manifest of an index, as stored. */

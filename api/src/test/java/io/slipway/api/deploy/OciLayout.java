@@ -42,13 +42,23 @@ final class OciLayout {
    * ({@code linux/amd64}, {@code linux/arm/v7}, ...).
    */
   static OciLayout write(Path directory, String tag, List<String> platforms, String salt) {
+    Map<String, String> honest = new LinkedHashMap<>();
+    platforms.forEach(platform -> honest.put(platform, platform));
+    return write(directory, tag, honest, salt);
+  }
+
+  /**
+   * Writes a layout whose index offers each key of {@code platforms} for a manifest whose config
+   * states the value, so that an index entry can name another platform than its config.
+   */
+  static OciLayout write(Path directory, String tag, Map<String, String> platforms, String salt) {
     OciLayout layout = new OciLayout(directory);
     try {
       Files.createDirectories(directory.resolve("blobs/sha256"));
       Files.writeString(directory.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
       List<String> entries = new ArrayList<>();
-      for (String platform : platforms) {
-        entries.add(layout.image(platform, salt));
+      for (Map.Entry<String, String> platform : platforms.entrySet()) {
+        entries.add(layout.image(platform.getKey(), platform.getValue(), salt));
       }
       byte[] index =
           ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
@@ -73,23 +83,18 @@ final class OciLayout {
     }
   }
 
-  /** Writes one platform's layer, config and manifest; returns the index entry. */
-  private String image(String platform, String salt) throws IOException {
-    String[] parts = platform.split("/");
-    byte[] tar = tar("etc/release", "salt " + salt + " for " + platform + "\n");
+  /**
+   * Writes one platform's layer, config and manifest; returns the index entry. The entry offers
+   * {@code offered} and the config states {@code stated}.
+   */
+  private String image(String offered, String stated, String salt) throws IOException {
+    byte[] tar = tar("etc/release", "salt " + salt + " for " + offered + "\n");
     byte[] layer = gzip(tar);
     String layerDigest = blob(layer);
-    layers.put(platform, layerDigest);
-    String platformJson =
-        "\"os\":\""
-            + parts[0]
-            + "\",\"architecture\":\""
-            + parts[1]
-            + "\""
-            + (parts.length > 2 ? ",\"variant\":\"" + parts[2] + "\"" : "");
+    layers.put(offered, layerDigest);
     byte[] config =
         ("{"
-                + platformJson
+                + platformJson(stated)
                 + ",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
                 + sha256(tar)
                 + "\"]},\"config\":{\"Cmd\":[\"cat\",\"/etc/release\"]}}")
@@ -114,8 +119,19 @@ final class OciLayout {
         + "\",\"size\":"
         + manifest.length
         + ",\"platform\":{"
-        + platformJson
+        + platformJson(offered)
         + "}}";
+  }
+
+  /** Returns the {@code os}, {@code architecture} and optional {@code variant} JSON fields. */
+  private static String platformJson(String platform) {
+    String[] parts = platform.split("/");
+    return "\"os\":\""
+        + parts[0]
+        + "\",\"architecture\":\""
+        + parts[1]
+        + "\""
+        + (parts.length > 2 ? ",\"variant\":\"" + parts[2] + "\"" : "");
   }
 
   private String blob(byte[] content) throws IOException {
