@@ -1,8 +1,10 @@
 package io.slipway.cli.deploy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -42,49 +44,62 @@ final class ComposeInterpolation {
     if (text.indexOf('$') < 0) {
       return text;
     }
+    List<ScalarToken> values;
+    try {
+      values = valueScalars(text);
+    } catch (YamlEngineException e) {
+      return text;
+    }
+
     int[] source = text.codePoints().toArray();
     StringBuilder out = new StringBuilder(text.length());
     int copied = 0;
-    boolean key = false;
-    try {
-      LoadSettings settings = LoadSettings.builder().build();
-      ScannerImpl scanner = new ScannerImpl(settings, new StreamReader(settings, text));
-      while (scanner.hasNext()) {
-        Token token = scanner.next();
-        Token.ID id = token.getTokenId();
-        if (id == Token.ID.Key) {
-          key = true;
-          continue;
-        }
-        if (id == Token.ID.Anchor || id == Token.ID.Tag) {
-          continue;
-        }
-        boolean isKey = key;
-        key = false;
-        if (!(token instanceof ScalarToken scalar) || isKey || scalar.getValue().indexOf('$') < 0) {
-          continue;
-        }
-        Optional<Mark> start = token.getStartMark();
-        Optional<Mark> end = token.getEndMark();
-        if (start.isEmpty() || end.isEmpty()) {
-          continue;
-        }
-        String place = name + ":" + (start.get().getLine() + 1);
-        String value = new Interpolation(variables::get, place).apply(scalar.getValue());
-        out.append(new String(source, copied, start.get().getIndex() - copied));
-        out.append(replacement(scalar, value, source, start.get(), end.get()));
-        copied = end.get().getIndex();
-      }
-    } catch (YamlEngineException e) {
-      return text;
+    for (ScalarToken scalar : values) {
+      Mark start = scalar.getStartMark().orElseThrow();
+      Mark end = scalar.getEndMark().orElseThrow();
+      String place = name + ":" + (start.getLine() + 1);
+      String value = new Interpolation(variables::get, place).apply(scalar.getValue());
+      out.append(new String(source, copied, start.getIndex() - copied));
+      out.append(replacement(scalar, value, source, start, end));
+      copied = end.getIndex();
     }
     out.append(new String(source, copied, source.length - copied));
     return out.toString();
   }
 
   /**
+   * Returns the scalars of {@code text} that contain {@code $} and are not mapping keys, in file
+   * order. Scanning the whole text first lets a YAML error win over an interpolation error.
+   */
+  private static List<ScalarToken> valueScalars(String text) {
+    LoadSettings settings = LoadSettings.builder().build();
+    // The scanner alone accepts some invalid documents, such as an unclosed '[', so parse first.
+    new Parse(settings).parseString(text).forEach(event -> {});
+    ScannerImpl scanner = new ScannerImpl(settings, new StreamReader(settings, text));
+    List<ScalarToken> values = new ArrayList<>();
+    boolean key = false;
+    while (scanner.hasNext()) {
+      Token token = scanner.next();
+      Token.ID id = token.getTokenId();
+      if (id == Token.ID.Anchor || id == Token.ID.Tag) {
+        continue;
+      }
+      boolean isKey = key;
+      key = id == Token.ID.Key;
+      if (token instanceof ScalarToken scalar
+          && !isKey
+          && scalar.getValue().indexOf('$') >= 0
+          && scalar.getStartMark().isPresent()
+          && scalar.getEndMark().isPresent()) {
+        values.add(scalar);
+      }
+    }
+    return values;
+  }
+
+  /**
    * Writes {@code value} in place of the scalar and then as many line breaks as the scalar spanned,
-   * indented to where the next token starts, so that the following lines keep their numbers.
+   * indented to the column where the scalar ended, so that the following lines keep their numbers.
    */
   private static String replacement(
       ScalarToken scalar, String value, int[] source, Mark start, Mark end) {
