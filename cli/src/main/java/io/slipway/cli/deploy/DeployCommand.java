@@ -45,7 +45,11 @@ import tools.jackson.databind.JsonNode;
           + " registry holding that tag.",
       "Images must be in the server's registry or in an upstream registry it mirrors, and have a"
           + " manifest for every platform of the fleet's device types. Without --compose, --image"
-          + " or --tag, the compose file in the current directory is read."
+          + " or --tag, the compose file in the current directory is read.",
+      // Picocli reads ${...} in descriptions as its own variables and $$ as one $.
+      "Compose values may name variables as in Docker Compose ($VAR, $${VAR:-default},"
+          + " $${VAR:?message}, $$$$ for a literal $), taken from the environment and from the .env"
+          + " file next to the compose file; an unset variable without a default is an error."
     })
 public class DeployCommand implements Callable<Integer> {
 

@@ -254,6 +254,16 @@ class DeployCommandTest {
   }
 
   @Test
+  void helpShowsTheInterpolationForms() {
+    CliRun.Result result = cli.run("deploy", "--help");
+
+    assertThat(result.out())
+        .contains("${VAR:-default}")
+        .contains("${VAR:?message}")
+        .contains("$$ for a literal $");
+  }
+
+  @Test
   void serviceWithOnlyBuildIsAnInputErrorNamingIt() throws IOException {
     Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
 
