@@ -214,6 +214,40 @@ class CliAgainstServerIT {
   }
 
   @Test
+  void deployFillsComposeServicesFromTag() throws IOException {
+    createFleet("gateways", "generic-amd64");
+    pushBusybox("gateways");
+    Path directory = Files.createDirectories(work.resolve("gateways"));
+    Path compose =
+        Files.writeString(
+            directory.resolve("compose.yml"),
+            "services:\n  busybox:\n    build: .\n    environment:\n      MODE: ${MODE:-slow}\n"
+                + "  app:\n    image: ${REG}/acme/gateways/busybox:1.0\n");
+
+    CliRun.Result deployed =
+        cli()
+            .variable("REG", registry)
+            .run(
+                "deploy",
+                "--fleet",
+                "acme/gateways",
+                "--compose",
+                compose.toString(),
+                "--tag",
+                "1.0",
+                "--json");
+
+    assertThat(deployed.exitCode()).as(deployed.out() + deployed.err()).isZero();
+    JsonNode services = JSON.readTree(deployed.out()).path("services");
+    assertThat(services.path("busybox").path("image").asString())
+        .startsWith(registry + "/acme/gateways/busybox@sha256:");
+    assertThat(services.path("busybox").path("environment").path("MODE").asString())
+        .isEqualTo("slow");
+    assertThat(services.path("app").path("image").asString())
+        .startsWith(registry + "/acme/gateways/app@sha256:");
+  }
+
+  @Test
   void deployWithoutFleetPlatformIsRejected() throws IOException {
     createFleet("pis", "raspberrypi3");
     pushBusybox("pis");
