@@ -3,16 +3,14 @@ package io.slipway.cli.deploy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.resolver.ScalarResolver;
 import org.snakeyaml.engine.v2.scanner.ScannerImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
 import org.snakeyaml.engine.v2.tokens.ScalarToken;
 import org.snakeyaml.engine.v2.tokens.Token;
 
@@ -24,14 +22,19 @@ import org.snakeyaml.engine.v2.tokens.Token;
  */
 final class ComposeInterpolation {
 
-  /** The schema the builder's compose reader resolves plain values with. */
-  private static final ScalarResolver RESOLVER = new CoreSchema().getScalarResolver();
+  /**
+   * Results written back without quotes: integers and booleans whose text YAML reads back
+   * unchanged. A float such as {@code 1.10} or an integer such as {@code 010} stays a string, since
+   * YAML would turn it into {@code 1.1} or {@code 10}.
+   */
+  private static final Pattern PLAIN =
+      Pattern.compile("-?(?:0|[1-9][0-9]{0,17})|true|false|True|False|TRUE|FALSE");
 
   private ComposeInterpolation() {}
 
   /**
    * Returns {@code text} with each value that contains {@code $} interpolated with {@code
-   * variables}. A value that was plain YAML stays plain when its result is a number or a boolean,
+   * variables}. A value that was plain YAML stays plain when its result is an integer or a boolean,
    * as if written so. Other results are written as double-quoted YAML strings.
    *
    * @param name the compose file's name, for messages
@@ -122,11 +125,7 @@ final class ComposeInterpolation {
   }
 
   private static boolean isPlainValue(String value) {
-    if (value.isEmpty() || !value.strip().equals(value)) {
-      return false;
-    }
-    Tag tag = RESOLVER.resolve(value, true);
-    return tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL);
+    return PLAIN.matcher(value).matches();
   }
 
   private static String doubleQuoted(String value) {

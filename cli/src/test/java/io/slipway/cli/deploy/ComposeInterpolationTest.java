@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ComposeInterpolationTest {
 
   private static final Map<String, String> VARIABLES =
-      Map.of("REG", "reg:5000", "PORT", "8080", "SPACED", "a \"b\"");
+      Map.of("REG", "reg:5000", "PORT", "8080", "SPACED", "a \"b\"", "VERSION", "1.10");
 
   private static String apply(String text) {
     return ComposeInterpolation.apply(text, "compose.yml", VARIABLES);
@@ -23,6 +23,11 @@ class ComposeInterpolationTest {
   @Test
   void numberStaysPlain() {
     assertThat(apply("port: ${PORT}\n")).isEqualTo("port: 8080\n");
+  }
+
+  @Test
+  void floatBecomesStringAsWritten() {
+    assertThat(apply("version: ${VERSION}\n")).isEqualTo("version: \"1.10\"\n");
   }
 
   @Test
