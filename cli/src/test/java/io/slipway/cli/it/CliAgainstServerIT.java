@@ -215,14 +215,14 @@ class CliAgainstServerIT {
 
   @Test
   void deployFillsComposeServicesFromTag() throws IOException {
-    createFleet("gateways", "generic-amd64");
-    pushBusybox("gateways");
-    Path directory = Files.createDirectories(work.resolve("gateways"));
+    createFleet("depots", "generic-amd64");
+    pushBusybox("depots");
+    Path directory = Files.createDirectories(work.resolve("depots"));
     Path compose =
         Files.writeString(
             directory.resolve("compose.yml"),
             "services:\n  busybox:\n    build: .\n    environment:\n      MODE: ${MODE:-slow}\n"
-                + "  app:\n    image: ${REG}/acme/gateways/busybox:1.0\n");
+                + "  app:\n    image: ${REG}/acme/depots/busybox:1.0\n");
 
     CliRun.Result deployed =
         cli()
@@ -230,7 +230,7 @@ class CliAgainstServerIT {
             .run(
                 "deploy",
                 "--fleet",
-                "acme/gateways",
+                "acme/depots",
                 "--compose",
                 compose.toString(),
                 "--tag",
@@ -240,11 +240,11 @@ class CliAgainstServerIT {
     assertThat(deployed.exitCode()).as(deployed.out() + deployed.err()).isZero();
     JsonNode services = JSON.readTree(deployed.out()).path("services");
     assertThat(services.path("busybox").path("image").asString())
-        .startsWith(registry + "/acme/gateways/busybox@sha256:");
+        .startsWith(registry + "/acme/depots/busybox@sha256:");
     assertThat(services.path("busybox").path("environment").path("MODE").asString())
         .isEqualTo("slow");
     assertThat(services.path("app").path("image").asString())
-        .startsWith(registry + "/acme/gateways/app@sha256:");
+        .startsWith(registry + "/acme/depots/app@sha256:");
   }
 
   @Test
