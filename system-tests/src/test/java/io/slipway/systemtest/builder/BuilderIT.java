@@ -12,6 +12,7 @@ import io.slipway.testing.image.BusyboxImages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -140,10 +141,12 @@ class BuilderIT {
   void killedServerFinishesBuildAfterRestart() throws Exception {
     createFleet("restarted");
     Path project = SampleProject.write(stack.directory("projects", "restart"), true, "slow");
+    // A step of its own per run: the engine's layer cache outlives the test, and a cached sleep
+    // would let the build finish before the server is killed.
     java.nio.file.Files.writeString(
         project.resolve("worker/Dockerfile"),
         java.nio.file.Files.readString(project.resolve("worker/Dockerfile"))
-            .replace("COPY run.sh", "RUN sleep 20\nCOPY run.sh"));
+            .replace("COPY run.sh", "RUN sleep 20 && echo " + UUID.randomUUID() + "\nCOPY run.sh"));
     Reply started =
         api.startBuild(ORGANIZATION, "restarted", SampleProject.archive(project), "engine=docker");
     assertThat(started.status()).as(started.text()).isEqualTo(202);
