@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A small HTTP server on a free loopback port that answers every request with one fixed status and
+ * A small HTTP server on a free loopback port that responds to every request with one fixed status and
  * body, and records what it was sent.
  */
 public final class StubServer implements AutoCloseable {
@@ -34,7 +34,7 @@ public final class StubServer implements AutoCloseable {
     server.start();
   }
 
-  /** Changes the answer to later requests. */
+  /** Changes the response to later requests. */
   public void answer(int status, String body) {
     this.status = status;
     this.body = body;

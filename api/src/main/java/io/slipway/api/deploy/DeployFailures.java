@@ -50,7 +50,7 @@ final class DeployFailures {
         + fault;
   }
 
-  /** A registry answer that no check expects, such as an unreachable mirror upstream. */
+  /** A registry response that no check expects, such as an unreachable mirror upstream. */
   static ApiException registry(SourceImage image, RegistryException e) {
     if (e.status() == 401 || e.status() == 403) {
       return new ApiException(

@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /api/v1/orgs/{org}/fleets/{fleet}/deployments}: creates a release from prebuilt
  * images (see {@link DeploymentRequest}). Takes {@code RELEASE_CREATE}. Answers {@code 201 Created}
  * with the release as {@code GET /api/v1/releases/{id}} shows it, and its {@code Location}. The
- * release's status tells whether the steps after the checks succeeded. A failed check returns its
+ * release's status shows whether the steps after the checks succeeded. A failed check returns its
  * error and creates nothing.
  */
 @RestController

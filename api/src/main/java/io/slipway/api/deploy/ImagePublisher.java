@@ -97,7 +97,7 @@ public class ImagePublisher {
     return published;
   }
 
-  /** Mounts one blob unless the target already holds it; returns 1 when it mounted. */
+  /** Mounts one blob unless the target already contains it; returns 1 when it mounted. */
   private static int mount(RegistryClient client, String from, String to, String digest) {
     if (from.equals(to) || client.blobExists(to, digest)) {
       return 0;

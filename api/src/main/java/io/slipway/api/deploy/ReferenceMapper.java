@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Maps an image reference to the repository of this server's registry that holds it: a reference to
+ * Maps an image reference to the repository of this server's registry that contains it: a reference to
  * one of this server's own hosts names its repository as written. A reference to a host that a
  * mirror's upstream serves names that mirror's repository. A reference without a host means Docker
  * Hub ({@code docker.io/library/...} for a one-segment path), served only by a Docker Hub mirror.
@@ -45,7 +45,7 @@ public final class ReferenceMapper {
     this.mirrors = List.copyOf(mirrors);
   }
 
-  /** Returns the repository here that holds {@code image}, or empty when nothing here serves it. */
+  /** Returns the local repository that contains {@code image}, or empty when none serves it. */
   public Optional<Mapped> map(SourceReference image) {
     if (image.host() != null && ownHosts.contains(image.host())) {
       return Optional.of(new Mapped(image.path(), image.reference(), null));

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param service the service name
  * @param named the image as the request named it
- * @param repository the repository here that holds it
+ * @param repository the local repository that contains it
  * @param reference the tag or digest to read there
  * @param settings the service's environment, labels and configuration from the request
  */

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * An image reference as a developer writes it, read the way container engines read it: {@code
- * [host[:port]/]path[:tag][@sha256:digest]}. The first path segment is a host when it holds a dot
+ * [host[:port]/]path[:tag][@sha256:digest]}. The first path segment is a host when it contains a dot
  * or a colon, is {@code localhost}, or is a bracketed IPv6 address. Otherwise the reference has no
  * host. Without tag and digest the tag is {@code latest}. Immutable.
  *
@@ -30,7 +30,7 @@ public record SourceReference(String text, String host, String path, String tag,
               + "(?::(?<tag>[A-Za-z0-9_][A-Za-z0-9._-]{0,127}))?"
               + "(?:@(?<digest>sha256:[0-9a-f]{64}))?");
 
-  /** Longest reference accepted, in characters. */
+  /** Maximum length of a reference, in characters. */
   public static final int MAX_LENGTH = 512;
 
   /**

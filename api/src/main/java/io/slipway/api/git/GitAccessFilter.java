@@ -135,7 +135,7 @@ final class GitAccessFilter extends OncePerRequestFilter {
         unpackPermits.acquire(Duration.ofSeconds(UNPACK_WAIT_SECONDS));
     if (permit.isEmpty()) {
       log.warn(
-          "Push to fleet {} refused: no unpack turn became free in {} s",
+          "Push to fleet {} rejected: no unpack permit became free within {} s",
           fleet.repositoryPrefix(),
           UNPACK_WAIT_SECONDS);
       refuse(

@@ -37,7 +37,7 @@ final class TreeArchive {
     }
   }
 
-  /** The longest symbolic link target taken, in bytes; Linux's {@code PATH_MAX} less one. */
+  /** Maximum length of a symbolic link target, in bytes: Linux's {@code PATH_MAX} less one. */
   static final int MAX_LINK_TARGET = 4095;
 
   /** A symbolic link's target is longer than {@link #MAX_LINK_TARGET}. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code slipway release follow ID}: shows a release's build until it ends. The exit code tells how
+ * {@code slipway release follow ID}: shows a release's build until it ends. The exit code shows how
  * it ended.
  */
 @Command(

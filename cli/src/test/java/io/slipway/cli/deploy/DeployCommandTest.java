@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code slipway deploy}: the request it sends and how it reads the answer. */
+/** {@code slipway deploy}: the request it sends and how it reads the response. */
 class DeployCommandTest {
 
   private static final String RELEASE =
@@ -55,7 +55,7 @@ class DeployCommandTest {
   }
 
   @Test
-  void composeServicesAreSentWithImageEnvironmentAndConfiguration() throws IOException {
+  void composeServicesSentWithSettings() throws IOException {
     Path file =
         compose(
             "services:\n  web:\n    image: registry.local:5000/acme/sensors/web:1.0\n"
@@ -101,7 +101,7 @@ class DeployCommandTest {
   }
 
   @Test
-  void tagWithImageAndNoComposeIsAUsageError() {
+  void tagWithImageIsUsageError() {
     CliRun.Result result =
         cli.run(
             "deploy", "--fleet", "acme/gateways", "--tag", "v3", "--image", "app=reg:5000/app:1");
@@ -125,7 +125,7 @@ class DeployCommandTest {
   }
 
   @Test
-  void tagThatNoComposeServiceTakesIsAUsageError() throws IOException {
+  void unusedTagIsUsageError() throws IOException {
     Path file = compose("services:\n  web:\n    image: web:1\n");
 
     CliRun.Result result =
@@ -264,7 +264,7 @@ class DeployCommandTest {
   }
 
   @Test
-  void serviceWithOnlyBuildIsAnInputErrorNamingIt() throws IOException {
+  void buildOnlyServiceIsInputError() throws IOException {
     Path file = compose("services:\n  web:\n    image: web:1\n  worker:\n    build: ./worker\n");
 
     CliRun.Result result =

@@ -1,8 +1,12 @@
 package io.slipway.systemtest.builder;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.systemtest.process.CommandResult;
 import io.slipway.systemtest.server.SlipwayStack;
+import io.slipway.systemtest.skopeo.Skopeo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The server's HTTP API as the builder tests use it: JSON requests with a bearer token, source
@@ -114,6 +120,58 @@ public final class BuildApi {
           .append('\n');
     }
     return text.toString();
+  }
+
+  /** Creates fleet {@code org/fleet} of generic-amd64 that builds for {@code deviceTypes}. */
+  public void createFleet(String organization, String fleet, String... deviceTypes) {
+    Reply created =
+        send(
+            "POST",
+            "/api/v1/orgs/" + organization + "/fleets",
+            "{\"slug\":\"" + fleet + "\",\"deviceType\":\"generic-amd64\"}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    String types = "[\"" + String.join("\",\"", deviceTypes) + "\"]";
+    Reply patched =
+        send(
+            "PATCH",
+            "/api/v1/orgs/" + organization + "/fleets/" + fleet,
+            "{\"deviceTypes\":" + types + "}");
+    assertThat(patched.status()).as(patched.text()).isEqualTo(200);
+  }
+
+  /** Returns the releases of {@code org/fleet} as the list endpoint sends them, newest first. */
+  public List<JsonNode> releases(String organization, String fleet) {
+    Reply list =
+        send("GET", "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/releases", null);
+    assertThat(list.status()).as(list.text()).isEqualTo(200);
+    List<JsonNode> releases = new ArrayList<>();
+    list.json().forEach(releases::add);
+    return releases;
+  }
+
+  /** Returns release {@code id} with its services. */
+  public JsonNode release(long id) {
+    Reply release = send("GET", "/api/v1/releases/" + id, null);
+    assertThat(release.status()).as(release.text()).isEqualTo(200);
+    return release.json();
+  }
+
+  /** Returns the image of {@code service} in {@code release}, which must name a digest. */
+  public static String image(JsonNode release, String service) {
+    String image = release.path("services").path(service).path("image").asText();
+    assertThat(image).as("image of service %s in %s", service, release).contains("@sha256:");
+    return image;
+  }
+
+  /** Returns the architectures of the image index {@code image} names, read with skopeo. */
+  public static List<String> architectures(Skopeo skopeo, String image, String token)
+      throws IOException {
+    CommandResult raw = skopeo.inspect("docker://" + image, token, true).assertSucceeded();
+    List<String> architectures = new ArrayList<>();
+    for (JsonNode manifest : JSON.readTree(raw.stdout()).path("manifests")) {
+      architectures.add(manifest.path("platform").path("architecture").asText());
+    }
+    return architectures;
   }
 
   private Reply sendQuietly(String path) {

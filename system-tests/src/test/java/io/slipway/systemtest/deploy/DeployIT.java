@@ -57,8 +57,8 @@ class DeployIT {
     admin = new BuildApi(stack, adminToken);
     Reply organization = admin.send("POST", "/api/v1/orgs", "{\"slug\":\"" + ORGANIZATION + "\"}");
     assertThat(organization.status()).as(organization.text()).isEqualTo(201);
-    createFleet("single", "[\"generic-amd64\"]");
-    createFleet("dual", "[\"generic-amd64\",\"generic-aarch64\"]");
+    admin.createFleet(ORGANIZATION, "single", "generic-amd64");
+    admin.createFleet(ORGANIZATION, "dual", "generic-amd64", "generic-aarch64");
 
     docker = new DockerCli(stack.directory("docker-config"));
     docker.login(registry(), adminToken).assertSucceeded();
@@ -87,7 +87,7 @@ class DeployIT {
     JsonNode release = onlyRelease("single");
     assertThat(release.path("status").asText()).isEqualTo("SUCCESS");
     assertThat(release.path("source").asText()).isEqualTo("PREBUILT");
-    String image = image(release, "web");
+    String image = BuildApi.image(release, "web");
     assertThat(image).startsWith(registry() + "/acme/single/web@sha256:");
     assertThat(run(image, "cat", "/etc/variant")).isEqualTo("deployed");
   }
@@ -101,7 +101,7 @@ class DeployIT {
 
     assertThat(deploy.exitCode()).as(deploy.output()).isEqualTo(1);
     assertThat(deploy.output()).contains("linux/arm64");
-    assertThat(releases("dual")).isEmpty();
+    assertThat(admin.releases(ORGANIZATION, "dual")).isEmpty();
   }
 
   @Test
@@ -134,44 +134,19 @@ class DeployIT {
     assertThat(deploy.exitCode()).as(deploy.output()).isZero();
     JsonNode release = onlyRelease("dual");
     assertThat(release.path("status").asText()).isEqualTo("SUCCESS");
-    String image = image(release, "api");
+    String image = BuildApi.image(release, "api");
     assertThat(image).startsWith(registry() + "/acme/dual/api@sha256:");
     assertThat(release.path("services").path("api").path("environment").path("MODE").asText())
         .isEqualTo("field");
-    assertThat(platformsOf(skopeo, image)).containsExactlyInAnyOrder("amd64", "arm64");
+    assertThat(BuildApi.architectures(skopeo, image, adminToken))
+        .containsExactlyInAnyOrder("amd64", "arm64");
     assertThat(JSON.readTree(deploy.stdout()).path("id").asLong()).isEqualTo(id(release));
   }
 
-  private static void createFleet(String fleet, String deviceTypes) {
-    Reply created =
-        admin.send(
-            "POST",
-            "/api/v1/orgs/" + ORGANIZATION + "/fleets",
-            "{\"slug\":\"" + fleet + "\",\"deviceType\":\"generic-amd64\"}");
-    assertThat(created.status()).as(created.text()).isEqualTo(201);
-    Reply types =
-        admin.send(
-            "PATCH",
-            "/api/v1/orgs/" + ORGANIZATION + "/fleets/" + fleet,
-            "{\"deviceTypes\":" + deviceTypes + "}");
-    assertThat(types.status()).as(types.text()).isEqualTo(200);
-  }
-
-  private static List<JsonNode> releases(String fleet) {
-    Reply list =
-        admin.send("GET", "/api/v1/orgs/" + ORGANIZATION + "/fleets/" + fleet + "/releases", null);
-    assertThat(list.status()).as(list.text()).isEqualTo(200);
-    List<JsonNode> releases = new ArrayList<>();
-    list.json().forEach(releases::add);
-    return releases;
-  }
-
   private static JsonNode onlyRelease(String fleet) {
-    List<JsonNode> releases = releases(fleet);
+    List<JsonNode> releases = admin.releases(ORGANIZATION, fleet);
     assertThat(releases).as("releases of fleet %s", fleet).hasSize(1);
-    Reply release = admin.send("GET", "/api/v1/releases/" + id(releases.get(0)), null);
-    assertThat(release.status()).as(release.text()).isEqualTo(200);
-    return release.json();
+    return admin.release(id(releases.get(0)));
   }
 
   /** Pulls {@code image} afresh and returns what {@code command} prints in it, trimmed. */
@@ -182,24 +157,6 @@ class DeployIT {
         new ArrayList<>(List.of("run", "--rm", "--network", "host", "--pull", "never", image));
     arguments.addAll(List.of(command));
     return docker.run(arguments.toArray(String[]::new)).assertSucceeded().stdout().strip();
-  }
-
-  private static List<String> platformsOf(Skopeo skopeo, String image) throws Exception {
-    CommandResult raw =
-        skopeo
-            .inspect("docker://" + image, stack.server().bootstrapToken(), true)
-            .assertSucceeded();
-    List<String> architectures = new ArrayList<>();
-    for (JsonNode manifest : JSON.readTree(raw.stdout()).path("manifests")) {
-      architectures.add(manifest.path("platform").path("architecture").asText());
-    }
-    return architectures;
-  }
-
-  private static String image(JsonNode release, String service) {
-    String image = release.path("services").path(service).path("image").asText();
-    assertThat(image).as("image of service %s in %s", service, release).contains("@sha256:");
-    return image;
   }
 
   private static long id(JsonNode release) {

@@ -3,7 +3,6 @@ package io.slipway.systemtest.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.systemtest.builder.BuildApi;
 import io.slipway.systemtest.builder.BuildApi.Reply;
 import io.slipway.systemtest.builder.Members;
@@ -14,7 +13,6 @@ import io.slipway.systemtest.server.SlipwayStack;
 import io.slipway.systemtest.skopeo.Skopeo;
 import io.slipway.testing.image.BusyboxImages;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +36,6 @@ class GitPushIT {
 
   private static final String ORGANIZATION = "acme";
   private static final String FLEET = "pushed";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static SlipwayStack stack;
   private static BuildApi admin;
@@ -55,7 +52,7 @@ class GitPushIT {
     Reply organization = admin.send("POST", "/api/v1/orgs", "{\"slug\":\"" + ORGANIZATION + "\"}");
     assertThat(organization.status()).as(organization.text()).isEqualTo(201);
     BusyboxImages.push(registry(), "acme/base/busybox", "1.0", "admin", adminToken);
-    createTwoPlatformFleet();
+    admin.createFleet(ORGANIZATION, FLEET, "generic-amd64", "generic-aarch64");
 
     String developer = Members.tokenFor(stack, admin, ORGANIZATION, "devon", "developer");
     project = SampleProject.write(stack.directory("project"), false, "v1");
@@ -81,7 +78,10 @@ class GitPushIT {
     assertThat(release.path("status").asText()).as(admin.log(id(release))).isEqualTo("SUCCESS");
     assertThat(release.path("commit").asText()).isEqualTo(git.head());
     assertThat(push.stderr()).contains(String.valueOf(id(release))).contains("SUCCESS");
-    assertThat(platformsOf(image(release, "worker"))).containsExactlyInAnyOrder("amd64", "arm64");
+    Skopeo skopeo = Skopeo.forRegistry(registry(), stack.directory("skopeo"));
+    String worker = BuildApi.image(release, "worker");
+    assertThat(BuildApi.architectures(skopeo, worker, stack.server().bootstrapToken()))
+        .containsExactlyInAnyOrder("amd64", "arm64");
   }
 
   @Test
@@ -128,58 +128,15 @@ class GitPushIT {
     assertThat(releases()).hasSize((int) releasesBefore);
   }
 
-  private static void createTwoPlatformFleet() {
-    Reply created =
-        admin.send(
-            "POST",
-            "/api/v1/orgs/" + ORGANIZATION + "/fleets",
-            "{\"slug\":\"" + FLEET + "\",\"deviceType\":\"generic-amd64\"}");
-    assertThat(created.status()).as(created.text()).isEqualTo(201);
-    Reply types =
-        admin.send(
-            "PATCH",
-            "/api/v1/orgs/" + ORGANIZATION + "/fleets/" + FLEET,
-            "{\"deviceTypes\":[\"generic-amd64\",\"generic-aarch64\"]}");
-    assertThat(types.status()).as(types.text()).isEqualTo(200);
-  }
-
   private static List<JsonNode> releases() {
-    Reply list =
-        admin.send("GET", "/api/v1/orgs/" + ORGANIZATION + "/fleets/" + FLEET + "/releases", null);
-    assertThat(list.status()).as(list.text()).isEqualTo(200);
-    List<JsonNode> releases = new ArrayList<>();
-    list.json().forEach(releases::add);
-    return releases;
+    return admin.releases(ORGANIZATION, FLEET);
   }
 
   /** Returns the newest release of the fleet, with its services. */
   private static JsonNode latestRelease() {
     List<JsonNode> releases = releases();
     assertThat(releases).as("releases of fleet %s", FLEET).isNotEmpty();
-    long newest = releases.stream().mapToLong(GitPushIT::id).max().orElseThrow();
-    Reply release = admin.send("GET", "/api/v1/releases/" + newest, null);
-    assertThat(release.status()).as(release.text()).isEqualTo(200);
-    return release.json();
-  }
-
-  /** Returns the architectures of the index {@code image} names, read by skopeo. */
-  private static List<String> platformsOf(String image) throws Exception {
-    Skopeo skopeo = Skopeo.forRegistry(registry(), stack.directory("skopeo"));
-    CommandResult raw =
-        skopeo
-            .inspect("docker://" + image, stack.server().bootstrapToken(), true)
-            .assertSucceeded();
-    List<String> architectures = new ArrayList<>();
-    for (JsonNode manifest : JSON.readTree(raw.stdout()).path("manifests")) {
-      architectures.add(manifest.path("platform").path("architecture").asText());
-    }
-    return architectures;
-  }
-
-  private static String image(JsonNode release, String service) {
-    String image = release.path("services").path(service).path("image").asText();
-    assertThat(image).as("image of service %s in %s", service, release).contains("@sha256:");
-    return image;
+    return admin.release(releases.stream().mapToLong(GitPushIT::id).max().orElseThrow());
   }
 
   private static long id(JsonNode release) {
