@@ -13,8 +13,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * A small HTTP server on a free loopback port that responds to every request with one fixed status and
- * body, and records what it was sent.
+ * A small HTTP server on a free loopback port that responds to every request with one fixed status
+ * and body, and records what it was sent.
  */
 public final class StubServer implements AutoCloseable {
 

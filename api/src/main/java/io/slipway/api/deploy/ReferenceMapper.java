@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Maps an image reference to the repository of this server's registry that contains it: a reference to
- * one of this server's own hosts names its repository as written. A reference to a host that a
+ * Maps an image reference to the repository of this server's registry that contains it: a reference
+ * to one of this server's own hosts names its repository as written. A reference to a host that a
  * mirror's upstream serves names that mirror's repository. A reference without a host means Docker
  * Hub ({@code docker.io/library/...} for a one-segment path), served only by a Docker Hub mirror.
  * Anything else is not served. Pure and immutable, so safe for concurrent use.

@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * An image reference as a developer writes it, read the way container engines read it: {@code
- * [host[:port]/]path[:tag][@sha256:digest]}. The first path segment is a host when it contains a dot
- * or a colon, is {@code localhost}, or is a bracketed IPv6 address. Otherwise the reference has no
- * host. Without tag and digest the tag is {@code latest}. Immutable.
+ * [host[:port]/]path[:tag][@sha256:digest]}. The first path segment is a host when it contains a
+ * dot or a colon, is {@code localhost}, or is a bracketed IPv6 address. Otherwise the reference has
+ * no host. Without tag and digest the tag is {@code latest}. Immutable.
  *
  * @param text the reference as written
  * @param host the registry host with its port, in lower case, or null when none is written
