@@ -1,17 +1,37 @@
 package io.slipway.signing;
 
+import io.slipway.signing.key.KeyAlgorithm;
+import io.slipway.signing.key.KeyHint;
+import java.security.PublicKey;
+
 /**
- * Signs payloads with a key that only the signing component holds. Images, releases and deltas are
- * signed through this interface; key storage (a file, PKCS#11, a cloud KMS) sits behind it.
+ * Signs bytes with one private key that only the signing component holds. Images, releases, deltas
+ * and target states are signed through this interface; where the private key lives (an encrypted
+ * file, PKCS#11, a cloud KMS) sits behind it.
  *
- * <p>NOTE: no implementation exists yet; the Sigstore bundle signer arrives with release signing.
- * Implementations must be safe for concurrent use.
+ * <p>Implementations must be safe for concurrent use and must never expose the private key, not
+ * even through {@code toString}.
  */
 public interface Signer {
 
-  /** Returns the signature of {@code payload}, in the key's native encoding (DER for ECDSA). */
-  byte[] sign(byte[] payload);
+  /** Returns the key's algorithm, which fixes the signature encoding. */
+  KeyAlgorithm algorithm();
 
-  /** Returns a stable identifier of the public key, for the bundle's public-key hint. */
-  String keyId();
+  /** Returns the public half of the key. */
+  PublicKey publicKey();
+
+  /**
+   * Returns the key's hint: standard base64 of the SHA-256 of its DER SubjectPublicKeyInfo. Bundles
+   * carry it as the public-key hint and DSSE signatures as their key id.
+   */
+  default KeyHint hint() {
+    return KeyHint.of(publicKey());
+  }
+
+  /**
+   * Signs {@code data}: ECDSA P-256 with SHA-256 as DER, or Ed25519 as the raw 64 bytes.
+   *
+   * @throws SigningException when the key cannot be used, naming the key's hint
+   */
+  byte[] sign(byte[] data);
 }

@@ -1,0 +1,103 @@
+package io.slipway.signing.key;
+
+import io.slipway.signing.SigningException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Locale;
+
+/**
+ * The signature algorithms Slipway signs with. ECDSA P-256 is the default because every verifier
+ * accepts it; Ed25519 is optional. Stateless and thread-safe: each call uses its own JCA objects.
+ */
+public enum KeyAlgorithm {
+  /** ECDSA over NIST P-256 with SHA-256; signatures are DER. */
+  ECDSA_P256("EC", "SHA256withECDSA"),
+  /** Ed25519 (RFC 8032); signatures are the raw 64 bytes. */
+  ED25519("Ed25519", "Ed25519");
+
+  private final String keyAlgorithm;
+  private final String signatureAlgorithm;
+
+  KeyAlgorithm(String keyAlgorithm, String signatureAlgorithm) {
+    this.keyAlgorithm = keyAlgorithm;
+    this.signatureAlgorithm = signatureAlgorithm;
+  }
+
+  /** Returns the JCA key algorithm name, {@code EC} or {@code Ed25519}. */
+  public String jcaKeyAlgorithm() {
+    return keyAlgorithm;
+  }
+
+  /** Generates a fresh key pair. */
+  public KeyPair generate() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
+      if (this == ECDSA_P256) {
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+      }
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new SigningException("This Java runtime cannot generate " + this + " keys", e);
+    }
+  }
+
+  /**
+   * Signs {@code data} with {@code key}.
+   *
+   * @throws SigningException when the key does not belong to this algorithm
+   */
+  public byte[] sign(PrivateKey key, byte[] data) {
+    try {
+      Signature signature = Signature.getInstance(signatureAlgorithm);
+      signature.initSign(key);
+      signature.update(data);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new SigningException("Cannot sign with a " + key.getAlgorithm() + " key as " + this, e);
+    }
+  }
+
+  /**
+   * Returns whether {@code signature} over {@code data} verifies with {@code key}. A truncated or
+   * garbled signature yields false rather than an exception.
+   */
+  public boolean verify(PublicKey key, byte[] data, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance(signatureAlgorithm);
+      verifier.initVerify(key);
+      verifier.update(data);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns the algorithm of {@code key}.
+   *
+   * @throws SigningException naming the key's algorithm or curve when it is neither P-256 nor
+   *     Ed25519
+   */
+  public static KeyAlgorithm of(PublicKey key) {
+    if (key instanceof ECPublicKey ec) {
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
+      if (bits == 256 && ec.getParams().getOrder().bitLength() == 256) {
+        return ECDSA_P256;
+      }
+      throw new SigningException(
+          "EC key on a " + bits + "-bit curve is not supported; use ECDSA P-256 or Ed25519");
+    }
+    String name = key.getAlgorithm().toUpperCase(Locale.ROOT);
+    if (name.equals("ED25519") || name.equals("EDDSA")) {
+      return ED25519;
+    }
+    throw new SigningException(
+        key.getAlgorithm() + " keys are not supported; use ECDSA P-256 or Ed25519");
+  }
+}
