@@ -107,25 +107,34 @@ public final class DocumentJson {
    * Parses {@code json} as a document of {@code type} with exactly the fields {@code fields} (plus
    * {@code _type}).
    *
-   * @param what the document's name in messages, such as {@code release document}
+   * @param documentName the document's name in messages, such as {@code release document}
    * @throws VerificationException with {@code MALFORMED}, naming the field at fault
    */
-  public static DocumentReader read(byte[] json, String type, String what, Set<String> fields) {
+  public static DocumentReader read(
+      byte[] json, String type, String documentName, Set<String> fields) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
     } catch (JacksonException e) {
-      throw malformed("The " + what + " is not valid JSON: " + e.getOriginalMessage());
+      throw malformed("The " + documentName + " is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
-      throw malformed("The " + what + " is not a JSON object");
+      throw malformed("The " + documentName + " is not a JSON object");
     }
     JsonNode actualType = root.get(TYPE_FIELD);
     if (actualType == null || !actualType.isString() || !actualType.asString().equals(type)) {
       throw malformed(
-          "The " + what + " has " + TYPE_FIELD + " " + actualType + ", expected \"" + type + "\"");
+          "The "
+              + documentName
+              + " has "
+              + TYPE_FIELD
+              + " "
+              + actualType
+              + ", expected \""
+              + type
+              + "\"");
     }
-    DocumentReader reader = new DocumentReader(root, what);
+    DocumentReader reader = new DocumentReader(root, documentName);
     reader.requireOnly(fields);
     return reader;
   }

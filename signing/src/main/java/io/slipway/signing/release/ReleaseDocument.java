@@ -18,10 +18,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What a release is, as Slipway signs it: the fleet, the version, a per-fleet sequence that grows
- * with each release (devices use it to reject rollbacks), the creation time and each service's
- * image by digest. Immutable. Its canonical JSON (see {@link DocumentJson}) is the predicate of an
- * in-toto statement whose subjects are the service images.
+ * A release as Slipway signs it: the fleet, the version, a per-fleet sequence that grows with each
+ * release (devices use it to reject rollbacks), the creation time and each service's image by
+ * digest. Immutable. Its canonical JSON (see {@link DocumentJson}) is the predicate of an in-toto
+ * statement whose subjects are the service images.
  *
  * @param fleet the fleet, {@code org/fleet}
  * @param releaseId the server's id of the release

@@ -17,9 +17,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What the server wants one device to run, signed with an expiry so that the device notices a
- * frozen server (the state runs out) or a replayed old state (it is older than one already
- * accepted). Immutable; signed as a DSSE envelope of {@link #PAYLOAD_TYPE}.
+ * A device's target state: the release the server wants one device to run, signed with an expiry. A
+ * frozen server lets the state run out, and a replayed old state is older than one the device
+ * already accepted, so the device notices both. Immutable; signed as a DSSE envelope of {@link
+ * #PAYLOAD_TYPE}.
  *
  * @param deviceUuid the device the state is for
  * @param fleet the device's fleet, {@code org/fleet}
