@@ -70,11 +70,6 @@ public final class DocumentJson {
     return root;
   }
 
-  /** Returns a new empty object, for nesting in a document. */
-  public static ObjectNode newObject() {
-    return JSON.createObjectNode();
-  }
-
   /** Returns the canonical bytes of {@code document}. */
   public static byte[] write(JsonNode document) {
     return JSON.writeValueAsBytes(sorted(document));

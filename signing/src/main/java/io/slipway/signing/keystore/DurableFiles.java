@@ -10,12 +10,14 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replaces files atomically and durably: the content goes to a synced temporary file in the
- * target's directory, which is then renamed over the target, and the directory is synced. A crash
- * leaves the old or the new content under the target's name, plus at most a temporary file that
- * {@link #isTemporary} recognizes. Thread-safe.
+ * target's directory, which is then renamed over the target, and the directory is synced (a failure
+ * of that last step is logged). A crash leaves the old or the new content under the target's name,
+ * plus at most a temporary file that {@link #isTemporary} recognizes. Thread-safe.
  */
 final class DurableFiles {
 
@@ -27,6 +29,7 @@ final class DurableFiles {
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger log = LoggerFactory.getLogger(DurableFiles.class);
 
   private final FileOperations operations;
 
@@ -50,7 +53,24 @@ final class DurableFiles {
       deleteQuietly(temporary, e);
       throw e;
     }
-    operations.syncDirectory(directory);
+    syncAfterRename(directory, target);
+  }
+
+  /**
+   * Syncs the directory after a rename. A failure here is logged, not thrown: the new content is
+   * already in place and readers see it, so reporting the write as failed would be false.
+   */
+  private void syncAfterRename(Path directory, Path target) {
+    try {
+      operations.syncDirectory(directory);
+    } catch (IOException e) {
+      log.warn(
+          "Replaced {}, but syncing directory {} failed, so the change may be lost in a power"
+              + " failure until the file system flushes: {}",
+          target,
+          directory,
+          e.toString());
+    }
   }
 
   /** Deletes {@code file} and syncs its directory. */

@@ -66,6 +66,10 @@ public final class FileKeyStore implements SigningKeyStore {
 
     static Snapshot of(Keyring keyring, LocalSigner signer) {
       StoredKey active = keyring.active().orElse(null);
+      if (active != null && (signer == null || !signer.hint().equals(active.hint()))) {
+        throw new IllegalStateException(
+            "The cached signer " + signer + " does not belong to the active key " + active.hint());
+      }
       TrustPolicy policy =
           TrustPolicy.of(keyring.keys().stream().map(StoredKey::toTrustedKey).toList());
       return new Snapshot(keyring, active, active == null ? null : signer, policy);
@@ -367,8 +371,9 @@ public final class FileKeyStore implements SigningKeyStore {
   private void commit(Snapshot current, StoredKey changed) {
     Keyring next = current.keyring().replacing(changed);
     writeKeyring(next);
-    boolean stillActive = changed.state() == KeyState.ACTIVE;
-    snapshot = Snapshot.of(next, stillActive ? current.signer() : null);
+    // A single-key change never activates a key, so the active key stays or goes, and
+    // Snapshot.of drops the signer when it goes.
+    snapshot = Snapshot.of(next, current.signer());
   }
 
   private StoredKey require(Snapshot current, KeyHint hint) {

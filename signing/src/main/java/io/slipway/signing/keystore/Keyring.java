@@ -140,18 +140,22 @@ record Keyring(long generation, List<StoredKey> keys) {
       throw damaged(file, where + ": hint " + hint + " does not belong to its public key");
     }
     try {
-      return new StoredKey(
-          hint,
-          KeyAlgorithm.valueOf(text(node, "algorithm", file, where)),
-          publicKey,
-          KeyState.valueOf(text(node, "state", file, where)),
-          StoredKey.Origin.valueOf(text(node, "origin", file, where)),
-          instant(node, "createdAt", file, where, true),
-          instant(node, "expiresAt", file, where, false),
-          instant(node, "activatedAt", file, where, false),
-          instant(node, "retiredAt", file, where, false),
-          instant(node, "revokedAt", file, where, false));
-    } catch (IllegalArgumentException e) {
+      StoredKey key =
+          new StoredKey(
+              hint,
+              KeyAlgorithm.valueOf(text(node, "algorithm", file, where)),
+              publicKey,
+              KeyState.valueOf(text(node, "state", file, where)),
+              StoredKey.Origin.valueOf(text(node, "origin", file, where)),
+              instant(node, "createdAt", file, where, true),
+              instant(node, "expiresAt", file, where, false),
+              instant(node, "activatedAt", file, where, false),
+              instant(node, "retiredAt", file, where, false),
+              instant(node, "revokedAt", file, where, false));
+      // Checks the times against each other, as the trust policy needs them.
+      key.toTrustedKey();
+      return key;
+    } catch (IllegalArgumentException | SigningException e) {
       throw damaged(file, where + " (key " + hint + "): " + e.getMessage());
     }
   }

@@ -107,6 +107,67 @@ class FileKeyStoreTest {
   }
 
   @Test
+  void importOfP384KeyIsRejected() throws Exception {
+    var generator = java.security.KeyPairGenerator.getInstance("EC");
+    generator.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+    String pem = PemKeys.privateKeyPem(generator.generateKeyPair().getPrivate());
+    FileKeyStore store = open();
+
+    assertThatThrownBy(() -> store.importPrivateKey(pem, null))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("384-bit");
+    assertThat(store.keys()).isEmpty();
+  }
+
+  @Test
+  void concurrentChangesAllLand() throws Exception {
+    FileKeyStore store = open();
+    int threads = 8;
+    int keysPerThread = 3;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int t = 0; t < threads; t++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int k = 0; k < keysPerThread; k++) {
+                    store.generate(KeyAlgorithm.ECDSA_P256, null);
+                  }
+                }));
+      }
+      for (var future : futures) {
+        future.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    FileKeyStore reopened = open();
+    assertThat(reopened.keys()).hasSize(threads * keysPerThread);
+    assertThat(reopened.keys()).filteredOn(key -> key.state() == KeyState.ACTIVE).hasSize(1);
+    assertThat(reopened.generation()).isEqualTo(threads * keysPerThread);
+    assertThat(reopened.keys()).isEqualTo(store.keys());
+  }
+
+  @Test
+  void keyringRetiredBeforeCreationIsDamaged() throws IOException {
+    FileKeyStore store = open();
+    store.generate(KeyAlgorithm.ECDSA_P256, null);
+    StoredKey standby = store.generate(KeyAlgorithm.ECDSA_P256, null);
+    store.retire(standby.hint());
+    Path keyring = directory.resolve(FileKeyStore.KEYRING);
+    String content =
+        Files.readString(keyring).replace("\"2026-03-01T10:00:01Z\"", "\"2020-01-01T00:00:00Z\"");
+    Files.writeString(keyring, content);
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining(keyring.toString())
+        .hasMessageContaining("keys[1]");
+  }
+
+  @Test
   void importOfUnreadablePemFails() {
     FileKeyStore store = open();
 
@@ -147,6 +208,7 @@ class FileKeyStoreTest {
 
     assertThat(store.trustPolicy().check(old.hint(), signedByOld, clock.instant()).hint())
         .isEqualTo(old.hint());
+    assertThat(store.activeSigner().hint()).isEqualTo(next.hint());
     assertThatThrownBy(
             () -> store.trustPolicy().check(old.hint(), clock.instant(), clock.instant()))
         .isInstanceOf(VerificationException.class)
