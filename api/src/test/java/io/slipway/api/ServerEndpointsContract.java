@@ -100,14 +100,14 @@ abstract class ServerEndpointsContract {
   @Test
   void bootstrapTokenGetsRequestedGrants() {
     HttpResponse<String> response =
-        requestToken("repository:acme/app:pull,push", "registry:catalog:*");
+        requestToken("repository:acme/fleet/app:pull,push", "registry:catalog:*");
 
     assertThat(response.statusCode()).isEqualTo(200);
     AccessToken verified = independentVerifier().verify(tokenOf(response));
     assertThat(verified.subject()).isEqualTo("admin");
     assertThat(verified.grants())
         .containsExactlyInAnyOrder(
-            Scope.repository("acme/app", "pull", "push"), Scope.parse("registry:catalog:*"));
+            Scope.repository("acme/fleet/app", "pull", "push"), Scope.parse("registry:catalog:*"));
   }
 
   @Test
@@ -127,14 +127,14 @@ abstract class ServerEndpointsContract {
         "grant_type=password&service=slipway-registry&client_id=docker&username=admin&password="
             + encode(bootstrapToken)
             + "&scope="
-            + encode("repository:acme/app:pull repository:acme/lib:push");
+            + encode("repository:acme/fleet/app:pull repository:acme/fleet/lib:push");
 
     HttpResponse<String> response = http.postForm("/auth/token", form);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(independentVerifier().verify(tokenOf(response)).grants())
         .containsExactlyInAnyOrder(
-            Scope.repository("acme/app", "pull"), Scope.repository("acme/lib", "push"));
+            Scope.repository("acme/fleet/app", "pull"), Scope.repository("acme/fleet/lib", "push"));
   }
 
   @Test

@@ -11,6 +11,10 @@ import java.nio.file.Path;
  *   blobs/                             filesystem blob store (when slipway.storage.type=filesystem)
  *   keys/registry-token-signing.pem    EC P-256 key that signs registry tokens (0600, dir 0700)
  *   keys/totp-secrets.key              AES key that encrypts users' TOTP secrets at rest (0600)
+ *   keys/signing-master.key            AES key that encrypts the private signing keys at rest
+ *                                      (0600), unless slipway.signing.master-key is set
+ *   keys/signing/                      the signing key store: encrypted private keys and their
+ *                                      rotation state
  *   builds/                            uploaded build sources and their extracted trees, kept
  *                                      while the build runs
  *   bootstrap-token                    first admin token, for the administrator to read and delete

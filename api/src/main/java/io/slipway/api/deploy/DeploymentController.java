@@ -53,6 +53,6 @@ class DeploymentController {
     ReleaseView view = deployments.deploy(who, found, body, host);
     return ResponseEntity.status(HttpStatus.CREATED)
         .location(URI.create("/api/v1/releases/" + view.release().id()))
-        .body(ReleaseBodies.of(found.repositoryPrefix(), view.release(), view.services()));
+        .body(ReleaseBodies.of(found.repositoryPrefix(), view));
   }
 }

@@ -14,18 +14,23 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Grants registry scopes by least privilege. Repositories are named {@code
- * <org>/<fleet>/<service>}.
+ * Grants registry scopes by least privilege. Images live in repositories named {@code
+ * <org>/<fleet>/<service>}; the fleet's own repository {@code <org>/<fleet>} holds its signed
+ * release documents, which only the server writes.
  *
  * <ul>
- *   <li>A server administrator gets every requested scope, {@code registry:catalog:*} included.
+ *   <li>A server administrator gets every requested scope, {@code registry:catalog:*} included,
+ *       except {@code push} on a repository of two path components.
  *   <li>Another user gets {@code pull} on repositories of organizations where their role includes
  *       {@link Permission#FLEET_READ}, and {@code push} where it includes {@link
- *       Permission#RELEASE_CREATE}; never {@code delete} and never the catalog.
- *   <li>A device gets {@code pull} on the repositories of its own fleet only.
- *   <li>A builder secret gets {@code push} and {@code pull} on the repositories of the fleet it
- *       builds for, {@code pull} on the other repositories of that fleet's organization, and
- *       nothing else.
+ *       Permission#RELEASE_CREATE} but not on a repository of two path components; never {@code
+ *       delete} and never the catalog.
+ *   <li>A device gets {@code pull} on its own fleet's repository and the repositories below it
+ *       only.
+ *   <li>A builder secret gets {@code push} and {@code pull} on the fleet's repository and the
+ *       repositories below it, {@code pull} on the other repositories of that fleet's organization,
+ *       and nothing else. The server issues builder secrets to itself alone, so it is the only
+ *       writer of release documents.
  *   <li>An anonymous client gets {@code pull} when anonymous pull is on; a provisioning key gets
  *       nothing.
  * </ul>
@@ -36,6 +41,7 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
 
   private static final String PULL = "pull";
   private static final String PUSH = "push";
+  private static final String DELETE = "delete";
   private static final String REPOSITORY = "repository";
 
   private final boolean anonymousPull;
@@ -49,13 +55,34 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
   @Override
   public List<Scope> grant(Identity who, List<Scope> requested) {
     return switch (who.kind()) {
-      case USER -> who.serverAdmin() ? List.copyOf(requested) : forMember(who, requested);
+      case USER -> who.serverAdmin() ? forAdmin(requested) : forMember(who, requested);
       case DEVICE -> forDevice(who, requested);
       case ANONYMOUS -> anonymousPull ? pullOnly(requested) : List.of();
       case BUILDER -> forBuilder(who, requested);
       case SYSTEM -> List.of();
       case PROVISIONING_KEY -> List.of();
     };
+  }
+
+  private static List<Scope> forAdmin(List<Scope> requested) {
+    List<Scope> granted = new ArrayList<>();
+    for (Scope scope : requested) {
+      if (!scope.type().equals(REPOSITORY) || !isFleetRepository(scope.name())) {
+        granted.add(scope);
+        continue;
+      }
+      Set<String> actions = new LinkedHashSet<>();
+      if (scope.allows(PULL)) {
+        actions.add(PULL);
+      }
+      if (scope.allows(DELETE)) {
+        actions.add(DELETE);
+      }
+      if (!actions.isEmpty()) {
+        granted.add(new Scope(REPOSITORY, scope.name(), actions));
+      }
+    }
+    return granted;
   }
 
   private List<Scope> forMember(Identity who, List<Scope> requested) {
@@ -75,7 +102,9 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
       if (scope.allows(PULL) && RolePermissions.allows(role.get(), Permission.FLEET_READ)) {
         actions.add(PULL);
       }
-      if (scope.allows(PUSH) && RolePermissions.allows(role.get(), Permission.RELEASE_CREATE)) {
+      if (scope.allows(PUSH)
+          && !isFleetRepository(scope.name())
+          && RolePermissions.allows(role.get(), Permission.RELEASE_CREATE)) {
         actions.add(PUSH);
       }
       if (!actions.isEmpty()) {
@@ -90,8 +119,9 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
     if (prefix.isEmpty()) {
       return List.of();
     }
-    String ownFleet = prefix.get() + "/";
-    return pullOnly(requested).stream().filter(scope -> scope.name().startsWith(ownFleet)).toList();
+    return pullOnly(requested).stream()
+        .filter(scope -> isInFleet(scope.name(), prefix.get()))
+        .toList();
   }
 
   private List<Scope> forBuilder(Identity who, List<Scope> requested) {
@@ -99,7 +129,6 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
     if (prefix.isEmpty()) {
       return List.of();
     }
-    String ownFleet = prefix.get() + "/";
     String ownOrganization = organizationOf(prefix.get()) + "/";
     List<Scope> granted = new ArrayList<>();
     for (Scope scope : requested) {
@@ -110,7 +139,7 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
       if (scope.allows(PULL)) {
         actions.add(PULL);
       }
-      if (scope.allows(PUSH) && scope.name().startsWith(ownFleet)) {
+      if (scope.allows(PUSH) && isInFleet(scope.name(), prefix.get())) {
         actions.add(PUSH);
       }
       if (!actions.isEmpty()) {
@@ -118,6 +147,20 @@ public final class StandardRegistryGrantPolicy implements RegistryGrantPolicy {
       }
     }
     return granted;
+  }
+
+  /** Returns true for the fleet's own repository {@code fleetPrefix} and those below it. */
+  private static boolean isInFleet(String repository, String fleetPrefix) {
+    return repository.equals(fleetPrefix) || repository.startsWith(fleetPrefix + "/");
+  }
+
+  /**
+   * Returns true for a name of two path components, {@code <org>/<fleet>}: a fleet's own repository
+   * of signed release documents, or one that a fleet created later would own.
+   */
+  static boolean isFleetRepository(String repository) {
+    int slash = repository.indexOf('/');
+    return slash > 0 && repository.indexOf('/', slash + 1) < 0;
   }
 
   /** Returns the first path segment of a repository name: its organization's slug. */

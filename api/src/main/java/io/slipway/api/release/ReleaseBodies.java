@@ -23,7 +23,26 @@ public final class ReleaseBodies {
       boolean invalidated,
       Long invalidatedAt,
       String invalidatedBy,
-      Map<String, ServiceBody> services) {}
+      Map<String, ServiceBody> services,
+      SignatureBody signature) {}
+
+  /**
+   * The signature of a release as sent: its number in the fleet's release sequence, the digest of
+   * the signed release document, the signing key's hint and the signing time in milliseconds since
+   * the epoch.
+   */
+  public record SignatureBody(long sequence, String documentDigest, String keyHint, long signedAt) {
+
+    static SignatureBody of(SignatureSummary summary) {
+      return summary == null
+          ? null
+          : new SignatureBody(
+              summary.sequence(),
+              summary.documentDigest(),
+              summary.keyHint(),
+              summary.signedAt().toEpochMilli());
+    }
+  }
 
   /**
    * A service of a release as sent and received; {@code configuration} holds the rest of its
@@ -38,8 +57,21 @@ public final class ReleaseBodies {
   /** One build log line as sent; service and platform are null for release-level lines. */
   public record LogLineBody(long id, long at, String service, String platform, String line) {}
 
+  /** Returns the body of a release of {@code fleet} with its services and signature. */
+  public static ReleaseBody of(String fleet, ReleaseView view) {
+    return of(fleet, view.release(), view.services(), view.signature());
+  }
+
   /** Returns the body of {@code release} of {@code fleet}; null services for a list entry. */
   public static ReleaseBody of(String fleet, Release release, List<ReleaseServiceImage> services) {
+    return of(fleet, release, services, null);
+  }
+
+  private static ReleaseBody of(
+      String fleet,
+      Release release,
+      List<ReleaseServiceImage> services,
+      SignatureSummary signature) {
     Map<String, ServiceBody> byName = null;
     if (services != null) {
       byName = new LinkedHashMap<>();
@@ -66,7 +98,8 @@ public final class ReleaseBodies {
         release.invalidated(),
         release.invalidatedAt(),
         release.invalidatedBy(),
-        byName);
+        byName,
+        SignatureBody.of(signature));
   }
 
   /** Returns the body of one build log line. */

@@ -105,7 +105,7 @@ class ReleaseController {
   ReleaseBody get(Identity who, @PathVariable long id) {
     Fleet fleet = requireReleaseFleet(who, id, Permission.FLEET_READ);
     ReleaseView view = releases.view(id);
-    return ReleaseBodies.of(fleet.repositoryPrefix(), view.release(), view.services());
+    return ReleaseBodies.of(fleet.repositoryPrefix(), view);
   }
 
   @PatchMapping("/api/v1/releases/{id}")
@@ -127,7 +127,7 @@ class ReleaseController {
     ReleaseStatus status = body.status() == null ? null : finalStatus(body.status());
 
     ReleaseView view = serialized(id, () -> releases.change(who, id, put, removed, status));
-    return ReleaseBodies.of(fleet.repositoryPrefix(), view.release(), view.services());
+    return ReleaseBodies.of(fleet.repositoryPrefix(), view);
   }
 
   @GetMapping("/api/v1/releases/{id}/logs")

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -61,6 +62,7 @@ public class ReleaseService {
   private final TargetChangeEvents events;
   private final Clock clock;
   private final RegistryImages images;
+  private final ObjectProvider<ReleaseSignatures> signatures;
 
   public ReleaseService(
       ReleaseRepository releases,
@@ -69,8 +71,10 @@ public class ReleaseService {
       AuditLog audit,
       TargetChangeEvents events,
       Clock clock,
-      RegistryImages images) {
+      RegistryImages images,
+      ObjectProvider<ReleaseSignatures> signatures) {
     this.images = images;
+    this.signatures = signatures;
     this.releases = releases;
     this.buildLogs = buildLogs;
     this.fleets = fleets;
@@ -136,9 +140,19 @@ public class ReleaseService {
     return releases.findById(releaseId);
   }
 
-  /** Returns a release with its services; see {@link #require} for errors. */
+  /**
+   * Returns a release with its services and the summary of its signature, if it has one; see {@link
+   * #require} for errors.
+   */
   public ReleaseView view(long releaseId) {
-    return new ReleaseView(require(releaseId), releases.findServices(releaseId));
+    Release release = require(releaseId);
+    SignatureSummary signature =
+        signatures.stream()
+            .map(lookup -> lookup.summaryOf(releaseId))
+            .flatMap(Optional::stream)
+            .findFirst()
+            .orElse(null);
+    return new ReleaseView(release, releases.findServices(releaseId), signature);
   }
 
   /**

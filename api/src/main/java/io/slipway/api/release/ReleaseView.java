@@ -7,10 +7,17 @@ import java.util.List;
  *
  * @param release the release
  * @param services its services, ordered by name
+ * @param signature the summary of its signed release document, or null while it has none
  */
-public record ReleaseView(Release release, List<ReleaseServiceImage> services) {
+public record ReleaseView(
+    Release release, List<ReleaseServiceImage> services, SignatureSummary signature) {
 
   public ReleaseView {
     services = List.copyOf(services);
+  }
+
+  /** Creates the view of a release that has no signature yet. */
+  public ReleaseView(Release release, List<ReleaseServiceImage> services) {
+    this(release, services, null);
   }
 }

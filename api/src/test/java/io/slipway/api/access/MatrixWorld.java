@@ -10,6 +10,8 @@ import io.slipway.api.server.HttpTestClient;
 import io.slipway.api.server.TestServers;
 import io.slipway.registry.auth.Scope;
 import io.slipway.registry.auth.TokenVerifier;
+import io.slipway.signing.key.KeyAlgorithm;
+import io.slipway.signing.keystore.SigningKeyStore;
 import io.slipway.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -361,6 +363,12 @@ final class MatrixWorld implements AutoCloseable {
   /** Creates a successful release of the shared fleet. */
   Target freshRelease() {
     return shared.with("id", successRelease(FLEET));
+  }
+
+  /** Generates a standby key in the server's signing key store; its URL-safe hint is {@code id}. */
+  Target freshSigningKey() {
+    SigningKeyStore keys = server.getBean(SigningKeyStore.class);
+    return shared.with("id", keys.generate(KeyAlgorithm.ECDSA_P256, null).hint().urlSafe());
   }
 
   /** Returns a device UUID that no device has yet, as {@code newUuid}, for registration. */

@@ -78,6 +78,7 @@ class PermissionMatrixIT {
 
   private static final String FLEET = "/api/v1/orgs/{org}/fleets/{fleet}";
   private static final String DEVICES = "/api/v1/devices/{uuid}";
+  private static final String SIGNING_KEYS = "/api/v1/signing/keys";
 
   private static final List<Endpoint> ENDPOINTS =
       List.of(
@@ -123,6 +124,15 @@ class PermissionMatrixIT {
               .on(MatrixWorld::freshUser),
           row("GET", "/api/v1/audit-log", ADMINS),
           row("POST", "/api/v1/registry/garbage-collection", ADMINS).query("dryRun=true"),
+
+          // Signing keys: every user reads the public keys; administrators manage them. The import
+          // body contains no key, so administrators get 400.
+          row("GET", SIGNING_KEYS, USERS),
+          row("POST", SIGNING_KEYS, ADMINS).body("{\"algorithm\":\"ED25519\"}"),
+          row("POST", SIGNING_KEYS + "/import", ADMINS).body("{\"privateKeyPem\":\"none\"}"),
+          row("POST", SIGNING_KEYS + "/{id}/activate", ADMINS).on(MatrixWorld::freshSigningKey),
+          row("POST", SIGNING_KEYS + "/{id}/retire", ADMINS).on(MatrixWorld::freshSigningKey),
+          row("POST", SIGNING_KEYS + "/{id}/revoke", ADMINS).on(MatrixWorld::freshSigningKey),
 
           // Organizations and members.
           row("POST", "/api/v1/orgs", USERS)
@@ -228,6 +238,7 @@ class PermissionMatrixIT {
               .on(SUCCESSFUL_RELEASE),
           row("GET", "/device/v1/{uuid}/state", THE_DEVICE),
           row("PATCH", "/device/v1/{uuid}/state", THE_DEVICE).body("{\"services\":{}}"),
+          row("GET", "/device/v1/{uuid}/signing-keys", THE_DEVICE),
           row("POST", "/device/v1/{uuid}/logs", THE_DEVICE)
               .body("[{\"timestamp\":1700000000000,\"message\":\"booted\"}]"));
 

@@ -17,8 +17,8 @@ class StandardRegistryGrantPolicyTest {
 
   private static final List<Scope> REQUESTED =
       List.of(
-          Scope.repository("acme/app", "pull", "push"),
-          Scope.repository("acme/other", "push"),
+          Scope.repository("acme/sensors/app", "pull", "push"),
+          Scope.repository("acme/sensors/other", "push"),
           Scope.parse("registry:catalog:*"));
 
   /** User 7 is a developer in acme and a viewer in globex; fleet 3 is acme/sensors. */
@@ -54,7 +54,7 @@ class StandardRegistryGrantPolicyTest {
   @Test
   void anonymousPullGrantsPullOnly() {
     assertThat(policy(true).grant(Identity.anonymous(), REQUESTED))
-        .containsExactly(Scope.repository("acme/app", "pull"));
+        .containsExactly(Scope.repository("acme/sensors/app", "pull"));
   }
 
   @Test
@@ -118,5 +118,87 @@ class StandardRegistryGrantPolicyTest {
   @Test
   void provisioningKeyGetsNothing() {
     assertThat(policy(true).grant(Identity.provisioningKey(5, 3), REQUESTED)).isEmpty();
+  }
+
+  @Test
+  void adminMayNotPushAFleetRepository() {
+    List<Scope> granted =
+        policy(false)
+            .grant(
+                ADMIN,
+                List.of(
+                    Scope.repository("acme/sensors", "pull", "push", "delete"),
+                    Scope.repository("acme/other", "*"),
+                    Scope.repository("acme/single", "push")));
+
+    assertThat(granted)
+        .containsExactly(
+            Scope.repository("acme/sensors", "pull", "delete"),
+            Scope.repository("acme/other", "pull", "delete"));
+  }
+
+  @Test
+  void developerPullsButNeverPushesAFleetRepository() {
+    List<Scope> granted =
+        policy(false).grant(user(7), List.of(Scope.repository("acme/sensors", "pull", "push")));
+
+    assertThat(granted).containsExactly(Scope.repository("acme/sensors", "pull"));
+  }
+
+  @Test
+  void viewerPullsAFleetRepository() {
+    List<Scope> granted =
+        policy(false).grant(user(7), List.of(Scope.repository("globex/x", "pull")));
+
+    assertThat(granted).containsExactly(Scope.repository("globex/x", "pull"));
+  }
+
+  @Test
+  void devicePullsItsOwnFleetRepositoryOnly() {
+    Identity device = Identity.device(11, "ab".repeat(16), 3);
+
+    List<Scope> granted =
+        policy(false)
+            .grant(
+                device,
+                List.of(
+                    Scope.repository("acme/sensors", "pull", "push"),
+                    Scope.repository("acme/sensors-old", "pull"),
+                    Scope.repository("acme/other", "pull")));
+
+    assertThat(granted).containsExactly(Scope.repository("acme/sensors", "pull"));
+  }
+
+  @Test
+  void builderPushesItsOwnFleetRepository() {
+    List<Scope> granted =
+        policy(false)
+            .grant(
+                Identity.builder(3),
+                List.of(
+                    Scope.repository("acme/sensors", "pull", "push"),
+                    Scope.repository("acme/sensors/app", "pull", "push")));
+
+    assertThat(granted)
+        .containsExactly(
+            Scope.repository("acme/sensors", "pull", "push"),
+            Scope.repository("acme/sensors/app", "pull", "push"));
+  }
+
+  @Test
+  void builderOnlyPullsAnotherFleetRepository() {
+    List<Scope> granted =
+        policy(false)
+            .grant(
+                Identity.builder(3),
+                List.of(
+                    Scope.repository("acme/sensors-old", "pull", "push"),
+                    Scope.repository("acme/other/app", "pull", "push"),
+                    Scope.repository("globex/x", "pull")));
+
+    assertThat(granted)
+        .containsExactly(
+            Scope.repository("acme/sensors-old", "pull"),
+            Scope.repository("acme/other/app", "pull"));
   }
 }

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A small OCI Distribution client for one registry: manifests (OCI and Docker media types), blob
- * existence, blob reads and cross-repository mounts, with the Docker token dance. A request that
- * meets a 401 with a {@code Bearer} challenge is retried once with a token that the challenge's
- * realm issues for the basic {@link RegistryCredentials}; tokens are cached per scope until they
- * expire.
+ * existence, reads, small uploads and cross-repository mounts, and the referrers API, with the
+ * Docker token dance. A request that meets a 401 with a {@code Bearer} challenge is retried once
+ * with a token that the challenge's realm issues for the basic {@link RegistryCredentials}; tokens
+ * are cached per scope until they expire.
  *
  * <p>Registries on 127.0.0.0/8 are spoken to over plain HTTP (Slipway's own registry on this
  * machine), every other host over HTTPS. Thread-safe: one client serves concurrent builds.
@@ -124,6 +127,23 @@ public final class RegistryClient {
   }
 
   /**
+   * Reads {@code repository:reference} like {@link #getManifest}, or returns empty when the
+   * registry has no such manifest (HTTP 404, whether the tag or the whole repository is unknown).
+   *
+   * @throws RegistryException on any other failure
+   */
+  public Optional<Manifest> findManifest(String repository, String reference) {
+    try {
+      return Optional.of(getManifest(repository, reference));
+    } catch (RegistryException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Stores {@code manifest} under {@code reference} (a tag, or its own digest).
    *
    * @return the digest the registry reports, which equals {@link Manifest#digest()}
@@ -217,6 +237,107 @@ public final class RegistryClient {
           repository, digest, response.statusCode(), "the blob could not be read from " + registry);
     }
     return response.body();
+  }
+
+  /**
+   * Uploads {@code content} as one blob of {@code repository} unless the repository already has it.
+   * The upload is monolithic: a POST opens the upload and one PUT with {@code ?digest=} sends every
+   * byte, a sequence the OCI Distribution Specification requires registries to accept. Meant for
+   * small blobs such as configs and signatures; the content is held in memory.
+   *
+   * @return the blob's digest, {@code sha256:} and the hex SHA-256 of {@code content}
+   * @throws RegistryException when the registry rejects the upload or reports another digest
+   */
+  public String pushBlob(String repository, byte[] content) {
+    String digest = Manifest.sha256(content);
+    if (blobExists(repository, digest)) {
+      return digest;
+    }
+    HttpRequest.Builder start =
+        HttpRequest.newBuilder(uri("/v2/" + repository + "/blobs/uploads/"))
+            .timeout(timeout)
+            .POST(noBody());
+    HttpResponse<byte[]> opened = send(repository, digest, start, push(repository));
+    expect(opened, repository, digest, 202);
+    String location =
+        opened
+            .headers()
+            .firstValue("Location")
+            .orElseThrow(
+                () ->
+                    new RegistryException(
+                        repository, digest, 202, "the upload answer lacks a Location header"));
+
+    String target = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
+    HttpRequest.Builder finish =
+        HttpRequest.newBuilder(base.resolve(target))
+            .timeout(timeout)
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
+    HttpResponse<byte[]> stored = send(repository, digest, finish, push(repository));
+    expect(stored, repository, digest, 201);
+    String reported = stored.headers().firstValue("Docker-Content-Digest").orElse(digest);
+    if (!reported.equals(digest)) {
+      throw new RegistryException(
+          repository, digest, 201, "the registry stored the blob as " + reported);
+    }
+    LOG.debug("Uploaded blob {}/{}@{}, {} bytes", registry, repository, digest, content.length);
+    return digest;
+  }
+
+  /**
+   * Lists the manifests whose {@code subject} is {@code digest}, through the OCI 1.1 referrers API
+   * ({@code GET /v2/NAME/referrers/DIGEST}), following {@code Link} headers across pages.
+   *
+   * @param artifactType only referrers of this artifact type, or null for all; filtered here too
+   *     when the registry ignores the filter
+   * @return the referrers, or empty when the registry has no referrers API and returns 404; the OCI
+   *     Distribution Specification 1.1 forbids a 404 from registries that have the API
+   * @throws RegistryException on another status or a response that is not an OCI index
+   */
+  public Optional<List<Referrer>> referrers(String repository, String digest, String artifactType) {
+    String query =
+        artifactType == null
+            ? ""
+            : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
+    URI next = uri("/v2/" + repository + "/referrers/" + digest + query);
+    List<Referrer> referrers = new ArrayList<>();
+    while (next != null) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(next)
+              .timeout(timeout)
+              .header("Accept", MediaTypes.OCI_INDEX)
+              .GET();
+      HttpResponse<byte[]> response = send(repository, digest, request, pull(repository));
+      if (response.statusCode() == 404) {
+        LOG.debug("{} has no referrers API (404 for {}@{})", registry, repository, digest);
+        return Optional.empty();
+      }
+      expect(response, repository, digest, 200);
+      try {
+        referrers.addAll(Referrer.listFrom(response.body()));
+      } catch (IllegalArgumentException e) {
+        throw new RegistryException(
+            repository, digest, 200, "the referrers answer is invalid: " + e.getMessage(), e);
+      }
+      next = nextPage(response);
+    }
+    if (artifactType != null) {
+      referrers.removeIf(referrer -> !artifactType.equals(referrer.artifactType()));
+    }
+    return Optional.of(List.copyOf(referrers));
+  }
+
+  /** Returns the target of a {@code Link: <URL>; rel="next"} header, or null when there is none. */
+  private URI nextPage(HttpResponse<?> response) {
+    for (String link : response.headers().allValues("Link")) {
+      int open = link.indexOf('<');
+      int close = link.indexOf('>');
+      if (open >= 0 && close > open && link.substring(close).contains("rel=\"next\"")) {
+        return base.resolve(link.substring(open + 1, close));
+      }
+    }
+    return null;
   }
 
   /**

@@ -203,6 +203,99 @@ class RegistryClientIT {
         .hasMessageContaining("linux/arm/v7");
   }
 
+  @Test
+  void pushBlobUploadsOnceAndReadsBack() {
+    byte[] content = ("signature " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+    int before = registry.blobUploads();
+
+    String digest = client.pushBlob("jib/app/blobs", content);
+    String again = client.pushBlob("jib/app/blobs", content);
+
+    assertThat(again).isEqualTo(digest).isEqualTo(Manifest.sha256(content));
+    assertThat(registry.blobUploads()).isEqualTo(before + 1);
+    assertThat(client.readBlob("jib/app/blobs", digest)).isEqualTo(content);
+  }
+
+  @Test
+  void findManifestOfAMissingTagIsEmpty() {
+    assertThat(client.findManifest(BASE, "nothing-here")).isEmpty();
+    assertThat(client.findManifest("jib/no/such/repository", "1.0")).isEmpty();
+  }
+
+  @Test
+  void findManifestReadsAnExistingTag() {
+    assertThat(client.findManifest(BASE, "1.0"))
+        .hasValueSatisfying(index -> assertThat(index.mediaType()).isEqualTo(MediaTypes.OCI_INDEX));
+  }
+
+  @Test
+  void referrersListsAManifestWithTheSubject() {
+    Manifest subject = client.getManifest(BASE, busybox.manifests().get("linux/arm64"));
+    Manifest referrer = pushReferrer(subject, "application/vnd.example.note+json", "a note");
+    pushReferrer(subject, "application/vnd.example.other+json", "other");
+
+    List<Referrer> notes =
+        client.referrers(BASE, subject.digest(), "application/vnd.example.note+json").orElseThrow();
+
+    assertThat(notes)
+        .singleElement()
+        .satisfies(
+            note -> {
+              assertThat(note.digest()).isEqualTo(referrer.digest());
+              assertThat(note.size()).isEqualTo(referrer.size());
+              assertThat(note.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+              assertThat(note.artifactType()).isEqualTo("application/vnd.example.note+json");
+              assertThat(note.annotations()).containsEntry("example.note", "a note");
+            });
+  }
+
+  @Test
+  void referrersWithoutFilterListsEveryArtifactType() {
+    Manifest subject = client.getManifest(BASE, busybox.manifests().get("linux/amd64"));
+    pushReferrer(subject, "application/vnd.example.first+json", "first");
+    pushReferrer(subject, "application/vnd.example.second+json", "second");
+
+    List<Referrer> all = client.referrers(BASE, subject.digest(), null).orElseThrow();
+
+    assertThat(all)
+        .extracting(Referrer::artifactType)
+        .contains("application/vnd.example.first+json", "application/vnd.example.second+json");
+  }
+
+  @Test
+  void referrersOfUnreferencedManifestIsEmptyList() {
+    String digest = "sha256:" + "1".repeat(64);
+
+    assertThat(client.referrers(BASE, digest, null)).hasValue(List.of());
+  }
+
+  /** Pushes an artifact manifest whose subject is {@code subject}, with one small layer. */
+  private static Manifest pushReferrer(Manifest subject, String artifactType, String note) {
+    String config = client.pushBlob(BASE, "{}".getBytes(StandardCharsets.UTF_8));
+    byte[] layer = note.getBytes(StandardCharsets.UTF_8);
+    String layerDigest = client.pushBlob(BASE, layer);
+    String json =
+        """
+        {"schemaVersion":2,"mediaType":"%s","artifactType":"%s",\
+        "config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"%s","size":2},\
+        "layers":[{"mediaType":"text/plain","digest":"%s","size":%d}],\
+        "subject":{"mediaType":"%s","digest":"%s","size":%d},\
+        "annotations":{"example.note":"%s"}}"""
+            .formatted(
+                MediaTypes.OCI_MANIFEST,
+                artifactType,
+                config,
+                layerDigest,
+                layer.length,
+                subject.mediaType(),
+                subject.digest(),
+                subject.size(),
+                note);
+    Manifest referrer = Manifest.of(MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8));
+    client.putManifest(BASE, referrer.digest(), referrer);
+    return referrer;
+  }
+
   private static List<Descriptor> descriptors() {
     return List.of(
         descriptor("linux/amd64", Platform.LINUX_AMD64),

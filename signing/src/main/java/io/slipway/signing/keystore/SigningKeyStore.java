@@ -74,6 +74,9 @@ public interface SigningKeyStore {
    */
   Signer activeSigner();
 
-  /** Returns every key that is not revoked, with its validity, as devices should trust them. */
+  /**
+   * Returns every key with its validity, as devices should trust them. Revoked keys stay listed,
+   * marked revoked, so that devices which trusted them learn of the revocation.
+   */
   TrustPolicy trustPolicy();
 }

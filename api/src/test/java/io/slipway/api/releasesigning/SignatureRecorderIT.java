@@ -1,0 +1,189 @@
+package io.slipway.api.releasesigning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.slipway.api.release.ReleaseWorld;
+import io.slipway.api.release.ReleaseWorld.TestFleet;
+import io.slipway.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The per-fleet release sequence and the stored signatures, in a running server's database:
+ * numbering per fleet, concurrency, a failed signing that gives its number back, and the signature
+ * in the release view. The document and bundle here are placeholders; the signing itself is tested
+ * with real builds and deploys.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SignatureRecorderIT {
+
+  @TempDir static Path dataDirectory;
+
+  private ReleaseWorld world;
+  private SignatureRecorder recorder;
+
+  @BeforeAll
+  void startServer() {
+    world = ReleaseWorld.start(TestDatabase.h2(), dataDirectory);
+    recorder = world.context().getBean(SignatureRecorder.class);
+  }
+
+  @AfterAll
+  void stopServer() {
+    world.close();
+  }
+
+  @Test
+  void sequencesIncreasePerFleet() {
+    TestFleet first = world.newFleet();
+    TestFleet second = world.newFleet();
+
+    long a1 = sign(first, newRelease(first)).sequence();
+    long b1 = sign(second, newRelease(second)).sequence();
+    long a2 = sign(first, newRelease(first)).sequence();
+
+    assertThat(a1).isEqualTo(1);
+    assertThat(b1).isEqualTo(1);
+    assertThat(a2).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentSignersGetDistinctSequences() throws Exception {
+    TestFleet fleet = world.newFleet();
+    List<Long> releases = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      releases.add(newRelease(fleet));
+    }
+
+    List<Long> sequences = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<ReleaseSignature>> signed = new ArrayList<>();
+      for (long release : releases) {
+        signed.add(pool.submit(() -> sign(fleet, release)));
+      }
+      for (Future<ReleaseSignature> future : signed) {
+        sequences.add(future.get().sequence());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(sequences).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+  }
+
+  @Test
+  void failedSigningGivesItsSequenceBack() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+
+    assertThatThrownBy(
+            () ->
+                recorder.record(
+                    release,
+                    fleet.id(),
+                    sequence -> {
+                      throw new IllegalStateException("key store unavailable");
+                    }))
+        .hasMessageContaining("key store unavailable");
+
+    assertThat(sign(fleet, release).sequence()).isEqualTo(1);
+  }
+
+  @Test
+  void signedReleaseKeepsItsFirstSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+    ReleaseSignature first = sign(fleet, release);
+
+    ReleaseSignature again = sign(fleet, release);
+
+    assertThat(again.sequence()).isEqualTo(first.sequence());
+    assertThat(again.documentDigest()).isEqualTo(first.documentDigest());
+    assertThat(sign(fleet, newRelease(fleet)).sequence()).isEqualTo(2);
+  }
+
+  @Test
+  void signatureOfAnotherSequenceIsRejected() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+
+    assertThatThrownBy(
+            () ->
+                recorder.record(
+                    release, fleet.id(), sequence -> placeholder(fleet, release, sequence + 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("which was given sequence 1");
+  }
+
+  @Test
+  void releaseViewShowsTheSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+    ReleaseSignature signature = sign(fleet, release);
+
+    JsonNode view =
+        ReleaseWorld.json(
+            world.call("GET", "/api/v1/releases/" + release, null, fleet.developer()));
+
+    JsonNode shown = view.path("signature");
+    assertThat(shown.path("sequence").asLong()).isEqualTo(1);
+    assertThat(shown.path("documentDigest").asString()).isEqualTo(signature.documentDigest());
+    assertThat(shown.path("keyHint").asString()).isEqualTo(signature.keyHint());
+  }
+
+  @Test
+  void unsignedReleaseViewHasNoSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+
+    JsonNode view =
+        ReleaseWorld.json(
+            world.call("GET", "/api/v1/releases/" + release, null, fleet.developer()));
+
+    assertThat(view.path("signature").isNull()).as(view.toString()).isTrue();
+  }
+
+  private ReleaseSignature sign(TestFleet fleet, long release) {
+    return recorder.record(release, fleet.id(), sequence -> placeholder(fleet, release, sequence));
+  }
+
+  private static ReleaseSignature placeholder(TestFleet fleet, long release, long sequence) {
+    byte[] document =
+        ("{\"fleet\":\"" + fleet.org() + "/" + fleet.slug() + "\",\"sequence\":" + sequence + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    return new ReleaseSignature(
+        release,
+        fleet.id(),
+        sequence,
+        document,
+        io.slipway.builder.registry.Manifest.sha256(document),
+        "{}".getBytes(StandardCharsets.UTF_8),
+        "hint",
+        Instant.ofEpochMilli(1_700_000_000_000L));
+  }
+
+  private long newRelease(TestFleet fleet) {
+    return ReleaseWorld.json(
+            world.call(
+                "POST",
+                "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug() + "/releases",
+                "{}",
+                fleet.developer()))
+        .path("id")
+        .asLong();
+  }
+}

@@ -1,0 +1,107 @@
+package io.slipway.api.signing;
+
+import static io.slipway.api.release.ReleaseWorld.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slipway.api.release.ReleaseWorld;
+import io.slipway.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/** What the first start of a server does for signing, and what a restart keeps. */
+class SigningStartupIT {
+
+  @TempDir Path dataDirectory;
+
+  @Test
+  void firstStartGeneratesActiveKey() throws Exception {
+    TestDatabase database = TestDatabase.h2();
+
+    try (ReleaseWorld world = ReleaseWorld.start(database, dataDirectory)) {
+      List<JsonNode> keys = keys(world);
+      Path masterKey = dataDirectory.resolve("keys").resolve("signing-master.key");
+
+      assertThat(keys).hasSize(1);
+      assertThat(keys.get(0).get("state").asString()).isEqualTo("ACTIVE");
+      assertThat(keys.get(0).get("origin").asString()).isEqualTo("GENERATED");
+      assertThat(keys.get(0).get("algorithm").asString()).isEqualTo("ECDSA_P256");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(masterKey)))
+          .isEqualTo("rw-------");
+      assertThat(Files.isDirectory(dataDirectory.resolve("keys").resolve("signing"))).isTrue();
+      assertThat(generatedAuditRows(world))
+          .containsExactly(
+              Map.of(
+                  "actor_kind", "SYSTEM",
+                  "actor", "system:signing",
+                  "target", keys.get(0).get("hint").asString()));
+    }
+  }
+
+  @Test
+  void restartKeepsTheKeysAndGeneratesNone() throws Exception {
+    TestDatabase database = TestDatabase.h2();
+    List<JsonNode> before;
+    try (ReleaseWorld first = ReleaseWorld.start(database, dataDirectory)) {
+      before = keys(first);
+    }
+
+    try (ReleaseWorld second = ReleaseWorld.start(database, dataDirectory)) {
+      List<JsonNode> after = keys(second);
+
+      assertThat(after).isEqualTo(before);
+      assertThat(generatedAuditRows(second)).hasSize(1);
+    }
+  }
+
+  @Test
+  void configuredMasterKeyWritesNoMasterKeyFile() throws Exception {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    String base64 = Base64.getEncoder().encodeToString(key);
+
+    try (ReleaseWorld world =
+        ReleaseWorld.start(
+            TestDatabase.h2(), dataDirectory, "--slipway.signing.master-key=" + base64)) {
+      assertThat(keys(world)).hasSize(1);
+      assertThat(dataDirectory.resolve("keys").resolve("signing-master.key")).doesNotExist();
+    }
+  }
+
+  @Test
+  void ed25519SettingGeneratesAnEd25519Key() throws Exception {
+    try (ReleaseWorld world =
+        ReleaseWorld.start(
+            TestDatabase.h2(), dataDirectory, "--slipway.signing.algorithm=ED25519")) {
+      assertThat(keys(world).get(0).get("algorithm").asString()).isEqualTo("ED25519");
+    }
+  }
+
+  private static List<JsonNode> keys(ReleaseWorld world) throws Exception {
+    String admin =
+        Files.readString(
+                Path.of(world.context().getEnvironment().getProperty("slipway.data-dir"))
+                    .resolve("bootstrap-token"))
+            .strip();
+    List<JsonNode> keys = new ArrayList<>();
+    json(world.call("GET", "/api/v1/signing/keys", null, admin)).forEach(keys::add);
+    return keys;
+  }
+
+  private static List<Map<String, Object>> generatedAuditRows(ReleaseWorld world) {
+    return world
+        .jdbc()
+        .sql(
+            "SELECT actor_kind, actor, target FROM audit_log"
+                + " WHERE action = 'signing.key.generated' ORDER BY id")
+        .query()
+        .listOfRows();
+  }
+}
