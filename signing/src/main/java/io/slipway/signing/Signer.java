@@ -3,6 +3,7 @@ package io.slipway.signing;
 import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.KeyHint;
 import java.security.PublicKey;
+import java.util.Optional;
 
 /**
  * Signs bytes with one private key that only the signing component holds. Images, releases, deltas
@@ -34,4 +35,18 @@ public interface Signer {
    * @throws SigningException when the key cannot be used, naming the key's hint
    */
   byte[] sign(byte[] data);
+
+  /**
+   * Signs a message given only its SHA-256 digest, so that files larger than memory can be signed.
+   * The result verifies over the message just as {@link #sign} would. Returns empty when this
+   * signer cannot sign digests: always for Ed25519, which hashes the whole message itself, and by
+   * default for signers that do not override this method; the caller then passes the message to
+   * {@link #sign}.
+   *
+   * @param sha256 the message's 32-byte SHA-256
+   * @throws SigningException when the key cannot be used, naming the key's hint
+   */
+  default Optional<byte[]> signDigest(byte[] sha256) {
+    return Optional.empty();
+  }
 }

@@ -6,6 +6,7 @@ import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
 import io.slipway.builder.pipeline.PipelineException;
 import io.slipway.builder.pipeline.RegistryAccess;
+import io.slipway.builder.registry.RegistryClient;
 import io.slipway.builder.registry.RegistryCredentials;
 import java.net.URI;
 import java.time.Duration;
@@ -75,6 +76,21 @@ public class ServerRegistryAccess implements RegistryAccess {
     }
     String host = publicUrl.getHost().toLowerCase(Locale.ROOT);
     return publicUrl.getPort() < 0 ? host : host + ":" + publicUrl.getPort();
+  }
+
+  /**
+   * Returns a client of this server's own registry that acts for the builder of fleet {@code
+   * fleetRepository} ({@code ORG/FLEET}), with a builder secret that lives {@code secretLifetime}.
+   * Server steps that read or write the fleet's images outside a build use it.
+   *
+   * @param requestTimeout the limit of each registry request, from sending to the end of the
+   *     headers
+   * @throws PipelineException when the fleet does not exist
+   */
+  public RegistryClient client(
+      String fleetRepository, Duration secretLifetime, Duration requestTimeout) {
+    return new RegistryClient(
+        registry(), credentials(fleetRepository, secretLifetime), requestTimeout);
   }
 
   /**

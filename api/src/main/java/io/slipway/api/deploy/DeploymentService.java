@@ -92,10 +92,7 @@ public class DeploymentService {
     List<BuildTarget> targets = builds.targets(fleet);
     List<SourceImage> sources = resolver.resolve(who, fleet, request, requestHost);
     RegistryClient client =
-        new RegistryClient(
-            access.registry(),
-            access.credentials(fleet.repositoryPrefix(), SECRET_LIFETIME),
-            REQUEST_TIMEOUT);
+        access.client(fleet.repositoryPrefix(), SECRET_LIFETIME, REQUEST_TIMEOUT);
     List<CheckedImage> checked = platforms.check(client, sources, targets);
     verifier.verify(client, checked);
 

@@ -79,6 +79,7 @@ public enum ErrorCode {
 
   // Releases, promotion and target state.
   RELEASE_NOT_FOUND(HttpStatus.NOT_FOUND),
+  RELEASE_NOT_SIGNED(HttpStatus.NOT_FOUND),
   RELEASE_FINAL(HttpStatus.CONFLICT),
   RELEASE_INCOMPLETE(HttpStatus.CONFLICT),
   RELEASE_NOT_DEPLOYABLE(HttpStatus.CONFLICT),

@@ -236,6 +236,8 @@ class PermissionMatrixIT {
           row("GET", "/device/v1/{uuid}/variables", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/fleet/releases/{id}/logs", THE_DEVICE)
               .on(SUCCESSFUL_RELEASE),
+          row("GET", "/device/v1/{uuid}/releases/{id}/signature", THE_DEVICE)
+              .on(SUCCESSFUL_RELEASE),
           row("GET", "/device/v1/{uuid}/state", THE_DEVICE),
           row("PATCH", "/device/v1/{uuid}/state", THE_DEVICE).body("{\"services\":{}}"),
           row("GET", "/device/v1/{uuid}/signing-keys", THE_DEVICE),
@@ -287,6 +289,8 @@ class PermissionMatrixIT {
               "{\"releaseId\":{otherFleetRelease}}"),
           new CrossReference(
               DEVICE, "GET", "/device/v1/{uuid}/fleet/releases/{otherFleetRelease}/logs", null),
+          new CrossReference(
+              DEVICE, "GET", "/device/v1/{uuid}/releases/{otherFleetRelease}/signature", null),
           new CrossReference(
               DEVICE,
               "PATCH",

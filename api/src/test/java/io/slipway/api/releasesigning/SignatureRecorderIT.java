@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.api.release.ReleaseWorld;
+import io.slipway.api.release.ReleaseWorld.TestDevice;
 import io.slipway.api.release.ReleaseWorld.TestFleet;
 import io.slipway.testing.TestDatabase;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,9 +26,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The per-fleet release sequence and the stored signatures, in a running server's database:
- * numbering per fleet, concurrency, a failed signing that gives its number back, and the signature
- * in the release view. The document and bundle here are placeholders; the signing itself is tested
- * with real builds and deploys.
+ * numbering per fleet, concurrency, a failed signing that gives its number back, the signature in
+ * the release view and the device endpoint that serves it. The document and bundle here are
+ * placeholders; the signing itself is tested with real builds and deploys.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SignatureRecorderIT {
@@ -139,10 +142,10 @@ class SignatureRecorderIT {
         ReleaseWorld.json(
             world.call("GET", "/api/v1/releases/" + release, null, fleet.developer()));
 
-    JsonNode shown = view.path("signature");
-    assertThat(shown.path("sequence").asLong()).isEqualTo(1);
-    assertThat(shown.path("documentDigest").asString()).isEqualTo(signature.documentDigest());
-    assertThat(shown.path("keyHint").asString()).isEqualTo(signature.keyHint());
+    JsonNode body = view.path("signature");
+    assertThat(body.path("sequence").asLong()).isEqualTo(1);
+    assertThat(body.path("documentDigest").asString()).isEqualTo(signature.documentDigest());
+    assertThat(body.path("keyHint").asString()).isEqualTo(signature.keyHint());
   }
 
   @Test
@@ -155,6 +158,73 @@ class SignatureRecorderIT {
             world.call("GET", "/api/v1/releases/" + release, null, fleet.developer()));
 
     assertThat(view.path("signature").isNull()).as(view.toString()).isTrue();
+  }
+
+  @Test
+  void deviceReadsItsOwnReleaseSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+    ReleaseSignature signature = sign(fleet, release);
+    TestDevice device = world.device(fleet.id());
+
+    HttpResponse<String> response = signatureOf(device, release);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonNode body = ReleaseWorld.json(response);
+    assertThat(Base64.getDecoder().decode(body.path("document").asString()))
+        .isEqualTo(signature.document());
+    assertThat(body.path("documentDigest").asString()).isEqualTo(signature.documentDigest());
+    assertThat(body.path("bundle").isObject()).isTrue();
+  }
+
+  @Test
+  void deviceCannotReadAnotherFleetsSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+    sign(fleet, release);
+    TestDevice stranger = world.device(world.newFleet().id());
+
+    HttpResponse<String> response = signatureOf(stranger, release);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("RELEASE_NOT_FOUND");
+  }
+
+  @Test
+  void unsignedReleaseHasNoDeviceSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+    TestDevice device = world.device(fleet.id());
+
+    HttpResponse<String> response = signatureOf(device, release);
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).contains("RELEASE_NOT_SIGNED");
+  }
+
+  @Test
+  void userKeyCannotReadDeviceSignature() {
+    TestFleet fleet = world.newFleet();
+    long release = newRelease(fleet);
+    sign(fleet, release);
+    TestDevice device = world.device(fleet.id());
+
+    HttpResponse<String> response =
+        world.call(
+            "GET",
+            "/device/v1/" + device.uuid() + "/releases/" + release + "/signature",
+            null,
+            fleet.developer());
+
+    assertThat(response.statusCode()).isIn(403, 404);
+  }
+
+  private HttpResponse<String> signatureOf(TestDevice device, long release) {
+    return world.call(
+        "GET",
+        "/device/v1/" + device.uuid() + "/releases/" + release + "/signature",
+        null,
+        device.key());
   }
 
   private ReleaseSignature sign(TestFleet fleet, long release) {

@@ -21,6 +21,12 @@ public enum KeyAlgorithm {
   /** Ed25519 (RFC 8032); signatures are the raw 64 bytes. */
   ED25519("Ed25519", "Ed25519");
 
+  /**
+   * ECDSA over a digest the caller computed. Over a SHA-256 digest and the P-256 curve it yields
+   * the same signatures as {@code SHA256withECDSA} over the message.
+   */
+  private static final String DIGEST_SIGNATURE_ALGORITHM = "NONEwithECDSA";
+
   private final String keyAlgorithm;
   private final String signatureAlgorithm;
 
@@ -75,6 +81,65 @@ public enum KeyAlgorithm {
       return verifier.verify(signature);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /**
+   * Returns whether this algorithm can sign a SHA-256 digest in place of the message, which lets
+   * callers sign files larger than memory. True for ECDSA P-256, whose signature covers the
+   * message's SHA-256 anyway; false for Ed25519, which hashes the whole message itself.
+   */
+  public boolean signsDigests() {
+    return this == ECDSA_P256;
+  }
+
+  /**
+   * Signs the SHA-256 digest of a message with {@code key}. The result verifies with {@link
+   * #verify} over the message itself.
+   *
+   * @param sha256 the message's 32-byte SHA-256
+   * @throws SigningException when this algorithm cannot sign digests (see {@link #signsDigests()})
+   *     or the key does not belong to it
+   */
+  public byte[] signDigest(PrivateKey key, byte[] sha256) {
+    requireDigestSupport(sha256);
+    try {
+      Signature signature = Signature.getInstance(DIGEST_SIGNATURE_ALGORITHM);
+      signature.initSign(key);
+      signature.update(sha256);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new SigningException(
+          "Cannot sign a digest with a " + key.getAlgorithm() + " key as " + this, e);
+    }
+  }
+
+  /**
+   * Returns whether {@code signature} verifies with {@code key} over the message whose SHA-256 is
+   * {@code sha256}. A truncated or garbled signature yields false rather than an exception.
+   *
+   * @throws SigningException when this algorithm cannot verify digests (see {@link
+   *     #signsDigests()})
+   */
+  public boolean verifyDigest(PublicKey key, byte[] sha256, byte[] signature) {
+    requireDigestSupport(sha256);
+    try {
+      Signature verifier = Signature.getInstance(DIGEST_SIGNATURE_ALGORITHM);
+      verifier.initVerify(key);
+      verifier.update(sha256);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void requireDigestSupport(byte[] sha256) {
+    if (!signsDigests()) {
+      throw new SigningException(this + " signs whole messages only, not their digests");
+    }
+    if (sha256.length != 32) {
+      throw new SigningException(
+          "A SHA-256 digest has 32 bytes, not " + sha256.length + " as given");
     }
   }
 

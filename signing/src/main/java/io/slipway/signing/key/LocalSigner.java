@@ -5,6 +5,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link Signer} over a private key held in this process's memory. Immutable and thread-safe.
@@ -51,6 +52,14 @@ public final class LocalSigner implements Signer {
   @Override
   public byte[] sign(byte[] data) {
     return algorithm.sign(privateKey, data);
+  }
+
+  @Override
+  public Optional<byte[]> signDigest(byte[] sha256) {
+    if (!algorithm.signsDigests()) {
+      return Optional.empty();
+    }
+    return Optional.of(algorithm.signDigest(privateKey, sha256));
   }
 
   @Override
