@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stops key store changes between two file system steps, as a crash would, and checks what a store
- * opened afterwards from the same directory reads: the state before or after the change, exactly
- * one active key, and a signer that works.
+ * Stops key store changes between two file system steps, as a crash would. A store opened
+ * afterwards from the same directory must read the state before or after the change, with exactly
+ * one active key and a working signer.
  */
 class FileKeyStoreCrashTest {
 

@@ -428,7 +428,7 @@ class FileKeyStoreTest {
   }
 
   @Test
-  void keyFileRenamedToAnotherKeyDoesNotDecrypt() throws IOException {
+  void renamedKeyFileFailsToDecrypt() throws IOException {
     FileKeyStore store = open();
     StoredKey first = store.generate(KeyAlgorithm.ECDSA_P256, null);
     StoredKey second = store.generate(KeyAlgorithm.ECDSA_P256, null);
@@ -565,7 +565,7 @@ class FileKeyStoreTest {
   }
 
   @Test
-  void masterKeyFileIsCreatedOnceWithOwnerOnlyMode() throws IOException {
+  void masterKeyFileCreatedOwnerOnly() throws IOException {
     Path file = directory.resolve("config").resolve("signing-master.key");
 
     MasterKey created = MasterKey.readOrCreate(file);

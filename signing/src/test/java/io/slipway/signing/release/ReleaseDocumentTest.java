@@ -30,7 +30,7 @@ class ReleaseDocumentTest {
               new ServiceImage("agent", "acme/gateways/agent", B)));
 
   @Test
-  void canonicalJsonIsCompactSortedAndInWholeSeconds() {
+  void canonicalJsonIsSortedAndCompact() {
     String json = new String(document.toJson(), StandardCharsets.UTF_8);
 
     assertThat(json)

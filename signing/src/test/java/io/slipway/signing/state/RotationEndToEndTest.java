@@ -38,7 +38,7 @@ class RotationEndToEndTest {
   }
 
   @Test
-  void rotationKeepsEarlierStatesValidAndRejectsLaterOnesByOldKey() {
+  void retiredKeyVerifiesOnlyEarlierStates() {
     FileKeyStore store = FileKeyStore.open(directory, MasterKey.generate(), clock);
     KeyPair oldPair = KeyAlgorithm.ECDSA_P256.generate();
     StoredKey old = store.importPrivateKey(PemKeys.privateKeyPem(oldPair.getPrivate()), null);

@@ -150,7 +150,7 @@ class TargetStateDocumentTest {
   }
 
   @Test
-  void signatureOfWrongKeyUnderTrustedHintIsBadSignature() {
+  void forgedHintIsBadSignature() {
     LocalSigner stranger = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
     Envelope forged = state.sign(stranger);
     Envelope relabelled =
@@ -184,7 +184,7 @@ class TargetStateDocumentTest {
   }
 
   @Test
-  void unsignedGarbageByUnknownKeyFailsOnKeyFirst() {
+  void garbageByUnknownKeyIsUnknownKey() {
     LocalSigner stranger = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
     Envelope garbage =
         Dsse.sign(
