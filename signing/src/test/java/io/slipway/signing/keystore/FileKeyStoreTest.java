@@ -443,6 +443,38 @@ class FileKeyStoreTest {
   }
 
   @Test
+  void alteredKeyFileFailsToDecrypt() throws IOException {
+    FileKeyStore store = open();
+    store.generate(KeyAlgorithm.ECDSA_P256, null);
+    StoredKey standby = store.generate(KeyAlgorithm.ECDSA_P256, null);
+    Path file = directory.resolve(EncryptedKeyFile.fileName(standby.hint()));
+    byte[] content = Files.readAllBytes(file);
+    content[content.length - 1] ^= 1;
+    Files.write(file, content);
+
+    assertThatThrownBy(() -> store.activate(standby.hint()))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("Cannot decrypt key " + standby.hint().value())
+        .hasMessageContaining(file.toString());
+    assertThat(store.activeSigner().hint()).isNotEqualTo(standby.hint());
+  }
+
+  @Test
+  void unknownKeyFileFormatFailsNamingIt() throws IOException {
+    FileKeyStore store = open();
+    StoredKey key = store.generate(KeyAlgorithm.ECDSA_P256, null);
+    Path file = directory.resolve(EncryptedKeyFile.fileName(key.hint()));
+    byte[] content = Files.readAllBytes(file);
+    content[0] = 9;
+    Files.write(file, content);
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("format byte 9");
+  }
+
+  @Test
   void keyFileHoldsNoPlainKeyMaterial() throws IOException {
     FileKeyStore store = open();
     var pair = KeyAlgorithm.ECDSA_P256.generate();
