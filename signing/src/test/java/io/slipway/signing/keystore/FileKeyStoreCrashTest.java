@@ -223,6 +223,84 @@ class FileKeyStoreCrashTest {
     assertThat(temporaryFiles()).isEmpty();
   }
 
+  @Test
+  void failedDirectorySyncAfterRenameStillCommits() {
+    FileKeyStore healthy = reopen();
+    healthy.generate(KeyAlgorithm.ECDSA_P256, null);
+    StoredKey next = healthy.generate(KeyAlgorithm.ECDSA_P256, null);
+    FileKeyStore store =
+        FileKeyStore.open(
+            directory,
+            masterKey,
+            clock,
+            new FailingOperations(Step.SYNC, new IOException("fsync failed")));
+
+    store.activate(next.hint());
+
+    assertThat(store.activeSigner().hint()).isEqualTo(next.hint());
+    assertThat(reopen().activeSigner().hint()).isEqualTo(next.hint());
+  }
+
+  @Test
+  void failedKeyFileWriteLeavesNoTrace() throws IOException {
+    FileKeyStore healthy = reopen();
+    StoredKey active = healthy.generate(KeyAlgorithm.ECDSA_P256, null);
+    FileKeyStore store =
+        FileKeyStore.open(
+            directory,
+            masterKey,
+            clock,
+            new FailingOperations(Step.CREATE, new IOException("disk full")));
+
+    assertThatThrownBy(() -> store.generate(KeyAlgorithm.ECDSA_P256, null))
+        .isInstanceOf(io.slipway.signing.SigningException.class)
+        .hasMessageContaining("disk full");
+    assertThat(store.keys()).extracting(StoredKey::hint).containsExactly(active.hint());
+    assertThat(temporaryFiles()).isEmpty();
+    assertThat(keyFiles()).hasSize(1);
+  }
+
+  /** Runs the real file system steps but fails the chosen one with an IOException. */
+  private static final class FailingOperations implements FileOperations {
+
+    private final Step step;
+    private final IOException failure;
+
+    FailingOperations(Step step, IOException failure) {
+      this.step = step;
+      this.failure = failure;
+    }
+
+    @Override
+    public void createAndSync(Path file, byte[] content) throws IOException {
+      FileOperations.local().createAndSync(file, content);
+      failIf(Step.CREATE);
+    }
+
+    @Override
+    public void moveAtomically(Path source, Path target) throws IOException {
+      failIf(Step.MOVE);
+      FileOperations.local().moveAtomically(source, target);
+    }
+
+    @Override
+    public void syncDirectory(Path directory) throws IOException {
+      failIf(Step.SYNC);
+      FileOperations.local().syncDirectory(directory);
+    }
+
+    @Override
+    public void deleteIfExists(Path file) throws IOException {
+      FileOperations.local().deleteIfExists(file);
+    }
+
+    private void failIf(Step current) throws IOException {
+      if (current == step) {
+        throw failure;
+      }
+    }
+  }
+
   private void assertConsistent(FileKeyStore store) {
     List<StoredKey> active =
         store.keys().stream().filter(key -> key.state() == KeyState.ACTIVE).toList();

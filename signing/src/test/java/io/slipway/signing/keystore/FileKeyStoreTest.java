@@ -370,6 +370,20 @@ class FileKeyStoreTest {
   }
 
   @Test
+  void changeByAnotherProcessIsDetected() {
+    FileKeyStore first = open();
+    first.generate(KeyAlgorithm.ECDSA_P256, null);
+    FileKeyStore second = open();
+    second.generate(KeyAlgorithm.ECDSA_P256, null);
+
+    assertThatThrownBy(() -> first.generate(KeyAlgorithm.ED25519, null))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("another process changed it");
+    assertThat(open().keys()).hasSize(2);
+    assertThat(keyFileCount()).isEqualTo(2);
+  }
+
+  @Test
   void wrongMasterKeyFailsNamingHint() {
     StoredKey key = open().generate(KeyAlgorithm.ECDSA_P256, null);
 
@@ -443,6 +457,38 @@ class FileKeyStoreTest {
   }
 
   @Test
+  void alteredKeyFileFailsToDecrypt() throws IOException {
+    FileKeyStore store = open();
+    store.generate(KeyAlgorithm.ECDSA_P256, null);
+    StoredKey standby = store.generate(KeyAlgorithm.ECDSA_P256, null);
+    Path file = directory.resolve(EncryptedKeyFile.fileName(standby.hint()));
+    byte[] content = Files.readAllBytes(file);
+    content[content.length - 1] ^= 1;
+    Files.write(file, content);
+
+    assertThatThrownBy(() -> store.activate(standby.hint()))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("Cannot decrypt key " + standby.hint().value())
+        .hasMessageContaining(file.toString());
+    assertThat(store.activeSigner().hint()).isNotEqualTo(standby.hint());
+  }
+
+  @Test
+  void unknownKeyFileFormatFailsNamingIt() throws IOException {
+    FileKeyStore store = open();
+    StoredKey key = store.generate(KeyAlgorithm.ECDSA_P256, null);
+    Path file = directory.resolve(EncryptedKeyFile.fileName(key.hint()));
+    byte[] content = Files.readAllBytes(file);
+    content[0] = 9;
+    Files.write(file, content);
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("format byte 9");
+  }
+
+  @Test
   void keyFileHoldsNoPlainKeyMaterial() throws IOException {
     FileKeyStore store = open();
     var pair = KeyAlgorithm.ECDSA_P256.generate();
@@ -477,6 +523,14 @@ class FileKeyStoreTest {
     assertThat(store.toString()).doesNotContain(masterKey.toBase64());
     assertThat(masterKey.toString()).doesNotContain(masterKey.toBase64());
     assertThat(store.activeSigner().toString()).doesNotContain("PRIVATE");
+  }
+
+  private long keyFileCount() {
+    try (var entries = Files.list(directory)) {
+      return entries.filter(entry -> entry.toString().endsWith(EncryptedKeyFile.SUFFIX)).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static boolean verifies(StoredKey key, byte[] signature) {
