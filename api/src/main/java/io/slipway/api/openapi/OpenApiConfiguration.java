@@ -98,17 +98,19 @@ class OpenApiConfiguration {
       if (logs != null && logs.getPost() != null) {
         logs.getPost().setRequestBody(logBatchBody());
       }
-      PathItem state = openApi.getPaths().get("/device/v1/{uuid}/state");
-      if (state != null && state.getGet() != null && state.getGet().getResponses() != null) {
-        state
-            .getGet()
-            .getResponses()
-            .addApiResponse(
-                "304",
-                new ApiResponse()
-                    .description(
-                        "Not modified: If-None-Match names the current ETag, so the device"
-                            + " keeps running what it has"));
+      for (String path : List.of("/device/v1/{uuid}/state", "/device/v1/{uuid}/state/signed")) {
+        PathItem state = openApi.getPaths().get(path);
+        if (state != null && state.getGet() != null && state.getGet().getResponses() != null) {
+          state
+              .getGet()
+              .getResponses()
+              .addApiResponse(
+                  "304",
+                  new ApiResponse()
+                      .description(
+                          "Not modified: If-None-Match names the current ETag, so the device"
+                              + " keeps running what it has"));
+        }
       }
     };
   }

@@ -9,6 +9,7 @@ import io.slipway.api.event.FleetTargetChanged;
 import io.slipway.api.fleet.Fleet;
 import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
+import io.slipway.api.signing.PinSigner;
 import io.slipway.api.targetstate.TargetChangeEvents;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -23,6 +24,9 @@ import org.springframework.transaction.annotation.Transactional;
  * Promotion of finished releases by release managers: pin a fleet to a release or let it track its
  * latest successful release, pin a single device, and invalidate a release so that no device keeps
  * it as its target. Callers check the {@code RELEASE_PROMOTE} permission first.
+ *
+ * <p>Pins of a fleet or a device are signed by {@link PinSigner} and stored with the pin, so that
+ * devices may accept the pinned release even when it is older than the one they run.
  *
  * <p>Every change bumps the target version of the fleet or device, is audited ({@code
  * fleet.target.changed}, {@code device.pinned}, {@code device.unpinned}, {@code
@@ -41,6 +45,7 @@ public class PromotionService {
   private final DeviceRepository devices;
   private final AuditLog audit;
   private final TargetChangeEvents events;
+  private final PinSigner pins;
   private final Clock clock;
 
   public PromotionService(
@@ -50,6 +55,7 @@ public class PromotionService {
       DeviceRepository devices,
       AuditLog audit,
       TargetChangeEvents events,
+      PinSigner pins,
       Clock clock) {
     this.releases = releases;
     this.promotions = promotions;
@@ -57,6 +63,7 @@ public class PromotionService {
     this.devices = devices;
     this.audit = audit;
     this.events = events;
+    this.pins = pins;
     this.clock = clock;
   }
 
@@ -70,7 +77,8 @@ public class PromotionService {
   @Transactional
   public Fleet pinFleet(Identity actor, Fleet fleet, long releaseId) {
     Release release = requireDeployable(fleet, releaseId);
-    promotions.setFleetTarget(fleet.id(), release.id(), false);
+    String pin = pins.sign(actor, fleet.repositoryPrefix(), null, release.id()).orElse(null);
+    promotions.setFleetTarget(fleet.id(), release.id(), false, pin);
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("releaseId", release.id());
@@ -78,6 +86,7 @@ public class PromotionService {
     details.put("trackLatest", false);
     details.put("previousReleaseId", fleet.targetReleaseId());
     details.put("previousTrackLatest", fleet.trackLatest());
+    details.put("signedPin", pin != null);
     audit.record(
         actor,
         "fleet.target.changed",
@@ -138,13 +147,16 @@ public class PromotionService {
   public Device pinDevice(Identity actor, Device device, long releaseId) {
     Fleet fleet = fleetOf(device);
     Release release = requireDeployable(fleet, releaseId);
-    promotions.setDevicePin(device.id(), release.id());
+    String pin =
+        pins.sign(actor, fleet.repositoryPrefix(), device.uuid(), release.id()).orElse(null);
+    promotions.setDevicePin(device.id(), release.id(), pin);
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("fleet", fleet.repositoryPrefix());
     details.put("releaseId", release.id());
     details.put("version", release.version());
     details.put("previousReleaseId", device.pinnedReleaseId());
+    details.put("signedPin", pin != null);
     audit.record(actor, "device.pinned", "device", device.uuid(), fleet.organizationId(), details);
     events.publishAfterCommit(
         new FleetTargetChanged(fleet.id(), List.of(device.uuid()), release.id(), "device.pinned"));
@@ -169,7 +181,7 @@ public class PromotionService {
       return device;
     }
     Fleet fleet = fleetOf(device);
-    promotions.setDevicePin(device.id(), null);
+    promotions.setDevicePin(device.id(), null, null);
 
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("fleet", fleet.repositoryPrefix());

@@ -571,6 +571,7 @@ public class RolloutService {
     if (!rollouts.claimCompletion(rollout.id(), expectedGroup, fromStates, now)) {
       return false;
     }
+    // NOTE: this pin is not signed, so devices reject a rollout to a release older than theirs.
     promotions.setFleetTarget(fleet.id(), rollout.releaseId(), false);
     List<MovedDevice> cleared = rollouts.clearRolloutRelease(fleet.id());
 

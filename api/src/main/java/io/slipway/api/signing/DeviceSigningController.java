@@ -2,24 +2,34 @@ package io.slipway.api.signing;
 
 import io.slipway.api.access.AccessControl;
 import io.slipway.api.identity.Identity;
+import io.slipway.api.targetstate.EntityTags;
 import io.slipway.signing.keystore.SigningKeyStore;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The device endpoints of signing: the keys a device trusts when it checks what the server signs.
- * Only the device itself, with its own device key, may call them.
+ * The device endpoints of signing: the keys a device trusts, and its target state signed with an
+ * expiry. Only the device itself, with its own device key, may call them.
  */
 @RestController
 class DeviceSigningController {
 
   private final AccessControl access;
   private final SigningKeyStore keys;
+  private final SignedTargetStates signedStates;
 
-  DeviceSigningController(AccessControl access, SigningKeyStore keys) {
+  DeviceSigningController(
+      AccessControl access, SigningKeyStore keys, SignedTargetStates signedStates) {
     this.access = access;
     this.keys = keys;
+    this.signedStates = signedStates;
   }
 
   /** Returns every key of the server with its validity, revoked ones included. */
@@ -27,5 +37,29 @@ class DeviceSigningController {
   TrustPolicyBody signingKeys(Identity who, @PathVariable String uuid) {
     access.requireOwnDeviceId(who, uuid);
     return TrustPolicyBody.of(keys.keys());
+  }
+
+  /**
+   * Returns the device's target state as a signed DSSE envelope in JSON, or {@code 304} when {@code
+   * If-None-Match} names the envelope the server would send.
+   */
+  @GetMapping("/device/v1/{uuid}/state/signed")
+  ResponseEntity<byte[]> signedState(
+      Identity who,
+      @PathVariable String uuid,
+      @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+    long deviceId = access.requireOwnDeviceId(who, uuid);
+    SignedState state = signedStates.current(deviceId);
+    if (EntityTags.matches(ifNoneMatch, state.etag())) {
+      return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+          .eTag(state.etag())
+          .cacheControl(CacheControl.noCache())
+          .build();
+    }
+    return ResponseEntity.ok()
+        .eTag(state.etag())
+        .cacheControl(CacheControl.noCache())
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(state.envelopeJson());
   }
 }

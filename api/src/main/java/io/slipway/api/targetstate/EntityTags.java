@@ -1,7 +1,7 @@
 package io.slipway.api.targetstate;
 
 /** Compares the ETags of an {@code If-None-Match} header with the current one. Stateless. */
-final class EntityTags {
+public final class EntityTags {
 
   private EntityTags() {}
 
@@ -12,7 +12,7 @@ final class EntityTags {
    * @param ifNoneMatch the header value, or null when absent
    * @param etag the current ETag, quoted
    */
-  static boolean matches(String ifNoneMatch, String etag) {
+  public static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
       return false;
     }

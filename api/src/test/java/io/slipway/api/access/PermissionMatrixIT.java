@@ -240,6 +240,7 @@ class PermissionMatrixIT {
               .on(SUCCESSFUL_RELEASE),
           row("GET", "/device/v1/{uuid}/state", THE_DEVICE),
           row("PATCH", "/device/v1/{uuid}/state", THE_DEVICE).body("{\"services\":{}}"),
+          row("GET", "/device/v1/{uuid}/state/signed", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/signing-keys", THE_DEVICE),
           row("POST", "/device/v1/{uuid}/logs", THE_DEVICE)
               .body("[{\"timestamp\":1700000000000,\"message\":\"booted\"}]"));

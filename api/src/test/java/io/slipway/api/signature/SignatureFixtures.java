@@ -53,6 +53,20 @@ final class SignatureFixtures {
     return Descriptor.of(manifest, null);
   }
 
+  /** Pushes an OCI index over {@code manifest} for linux/amd64 to {@code repository:tag}. */
+  static Descriptor pushIndex(
+      RegistryClient client, String repository, String tag, Descriptor manifest) {
+    String json =
+        """
+        {"schemaVersion":2,"mediaType":"%s","manifests":[{"mediaType":"%s","digest":"%s",\
+        "size":%d,"platform":{"architecture":"amd64","os":"linux"}}]}"""
+            .formatted(
+                MediaTypes.OCI_INDEX, manifest.mediaType(), manifest.digest(), manifest.size());
+    Manifest index = Manifest.of(MediaTypes.OCI_INDEX, json.getBytes(StandardCharsets.UTF_8));
+    client.putManifest(repository, tag, index);
+    return Descriptor.of(index, null);
+  }
+
   /** Returns a stand-in bundle document, distinct for each {@code label}. */
   static byte[] bundle(String label) {
     return ("{\"mediaType\":\"" + Bundle.MEDIA_TYPE + "\",\"label\":\"" + label + "\"}")

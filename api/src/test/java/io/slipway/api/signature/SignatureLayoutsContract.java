@@ -107,6 +107,29 @@ abstract class SignatureLayoutsContract {
   }
 
   @Test
+  void indexAndItsManifestAreSignedApart() {
+    Descriptor manifest = pushImage();
+    Descriptor index =
+        SignatureFixtures.pushIndex(client(), repository(), "i-" + UUID.randomUUID(), manifest);
+    byte[] indexBundle = SignatureFixtures.bundle("index");
+    byte[] manifestBundle = SignatureFixtures.bundle("manifest");
+    byte[] payload = SignatureFixtures.payload(repository(), index.digest(), "index");
+    String signature = SignatureFixtures.sign(payload);
+
+    layouts.attachBundle(client(), repository(), index, indexBundle);
+    layouts.attachBundle(client(), repository(), manifest, manifestBundle);
+    layouts.attachSimpleSignature(client(), repository(), index.digest(), payload, signature);
+
+    assertThat(layouts.bundles(client(), repository(), index.digest()))
+        .containsExactly(indexBundle);
+    assertThat(layouts.bundles(client(), repository(), manifest.digest()))
+        .containsExactly(manifestBundle);
+    assertThat(layouts.simpleSignatures(client(), repository(), index.digest()))
+        .containsExactly(new ClassicSignature(payload, signature));
+    assertThat(layouts.simpleSignatures(client(), repository(), manifest.digest())).isEmpty();
+  }
+
+  @Test
   void referrerManifestHasTheArtifactShape() {
     Descriptor subject = pushImage();
     byte[] bundle = SignatureFixtures.bundle("shape");

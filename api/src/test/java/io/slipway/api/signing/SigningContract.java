@@ -2,27 +2,44 @@ package io.slipway.api.signing;
 
 import static io.slipway.api.release.ReleaseWorld.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.api.release.ReleaseWorld;
 import io.slipway.api.release.ReleaseWorld.TestDevice;
 import io.slipway.api.release.ReleaseWorld.TestFleet;
+import io.slipway.api.server.HttpTestClient;
+import io.slipway.signing.VerificationException;
+import io.slipway.signing.VerificationFailure;
+import io.slipway.signing.dsse.Envelope;
+import io.slipway.signing.dsse.EnvelopeJson;
 import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.KeyHint;
 import io.slipway.signing.key.PemKeys;
+import io.slipway.signing.release.PinDocument;
+import io.slipway.signing.state.TargetStateDocument;
+import io.slipway.signing.trust.TrustPolicy;
+import io.slipway.signing.trust.TrustedKey;
 import io.slipway.testing.TestDatabase;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,6 +108,17 @@ abstract class SigningContract {
     assertThat(auditActions(created.get("hint").asString()))
         .containsExactly("signing.key.generated", "signing.key.activated");
     assertThat(auditActions(retired.get("hint").asString())).contains("signing.key.retired");
+  }
+
+  @Test
+  void stateIsSignedByTheActiveKeyAfterRotation() {
+    JsonNode created = json(expect(world.call("POST", KEYS, "{}", admin), 201));
+    expect(post(KEYS + "/" + created.get("id").asString() + "/activate"), 200);
+
+    Envelope envelope = signedState(device);
+
+    assertThat(envelope.signatures().get(0).keyId().value())
+        .isEqualTo(created.get("hint").asString());
   }
 
   @Test
@@ -200,7 +228,266 @@ abstract class SigningContract {
     assertThat(auditActions(created.get("hint").asString())).contains("signing.key.revoked");
   }
 
+  @Test
+  void deviceReadsOnlyItsOwnSignedState() {
+    TestDevice sibling = world.device(fleet.id());
+
+    HttpResponse<String> own = deviceGet(device, "/device/v1/" + device.uuid() + "/state/signed");
+    HttpResponse<String> other =
+        deviceGet(device, "/device/v1/" + sibling.uuid() + "/state/signed");
+    HttpResponse<String> person =
+        world.call("GET", "/device/v1/" + device.uuid() + "/state/signed", null, admin);
+
+    assertThat(own.statusCode()).isEqualTo(200);
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(person.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void signedStateVerifiesWithTheDevicesTrustPolicy() {
+    world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+
+    Envelope envelope = signedState(device);
+    TargetStateDocument document =
+        TargetStateDocument.verify(envelope, trustPolicy(device), device.uuid(), null, now());
+
+    assertThat(document.deviceUuid()).isEqualTo(device.uuid());
+    assertThat(document.fleet()).isEqualTo(fleet.org() + "/" + fleet.slug());
+    assertThat(Duration.between(document.issuedAt(), document.expiresAt())).isEqualTo(VALIDITY);
+  }
+
+  @Test
+  void signedStateOfAnotherDeviceFailsVerification() {
+    TestDevice sibling = world.device(fleet.id());
+    Envelope envelope = signedState(sibling);
+
+    assertThatThrownBy(
+            () ->
+                TargetStateDocument.verify(
+                    envelope, trustPolicy(device), device.uuid(), null, now()))
+        .isInstanceOf(VerificationException.class)
+        .extracting(e -> ((VerificationException) e).failure())
+        .isEqualTo(VerificationFailure.SUBJECT_MISMATCH);
+  }
+
+  @Test
+  void unchangedStateAnswersNotModified() {
+    HttpResponse<String> first = deviceGet(device, signedPath(device));
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+
+    HttpResponse<String> second =
+        world
+            .http()
+            .get(
+                signedPath(device),
+                "Authorization",
+                HttpTestClient.bearer(device.key()),
+                "If-None-Match",
+                etag);
+
+    assertThat(second.statusCode()).isEqualTo(304);
+    assertThat(second.headers().firstValue("ETag")).hasValue(etag);
+  }
+
+  @Test
+  void newReleaseIsSignedAtOnce() {
+    String before = etag(expect(deviceGet(device, signedPath(device)), 200));
+    world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+
+    String after = etag(expect(deviceGet(device, signedPath(device)), 200));
+
+    assertThat(after).isNotEqualTo(before);
+  }
+
+  @Test
+  void stateIsSignedAgainAfterHalfItsValidity() {
+    Envelope first = signedState(device);
+    Instant firstIssued = document(first).issuedAt();
+
+    clock.advance(VALIDITY.dividedBy(2).minusSeconds(5));
+    Envelope stillCached = signedState(device);
+    clock.advance(Duration.ofSeconds(10));
+    Instant renewedAt = now();
+    Envelope renewed = signedState(device);
+    TargetStateDocument renewedDocument =
+        TargetStateDocument.verify(renewed, trustPolicy(device), device.uuid(), firstIssued, now());
+    clock.advance(VALIDITY);
+
+    assertThat(stillCached).isEqualTo(first);
+    assertThat(renewedDocument.issuedAt()).isAfter(firstIssued);
+    assertThat(renewedDocument.expiresAt()).isAfter(renewedAt.plus(VALIDITY.dividedBy(2)));
+    assertThatThrownBy(
+            () ->
+                TargetStateDocument.verify(first, trustPolicy(device), device.uuid(), null, now()))
+        .isInstanceOf(VerificationException.class)
+        .extracting(e -> ((VerificationException) e).failure())
+        .isEqualTo(VerificationFailure.EXPIRED);
+  }
+
+  @Test
+  void signedStateNamesTheSignedRelease() {
+    long releaseId = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    SignedRelease signature = signRelease(releaseId);
+
+    TargetStateDocument document = verifiedState(device);
+
+    assertThat(document.target()).isNotNull();
+    assertThat(document.target().releaseId()).isEqualTo(releaseId);
+    assertThat(document.target().sequence()).isEqualTo(signature.sequence());
+    assertThat(document.target().releaseDigest()).isEqualTo(signature.digest());
+    assertThat(document.pin()).isNull();
+  }
+
+  @Test
+  void unsignedReleaseIsLeftOutUntilSigned() {
+    long releaseId = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    TargetStateDocument unsigned = verifiedState(device);
+
+    signRelease(releaseId);
+    TargetStateDocument signed = verifiedState(device);
+
+    assertThat(unsigned.target()).isNull();
+    assertThat(signed.target()).isNotNull();
+    assertThat(signed.target().releaseId()).isEqualTo(releaseId);
+  }
+
+  @Test
+  void devicePinIsSignedIntoTheState() {
+    long older = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    SignedRelease olderSignature = signRelease(older);
+    signRelease(world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer()));
+
+    expect(
+        world.call(
+            "PUT",
+            "/api/v1/devices/" + device.uuid() + "/pin",
+            "{\"releaseId\":" + older + "}",
+            admin),
+        200);
+    TargetStateDocument document = verifiedState(device);
+    PinDocument pin = PinDocument.verify(document.pin(), trustPolicy(device), now());
+
+    assertThat(document.target().releaseId()).isEqualTo(older);
+    assertThat(pin.fleet()).isEqualTo(fleet.org() + "/" + fleet.slug());
+    assertThat(pin.deviceUuid()).isEqualTo(device.uuid());
+    assertThat(pin.releaseSequence()).isEqualTo(olderSignature.sequence());
+    assertThat(pin.releaseDigest()).isEqualTo(olderSignature.digest());
+    assertThat(pin.pinnedBy()).isEqualTo("admin");
+  }
+
+  @Test
+  void fleetPinIsSignedForEveryDevice() {
+    long older = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    SignedRelease olderSignature = signRelease(older);
+    signRelease(world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer()));
+
+    expect(
+        world.call(
+            "PUT",
+            "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug() + "/target",
+            "{\"releaseId\":" + older + "}",
+            admin),
+        200);
+    TargetStateDocument document = verifiedState(device);
+    PinDocument pin = PinDocument.verify(document.pin(), trustPolicy(device), now());
+
+    assertThat(document.target().releaseId()).isEqualTo(older);
+    assertThat(pin.deviceUuid()).isNull();
+    assertThat(pin.releaseSequence()).isEqualTo(olderSignature.sequence());
+  }
+
+  @Test
+  void trackingLatestDropsTheFleetPin() {
+    long older = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    signRelease(older);
+    long latest = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    signRelease(latest);
+    String target = "/api/v1/orgs/" + fleet.org() + "/fleets/" + fleet.slug() + "/target";
+
+    expect(world.call("PUT", target, "{\"releaseId\":" + older + "}", admin), 200);
+    expect(world.call("PUT", target, "{\"trackLatest\":true}", admin), 200);
+    TargetStateDocument document = verifiedState(device);
+
+    assertThat(document.target().releaseId()).isEqualTo(latest);
+    assertThat(document.pin()).isNull();
+  }
+
+  @Test
+  void pinOfUnsignedReleaseIsStoredUnsigned() {
+    long releaseId = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+
+    HttpResponse<String> response =
+        world.call(
+            "PUT",
+            "/api/v1/devices/" + device.uuid() + "/pin",
+            "{\"releaseId\":" + releaseId + "}",
+            admin);
+    String envelope =
+        world
+            .jdbc()
+            .sql("SELECT pin_envelope FROM device WHERE id = ?")
+            .param(device.id())
+            .query(String.class)
+            .optional()
+            .orElse(null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(envelope).isNull();
+  }
+
   // Helpers.
+
+  /** A release's place in its fleet's signed sequence. */
+  private record SignedRelease(long sequence, String digest) {}
+
+  /**
+   * Returns the stored signature of release {@code releaseId}, or stores one with the fleet's next
+   * sequence and a random digest. The digest names no real release document: the signed state and
+   * pins only carry it.
+   */
+  private SignedRelease signRelease(long releaseId) {
+    JdbcClient jdbc = world.jdbc();
+    Optional<SignedRelease> existing =
+        jdbc.sql(
+                "SELECT release_sequence, document_digest FROM release_signatures"
+                    + " WHERE release_id = ?")
+            .param(releaseId)
+            .query((row, number) -> new SignedRelease(row.getLong(1), row.getString(2)))
+            .optional();
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    jdbc.sql("UPDATE fleet SET release_sequence = release_sequence + 1 WHERE id = ?")
+        .param(fleet.id())
+        .update();
+    long sequence =
+        jdbc.sql("SELECT release_sequence FROM fleet WHERE id = ?")
+            .param(fleet.id())
+            .query(Long.class)
+            .single();
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String digest = "sha256:" + HexFormat.of().formatHex(random);
+    jdbc.sql(
+            "INSERT INTO release_signatures (release_id, fleet_id, release_sequence, document,"
+                + " document_digest, bundle, key_hint, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .params(
+            releaseId,
+            fleet.id(),
+            sequence,
+            "{}".getBytes(StandardCharsets.UTF_8),
+            digest,
+            "{}",
+            activeKey().get("hint").asString(),
+            now().toEpochMilli())
+        .update();
+    return new SignedRelease(sequence, digest);
+  }
+
+  private TargetStateDocument verifiedState(TestDevice caller) {
+    return TargetStateDocument.verify(
+        signedState(caller), trustPolicy(caller), caller.uuid(), null, now());
+  }
 
   private HttpResponse<String> post(String path) {
     return world.call("POST", path, null, admin);
@@ -245,8 +532,53 @@ abstract class SigningContract {
         .list();
   }
 
+  private TrustPolicy trustPolicy(TestDevice caller) {
+    JsonNode body = json(deviceGet(caller, "/device/v1/" + caller.uuid() + "/signing-keys"));
+    List<TrustedKey> keys = new ArrayList<>();
+    for (JsonNode key : body.get("keys")) {
+      keys.add(
+          new TrustedKey(
+              new KeyHint(key.get("hint").asString()),
+              PemKeys.parsePublicKey(key.get("publicKeyPem").asString()),
+              KeyAlgorithm.valueOf(key.get("algorithm").asString()),
+              Instant.ofEpochMilli(key.get("validFrom").asLong()),
+              instant(key.get("validUntil")),
+              instant(key.get("retiredAt")),
+              key.get("revoked").asBoolean()));
+    }
+    return TrustPolicy.of(keys);
+  }
+
+  private static Instant instant(JsonNode millis) {
+    return millis == null || millis.isNull() ? null : Instant.ofEpochMilli(millis.asLong());
+  }
+
+  private Envelope signedState(TestDevice caller) {
+    HttpResponse<String> response = expect(deviceGet(caller, signedPath(caller)), 200);
+    return EnvelopeJson.read(response.body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static TargetStateDocument document(Envelope envelope) {
+    return TargetStateDocument.parse(envelope.payload());
+  }
+
+  private static String etag(HttpResponse<String> response) {
+    return response
+        .headers()
+        .firstValue("ETag")
+        .orElseThrow(() -> new AssertionError(response.headers().map() + " " + response.body()));
+  }
+
+  private static String signedPath(TestDevice caller) {
+    return "/device/v1/" + caller.uuid() + "/state/signed";
+  }
+
   private HttpResponse<String> deviceGet(TestDevice caller, String path) {
     return world.call("GET", path, null, caller.key());
+  }
+
+  private Instant now() {
+    return clock.instant();
   }
 
   private static String importBody(String pem) {
