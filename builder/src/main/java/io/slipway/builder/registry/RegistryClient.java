@@ -275,6 +275,17 @@ public final class RegistryClient {
             .header("Content-Type", "application/octet-stream")
             .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
     HttpResponse<byte[]> stored = send(repository, digest, finish, push(repository));
+    if (stored.statusCode() != 201 && blobExists(repository, digest)) {
+      // Distribution 2.8 can fail one of two concurrent uploads of the same content with
+      // DIGEST_INVALID. The other upload stored the blob, so this one has nothing left to do.
+      LOG.debug(
+          "Upload of {}/{}@{} failed with HTTP {}, but a concurrent upload stored the blob",
+          registry,
+          repository,
+          digest,
+          stored.statusCode());
+      return digest;
+    }
     expect(stored, repository, digest, 201);
     String reported = stored.headers().firstValue("Docker-Content-Digest").orElse(digest);
     if (!reported.equals(digest)) {

@@ -35,8 +35,9 @@ final class BundleJson {
   private static final Set<String> MEDIA_TYPES = Set.of(Bundle.MEDIA_TYPE, LEGACY_MEDIA_TYPE);
 
   /**
-   * Prints {@code tlogEntries: []} although the list is empty, because {@code @sigstore/bundle} 5.0
-   * rejects a v0.3 bundle without the field.
+   * Prints {@code tlogEntries: []} although the list is empty. The npm package
+   * {@code @sigstore/bundle} 5.0 validates that a bundle object has the list; its own JSON reader
+   * fills in an empty one, but other readers need not.
    */
   private static final JsonFormat.Printer PRINTER =
       JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
@@ -57,7 +58,7 @@ final class BundleJson {
     try {
       return PRINTER.print(proto).getBytes(StandardCharsets.UTF_8);
     } catch (InvalidProtocolBufferException e) {
-      // Only Any fields with unknown types fail to print, and the bundle schema has none.
+      // JsonFormat fails to print only Any fields of unregistered types; the bundle has none.
       throw new IllegalStateException("Cannot print a bundle of key " + bundle.hint(), e);
     }
   }
@@ -88,8 +89,7 @@ final class BundleJson {
         dev.sigstore.proto.bundle.v1.Bundle.newBuilder();
     try {
       PARSER.merge(new String(json, StandardCharsets.UTF_8), builder);
-    } catch (InvalidProtocolBufferException | RuntimeException e) {
-      // JsonFormat throws unchecked exceptions for some malformed input, such as deep nesting.
+    } catch (InvalidProtocolBufferException e) {
       throw malformed("is not valid bundle JSON: " + e.getMessage());
     }
     return builder.build();

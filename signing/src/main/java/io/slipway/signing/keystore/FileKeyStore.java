@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * in a key's first second is not dated before the key.
  *
  * <p>Thread-safe: changes are serialized, reads see the last completed change, and {@link
- * #activeSigner()} returns a cached signer without touching the disk. NOTE: one process must own
- * the directory; two processes changing it at once can lose each other's changes.
+ * #activeSigner()} returns a cached signer without touching the disk. One process must own the
+ * directory. A change fails when another process changed the keyring since this store read it.
+ * NOTE: there is no lock between processes, so two changes that overlap in time can still lose one.
  */
 public final class FileKeyStore implements SigningKeyStore {
 
@@ -434,7 +435,28 @@ public final class FileKeyStore implements SigningKeyStore {
   }
 
   private void writeKeyring(Keyring keyring) {
+    requireUnchangedOnDisk(keyring.generation() - 1);
     write(directory.resolve(KEYRING), keyring.toJson());
+  }
+
+  /** Refuses to overwrite a keyring that another process changed since this store read it. */
+  private void requireUnchangedOnDisk(long expectedGeneration) {
+    long onDisk;
+    try {
+      onDisk = readKeyring().generation();
+    } catch (IOException e) {
+      throw new SigningException("Cannot read " + directory.resolve(KEYRING) + ": " + e, e);
+    }
+    if (onDisk != expectedGeneration) {
+      throw new SigningException(
+          "The keyring "
+              + directory.resolve(KEYRING)
+              + " is at generation "
+              + onDisk
+              + " but this store read generation "
+              + expectedGeneration
+              + ": another process changed it. Let one process own the key store and reopen it");
+    }
   }
 
   private void write(Path file, byte[] content) {

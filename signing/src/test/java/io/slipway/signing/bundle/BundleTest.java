@@ -12,6 +12,7 @@ import io.slipway.signing.dsse.EnvelopeSignature;
 import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.LocalSigner;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,41 @@ class BundleTest {
   @Test
   void rejectsText() {
     assertMalformed("not json".getBytes(StandardCharsets.UTF_8), "not valid bundle JSON");
+  }
+
+  @Test
+  void rejectsDeeplyNestedJson() {
+    String json = "{\"extra\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+
+    assertMalformed(json.getBytes(StandardCharsets.UTF_8), "not valid bundle JSON");
+  }
+
+  @Test
+  void rejectsTruncatedJson() {
+    byte[] json = messageBundle().toJson();
+
+    assertMalformed(Arrays.copyOf(json, json.length / 2), "not valid bundle JSON");
+  }
+
+  @Test
+  void rejectsBadBase64() {
+    ObjectNode json = tree(messageBundle());
+    ((ObjectNode) json.path("messageSignature")).put("signature", "not base64!");
+
+    assertMalformed(bytes(json), "not valid bundle JSON");
+  }
+
+  @Test
+  void rejectsUnknownEnumValue() {
+    ObjectNode json = tree(messageBundle());
+    ((ObjectNode) json.path("messageSignature").path("messageDigest")).put("algorithm", "MD5");
+
+    assertMalformed(bytes(json), "MD5");
+  }
+
+  @Test
+  void rejectsEmptyInput() {
+    assertMalformed(new byte[0], "not valid bundle JSON");
   }
 
   @Test

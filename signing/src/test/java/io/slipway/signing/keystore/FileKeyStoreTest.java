@@ -370,6 +370,20 @@ class FileKeyStoreTest {
   }
 
   @Test
+  void changeByAnotherProcessIsDetected() {
+    FileKeyStore first = open();
+    first.generate(KeyAlgorithm.ECDSA_P256, null);
+    FileKeyStore second = open();
+    second.generate(KeyAlgorithm.ECDSA_P256, null);
+
+    assertThatThrownBy(() -> first.generate(KeyAlgorithm.ED25519, null))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("another process changed it");
+    assertThat(open().keys()).hasSize(2);
+    assertThat(keyFileCount()).isEqualTo(2);
+  }
+
+  @Test
   void wrongMasterKeyFailsNamingHint() {
     StoredKey key = open().generate(KeyAlgorithm.ECDSA_P256, null);
 
@@ -509,6 +523,14 @@ class FileKeyStoreTest {
     assertThat(store.toString()).doesNotContain(masterKey.toBase64());
     assertThat(masterKey.toString()).doesNotContain(masterKey.toBase64());
     assertThat(store.activeSigner().toString()).doesNotContain("PRIVATE");
+  }
+
+  private long keyFileCount() {
+    try (var entries = Files.list(directory)) {
+      return entries.filter(entry -> entry.toString().endsWith(EncryptedKeyFile.SUFFIX)).count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static boolean verifies(StoredKey key, byte[] signature) {
