@@ -4,6 +4,8 @@ import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.LocalSigner;
 import io.slipway.signing.trust.TrustPolicy;
 import io.slipway.signing.trust.TrustedKey;
+import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,13 +25,23 @@ public final class TestKeys {
   /** A verification time after {@link #SIGNED_AT}. */
   public static final Instant NOW = Instant.parse("2026-03-02T08:00:00Z");
 
+  private static final Map<KeyAlgorithm, KeyPair> PAIRS = new EnumMap<>(KeyAlgorithm.class);
   private static final Map<KeyAlgorithm, LocalSigner> SIGNERS = new EnumMap<>(KeyAlgorithm.class);
 
   private TestKeys() {}
 
   /** Returns this run's shared signer of {@code algorithm}. */
   public static synchronized LocalSigner signer(KeyAlgorithm algorithm) {
-    return SIGNERS.computeIfAbsent(algorithm, LocalSigner::generate);
+    return SIGNERS.computeIfAbsent(algorithm, a -> new LocalSigner(pair(a)));
+  }
+
+  /** Returns the private key of {@link #signer}, for tools that sign outside this library. */
+  public static synchronized PrivateKey privateKey(KeyAlgorithm algorithm) {
+    return pair(algorithm).getPrivate();
+  }
+
+  private static KeyPair pair(KeyAlgorithm algorithm) {
+    return PAIRS.computeIfAbsent(algorithm, KeyAlgorithm::generate);
   }
 
   /** Returns {@code signer}'s key, valid from {@link #VALID_FROM} with no end. */

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,7 +240,8 @@ public class SigningKeyService {
   }
 
   private Instant expiry(Instant requested) {
-    Instant now = clock.instant();
+    // Whole seconds, as the key store records a key's creation time.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     if (requested == null) {
       return properties.keyLifetime() == null ? null : now.plus(properties.keyLifetime());
     }

@@ -38,7 +38,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,6 +52,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with the signing library as a device would. Subclasses pick the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(OutputCaptureExtension.class)
 abstract class SigningContract {
 
   private static final String KEYS = "/api/v1/signing/keys";
@@ -111,7 +115,7 @@ abstract class SigningContract {
   }
 
   @Test
-  void stateIsSignedByTheActiveKeyAfterRotation() {
+  void rotatedKeySignsTheState() {
     JsonNode created = json(expect(world.call("POST", KEYS, "{}", admin), 201));
     expect(post(KEYS + "/" + created.get("id").asString() + "/activate"), 200);
 
@@ -192,9 +196,10 @@ abstract class SigningContract {
   }
 
   @Test
-  void importedKeyShowsNoSecret() {
+  void importedKeyShowsNoSecret(CapturedOutput output) {
     KeyPair pair = KeyAlgorithm.ECDSA_P256.generate();
     String pem = PemKeys.privateKeyPem(pair.getPrivate());
+    String keyMaterial = pem.lines().skip(1).findFirst().orElseThrow();
 
     HttpResponse<String> response = world.call("POST", KEYS + "/import", importBody(pem), admin);
     HttpResponse<String> again = world.call("POST", KEYS + "/import", importBody(pem), admin);
@@ -206,6 +211,21 @@ abstract class SigningContract {
     assertThat(response.body()).doesNotContain("PRIVATE KEY");
     assertThat(again.statusCode()).isEqualTo(400);
     assertThat(again.body()).contains("already stored").doesNotContain("PRIVATE KEY");
+    assertThat(output.getAll()).contains("signing.key.imported");
+    assertThat(output.getAll()).doesNotContain(keyMaterial);
+  }
+
+  @Test
+  void malformedImportBodyIsNotEchoed(CapturedOutput output) {
+    String pem = PemKeys.privateKeyPem(KeyAlgorithm.ECDSA_P256.generate().getPrivate());
+    String keyMaterial = pem.lines().skip(1).findFirst().orElseThrow();
+
+    HttpResponse<String> response =
+        world.call("POST", KEYS + "/import", "{\"privateKeyPem\": " + keyMaterial + "}", admin);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).doesNotContain(keyMaterial);
+    assertThat(output.getAll()).doesNotContain(keyMaterial);
   }
 
   @Test
@@ -341,6 +361,7 @@ abstract class SigningContract {
   @Test
   void unsignedReleaseIsLeftOutUntilSigned() {
     long releaseId = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    removeSignature(releaseId);
     TargetStateDocument unsigned = verifiedState(device);
 
     signRelease(releaseId);
@@ -415,6 +436,7 @@ abstract class SigningContract {
   @Test
   void pinOfUnsignedReleaseIsStoredUnsigned() {
     long releaseId = world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+    removeSignature(releaseId);
 
     HttpResponse<String> response =
         world.call(
@@ -482,6 +504,18 @@ abstract class SigningContract {
             now().toEpochMilli())
         .update();
     return new SignedRelease(sequence, digest);
+  }
+
+  /**
+   * Deletes the signature of release {@code releaseId} if it has one, as for a release finished
+   * before release signing existed.
+   */
+  private void removeSignature(long releaseId) {
+    world
+        .jdbc()
+        .sql("DELETE FROM release_signatures WHERE release_id = ?")
+        .param(releaseId)
+        .update();
   }
 
   private TargetStateDocument verifiedState(TestDevice caller) {

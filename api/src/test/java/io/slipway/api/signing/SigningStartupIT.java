@@ -8,6 +8,7 @@ import io.slipway.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -81,6 +82,18 @@ class SigningStartupIT {
         ReleaseWorld.start(
             TestDatabase.h2(), dataDirectory, "--slipway.signing.algorithm=ED25519")) {
       assertThat(keys(world).get(0).get("algorithm").asString()).isEqualTo("ED25519");
+    }
+  }
+
+  @Test
+  void keyLifetimeSetsTheFirstKeysExpiry() throws Exception {
+    try (ReleaseWorld world =
+        ReleaseWorld.start(
+            TestDatabase.h2(), dataDirectory, "--slipway.signing.key-lifetime=P30D")) {
+      JsonNode key = keys(world).get(0);
+
+      assertThat(key.get("expiresAt").asLong() - key.get("createdAt").asLong())
+          .isEqualTo(Duration.ofDays(30).toMillis());
     }
   }
 

@@ -42,8 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Checks Slipway's signatures with verifiers that share no code with it: {@code @sigstore/verify}
  * (Node.js, offline, trusting a map of public keys by hint) for bundles, and {@code openssl} for
- * simple-signing payloads and raw file signatures. Good signatures must pass and tampered ones must
- * fail in both the independent verifier and Slipway's own.
+ * simple-signing payloads, raw file signatures and key hints. Good signatures must pass and
+ * tampered ones must fail in both the independent verifier and Slipway's own.
  *
  * <p>The Node.js project lies where the system property {@value #NODE_PROJECT_PROPERTY} points (set
  * by failsafe) and needs {@code npm ci --prefix signing/src/test/node} first. With {@code CI=true}
@@ -192,6 +192,42 @@ class IndependentVerifierIT {
     assertThat(result.output()).contains(signer.hint().value());
   }
 
+  // @sigstore/bundle writes, Slipway reads
+
+  @Test
+  void messageBundleOfSigstoreBundleVerifies() throws Exception {
+    LocalSigner signer = TestKeys.signer(KeyAlgorithm.ECDSA_P256);
+    Path artifact = Files.write(dir.resolve("delta.bin"), deltaBytes());
+
+    Bundle bundle =
+        Bundle.parse(makeBundle(KeyAlgorithm.ECDSA_P256, "message", artifact.toString()));
+
+    assertThat(bundle.hint()).isEqualTo(signer.hint());
+    BundleVerifier.verifyFile(bundle, artifact, TestKeys.trusting(signer), SIGNED_AT, NOW);
+  }
+
+  @ParameterizedTest
+  @EnumSource(KeyAlgorithm.class)
+  void dsseBundleOfSigstoreBundleVerifies(KeyAlgorithm algorithm) throws Exception {
+    LocalSigner signer = TestKeys.signer(algorithm);
+    // The name has multi-byte UTF-8, so byte and character counts in the encoding differ.
+    Statement statement =
+        ImageStatements.of("acme/gateways/caf\u00e9", MANIFEST_DIGEST, INDEX, SIGNED_AT);
+    Path payload = Files.write(dir.resolve("statement.json"), statement.toJson());
+
+    Bundle bundle =
+        Bundle.parse(makeBundle(algorithm, "dsse", Statement.PAYLOAD_TYPE, payload.toString()));
+
+    Statement verified =
+        BundleVerifier.verifyStatement(
+            bundle,
+            MANIFEST_DIGEST,
+            ImageStatements.PREDICATE_TYPE,
+            TestKeys.trusting(signer),
+            NOW);
+    assertThat(verified).isEqualTo(statement);
+  }
+
   // openssl
 
   @Test
@@ -260,6 +296,38 @@ class IndependentVerifierIT {
     assertThat(result.exitCode()).as(result.output()).isZero();
   }
 
+  @ParameterizedTest
+  @EnumSource(KeyAlgorithm.class)
+  void keyHintMatchesOpenssl(KeyAlgorithm algorithm) throws Exception {
+    Signer signer = LocalSigner.generate(algorithm);
+    requireTool(commandRuns("openssl", "version"), "openssl");
+    Path pem = Files.writeString(dir.resolve("pub.pem"), pem(signer));
+    Path der = dir.resolve("pub.der");
+    Path hash = dir.resolve("pub.sha256");
+
+    Result toDer =
+        run(
+            List.of(
+                "openssl",
+                "pkey",
+                "-pubin",
+                "-in",
+                pem.toString(),
+                "-outform",
+                "DER",
+                "-out",
+                der.toString()));
+    Result digest =
+        run(
+            List.of(
+                "openssl", "dgst", "-sha256", "-binary", "-out", hash.toString(), der.toString()));
+    Result base64 = run(List.of("openssl", "base64", "-A", "-in", hash.toString()));
+
+    assertThat(toDer.exitCode()).as(toDer.output()).isZero();
+    assertThat(digest.exitCode()).as(digest.output()).isZero();
+    assertThat(base64.output().strip()).isEqualTo(signer.hint().value());
+  }
+
   // Helpers
 
   private static Statement imageStatement() {
@@ -310,6 +378,27 @@ class IndependentVerifierIT {
       command.add(artifact.toString());
     }
     return run(command);
+  }
+
+  /** Writes a bundle with the Node.js project's make-bundle.js and returns its JSON. */
+  private byte[] makeBundle(KeyAlgorithm algorithm, String... arguments)
+      throws IOException, InterruptedException {
+    Path project = nodeProject();
+    Path key = dir.resolve("signing-key.pem");
+    Files.writeString(key, PemKeys.privateKeyPem(TestKeys.privateKey(algorithm)));
+    Path output = dir.resolve("made.sigstore.json");
+
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add(project.resolve("make-bundle.js").toString());
+    command.add(key.toString());
+    command.add(TestKeys.signer(algorithm).hint().value());
+    command.add(output.toString());
+    command.addAll(List.of(arguments));
+    Result result = run(command);
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    return Files.readAllBytes(output);
   }
 
   private Result opensslVerify(Signer signer, byte[] payload, byte[] signature)
