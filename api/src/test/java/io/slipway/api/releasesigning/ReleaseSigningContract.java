@@ -146,6 +146,24 @@ abstract class ReleaseSigningContract {
   }
 
   @Test
+  @Order(3)
+  void sharedImageKeepsOneSignaturePerKey() {
+    TestFleet fleet = world.newFleet();
+    pushBusybox(fleet, "web", "1.0");
+    deploy(fleet, "1.0");
+    JsonNode second = deploy(fleet, "1.0");
+    RegistryClient client = client(fleet);
+    String repository = fleetRepository(fleet) + "/web";
+    String index = indexDigest(second, "web");
+
+    Manifest classic = client.getManifest(repository, "sha256-" + index.substring(7) + ".sig");
+
+    assertThat(sequenceOf(second)).isEqualTo(2);
+    assertThat(bundlesOf(client, repository, index)).hasSize(1);
+    assertThat(JSON.readTree(classic.bytes()).path("layers").size()).isOne();
+  }
+
+  @Test
   @Order(4)
   void deviceReadsItsOwnSignedReleaseOnly() {
     TestFleet fleet = world.newFleet();
