@@ -10,7 +10,10 @@ public final class ReleaseText {
 
   private ReleaseText() {}
 
-  /** Prints the release's id, status, version, source and each service's image. */
+  /**
+   * Prints the release's id, status, version, source, its signature when it has one, and each
+   * service's image.
+   */
   public static void print(PrintWriter out, JsonNode release) {
     out.println(
         "Release "
@@ -28,6 +31,16 @@ public final class ReleaseText {
     JsonNode finished = release.path("finishedAt");
     if (finished.isNumber()) {
       out.println("  Finished:   " + Instant.ofEpochMilli(finished.asLong()));
+    }
+    JsonNode signature = release.path("signature");
+    if (signature.isObject()) {
+      out.println(
+          "  Signed:     sequence "
+              + signature.path("sequence").asLong()
+              + ", document "
+              + signature.path("documentDigest").asString()
+              + ", key "
+              + signature.path("keyHint").asString());
     }
     JsonNode services = release.path("services");
     if (services.isObject() && !services.isEmpty()) {
