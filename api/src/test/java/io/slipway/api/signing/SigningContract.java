@@ -25,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,6 +195,19 @@ abstract class SigningContract {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("message").asString()).contains("'PUBLIC KEY'");
+  }
+
+  @Test
+  void importOfP384KeyNamesTheCurve() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp384r1"));
+    String pem = PemKeys.privateKeyPem(generator.generateKeyPair().getPrivate());
+
+    HttpResponse<String> response = world.call("POST", KEYS + "/import", importBody(pem), admin);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("code").asString()).isEqualTo("SIGNING_KEY_INVALID");
+    assertThat(json(response).get("message").asString()).contains("384-bit");
   }
 
   @Test
