@@ -10,7 +10,7 @@ import java.util.zip.GZIPOutputStream;
  * Writes tar archives entry by entry for tests, including entries that a careful archiver would
  * never write: absolute paths, {@code ..}, device files and links out of the tree. Not thread-safe.
  */
-final class TarFixture {
+public final class TarFixture {
 
   private long modified;
 
@@ -23,7 +23,7 @@ final class TarFixture {
     return this;
   }
 
-  TarFixture file(String name, String content) {
+  public TarFixture file(String name, String content) {
     return file(name, content, 0644);
   }
 
@@ -80,7 +80,7 @@ final class TarFixture {
   }
 
   /** Returns the archive with its end marker. */
-  byte[] tar() {
+  public byte[] tar() {
     ByteArrayOutputStream copy = new ByteArrayOutputStream();
     copy.writeBytes(out.toByteArray());
     copy.writeBytes(new byte[1024]);
@@ -88,7 +88,7 @@ final class TarFixture {
   }
 
   /** Returns the archive compressed with gzip. */
-  byte[] tarGz() {
+  public byte[] tarGz() {
     ByteArrayOutputStream compressed = new ByteArrayOutputStream();
     try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
       gzip.write(tar());

@@ -539,22 +539,11 @@ abstract class DeploymentContract {
   }
 
   private String logsOf(TestFleet fleet, JsonNode release) {
-    return world
-        .call(
-            "GET",
-            "/api/v1/releases/" + release.path("id").asLong() + "/logs",
-            null,
-            fleet.developer())
-        .body();
+    return world.logs(release.path("id").asLong(), fleet.developer());
   }
 
   private long auditCount(String action, long releaseId) {
-    return world
-        .jdbc()
-        .sql("SELECT COUNT(*) FROM audit_log WHERE action = ? AND target = ?")
-        .params(action, String.valueOf(releaseId))
-        .query(Long.class)
-        .single();
+    return world.auditCount(action, releaseId);
   }
 
   private List<String> linkedRepositories(String digest) {

@@ -142,6 +142,19 @@ public final class ReleaseWorld implements AutoCloseable {
     return new TestDevice(id, uuid, key.value());
   }
 
+  /** Returns the build log of release {@code releaseId}, up to 500 lines, as JSON text. */
+  public String logs(long releaseId, String token) {
+    return call("GET", "/api/v1/releases/" + releaseId + "/logs?limit=500", null, token).body();
+  }
+
+  /** Returns how many audit rows record {@code action} on release {@code releaseId}. */
+  public long auditCount(String action, long releaseId) {
+    return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = ? AND target = ?")
+        .params(action, String.valueOf(releaseId))
+        .query(Long.class)
+        .single();
+  }
+
   /** Sends {@code method} with a JSON body (or none) as the holder of {@code token}. */
   public HttpResponse<String> call(String method, String path, String json, String token) {
     return http.send(method, path, json, "Authorization", HttpTestClient.bearer(token));

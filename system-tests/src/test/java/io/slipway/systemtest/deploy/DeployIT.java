@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Prebuilt images deployed without the builder: an image pushed with {@code docker push} and an
  * index copied with {@code skopeo copy --all}, each followed by the packaged {@code slipway
  * deploy}; and a deploy that names an image missing a platform of the fleet, which fails and
- * creates no release.
+ * creates no release. The copied index must also carry the server's classic signature tag.
  *
  * <p>Needs a running Docker engine; these tests fail, never skip, without one (.ci/run starts it).
  * Images come from Debian's busybox-static and from code; nothing is pulled from the internet.
@@ -140,6 +140,12 @@ class DeployIT {
         .isEqualTo("field");
     assertThat(BuildApi.architectures(skopeo, image, adminToken))
         .containsExactlyInAnyOrder("amd64", "arm64");
+    String index = image.substring(image.indexOf('@') + "@sha256:".length());
+    CommandResult classic =
+        skopeo.inspect(
+            skopeo.reference("acme/dual/api", "sha256-" + index + ".sig"), adminToken, true);
+    assertThat(classic.assertSucceeded().stdout()).contains("dev.cosignproject.cosign/signature");
+    assertThat(release.path("signature").path("sequence").asLong()).isEqualTo(1);
     assertThat(JSON.readTree(deploy.stdout()).path("id").asLong()).isEqualTo(id(release));
   }
 
