@@ -158,7 +158,13 @@ public class ReleaseSigningHook implements ReleaseHook {
       Instant signedAt) {
     try {
       return images.sign(
-          client, signer, host, service.repository(), service.indexDigest(), signedAt);
+          client,
+          signer,
+          keys.trustPolicy(),
+          host,
+          service.repository(),
+          service.indexDigest(),
+          signedAt);
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "Signing image "

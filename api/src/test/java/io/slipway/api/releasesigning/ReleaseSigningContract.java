@@ -22,7 +22,9 @@ import io.slipway.signing.bundle.BundleVerifier;
 import io.slipway.signing.image.ImageStatements;
 import io.slipway.signing.intoto.Statement;
 import io.slipway.signing.key.KeyAlgorithm;
+import io.slipway.signing.key.PemKeys;
 import io.slipway.signing.keystore.SigningKeyStore;
+import io.slipway.signing.keystore.StoredKey;
 import io.slipway.signing.release.ReleaseDocument;
 import io.slipway.signing.release.ServiceImage;
 import io.slipway.signing.simplesigning.SimpleSigning;
@@ -60,9 +62,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Signing of every release that the running server builds with Jib or deploys from prebuilt images,
  * checked through its real registry: a bundle referrer and a classic simple signature on each index
  * and platform manifest, the release document artifact at {@code ORG/FLEET:release-N} with both
- * layouts, the per-fleet sequence, the device endpoint, a manifest altered in storage that no
- * longer verifies, and a release that fails when no key can sign. Verification uses the signing
- * library with the server's trust policy. Subclasses pick the database.
+ * layouts, the per-fleet sequence, the device endpoint, acceptance by {@code @sigstore/verify} and
+ * {@code openssl}, a manifest altered in storage that no longer verifies, and a release that fails
+ * when no key can sign. Verification uses the signing library with the server's trust policy.
+ * Subclasses pick the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -143,6 +146,24 @@ abstract class ReleaseSigningContract {
   }
 
   @Test
+  @Order(3)
+  void sharedImageKeepsOneSignaturePerKey() {
+    TestFleet fleet = world.newFleet();
+    pushBusybox(fleet, "web", "1.0");
+    deploy(fleet, "1.0");
+    JsonNode second = deploy(fleet, "1.0");
+    RegistryClient client = client(fleet);
+    String repository = fleetRepository(fleet) + "/web";
+    String index = indexDigest(second, "web");
+
+    Manifest classic = client.getManifest(repository, "sha256-" + index.substring(7) + ".sig");
+
+    assertThat(sequenceOf(second)).isEqualTo(2);
+    assertThat(bundlesOf(client, repository, index)).hasSize(1);
+    assertThat(JSON.readTree(classic.bytes()).path("layers").size()).isOne();
+  }
+
+  @Test
   @Order(4)
   void deviceReadsItsOwnSignedReleaseOnly() {
     TestFleet fleet = world.newFleet();
@@ -198,6 +219,59 @@ abstract class ReleaseSigningContract {
         .isInstanceOfSatisfying(
             VerificationException.class,
             e -> assertThat(e.failure()).isEqualTo(VerificationFailure.DIGEST_MISMATCH));
+  }
+
+  @Test
+  @Order(6)
+  void independentVerifiersAcceptTheSignatures(@TempDir Path scratch) throws Exception {
+    TestFleet fleet = world.newFleet();
+    pushBusybox(fleet, "web", "1.0");
+    JsonNode release = deploy(fleet, "1.0");
+    RegistryClient client = client(fleet);
+    String repository = fleetRepository(fleet) + "/web";
+    String index = indexDigest(release, "web");
+    Map<String, String> trusted = new LinkedHashMap<>();
+    for (StoredKey key : keys.keys()) {
+      trusted.put(key.hint().value(), PemKeys.publicKeyPem(key.publicKey()));
+    }
+    Manifest artifact =
+        client.getManifest(
+            fleetRepository(fleet),
+            ReleaseArtifact.tag(release.path("signature").path("sequence").asLong()));
+    JsonNode classic =
+        JSON.readTree(
+                client.getManifest(repository, "sha256-" + index.substring(7) + ".sig").bytes())
+            .path("layers")
+            .get(0);
+    byte[] payload = client.readBlob(repository, classic.path("digest").asString());
+    byte[] signature =
+        Base64.getDecoder()
+            .decode(
+                classic.path("annotations").path(SimpleSigning.SIGNATURE_ANNOTATION).asString());
+    String signedBy =
+        JSON.readTree(payload).path("optional").path(SimpleSigning.KEY_HINT).asString();
+    byte[] tampered =
+        new String(payload, StandardCharsets.UTF_8)
+            .replace(index.substring(7, 15), "00000000")
+            .getBytes(StandardCharsets.UTF_8);
+
+    IndependentVerifiers.Result image =
+        IndependentVerifiers.sigstoreVerify(
+            scratch, storedBundles(client, repository, index).get(0), trusted);
+    IndependentVerifiers.Result document =
+        IndependentVerifiers.sigstoreVerify(
+            scratch,
+            storedBundles(client, fleetRepository(fleet), artifact.digest()).get(0),
+            trusted);
+    IndependentVerifiers.Result simple =
+        IndependentVerifiers.opensslVerify(scratch, trusted.get(signedBy), payload, signature);
+    IndependentVerifiers.Result altered =
+        IndependentVerifiers.opensslVerify(scratch, trusted.get(signedBy), tampered, signature);
+
+    assertThat(image.exitCode()).as(image.output()).isZero();
+    assertThat(document.exitCode()).as(document.output()).isZero();
+    assertThat(simple.exitCode()).as(simple.output()).isZero();
+    assertThat(altered.exitCode()).as(altered.output()).isNotZero();
   }
 
   @Test
@@ -347,14 +421,20 @@ abstract class ReleaseSigningContract {
 
   /** Reads the bundles attached to {@code repository@digest} through the referrers API. */
   private static List<Bundle> bundlesOf(RegistryClient client, String repository, String digest) {
+    return storedBundles(client, repository, digest).stream().map(Bundle::parse).toList();
+  }
+
+  /** Reads the bundle JSON attached to {@code repository@digest}, exactly as stored. */
+  private static List<byte[]> storedBundles(
+      RegistryClient client, String repository, String digest) {
     List<Referrer> referrers =
         client.referrers(repository, digest, Bundle.MEDIA_TYPE).orElseThrow();
-    List<Bundle> bundles = new ArrayList<>();
+    List<byte[]> bundles = new ArrayList<>();
     for (Referrer referrer : referrers) {
       JsonNode manifest = JSON.readTree(client.getManifest(repository, referrer.digest()).bytes());
       assertThat(manifest.path("subject").path("digest").asString()).isEqualTo(digest);
       String layer = manifest.path("layers").get(0).path("digest").asString();
-      bundles.add(Bundle.parse(client.readBlob(repository, layer)));
+      bundles.add(client.readBlob(repository, layer));
     }
     return bundles;
   }
