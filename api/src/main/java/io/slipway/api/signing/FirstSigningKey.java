@@ -1,6 +1,7 @@
 package io.slipway.api.signing;
 
 import io.slipway.api.identity.Identity;
+import io.slipway.signing.keystore.KeyState;
 import io.slipway.signing.keystore.StoredKey;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -10,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gives an empty key store one generated, active key at startup, audited as {@code
- * signing.key.generated} by {@code system:signing}.
+ * signing.key.generated} by {@code system:signing}. A store with keys but no active one is left as
+ * it is, with a warning, because an administrator retired or revoked its keys on purpose.
  *
  * <p>It runs once every singleton exists, so after the database migrations and before the web
  * server accepts requests: no request ever finds the store empty on a first start.
@@ -29,12 +31,19 @@ class FirstSigningKey implements SmartInitializingSingleton {
   @Override
   public void afterSingletonsInstantiated() {
     Optional<StoredKey> generated = keys.generateFirst(Identity.system("signing"));
-    generated.ifPresent(
-        key ->
-            log.info(
-                "Generated the first signing key {} ({}) and made it active; devices read it from"
-                    + " GET /device/v1/{uuid}/signing-keys",
-                key.hint(),
-                key.algorithm()));
+    if (generated.isPresent()) {
+      log.info(
+          "Generated the first signing key {} ({}) and made it active; devices read it from"
+              + " GET /device/v1/{uuid}/signing-keys",
+          generated.get().hint(),
+          generated.get().algorithm());
+      return;
+    }
+    boolean active = keys.list().stream().anyMatch(key -> key.state() == KeyState.ACTIVE);
+    if (!active) {
+      log.warn(
+          "No signing key is active, so target states and pins cannot be signed; an administrator"
+              + " must activate or generate one at /api/v1/signing/keys");
+    }
   }
 }

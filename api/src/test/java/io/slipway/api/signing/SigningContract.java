@@ -18,17 +18,17 @@ import io.slipway.signing.key.PemKeys;
 import io.slipway.signing.release.PinDocument;
 import io.slipway.signing.state.TargetStateDocument;
 import io.slipway.signing.trust.TrustPolicy;
-import io.slipway.signing.trust.TrustedKey;
 import io.slipway.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -193,6 +193,19 @@ abstract class SigningContract {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("message").asString()).contains("'PUBLIC KEY'");
+  }
+
+  @Test
+  void importOfP384KeyNamesTheCurve() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp384r1"));
+    String pem = PemKeys.privateKeyPem(generator.generateKeyPair().getPrivate());
+
+    HttpResponse<String> response = world.call("POST", KEYS + "/import", importBody(pem), admin);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("code").asString()).isEqualTo("SIGNING_KEY_INVALID");
+    assertThat(json(response).get("message").asString()).contains("384-bit");
   }
 
   @Test
@@ -567,24 +580,8 @@ abstract class SigningContract {
   }
 
   private TrustPolicy trustPolicy(TestDevice caller) {
-    JsonNode body = json(deviceGet(caller, "/device/v1/" + caller.uuid() + "/signing-keys"));
-    List<TrustedKey> keys = new ArrayList<>();
-    for (JsonNode key : body.get("keys")) {
-      keys.add(
-          new TrustedKey(
-              new KeyHint(key.get("hint").asString()),
-              PemKeys.parsePublicKey(key.get("publicKeyPem").asString()),
-              KeyAlgorithm.valueOf(key.get("algorithm").asString()),
-              Instant.ofEpochMilli(key.get("validFrom").asLong()),
-              instant(key.get("validUntil")),
-              instant(key.get("retiredAt")),
-              key.get("revoked").asBoolean()));
-    }
-    return TrustPolicy.of(keys);
-  }
-
-  private static Instant instant(JsonNode millis) {
-    return millis == null || millis.isNull() ? null : Instant.ofEpochMilli(millis.asLong());
+    return TrustPolicies.parse(
+        json(deviceGet(caller, "/device/v1/" + caller.uuid() + "/signing-keys")));
   }
 
   private Envelope signedState(TestDevice caller) {

@@ -4,7 +4,10 @@ import static io.slipway.api.release.ReleaseWorld.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.api.release.ReleaseWorld;
+import io.slipway.api.release.ReleaseWorld.TestDevice;
+import io.slipway.api.release.ReleaseWorld.TestFleet;
 import io.slipway.testing.TestDatabase;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,10 +17,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
 
 /** What the first start of a server does for signing, and what a restart keeps. */
+@ExtendWith(OutputCaptureExtension.class)
 class SigningStartupIT {
 
   @TempDir Path dataDirectory;
@@ -97,14 +104,39 @@ class SigningStartupIT {
     }
   }
 
+  @Test
+  void revokedActiveKeyStopsSigning(CapturedOutput output) throws Exception {
+    TestDatabase database = TestDatabase.h2();
+    try (ReleaseWorld world = ReleaseWorld.start(database, dataDirectory)) {
+      String admin = adminToken(world);
+      TestFleet fleet = world.newFleet();
+      TestDevice device = world.device(fleet.id());
+      String id = keys(world).get(0).get("id").asString();
+
+      world.call("POST", "/api/v1/signing/keys/" + id + "/revoke", null, admin);
+      HttpResponse<String> state =
+          world.call("GET", "/device/v1/" + device.uuid() + "/state/signed", null, device.key());
+
+      assertThat(state.statusCode()).isEqualTo(503);
+      assertThat(json(state).get("code").asString()).isEqualTo("SIGNING_KEY_UNAVAILABLE");
+    }
+
+    try (ReleaseWorld restarted = ReleaseWorld.start(database, dataDirectory)) {
+      assertThat(keys(restarted)).hasSize(1);
+      assertThat(output.getAll()).contains("No signing key is active");
+    }
+  }
+
+  private static String adminToken(ReleaseWorld world) throws Exception {
+    return Files.readString(
+            Path.of(world.context().getEnvironment().getProperty("slipway.data-dir"))
+                .resolve("bootstrap-token"))
+        .strip();
+  }
+
   private static List<JsonNode> keys(ReleaseWorld world) throws Exception {
-    String admin =
-        Files.readString(
-                Path.of(world.context().getEnvironment().getProperty("slipway.data-dir"))
-                    .resolve("bootstrap-token"))
-            .strip();
     List<JsonNode> keys = new ArrayList<>();
-    json(world.call("GET", "/api/v1/signing/keys", null, admin)).forEach(keys::add);
+    json(world.call("GET", "/api/v1/signing/keys", null, adminToken(world))).forEach(keys::add);
     return keys;
   }
 

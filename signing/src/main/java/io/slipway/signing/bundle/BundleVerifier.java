@@ -55,6 +55,29 @@ public final class BundleVerifier {
   public static Statement verifyStatement(
       Bundle bundle, String subjectDigest, String predicateType, TrustPolicy policy, Instant now) {
     requireDigest(subjectDigest);
+    Statement statement = verifyStatement(bundle, predicateType, policy, now);
+
+    String hex = subjectDigest.substring("sha256:".length());
+    if (!statement.hasSubjectDigest(hex)) {
+      throw new VerificationException(
+          VerificationFailure.DIGEST_MISMATCH,
+          "The signed statement is about " + subjectDigests(statement) + ", not " + subjectDigest);
+    }
+    return statement;
+  }
+
+  /**
+   * Verifies a bundle that signs an in-toto statement of {@code predicateType}, leaving the
+   * subjects to the caller, which must compare them (or the predicate) with the artifact it holds.
+   * Release documents use this: their subjects are the service images, and the device compares the
+   * document's digest with the one its signed target state names.
+   *
+   * @return the verified statement
+   * @throws VerificationException as {@link #verifyStatement(Bundle, String, String, TrustPolicy,
+   *     Instant)}, without the subject check
+   */
+  public static Statement verifyStatement(
+      Bundle bundle, String predicateType, TrustPolicy policy, Instant now) {
     Objects.requireNonNull(predicateType, "predicateType");
     Envelope envelope =
         bundle
@@ -65,8 +88,8 @@ public final class BundleVerifier {
                         VerificationFailure.SUBJECT_MISMATCH,
                         "The bundle by key "
                             + bundle.hint()
-                            + " signs a file, not an in-toto statement about "
-                            + subjectDigest));
+                            + " signs a file, not an in-toto statement of type "
+                            + predicateType));
     if (!envelope.payloadType().equals(Statement.PAYLOAD_TYPE)) {
       throw new VerificationException(
           VerificationFailure.SUBJECT_MISMATCH,
@@ -89,12 +112,6 @@ public final class BundleVerifier {
               + "', expected '"
               + predicateType
               + "'");
-    }
-    String hex = subjectDigest.substring("sha256:".length());
-    if (!statement.hasSubjectDigest(hex)) {
-      throw new VerificationException(
-          VerificationFailure.DIGEST_MISMATCH,
-          "The signed statement is about " + subjectDigests(statement) + ", not " + subjectDigest);
     }
     return statement;
   }
