@@ -21,8 +21,9 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * Computes the public half of an imported private key, because a PKCS#8 file need not contain it
- * and the JCA has no call that derives it. The curve arithmetic is BouncyCastle's fixed-base comb
- * multiplication, which does not branch on the private scalar. Stateless.
+ * and the JCA has no call that derives it. The curve arithmetic is BouncyCastle's (a fixed-base
+ * comb multiplier on its own P-256 field code, and its Ed25519 implementation) rather than
+ * hand-written. Stateless.
  */
 final class PublicKeyDerivation {
 
