@@ -78,6 +78,22 @@ public final class DocumentReader {
     return instant;
   }
 
+  /**
+   * Returns the instant in {@code field} as {@link #instant} does, or null when it is JSON null.
+   */
+  public Instant optionalInstant(String field) {
+    return require(field).isNull() ? null : instant(field);
+  }
+
+  /** Returns the boolean in {@code field}. */
+  public boolean bool(String field) {
+    JsonNode value = require(field);
+    if (!value.isBoolean()) {
+      throw wrong(field, "true or false", value);
+    }
+    return value.asBoolean();
+  }
+
   /** Returns a reader of the object in {@code field}, or null when the field is JSON null. */
   public DocumentReader optionalObject(String field) {
     JsonNode value = require(field);

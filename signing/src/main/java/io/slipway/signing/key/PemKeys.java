@@ -48,7 +48,16 @@ public final class PemKeys {
    *     unsupported algorithm
    */
   public static PublicKey parsePublicKey(String pem) {
-    byte[] der = der(pem, "PUBLIC KEY", "");
+    return parsePublicKeyDer(der(pem, "PUBLIC KEY", ""));
+  }
+
+  /**
+   * Parses a DER SubjectPublicKeyInfo holding an ECDSA P-256 or Ed25519 key, the bytes inside a
+   * {@code PUBLIC KEY} PEM block.
+   *
+   * @throws SigningException when the bytes hold no key of a supported algorithm
+   */
+  public static PublicKey parsePublicKeyDer(byte[] der) {
     for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
       try {
         PublicKey key =

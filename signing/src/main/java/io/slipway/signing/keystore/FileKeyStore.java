@@ -1,5 +1,6 @@
 package io.slipway.signing.keystore;
 
+import io.slipway.signing.Signer;
 import io.slipway.signing.SigningException;
 import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.KeyHint;
@@ -17,6 +18,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -164,7 +166,13 @@ public final class FileKeyStore implements SigningKeyStore {
     return directory;
   }
 
-  /** Returns how many changes the keyring has seen; it grows by one with each change. */
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here, how many changes the keyring has seen: it grows by one with each change. Restoring an
+   * older {@code keyring.json} from a backup makes it fall.
+   */
+  @Override
   public long generation() {
     return snapshot.keyring().generation();
   }
@@ -356,6 +364,30 @@ public final class FileKeyStore implements SigningKeyStore {
               + "; generate or import a new key and activate it");
     }
     return current.signer();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Standby keys are decrypted from their files on each call; the caller caches what it signs.
+   */
+  @Override
+  public List<Signer> trustSigners() {
+    Snapshot current = snapshot;
+    Instant now = clock.instant();
+    List<Signer> signers = new ArrayList<>();
+    for (StoredKey key : current.keyring().keys()) {
+      boolean expired = key.expiresAt() != null && !now.isBefore(key.expiresAt());
+      if (expired) {
+        continue;
+      }
+      if (key.state() == KeyState.ACTIVE) {
+        signers.add(current.signer());
+      } else if (key.state() == KeyState.STANDBY) {
+        signers.add(decrypt(key));
+      }
+    }
+    return signers;
   }
 
   /**

@@ -75,6 +75,20 @@ public interface SigningKeyStore {
   Signer activeSigner();
 
   /**
+   * Returns a signer for each key that may vouch for the key list now: the active key and every
+   * standby key, leaving out expired ones, oldest first. Empty when no key qualifies. Devices
+   * accept a new key list signed by any key they already trust, so signing it with all of these
+   * lets a device that trusts only one of them follow.
+   */
+  List<Signer> trustSigners();
+
+  /**
+   * Returns the number of changes the store has seen. It grows with every change to the keys and
+   * never falls while the store's files are not replaced, so it can version the key list.
+   */
+  long generation();
+
+  /**
    * Returns every key with its validity, as devices should trust them. Revoked keys stay listed,
    * marked revoked, so that devices which trusted them learn of the revocation.
    */
