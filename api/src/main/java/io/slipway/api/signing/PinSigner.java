@@ -87,7 +87,9 @@ public class PinSigner {
           "The pin in fleet "
               + fleet
               + " cannot be signed because the server has no active signing key: "
-              + e.getMessage());
+              + e.getMessage()
+              + ". An administrator activates a key with "
+              + SignedTargetStates.ACTIVATE_ENDPOINT);
     }
   }
 }

@@ -40,6 +40,9 @@ import org.springframework.stereotype.Service;
 @Service
 public class SignedTargetStates {
 
+  /** Endpoint that makes a key active, named in {@code SIGNING_KEY_UNAVAILABLE} messages. */
+  static final String ACTIVATE_ENDPOINT = "POST /api/v1/signing/keys/{id}/activate";
+
   private static final Logger log = LoggerFactory.getLogger(SignedTargetStates.class);
 
   private final TargetStateService states;
@@ -151,7 +154,9 @@ public class SignedTargetStates {
       throw new ApiException(
           ErrorCode.SIGNING_KEY_UNAVAILABLE,
           "The server has no active signing key, so it cannot sign target states: "
-              + e.getMessage());
+              + e.getMessage()
+              + ". An administrator activates a key with "
+              + ACTIVATE_ENDPOINT);
     }
   }
 

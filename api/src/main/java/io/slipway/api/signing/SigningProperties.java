@@ -1,6 +1,7 @@
 package io.slipway.api.signing;
 
 import io.slipway.signing.key.KeyAlgorithm;
+import io.slipway.signing.state.TargetStateDocument;
 import java.time.Duration;
 import java.util.Base64;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keyLifetime when set, how long a generated or imported key stays valid unless its request
  *     names an expiry; unset means keys never expire
  * @param targetStateValidity how long a signed target state is valid after it was issued: one day
- *     by default, at least one minute. The server signs a new one once half of it has passed
+ *     by default, at least one minute and at most {@link TargetStateDocument#MAX_VALIDITY} (seven
+ *     days). The server signs a new one once half of it has passed
  */
 @ConfigurationProperties("slipway.signing")
 public record SigningProperties(
@@ -34,8 +36,9 @@ public record SigningProperties(
 
   /**
    * @throws IllegalArgumentException naming the setting and the fix when the master key is not
-   *     base64 of 32 bytes (the message never contains the key), the key lifetime is not positive,
-   *     or the target-state validity is shorter than one minute
+   *     base64 of 32 bytes (the message never contains the key), or the key lifetime is not
+   *     positive. Also when the target-state validity is shorter than one minute or longer than
+   *     seven days.
    */
   public SigningProperties {
     if (masterKey != null && masterKey.isBlank()) {
@@ -63,6 +66,14 @@ public record SigningProperties(
           "slipway.signing.target-state-validity is "
               + targetStateValidity
               + ": set at least PT1M (one minute); the default is P1D");
+    }
+    if (targetStateValidity.compareTo(TargetStateDocument.MAX_VALIDITY) > 0) {
+      throw new IllegalArgumentException(
+          "slipway.signing.target-state-validity is "
+              + targetStateValidity
+              + ": set at most "
+              + TargetStateDocument.MAX_VALIDITY
+              + ", the longest validity devices accept; the default is P1D");
     }
   }
 

@@ -71,6 +71,13 @@ class SigningPropertiesTest {
   }
 
   @Test
+  void validityOverSevenDaysIsRejected() {
+    assertThatThrownBy(() -> new SigningProperties(null, null, null, Duration.ofDays(8)))
+        .hasMessageContaining("slipway.signing.target-state-validity is PT192H")
+        .hasMessageContaining("at most PT168H");
+  }
+
+  @Test
   void nonPositiveKeyLifetimeIsRejected() {
     assertThatThrownBy(() -> new SigningProperties(null, null, Duration.ZERO, null))
         .hasMessageContaining("slipway.signing.key-lifetime is PT0S");

@@ -119,6 +119,8 @@ class SigningStartupIT {
 
       assertThat(state.statusCode()).isEqualTo(503);
       assertThat(json(state).get("code").asString()).isEqualTo("SIGNING_KEY_UNAVAILABLE");
+      assertThat(json(state).get("message").asString())
+          .contains("POST /api/v1/signing/keys/{id}/activate");
     }
 
     try (ReleaseWorld restarted = ReleaseWorld.start(database, dataDirectory)) {

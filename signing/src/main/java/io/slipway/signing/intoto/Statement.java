@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,8 +32,16 @@ public record Statement(List<Subject> subjects, String predicateType, JsonNode p
   /** The DSSE payload type of in-toto statements. */
   public static final String PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
+  /**
+   * Writes sorted keys. Reads strictly, because a payload with a key twice reads differently in
+   * parsers that keep the first value and in those that keep the last.
+   */
   private static final JsonMapper JSON =
-      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+      JsonMapper.builder()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   /**
    * @throws IllegalArgumentException when there is no subject, no predicate type, or the predicate
@@ -134,6 +144,9 @@ public record Statement(List<Subject> subjects, String predicateType, JsonNode p
     }
     if (!TYPE.equals(root.path("_type").asString(null))) {
       throw malformed("has _type '" + root.path("_type").asString(null) + "', expected " + TYPE);
+    }
+    if (!root.path("subject").isArray()) {
+      throw malformed("has no 'subject' array");
     }
     List<Subject> subjects = new ArrayList<>();
     for (JsonNode node : root.path("subject")) {

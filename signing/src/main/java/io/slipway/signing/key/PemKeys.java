@@ -22,6 +22,10 @@ public final class PemKeys {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
+  private static final String GENERATE_SUPPORTED_KEY =
+      "generate a supported key with 'openssl genpkey -algorithm EC -pkeyopt"
+          + " ec_paramgen_curve:P-256' or 'openssl genpkey -algorithm ed25519'";
+
   private PemKeys() {}
 
   /** Returns {@code key} as a {@code PUBLIC KEY} PEM block ending in a newline. */
@@ -44,7 +48,7 @@ public final class PemKeys {
    *     unsupported algorithm
    */
   public static PublicKey parsePublicKey(String pem) {
-    byte[] der = der(pem, "PUBLIC KEY");
+    byte[] der = der(pem, "PUBLIC KEY", "");
     for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
       try {
         PublicKey key =
@@ -67,7 +71,7 @@ public final class PemKeys {
    * @throws SigningException saying what is wrong
    */
   public static PrivateKey parsePrivateKey(String pem) {
-    byte[] der = der(pem, "PRIVATE KEY");
+    byte[] der = der(pem, "PRIVATE KEY", privateKeyAdvice(blockType(pem)));
     for (KeyAlgorithm algorithm : KeyAlgorithm.values()) {
       try {
         return KeyFactory.getInstance(algorithm.jcaKeyAlgorithm())
@@ -76,19 +80,56 @@ public final class PemKeys {
         // Try the next algorithm.
       }
     }
+    String found = isRsa(der) ? "an RSA key" : "neither an ECDSA P-256 nor an Ed25519 key";
     throw new SigningException(
-        "The PRIVATE KEY block holds neither an ECDSA P-256 nor an Ed25519 key; convert it with"
-            + " 'openssl pkcs8 -topk8 -nocrypt'");
+        "The PRIVATE KEY block contains " + found + "; " + GENERATE_SUPPORTED_KEY);
   }
 
-  private static byte[] der(String pem, String type) {
+  /**
+   * Returns what to do with a private key PEM block of {@code type}, which is not an unencrypted
+   * PKCS#8 {@code PRIVATE KEY} block, or an empty string when there is no specific advice.
+   */
+  private static String privateKeyAdvice(String type) {
+    return switch (type) {
+      case "EC PRIVATE KEY" ->
+          "; convert it to PKCS#8 with 'openssl pkcs8 -topk8 -nocrypt -in KEY.pem -out"
+              + " KEY-pkcs8.pem'";
+      case "ENCRYPTED PRIVATE KEY" ->
+          "; decrypt it with 'openssl pkcs8 -in KEY.pem -out KEY-plain.pem' and import that file";
+      case "RSA PRIVATE KEY" -> "; RSA keys are not supported, so " + GENERATE_SUPPORTED_KEY;
+      case "PUBLIC KEY" ->
+          "; a public key cannot sign, so send the private key whose public half this is";
+      default -> "";
+    };
+  }
+
+  private static String blockType(String pem) {
+    Matcher matcher = BLOCK.matcher(pem == null ? "" : pem);
+    return matcher.find() ? matcher.group(1) : "";
+  }
+
+  private static boolean isRsa(byte[] pkcs8) {
+    try {
+      KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+      return true;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static byte[] der(String pem, String type, String adviceForOtherType) {
     Matcher matcher = BLOCK.matcher(pem == null ? "" : pem);
     if (!matcher.find()) {
       throw new SigningException("No PEM block found; expected -----BEGIN " + type + "-----");
     }
     if (!matcher.group(1).equals(type)) {
       throw new SigningException(
-          "Found a PEM block of type '" + matcher.group(1) + "'; expected '" + type + "'");
+          "Found a PEM block of type '"
+              + matcher.group(1)
+              + "'; expected '"
+              + type
+              + "'"
+              + adviceForOtherType);
     }
     try {
       return Base64.getMimeDecoder().decode(matcher.group(2));

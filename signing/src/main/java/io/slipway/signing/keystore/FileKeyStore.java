@@ -137,7 +137,7 @@ public final class FileKeyStore implements SigningKeyStore {
   private Keyring readKeyring() throws IOException {
     Path file = directory.resolve(KEYRING);
     try {
-      return Keyring.parse(Files.readAllBytes(file), file);
+      return Keyring.parse(Files.readAllBytes(file), file, masterKey);
     } catch (NoSuchFileException e) {
       return Keyring.empty();
     }
@@ -436,7 +436,7 @@ public final class FileKeyStore implements SigningKeyStore {
 
   private void writeKeyring(Keyring keyring) {
     requireUnchangedOnDisk(keyring.generation() - 1);
-    write(directory.resolve(KEYRING), keyring.toJson());
+    write(directory.resolve(KEYRING), keyring.toJson(masterKey));
   }
 
   /** Refuses to overwrite a keyring that another process changed since this store read it. */

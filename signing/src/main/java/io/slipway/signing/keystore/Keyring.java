@@ -5,10 +5,12 @@ import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.KeyHint;
 import io.slipway.signing.key.PemKeys;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -19,7 +21,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The key store's metadata file, {@code keyring.json}: every key's public half and rotation state,
- * oldest first, and a generation that each write increments. Immutable.
+ * oldest first, a generation that each write increments, and {@code mac}, an HMAC-SHA256 under the
+ * {@link MasterKey} over the rest of the file. The public keys and states in this file become the
+ * trust policy that devices fetch, so someone who can write the data directory but lacks the master
+ * key must not be able to add a key or change a state. Immutable.
+ *
+ * <p>NOTE: the MAC does not detect an older copy of the file that was authentic when written, so
+ * writing a backup back over the file can undo a later revocation.
  *
  * @param generation the number of writes so far, 0 for a store never written
  * @param keys the keys, oldest first; at most one is {@link KeyState#ACTIVE}
@@ -27,7 +35,10 @@ import tools.jackson.databind.node.ObjectNode;
 record Keyring(long generation, List<StoredKey> keys) {
 
   /** The version of the file's layout; readers reject another. */
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+
+  /** The field that contains the base64 HMAC over the file's other fields. */
+  static final String MAC_FIELD = "mac";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -68,7 +79,14 @@ record Keyring(long generation, List<StoredKey> keys) {
     return new Keyring(generation + 1, next);
   }
 
-  byte[] toJson() {
+  /** Returns the file's content, authenticated with {@code masterKey}. */
+  byte[] toJson(MasterKey masterKey) {
+    ObjectNode root = content();
+    root.put(MAC_FIELD, Base64.getEncoder().encodeToString(mac(root, masterKey)));
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+  }
+
+  private ObjectNode content() {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     root.put("generation", generation);
@@ -86,16 +104,22 @@ record Keyring(long generation, List<StoredKey> keys) {
       putInstant(node, "retiredAt", key.retiredAt());
       putInstant(node, "revokedAt", key.revokedAt());
     }
-    return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    return root;
+  }
+
+  /** Returns the HMAC over the compact JSON of {@code content}, which has no MAC field. */
+  private static byte[] mac(ObjectNode content, MasterKey masterKey) {
+    return masterKey.authenticate(JSON.writeValueAsBytes(content));
   }
 
   /**
-   * Parses the keyring written to {@code file}.
+   * Parses the keyring written to {@code file} and checks its MAC with {@code masterKey}.
    *
    * @throws SigningException naming the file and the field at fault when the content is not a
-   *     complete keyring, so that a damaged file never reads as an empty store
+   *     complete keyring, so that a damaged file never reads as an empty store. Also when the MAC
+   *     is missing or does not match, which means the file was changed without the master key.
    */
-  static Keyring parse(byte[] json, Path file) {
+  static Keyring parse(byte[] json, Path file, MasterKey masterKey) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
@@ -104,6 +128,12 @@ record Keyring(long generation, List<StoredKey> keys) {
     }
     if (root == null || !root.isObject()) {
       throw damaged(file, "it is not a JSON object");
+    }
+    if (root.path("format").asInt(-1) == 1) {
+      throw damaged(
+          file,
+          "it has format 1, written before keyrings carried a MAC, so nothing shows that its keys"
+              + " and states are the ones the server wrote");
     }
     if (root.path("format").asInt(-1) != FORMAT) {
       throw damaged(file, "'format' is " + root.get("format") + ", expected " + FORMAT);
@@ -120,10 +150,37 @@ record Keyring(long generation, List<StoredKey> keys) {
     for (int i = 0; i < list.size(); i++) {
       keys.add(parseKey(list.get(i), file, "keys[" + i + "]"));
     }
+    Keyring keyring;
     try {
-      return new Keyring(generation.asLong(), keys);
+      keyring = new Keyring(generation.asLong(), keys);
     } catch (IllegalArgumentException e) {
       throw damaged(file, e.getMessage());
+    }
+
+    // Checked after the fields so that a damaged file is reported by the field at fault.
+    requireAuthentic((ObjectNode) root, file, masterKey);
+    return keyring;
+  }
+
+  private static void requireAuthentic(ObjectNode root, Path file, MasterKey masterKey) {
+    JsonNode stored = root.remove(MAC_FIELD);
+    if (stored == null || !stored.isString()) {
+      throw damaged(file, "'" + MAC_FIELD + "' is missing or not a string");
+    }
+    byte[] expected;
+    try {
+      expected = Base64.getDecoder().decode(stored.asString());
+    } catch (IllegalArgumentException e) {
+      throw damaged(file, "'" + MAC_FIELD + "' is not valid base64");
+    }
+    if (!MessageDigest.isEqual(expected, mac(root, masterKey))) {
+      throw damaged(
+          file,
+          "its '"
+              + MAC_FIELD
+              + "' does not match its content under this master key. Either the file was"
+              + " changed outside Slipway, or the master key is not the one the store was written"
+              + " with");
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -31,6 +32,14 @@ public final class MasterKey {
   static final int NONCE_LENGTH = 12;
 
   private static final int TAG_BITS = 128;
+
+  /**
+   * Derives the keyring's authentication key from the master key, so that the AES key itself never
+   * serves as an HMAC key too.
+   */
+  private static final byte[] KEYRING_MAC_LABEL =
+      "slipway signing keyring authentication v1".getBytes(StandardCharsets.US_ASCII);
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
 
@@ -162,6 +171,26 @@ public final class MasterKey {
       throw e;
     } catch (GeneralSecurityException e) {
       throw new SigningException("This Java runtime cannot decrypt with AES-256-GCM", e);
+    }
+  }
+
+  /**
+   * Returns the HMAC-SHA256 of {@code data} under a key derived from this master key, so that only
+   * a holder of the master key can make a keyring that this store accepts.
+   */
+  byte[] authenticate(byte[] data) {
+    return hmac(hmac(key.getEncoded(), KEYRING_MAC_LABEL), data);
+  }
+
+  private static byte[] hmac(byte[] secret, byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new SigningException("This Java runtime cannot compute HMAC-SHA256", e);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
     }
   }
 

@@ -1,39 +1,48 @@
 package io.slipway.signing.keystore;
 
 import io.slipway.signing.SigningException;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.ECFieldFp;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
-import java.security.spec.NamedParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.HexFormat;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.math.ec.ECMultiplier;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * Computes the public half of an imported private key, because a PKCS#8 file need not contain it
- * and the JCA has no call that derives it. Stateless.
+ * and the JCA has no call that derives it. The curve arithmetic is BouncyCastle's (a fixed-base
+ * comb multiplier on its own P-256 field code, and its Ed25519 implementation) rather than
+ * hand-written. Stateless.
  */
 final class PublicKeyDerivation {
+
+  /** The DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410); the 32 key bytes follow. */
+  private static final byte[] ED25519_SPKI_PREFIX =
+      HexFormat.of().parseHex("302a300506032b6570032100");
+
+  private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
 
   private PublicKeyDerivation() {}
 
   /**
-   * Returns the public key of {@code privateKey}, an EC or Ed25519 key.
+   * Returns the public key of {@code privateKey}, an ECDSA P-256 or Ed25519 key.
    *
-   * @throws SigningException when the key is of another kind
+   * @throws SigningException when the key is of another kind or curve
    */
   static PublicKey of(PrivateKey privateKey) {
     if (privateKey instanceof ECPrivateKey ec) {
-      return ofEc(ec);
+      return ofP256(ec);
     }
     if (privateKey instanceof EdECPrivateKey edwards) {
       return ofEd25519(edwards);
@@ -42,68 +51,34 @@ final class PublicKeyDerivation {
         privateKey.getAlgorithm() + " keys are not supported; use ECDSA P-256 or Ed25519");
   }
 
-  /**
-   * Multiplies the curve's generator by the private scalar. NOTE: the arithmetic is not constant
-   * time. It runs once per import, on a key that the caller already has in memory.
-   */
-  private static PublicKey ofEc(ECPrivateKey privateKey) {
+  private static PublicKey ofP256(ECPrivateKey privateKey) {
     ECParameterSpec params = privateKey.getParams();
-    if (!(params.getCurve().getField() instanceof ECFieldFp field)) {
-      throw new SigningException("EC keys over binary fields are not supported; use P-256");
+    boolean p256 =
+        params.getCurve().getField().getFieldSize() == 256
+            && params.getOrder().equals(P256.getN())
+            && params
+                .getGenerator()
+                .getAffineX()
+                .equals(P256.getG().getAffineXCoord().toBigInteger());
+    if (!p256) {
+      throw new SigningException(
+          "The imported EC key is on a "
+              + params.getCurve().getField().getFieldSize()
+              + "-bit curve other than P-256; use ECDSA P-256 or Ed25519");
     }
-    ECPoint point =
-        multiply(params.getGenerator(), privateKey.getS(), field.getP(), params.getCurve().getA());
+
+    ECMultiplier multiplier = new FixedPointCombMultiplier();
+    org.bouncycastle.math.ec.ECPoint point =
+        multiplier.multiply(P256.getG(), privateKey.getS()).normalize();
+    ECPoint jcaPoint =
+        new ECPoint(point.getAffineXCoord().toBigInteger(), point.getAffineYCoord().toBigInteger());
     try {
-      return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
+      return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(jcaPoint, params));
     } catch (GeneralSecurityException e) {
       throw new SigningException("Cannot build the public half of an imported EC key", e);
     }
   }
 
-  private static ECPoint multiply(ECPoint base, BigInteger scalar, BigInteger p, BigInteger a) {
-    ECPoint result = ECPoint.POINT_INFINITY;
-    for (int bit = scalar.bitLength() - 1; bit >= 0; bit--) {
-      result = add(result, result, p, a);
-      if (scalar.testBit(bit)) {
-        result = add(result, base, p, a);
-      }
-    }
-    return result;
-  }
-
-  /** Adds two points in affine coordinates on y^2 = x^3 + ax + b over GF(p). */
-  private static ECPoint add(ECPoint first, ECPoint second, BigInteger p, BigInteger a) {
-    if (first.equals(ECPoint.POINT_INFINITY)) {
-      return second;
-    }
-    if (second.equals(ECPoint.POINT_INFINITY)) {
-      return first;
-    }
-    BigInteger x1 = first.getAffineX();
-    BigInteger y1 = first.getAffineY();
-    BigInteger x2 = second.getAffineX();
-    BigInteger y2 = second.getAffineY();
-
-    BigInteger slope;
-    if (x1.equals(x2)) {
-      if (!y1.equals(y2) || y1.signum() == 0) {
-        return ECPoint.POINT_INFINITY;
-      }
-      BigInteger numerator = x1.pow(2).multiply(BigInteger.valueOf(3)).add(a);
-      slope = numerator.multiply(y1.shiftLeft(1).modInverse(p)).mod(p);
-    } else {
-      slope = y2.subtract(y1).multiply(x2.subtract(x1).modInverse(p)).mod(p);
-    }
-    BigInteger x3 = slope.pow(2).subtract(x1).subtract(x2).mod(p);
-    BigInteger y3 = slope.multiply(x1.subtract(x3)).subtract(y1).mod(p);
-    return new ECPoint(x3, y3);
-  }
-
-  /**
-   * Regenerates the key pair from the private key's 32-byte seed: the JDK's Ed25519 generator
-   * (SunEC, Java 15 and later) draws exactly the seed from its random source, which here returns
-   * the seed. The result is checked, so another provider's behaviour fails loudly.
-   */
   private static PublicKey ofEd25519(EdECPrivateKey privateKey) {
     byte[] seed =
         privateKey
@@ -111,34 +86,15 @@ final class PublicKeyDerivation {
             .orElseThrow(
                 () -> new SigningException("The imported Ed25519 key does not expose its seed"));
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-      generator.initialize(NamedParameterSpec.ED25519, new SeedRandom(seed));
-      KeyPair pair = generator.generateKeyPair();
-      byte[] regenerated = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElse(new byte[0]);
-      if (!Arrays.equals(regenerated, seed)) {
-        throw new SigningException(
-            "This Java runtime cannot compute the public half of an imported Ed25519 key");
-      }
-      return pair.getPublic();
-    } catch (GeneralSecurityException e) {
-      throw new SigningException("This Java runtime cannot generate Ed25519 keys", e);
+      byte[] publicKey = new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
+      byte[] spki =
+          Arrays.copyOf(ED25519_SPKI_PREFIX, ED25519_SPKI_PREFIX.length + publicKey.length);
+      System.arraycopy(publicKey, 0, spki, ED25519_SPKI_PREFIX.length, publicKey.length);
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new SigningException("Cannot build the public half of an imported Ed25519 key", e);
     } finally {
       Arrays.fill(seed, (byte) 0);
-    }
-  }
-
-  /** A random source that returns one fixed seed; it serves only the derivation above. */
-  private static final class SeedRandom extends SecureRandom {
-
-    private final byte[] seed;
-
-    SeedRandom(byte[] seed) {
-      this.seed = seed;
-    }
-
-    @Override
-    public void nextBytes(byte[] bytes) {
-      System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
     }
   }
 }

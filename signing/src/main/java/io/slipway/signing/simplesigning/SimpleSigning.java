@@ -12,6 +12,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -42,8 +44,17 @@ public final class SimpleSigning {
 
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
+  /**
+   * Writes sorted keys. Reads strictly, because a payload with a key twice, such as two manifest
+   * digests, reads differently in parsers that keep the first value and in those that keep the
+   * last.
+   */
   private static final JsonMapper JSON =
-      JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+      JsonMapper.builder()
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private SimpleSigning() {}
 

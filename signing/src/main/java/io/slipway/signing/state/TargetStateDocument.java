@@ -50,6 +50,14 @@ public record TargetStateDocument(
    */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
+  /**
+   * The maximum time from {@code issuedAt} to {@code expiresAt}. Without a limit, whoever holds a
+   * retired key could sign a state dated before the retirement that never expires. A device that
+   * has accepted no later state would take it. With the limit, such a state expires at the latest
+   * this long after the retirement.
+   */
+  public static final Duration MAX_VALIDITY = Duration.ofDays(7);
+
   private static final Set<String> FIELDS =
       Set.of("deviceUuid", "fleet", "issuedAt", "expiresAt", "target", "pin");
   private static final Set<String> TARGET_FIELDS =
@@ -59,7 +67,8 @@ public record TargetStateDocument(
    * Cuts both instants to whole seconds.
    *
    * @throws IllegalArgumentException naming the value when the device is blank, the fleet is not
-   *     {@code org/fleet}, or the state expires no later than it is issued
+   *     {@code org/fleet}, the state expires no later than it is issued, or it is valid for longer
+   *     than {@link #MAX_VALIDITY}
    */
   public TargetStateDocument {
     if (deviceUuid == null || deviceUuid.isBlank()) {
@@ -76,6 +85,18 @@ public record TargetStateDocument(
               + expiresAt
               + ", not after it is issued at "
               + issuedAt);
+    }
+    if (Duration.between(issuedAt, expiresAt).compareTo(MAX_VALIDITY) > 0) {
+      throw new IllegalArgumentException(
+          "Target state of device "
+              + deviceUuid
+              + " is issued at "
+              + issuedAt
+              + " and expires at "
+              + expiresAt
+              + ", valid for longer than the maximum of "
+              + MAX_VALIDITY.toDays()
+              + " days");
     }
   }
 

@@ -136,6 +136,38 @@ class StatementTest {
         "is incomplete");
   }
 
+  @Test
+  void parseRejectsDuplicateKey() {
+    assertMalformed(
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"r\","
+            + "\"digest\":{\"sha256\":\""
+            + "0".repeat(64)
+            + "\",\"sha256\":\""
+            + HEX
+            + "\"}}],\"predicateType\":\"t\",\"predicate\":{}}",
+        "sha256");
+  }
+
+  @Test
+  void parseRejectsTrailingContent() {
+    assertMalformed(
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"r\","
+            + "\"digest\":{\"sha256\":\""
+            + HEX
+            + "\"}}],\"predicateType\":\"t\",\"predicate\":{}} {}",
+        "is not JSON");
+  }
+
+  @Test
+  void parseRejectsSubjectObject() {
+    assertMalformed(
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":{\"a\":{\"name\":\"r\","
+            + "\"digest\":{\"sha256\":\""
+            + HEX
+            + "\"}}},\"predicateType\":\"t\",\"predicate\":{}}",
+        "has no 'subject' array");
+  }
+
   private static void assertMalformed(String json, String message) {
     assertThatThrownBy(() -> Statement.parse(json.getBytes(StandardCharsets.UTF_8)))
         .isInstanceOfSatisfying(

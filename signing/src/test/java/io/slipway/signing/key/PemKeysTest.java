@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.slipway.signing.SigningException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import org.junit.jupiter.api.Test;
@@ -146,5 +148,58 @@ class PemKeysTest {
         .isInstanceOf(SigningException.class)
         .hasMessageContaining("neither an ECDSA P-256 nor an Ed25519 key")
         .hasMessageNotContaining("c2VjcmV0IGJ5dGVz");
+  }
+
+  @Test
+  void publicKeyBlockAdvisesPrivateKey() {
+    assertThatThrownBy(() -> PemKeys.parsePrivateKey(KeyHintTest.ECDSA_PUBLIC_PEM))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("send the private key");
+  }
+
+  @Test
+  void sec1KeyAdvisesPkcs8Conversion() {
+    String pem = block("EC PRIVATE KEY", "c2VjcmV0IGJ5dGVz");
+
+    assertThatThrownBy(() -> PemKeys.parsePrivateKey(pem))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("'EC PRIVATE KEY'")
+        .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+  }
+
+  @Test
+  void encryptedKeyAdvisesDecryption() {
+    String pem = block("ENCRYPTED PRIVATE KEY", "c2VjcmV0IGJ5dGVz");
+
+    assertThatThrownBy(() -> PemKeys.parsePrivateKey(pem))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("decrypt it with 'openssl pkcs8 -in KEY.pem");
+  }
+
+  @Test
+  void pkcs1RsaKeyAdvisesSupportedKey() {
+    String pem = block("RSA PRIVATE KEY", "c2VjcmV0IGJ5dGVz");
+
+    assertThatThrownBy(() -> PemKeys.parsePrivateKey(pem))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("RSA keys are not supported")
+        .hasMessageContaining("openssl genpkey -algorithm EC");
+  }
+
+  @Test
+  void pkcs8RsaKeyIsNamedRsa() throws NoSuchAlgorithmException {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(1024);
+    String pem = PemKeys.privateKeyPem(generator.generateKeyPair().getPrivate());
+
+    assertThatThrownBy(() -> PemKeys.parsePrivateKey(pem))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("contains an RSA key")
+        .hasMessageContaining("openssl genpkey -algorithm ed25519")
+        .hasMessageNotContaining("-topk8");
+  }
+
+  private static String block(String type, String base64) {
+    return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
   }
 }

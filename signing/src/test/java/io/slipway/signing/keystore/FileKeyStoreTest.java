@@ -20,13 +20,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class FileKeyStoreTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static final byte[] DATA = "release 7 of acme/gateways".getBytes(StandardCharsets.UTF_8);
 
@@ -37,6 +43,16 @@ class FileKeyStoreTest {
 
   private FileKeyStore open() {
     return FileKeyStore.open(directory, masterKey, clock);
+  }
+
+  /**
+   * Rewrites keyring.json as compact JSON after {@code edit}, as someone without the master key.
+   */
+  private void editKeyring(Consumer<ObjectNode> edit) throws IOException {
+    Path keyring = directory.resolve(FileKeyStore.KEYRING);
+    ObjectNode root = (ObjectNode) JSON.readTree(Files.readAllBytes(keyring));
+    edit.accept(root);
+    Files.write(keyring, JSON.writeValueAsBytes(root));
   }
 
   @Test
@@ -384,13 +400,85 @@ class FileKeyStoreTest {
   }
 
   @Test
-  void wrongMasterKeyFailsNamingHint() {
-    StoredKey key = open().generate(KeyAlgorithm.ECDSA_P256, null);
+  void wrongMasterKeyFailsAtKeyring() {
+    open().generate(KeyAlgorithm.ECDSA_P256, null);
 
     assertThatThrownBy(() -> FileKeyStore.open(directory, MasterKey.generate(), clock))
         .isInstanceOf(SigningException.class)
-        .hasMessageContaining("Cannot decrypt key " + key.hint().value())
-        .hasMessageContaining("the master key differs from the one it was encrypted with");
+        .hasMessageContaining(directory.resolve(FileKeyStore.KEYRING).toString())
+        .hasMessageContaining("the master key is not the one the store was written with");
+  }
+
+  @Test
+  void keyringEditedToAddKeyIsRejected() throws IOException {
+    open().generate(KeyAlgorithm.ECDSA_P256, null);
+    var intruder = KeyAlgorithm.ECDSA_P256.generate().getPublic();
+    KeyHint intruderHint = KeyHint.of(intruder);
+    editKeyring(
+        root -> {
+          ObjectNode entry = ((ObjectNode) root.get("keys").get(0)).deepCopy();
+          entry.put("hint", intruderHint.value());
+          entry.put("publicKey", PemKeys.publicKeyPem(intruder));
+          entry.put("state", "STANDBY");
+          entry.putNull("activatedAt");
+          ((ArrayNode) root.get("keys")).add(entry);
+        });
+    Files.write(directory.resolve(EncryptedKeyFile.fileName(intruderHint)), new byte[] {1, 2, 3});
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining(directory.resolve(FileKeyStore.KEYRING).toString())
+        .hasMessageContaining("does not match its content");
+  }
+
+  @Test
+  void keyringEditedToLiftRevocationIsRejected() throws IOException {
+    FileKeyStore store = open();
+    store.generate(KeyAlgorithm.ECDSA_P256, null);
+    StoredKey revoked = store.generate(KeyAlgorithm.ECDSA_P256, null);
+    store.revoke(revoked.hint());
+    editKeyring(
+        root -> {
+          ObjectNode entry = (ObjectNode) root.get("keys").get(1);
+          entry.put("state", "STANDBY");
+          entry.putNull("revokedAt");
+        });
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("does not match its content");
+  }
+
+  @Test
+  void keyringWithoutMacIsRejected() throws IOException {
+    open().generate(KeyAlgorithm.ECDSA_P256, null);
+    editKeyring(root -> root.remove(Keyring.MAC_FIELD));
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("'mac' is missing");
+  }
+
+  @Test
+  void keyringOfFormatOneIsRejected() throws IOException {
+    open().generate(KeyAlgorithm.ECDSA_P256, null);
+    editKeyring(
+        root -> {
+          root.put("format", 1);
+          root.remove(Keyring.MAC_FIELD);
+        });
+
+    assertThatThrownBy(this::open)
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("format 1, written before keyrings carried a MAC");
+  }
+
+  @Test
+  void reformattedKeyringStillOpens() throws IOException {
+    StoredKey key = open().generate(KeyAlgorithm.ECDSA_P256, null);
+    editKeyring(root -> {});
+
+    assertThat(open().activeSigner().hint()).isEqualTo(key.hint());
   }
 
   @Test

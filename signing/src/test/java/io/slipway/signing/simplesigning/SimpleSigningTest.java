@@ -226,6 +226,22 @@ class SimpleSigningTest {
   }
 
   @Test
+  void payloadWithDigestTwiceIsRejected() {
+    String other = "sha256:" + "0".repeat(64);
+    String payload =
+        new String(cosignPayload(DIGEST), StandardCharsets.UTF_8)
+            .replace(
+                "\"docker-manifest-digest\":\"" + DIGEST + "\"",
+                "\"docker-manifest-digest\":\""
+                    + other
+                    + "\",\"docker-manifest-digest\":\""
+                    + DIGEST
+                    + "\"");
+
+    assertMalformedWhenSigned(payload.getBytes(StandardCharsets.UTF_8), "docker-manifest-digest");
+  }
+
+  @Test
   void textPayloadIsRejected() {
     assertMalformedWhenSigned("hello".getBytes(StandardCharsets.UTF_8), "is not JSON");
   }

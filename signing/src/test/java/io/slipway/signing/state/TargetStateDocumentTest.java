@@ -2,6 +2,7 @@ package io.slipway.signing.state;
 
 import static io.slipway.signing.VerificationAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.signing.VerificationFailure;
 import io.slipway.signing.dsse.Dsse;
@@ -235,5 +236,43 @@ class TargetStateDocumentTest {
             VerificationFailure.MALFORMED);
 
     assertThat(thrown).hasMessageContaining("'releaseId'");
+  }
+
+  @Test
+  void retiredKeyCannotSignLongLivedState() {
+    Instant retiredAt = ISSUED_AT.plus(Duration.ofHours(1));
+    TrustPolicy retired = TrustPolicy.of(trusted.retiredAt(retiredAt));
+    // Written as JSON, because whoever holds the retired key need not use this class.
+    String json =
+        new String(state.toJson(), StandardCharsets.UTF_8)
+            .replace(
+                "\"expiresAt\":\"" + state.expiresAt() + "\"",
+                "\"expiresAt\":\"" + ISSUED_AT.plus(Duration.ofDays(365)) + "\"");
+    Envelope backdated =
+        Dsse.sign(signer, TargetStateDocument.PAYLOAD_TYPE, json.getBytes(StandardCharsets.UTF_8));
+    Instant monthAfterRetirement = retiredAt.plus(Duration.ofDays(30));
+
+    assertFails(
+        () -> TargetStateDocument.verify(backdated, retired, DEVICE, null, monthAfterRetirement),
+        VerificationFailure.MALFORMED);
+  }
+
+  @Test
+  void stateValidForMaximumVerifies() {
+    TargetStateDocument longest =
+        new TargetStateDocument(
+            DEVICE, FLEET, ISSUED_AT, ISSUED_AT.plus(TargetStateDocument.MAX_VALIDITY), null, null);
+
+    assertThat(TargetStateDocument.verify(longest.sign(signer), policy, DEVICE, null, NOW))
+        .isEqualTo(longest);
+  }
+
+  @Test
+  void stateValidBeyondMaximumCannotBeMade() {
+    Instant tooLate = ISSUED_AT.plus(TargetStateDocument.MAX_VALIDITY).plusSeconds(1);
+
+    assertThatThrownBy(() -> new TargetStateDocument(DEVICE, FLEET, ISSUED_AT, tooLate, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than the maximum of 7 days");
   }
 }
