@@ -121,7 +121,8 @@ public class RegistryImages {
             + "/"
             + service.image().repository()
             + " and set the service to that reference by digest, or create the release with"
-            + " `slipway deploy`, which mirrors the image here. The release stays RUNNING with"
+            + " `slipway deploy`, which copies an image of this registry, or of a registry it"
+            + " mirrors, into the fleet's repository. The release stays RUNNING with"
             + " its services");
   }
 
