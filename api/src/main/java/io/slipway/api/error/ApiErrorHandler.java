@@ -2,6 +2,7 @@ package io.slipway.api.error;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -17,6 +18,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Maps every exception that leaves a controller to an HTTP status and an {@link ApiError} body, in
@@ -61,6 +64,7 @@ public class ApiErrorHandler {
   /**
    * A body that is not valid JSON or does not fit the endpoint's shape: {@code 400
    * INVALID_REQUEST_BODY}. A record constructor's own message, which names the bad value, is kept.
+   * Otherwise a value of the wrong type is reported with its field's path and the expected form.
    */
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<ApiError> handleUnreadableBody(
@@ -70,12 +74,44 @@ public class ApiErrorHandler {
       return handleApiException(cause, request);
     }
     IllegalArgumentException invalid = findCause(e, IllegalArgumentException.class);
+    if (invalid != null && invalid.getMessage() != null) {
+      return badRequest("INVALID_REQUEST_BODY", invalid.getMessage(), request);
+    }
+
+    MismatchedInputException mismatch = findCause(e, MismatchedInputException.class);
     String message =
-        invalid != null && invalid.getMessage() != null
-            ? invalid.getMessage()
+        mismatch != null && !mismatch.getPath().isEmpty()
+            ? fieldMessage(mismatch)
             : "The request body is not valid JSON of the documented shape; check field names and"
                 + " types";
     return badRequest("INVALID_REQUEST_BODY", message, request);
+  }
+
+  /**
+   * Builds a message naming the field whose value does not fit and the form it takes. The value is
+   * left out, because the field may be a password or a private key.
+   */
+  private static String fieldMessage(MismatchedInputException mismatch) {
+    return "Field '"
+        + fieldPath(mismatch.getPath())
+        + "' of the request body is invalid: write "
+        + expectedForm(mismatch.getTargetType());
+  }
+
+  /** Returns a JSON path such as {@code services.app.image} or {@code groups[2].percentage}. */
+  private static String fieldPath(List<JacksonException.Reference> path) {
+    StringBuilder text = new StringBuilder();
+    for (JacksonException.Reference reference : path) {
+      if (reference.getPropertyName() != null) {
+        if (!text.isEmpty()) {
+          text.append('.');
+        }
+        text.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        text.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return text.toString();
   }
 
   private static <T extends Throwable> T findCause(Throwable e, Class<T> type) {

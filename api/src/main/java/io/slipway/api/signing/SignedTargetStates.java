@@ -88,9 +88,24 @@ public class SignedTargetStates {
         && !releaseSignatureArrived(cached)) {
       return cached;
     }
-    SignedState signed = sign(versions, signer, now);
+    SignedState signed = sign(versions, signer, issuedAt(cached, now));
     remember(signed);
     return signed;
+  }
+
+  /**
+   * Returns the time a new state is issued at: {@code now}, or one second after the cached state
+   * when that one was issued in this second. A device accepts a state issued in the same second as
+   * the last one it accepted, so two different states of one device must not share a second.
+   * Otherwise a replay of the earlier one would still pass after the device accepted the later one.
+   */
+  // NOTE: the previous issue time is known only while the state is in this process's cache.
+  private static Instant issuedAt(SignedState previous, Instant now) {
+    if (previous == null) {
+      return now;
+    }
+    Instant earliest = previous.issuedAt().plusSeconds(1);
+    return now.isBefore(earliest) ? earliest : now;
   }
 
   private SignedState sign(StateVersions versions, Signer signer, Instant now) {

@@ -16,15 +16,27 @@ import org.springframework.context.annotation.Primary;
 public class OffsetClock extends Clock {
 
   private volatile Duration offset = Duration.ZERO;
+  private volatile Instant frozenAt;
 
   /** Moves the clock forward by {@code duration}. */
   public synchronized void advance(Duration duration) {
     offset = offset.plus(duration);
   }
 
+  /** Stops the clock at its current instant until {@link #resume()}. */
+  public void freeze() {
+    frozenAt = instant();
+  }
+
+  /** Lets the clock run again from the real time plus the offset. */
+  public void resume() {
+    frozenAt = null;
+  }
+
   @Override
   public Instant instant() {
-    return Instant.now().plus(offset);
+    Instant frozen = frozenAt;
+    return frozen != null ? frozen : Instant.now().plus(offset);
   }
 
   @Override

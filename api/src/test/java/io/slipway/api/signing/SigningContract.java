@@ -333,6 +333,23 @@ abstract class SigningContract {
   }
 
   @Test
+  void changedStateInSameSecondIsIssuedLater() {
+    clock.freeze();
+    try {
+      // The first release makes the server sign a state in the frozen second.
+      world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+      Envelope before = signedState(device);
+      world.successfulRelease(fleet.org(), fleet.slug(), fleet.developer());
+      Envelope after = signedState(device);
+
+      assertThat(after).isNotEqualTo(before);
+      assertThat(document(after).issuedAt()).isAfter(document(before).issuedAt());
+    } finally {
+      clock.resume();
+    }
+  }
+
+  @Test
   void stateIsSignedAgainAfterHalfItsValidity() {
     Envelope first = signedState(device);
     Instant firstIssued = document(first).issuedAt();

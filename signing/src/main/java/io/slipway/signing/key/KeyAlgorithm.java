@@ -1,6 +1,7 @@
 package io.slipway.signing.key;
 
 import io.slipway.signing.SigningException;
+import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -9,6 +10,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.Locale;
 
 /**
@@ -26,6 +28,9 @@ public enum KeyAlgorithm {
    * the same signatures as {@code SHA256withECDSA} over the message.
    */
   private static final String DIGEST_SIGNATURE_ALGORITHM = "NONEwithECDSA";
+
+  /** The domain parameters of P-256 (secp256r1), against which EC keys are matched. */
+  private static final ECParameterSpec P256 = p256();
 
   private final String keyAlgorithm;
   private final String signatureAlgorithm;
@@ -151,12 +156,15 @@ public enum KeyAlgorithm {
    */
   public static KeyAlgorithm of(PublicKey key) {
     if (key instanceof ECPublicKey ec) {
-      int bits = ec.getParams().getCurve().getField().getFieldSize();
-      if (bits == 256 && ec.getParams().getOrder().bitLength() == 256) {
+      if (isP256(ec.getParams())) {
         return ECDSA_P256;
       }
+      // Other 256-bit curves, such as secp256k1 and brainpoolP256r1, are not P-256 either.
+      int bits = ec.getParams().getCurve().getField().getFieldSize();
       throw new SigningException(
-          "EC key on a " + bits + "-bit curve is not supported; use ECDSA P-256 or Ed25519");
+          "EC key on a "
+              + bits
+              + "-bit curve other than P-256 is not supported; use ECDSA P-256 or Ed25519");
     }
     String name = key.getAlgorithm().toUpperCase(Locale.ROOT);
     if (name.equals("ED25519") || name.equals("EDDSA")) {
@@ -164,5 +172,22 @@ public enum KeyAlgorithm {
     }
     throw new SigningException(
         key.getAlgorithm() + " keys are not supported; use ECDSA P-256 or Ed25519");
+  }
+
+  private static boolean isP256(ECParameterSpec params) {
+    return params.getCurve().equals(P256.getCurve())
+        && params.getGenerator().equals(P256.getGenerator())
+        && params.getOrder().equals(P256.getOrder())
+        && params.getCofactor() == P256.getCofactor();
+  }
+
+  private static ECParameterSpec p256() {
+    try {
+      AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+      parameters.init(new ECGenParameterSpec("secp256r1"));
+      return parameters.getParameterSpec(ECParameterSpec.class);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("This Java runtime does not know the P-256 curve", e);
+    }
   }
 }

@@ -130,10 +130,16 @@ record Keyring(long generation, List<StoredKey> keys) {
       throw damaged(file, "it is not a JSON object");
     }
     if (root.path("format").asInt(-1) == 1) {
-      throw damaged(
-          file,
-          "it has format 1, written before keyrings carried a MAC, so nothing shows that its keys"
-              + " and states are the ones the server wrote");
+      // Not upgraded in place: anyone who can write the file could write a format-1 keyring to
+      // dodge the MAC, so the operator decides.
+      throw new SigningException(
+          "The key store's keyring "
+              + file
+              + " has format 1, written by a development build before keyrings carried a MAC, so"
+              + " nothing shows that its keys and states are the ones the server wrote. Move the"
+              + " directory "
+              + file.getParent()
+              + " aside to start with a new signing key, and give devices the new key");
     }
     if (root.path("format").asInt(-1) != FORMAT) {
       throw damaged(file, "'format' is " + root.get("format") + ", expected " + FORMAT);

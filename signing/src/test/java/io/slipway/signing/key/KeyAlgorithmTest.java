@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.signing.SigningException;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KeyAlgorithmTest {
 
@@ -80,6 +84,31 @@ class KeyAlgorithmTest {
     assertThatThrownBy(() -> KeyAlgorithm.of(key))
         .isInstanceOf(SigningException.class)
         .hasMessageContaining("RSA keys are not supported");
+  }
+
+  /**
+   * Rejects EC keys on 256-bit curves other than P-256. The JDK parses such public keys although it
+   * cannot generate them, so the fixtures are SubjectPublicKeyInfo blocks that {@code openssl
+   * ecparam -genkey} and {@code openssl ec -pubout} made.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        // secp256k1
+        "MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAElMbl0f2gVBs1Yulsx9OLlIraAciIAoNwT5/xGbXxMGOILZHMnBLdOB1Y"
+            + "ahW15UzLm651qLlvrOKr9iGUJS30qA==",
+        // brainpoolP256r1
+        "MFowFAYHKoZIzj0CAQYJKyQDAwIIAQEHA0IABJ7iXbIhJZeKm+Ku4tBxuDBEQ0f7qFQ66vJEPuwiyeAEXn2cMDJ6"
+            + "wN3wXVLJRyUdpSGKQtNJtAckX4Ehn62TWhA="
+      })
+  void rejectsOther256BitCurves(String spki) throws Exception {
+    var key =
+        KeyFactory.getInstance("EC")
+            .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(spki)));
+
+    assertThatThrownBy(() -> KeyAlgorithm.of(key))
+        .isInstanceOf(SigningException.class)
+        .hasMessageContaining("256-bit curve other than P-256");
   }
 
   @Test

@@ -470,7 +470,8 @@ class FileKeyStoreTest {
 
     assertThatThrownBy(this::open)
         .isInstanceOf(SigningException.class)
-        .hasMessageContaining("format 1, written before keyrings carried a MAC");
+        .hasMessageContaining(
+            "format 1, written by a development build before keyrings carried a MAC");
   }
 
   @Test
