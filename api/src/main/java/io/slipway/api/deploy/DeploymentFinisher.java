@@ -8,6 +8,7 @@ import io.slipway.api.fleet.Fleet;
 import io.slipway.api.identity.Identity;
 import io.slipway.api.release.ImageReference;
 import io.slipway.api.release.Release;
+import io.slipway.api.release.ReleaseHooks;
 import io.slipway.api.release.ReleaseService;
 import io.slipway.api.release.ReleaseServiceImage;
 import io.slipway.api.release.ReleaseStatus;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,13 +33,10 @@ public class DeploymentFinisher {
   private final ReleaseService releases;
   private final ServerRegistryAccess access;
   private final AuditLog audit;
-  private final ObjectProvider<ReleaseHook> hooks;
+  private final ReleaseHooks hooks;
 
   public DeploymentFinisher(
-      ReleaseService releases,
-      ServerRegistryAccess access,
-      AuditLog audit,
-      ObjectProvider<ReleaseHook> hooks) {
+      ReleaseService releases, ServerRegistryAccess access, AuditLog audit, ReleaseHooks hooks) {
     this.releases = releases;
     this.access = access;
     this.audit = audit;
@@ -77,7 +74,7 @@ public class DeploymentFinisher {
               settings.configuration()));
     }
     releases.change(who, release.id(), services, Set.of(), null);
-    runHooks(release, built);
+    hooks.run(release.id(), built);
     releases.finish(who, release.id(), ReleaseStatus.SUCCESS);
     audit.record(
         who,
@@ -86,18 +83,6 @@ public class DeploymentFinisher {
         String.valueOf(release.id()),
         fleet.organizationId(),
         details(fleet, release, published));
-  }
-
-  private void runHooks(Release release, List<BuiltService> built) {
-    for (ReleaseHook hook : hooks.orderedStream().toList()) {
-      try {
-        hook.afterPush(
-            release.id(), built, line -> releases.appendLog(release.id(), List.of(line)));
-      } catch (RuntimeException e) {
-        throw new IllegalStateException(
-            "Release hook " + hook.getClass().getName() + " failed: " + e.getMessage(), e);
-      }
-    }
   }
 
   private static Map<String, Object> details(

@@ -36,6 +36,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Releases of a fleet for people and their tools: list and create (developers), read (members), set
  * services and finish (developers), read, follow and append build logs, invalidate (release
  * managers). Rules of the release life cycle live in {@link ReleaseService}.
+ *
+ * <p>{@code PATCH /api/v1/releases/{id}} with status {@code SUCCESS} signs the release before it
+ * finishes ({@link ApiReleaseFinisher}). That finish is not one transaction with the change of
+ * services: the services are stored first, and when signing fails the release stays {@code RUNNING}
+ * with them.
  */
 @RestController
 class ReleaseController {
@@ -45,16 +50,19 @@ class ReleaseController {
 
   private final AccessControl access;
   private final ReleaseService releases;
+  private final ApiReleaseFinisher finisher;
   private final PromotionService promotions;
   private final ReleaseLogFollowers followers;
 
   ReleaseController(
       AccessControl access,
       ReleaseService releases,
+      ApiReleaseFinisher finisher,
       PromotionService promotions,
       ReleaseLogFollowers followers) {
     this.access = access;
     this.releases = releases;
+    this.finisher = finisher;
     this.promotions = promotions;
     this.followers = followers;
   }
@@ -126,7 +134,7 @@ class ReleaseController {
     }
     ReleaseStatus status = body.status() == null ? null : finalStatus(body.status());
 
-    ReleaseView view = serialized(id, () -> releases.change(who, id, put, removed, status));
+    ReleaseView view = serialized(id, () -> finisher.change(who, id, put, removed, status));
     return ReleaseBodies.of(fleet.repositoryPrefix(), view);
   }
 

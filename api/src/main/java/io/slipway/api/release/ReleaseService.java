@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,6 +40,11 @@ import org.springframework.transaction.annotation.Transactional;
  * <p>Finishing a release {@code SUCCESS} bumps its fleet's target version; when the fleet tracks
  * its latest release, that is a target change, audited as {@code fleet.target.changed} and
  * published as {@link FleetTargetChanged} after commit.
+ *
+ * <p>Every release must be signed before it finishes {@code SUCCESS}. Builds and deploys run the
+ * release hooks, which sign, before they call {@link #change} or {@link #finish}. The release API
+ * finishes through {@link ApiReleaseFinisher}: {@link #prepareSuccess} stores the services, {@link
+ * ReleaseHooks} sign, and {@link #finishSigned} finishes, each step in its own transaction.
  */
 @Service
 public class ReleaseService {
@@ -206,7 +212,8 @@ public class ReleaseService {
   /**
    * Sets and removes services as {@link #putServices} does, then finishes the release as {@link
    * #finish} does when {@code status} is not null, all in one transaction: a refused finish leaves
-   * the services as they were.
+   * the services as they were. It runs no release hooks, so a caller that finishes {@code SUCCESS}
+   * must have signed the release first.
    *
    * @param status {@code SUCCESS}, {@code FAILED}, or null to leave the release running
    * @return the release with all its services after the change
@@ -295,7 +302,63 @@ public class ReleaseService {
     if (status == ReleaseStatus.SUCCESS) {
       requireComplete(releaseId);
     }
+    return markFinal(actor, running, status);
+  }
 
+  /**
+   * Sets and removes services as {@link #putServices} does and checks that the release could finish
+   * {@code SUCCESS}, in one transaction, without finishing it. A release that could not finish
+   * keeps its services as they were. A caller checks this before slow work such as signing; {@link
+   * #finishSigned} checks again.
+   *
+   * @return all services of the release after the change
+   * @throws ApiException as {@link #putServices} does; {@code RELEASE_FINAL} and {@code
+   *     RELEASE_INCOMPLETE} as {@link #finish} does; {@code INVALID_IMAGE_REFERENCE} for an image
+   *     that names this server but was not pushed
+   */
+  @Transactional
+  public List<ReleaseServiceImage> prepareSuccess(
+      long releaseId, List<ReleaseServiceImage> services, Set<String> removed) {
+    if (!services.isEmpty() || !removed.isEmpty()) {
+      putServices(releaseId, services, removed);
+    }
+    lockRunning(releaseId);
+    requireComplete(releaseId);
+    return releases.findServices(releaseId);
+  }
+
+  /**
+   * Finishes a running release {@code SUCCESS} as {@link #finish} does, provided its services still
+   * have the images of {@code signed}, the services that the release hooks signed.
+   *
+   * @throws ApiException as {@link #finish} does, and {@code CONFLICT} when a service, or its
+   *     image, changed since the hooks ran, so that the signature does not describe the release
+   */
+  @Transactional
+  public Release finishSigned(Identity actor, long releaseId, List<ReleaseServiceImage> signed) {
+    Release running = lockRunning(releaseId);
+    requireComplete(releaseId);
+    if (!imagesOf(releases.findServices(releaseId)).equals(imagesOf(signed))) {
+      throw new ApiException(
+          ErrorCode.CONFLICT,
+          "The services of release "
+              + releaseId
+              + " changed while it was being signed, so it stays RUNNING; send status SUCCESS"
+              + " again to sign and finish it as it is now");
+    }
+    return markFinal(actor, running, ReleaseStatus.SUCCESS);
+  }
+
+  private static Map<String, String> imagesOf(List<ReleaseServiceImage> services) {
+    Map<String, String> images = new TreeMap<>();
+    for (ReleaseServiceImage service : services) {
+      images.put(service.service(), String.valueOf(service.image()));
+    }
+    return images;
+  }
+
+  private Release markFinal(Identity actor, Release running, ReleaseStatus status) {
+    long releaseId = running.id();
     releases.finish(releaseId, status, clock.millis());
     Release finished = require(releaseId);
     Fleet fleet = fleetOf(running);
@@ -387,18 +450,21 @@ public class ReleaseService {
 
   private Release lockRunning(long releaseId) {
     if (!releases.lockRunning(releaseId)) {
-      Release release = require(releaseId);
-      throw new ApiException(
-          ErrorCode.RELEASE_FINAL,
-          "Release "
-              + releaseId
-              + " ("
-              + release.version()
-              + ") is final with status "
-              + release.status()
-              + " and cannot change; create a new release instead");
+      throw finalRelease(require(releaseId));
     }
     return require(releaseId);
+  }
+
+  static ApiException finalRelease(Release release) {
+    return new ApiException(
+        ErrorCode.RELEASE_FINAL,
+        "Release "
+            + release.id()
+            + " ("
+            + release.version()
+            + ") is final with status "
+            + release.status()
+            + " and cannot change; create a new release instead");
   }
 
   private void requireComplete(long releaseId) {

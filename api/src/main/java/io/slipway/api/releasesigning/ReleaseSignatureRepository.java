@@ -70,6 +70,11 @@ public class ReleaseSignatureRepository implements ReleaseSignatures {
         .update();
   }
 
+  /** Deletes the signature of release {@code releaseId}, if it has one. */
+  public void delete(long releaseId) {
+    jdbc.sql("DELETE FROM release_signatures WHERE release_id = ?").param(releaseId).update();
+  }
+
   /** Returns the signature of release {@code releaseId}, if it was signed. */
   public Optional<ReleaseSignature> findByRelease(long releaseId) {
     return jdbc.sql("SELECT " + COLUMNS + " FROM release_signatures WHERE release_id = ?")

@@ -36,7 +36,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Signs every release that a build or a deploy finishes, before it becomes {@code SUCCESS}:
+ * Signs every release before it becomes {@code SUCCESS}, whether a build, a deploy or the release
+ * API finishes it:
  *
  * <ol>
  *   <li>each service's image index and every manifest it lists, in both signature layouts (a
@@ -47,10 +48,11 @@ import org.springframework.stereotype.Component;
  *       bundle as its referrer and a classic simple signature of its manifest.
  * </ol>
  *
- * <p>Each failure throws with a message that names the image or document, so the release fails
- * instead of finishing unsigned; the caller that fails the release logs it. Running the hook again
- * for a signed release, as a restarted build does, keeps the stored release document and its
- * sequence and writes the registry again. Safe for concurrent use.
+ * <p>Each failure throws with a message that names the image or document, so the release does not
+ * finish unsigned; the caller that fails the release, or answers the API request, logs it. Running
+ * the hook again for a signed release, as a restarted build does, keeps the stored release document
+ * and its sequence and writes the registry again, unless the release now has other services: then
+ * it signs a new document with the next sequence. Safe for concurrent use.
  *
  * <p>It runs after the other hooks, so a release that another hook fails is not signed.
  */
@@ -118,6 +120,7 @@ public class ReleaseSigningHook implements ReleaseHook {
         recorder.record(
             releaseId,
             fleet.id(),
+            serviceImages(services),
             sequence -> signDocument(signer, release, fleet, services, sequence, signedAt));
     Descriptor artifact = publish(client, signer, host, release, fleet, signature, signedAt);
 
@@ -193,13 +196,7 @@ public class ReleaseSigningHook implements ReleaseHook {
             release.version(),
             sequence,
             signedAt,
-            services.stream()
-                .sorted(Comparator.comparing(BuiltService::name))
-                .map(
-                    service ->
-                        new ServiceImage(
-                            service.name(), service.repository(), service.indexDigest()))
-                .toList());
+            serviceImages(services));
     Bundle bundle = BundleSigner.signStatement(signer, document.toStatement());
     return new ReleaseSignature(
         release.id(),
@@ -210,6 +207,15 @@ public class ReleaseSigningHook implements ReleaseHook {
         bundle.toJson(),
         signer.hint().value(),
         signedAt);
+  }
+
+  private static List<ServiceImage> serviceImages(List<BuiltService> services) {
+    return services.stream()
+        .sorted(Comparator.comparing(BuiltService::name))
+        .map(
+            service ->
+                new ServiceImage(service.name(), service.repository(), service.indexDigest()))
+        .toList();
   }
 
   /** Pushes the release artifact and attaches both signature layouts to its manifest. */

@@ -7,6 +7,7 @@ import io.slipway.api.apitoken.ApiTokenRepository;
 import io.slipway.api.identity.BearerSecret;
 import io.slipway.api.registry.token.TestTokens;
 import io.slipway.api.server.HttpTestClient;
+import io.slipway.api.server.TestImages;
 import io.slipway.api.server.TestServers;
 import io.slipway.registry.auth.Scope;
 import io.slipway.registry.auth.TokenVerifier;
@@ -59,9 +60,6 @@ final class MatrixWorld implements AutoCloseable {
   static final String DEVICE_TYPE = "generic-amd64";
   static final String VARIABLE = "GREETING";
   static final String TAG = "canary";
-
-  /** A digest that is valid in form; no blob with it needs to exist. */
-  static final String DIGEST = "sha256:" + "ab".repeat(32);
 
   /** Password of the user that the login row signs in as; long enough for the password rule. */
   static final String LOGIN_PASSWORD = "matrix-login-7f3k-Quay";
@@ -616,7 +614,7 @@ final class MatrixWorld implements AutoCloseable {
 
   private long successRelease(String fleet) {
     long id = runningRelease(fleet);
-    String image = "registry.test/" + ORG + "/" + fleet + "/web@" + DIGEST;
+    String image = TestImages.push(server, ORG + "/" + fleet + "/web");
     expect(
         "PATCH",
         "/api/v1/releases/" + id,

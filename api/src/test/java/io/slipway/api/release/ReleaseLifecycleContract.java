@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ReleaseLifecycleContract {
 
-  @TempDir Path dataDirectory;
+  @TempDir static Path dataDirectory;
 
   private ReleaseWorld world;
 
@@ -229,7 +229,8 @@ abstract class ReleaseLifecycleContract {
   @Test
   void concurrentFinishesHaveExactlyOneWinner() throws Exception {
     long id = world.createRelease(org, fleet, developer);
-    patch(id, "{\"services\": {\"web\": {\"image\": \"" + image("web") + "\"}}}");
+    String image = world.pushImage(org, fleet, "web");
+    patch(id, "{\"services\": {\"web\": {\"image\": \"" + image + "\"}}}");
     int callers = 8;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(callers);

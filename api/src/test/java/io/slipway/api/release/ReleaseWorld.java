@@ -3,6 +3,7 @@ package io.slipway.api.release;
 import io.slipway.api.access.Role;
 import io.slipway.api.identity.BearerSecret;
 import io.slipway.api.server.HttpTestClient;
+import io.slipway.api.server.TestImages;
 import io.slipway.api.server.TestServers;
 import io.slipway.testing.TestDatabase;
 import java.net.http.HttpResponse;
@@ -24,8 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ReleaseWorld implements AutoCloseable {
 
-  /** A digest that is valid in form; no blob with it needs to exist. */
-  public static final String DIGEST = "sha256:" + "ab".repeat(32);
+  /**
+   * The digest of the image that {@link #successfulRelease} pushes ({@link TestImages#DIGEST});
+   * tests that only need a digest valid in form use it too.
+   */
+  public static final String DIGEST = TestImages.DIGEST;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -161,12 +165,20 @@ public final class ReleaseWorld implements AutoCloseable {
   }
 
   /**
-   * Creates a release of {@code org/fleet} with one service {@code web} at {@link #DIGEST},
-   * finishes it {@code SUCCESS} and returns its id.
+   * Pushes a small image into {@code ORG/FLEET/SERVICE} of the server's registry and returns its
+   * reference, {@code HOST/ORG/FLEET/SERVICE@}{@link #DIGEST}.
+   */
+  public String pushImage(String org, String fleet, String service) {
+    return TestImages.push(server, org + "/" + fleet + "/" + service);
+  }
+
+  /**
+   * Creates a release of {@code org/fleet} with one service {@code web}, an image pushed here at
+   * {@link #DIGEST}, finishes it {@code SUCCESS}, which signs it, and returns its id.
    */
   public long successfulRelease(String org, String fleet, String token) {
     long id = createRelease(org, fleet, token);
-    String image = "registry.test/" + org + "/" + fleet + "/web@" + DIGEST;
+    String image = pushImage(org, fleet, "web");
     HttpResponse<String> finished =
         call(
             "PATCH",

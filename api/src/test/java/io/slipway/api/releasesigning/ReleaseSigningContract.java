@@ -18,6 +18,7 @@ import io.slipway.builder.registry.RegistryCredentials;
 import io.slipway.signing.VerificationException;
 import io.slipway.signing.VerificationFailure;
 import io.slipway.signing.bundle.Bundle;
+import io.slipway.signing.bundle.BundleSigner;
 import io.slipway.signing.bundle.BundleVerifier;
 import io.slipway.signing.image.ImageStatements;
 import io.slipway.signing.intoto.Statement;
@@ -41,6 +42,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -64,8 +66,9 @@ import tools.jackson.databind.json.JsonMapper;
  * and platform manifest, the release document artifact at {@code ORG/FLEET:release-N} with both
  * layouts, the per-fleet sequence, the device endpoint, acceptance by {@code @sigstore/verify} and
  * {@code openssl}, a manifest altered in storage that no longer verifies, and a release that fails
- * when no key can sign. Verification uses the signing library with the server's trust policy.
- * Subclasses pick the database.
+ * when no key can sign. Releases finished through the release API are signed the same way, or stay
+ * running when their images lie on another registry or no key can sign. Verification uses the
+ * signing library with the server's trust policy. Subclasses pick the database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -275,6 +278,93 @@ abstract class ReleaseSigningContract {
   }
 
   @Test
+  @Order(7)
+  void apiFinishedReleaseIsSignedWithTheNextSequence() {
+    TestFleet fleet = world.newFleet();
+    pushBusybox(fleet, "web", "1.0");
+    long deployed = sequenceOf(deploy(fleet, "1.0"));
+    String image = localImage(fleet, "web", pushBusybox(fleet, "web", "1.0").indexDigest());
+    long id = createRelease(fleet);
+
+    HttpResponse<String> finished = patch(fleet, id, servicesAndSuccess(image));
+
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+    JsonNode release = ReleaseWorld.json(finished);
+    assertThat(release.path("status").asString()).isEqualTo("SUCCESS");
+    assertThat(sequenceOf(release)).isEqualTo(deployed + 1);
+    assertThat(signatureRows(id)).isOne();
+    assertReleaseSigned(fleet, release, 1);
+    assertThat(auditCount("release.signed", id)).isOne();
+  }
+
+  @Test
+  @Order(8)
+  void imageOnAnotherRegistryIsNotSignable() {
+    TestFleet fleet = world.newFleet();
+    String foreign =
+        "registry.example.invalid/" + fleetRepository(fleet) + "/web@sha256:" + "ab".repeat(32);
+    long id = createRelease(fleet);
+
+    HttpResponse<String> refused = patch(fleet, id, servicesAndSuccess(foreign));
+    JsonNode kept = release(fleet, id);
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    JsonNode error = ReleaseWorld.json(refused);
+    assertThat(error.path("code").asString()).isEqualTo("RELEASE_NOT_SIGNABLE");
+    assertThat(error.path("message").asString())
+        .contains("'web'")
+        .contains(foreign)
+        .contains(access.registry() + "/" + fleetRepository(fleet) + "/web")
+        .contains("slipway deploy");
+    assertThat(kept.path("status").asString()).isEqualTo("RUNNING");
+    assertThat(kept.path("services").path("web").path("image").asString()).isEqualTo(foreign);
+    assertThat(kept.path("signature").isNull()).isTrue();
+  }
+
+  @Test
+  @Order(9)
+  void releaseFinishesOnceTheImageIsPushedHere() {
+    TestFleet fleet = world.newFleet();
+    long id = createRelease(fleet);
+    String foreign =
+        "registry.example.invalid/" + fleetRepository(fleet) + "/web@sha256:" + "cd".repeat(32);
+    patch(fleet, id, servicesAndSuccess(foreign));
+    String local = localImage(fleet, "web", pushBusybox(fleet, "web", "1.0").indexDigest());
+
+    HttpResponse<String> finished = patch(fleet, id, servicesAndSuccess(local));
+
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+    JsonNode release = ReleaseWorld.json(finished);
+    assertThat(sequenceOf(release)).isEqualTo(1);
+    assertReleaseSigned(fleet, release, 1);
+  }
+
+  @Test
+  @Order(10)
+  void staleSignatureIsReplacedWithTheNextSequence() {
+    TestFleet fleet = world.newFleet();
+    String index = pushBusybox(fleet, "web", "1.0").indexDigest();
+    long id = createRelease(fleet);
+    long fleetId = fleet.id();
+    // As if an earlier finish stored a signature and then failed, before the image changed.
+    ReleaseSignature stale =
+        world
+            .context()
+            .getBean(SignatureRecorder.class)
+            .record(id, fleetId, sequence -> staleSignature(fleet, id, sequence));
+
+    HttpResponse<String> finished =
+        patch(fleet, id, servicesAndSuccess(localImage(fleet, "web", index)));
+
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+    JsonNode release = ReleaseWorld.json(finished);
+    assertThat(sequenceOf(release)).isEqualTo(stale.sequence() + 1);
+    assertThat(release.path("signature").path("documentDigest").asString())
+        .isNotEqualTo(stale.documentDigest());
+    assertReleaseSigned(fleet, release, 1);
+  }
+
+  @Test
   @Order(99)
   void tamperedManifestInStorageFailsVerification() throws IOException, InterruptedException {
     TestFleet fleet = world.newFleet();
@@ -332,6 +422,32 @@ abstract class ReleaseSigningContract {
     } finally {
       keys.generate(KeyAlgorithm.ECDSA_P256, null);
     }
+  }
+
+  @Test
+  @Order(101)
+  void apiFinishWithoutAKeyLeavesTheReleaseRunning() {
+    TestFleet fleet = world.newFleet();
+    String image = localImage(fleet, "web", pushBusybox(fleet, "web", "1.0").indexDigest());
+    long id = createRelease(fleet);
+    keys.revoke(keys.activeSigner().hint());
+    HttpResponse<String> refused;
+    try {
+      refused = patch(fleet, id, servicesAndSuccess(image));
+    } finally {
+      keys.generate(KeyAlgorithm.ECDSA_P256, null);
+    }
+    JsonNode kept = release(fleet, id);
+
+    HttpResponse<String> finished = patch(fleet, id, "{\"status\":\"SUCCESS\"}");
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+    assertThat(ReleaseWorld.json(refused).path("code").asString())
+        .isEqualTo("SIGNING_KEY_UNAVAILABLE");
+    assertThat(kept.path("status").asString()).isEqualTo("RUNNING");
+    assertThat(kept.path("services").path("web").path("image").asString()).isEqualTo(image);
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+    assertReleaseSigned(fleet, ReleaseWorld.json(finished), 1);
   }
 
   /** Checks both layouts on every manifest of every service and the release artifact. */
@@ -462,6 +578,60 @@ abstract class ReleaseSigningContract {
     return response.body();
   }
 
+  private long createRelease(TestFleet fleet) {
+    return world.createRelease(fleet.org(), fleet.slug(), fleet.developer());
+  }
+
+  private HttpResponse<String> patch(TestFleet fleet, long id, String body) {
+    return world.call("PATCH", "/api/v1/releases/" + id, body, fleet.developer());
+  }
+
+  private JsonNode release(TestFleet fleet, long id) {
+    return ReleaseWorld.json(world.call("GET", "/api/v1/releases/" + id, null, fleet.developer()));
+  }
+
+  private static String servicesAndSuccess(String image) {
+    return "{\"services\":{\"web\":{\"image\":\"" + image + "\"}},\"status\":\"SUCCESS\"}";
+  }
+
+  private String localImage(TestFleet fleet, String service, String digest) {
+    return access.imageHost() + "/" + fleetRepository(fleet) + "/" + service + "@" + digest;
+  }
+
+  private long signatureRows(long releaseId) {
+    return world
+        .jdbc()
+        .sql("SELECT COUNT(*) FROM release_signatures WHERE release_id = ?")
+        .param(releaseId)
+        .query(Long.class)
+        .single();
+  }
+
+  /** Signs a release document that lists another image than the release will have. */
+  private ReleaseSignature staleSignature(TestFleet fleet, long releaseId, long sequence) {
+    Instant signedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    ReleaseDocument document =
+        new ReleaseDocument(
+            fleetRepository(fleet),
+            releaseId,
+            "0.0.1",
+            sequence,
+            signedAt,
+            List.of(
+                new ServiceImage(
+                    "web", fleetRepository(fleet) + "/web", "sha256:" + "ef".repeat(32))));
+    Bundle bundle = BundleSigner.signStatement(keys.activeSigner(), document.toStatement());
+    return new ReleaseSignature(
+        releaseId,
+        fleet.id(),
+        sequence,
+        document.toJson(),
+        document.digest(),
+        bundle.toJson(),
+        keys.activeSigner().hint().value(),
+        signedAt);
+  }
+
   private static List<String> childDigests(Manifest index) {
     List<String> digests = new ArrayList<>();
     for (JsonNode entry : JSON.readTree(index.bytes()).path("manifests")) {
@@ -500,8 +670,8 @@ abstract class ReleaseSigningContract {
     return fleet;
   }
 
-  private void pushBusybox(TestFleet fleet, String service, String tag) {
-    BusyboxImages.push(
+  private BusyboxImages.Pushed pushBusybox(TestFleet fleet, String service, String tag) {
+    return BusyboxImages.push(
         access.registry(),
         fleetRepository(fleet) + "/" + service,
         tag,

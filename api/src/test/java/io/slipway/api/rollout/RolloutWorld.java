@@ -5,6 +5,7 @@ import static io.slipway.api.fleet.ControlPlaneFixture.expect;
 import io.slipway.api.access.Role;
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.fleet.ControlPlaneFixture.Response;
+import io.slipway.api.server.TestImages;
 import io.slipway.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +22,6 @@ import tools.jackson.databind.JsonNode;
 final class RolloutWorld implements AutoCloseable {
 
   static final String DEVICE_TYPE = "generic-amd64";
-
-  private static final String DIGEST = "sha256:" + "cd".repeat(32);
 
   private final ControlPlaneFixture fixture;
   private final AtomicInteger fleets = new AtomicInteger();
@@ -104,7 +103,10 @@ final class RolloutWorld implements AutoCloseable {
     return new TestFleet(org, fleet, devices, previous, next, releaseManager, viewer);
   }
 
-  /** Creates a release of {@code org/fleet} with one service and finishes it successfully. */
+  /**
+   * Creates a release of {@code org/fleet} with one service, an image pushed to the server's
+   * registry, and finishes it successfully, which signs it.
+   */
   long release(String org, String fleet) {
     String admin = fixture.adminToken();
     long id =
@@ -114,7 +116,7 @@ final class RolloutWorld implements AutoCloseable {
             .json()
             .path("id")
             .asLong();
-    String image = "registry.test/" + org + "/" + fleet + "/web@" + DIGEST;
+    String image = TestImages.push(fixture.server(), org + "/" + fleet + "/web");
     expect(
         fixture.patch(
             "/api/v1/releases/" + id,

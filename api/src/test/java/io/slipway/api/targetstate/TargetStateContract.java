@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class TargetStateContract {
 
-  @TempDir Path dataDirectory;
+  @TempDir static Path dataDirectory;
 
   private ReleaseWorld world;
   private final List<FleetTargetChanged> events = new CopyOnWriteArrayList<>();
@@ -98,8 +98,7 @@ abstract class TargetStateContract {
 
     JsonNode web = json(state(device)).get("services").get("web");
 
-    assertThat(web.get("image").asString())
-        .isEqualTo("registry.test/" + org + "/" + fleet + "/web@" + ReleaseWorld.DIGEST);
+    assertThat(web.get("image").asString()).isEqualTo(world.pushImage(org, fleet, "web"));
   }
 
   @Test

@@ -150,6 +150,7 @@ class ControlPlaneIT {
 
     assertThat(finished.status()).as(finished.text()).isEqualTo(200);
     assertThat(finished.json().path("status").asText()).isEqualTo("SUCCESS");
+    assertThat(finished.json().path("signature").path("sequence").asLong()).isEqualTo(1);
   }
 
   @Test
