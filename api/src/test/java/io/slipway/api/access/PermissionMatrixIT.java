@@ -242,6 +242,7 @@ class PermissionMatrixIT {
           row("PATCH", "/device/v1/{uuid}/state", THE_DEVICE).body("{\"services\":{}}"),
           row("GET", "/device/v1/{uuid}/state/signed", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/signing-keys", THE_DEVICE),
+          row("GET", "/device/v1/{uuid}/signing-keys/signed", THE_DEVICE),
           row("POST", "/device/v1/{uuid}/logs", THE_DEVICE)
               .body("[{\"timestamp\":1700000000000,\"message\":\"booted\"}]"));
 

@@ -18,6 +18,10 @@ import io.slipway.signing.key.PemKeys;
 import io.slipway.signing.release.PinDocument;
 import io.slipway.signing.state.TargetStateDocument;
 import io.slipway.signing.trust.TrustPolicy;
+import io.slipway.signing.trust.TrustPolicyDocument;
+import io.slipway.signing.trust.TrustUpdate;
+import io.slipway.signing.trust.TrustedKey;
+import io.slipway.signing.trust.VersionedTrustPolicy;
 import io.slipway.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -259,6 +263,75 @@ abstract class SigningContract {
 
     assertThat(trusted.get("revoked").asBoolean()).isTrue();
     assertThat(auditActions(created.get("hint").asString())).contains("signing.key.revoked");
+  }
+
+  @Test
+  void signedKeyListFollowsRotation() {
+    String firstId = activeKey().get("id").asString();
+    KeyHint first = KeyHint.fromUrlSafe(firstId);
+    TrustPolicy provisioned =
+        TrustPolicy.of(trustPolicy(device).find(first).orElseThrow(AssertionError::new));
+    VersionedTrustPolicy start = new VersionedTrustPolicy(provisioned, 0);
+
+    VersionedTrustPolicy before = follow(start);
+    JsonNode created = json(expect(world.call("POST", KEYS, "{}", admin), 201));
+    KeyHint second = new KeyHint(created.get("hint").asString());
+    Envelope withStandby = signedKeyList(device);
+    VersionedTrustPolicy generated = follow(before);
+    expect(post(KEYS + "/" + created.get("id").asString() + "/activate"), 200);
+    VersionedTrustPolicy activated = follow(generated);
+    VersionedTrustPolicy skipped = follow(start);
+    expect(post(KEYS + "/" + firstId + "/retire"), 200);
+    Envelope retiredList = signedKeyList(device);
+    VersionedTrustPolicy retired = follow(activated);
+
+    assertThat(withStandby.signatures())
+        .extracting(signature -> signature.keyId())
+        .contains(first, second);
+    assertThat(retiredList.signatures())
+        .extracting(signature -> signature.keyId())
+        .contains(second)
+        .doesNotContain(first);
+    assertThat(generated.version()).isGreaterThan(before.version());
+    assertThat(activated.version()).isGreaterThan(generated.version());
+    assertThat(retired.version()).isGreaterThan(activated.version());
+    assertThat(skipped.version()).isEqualTo(activated.version());
+    assertThat(retired.policy().check(second, now(), now()).hint()).isEqualTo(second);
+    // The store rounds a retirement up to the next second, so sign two seconds later.
+    Instant afterRetirement = now().plusSeconds(2);
+    assertThatThrownBy(() -> retired.policy().check(first, afterRetirement, afterRetirement))
+        .isInstanceOf(VerificationException.class)
+        .extracting(e -> ((VerificationException) e).failure())
+        .isEqualTo(VerificationFailure.KEY_RETIRED);
+    assertThatThrownBy(() -> TrustUpdate.apply(provisioned, 0, retiredList, now()))
+        .isInstanceOf(VerificationException.class)
+        .extracting(e -> ((VerificationException) e).failure())
+        .isEqualTo(VerificationFailure.UNKNOWN_KEY);
+  }
+
+  @Test
+  void signedKeyListListsThePlainKeys() {
+    Envelope envelope = signedKeyList(device);
+    TrustPolicyDocument document = TrustPolicyDocument.parse(envelope.payload());
+
+    assertThat(envelope.payloadType()).isEqualTo(TrustPolicyDocument.PAYLOAD_TYPE);
+    assertThat(document.keys())
+        .extracting(TrustedKey::hint)
+        .containsExactlyElementsOf(
+            trustPolicy(device).keys().stream().map(TrustedKey::hint).toList());
+  }
+
+  @Test
+  void unchangedKeyListAnswersNotModified() {
+    String path = "/device/v1/" + device.uuid() + "/signing-keys/signed";
+    String etag = etag(expect(deviceGet(device, path), 200));
+
+    HttpResponse<String> second =
+        world
+            .http()
+            .get(path, "Authorization", HttpTestClient.bearer(device.key()), "If-None-Match", etag);
+
+    assertThat(second.statusCode()).isEqualTo(304);
   }
 
   @Test
@@ -599,6 +672,17 @@ abstract class SigningContract {
   private TrustPolicy trustPolicy(TestDevice caller) {
     return TrustPolicies.parse(
         json(deviceGet(caller, "/device/v1/" + caller.uuid() + "/signing-keys")));
+  }
+
+  /** Fetches the signed key list and applies it to {@code device}'s keys, as a device does. */
+  private VersionedTrustPolicy follow(VersionedTrustPolicy trusted) {
+    return TrustUpdate.apply(trusted.policy(), trusted.version(), signedKeyList(device), now());
+  }
+
+  private Envelope signedKeyList(TestDevice caller) {
+    HttpResponse<String> response =
+        expect(deviceGet(caller, "/device/v1/" + caller.uuid() + "/signing-keys/signed"), 200);
+    return EnvelopeJson.read(response.body().getBytes(StandardCharsets.UTF_8));
   }
 
   private Envelope signedState(TestDevice caller) {
