@@ -60,7 +60,8 @@ public record ImageReference(String registryHost, String repository, String dige
    * Checks that this image lies in the repository of {@code service} of the fleet {@code
    * orgSlug/fleetSlug}, where a device of that fleet may pull it.
    *
-   * @throws IllegalArgumentException naming the reference and the repository it must be in
+   * @throws IllegalArgumentException naming the reference and the repository it must be in. The
+   *     message names no registry host, because the reference's host may be another registry.
    */
   public ImageReference requireRepository(String orgSlug, String fleetSlug, String service) {
     String expected = orgSlug + "/" + fleetSlug + "/" + service;
@@ -70,11 +71,11 @@ public record ImageReference(String registryHost, String repository, String dige
               + this
               + "' of service '"
               + service
-              + "' is not in the fleet's repository: push it to "
-              + registryHost
-              + "/"
+              + "' is not in the fleet's repository "
               + expected
-              + " and name it by digest");
+              + ": push it to "
+              + expected
+              + " on this server's registry and name it by digest");
     }
     return this;
   }
@@ -88,7 +89,7 @@ public record ImageReference(String registryHost, String repository, String dige
     return new IllegalArgumentException(
         "Image reference '"
             + text
-            + "' is not pinned by digest in a fleet repository: write"
-            + " <registry-host>/<org>/<fleet>/<service>@sha256:<64 hex digits>");
+            + "' is invalid: write <registry-host>/<org>/<fleet>/<service>@sha256:<64 hex"
+            + " digits>, which names a fleet's repository and pins the image by digest");
   }
 }

@@ -48,4 +48,21 @@ class ImageReferenceTest {
     assertThatThrownBy(() -> image.requireRepository("acme", "fleet", "api"))
         .hasMessageContaining("acme/fleet/api");
   }
+
+  @Test
+  void repositoryErrorSuggestsNoOtherRegistry() {
+    ImageReference image = ImageReference.parse("registry.test/other/fleet/api@" + DIGEST);
+
+    assertThatThrownBy(() -> image.requireRepository("acme", "fleet", "api"))
+        .hasMessageNotContaining("registry.test/acme/fleet/api");
+  }
+
+  @Test
+  void formErrorDoesNotClaimAMissingDigest() {
+    String text = "registry.test/web@" + DIGEST;
+
+    assertThatThrownBy(() -> ImageReference.parse(text))
+        .hasMessageNotContaining("not pinned by digest")
+        .hasMessageContaining("<org>/<fleet>/<service>@sha256:");
+  }
 }
