@@ -27,5 +27,11 @@ public enum VerificationFailure {
   /** The signed target state has passed its expiry: the server may be frozen. */
   EXPIRED,
   /** The signed target state is older than one already accepted: a replay. */
-  REPLAYED
+  REPLAYED,
+  /**
+   * The signed target state names a newer key list than the one the device holds. The device
+   * fetches and applies the signed key list, then verifies again. A key list that stays withheld
+   * keeps the device from installing anything.
+   */
+  STALE_TRUST_POLICY
 }

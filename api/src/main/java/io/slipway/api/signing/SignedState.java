@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * @param versions the target-state versions read before signing
  * @param keyHint the hint of the key that signed it
+ * @param trustPolicyVersion the key list version the document names
  * @param issuedAt the issue time inside the signed document, whole seconds
  * @param expiresAt the expiry inside the signed document
  * @param unsignedReleaseId the target release when it had no release signature yet, so the state
@@ -21,13 +22,14 @@ import java.util.Objects;
 record SignedState(
     StateVersions versions,
     KeyHint keyHint,
+    long trustPolicyVersion,
     Instant issuedAt,
     Instant expiresAt,
     Long unsignedReleaseId,
     byte[] envelopeJson) {
 
   // Changes whenever the form of the signed state changes, so that old ETags stop matching.
-  private static final String FORMAT = "sts1";
+  private static final String FORMAT = "sts2";
 
   SignedState {
     Objects.requireNonNull(versions, "versions");
@@ -39,11 +41,15 @@ record SignedState(
 
   /**
    * Returns true when this state may still be served for {@code current} versions signed by {@code
-   * activeKey} at {@code now}: nothing it was signed from changed, and less than half of its
-   * validity has passed, so a device always receives at least half a validity period.
+   * activeKey} and naming key list {@code currentTrustPolicyVersion} at {@code now}: nothing it was
+   * signed from changed, and less than half of its validity has passed, so a device always receives
+   * at least half a validity period.
    */
-  boolean isFreshFor(StateVersions current, KeyHint activeKey, Instant now) {
-    if (!versions.equals(current) || !keyHint.equals(activeKey)) {
+  boolean isFreshFor(
+      StateVersions current, KeyHint activeKey, long currentTrustPolicyVersion, Instant now) {
+    if (!versions.equals(current)
+        || !keyHint.equals(activeKey)
+        || trustPolicyVersion != currentTrustPolicyVersion) {
       return false;
     }
     Duration half = Duration.between(issuedAt, expiresAt).dividedBy(2);
@@ -51,7 +57,7 @@ record SignedState(
   }
 
   /**
-   * Returns the strong ETag, quoted, such as {@code "sts1-7-2-15-3-1764921600-lPLRUTmc"}: the
+   * Returns the strong ETag, quoted, such as {@code "sts2-7-2-15-3-1764921600-lPLRUTmc"}: the
    * versions, the issue time in seconds and the start of the signing key's hint, which together
    * tell the signings of one device apart.
    */

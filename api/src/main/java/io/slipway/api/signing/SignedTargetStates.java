@@ -31,11 +31,14 @@ import org.springframework.stereotype.Service;
  *
  * <p>The document names the release that {@link TargetStateService#resolve} picks, with its release
  * sequence and digest, and the signed pin when a device pin or the fleet's pin made it the target.
- * Each device's latest signed state is kept in a bounded cache and served again while its versions,
- * the active key and the release signature are unchanged and less than half of {@code
- * slipway.signing.target-state-validity} has passed. A device polling at any interval therefore
- * always receives a state valid for at least half that period. Safe for concurrent use; two polls
- * that find no fresh state both sign, and the later one stays cached.
+ * Each state also names the version of the signed key list that {@link TrustPolicySigner} serves,
+ * so that a device holding an older list fetches the new one before it installs anything.
+ *
+ * <p>Each device's latest signed state is kept in a bounded cache and served again while its
+ * versions, the active key, the key list version and the release signature are unchanged and less
+ * than half of {@code slipway.signing.target-state-validity} has passed. A device polling at any
+ * interval therefore always receives a state valid for at least half that period. Safe for
+ * concurrent use; two polls that find no fresh state both sign, and the later one stays cached.
  */
 @Service
 public class SignedTargetStates {
@@ -49,6 +52,7 @@ public class SignedTargetStates {
   private final PinEnvelopeRepository pins;
   private final ReleaseSignatureLookup signatures;
   private final SigningKeyStore keys;
+  private final TrustPolicySigner trustPolicies;
   private final SigningProperties properties;
   private final Clock clock;
   private final Map<Long, SignedState> cache;
@@ -58,6 +62,7 @@ public class SignedTargetStates {
       PinEnvelopeRepository pins,
       ReleaseSignatureLookup signatures,
       SigningKeyStore keys,
+      TrustPolicySigner trustPolicies,
       SigningProperties properties,
       Clock clock,
       @Value("${slipway.target-state.cache-size:20000}") int cacheSize) {
@@ -65,6 +70,7 @@ public class SignedTargetStates {
     this.pins = pins;
     this.signatures = signatures;
     this.keys = keys;
+    this.trustPolicies = trustPolicies;
     this.properties = properties;
     this.clock = clock;
     this.cache = leastRecentlyUsed(cacheSize);
@@ -75,20 +81,23 @@ public class SignedTargetStates {
    * cached one is stale.
    *
    * @throws ApiException {@code DEVICE_NOT_FOUND} when the device no longer exists; {@code
-   *     SIGNING_KEY_UNAVAILABLE} when no key is active
+   *     SIGNING_KEY_UNAVAILABLE} when no key is active or no key may sign the key list
    */
   public SignedState current(long deviceId) {
     StateVersions versions = states.versions(deviceId);
     Signer signer = activeSigner();
+    // Taking the version from the key list signer signs that list if needed, so the list that the
+    // state names can always be fetched.
+    long trustPolicyVersion = trustPolicies.current().version();
     Instant now = clock.instant();
 
     SignedState cached = cached(deviceId);
     if (cached != null
-        && cached.isFreshFor(versions, signer.hint(), now)
+        && cached.isFreshFor(versions, signer.hint(), trustPolicyVersion, now)
         && !releaseSignatureArrived(cached)) {
       return cached;
     }
-    SignedState signed = sign(versions, signer, issuedAt(cached, now));
+    SignedState signed = sign(versions, signer, trustPolicyVersion, issuedAt(cached, now));
     remember(signed);
     return signed;
   }
@@ -108,7 +117,8 @@ public class SignedTargetStates {
     return now.isBefore(earliest) ? earliest : now;
   }
 
-  private SignedState sign(StateVersions versions, Signer signer, Instant now) {
+  private SignedState sign(
+      StateVersions versions, Signer signer, long trustPolicyVersion, Instant now) {
     long deviceId = versions.deviceId();
     DevicePins devicePins = pins.find(deviceId).orElseThrow(() -> deviceGone(deviceId));
     Optional<Release> release = states.resolve(deviceId);
@@ -130,6 +140,7 @@ public class SignedTargetStates {
             devicePins.fleet(),
             now,
             now.plus(properties.targetStateValidity()),
+            trustPolicyVersion,
             target,
             pin);
     byte[] json = EnvelopeJson.write(document.sign(signer));
@@ -138,15 +149,18 @@ public class SignedTargetStates {
     // the device could not check its sequence. The state names no target until it is signed.
     Long unsignedReleaseId = target == null ? release.map(Release::id).orElse(null) : null;
     log.debug(
-        "Signed the target state of device {} in fleet {} with key {}: release {}, expires {}",
+        "Signed the target state of device {} in fleet {} with key {}: release {}, key list"
+            + " version {}, expires {}",
         devicePins.uuid(),
         devicePins.fleet(),
         signer.hint(),
         release.map(Release::id).orElse(null),
+        trustPolicyVersion,
         document.expiresAt());
     return new SignedState(
         versions,
         signer.hint(),
+        trustPolicyVersion,
         document.issuedAt(),
         document.expiresAt(),
         unsignedReleaseId,

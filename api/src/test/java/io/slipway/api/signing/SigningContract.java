@@ -363,6 +363,25 @@ abstract class SigningContract {
   }
 
   @Test
+  void signedStateNamesTheCurrentKeyListVersion() {
+    VersionedTrustPolicy before = TrustUpdate.trustOnFirstUse(signedKeyList(device), now());
+    TargetStateDocument stateBefore = verifiedState(device);
+
+    // A standby key changes the key list but not the key that signs states.
+    expect(world.call("POST", KEYS, "{}", admin), 201);
+    TargetStateDocument stateAfter = verifiedState(device);
+    VersionedTrustPolicy after = follow(before);
+
+    assertThat(stateBefore.trustPolicyVersion()).isEqualTo(before.version());
+    assertThat(stateAfter.trustPolicyVersion()).isEqualTo(after.version());
+    assertThat(after.version()).isGreaterThan(before.version());
+    assertThatThrownBy(() -> stateAfter.requireTrustPolicyVersion(before.version()))
+        .isInstanceOf(VerificationException.class)
+        .extracting(e -> ((VerificationException) e).failure())
+        .isEqualTo(VerificationFailure.STALE_TRUST_POLICY);
+  }
+
+  @Test
   void signedStateOfAnotherDeviceFailsVerification() {
     TestDevice sibling = world.device(fleet.id());
     Envelope envelope = signedState(sibling);

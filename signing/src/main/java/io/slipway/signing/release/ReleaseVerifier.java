@@ -8,14 +8,15 @@ import io.slipway.signing.intoto.Statement;
 import io.slipway.signing.state.TargetRelease;
 import io.slipway.signing.state.TargetStateDocument;
 import io.slipway.signing.trust.TrustPolicy;
+import io.slipway.signing.trust.VersionedTrustPolicy;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * Decides whether a device may install a release: the check a device runs before it pulls any
- * image. It combines three things the server serves: the device's signed target state (already
- * verified with {@link TargetStateDocument#verify}), the release's bundle, and the pin the state
- * may carry. Stateless and thread-safe.
+ * image. It combines what the server serves, namely the device's signed target state (already
+ * verified with {@link TargetStateDocument#verify}), the release's bundle and the pin the state may
+ * carry, with the key list the device holds. Stateless and thread-safe.
  */
 public final class ReleaseVerifier {
 
@@ -25,7 +26,9 @@ public final class ReleaseVerifier {
    * Verifies {@code releaseBundle} as the release that {@code verifiedState} names, and returns its
    * document. Its service images (index digests) are then the only images the device may run.
    *
-   * <p>The checks, in order: the bundle's DSSE envelope verifies with a key that {@code policy}
+   * <p>The checks, in order: the device holds the key list the state names or a newer one ({@link
+   * TargetStateDocument#requireTrustPolicyVersion}), so a revocation that the device has not
+   * fetched cannot be skipped; the bundle's DSSE envelope verifies with a key that {@code trust}
    * trusts for the document's creation time; the document is the one the state names, by digest, id
    * and sequence; it belongs to the state's fleet; and it is not older than the installed release
    * unless the state carries a verifying pin for exactly this release.
@@ -33,22 +36,27 @@ public final class ReleaseVerifier {
    * @param releaseBundle the release's bundle, as the server or the registry served it
    * @param verifiedState the device's target state, verified beforehand
    * @param installedSequence the sequence of the release the device runs, or 0 when none
-   * @param policy the keys the device trusts
+   * @param trust the keys the device trusts and the version of the key list they came from
    * @param now the device's clock
    * @return the verified release document
-   * @throws VerificationException {@code UNSIGNED} when the state names no release; the bundle's
-   *     and the trust policy's failures; {@code DIGEST_MISMATCH} when the document differs from the
-   *     one the state names; {@code SUBJECT_MISMATCH} for another release id, sequence or fleet;
-   *     the pin's failures; {@code ROLLBACK}
+   * @throws VerificationException {@code STALE_TRUST_POLICY} when the state names a newer key list
+   *     than {@code trust}'s; {@code UNSIGNED} when the state names no release; the bundle's and
+   *     the trust policy's failures; {@code DIGEST_MISMATCH} when the document differs from the one
+   *     the state names; {@code SUBJECT_MISMATCH} for another release id, sequence or fleet; the
+   *     pin's failures; {@code ROLLBACK}
    */
   public static ReleaseDocument verify(
       Bundle releaseBundle,
       TargetStateDocument verifiedState,
       long installedSequence,
-      TrustPolicy policy,
+      VersionedTrustPolicy trust,
       Instant now) {
     Objects.requireNonNull(releaseBundle, "releaseBundle");
     Objects.requireNonNull(verifiedState, "verifiedState");
+    Objects.requireNonNull(trust, "trust");
+    verifiedState.requireTrustPolicyVersion(trust.version());
+    TrustPolicy policy = trust.policy();
+
     TargetRelease target = verifiedState.target();
     if (target == null) {
       throw new VerificationException(

@@ -26,6 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  * @param fleet the device's fleet, {@code org/fleet}
  * @param issuedAt when the server signed the state, cut to whole seconds
  * @param expiresAt after this instant the device rejects the state, cut to whole seconds
+ * @param trustPolicyVersion the version of the signed key list ({@code TrustPolicyDocument}) that
+ *     the server served when it signed the state, 1 or more. A device that holds an older list must
+ *     fetch and apply the newer one before it installs anything ({@link
+ *     #requireTrustPolicyVersion}), so a withheld key list shows within one state's validity.
  * @param target the release to run, or null when the fleet has none
  * @param pin the signed pin that allows the target although it is older than the installed release,
  *     or null. The device verifies it on its own with {@code PinDocument.verify}.
@@ -35,6 +39,7 @@ public record TargetStateDocument(
     String fleet,
     Instant issuedAt,
     Instant expiresAt,
+    long trustPolicyVersion,
     TargetRelease target,
     Envelope pin) {
 
@@ -59,7 +64,7 @@ public record TargetStateDocument(
   public static final Duration MAX_VALIDITY = Duration.ofDays(7);
 
   private static final Set<String> FIELDS =
-      Set.of("deviceUuid", "fleet", "issuedAt", "expiresAt", "target", "pin");
+      Set.of("deviceUuid", "fleet", "issuedAt", "expiresAt", "trustPolicyVersion", "target", "pin");
   private static final Set<String> TARGET_FIELDS =
       Set.of("releaseId", "version", "sequence", "releaseDigest");
 
@@ -67,8 +72,8 @@ public record TargetStateDocument(
    * Cuts both instants to whole seconds.
    *
    * @throws IllegalArgumentException naming the value when the device is blank, the fleet is not
-   *     {@code org/fleet}, the state expires no later than it is issued, or it is valid for longer
-   *     than {@link #MAX_VALIDITY}
+   *     {@code org/fleet}, the state expires no later than it is issued, it is valid for longer
+   *     than {@link #MAX_VALIDITY}, or the key list version is below 1
    */
   public TargetStateDocument {
     if (deviceUuid == null || deviceUuid.isBlank()) {
@@ -98,6 +103,14 @@ public record TargetStateDocument(
               + MAX_VALIDITY.toDays()
               + " days");
     }
+    if (trustPolicyVersion < 1) {
+      throw new IllegalArgumentException(
+          "Target state of device "
+              + deviceUuid
+              + " names key list version "
+              + trustPolicyVersion
+              + ", which must be 1 or more");
+    }
   }
 
   /** Returns the canonical JSON; a missing target or pin is JSON null. */
@@ -107,6 +120,7 @@ public record TargetStateDocument(
     root.put("fleet", fleet);
     root.put("issuedAt", DocumentJson.format(issuedAt));
     root.put("expiresAt", DocumentJson.format(expiresAt));
+    root.put("trustPolicyVersion", trustPolicyVersion);
     if (target == null) {
       root.putNull("target");
     } else {
@@ -140,6 +154,7 @@ public record TargetStateDocument(
           reader.text("fleet"),
           reader.instant("issuedAt"),
           reader.instant("expiresAt"),
+          reader.integer("trustPolicyVersion"),
           target,
           pin);
     } catch (IllegalArgumentException e) {
@@ -161,6 +176,35 @@ public record TargetStateDocument(
     } catch (IllegalArgumentException e) {
       throw reader.invalid(e.getMessage());
     }
+  }
+
+  /**
+   * Checks that the device holds the key list this state names, or a newer one. Whoever answers on
+   * the device endpoints could otherwise withhold a key list that revokes a stolen key while still
+   * serving fresh states. The device calls this after {@link #verify}, also for a state without a
+   * target. When it fails, the device fetches the signed key list, applies it with {@code
+   * TrustUpdate.apply}, and verifies the state again with the new keys before it installs anything,
+   * since the new list may revoke the key that signed the state. {@code ReleaseVerifier.verify}
+   * calls it first.
+   *
+   * @param heldVersion the version of the key list the device holds ({@code
+   *     VersionedTrustPolicy.version()}), 0 for keys from provisioning
+   * @throws VerificationException {@code STALE_TRUST_POLICY} when this state names a higher version
+   *     than {@code heldVersion}
+   */
+  public void requireTrustPolicyVersion(long heldVersion) {
+    if (trustPolicyVersion <= heldVersion) {
+      return;
+    }
+    throw new VerificationException(
+        VerificationFailure.STALE_TRUST_POLICY,
+        "The target state of device "
+            + deviceUuid
+            + " names key list version "
+            + trustPolicyVersion
+            + ", but the device has version "
+            + heldVersion
+            + "; fetch and apply the signed key list, then verify the state again");
   }
 
   /** Signs the state with {@code signer}. */

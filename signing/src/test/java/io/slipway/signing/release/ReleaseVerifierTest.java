@@ -16,6 +16,7 @@ import io.slipway.signing.state.TargetRelease;
 import io.slipway.signing.state.TargetStateDocument;
 import io.slipway.signing.trust.TrustPolicy;
 import io.slipway.signing.trust.TrustedKey;
+import io.slipway.signing.trust.VersionedTrustPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,12 @@ class ReleaseVerifierTest {
   private static final Instant KEY_CREATED = Instant.parse("2026-01-01T00:00:00Z");
   private static final Instant NOW = Instant.parse("2026-03-02T00:00:00Z");
 
+  private static final long KEY_LIST_VERSION = 5;
+
   private final LocalSigner signer = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
-  private final TrustPolicy policy =
+  private final TrustPolicy keys =
       TrustPolicy.of(TrustedKey.active(signer.publicKey(), KEY_CREATED));
+  private final VersionedTrustPolicy policy = new VersionedTrustPolicy(keys, KEY_LIST_VERSION);
 
   @Test
   void acceptsReleaseTheStateNames() {
@@ -40,9 +44,56 @@ class ReleaseVerifierTest {
   }
 
   @Test
+  void rejectsDeviceWithOlderKeyList() {
+    ReleaseDocument document = release(3);
+    VersionedTrustPolicy stale = new VersionedTrustPolicy(keys, KEY_LIST_VERSION - 1);
+
+    var thrown =
+        assertFails(
+            () -> ReleaseVerifier.verify(sign(document), stateFor(document, null), 2, stale, NOW),
+            VerificationFailure.STALE_TRUST_POLICY);
+
+    assertThat(thrown).hasMessageContaining("version " + KEY_LIST_VERSION);
+  }
+
+  @Test
+  void rejectsProvisionedKeysBeforeFirstKeyList() {
+    ReleaseDocument document = release(3);
+    VersionedTrustPolicy provisioned = new VersionedTrustPolicy(keys, 0);
+
+    assertFails(
+        () -> ReleaseVerifier.verify(sign(document), stateFor(document, null), 2, provisioned, NOW),
+        VerificationFailure.STALE_TRUST_POLICY);
+  }
+
+  @Test
+  void staleKeyListIsReportedBeforeMissingRelease() {
+    TargetStateDocument empty =
+        new TargetStateDocument(
+            DEVICE, FLEET, NOW, NOW.plus(Duration.ofDays(1)), KEY_LIST_VERSION, null, null);
+    VersionedTrustPolicy stale = new VersionedTrustPolicy(keys, KEY_LIST_VERSION - 1);
+
+    assertFails(
+        () -> ReleaseVerifier.verify(sign(release(3)), empty, 0, stale, NOW),
+        VerificationFailure.STALE_TRUST_POLICY);
+  }
+
+  @Test
+  void acceptsDeviceWithNewerKeyList() {
+    ReleaseDocument document = release(3);
+    VersionedTrustPolicy newer = new VersionedTrustPolicy(keys, KEY_LIST_VERSION + 1);
+
+    ReleaseDocument verified =
+        ReleaseVerifier.verify(sign(document), stateFor(document, null), 2, newer, NOW);
+
+    assertThat(verified).isEqualTo(document);
+  }
+
+  @Test
   void rejectsStateWithoutRelease() {
     TargetStateDocument empty =
-        new TargetStateDocument(DEVICE, FLEET, NOW, NOW.plus(Duration.ofDays(1)), null, null);
+        new TargetStateDocument(
+            DEVICE, FLEET, NOW, NOW.plus(Duration.ofDays(1)), KEY_LIST_VERSION, null, null);
 
     assertFails(
         () -> ReleaseVerifier.verify(sign(release(3)), empty, 0, policy, NOW),
@@ -113,6 +164,12 @@ class ReleaseVerifierTest {
         new TargetRelease(
             document.releaseId(), document.version(), document.sequence(), document.digest());
     return new TargetStateDocument(
-        DEVICE, FLEET, NOW.minusSeconds(10), NOW.plus(Duration.ofDays(1)), target, pin);
+        DEVICE,
+        FLEET,
+        NOW.minusSeconds(10),
+        NOW.plus(Duration.ofDays(1)),
+        KEY_LIST_VERSION,
+        target,
+        pin);
   }
 }

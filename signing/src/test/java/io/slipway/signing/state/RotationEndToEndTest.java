@@ -34,7 +34,7 @@ class RotationEndToEndTest {
   private TargetStateDocument state() {
     Instant now = clock.instant();
     return new TargetStateDocument(
-        DEVICE, "acme/gateways", now, now.plus(Duration.ofDays(1)), null, null);
+        DEVICE, "acme/gateways", now, now.plus(Duration.ofDays(1)), 1, null, null);
   }
 
   @Test

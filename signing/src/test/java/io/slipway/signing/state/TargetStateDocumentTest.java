@@ -2,6 +2,7 @@ package io.slipway.signing.state;
 
 import static io.slipway.signing.VerificationAssertions.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.signing.VerificationFailure;
@@ -24,6 +25,7 @@ class TargetStateDocumentTest {
   private static final String DIGEST = "sha256:" + "d".repeat(64);
   private static final Instant ISSUED_AT = Instant.parse("2026-03-02T12:00:00Z");
   private static final Instant NOW = ISSUED_AT.plus(Duration.ofHours(2));
+  private static final long KEY_LIST_VERSION = 3;
 
   private final LocalSigner signer = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
   private final TrustedKey trusted =
@@ -37,6 +39,7 @@ class TargetStateDocumentTest {
         FLEET,
         issuedAt,
         issuedAt.plus(Duration.ofDays(1)),
+        KEY_LIST_VERSION,
         new TargetRelease(17, "1.4.0", 4, DIGEST),
         pin);
   }
@@ -49,7 +52,8 @@ class TargetStateDocumentTest {
 
   @Test
   void stateWithoutTargetRoundTrips() {
-    TargetStateDocument empty = new TargetStateDocument(DEVICE, FLEET, ISSUED_AT, NOW, null, null);
+    TargetStateDocument empty =
+        new TargetStateDocument(DEVICE, FLEET, ISSUED_AT, NOW, KEY_LIST_VERSION, null, null);
 
     assertThat(TargetStateDocument.parse(empty.toJson())).isEqualTo(empty);
   }
@@ -261,7 +265,13 @@ class TargetStateDocumentTest {
   void stateValidForMaximumVerifies() {
     TargetStateDocument longest =
         new TargetStateDocument(
-            DEVICE, FLEET, ISSUED_AT, ISSUED_AT.plus(TargetStateDocument.MAX_VALIDITY), null, null);
+            DEVICE,
+            FLEET,
+            ISSUED_AT,
+            ISSUED_AT.plus(TargetStateDocument.MAX_VALIDITY),
+            KEY_LIST_VERSION,
+            null,
+            null);
 
     assertThat(TargetStateDocument.verify(longest.sign(signer), policy, DEVICE, null, NOW))
         .isEqualTo(longest);
@@ -271,8 +281,74 @@ class TargetStateDocumentTest {
   void stateValidBeyondMaximumCannotBeMade() {
     Instant tooLate = ISSUED_AT.plus(TargetStateDocument.MAX_VALIDITY).plusSeconds(1);
 
-    assertThatThrownBy(() -> new TargetStateDocument(DEVICE, FLEET, ISSUED_AT, tooLate, null, null))
+    assertThatThrownBy(
+            () ->
+                new TargetStateDocument(
+                    DEVICE, FLEET, ISSUED_AT, tooLate, KEY_LIST_VERSION, null, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("longer than the maximum of 7 days");
+  }
+
+  @Test
+  void stateNamesItsKeyListVersion() {
+    TargetStateDocument verified =
+        TargetStateDocument.verify(state.sign(signer), policy, DEVICE, null, NOW);
+
+    assertThat(verified.trustPolicyVersion()).isEqualTo(KEY_LIST_VERSION);
+    assertThat(new String(state.toJson(), StandardCharsets.UTF_8))
+        .contains("\"trustPolicyVersion\":" + KEY_LIST_VERSION);
+  }
+
+  @Test
+  void missingKeyListVersionIsMalformedNamingField() {
+    String json =
+        new String(state.toJson(), StandardCharsets.UTF_8)
+            .replace(",\"trustPolicyVersion\":" + KEY_LIST_VERSION, "");
+
+    var thrown =
+        assertFails(
+            () -> TargetStateDocument.parse(json.getBytes(StandardCharsets.UTF_8)),
+            VerificationFailure.MALFORMED);
+
+    assertThat(thrown).hasMessageContaining("'trustPolicyVersion'");
+  }
+
+  @Test
+  void keyListVersionZeroIsMalformed() {
+    String json =
+        new String(state.toJson(), StandardCharsets.UTF_8)
+            .replace("\"trustPolicyVersion\":" + KEY_LIST_VERSION, "\"trustPolicyVersion\":0");
+
+    var thrown =
+        assertFails(
+            () -> TargetStateDocument.parse(json.getBytes(StandardCharsets.UTF_8)),
+            VerificationFailure.MALFORMED);
+
+    assertThat(thrown).hasMessageContaining("key list version 0");
+  }
+
+  @Test
+  void keyListVersionBelowOneCannotBeMade() {
+    assertThatThrownBy(() -> new TargetStateDocument(DEVICE, FLEET, ISSUED_AT, NOW, -1, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key list version -1");
+  }
+
+  @Test
+  void deviceWithOlderKeyListIsStale() {
+    var thrown =
+        assertFails(
+            () -> state.requireTrustPolicyVersion(KEY_LIST_VERSION - 1),
+            VerificationFailure.STALE_TRUST_POLICY);
+
+    assertThat(thrown).hasMessageContaining("device has version " + (KEY_LIST_VERSION - 1));
+  }
+
+  @Test
+  void deviceWithSameOrNewerKeyListPasses() {
+    assertThatCode(() -> state.requireTrustPolicyVersion(KEY_LIST_VERSION))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> state.requireTrustPolicyVersion(KEY_LIST_VERSION + 1))
+        .doesNotThrowAnyException();
   }
 }
