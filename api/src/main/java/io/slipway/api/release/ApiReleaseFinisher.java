@@ -109,12 +109,19 @@ public class ApiReleaseFinisher {
       return api;
     }
     String advice = "; release " + releaseId + " stays RUNNING with its services, ";
-    if (causeOf(e, SigningException.class) != null) {
+    SigningException signing = causeOf(e, SigningException.class);
+    if (signing != null) {
       log.warn(
           "Release {} cannot be signed, because no key can sign: {}", releaseId, e.getMessage());
+      // The signer's own message, without the hook's class name, which means nothing to the caller.
       return new ApiException(
           ErrorCode.SIGNING_KEY_UNAVAILABLE,
-          e.getMessage() + advice + "so activate a signing key and send status SUCCESS again");
+          "Release "
+              + releaseId
+              + " cannot be signed: "
+              + signing.getMessage()
+              + ". It stays RUNNING with its services: once an administrator has activated a"
+              + " signing key, send status SUCCESS again");
     }
     log.error("Signing release {} failed; it stays RUNNING", releaseId, e);
     return new ApiException(

@@ -444,6 +444,9 @@ abstract class ReleaseSigningContract {
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
     assertThat(ReleaseWorld.json(refused).path("code").asString())
         .isEqualTo("SIGNING_KEY_UNAVAILABLE");
+    assertThat(ReleaseWorld.json(refused).path("message").asString())
+        .doesNotContain("ReleaseSigningHook")
+        .contains("send status SUCCESS again");
     assertThat(kept.path("status").asString()).isEqualTo("RUNNING");
     assertThat(kept.path("services").path("web").path("image").asString()).isEqualTo(image);
     assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
