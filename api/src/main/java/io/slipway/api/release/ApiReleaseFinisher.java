@@ -124,9 +124,12 @@ public class ApiReleaseFinisher {
               + " signing key, send status SUCCESS again");
     }
     log.error("Signing release {} failed; it stays RUNNING", releaseId, e);
+    // The hook runner wraps each failure with the hook's class name, which means nothing to the
+    // caller; the hook's own message names the image or document at fault.
+    String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
     return new ApiException(
         ErrorCode.RELEASE_FINISH_FAILED,
-        e.getMessage()
+        reason
             + advice
             + "so send status SUCCESS again once the cause is fixed; the server log has the"
             + " details");

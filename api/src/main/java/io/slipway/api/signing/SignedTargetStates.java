@@ -182,9 +182,10 @@ public class SignedTargetStates {
     } catch (SigningException e) {
       throw new ApiException(
           ErrorCode.SIGNING_KEY_UNAVAILABLE,
-          "The server has no active signing key, so it cannot sign target states: "
-              + e.getMessage()
-              + ". An administrator activates a key with "
+          // Devices read this message, so it leaves out the signer's detail, which names the
+          // server's key store directory.
+          "The server has no active signing key, so it cannot sign target states. An"
+              + " administrator activates a key with "
               + ACTIVATE_ENDPOINT);
     }
   }

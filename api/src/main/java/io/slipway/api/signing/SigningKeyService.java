@@ -275,6 +275,16 @@ public class SigningKeyService {
 
   private void recordChange(Identity actor, String action, StoredKey key) {
     audit.record(actor, action, AUDIT_TARGET_TYPE, key.hint().value(), null, details(key));
+    // A key added while none is active signs at once; the audit log shows that as an activation.
+    if (key.state() == KeyState.ACTIVE) {
+      audit.record(
+          actor,
+          "signing.key.activated",
+          AUDIT_TARGET_TYPE,
+          key.hint().value(),
+          null,
+          details(key));
+    }
   }
 
   private static Map<String, Object> details(StoredKey key) {

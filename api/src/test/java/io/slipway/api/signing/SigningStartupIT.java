@@ -120,13 +120,31 @@ class SigningStartupIT {
       assertThat(state.statusCode()).isEqualTo(503);
       assertThat(json(state).get("code").asString()).isEqualTo("SIGNING_KEY_UNAVAILABLE");
       assertThat(json(state).get("message").asString())
-          .contains("POST /api/v1/signing/keys/{id}/activate");
+          .contains("POST /api/v1/signing/keys/{id}/activate")
+          .doesNotContain(dataDirectory.toString());
     }
 
     try (ReleaseWorld restarted = ReleaseWorld.start(database, dataDirectory)) {
       assertThat(keys(restarted)).hasSize(1);
       assertThat(output.getAll()).contains("No signing key is active");
+
+      // A key added while none is active signs at once, and the audit log says so.
+      HttpResponse<String> generated =
+          restarted.call("POST", "/api/v1/signing/keys", "{}", adminToken(restarted));
+      String hint = json(generated).get("hint").asString();
+      assertThat(json(generated).get("state").asString()).isEqualTo("ACTIVE");
+      assertThat(auditActions(restarted, hint))
+          .containsExactly("signing.key.generated", "signing.key.activated");
     }
+  }
+
+  private static List<String> auditActions(ReleaseWorld world, String hint) {
+    return world
+        .jdbc()
+        .sql("SELECT action FROM audit_log WHERE target = ? ORDER BY id")
+        .param(hint)
+        .query(String.class)
+        .list();
   }
 
   private static String adminToken(ReleaseWorld world) throws Exception {
