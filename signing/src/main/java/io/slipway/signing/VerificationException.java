@@ -3,8 +3,8 @@ package io.slipway.signing;
 import java.util.Objects;
 
 /**
- * Thrown when a signature, bundle or signed document is refused. {@link #failure()} says which
- * check failed, so callers can react (report, retry, alert) without parsing the message; the
+ * Thrown when a signature, bundle or signed document is rejected. {@link #failure()} returns the
+ * check that failed, so callers can react (report, retry, alert) without parsing the message. The
  * message names the value at fault, such as the digest, the key hint or the sequence number.
  */
 public class VerificationException extends SigningException {

@@ -124,8 +124,8 @@ public class ApiReleaseFinisher {
               + " signing key, send status SUCCESS again");
     }
     log.error("Signing release {} failed; it stays RUNNING", releaseId, e);
-    // The hook runner wraps each failure with the hook's class name, which means nothing to the
-    // caller; the hook's own message names the image or document at fault.
+    // The hook runner prefixes each failure with the hook's class name, which means nothing to the
+    // caller. The hook's own message names the image or document at fault.
     String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
     return new ApiException(
         ErrorCode.RELEASE_FINISH_FAILED,

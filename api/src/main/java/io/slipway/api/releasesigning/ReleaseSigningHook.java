@@ -49,7 +49,7 @@ import org.springframework.stereotype.Component;
  * </ol>
  *
  * <p>Each failure throws with a message that names the image or document, so the release does not
- * finish unsigned; the caller that fails the release, or answers the API request, logs it. Running
+ * finish unsigned; the caller that fails the release, or returns the API error, logs it. Running
  * the hook again for a signed release, as a restarted build does, keeps the stored release document
  * and its sequence and writes the registry again, unless the release now has other services: then
  * it signs a new document with the next sequence. Safe for concurrent use.

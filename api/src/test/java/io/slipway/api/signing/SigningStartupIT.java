@@ -128,7 +128,7 @@ class SigningStartupIT {
       assertThat(keys(restarted)).hasSize(1);
       assertThat(output.getAll()).contains("No signing key is active");
 
-      // A key added while none is active signs at once, and the audit log says so.
+      // A key added while none is active signs at once, and the audit log records an activation.
       HttpResponse<String> generated =
           restarted.call("POST", "/api/v1/signing/keys", "{}", adminToken(restarted));
       String hint = json(generated).get("hint").asString();

@@ -1,6 +1,6 @@
 package io.slipway.signing.keystore;
 
-/** Where a stored signing key stands in its rotation. */
+/** Rotation state of a stored signing key. */
 public enum KeyState {
   /** The key that signs. At most one key is active. */
   ACTIVE,

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param issuedAt when the server signed the state, cut to whole seconds
  * @param expiresAt after this instant the device rejects the state, cut to whole seconds
  * @param trustPolicyVersion the version of the signed key list ({@code TrustPolicyDocument}) that
- *     the server served when it signed the state, 1 or more. A device that holds an older list must
+ *     the server served when it signed the state, 1 or more. A device that has an older list must
  *     fetch and apply the newer one before it installs anything ({@link
  *     #requireTrustPolicyVersion}), so a withheld key list shows within one state's validity.
  * @param target the release to run, or null when the fleet has none
@@ -56,8 +56,8 @@ public record TargetStateDocument(
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
   /**
-   * The maximum time from {@code issuedAt} to {@code expiresAt}. Without a limit, whoever holds a
-   * retired key could sign a state dated before the retirement that never expires. A device that
+   * The maximum time from {@code issuedAt} to {@code expiresAt}. Without a limit, an attacker with
+   * a retired key could sign a state dated before the retirement that never expires. A device that
    * has accepted no later state would take it. With the limit, such a state expires at the latest
    * this long after the retirement.
    */
@@ -179,7 +179,7 @@ public record TargetStateDocument(
   }
 
   /**
-   * Checks that the device holds the key list this state names, or a newer one. Whoever answers on
+   * Checks that the device has the key list this state names, or a newer one. Whoever answers on
    * the device endpoints could otherwise withhold a key list that revokes a stolen key while still
    * serving fresh states. The device calls this after {@link #verify}, also for a state without a
    * target. When it fails, the device fetches the signed key list, applies it with {@code

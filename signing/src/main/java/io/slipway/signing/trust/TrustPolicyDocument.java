@@ -21,7 +21,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The server's key list as a signed document, so that a device can tell an authentic change of its
- * trusted keys from one that whoever answers on the key endpoint made up. Each change to the keys
+ * trusted keys from one made up by an attacker who serves the key endpoint. Each change to the keys
  * gets a higher {@code version}. The document is signed by every key that may sign or vouch at the
  * time (the active key and the standby keys), so a device that knows any one of them can follow the
  * change; {@link TrustUpdate} applies it. Immutable; signed as a DSSE envelope of {@link

@@ -76,7 +76,7 @@ public record TrustedKey(
     }
   }
 
-  /** A key valid from {@code validFrom} with no end, not retired, not revoked. */
+  /** Creates a key valid from {@code validFrom} with no end, not retired, not revoked. */
   public static TrustedKey active(PublicKey publicKey, Instant validFrom) {
     return new TrustedKey(null, publicKey, null, validFrom, null, null, false);
   }
