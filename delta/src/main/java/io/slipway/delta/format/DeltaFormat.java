@@ -1,0 +1,19 @@
+package io.slipway.delta.format;
+
+/** Constants of the delta payload format; docs/delta.md specifies the format byte by byte. */
+public final class DeltaFormat {
+
+  /** The format version that this code writes and the only one it reads. */
+  public static final int VERSION = 1;
+
+  /**
+   * The largest reference, in bytes, that a zstd patch may use as its dictionary. Applying holds
+   * one such reference in memory, so this bounds the applier's heap.
+   */
+  public static final int MAX_ZSTD_REFERENCE = 16 * 1024 * 1024;
+
+  /** The largest target, in bytes, that one zstd patch may produce. */
+  public static final int MAX_ZSTD_TARGET = 16 * 1024 * 1024;
+
+  private DeltaFormat() {}
+}
