@@ -135,6 +135,26 @@ public final class DocumentJson {
   }
 
   /**
+   * Reads {@code object}, a JSON object inside signed content that has no {@code _type} of its own
+   * (such as an in-toto predicate), which must have exactly the fields {@code fields}.
+   *
+   * @param name the object's name in messages, such as {@code delta predicate}
+   * @throws VerificationException with {@code MALFORMED} when {@code object} is not a JSON object
+   *     or has a field outside {@code fields}, {@code _type} included
+   */
+  public static DocumentReader readObject(JsonNode object, String name, Set<String> fields) {
+    if (object == null || !object.isObject()) {
+      throw malformed("The " + name + " is not a JSON object");
+    }
+    if (object.has(TYPE_FIELD) && !fields.contains(TYPE_FIELD)) {
+      throw malformed("The " + name + " has the unknown field '" + TYPE_FIELD + "'");
+    }
+    DocumentReader reader = new DocumentReader(object, name);
+    reader.requireOnly(fields);
+    return reader;
+  }
+
+  /**
    * Returns the instant in {@code field} of the JSON object {@code payload}, or null when the
    * payload is not such an object or the field is not an ISO-8601 instant. For reading the signing
    * time a payload claims before its signature is checked: the result is untrusted, and the strict
