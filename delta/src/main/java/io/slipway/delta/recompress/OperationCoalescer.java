@@ -11,7 +11,7 @@ import java.io.IOException;
  */
 final class OperationCoalescer {
 
-  /** The longest literal operation written, so that a reader never buffers more per record. */
+  /** The maximum length of one literal operation, in bytes; longer runs are split. */
   private static final int MAX_LITERAL = 1024 * 1024;
 
   private enum Pending {

@@ -10,16 +10,17 @@ import java.util.Optional;
 /**
  * Decides how to rebuild each piece of a new zip archive from an old one, before anything is
  * written: which entries are unchanged, which deflated entries a recipe rebuilds, and which must be
- * kept as compressed bytes. Not thread-safe; one planner per archive pair.
+ * kept as compressed bytes. Not thread-safe, so use one planner per archive pair.
  */
 final class ZipPlanner {
 
-  /** The largest entry, inflated, that is rebuilt through a recipe; larger ones stay compressed. */
+  /** The maximum inflated size of an entry rebuilt through a recipe, in bytes. */
   static final int MAX_INFLATED_ENTRY_SIZE = 32 * 1024 * 1024;
 
   /**
    * After this many deflated entries without any recipe, the planner stops searching: the archive
-   * was not written by zlib, and each failed search compresses the entry up to 16 times.
+   * was most likely not written by zlib, and each failed search compresses the entry up to 16
+   * times.
    */
   static final int MAX_FAILED_SEARCHES = 16;
 

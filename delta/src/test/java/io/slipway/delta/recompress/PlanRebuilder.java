@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.zip.Deflater;
 
 /**
@@ -45,10 +47,8 @@ final class PlanRebuilder {
     return Arrays.toString(
         parts.stream()
             .collect(
-                java.util.stream.Collectors.groupingBy(
-                    part -> part.getClass().getSimpleName(),
-                    java.util.TreeMap::new,
-                    java.util.stream.Collectors.counting()))
+                Collectors.groupingBy(
+                    part -> part.getClass().getSimpleName(), TreeMap::new, Collectors.counting()))
             .entrySet()
             .toArray());
   }

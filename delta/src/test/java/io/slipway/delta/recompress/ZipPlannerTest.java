@@ -1,6 +1,7 @@
 package io.slipway.delta.recompress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -114,7 +116,7 @@ class ZipPlannerTest {
   void rejectsBytesThatAreNotZip() {
     byte[] notZip = "plain text, no archive".getBytes(StandardCharsets.US_ASCII);
 
-    org.assertj.core.api.Assertions.assertThatExceptionOfType(ZipFormatException.class)
+    assertThatExceptionOfType(ZipFormatException.class)
         .isThrownBy(() -> ZipArchive.parse(notZip))
         .withMessageContaining("not found");
   }
@@ -168,15 +170,13 @@ class ZipPlannerTest {
   }
 
   private static byte[] syncFlushed(byte[] content) {
-    java.util.zip.Deflater deflater = new java.util.zip.Deflater(6, true);
+    Deflater deflater = new Deflater(6, true);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[4096];
     int half = content.length / 2;
     deflater.setInput(content, 0, half);
     int produced;
-    while ((produced =
-            deflater.deflate(buffer, 0, buffer.length, java.util.zip.Deflater.SYNC_FLUSH))
-        > 0) {
+    while ((produced = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH)) > 0) {
       out.write(buffer, 0, produced);
     }
     deflater.setInput(content, half, content.length - half);
