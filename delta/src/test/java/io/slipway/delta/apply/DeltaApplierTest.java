@@ -18,9 +18,13 @@ import io.slipway.delta.format.SourceRange;
 import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.recompress.DeflateRecipe;
+import io.slipway.delta.recompress.GzipRecipe;
+import io.slipway.delta.recompress.GzipReproducer;
+import io.slipway.delta.recompress.ZstdRecipe;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -120,6 +124,55 @@ class DeltaApplierTest {
     assertThat(layer.kind()).isEqualTo(AppliedBlob.Kind.LAYER_UNCOMPRESSED);
     assertThat(layer.file().getFileName().toString()).isEqualTo(image.diffIds().get(0).hex());
     assertThat(Files.readAllBytes(layer.file())).isEqualTo(newTar);
+  }
+
+  @Test
+  void rebuildsCompressedLayersExactly() throws IOException {
+    byte[] gzipTar = Tars.of(Map.of("usr/lib/libdemo.so", library), 7);
+    byte[] zstdTar = Tars.of(Map.of("etc/demo.conf", text), 8);
+    ZstdRecipe zstdRecipe = new ZstdRecipe(5, true);
+    MemoryContent targetContent = new MemoryContent();
+    TestImage image =
+        TestImage.builder(targetContent)
+            .layer(gzipTar, Compression.GZIP)
+            .layer(zstdTar, compress(zstdRecipe, zstdTar), TestImage.TAR_ZSTD)
+            .build();
+    Path gzipBlob = dir.resolve("layer.gz");
+    Files.write(gzipBlob, targetContent.get(image.layers().get(0).digest()));
+    GzipRecipe gzipRecipe = GzipReproducer.find(gzipBlob).orElseThrow();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), List.of());
+      writeManifestAndConfig(writer, image);
+      writeWholeLayer(writer, image, 0, new LayerEncoding.Gzip(gzipRecipe));
+      writeWholeLayer(writer, image, 1, new LayerEncoding.Zstd(zstdRecipe));
+      writer.finish();
+    }
+    AppliedImage applied = apply(out.toByteArray(), image.manifestDigest());
+
+    for (int layer = 0; layer < 2; layer++) {
+      AppliedBlob blob = applied.blobs().get(2 + layer);
+      assertThat(blob.kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+      assertThat(Files.readAllBytes(blob.file()))
+          .isEqualTo(targetContent.get(image.layers().get(layer).digest()));
+    }
+  }
+
+  private static void writeWholeLayer(
+      PayloadWriter writer, TestImage image, int layer, LayerEncoding encoding) throws IOException {
+    byte[] tar = image.tars().get(layer);
+    writer.beginLayer(image.layers().get(layer), image.diffIds().get(layer), tar.length, encoding);
+    writer.literal(tar, 0, tar.length);
+    writer.endLayer();
+  }
+
+  private static byte[] compress(ZstdRecipe recipe, byte[] content) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (OutputStream zstd = recipe.compressor(out)) {
+      zstd.write(content);
+    }
+    return out.toByteArray();
   }
 
   @Test

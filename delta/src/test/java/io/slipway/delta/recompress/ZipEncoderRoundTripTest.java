@@ -98,7 +98,7 @@ class ZipEncoderRoundTripTest {
     TestImage target =
         TestImage.builder(targetContent)
             .label("new")
-            .layer(newTar, blob, "application/vnd.oci.image.layer.v1.tar+zstd")
+            .layer(newTar, blob, TestImage.TAR_ZSTD)
             .build();
     ZstdRecipe recipe = ZstdReproducer.find(blobFile(target.layers().get(0))).orElseThrow();
 
