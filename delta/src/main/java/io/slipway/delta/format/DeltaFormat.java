@@ -15,5 +15,11 @@ public final class DeltaFormat {
   /** The largest target, in bytes, that one zstd patch may produce. */
   public static final int MAX_ZSTD_TARGET = 16 * 1024 * 1024;
 
+  /**
+   * The maximum window log of a zstd patch's frame: 25, a 32 MiB window, which covers the largest
+   * reference plus the largest target. Encoders set at most this; the applier rejects larger.
+   */
+  public static final int MAX_ZSTD_PATCH_WINDOW_LOG = 25;
+
   private DeltaFormat() {}
 }

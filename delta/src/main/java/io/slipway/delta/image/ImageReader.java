@@ -1,23 +1,194 @@
 package io.slipway.delta.image;
 
+import io.slipway.delta.DeltaException;
+import io.slipway.delta.DeltaFailure;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Reads a platform image's manifest and config from an {@link ImageContent}, checking each against
  * its digest. Stateless and thread-safe.
  */
 public final class ImageReader {
 
+  /** The OCI image manifest media type. */
+  public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+
+  /** The Docker schema 2 image manifest media type. */
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
+
+  /** The largest manifest read, in bytes; registries commonly reject manifests over 4 MiB. */
+  public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+  /** The largest config read, in bytes. */
+  public static final int MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
   private ImageReader() {}
 
   /**
    * Reads the platform manifest {@code manifestDigest} and its config.
    *
-   * @throws io.slipway.delta.DeltaException {@code INVALID_IMAGE} when the manifest is an index,
-   *     does not parse, or its layer count differs from the config's diff_ids; {@code
-   *     DIGEST_MISMATCH} when a blob hashes to another digest; {@code WRONG_SOURCE} when a blob is
-   *     absent
+   * @throws DeltaException {@code INVALID_IMAGE} when the manifest is an index, does not parse, or
+   *     its layer count differs from the config's diff_ids; {@code DIGEST_MISMATCH} when a blob
+   *     hashes to another digest; {@code WRONG_SOURCE} when a blob is absent; {@code IO} when
+   *     reading fails
    */
   public static Image read(ImageContent content, Digest manifestDigest) {
-    // TODO: contract only; the implementation arrives with the payload format.
-    throw new UnsupportedOperationException("not yet implemented");
+    byte[] manifestBytes = readBlob(content, manifestDigest, MAX_MANIFEST_BYTES, "manifest");
+    PlatformManifest manifest = parseManifest(manifestDigest, manifestBytes);
+    byte[] configBytes = readBlob(content, manifest.config().digest(), MAX_CONFIG_BYTES, "config");
+    return withConfig(manifest, configBytes);
+  }
+
+  /**
+   * Parses {@code bytes} as the platform manifest {@code digest}; the caller has checked the
+   * digest.
+   *
+   * @throws DeltaException {@code INVALID_IMAGE} when it is an index or does not parse
+   */
+  public static PlatformManifest parseManifest(Digest digest, byte[] bytes) {
+    JsonNode root = parseJson(bytes, "Manifest " + digest);
+    String mediaType = root.path("mediaType").asString(null);
+    if (root.has("manifests")) {
+      throw invalid(
+          "Manifest "
+              + digest
+              + " is an index ("
+              + mediaType
+              + "); name the platform manifest of the device's platform");
+    }
+    if (mediaType == null) {
+      mediaType = OCI_MANIFEST;
+    }
+    if (!mediaType.equals(OCI_MANIFEST) && !mediaType.equals(DOCKER_MANIFEST)) {
+      throw invalid("Manifest " + digest + " has media type " + mediaType + ", not an image");
+    }
+    Descriptor config = descriptor(root.path("config"), "the config of manifest " + digest);
+    List<Descriptor> layers = new ArrayList<>();
+    for (JsonNode layer : root.path("layers")) {
+      layers.add(descriptor(layer, "a layer of manifest " + digest));
+    }
+    return new PlatformManifest(digest, mediaType, bytes, config, layers);
+  }
+
+  /**
+   * Builds the image from {@code manifest} and its config's bytes; the caller has checked the
+   * config's digest.
+   *
+   * @throws DeltaException {@code INVALID_IMAGE} when the config does not parse or lists another
+   *     number of diff_ids than the manifest has layers
+   */
+  public static Image withConfig(PlatformManifest manifest, byte[] configBytes) {
+    Digest configDigest = manifest.config().digest();
+    JsonNode diffIds =
+        parseJson(configBytes, "Config " + configDigest).path("rootfs").path("diff_ids");
+    if (diffIds.size() != manifest.layers().size()) {
+      throw invalid(
+          "Config "
+              + configDigest
+              + " lists "
+              + diffIds.size()
+              + " diff_ids, but manifest "
+              + manifest.digest()
+              + " has "
+              + manifest.layers().size()
+              + " layers");
+    }
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < diffIds.size(); i++) {
+      layers.add(new Layer(manifest.layers().get(i), digest(diffIds.get(i), "diff_id " + i)));
+    }
+    return new Image(
+        manifest.digest(),
+        manifest.mediaType(),
+        manifest.bytes(),
+        manifest.config(),
+        configBytes,
+        layers);
+  }
+
+  private static byte[] readBlob(ImageContent content, Digest digest, int maxBytes, String what) {
+    byte[] bytes;
+    try (InputStream in = content.open(digest)) {
+      bytes = readAtMost(in, maxBytes, what + " " + digest);
+    } catch (NoSuchFileException e) {
+      throw new DeltaException(
+          DeltaFailure.WRONG_SOURCE, "The image lacks its " + what + " blob " + digest, e);
+    } catch (IOException e) {
+      throw new DeltaException(
+          DeltaFailure.IO, "Reading the " + what + " blob " + digest + " failed: " + e, e);
+    }
+    Digest actual = Digest.of(bytes);
+    if (!actual.equals(digest)) {
+      throw new DeltaException(
+          DeltaFailure.DIGEST_MISMATCH,
+          "The " + what + " blob " + digest + " hashes to " + actual + "; the store is corrupt");
+    }
+    return bytes;
+  }
+
+  private static byte[] readAtMost(InputStream in, int maxBytes, String what) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    int read;
+    while ((read = in.read(buffer)) >= 0) {
+      out.write(buffer, 0, read);
+      if (out.size() > maxBytes) {
+        throw invalid("The " + what + " is larger than " + maxBytes + " bytes");
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static JsonNode parseJson(byte[] bytes, String what) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (JacksonException e) {
+      throw invalid(what + " is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw invalid(what + " is not a JSON object");
+    }
+    return root;
+  }
+
+  private static Descriptor descriptor(JsonNode node, String what) {
+    if (!node.isObject()) {
+      throw invalid("The descriptor of " + what + " is missing or not an object");
+    }
+    Digest digest = digest(node.path("digest"), what);
+    JsonNode size = node.path("size");
+    if (!size.canConvertToLong()) {
+      throw invalid("The descriptor of " + what + " has no integer size");
+    }
+    try {
+      return new Descriptor(node.path("mediaType").asString(null), digest, size.asLong());
+    } catch (IllegalArgumentException e) {
+      throw invalid("The descriptor of " + what + " is invalid: " + e.getMessage());
+    }
+  }
+
+  private static Digest digest(JsonNode node, String what) {
+    String value = node.isString() ? node.asString() : null;
+    try {
+      return Digest.of(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid("The digest of " + what + " is invalid: " + e.getMessage());
+    }
+  }
+
+  private static DeltaException invalid(String message) {
+    return new DeltaException(DeltaFailure.INVALID_IMAGE, message);
   }
 }

@@ -1,0 +1,219 @@
+package io.slipway.delta.apply;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import io.slipway.delta.DeltaException;
+import io.slipway.delta.DeltaFailure;
+import io.slipway.delta.format.SourceLayer;
+import io.slipway.delta.format.SourceRange;
+import io.slipway.delta.image.Compression;
+import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
+import io.slipway.delta.image.ImageContent;
+import io.slipway.delta.image.Layer;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The base layers that a payload's references read, each expanded once to an uncompressed tar in
+ * the scratch directory and checked against its diff_id, then read by position. Closing deletes the
+ * files.
+ */
+final class BaseLayers implements Closeable {
+
+  private static final int BUFFER = 1 << 16;
+
+  private final List<Path> files = new ArrayList<>();
+  private final List<FileChannel> channels = new ArrayList<>();
+
+  private BaseLayers() {}
+
+  /**
+   * Expands {@code sources}, which must be layers of {@code base}, into {@code scratch}.
+   *
+   * @throws DeltaException {@code WRONG_SOURCE} when the base lacks a layer or a layer's content
+   *     does not match its diff_id or size; {@code IO} when reading or writing fails
+   */
+  static BaseLayers expand(
+      List<SourceLayer> sources, Image base, ImageContent content, Path scratch) {
+    BaseLayers layers = new BaseLayers();
+    try {
+      for (SourceLayer source : sources) {
+        Layer layer = findLayer(base, source);
+        Path file = Files.createTempFile(scratch, "base-", ".tar");
+        layers.files.add(file);
+        expandOne(content, layer, source, file);
+        layers.channels.add(FileChannel.open(file, StandardOpenOption.READ));
+      }
+      return layers;
+    } catch (IOException e) {
+      layers.close();
+      throw new DeltaException(DeltaFailure.IO, "Expanding a base layer failed: " + e, e);
+    } catch (RuntimeException e) {
+      layers.close();
+      throw e;
+    }
+  }
+
+  private static Layer findLayer(Image base, SourceLayer source) {
+    for (Layer layer : base.layers()) {
+      if (layer.blob().digest().equals(source.blob()) && layer.diffId().equals(source.diffId())) {
+        return layer;
+      }
+    }
+    throw new DeltaException(
+        DeltaFailure.WRONG_SOURCE,
+        "The base image "
+            + base.manifestDigest()
+            + " has no layer "
+            + source.blob()
+            + " with diff_id "
+            + source.diffId()
+            + " that the delta reads; fetch the target image in full");
+  }
+
+  private static void expandOne(ImageContent content, Layer layer, SourceLayer source, Path file)
+      throws IOException {
+    Digest blob = layer.blob().digest();
+    long size;
+    Digest diffId;
+    try (InputStream compressed = content.open(blob);
+        InputStream tar = decompress(compressed, layer.compression());
+        DigestingOutputStream out = new DigestingOutputStream(Files.newOutputStream(file))) {
+      tar.transferTo(out);
+      out.flush();
+      size = out.count();
+      diffId = out.digest();
+    } catch (NoSuchFileException e) {
+      throw new DeltaException(
+          DeltaFailure.WRONG_SOURCE,
+          "The base image lacks the layer blob " + blob + " that the delta reads",
+          e);
+    }
+    if (!diffId.equals(source.diffId()) || size != source.uncompressedSize()) {
+      throw new DeltaException(
+          DeltaFailure.WRONG_SOURCE,
+          "The base layer "
+              + blob
+              + " expands to "
+              + size
+              + " bytes with diff_id "
+              + diffId
+              + ", but the delta expects "
+              + source.uncompressedSize()
+              + " bytes with diff_id "
+              + source.diffId()
+              + "; the base is damaged or another image");
+    }
+  }
+
+  /** Returns an uncompressed view of a layer blob; closing it closes {@code blob}. */
+  static InputStream decompress(InputStream blob, Compression compression) throws IOException {
+    InputStream buffered = new BufferedInputStream(blob, BUFFER);
+    switch (compression) {
+      case GZIP:
+        return new GZIPInputStream(buffered, BUFFER);
+      case ZSTD:
+        return new ZstdInputStreamNoFinalizer(buffered);
+      default:
+        return buffered;
+    }
+  }
+
+  /** Reads exactly {@code length} bytes at {@code offset} of expanded layer {@code position}. */
+  void read(int position, long offset, byte[] buffer, int length) throws IOException {
+    FileChannel channel = channels.get(position);
+    ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
+    while (target.hasRemaining()) {
+      int read = channel.read(target, offset + target.position());
+      if (read < 0) {
+        throw new IOException(
+            "Expanded base layer " + position + " ended before offset " + (offset + length));
+      }
+    }
+  }
+
+  /** Writes the bytes of {@code range} to {@code out}. */
+  void copy(SourceRange range, OutputStream out) throws IOException {
+    byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, range.length()))];
+    long done = 0;
+    while (done < range.length()) {
+      int chunk = (int) Math.min(buffer.length, range.length() - done);
+      read(range.layer(), range.offset() + done, buffer, chunk);
+      out.write(buffer, 0, chunk);
+      done += chunk;
+    }
+  }
+
+  /** Returns a stream over the bytes of {@code range}. */
+  InputStream open(SourceRange range) {
+    return new RangeInputStream(range);
+  }
+
+  @Override
+  public void close() {
+    for (FileChannel channel : channels) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // A read-only channel has nothing to flush; the file is deleted next.
+      }
+    }
+    for (Path file : files) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // Best effort: the caller owns the scratch directory and may empty it.
+      }
+    }
+    channels.clear();
+    files.clear();
+  }
+
+  /** The bytes of one range of an expanded layer, read by position. */
+  private final class RangeInputStream extends InputStream {
+
+    private final SourceRange range;
+    private long done;
+
+    RangeInputStream(SourceRange range) {
+      this.range = range;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      long left = range.length() - done;
+      if (left == 0) {
+        return -1;
+      }
+      int chunk = (int) Math.min(len, left);
+      ByteBuffer target = ByteBuffer.wrap(b, off, chunk);
+      int read = channels.get(range.layer()).read(target, range.offset() + done);
+      if (read < 0) {
+        throw new IOException("Expanded base layer " + range.layer() + " ended early");
+      }
+      done += read;
+      return read;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.slipway.delta.apply;
+
+import io.slipway.delta.DeltaException;
+import io.slipway.delta.DeltaFailure;
+import io.slipway.delta.recompress.DeflateRecipe;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Compresses the content operations' bytes between a begin-deflate and an end-deflate record into
+ * the layer, as a raw deflate stream made with the record's recipe, counting and checksumming the
+ * uncompressed bytes.
+ *
+ * <p>NOTE: input reaches the deflater in chunks of up to 64 KiB. zlib's output at levels 1 to 9
+ * does not depend on how the input is split, but at level 0 its stored blocks may, so a level-0
+ * recipe found by compressing the content in one call may rebuild other bytes. The blob digest
+ * check then rejects the layer; it is never accepted silently.
+ */
+final class DeflateOutput extends OutputStream {
+
+  private final Deflater deflater;
+  private final OutputStream out;
+  private final CRC32 crc = new CRC32();
+  private final byte[] buffer = new byte[1 << 16];
+  private long compressed;
+
+  DeflateOutput(DeflateRecipe recipe, OutputStream out) {
+    this.deflater = recipe.newDeflater();
+    this.out = out;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    crc.update(b, off, len);
+    deflater.setInput(b, off, len);
+    while (!deflater.needsInput()) {
+      drain();
+    }
+  }
+
+  /**
+   * Ends the deflate stream and checks it against the end record.
+   *
+   * @throws DeltaException {@code DIGEST_MISMATCH} when the CRC-32 or compressed length differs
+   */
+  void finish(long expectedLength, long expectedCrc32) throws IOException {
+    try {
+      deflater.finish();
+      while (!deflater.finished()) {
+        drain();
+      }
+    } finally {
+      deflater.end();
+    }
+    if (crc.getValue() != expectedCrc32) {
+      throw new DeltaException(
+          DeltaFailure.DIGEST_MISMATCH,
+          String.format(
+              "A rebuilt archive entry has CRC-32 %08x, expected %08x; the payload does not match"
+                  + " its base",
+              crc.getValue(), expectedCrc32));
+    }
+    if (compressed != expectedLength) {
+      throw new DeltaException(
+          DeltaFailure.DIGEST_MISMATCH,
+          "A rebuilt archive entry compresses to "
+              + compressed
+              + " bytes, expected "
+              + expectedLength
+              + "; the deflate recipe does not reproduce it");
+    }
+  }
+
+  /** Frees the deflater after a failure. */
+  void abandon() {
+    deflater.end();
+  }
+
+  private void drain() throws IOException {
+    int produced = deflater.deflate(buffer);
+    out.write(buffer, 0, produced);
+    compressed += produced;
+  }
+}

@@ -1,0 +1,131 @@
+package io.slipway.delta.apply;
+
+import io.slipway.delta.DeltaException;
+import io.slipway.delta.DeltaFailure;
+import io.slipway.delta.format.LayerEncoding;
+import io.slipway.delta.format.PayloadRecord;
+import io.slipway.delta.image.Digest;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Receives a rebuilt layer's uncompressed tar and computes its diff_id. Compresses it as the
+ * layer's encoding specifies into a partial staging file while computing the blob digest, and
+ * verifies both at the end. Rejects bytes past the layer's declared size, so a bad payload cannot
+ * fill the disk.
+ */
+final class LayerWriter extends OutputStream {
+
+  private final PayloadRecord.BeginLayer layer;
+  private final Staging staging;
+  private final String stagedHex;
+  private final Path partial;
+  private final DigestingOutputStream blob;
+  private final OutputStream compressor;
+  private final DigestingOutputStream tar;
+
+  LayerWriter(PayloadRecord.BeginLayer layer, Staging staging) throws IOException {
+    this.layer = layer;
+    this.staging = staging;
+    this.stagedHex = uncompressed() ? layer.diffId().hex() : layer.blob().digest().hex();
+    this.partial = staging.partial(stagedHex);
+    this.blob = new DigestingOutputStream(new BufferedOutputStream(Files.newOutputStream(partial)));
+    this.compressor = compressor(layer.encoding(), blob);
+    this.tar = new DigestingOutputStream(compressor);
+  }
+
+  private boolean uncompressed() {
+    return layer.encoding() instanceof LayerEncoding.DiffIdOnly;
+  }
+
+  private static OutputStream compressor(LayerEncoding encoding, OutputStream out)
+      throws IOException {
+    if (encoding instanceof LayerEncoding.Gzip gzip) {
+      return gzip.recipe().compressor(out);
+    }
+    if (encoding instanceof LayerEncoding.Zstd zstd) {
+      return zstd.recipe().compressor(out);
+    }
+    return out;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    if (len > layer.uncompressedSize() - tar.count()) {
+      throw new DeltaException(
+          DeltaFailure.CORRUPT_PAYLOAD,
+          "The payload's operations produce more than the "
+              + layer.uncompressedSize()
+              + " bytes of layer "
+              + layer.blob().digest()
+              + "; download it again");
+    }
+    tar.write(b, off, len);
+  }
+
+  /**
+   * Ends the layer: closes the staged file, checks size, diff_id and blob digest, and renames it to
+   * its final name.
+   *
+   * @return the staged file
+   * @throws DeltaException {@code CORRUPT_PAYLOAD} when the operations produced fewer bytes than
+   *     the layer's size, {@code DIGEST_MISMATCH} when a digest differs
+   */
+  Path finish() throws IOException {
+    if (tar.count() != layer.uncompressedSize()) {
+      throw new DeltaException(
+          DeltaFailure.CORRUPT_PAYLOAD,
+          "Layer "
+              + layer.blob().digest()
+              + " ended after "
+              + tar.count()
+              + " of its "
+              + layer.uncompressedSize()
+              + " bytes; download the payload again");
+    }
+    compressor.close();
+
+    Digest diffId = tar.digest();
+    if (!diffId.equals(layer.diffId())) {
+      throw mismatch("diff_id", layer.diffId(), diffId);
+    }
+    if (!uncompressed()) {
+      Digest digest = blob.digest();
+      if (!digest.equals(layer.blob().digest()) || blob.count() != layer.blob().size()) {
+        throw mismatch("blob digest", layer.blob().digest(), digest);
+      }
+    }
+    return staging.commit(partial, stagedHex);
+  }
+
+  /** Closes the staged file after a failure; the caller discards staging. */
+  void abandon() {
+    try {
+      blob.close();
+    } catch (IOException e) {
+      // The partial file is deleted next, so a failed close loses nothing.
+    }
+  }
+
+  private DeltaException mismatch(String what, Digest expected, Digest actual) {
+    return new DeltaException(
+        DeltaFailure.DIGEST_MISMATCH,
+        "Rebuilt layer "
+            + layer.blob().digest()
+            + " has "
+            + what
+            + " "
+            + actual
+            + ", expected "
+            + expected
+            + "; the payload does not match its base");
+  }
+}

@@ -1,0 +1,308 @@
+package io.slipway.delta.layout;
+
+import io.slipway.delta.DeltaException;
+import io.slipway.delta.DeltaFailure;
+import io.slipway.delta.apply.AppliedBlob;
+import io.slipway.delta.apply.AppliedImage;
+import io.slipway.delta.image.Descriptor;
+import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
+import io.slipway.delta.image.ImageContent;
+import io.slipway.delta.image.ImageReader;
+import io.slipway.delta.image.Layer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OCI image layout directory: {@code oci-layout}, {@code index.json} and {@code
+ * blobs/sha256/HEX}, as the OCI image specification (image-layout.md, version 1.0.0) defines it.
+ * Images are named in the index by the {@code org.opencontainers.image.ref.name} annotation, which
+ * skopeo and umoci read as the tag of {@code oci:DIR:TAG}.
+ *
+ * <p>Writes are durable and ordered: each blob is written to a temporary file, fsynced and renamed
+ * into place before {@code index.json} is replaced the same way, so a crash leaves either the old
+ * or the new index, never one that names missing blobs. Reading is thread-safe; one writer at a
+ * time, across processes too, because updating the index reads, changes and replaces it.
+ */
+public final class OciLayout implements ImageContent {
+
+  /** The annotation that names an image in the index. */
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  /**
+   * The annotation on a local manifest that lists uncompressed layers in place of layers whose
+   * compression a delta could not reproduce: the digest of the original, signed manifest.
+   */
+  public static final String SOURCE_MANIFEST = "io.slipway.delta.source-manifest";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OciLayout.class);
+
+  /** Image names: a letter or digit, then letters, digits and . _ - : @ + /, 255 at most. */
+  private static final Pattern REF = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+/-]{0,254}");
+
+  private final Path dir;
+
+  /** Opens the layout at {@code dir}; nothing is read before the first call. */
+  public OciLayout(Path dir) {
+    this.dir = Objects.requireNonNull(dir, "dir");
+  }
+
+  /**
+   * Creates a layout at {@code dir}, or opens the one there.
+   *
+   * @throws DeltaException {@code INVALID_IMAGE} when {@code dir} contains another layout version;
+   *     {@code IO} when writing fails
+   */
+  public static OciLayout create(Path dir) {
+    OciLayout layout = new OciLayout(dir);
+    try {
+      Files.createDirectories(layout.blobDir());
+      Path marker = dir.resolve("oci-layout");
+      if (Files.exists(marker)) {
+        LayoutIndex.checkMarker(marker);
+      } else {
+        LayoutFiles.writeAtomically(marker, LayoutIndex.MARKER.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!Files.exists(layout.indexFile())) {
+        LayoutFiles.writeAtomically(layout.indexFile(), LayoutIndex.empty().toBytes());
+      }
+    } catch (IOException e) {
+      throw io("Creating the OCI layout " + dir, e);
+    }
+    return layout;
+  }
+
+  /** Returns the layout's directory. */
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public InputStream open(Digest digest) throws IOException {
+    return Files.newInputStream(blobPath(digest));
+  }
+
+  /** Returns the path where blob {@code digest} lies or would lie. */
+  public Path blobPath(Digest digest) {
+    return blobDir().resolve(digest.hex());
+  }
+
+  /** Returns whether the layout contains blob {@code digest}; its content is not checked. */
+  public boolean contains(Digest digest) {
+    return Files.isRegularFile(blobPath(digest));
+  }
+
+  /**
+   * Returns the manifest (or index) digest that {@code refName} names; with a null {@code refName},
+   * the layout's only image.
+   *
+   * @throws DeltaException {@code INVALID_IMAGE} when no image has that name, or a null name meets
+   *     several images; {@code IO} when the index cannot be read
+   */
+  public Digest resolve(String refName) {
+    LayoutIndex index = readIndex();
+    if (refName == null) {
+      return index.only(dir);
+    }
+    return index
+        .find(refName)
+        .orElseThrow(
+            () ->
+                new DeltaException(
+                    DeltaFailure.INVALID_IMAGE,
+                    "The OCI layout "
+                        + dir
+                        + " has no image named '"
+                        + refName
+                        + "'; it has "
+                        + index.refNames()));
+  }
+
+  /**
+   * Copies {@code image} from {@code from} into the layout, skipping blobs it already contains, and
+   * names it {@code refName}. Each copied blob is checked against its digest before it is renamed
+   * into place.
+   *
+   * @throws DeltaException {@code DIGEST_MISMATCH} when a blob's content differs from its digest,
+   *     {@code WRONG_SOURCE} when {@code from} lacks a blob, {@code IO} when copying fails
+   */
+  public void writeImage(ImageContent from, Image image, String refName) {
+    checkRefName(refName);
+    try {
+      Files.createDirectories(blobDir());
+      for (Layer layer : image.layers()) {
+        copyBlob(from, layer.blob().digest());
+      }
+      copyBlob(from, image.config().digest());
+      copyBlob(from, image.manifestDigest());
+      name(
+          new Descriptor(
+              image.manifestMediaType(), image.manifestDigest(), image.manifest().length),
+          refName);
+    } catch (IOException e) {
+      throw io("Writing image " + image.manifestDigest() + " into " + dir, e);
+    }
+    LOG.info("Wrote image {} into OCI layout {} as {}", image.manifestDigest(), dir, refName);
+  }
+
+  /**
+   * Moves the staged blobs of {@code applied} into the layout, copies reused layers it lacks from
+   * {@code base}, and names the result {@code refName}. When a layer was kept uncompressed, the
+   * name points to a local manifest that lists the uncompressed tar in that layer's place (media
+   * type {@code application/vnd.oci.image.layer.v1.tar}, or Docker's plain tar type for a Docker
+   * manifest) and carries the {@link #SOURCE_MANIFEST} annotation; the config is unchanged, so its
+   * diff_ids still match. Call only with a verified {@link AppliedImage}.
+   *
+   * @return the digest that {@code refName} now names: the target manifest, or the local one
+   * @throws DeltaException {@code WRONG_SOURCE} when {@code base} lacks a reused layer, {@code
+   *     DIGEST_MISMATCH} when a copied base blob differs from its digest, {@code IO} when writing
+   *     fails
+   */
+  public Digest addImage(AppliedImage applied, ImageContent base, String refName) {
+    checkRefName(refName);
+    try {
+      Files.createDirectories(blobDir());
+      AppliedBlob manifestBlob = null;
+      boolean uncompressed = false;
+      for (AppliedBlob blob : applied.blobs()) {
+        if (blob.kind() == AppliedBlob.Kind.MANIFEST) {
+          manifestBlob = blob;
+        }
+        uncompressed |= blob.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED;
+        storeBlob(blob, base);
+      }
+      if (manifestBlob == null) {
+        throw new IllegalArgumentException(
+            "The applied image " + applied.targetManifest() + " has no manifest");
+      }
+
+      byte[] manifest = Files.readAllBytes(blobPath(applied.targetManifest()));
+      Descriptor named =
+          uncompressed
+              ? writeLocalManifest(applied, manifest)
+              : new Descriptor(
+                  ImageReader.parseManifest(applied.targetManifest(), manifest).mediaType(),
+                  applied.targetManifest(),
+                  manifest.length);
+      name(named, refName);
+      LOG.info(
+          "Added image {} into OCI layout {} as {} (manifest {})",
+          applied.targetManifest(),
+          dir,
+          refName,
+          named.digest());
+      return named.digest();
+    } catch (IOException e) {
+      throw io("Adding image " + applied.targetManifest() + " into " + dir, e);
+    }
+  }
+
+  private void storeBlob(AppliedBlob blob, ImageContent base) throws IOException {
+    if (blob.kind() == AppliedBlob.Kind.LAYER_REUSED) {
+      copyBlob(base, blob.digest());
+      return;
+    }
+    Digest stored =
+        blob.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED ? blob.diffId() : blob.digest();
+    LayoutFiles.moveDurably(blob.file(), blobPath(stored));
+  }
+
+  private Descriptor writeLocalManifest(AppliedImage applied, byte[] manifest) throws IOException {
+    List<AppliedBlob> layers = new ArrayList<>();
+    for (AppliedBlob blob : applied.blobs()) {
+      if (blob.kind() != AppliedBlob.Kind.MANIFEST && blob.kind() != AppliedBlob.Kind.CONFIG) {
+        layers.add(blob);
+      }
+    }
+    LocalManifest local = LocalManifest.of(applied.targetManifest(), manifest);
+    for (int i = 0; i < layers.size(); i++) {
+      AppliedBlob layer = layers.get(i);
+      if (layer.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED) {
+        local.replaceLayer(i, layer.diffId(), Files.size(blobPath(layer.diffId())));
+      }
+    }
+    byte[] bytes = local.toBytes();
+    Digest digest = Digest.of(bytes);
+    LayoutFiles.writeAtomically(blobPath(digest), bytes);
+    return new Descriptor(local.mediaType(), digest, bytes.length);
+  }
+
+  private void copyBlob(ImageContent from, Digest digest) throws IOException {
+    if (contains(digest)) {
+      return;
+    }
+    MessageDigest sha256 = Digest.newSha256();
+    Path target = blobPath(digest);
+    Path temp = Files.createTempFile(blobDir(), "." + digest.hex(), ".tmp");
+    try {
+      try (InputStream in = new DigestInputStream(from.open(digest), sha256);
+          OutputStream out = Files.newOutputStream(temp)) {
+        in.transferTo(out);
+      } catch (NoSuchFileException e) {
+        throw new DeltaException(
+            DeltaFailure.WRONG_SOURCE, "The image content lacks blob " + digest + " to copy", e);
+      }
+      Digest actual = Digest.fromHash(sha256.digest());
+      if (!actual.equals(digest)) {
+        throw new DeltaException(
+            DeltaFailure.DIGEST_MISMATCH,
+            "Blob " + digest + " hashes to " + actual + "; its source is damaged");
+      }
+      LayoutFiles.moveDurably(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private void name(Descriptor manifest, String refName) throws IOException {
+    LayoutIndex index = readIndex();
+    index.name(manifest, refName);
+    LayoutFiles.writeAtomically(indexFile(), index.toBytes());
+  }
+
+  private LayoutIndex readIndex() {
+    try {
+      return LayoutIndex.parse(Files.readAllBytes(indexFile()), indexFile());
+    } catch (NoSuchFileException e) {
+      throw new DeltaException(
+          DeltaFailure.INVALID_IMAGE, dir + " is not an OCI image layout: it has no index.json", e);
+    } catch (IOException e) {
+      throw io("Reading " + indexFile(), e);
+    }
+  }
+
+  private static void checkRefName(String refName) {
+    if (refName == null || !REF.matcher(refName).matches()) {
+      throw new IllegalArgumentException(
+          "Image name '"
+              + refName
+              + "' is invalid: use 1 to 255 letters, digits and . _ - : @ + /, starting with a"
+              + " letter or digit");
+    }
+  }
+
+  private Path blobDir() {
+    return dir.resolve("blobs").resolve("sha256");
+  }
+
+  private Path indexFile() {
+    return dir.resolve("index.json");
+  }
+
+  private static DeltaException io(String what, IOException e) {
+    return new DeltaException(DeltaFailure.IO, what + " failed: " + e, e);
+  }
+}

@@ -1,0 +1,263 @@
+package io.slipway.delta.recompress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.slipway.delta.apply.AppliedBlob;
+import io.slipway.delta.apply.AppliedImage;
+import io.slipway.delta.apply.DeltaApplier;
+import io.slipway.delta.fixtures.MemoryContent;
+import io.slipway.delta.fixtures.Tars;
+import io.slipway.delta.fixtures.TestImage;
+import io.slipway.delta.format.LayerEncoding;
+import io.slipway.delta.format.PayloadWriter;
+import io.slipway.delta.format.SourceLayer;
+import io.slipway.delta.format.SourceRange;
+import io.slipway.delta.image.Compression;
+import io.slipway.delta.image.Descriptor;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ZipEncoderRoundTripTest {
+
+  private static final long MTIME = 1_700_000_000L;
+
+  @TempDir Path directory;
+
+  private final MemoryContent baseContent = new MemoryContent();
+  private final MemoryContent targetContent = new MemoryContent();
+
+  @Test
+  void realJarLayerRebuildsExactGzipBlob() throws IOException {
+    Map<String, byte[]> oldFiles = jars(TestJars.oldJars());
+    Map<String, byte[]> newFiles = jars(TestJars.newJars());
+    byte[] oldTar = Tars.of(oldFiles, MTIME);
+    byte[] newTar = Tars.of(newFiles, MTIME);
+    TestImage base = TestImage.builder(baseContent).layer(oldTar, Compression.NONE).build();
+    TestImage target =
+        TestImage.builder(targetContent).label("new").layer(newTar, Compression.GZIP).build();
+    GzipRecipe recipe = GzipReproducer.find(blobFile(target.layers().get(0))).orElseThrow();
+    PatchingContentEncoder encoder = new PatchingContentEncoder();
+
+    byte[] payload =
+        payload(
+            base,
+            target,
+            new LayerEncoding.Gzip(recipe),
+            writer -> {
+              List<String> oldNames = new ArrayList<>(oldFiles.keySet());
+              for (Map.Entry<String, byte[]> file : newFiles.entrySet()) {
+                String oldName = counterpart(oldNames, file.getKey());
+                writer.literal(
+                    Tars.header(file.getKey(), file.getValue().length, MTIME), 0, Tars.BLOCK);
+                SourceRange oldJar =
+                    new SourceRange(
+                        0, contentOffset(oldFiles, oldName), oldFiles.get(oldName).length);
+                assertThat(
+                        ZipEncoder.encode(
+                            oldJar, oldFiles.get(oldName), file.getValue(), encoder, writer))
+                    .as(file.getKey())
+                    .isTrue();
+                writePadding(writer, file.getValue().length);
+              }
+              writer.literal(new byte[2 * Tars.BLOCK], 0, 2 * Tars.BLOCK);
+            });
+    AppliedImage applied = apply(payload, base, target);
+
+    AppliedBlob layer = applied.blobs().get(2);
+    assertThat(layer.kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    assertThat(Files.readAllBytes(layer.file()))
+        .isEqualTo(targetContent.get(target.layers().get(0).digest()));
+    System.out.printf(
+        "jar layer: payload %d bytes for a %d-byte tar (%.2f%%); %d copies, %d patches, %d"
+            + " literals%n",
+        payload.length,
+        newTar.length,
+        100.0 * payload.length / newTar.length,
+        encoder.copies,
+        encoder.patches,
+        encoder.literals);
+  }
+
+  @Test
+  void zstdLayerRebuildsExactBlob() throws IOException {
+    byte[] oldTar = Tars.of(Map.of("etc/a.conf", "a = 1\n".repeat(40_000).getBytes()), MTIME);
+    byte[] newTar = Tars.of(Map.of("etc/a.conf", "a = 2\n".repeat(40_000).getBytes()), MTIME);
+    TestImage base = TestImage.builder(baseContent).layer(oldTar, Compression.NONE).build();
+    byte[] blob = zstd(newTar, new ZstdRecipe(7, true));
+    TestImage target =
+        TestImage.builder(targetContent)
+            .label("new")
+            .layer(newTar, blob, TestImage.TAR_ZSTD)
+            .build();
+    ZstdRecipe recipe = ZstdReproducer.find(blobFile(target.layers().get(0))).orElseThrow();
+
+    byte[] payload =
+        payload(
+            base,
+            target,
+            new LayerEncoding.Zstd(recipe),
+            writer -> {
+              writer.literal(newTar, 0, newTar.length);
+            });
+    AppliedImage applied = apply(payload, base, target);
+
+    assertThat(applied.blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    assertThat(Files.readAllBytes(applied.blobs().get(2).file())).isEqualTo(blob);
+  }
+
+  @Test
+  void fileThatIsNotZipWritesNothing() throws IOException {
+    byte[] oldFile = "old text, not an archive".getBytes(StandardCharsets.US_ASCII);
+    byte[] newFile = "new text, not an archive".getBytes(StandardCharsets.US_ASCII);
+    byte[] oldTar = Tars.of(Map.of("etc/file", oldFile), MTIME);
+    byte[] newTar = Tars.of(Map.of("etc/file", newFile), MTIME);
+    TestImage base = plainImage(baseContent, "old", oldTar);
+    TestImage target = plainImage(targetContent, "new", newTar);
+    boolean[] encoded = new boolean[1];
+
+    byte[] payload =
+        payload(
+            base,
+            target,
+            new LayerEncoding.Plain(),
+            writer -> {
+              SourceRange old = new SourceRange(0, Tars.BLOCK, oldFile.length);
+              encoded[0] =
+                  ZipEncoder.encode(old, oldFile, newFile, new PatchingContentEncoder(), writer);
+              // The layer stays exact only if the encoder wrote nothing before returning false.
+              writer.literal(newTar, 0, newTar.length);
+            });
+    AppliedImage applied = apply(payload, base, target);
+
+    assertThat(encoded[0]).isFalse();
+    assertThat(applied.blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+  }
+
+  @Test
+  void addedJarWithoutOldVersionRebuildsExactly() throws IOException {
+    byte[] oldJar = ZipPlannerTest.zip(6, "a.txt", "unrelated");
+    byte[] newJar = Files.readAllBytes(TestJars.newJars().get(0));
+    byte[] oldTar = Tars.of(Map.of("old.jar", oldJar), MTIME);
+    Map<String, byte[]> newFiles = new LinkedHashMap<>();
+    newFiles.put("new.jar", newJar);
+    byte[] newTar = Tars.of(newFiles, MTIME);
+    TestImage base = plainImage(baseContent, "old", oldTar);
+    TestImage target = plainImage(targetContent, "new", newTar);
+
+    byte[] payload =
+        payload(
+            base,
+            target,
+            new LayerEncoding.Plain(),
+            writer -> {
+              writer.literal(newTar, 0, Tars.BLOCK);
+              SourceRange old = new SourceRange(0, Tars.BLOCK, oldJar.length);
+              assertThat(
+                      ZipEncoder.encode(old, oldJar, newJar, new PatchingContentEncoder(), writer))
+                  .isTrue();
+              writer.literal(
+                  newTar, Tars.BLOCK + newJar.length, newTar.length - Tars.BLOCK - newJar.length);
+            });
+    AppliedImage applied = apply(payload, base, target);
+
+    assertThat(applied.blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+  }
+
+  /** Writes the content operations of the target's single layer, its end blocks included. */
+  private interface LayerContent {
+    void write(PayloadWriter writer) throws IOException;
+  }
+
+  private byte[] payload(
+      TestImage base, TestImage target, LayerEncoding encoding, LayerContent layer)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] baseTar = base.tars().get(0);
+    try (PayloadWriter writer = new PayloadWriter(out, 19)) {
+      writer.header(
+          base.manifestDigest(),
+          target.manifestDigest(),
+          List.of(
+              new SourceLayer(
+                  base.layers().get(0).digest(), base.diffIds().get(0), baseTar.length)));
+      writer.blob(target.manifestDescriptor(), new ByteArrayInputStream(target.manifest()));
+      writer.blob(target.config(), new ByteArrayInputStream(target.configBytes()));
+      byte[] newTar = target.tars().get(0);
+      writer.beginLayer(target.layers().get(0), target.diffIds().get(0), newTar.length, encoding);
+      layer.write(writer);
+      writer.endLayer();
+      writer.finish();
+    }
+    return out.toByteArray();
+  }
+
+  private static TestImage plainImage(MemoryContent content, String label, byte[] tar) {
+    return TestImage.builder(content).label(label).layer(tar, Compression.NONE).build();
+  }
+
+  private AppliedImage apply(byte[] payload, TestImage base, TestImage target) {
+    return new DeltaApplier(directory.resolve("scratch"))
+        .apply(
+            new ByteArrayInputStream(payload),
+            baseContent,
+            base.manifestDigest(),
+            target.manifestDigest(),
+            directory.resolve("staging"));
+  }
+
+  private Path blobFile(Descriptor layer) throws IOException {
+    return Files.write(directory.resolve(layer.digest().hex()), targetContent.get(layer.digest()));
+  }
+
+  private static Map<String, byte[]> jars(List<Path> jars) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    for (Path jar : jars) {
+      files.put("app/lib/" + jar.getFileName(), Files.readAllBytes(jar));
+    }
+    return files;
+  }
+
+  private static String counterpart(List<String> oldNames, String newName) {
+    String artifact = newName.replaceFirst("-\\d.*$", "");
+    return oldNames.stream()
+        .filter(name -> name.replaceFirst("-\\d.*$", "").equals(artifact))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static long contentOffset(Map<String, byte[]> files, String name) {
+    long offset = 0;
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      offset += Tars.BLOCK;
+      if (file.getKey().equals(name)) {
+        return offset;
+      }
+      offset += file.getValue().length + Tars.padding(file.getValue().length);
+    }
+    throw new IllegalArgumentException(name + " is not in the tar");
+  }
+
+  private static void writePadding(PayloadWriter writer, long size) throws IOException {
+    int padding = Tars.padding(size);
+    writer.literal(new byte[padding], 0, padding);
+  }
+
+  private static byte[] zstd(byte[] content, ZstdRecipe recipe) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (OutputStream compressor = recipe.compressor(out)) {
+      compressor.write(content);
+    }
+    return out.toByteArray();
+  }
+}
