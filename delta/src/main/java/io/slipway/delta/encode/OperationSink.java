@@ -1,5 +1,6 @@
 package io.slipway.delta.encode;
 
+import io.slipway.delta.format.PayloadWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Optional;
@@ -13,17 +14,35 @@ final class OperationSink {
 
   private static final int MAX_LITERAL = 1 << 20;
 
-  /** Where the joined operations go: the payload, or a test's in-memory applier. */
+  /** The receiver of the joined operations: the payload, or a test's in-memory applier. */
   interface Target {
     void write(Operation operation) throws IOException;
   }
 
   private final Target target;
+  private final PayloadWriter writer;
   private final ByteArrayOutputStream literal = new ByteArrayOutputStream();
   private Operation.Copy copy;
 
+  /** Creates a sink that writes to {@code target}, with no payload for direct writes. */
   OperationSink(Target target) {
     this.target = target;
+    this.writer = null;
+  }
+
+  /** Creates a sink that writes to {@code writer}. */
+  OperationSink(PayloadWriter writer) {
+    this.target = operation -> operation.writeTo(writer);
+    this.writer = writer;
+  }
+
+  /**
+   * Writes what is held back and returns the payload, for encoders that write their operations
+   * directly; empty when the sink has no payload.
+   */
+  Optional<PayloadWriter> flushForDirectWrites() throws IOException {
+    flush();
+    return Optional.ofNullable(writer);
   }
 
   /** Accepts the next operation; it may be held back to join it with the following one. */

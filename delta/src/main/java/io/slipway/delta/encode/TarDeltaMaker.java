@@ -12,6 +12,8 @@ import io.slipway.delta.image.Image;
 import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.image.Layer;
+import io.slipway.delta.recompress.GzipReproducer;
+import io.slipway.delta.recompress.ZstdReproducer;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,7 +190,7 @@ final class TarDeltaMaker implements DeltaMaker {
     LayerEncoding encoding = encodingOf(layer, blob);
     try (ExpandedLayer expanded = ExpandedLayer.open(-1, tar)) {
       writer.beginLayer(layer.blob(), layer.diffId(), expanded.size(), encoding);
-      encoder.encode(expanded, new OperationSink(operation -> operation.writeTo(writer)));
+      encoder.encode(expanded, new OperationSink(writer));
       writer.endLayer();
     } finally {
       Files.deleteIfExists(tar);
@@ -203,12 +206,22 @@ final class TarDeltaMaker implements DeltaMaker {
   }
 
   /** Returns how the applier rebuilds the compressed blob, or DiffIdOnly when it cannot. */
-  private static LayerEncoding encodingOf(Layer layer, Path blob) {
-    if (layer.compression() == Compression.NONE) {
-      return new LayerEncoding.Plain();
+  private static LayerEncoding encodingOf(Layer layer, Path blob) throws IOException {
+    Optional<LayerEncoding> exact =
+        switch (layer.compression()) {
+          case NONE -> Optional.of(new LayerEncoding.Plain());
+          case GZIP -> GzipReproducer.find(blob).map(LayerEncoding.Gzip::new);
+          case ZSTD -> ZstdReproducer.find(blob).map(LayerEncoding.Zstd::new);
+        };
+    if (exact.isEmpty()) {
+      LOG.info(
+          "No recipe reproduces the {} layer {}; the delta rebuilds its uncompressed tar, verified"
+              + " by diff_id {}",
+          layer.compression(),
+          layer.blob().digest(),
+          layer.diffId());
     }
-    // TODO: ask the gzip and zstd reproducers for an exact recipe of the blob.
-    return new LayerEncoding.DiffIdOnly(layer.compression());
+    return exact.orElseGet(() -> new LayerEncoding.DiffIdOnly(layer.compression()));
   }
 
   private ExecutorService newExecutor() {

@@ -5,7 +5,9 @@ import io.slipway.delta.DeltaFailure;
 import io.slipway.delta.encode.BaseFiles.BaseFile;
 import io.slipway.delta.format.BsdiffPatch;
 import io.slipway.delta.format.DeltaFormat;
+import io.slipway.delta.format.PayloadWriter;
 import io.slipway.delta.format.SourceRange;
+import io.slipway.delta.recompress.ZipEncoder;
 import io.slipway.delta.tar.TarEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +26,8 @@ import java.util.concurrent.Executor;
  * header of the same path is a copy, a header of equal length a bsdiff of it, others literal;
  * content equal to a base file's is a copy; changed content goes to the {@link
  * StandardContentEncoder} against the base file of the same path, or of the same path but for
- * version numbers. Members are encoded on {@code executor} and written in target order; members of
+ * version numbers; a changed zip (a jar) goes entry by entry through the {@link ZipEncoder} in the
+ * writing thread. Members are encoded on {@code executor} and written in target order; members of
  * at most {@value #WINDOW_BYTES} bytes are in flight at once. Not thread-safe: one layer at a time.
  */
 final class TarEncoder {
@@ -62,8 +65,12 @@ final class TarEncoder {
       InFlight current = window.poll();
       windowBytes -= cost(current.entry);
       cursor = literalUpTo(target, cursor, current.entry.headerOffset(), sink);
-      for (Operation operation : await(current)) {
+      MemberPlan plan = await(current);
+      for (Operation operation : plan.operations()) {
         sink.accept(operation);
+      }
+      if (plan.archiveReference() != null) {
+        encodeArchive(target, current.entry, plan.archiveReference(), sink);
       }
       if (current.entry.size() > LARGE_MEMBER) {
         encodeLarge(target, current.entry, sink);
@@ -78,7 +85,7 @@ final class TarEncoder {
     return entry.size() > LARGE_MEMBER ? 0 : entry.size() + entry.headerLength();
   }
 
-  private CompletableFuture<List<Operation>> submit(ExpandedLayer target, TarEntry entry) {
+  private CompletableFuture<MemberPlan> submit(ExpandedLayer target, TarEntry entry) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
@@ -90,7 +97,7 @@ final class TarEncoder {
         executor);
   }
 
-  private static List<Operation> await(InFlight inFlight) throws IOException {
+  private static MemberPlan await(InFlight inFlight) throws IOException {
     try {
       return inFlight.operations.get();
     } catch (InterruptedException e) {
@@ -122,12 +129,12 @@ final class TarEncoder {
    * Returns the operations for the header, content and padding of {@code entry}; for a large
    * member, only those for its header, since {@link #encodeLarge} writes the rest.
    */
-  private List<Operation> encodeMember(ExpandedLayer target, TarEntry entry) throws IOException {
+  private MemberPlan encodeMember(ExpandedLayer target, TarEntry entry) throws IOException {
     Optional<BaseFile> samePath = base.atPath(entry.path());
     List<Operation> operations = new ArrayList<>();
     operations.add(encodeHeader(target, entry, samePath));
     if (entry.size() == 0 || entry.size() > LARGE_MEMBER) {
-      return operations;
+      return new MemberPlan(operations, null);
     }
     String digest = target.contentDigest(entry);
     Optional<BaseFile> identical = identical(entry, digest, samePath);
@@ -135,12 +142,15 @@ final class TarEncoder {
       BaseFile file = identical.get();
       operations.add(new Operation.Copy(contentRange(file)));
       operations.add(encodePadding(target, entry, file));
-      return operations;
+      return new MemberPlan(operations, null);
     }
     byte[] bytes = target.content(entry);
     Optional<BaseFile> reference = samePath.filter(file -> file.entry().size() > 0);
     if (reference.isEmpty()) {
       reference = base.similar(entry.path(), entry.size());
+    }
+    if (reference.isPresent() && isZip(bytes) && isZip(reference.get())) {
+      return new MemberPlan(operations, reference.get());
     }
     if (reference.isEmpty()) {
       operations.add(new Operation.Literal(bytes));
@@ -148,7 +158,42 @@ final class TarEncoder {
       operations.addAll(encodeAgainst(reference.get(), bytes));
     }
     operations.add(new Operation.Literal(padding(target, entry)));
-    return operations;
+    return new MemberPlan(operations, null);
+  }
+
+  /**
+   * Writes the content and padding of a zip member (a jar) entry by entry through the zip encoder,
+   * directly into the payload. When the zip encoder cannot rebuild it exactly, or the sink has no
+   * payload, the file is encoded as a whole.
+   */
+  private void encodeArchive(
+      ExpandedLayer target, TarEntry entry, BaseFile reference, OperationSink sink)
+      throws IOException {
+    byte[] bytes = target.content(entry);
+    byte[] referenceBytes = reference.layer().content(reference.entry());
+    Optional<PayloadWriter> writer = sink.flushForDirectWrites();
+    boolean rebuilt =
+        writer.isPresent()
+            && ZipEncoder.encode(
+                contentRange(reference), referenceBytes, bytes, content, writer.get());
+    if (!rebuilt) {
+      for (Operation operation : content.plan(contentRange(reference), referenceBytes, bytes)) {
+        sink.accept(operation);
+      }
+    }
+    sink.accept(new Operation.Literal(padding(target, entry)));
+  }
+
+  private static boolean isZip(byte[] bytes) {
+    return bytes.length >= 4
+        && bytes[0] == 'P'
+        && bytes[1] == 'K'
+        && bytes[2] == 3
+        && bytes[3] == 4;
+  }
+
+  private static boolean isZip(BaseFile file) throws IOException {
+    return file.entry().size() >= 4 && isZip(file.layer().read(file.entry().contentOffset(), 4));
   }
 
   private Optional<BaseFile> identical(TarEntry entry, String digest, Optional<BaseFile> samePath)
@@ -267,5 +312,12 @@ final class TarEncoder {
     return file.layer().range(file.entry().contentOffset(), file.entry().size());
   }
 
-  private record InFlight(TarEntry entry, CompletableFuture<List<Operation>> operations) {}
+  private record InFlight(TarEntry entry, CompletableFuture<MemberPlan> operations) {}
+
+  /**
+   * The operations for the start of a member, and the base archive to encode the rest against in
+   * the writing thread, or null when the operations cover the whole member (or a large member's
+   * header only).
+   */
+  private record MemberPlan(List<Operation> operations, BaseFile archiveReference) {}
 }

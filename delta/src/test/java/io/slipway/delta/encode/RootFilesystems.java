@@ -58,7 +58,15 @@ final class RootFilesystems {
     Files.writeString(root.resolve("etc/services"), services(2));
   }
 
-  /** Tars {@code root} in name order with every mtime set to {@code mtime}. */
+  /** Fills {@code root} as {@link #makeBase} does, then applies {@link #upgrade}. */
+  static void upgradedBase(Path root) throws IOException {
+    makeBase(root);
+    upgrade(root);
+  }
+
+  /**
+   * Tars {@code root} in name order, or reverse name order, with every mtime set to {@code mtime}.
+   */
   static Path tar(Path root, Path tar, String mtime, boolean reverseOrder)
       throws IOException, InterruptedException {
     Path tarTool = RequiredTool.require("/usr/bin/tar", "tar");
