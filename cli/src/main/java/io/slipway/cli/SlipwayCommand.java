@@ -1,6 +1,7 @@
 package io.slipway.cli;
 
 import io.slipway.cli.build.BuildCommand;
+import io.slipway.cli.delta.DeltaCommand;
 import io.slipway.cli.deploy.DeployCommand;
 import io.slipway.cli.fleet.FleetCommand;
 import io.slipway.cli.gc.GcCommand;
@@ -38,12 +39,16 @@ import picocli.CommandLine.Spec;
       BuildCommand.class,
       ServerCommand.class,
       GcCommand.class,
+      DeltaCommand.class,
       CommandLine.HelpCommand.class
     })
 public class SlipwayCommand implements Runnable {
 
-  /** Commands that never talk to a server, so the exit codes 3 and 4 do not apply to them. */
-  private static final Set<String> LOCAL = Set.of("server", "gc", "help");
+  /**
+   * Commands that never talk to a Slipway server, so the shared exit codes do not apply to them.
+   * {@code delta}'s subcommands list their own.
+   */
+  private static final Set<String> LOCAL = Set.of("server", "gc", "delta", "help");
 
   @Spec CommandSpec spec;
 

@@ -9,6 +9,8 @@ import io.slipway.api.release.ReleaseRepository;
 import io.slipway.builder.pipeline.JobOperators;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
@@ -18,13 +20,17 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
+import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -36,7 +42,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * release gets one. The step skips a pair that is made, being made or known to have no delta, so a
  * failed execution can simply run again. It starts after the transaction that finished the release
  * commits, on a single launcher thread, and runs in the server's job repository like the builds.
- * Safe for concurrent use.
+ * Executions that a stopped process left running start again when the server is ready. Safe for
+ * concurrent use.
  */
 @Component
 class ReleaseDeltaJob implements DisposableBean {
@@ -58,8 +65,11 @@ class ReleaseDeltaJob implements DisposableBean {
   private final DeltaService deltas;
   private final DeltaProperties properties;
   private final ThreadPoolTaskExecutor launcher = new ThreadPoolTaskExecutor();
+  private final JobRepository jobRepository;
   private final Job job;
   private final TaskExecutorJobOperator operator;
+  // Executions this process launched that have not ended, which a recovery must leave alone.
+  private final Set<Long> running = ConcurrentHashMap.newKeySet();
 
   ReleaseDeltaJob(
       JobRepository jobRepository,
@@ -73,6 +83,7 @@ class ReleaseDeltaJob implements DisposableBean {
     this.planner = planner;
     this.deltas = deltas;
     this.properties = properties;
+    this.jobRepository = jobRepository;
     launcher.setThreadNamePrefix("release-deltas-");
     launcher.setCorePoolSize(1);
     launcher.setMaxPoolSize(1);
@@ -81,6 +92,13 @@ class ReleaseDeltaJob implements DisposableBean {
     this.job =
         new JobBuilder(NAME, jobRepository)
             .start(new StepBuilder(STEP, jobRepository).tasklet(this::makeDeltas).build())
+            .listener(
+                new JobExecutionListener() {
+                  @Override
+                  public void afterJob(JobExecution execution) {
+                    running.remove(execution.getId());
+                  }
+                })
             .build();
     this.operator = JobOperators.forJob(jobRepository, job, launcher);
   }
@@ -105,6 +123,7 @@ class ReleaseDeltaJob implements DisposableBean {
         new JobParametersBuilder().addLong(RELEASE_ID, releaseId).toJobParameters();
     try {
       JobExecution execution = operator.start(job, parameters);
+      running.add(execution.getId());
       log.info("Release {}: started delta job execution {}", releaseId, execution.getId());
       return Optional.of(execution);
     } catch (JobInstanceAlreadyCompleteException | JobExecutionAlreadyRunningException e) {
@@ -114,6 +133,52 @@ class ReleaseDeltaJob implements DisposableBean {
       log.warn(
           "Release {}: the delta job could not start; devices get deltas on request", releaseId, e);
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Runs again the executions that a stopped process left running, once this server is ready. Their
+   * step is idempotent, so an execution that another server sharing the database still runs costs
+   * only a second planning pass.
+   *
+   * @return how many executions were started again
+   */
+  @EventListener(ApplicationReadyEvent.class)
+  int recoverInterrupted() {
+    if (!properties.enabled()) {
+      return 0;
+    }
+    int restarted = 0;
+    for (JobExecution execution : jobRepository.findRunningJobExecutions(NAME)) {
+      if (!running.contains(execution.getId()) && restart(execution)) {
+        restarted++;
+      }
+    }
+    return restarted;
+  }
+
+  private boolean restart(JobExecution execution) {
+    Long releaseId = execution.getJobParameters().getLong(RELEASE_ID);
+    try {
+      JobExecution failed = operator.recover(execution);
+      JobExecution restarted = operator.restart(failed);
+      running.add(restarted.getId());
+      log.warn(
+          "Release {}: delta job execution {} was left {} by a process that ended; restarted it as"
+              + " {}",
+          releaseId,
+          execution.getId(),
+          execution.getStatus(),
+          restarted.getId());
+      return true;
+    } catch (JobRestartException | RuntimeException e) {
+      log.warn(
+          "Release {}: delta job execution {} was left running and cannot restart; devices get its"
+              + " deltas on request",
+          releaseId,
+          execution.getId(),
+          e);
+      return false;
     }
   }
 

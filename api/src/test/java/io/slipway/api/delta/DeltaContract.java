@@ -4,11 +4,14 @@ import static io.slipway.api.release.ReleaseWorld.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.api.access.Role;
+import io.slipway.api.build.ServerRegistryAccess;
 import io.slipway.api.release.ReleaseWorld;
 import io.slipway.api.release.ReleaseWorld.TestDevice;
 import io.slipway.api.release.ReleaseWorld.TestFleet;
 import io.slipway.builder.platform.Platform;
+import io.slipway.builder.registry.RegistryClient;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.manifest.DeltaManifests;
 import io.slipway.signing.bundle.Bundle;
@@ -35,8 +38,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -312,6 +317,35 @@ abstract class DeltaContract {
   }
 
   @Test
+  void staleClaimOfAStoppedServerIsTakenOver() {
+    DeltaPair pair = runningPair();
+    DeltaRepository deltas = world.context().getBean(DeltaRepository.class);
+    long longAgo = System.currentTimeMillis() - Duration.ofHours(2).toMillis();
+    deltas.claimNew(pair, webLocation(), "stopped-server", longAgo);
+    DeltaGenerator generator = world.context().getBean(DeltaGenerator.class);
+    long before = generator.generations();
+
+    HttpResponse<String> response = delta(device, pair.source().value(), pair.target().value());
+    StoredDelta finished = awaitFinished(pair);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    assertThat(generator.generations() - before).isEqualTo(1);
+    assertThat(finished.claimedBy()).isNotEqualTo("stopped-server");
+  }
+
+  @Test
+  void recentClaimOfAnotherServerIsLeftAlone() {
+    DeltaPair pair = runningPair();
+    DeltaRepository deltas = world.context().getBean(DeltaRepository.class);
+    deltas.claimNew(pair, webLocation(), "busy-server", System.currentTimeMillis());
+
+    HttpResponse<String> response = delta(device, pair.source().value(), pair.target().value());
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(deltas.find(pair).orElseThrow().claimedBy()).isEqualTo("busy-server");
+  }
+
+  @Test
   void storedDeltaIsReadyWithItsSignedManifest() {
     DeltaPair pair = runningPair();
     byte[] payload = storeReady(pair, 1000);
@@ -426,7 +460,7 @@ abstract class DeltaContract {
   }
 
   @Test
-  void releaseMakesDeltasFromTheNewestSourceReleasesOnly() {
+  void releaseJobKeepsNewestSourceReleases() {
     List<LayeredImages.Pushed> versions = new ArrayList<>();
     for (int version = 0; version < 4; version++) {
       LayeredImages.Pushed image = web.push(AMD64, List.of(files("limit " + version)));
@@ -458,6 +492,29 @@ abstract class DeltaContract {
     assertThat(startedAgain).isFalse();
   }
 
+  @Test
+  void interruptedJobIsRestartedWhenReady() {
+    JobRepository jobs = world.context().getBean(JobRepository.class);
+    long releaseId = 1_000_000L + fleet.id();
+    JobParameters parameters =
+        new JobParametersBuilder().addLong(ReleaseDeltaJob.RELEASE_ID, releaseId).toJobParameters();
+    JobExecution left =
+        jobs.createJobExecution(
+            jobs.createJobInstance(ReleaseDeltaJob.NAME, parameters),
+            parameters,
+            new ExecutionContext());
+    left.setStatus(BatchStatus.STARTED);
+    left.setStartTime(java.time.LocalDateTime.now());
+    jobs.update(left);
+
+    int restarted = world.context().getBean(ReleaseDeltaJob.class).recoverInterrupted();
+
+    assertThat(restarted).isEqualTo(1);
+    awaitDeltaJob(releaseId);
+    assertThat(jobs.getLastJobExecution(ReleaseDeltaJob.NAME, parameters).getStatus())
+        .isEqualTo(BatchStatus.COMPLETED);
+  }
+
   // Fixtures.
 
   /**
@@ -485,13 +542,7 @@ abstract class DeltaContract {
     new java.util.Random(pair.hashCode()).nextBytes(payload);
     Digest digest = Digest.of(payload);
     DeltaRepository deltas = world.context().getBean(DeltaRepository.class);
-    ImageLocation location =
-        new ImageLocation(
-            fleet.id(),
-            fleet.org() + "/" + fleet.slug(),
-            fleet.org() + "/" + fleet.slug() + "/web",
-            fleet.org() + "/" + fleet.slug() + "/web");
-    assertThat(deltas.claimNew(pair, location, "test", System.currentTimeMillis())).isTrue();
+    assertThat(deltas.claimNew(pair, webLocation(), "test", System.currentTimeMillis())).isTrue();
     try {
       Path file = Files.createTempFile(dataDirectory, "payload", ".bin");
       Files.write(file, payload);
@@ -517,11 +568,17 @@ abstract class DeltaContract {
     return payload;
   }
 
+  /** Returns where the fleet's {@code web} images are read. */
+  ImageLocation webLocation() {
+    String prefix = fleet.org() + "/" + fleet.slug();
+    return new ImageLocation(fleet.id(), prefix, prefix + "/web", prefix + "/web");
+  }
+
   LayeredImages images(String service) {
     return new LayeredImages(world.context(), fleet.org() + "/" + fleet.slug() + "/" + service);
   }
 
-  /** Pushes an index of {@code web} for amd64 and arm64 whose files say {@code version}. */
+  /** Pushes an index of {@code web} for amd64 and arm64 whose files contain {@code version}. */
   String webIndex(String version) {
     return web.pushIndex(
         List.of(
@@ -545,7 +602,38 @@ abstract class DeltaContract {
         .value();
   }
 
-  /** Returns a few files whose content says {@code version}. */
+  /**
+   * Downloads the payload of {@code manifest} as a device that resumes an interrupted download
+   * does: the first half, then the rest from where it stopped.
+   */
+  byte[] downloadInTwoRanges(DeltaManifest manifest) {
+    long half = manifest.payloadSize() / 2;
+    HttpResponse<byte[]> first =
+        download(device, manifest.payloadDigest(), "bytes=0-" + (half - 1));
+    HttpResponse<byte[]> rest = download(device, manifest.payloadDigest(), "bytes=" + half + "-");
+    assertThat(first.statusCode()).isEqualTo(206);
+    assertThat(rest.statusCode()).isEqualTo(206);
+    byte[] payload = new byte[first.body().length + rest.body().length];
+    System.arraycopy(first.body(), 0, payload, 0, first.body().length);
+    System.arraycopy(rest.body(), 0, payload, first.body().length, rest.body().length);
+    return payload;
+  }
+
+  /**
+   * Returns the base image as the device has it. The device's own store is out of reach here, so
+   * the test reads the same bytes from the server's registry with a builder secret of the fleet.
+   */
+  ImageContent deviceBase(Digest manifest) {
+    RegistryClient client =
+        world
+            .context()
+            .getBean(ServerRegistryAccess.class)
+            .client(
+                fleet.org() + "/" + fleet.slug(), Duration.ofMinutes(5), Duration.ofSeconds(30));
+    return new RegistryImageContent(client, fleet.org() + "/" + fleet.slug() + "/web", manifest);
+  }
+
+  /** Returns a few files whose content names {@code version}. */
   static Map<String, byte[]> files(String version) {
     String text = "version " + version + "\n";
     return Map.of(

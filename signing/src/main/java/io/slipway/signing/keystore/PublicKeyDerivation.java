@@ -25,7 +25,7 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
  * comb multiplier on its own P-256 field code, and its Ed25519 implementation) rather than
  * hand-written. Stateless.
  */
-final class PublicKeyDerivation {
+public final class PublicKeyDerivation {
 
   /** The DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410); the 32 key bytes follow. */
   private static final byte[] ED25519_SPKI_PREFIX =
@@ -40,7 +40,7 @@ final class PublicKeyDerivation {
    *
    * @throws SigningException when the key is of another kind or curve
    */
-  static PublicKey of(PrivateKey privateKey) {
+  public static PublicKey of(PrivateKey privateKey) {
     if (privateKey instanceof ECPrivateKey ec) {
       return ofP256(ec);
     }
