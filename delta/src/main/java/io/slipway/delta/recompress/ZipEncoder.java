@@ -17,6 +17,12 @@ import java.util.Objects;
  */
 public final class ZipEncoder {
 
+  /**
+   * The maximum depth of stored archives inside archives that are encoded entry by entry; deeper
+   * ones are encoded as plain content.
+   */
+  static final int MAX_NESTING = 2;
+
   private ZipEncoder() {}
 
   /**
@@ -41,6 +47,18 @@ public final class ZipEncoder {
       ContentEncoder entries,
       PayloadWriter out)
       throws IOException {
+    return encode(oldZip, oldZipBytes, newZipBytes, entries, out, 0);
+  }
+
+  /** Like the public method, for an archive stored {@code depth} levels inside other archives. */
+  static boolean encode(
+      SourceRange oldZip,
+      byte[] oldZipBytes,
+      byte[] newZipBytes,
+      ContentEncoder entries,
+      PayloadWriter out,
+      int depth)
+      throws IOException {
     Objects.requireNonNull(entries, "entries");
     Objects.requireNonNull(out, "out");
     if (oldZip.length() != oldZipBytes.length) {
@@ -62,7 +80,8 @@ public final class ZipEncoder {
     }
 
     List<ZipPart> parts = plan(oldZipBytes, oldArchive, newZipBytes, newArchive);
-    new ZipPlanWriter(oldZip, oldZipBytes, oldArchive, newZipBytes, entries, out).write(parts);
+    new ZipPlanWriter(oldZip, oldZipBytes, oldArchive, newZipBytes, entries, out, depth)
+        .write(parts);
     return true;
   }
 

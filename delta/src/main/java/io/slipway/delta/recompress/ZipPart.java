@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * One piece of a zip archive to rebuild, in the order of the archive's bytes. Pieces that name an
- * old entry are encoded against it; {@code oldEntry} is null when the old archive has no entry of
- * that name.
+ * old entry are encoded against it; {@code oldEntry} is null when {@link OldEntryIndex} pairs none
+ * with the new entry.
  */
 sealed interface ZipPart {
 
@@ -19,7 +19,7 @@ sealed interface ZipPart {
   /** The central directory, encoded against the old one. */
   record Directory(long offset, long length) implements ZipPart {}
 
-  /** Entry data whose compressed bytes equal those of the old entry of the same name. */
+  /** Entry data whose compressed bytes equal those of its old entry. */
   record Unchanged(ZipEntryInfo entry, ZipEntryInfo oldEntry) implements ZipPart {
     public Unchanged {
       Objects.requireNonNull(oldEntry, "oldEntry");

@@ -22,6 +22,7 @@ final class ZipPlanWriter {
   private final ContentEncoder entries;
   private final PayloadWriter out;
   private final OperationCoalescer coalescer;
+  private final int depth;
 
   ZipPlanWriter(
       SourceRange oldZipRange,
@@ -29,7 +30,8 @@ final class ZipPlanWriter {
       ZipArchive oldArchive,
       byte[] newZip,
       ContentEncoder entries,
-      PayloadWriter out) {
+      PayloadWriter out,
+      int depth) {
     this.oldZipRange = oldZipRange;
     this.oldZip = oldZip;
     this.oldArchive = oldArchive;
@@ -37,6 +39,7 @@ final class ZipPlanWriter {
     this.entries = entries;
     this.out = out;
     this.coalescer = new OperationCoalescer(out, newZip, oldZipRange);
+    this.depth = depth;
   }
 
   void write(List<ZipPart> parts) throws IOException {
@@ -92,7 +95,20 @@ final class ZipPlanWriter {
 
   private void writeStored(ZipPart.Stored stored) throws IOException {
     coalescer.flush();
-    encodeContent(ZipEntryContent.raw(newZip, stored.entry()), stored.oldEntry());
+    byte[] content = ZipEntryContent.raw(newZip, stored.entry());
+    ZipEntryInfo oldEntry = stored.oldEntry();
+    if (oldEntry != null
+        && oldEntry.method() == ZipEntryInfo.METHOD_STORED
+        && depth < ZipEncoder.MAX_NESTING) {
+      // A stored archive inside an archive (a jar in a Spring Boot jar) lies verbatim in the base
+      // layer, so it is encoded entry by entry as well when both versions parse.
+      SourceRange oldData = oldRange(oldEntry.dataOffset(), oldEntry.compressedSize());
+      byte[] oldContent = ZipEntryContent.raw(oldZip, oldEntry);
+      if (ZipEncoder.encode(oldData, oldContent, content, entries, out, depth + 1)) {
+        return;
+      }
+    }
+    encodeContent(content, oldEntry);
   }
 
   private void writeDeflated(ZipPart.Deflated deflated) throws IOException {

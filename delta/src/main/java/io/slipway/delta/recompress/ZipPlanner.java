@@ -25,10 +25,9 @@ final class ZipPlanner {
   static final int MAX_FAILED_SEARCHES = 16;
 
   private final byte[] oldZip;
-  private final ZipArchive oldArchive;
   private final byte[] newZip;
   private final ZipArchive newArchive;
-  private final Map<String, ZipEntryInfo> oldByName;
+  private final OldEntryIndex oldEntries;
   private final Map<ZipEntryInfo, Long> oldRecordEnds;
   private final Map<ZipEntryInfo, Boolean> oldInflatable = new HashMap<>();
   private DeflateRecipe preferred;
@@ -36,10 +35,9 @@ final class ZipPlanner {
 
   ZipPlanner(byte[] oldZip, ZipArchive oldArchive, byte[] newZip, ZipArchive newArchive) {
     this.oldZip = oldZip;
-    this.oldArchive = oldArchive;
     this.newZip = newZip;
     this.newArchive = newArchive;
-    this.oldByName = oldArchive.entriesByName();
+    this.oldEntries = new OldEntryIndex(oldArchive);
     this.oldRecordEnds = recordEnds(oldArchive);
   }
 
@@ -50,7 +48,7 @@ final class ZipPlanner {
     long position = 0;
 
     for (ZipEntryInfo entry : newArchive.entries()) {
-      ZipEntryInfo oldEntry = oldByName.get(entry.name());
+      ZipEntryInfo oldEntry = oldEntries.find(entry.name());
       addBytes(parts, position, entry.headerOffset(), -1);
       addBytes(parts, entry.headerOffset(), entry.dataOffset(), oldHeaderOffset(entry, oldEntry));
       if (entry.compressedSize() > 0) {

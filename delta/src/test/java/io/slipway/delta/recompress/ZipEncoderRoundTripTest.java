@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +93,20 @@ class ZipEncoderRoundTripTest {
   }
 
   @Test
+  void springBootJarWithNestedJarsRebuildsExactly() throws IOException {
+    byte[] newJar = fatJar(TestJars.newJars(), "main v2");
+
+    SingleJar result = applySingleJar(fatJar(TestJars.oldJars(), "main v1"), newJar);
+
+    assertThat(result.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    // Patching the nested jars' compressed bytes as a whole would cost well over a tenth.
+    assertThat(result.payload().length).isLessThan(newJar.length / 10);
+    System.out.printf(
+        "fat jar: payload %d bytes for a %d-byte jar (%.2f%%)%n",
+        result.payload().length, newJar.length, 100.0 * result.payload().length / newJar.length);
+  }
+
+  @Test
   void zstdLayerRebuildsExactBlob() throws IOException {
     byte[] oldTar = Tars.of(Map.of("etc/a.conf", "a = 1\n".repeat(40_000).getBytes()), MTIME);
     byte[] newTar = Tars.of(Map.of("etc/a.conf", "a = 2\n".repeat(40_000).getBytes()), MTIME);
@@ -148,10 +165,19 @@ class ZipEncoderRoundTripTest {
   void addedJarWithoutOldVersionRebuildsExactly() throws IOException {
     byte[] oldJar = ZipPlannerTest.zip(6, "a.txt", "unrelated");
     byte[] newJar = Files.readAllBytes(TestJars.newJars().get(0));
-    byte[] oldTar = Tars.of(Map.of("old.jar", oldJar), MTIME);
-    Map<String, byte[]> newFiles = new LinkedHashMap<>();
-    newFiles.put("new.jar", newJar);
-    byte[] newTar = Tars.of(newFiles, MTIME);
+
+    SingleJar result = applySingleJar(oldJar, newJar);
+
+    assertThat(result.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+  }
+
+  /** A payload that turns one jar into another in a one-file layer, and what applying made. */
+  private record SingleJar(byte[] payload, AppliedImage applied) {}
+
+  /** Encodes a layer holding only {@code app.jar} with the zip encoder, then applies it. */
+  private SingleJar applySingleJar(byte[] oldJar, byte[] newJar) throws IOException {
+    byte[] oldTar = Tars.of(Map.of("app.jar", oldJar), MTIME);
+    byte[] newTar = Tars.of(Map.of("app.jar", newJar), MTIME);
     TestImage base = plainImage(baseContent, "old", oldTar);
     TestImage target = plainImage(targetContent, "new", newTar);
 
@@ -166,12 +192,10 @@ class ZipEncoderRoundTripTest {
               assertThat(
                       ZipEncoder.encode(old, oldJar, newJar, new PatchingContentEncoder(), writer))
                   .isTrue();
-              writer.literal(
-                  newTar, Tars.BLOCK + newJar.length, newTar.length - Tars.BLOCK - newJar.length);
+              int end = Tars.BLOCK + newJar.length;
+              writer.literal(newTar, end, newTar.length - end);
             });
-    AppliedImage applied = apply(payload, base, target);
-
-    assertThat(applied.blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    return new SingleJar(payload, apply(payload, base, target));
   }
 
   /** Writes the content operations of the target's single layer, its end blocks included. */
@@ -218,6 +242,29 @@ class ZipEncoderRoundTripTest {
 
   private Path blobFile(Descriptor layer) throws IOException {
     return Files.write(directory.resolve(layer.digest().hex()), targetContent.get(layer.digest()));
+  }
+
+  /** Returns a jar laid out as Spring Boot does: classes deflated, libraries stored. */
+  private static byte[] fatJar(List<Path> libraries, String main) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream jar = new ZipOutputStream(bytes)) {
+      jar.putNextEntry(new ZipEntry("BOOT-INF/classes/app/Main.class"));
+      jar.write(main.repeat(100).getBytes(StandardCharsets.UTF_8));
+      jar.closeEntry();
+      for (Path library : libraries) {
+        byte[] content = Files.readAllBytes(library);
+        CRC32 crc = new CRC32();
+        crc.update(content);
+        ZipEntry entry = new ZipEntry("BOOT-INF/lib/" + library.getFileName());
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCrc(crc.getValue());
+        jar.putNextEntry(entry);
+        jar.write(content);
+        jar.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
   }
 
   private static Map<String, byte[]> jars(List<Path> jars) throws IOException {
