@@ -17,6 +17,7 @@ import io.slipway.delta.format.SourceLayer;
 import io.slipway.delta.format.SourceRange;
 import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.recompress.DeflateRecipe;
 import io.slipway.delta.recompress.GzipRecipe;
 import io.slipway.delta.recompress.GzipReproducer;
@@ -214,6 +215,82 @@ class DeltaApplierTest {
       zstd.write(content);
     }
     return out.toByteArray();
+  }
+
+  @Test
+  void appliesPayloadTheSignedManifestDescribes() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of(target.payload));
+
+    AppliedImage applied =
+        new DeltaApplier(dir.resolve("scratch"))
+            .apply(
+                new ByteArrayInputStream(target.payload),
+                content,
+                manifest,
+                dir.resolve("staging"));
+
+    assertThat(applied.targetManifest()).isEqualTo(target.image.manifestDigest());
+  }
+
+  @Test
+  void rejectsPayloadOtherThanSigned() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of("another payload".getBytes()));
+
+    assertSignedRejected(target.payload, manifest, DeltaFailure.BAD_SIGNATURE);
+  }
+
+  @Test
+  void rejectsPayloadLongerThanSigned() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of(target.payload));
+    byte[] longer = Arrays.copyOf(target.payload, target.payload.length + 1);
+
+    assertSignedRejected(longer, manifest, DeltaFailure.BAD_SIGNATURE);
+  }
+
+  @Test
+  void rejectsManifestOfNewerFormat() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        new DeltaManifest(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            2,
+            target.payload.length,
+            Digest.of(target.payload));
+
+    assertSignedRejected(target.payload, manifest, DeltaFailure.UNSUPPORTED_FORMAT);
+  }
+
+  private void assertSignedRejected(byte[] payload, DeltaManifest manifest, DeltaFailure failure)
+      throws IOException {
+    Path staging = dir.resolve("staging");
+
+    assertThatThrownBy(
+            () ->
+                new DeltaApplier(dir.resolve("scratch"))
+                    .apply(new ByteArrayInputStream(payload), content, manifest, staging))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).as(e.getMessage()).isEqualTo(failure));
+    assertThat(list(staging)).isEmpty();
   }
 
   @Test
