@@ -150,6 +150,22 @@ public class AccessControl {
   }
 
   /**
+   * Requires the caller to be a device with its own device key, for device endpoints that take no
+   * UUID because they act on the caller alone.
+   *
+   * @return the calling device
+   * @throws UnauthorizedException without credentials
+   * @throws ApiException {@code FORBIDDEN} for a person, a provisioning key or a builder
+   */
+  public Device requireCallingDevice(Identity who) {
+    if (who.isAnonymous()) {
+      throw new UnauthorizedException(
+          "A device key is required: send 'Authorization: Bearer <device key>'");
+    }
+    return requireOwnDevice(who, who.subject());
+  }
+
+  /**
    * Requires the caller to be the device {@code uuid} itself, like {@link #requireOwnDevice}, but
    * without loading the device. It is for hot paths that read what they need in a query of their
    * own and return {@code DEVICE_NOT_FOUND} themselves when the device is gone.

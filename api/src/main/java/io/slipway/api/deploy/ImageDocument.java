@@ -112,7 +112,7 @@ public record ImageDocument(
    * Returns the platform that a descriptor's {@code platform} or an image config states, or null
    * when it states none Slipway can match, such as the {@code unknown/unknown} of attestations.
    */
-  static Platform platform(JsonNode node) {
+  public static Platform platform(JsonNode node) {
     List<String> parts = new ArrayList<>();
     for (String field : List.of("os", "architecture", "variant")) {
       String value = node.path(field).asString("");

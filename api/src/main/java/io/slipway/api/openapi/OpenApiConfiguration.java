@@ -98,6 +98,7 @@ class OpenApiConfiguration {
       if (logs != null && logs.getPost() != null) {
         logs.getPost().setRequestBody(logBatchBody());
       }
+      describeDeltaEndpoints(openApi);
       for (String path : List.of("/device/v1/{uuid}/state", "/device/v1/{uuid}/state/signed")) {
         PathItem state = openApi.getPaths().get(path);
         if (state != null && state.getGet() != null && state.getGet().getResponses() != null) {
@@ -113,6 +114,55 @@ class OpenApiConfiguration {
         }
       }
     };
+  }
+
+  /**
+   * Adds what the delta endpoints answer besides their body: {@code 202} while a delta is made, and
+   * the payload download's byte stream, {@code 206} and {@code 416}.
+   */
+  private static void describeDeltaEndpoints(OpenAPI openApi) {
+    PathItem delta = openApi.getPaths().get("/device/v1/delta");
+    if (delta != null && delta.getGet() != null && delta.getGet().getResponses() != null) {
+      delta
+          .getGet()
+          .description(
+              "The delta from the platform manifest the calling device runs (from) to the one it"
+                  + " should run (to): ready with the signed delta manifest and the payload's"
+                  + " download, generating (202, Retry-After), or full when the device should"
+                  + " pull the target whole.")
+          .getResponses()
+          .addApiResponse(
+              "202",
+              new ApiResponse()
+                  .description(
+                      "The delta is being made: ask again after Retry-After seconds; the body is"
+                          + " {status: generating, retryAfterSeconds}"));
+    }
+    PathItem payload = openApi.getPaths().get("/device/v1/delta/payloads/{digest}");
+    if (payload != null && payload.getGet() != null) {
+      Content bytes =
+          new Content()
+              .addMediaType(
+                  "application/octet-stream",
+                  new MediaType().schema(new StringSchema().format("binary")));
+      ApiResponses responses =
+          payload.getGet().getResponses() == null
+              ? new ApiResponses()
+              : payload.getGet().getResponses();
+      responses.addApiResponse(
+          "200", new ApiResponse().description("The whole payload").content(bytes));
+      responses.addApiResponse(
+          "206",
+          new ApiResponse()
+              .description("The one byte range the Range header asked for, with Content-Range")
+              .content(bytes));
+      responses.addApiResponse(
+          "416",
+          new ApiResponse()
+              .description(
+                  "The range starts at or past the end; Content-Range names the payload's size"));
+      payload.getGet().setResponses(responses);
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import io.slipway.api.audit.AuditLog;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
 import io.slipway.api.event.FleetTargetChanged;
+import io.slipway.api.event.ReleaseSucceeded;
 import io.slipway.api.fleet.Fleet;
 import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -69,6 +71,7 @@ public class ReleaseService {
   private final Clock clock;
   private final RegistryImages images;
   private final ObjectProvider<ReleaseSignatures> signatures;
+  private final ApplicationEventPublisher publisher;
 
   public ReleaseService(
       ReleaseRepository releases,
@@ -78,8 +81,10 @@ public class ReleaseService {
       TargetChangeEvents events,
       Clock clock,
       RegistryImages images,
-      ObjectProvider<ReleaseSignatures> signatures) {
+      ObjectProvider<ReleaseSignatures> signatures,
+      ApplicationEventPublisher publisher) {
     this.images = images;
+    this.publisher = publisher;
     this.signatures = signatures;
     this.releases = releases;
     this.buildLogs = buildLogs;
@@ -377,6 +382,7 @@ public class ReleaseService {
         status);
     if (status == ReleaseStatus.SUCCESS) {
       announceSuccess(actor, fleet, finished);
+      publisher.publishEvent(new ReleaseSucceeded(fleet.id(), releaseId));
     }
     return finished;
   }

@@ -147,7 +147,10 @@ public class ReportedStates {
         row.getLong("reported_at"));
   }
 
-  /** Returns the wire form of services: {@code {name: {status, downloadProgress?, healthy?}}}. */
+  /**
+   * Returns the wire form of services: {@code {name: {status, downloadProgress?, healthy?,
+   * image?}}}.
+   */
   static Map<String, Map<String, Object>> toJson(Map<String, ServiceReport> services) {
     Map<String, Map<String, Object>> result = new LinkedHashMap<>();
     services.forEach(
@@ -159,6 +162,9 @@ public class ReportedStates {
           }
           if (report.healthy() != null) {
             fields.put("healthy", report.healthy());
+          }
+          if (report.image() != null) {
+            fields.put("image", report.image());
           }
           result.put(name, fields);
         });
@@ -174,7 +180,8 @@ public class ReportedStates {
                 new ServiceReport(
                     ServiceStatus.parse((String) fields.get("status")),
                     fields.get("downloadProgress") instanceof Number n ? n.intValue() : null,
-                    fields.get("healthy") instanceof Boolean b ? b : null)));
+                    fields.get("healthy") instanceof Boolean b ? b : null,
+                    fields.get("image") instanceof String image ? image : null)));
     return services;
   }
 

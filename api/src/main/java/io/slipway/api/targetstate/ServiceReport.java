@@ -1,6 +1,7 @@
 package io.slipway.api.targetstate;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A device's report about one service. Immutable.
@@ -8,11 +9,17 @@ import java.util.Objects;
  * @param status what the service is doing
  * @param downloadProgress percent of the image downloaded, 0 to 100, or null when not reported
  * @param healthy the result of the service's health check, or null when it has none
+ * @param image the digest of the image the service's container runs: an image index or a platform
+ *     manifest, {@code sha256:} and 64 lower-case hex digits; null when not reported
  */
-public record ServiceReport(ServiceStatus status, Integer downloadProgress, Boolean healthy) {
+public record ServiceReport(
+    ServiceStatus status, Integer downloadProgress, Boolean healthy, String image) {
+
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
   /**
-   * @throws IllegalArgumentException naming the progress when it is outside 0 to 100
+   * @throws IllegalArgumentException naming the value when the progress is outside 0 to 100 or the
+   *     image is not a SHA-256 digest
    */
   public ServiceReport {
     Objects.requireNonNull(status, "status");
@@ -20,6 +27,17 @@ public record ServiceReport(ServiceStatus status, Integer downloadProgress, Bool
       throw new IllegalArgumentException(
           "Download progress " + downloadProgress + " is not a percentage: send 0 to 100");
     }
+    if (image != null && !DIGEST.matcher(image).matches()) {
+      throw new IllegalArgumentException(
+          "Image '"
+              + image
+              + "' is not a digest: send sha256: and 64 lower-case hex digits, or leave it out");
+    }
+  }
+
+  /** Creates a report that names no image. */
+  public ServiceReport(ServiceStatus status, Integer downloadProgress, Boolean healthy) {
+    this(status, downloadProgress, healthy, null);
   }
 
   /** Returns true when the service runs and its health check, if any, passes. */

@@ -56,8 +56,12 @@ class TargetStateController {
   record StateReportBody(
       Long releaseId, Map<String, ServiceReportBody> services, String osVersion) {}
 
-  /** One service in a report: status in lower case, progress 0 to 100, health. */
-  record ServiceReportBody(String status, Integer downloadProgress, Boolean healthy) {}
+  /**
+   * One service in a report: status in lower case, progress 0 to 100, health, and the digest of the
+   * image its container runs (an image index or a platform manifest).
+   */
+  record ServiceReportBody(
+      String status, Integer downloadProgress, Boolean healthy, String image) {}
 
   @GetMapping("/device/v1/{uuid}/state")
   ResponseEntity<byte[]> target(
@@ -129,6 +133,9 @@ class TargetStateController {
               + " downloading, running, exited, failed");
     }
     return new ServiceReport(
-        ServiceStatus.parse(service.status()), service.downloadProgress(), service.healthy());
+        ServiceStatus.parse(service.status()),
+        service.downloadProgress(),
+        service.healthy(),
+        service.image());
   }
 }

@@ -4,16 +4,24 @@ import io.slipway.api.account.UserRepository;
 import io.slipway.api.account.totp.Base32;
 import io.slipway.api.account.totp.Totp;
 import io.slipway.api.apitoken.ApiTokenRepository;
+import io.slipway.api.delta.DeltaPair;
+import io.slipway.api.delta.DeltaRepository;
+import io.slipway.api.delta.ImageLocation;
+import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.BearerSecret;
 import io.slipway.api.registry.token.TestTokens;
 import io.slipway.api.server.HttpTestClient;
 import io.slipway.api.server.TestImages;
 import io.slipway.api.server.TestServers;
+import io.slipway.delta.image.Digest;
 import io.slipway.registry.auth.Scope;
 import io.slipway.registry.auth.TokenVerifier;
 import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.keystore.SigningKeyStore;
+import io.slipway.storage.BlobStore;
+import io.slipway.storage.StorageKey;
 import io.slipway.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -147,6 +155,7 @@ final class MatrixWorld implements AutoCloseable {
 
     setUpVariablesAndTag(device[0]);
     setUpReleasesAndRollout();
+    setUpDelta();
     setUpCrossReferenceTargets();
   }
 
@@ -224,6 +233,39 @@ final class MatrixWorld implements AutoCloseable {
     long rollout = createRollout(FLEET, release, true);
     shared =
         shared.with("release", release).with("runningRelease", running).with("rollout", rollout);
+  }
+
+  /**
+   * Creates a release of the shared fleet whose image no other fleet has, and a stored delta
+   * towards that image, so that a device of another fleet finds neither.
+   */
+  private void setUpDelta() {
+    long id = runningRelease(FLEET);
+    String image = TestImages.push(server, ORG + "/" + FLEET + "/web", "only in " + FLEET + "\n");
+    expect(
+        "PATCH",
+        "/api/v1/releases/" + id,
+        Principal.ADMIN,
+        "{\"services\":{\"web\":{\"image\":\"" + image + "\"}},\"status\":\"SUCCESS\"}");
+    Digest target = Digest.of(image.substring(image.indexOf('@') + 1));
+
+    byte[] payload = ("a delta payload of " + FLEET).getBytes(StandardCharsets.UTF_8);
+    Digest digest = Digest.of(payload);
+    server
+        .getBean(BlobStore.class)
+        .write(
+            StorageKey.of("deltas", "sha256", digest.hex()),
+            new ByteArrayInputStream(payload),
+            Long.MAX_VALUE);
+    DeltaPair pair = new DeltaPair(Digest.of(TestImages.DIGEST), target);
+    String repository = ORG + "/" + FLEET + "/web";
+    DeltaRepository deltas = server.getBean(DeltaRepository.class);
+    long now = System.currentTimeMillis();
+    long fleetId = server.getBean(FleetRepository.class).findBySlugs(ORG, FLEET).orElseThrow().id();
+    deltas.claimNew(
+        pair, new ImageLocation(fleetId, ORG + "/" + FLEET, repository, repository), "matrix", now);
+    deltas.markReady(pair, "matrix", digest, payload.length, 1000, "{}", now);
+    shared = shared.with("deltaTarget", target.value()).with("digest", digest.value());
   }
 
   /**

@@ -41,7 +41,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * <p>The table is written by hand from the permission model, not read from the code under test:
  * {@link RolePermissions} for members, every permission for server administrators, and least
  * privilege for keys. A provisioning key only registers a device, and a device key reaches only its
- * own device's endpoints under {@code /device/v1} and pull on its own fleet's repositories.
+ * own device's endpoints under {@code /device/v1}, its own fleet's deltas and pull on its own
+ * fleet's repositories.
  *
  * <p>A request is denied when it returns {@code 401}, {@code 403}, or one of the {@code 404} codes
  * that access control gives to callers outside the organization. Any other response counts as
@@ -59,7 +60,9 @@ class PermissionMatrixIT {
           "FLEET_NOT_FOUND",
           "DEVICE_NOT_FOUND",
           "RELEASE_NOT_FOUND",
-          "ROLLOUT_NOT_FOUND");
+          "ROLLOUT_NOT_FOUND",
+          "DELTA_IMAGE_UNKNOWN",
+          "DELTA_PAYLOAD_NOT_FOUND");
 
   private static final Set<Principal> OWNERS = allow(OWNER, ADMIN);
   private static final Set<Principal> DEVICE_MANAGERS = allow(OWNER, OPERATOR, ADMIN);
@@ -68,6 +71,12 @@ class PermissionMatrixIT {
   private static final Set<Principal> PROMOTERS = allow(OWNER, RELEASE_MANAGER, ADMIN);
   private static final Set<Principal> ADMINS = allow(ADMIN);
   private static final Set<Principal> THE_DEVICE = allow(DEVICE);
+
+  /**
+   * Device endpoints without a UUID act on the calling device, so every device of the fleet may
+   * call them; a device of another fleet finds none of the fleet's images or payloads.
+   */
+  private static final Set<Principal> FLEET_DEVICES = allow(DEVICE, SIBLING_DEVICE);
 
   private static final Function<MatrixWorld, Target> SUCCESSFUL_RELEASE =
       world -> world.shared().idOf("release");
@@ -244,7 +253,9 @@ class PermissionMatrixIT {
           row("GET", "/device/v1/{uuid}/signing-keys", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/signing-keys/signed", THE_DEVICE),
           row("POST", "/device/v1/{uuid}/logs", THE_DEVICE)
-              .body("[{\"timestamp\":1700000000000,\"message\":\"booted\"}]"));
+              .body("[{\"timestamp\":1700000000000,\"message\":\"booted\"}]"),
+          row("GET", "/device/v1/delta", FLEET_DEVICES).query("to={deltaTarget}"),
+          row("GET", "/device/v1/delta/payloads/{digest}", FLEET_DEVICES));
 
   /** Registry scopes asked of {@code /auth/token}, and who must get the action asked for. */
   private static final List<Grant> GRANTS =
@@ -380,7 +391,7 @@ class PermissionMatrixIT {
     List<String> wrong = new ArrayList<>();
 
     for (Endpoint endpoint : ENDPOINTS) {
-      if (!endpoint.path().startsWith("/device/v1/{uuid}")) {
+      if (!endpoint.path().startsWith("/device/v1/") || endpoint.key().contains("/register")) {
         continue;
       }
       Target target = world.freshUnapprovedDevice().idOf("release");

@@ -197,6 +197,35 @@ class OpenApiIT {
     assertThat(responses.has("304")).isTrue();
   }
 
+  @Test
+  void deltaRequestDescribesGenerating() {
+    JsonNode responses =
+        document.path("paths").path("/device/v1/delta").path("get").path("responses");
+
+    assertThat(responses.has("202")).isTrue();
+  }
+
+  @Test
+  void deltaPayloadDescribesRanges() {
+    JsonNode responses =
+        document
+            .path("paths")
+            .path("/device/v1/delta/payloads/{digest}")
+            .path("get")
+            .path("responses");
+
+    assertThat(responses.has("206")).isTrue();
+    assertThat(responses.has("416")).isTrue();
+    assertThat(responses.path("200").path("content").has("application/octet-stream")).isTrue();
+  }
+
+  @Test
+  void stateReportNamesEachServiceImage() {
+    JsonNode schemas = document.path("components").path("schemas");
+
+    assertThat(schemas.path("ServiceReportBody").path("properties").has("image")).isTrue();
+  }
+
   /** Returns {@code METHOD /path} of every controller endpoint under the two trees. */
   private TreeSet<String> controllerEndpoints() {
     RequestMappingHandlerMapping mapping =

@@ -39,6 +39,20 @@ public final class HttpTestClient {
     return send(withHeaders(request, headers));
   }
 
+  /** Sends a GET to {@code pathAndQuery} with header name/value pairs; keeps the body as bytes. */
+  public HttpResponse<byte[]> getBytes(String pathAndQuery, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
+    try {
+      return client.send(
+          withHeaders(request, headers).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the test server", e);
+    }
+  }
+
   /** Sends a POST of an {@code application/x-www-form-urlencoded} body. */
   public HttpResponse<String> postForm(String path, String form, String... headers) {
     return post(path, "application/x-www-form-urlencoded", form, headers);

@@ -35,16 +35,34 @@ public final class TestImages {
    * name.
    */
   public static String push(ApplicationContext server, String repository) {
+    return push(server, repository, LAYER, MANIFEST);
+  }
+
+  /**
+   * Pushes an image like {@link #push(ApplicationContext, String)} whose one layer holds {@code
+   * layerText}, so that its digest differs from {@link #DIGEST} and from other texts' images.
+   */
+  public static String push(ApplicationContext server, String repository, String layerText) {
+    byte[] layer = layerText.getBytes(StandardCharsets.UTF_8);
+    return push(server, repository, layer, Manifest.of(MANIFEST_TYPE, manifest(layer)));
+  }
+
+  private static String push(
+      ApplicationContext server, String repository, byte[] layer, Manifest manifest) {
     ServerRegistryAccess access = server.getBean(ServerRegistryAccess.class);
     String fleet = repository.substring(0, repository.lastIndexOf('/'));
     RegistryClient client = access.client(fleet, Duration.ofMinutes(5), Duration.ofSeconds(30));
     client.pushBlob(repository, CONFIG);
-    client.pushBlob(repository, LAYER);
-    client.putManifest(repository, DIGEST, MANIFEST);
-    return access.imageHost() + "/" + repository + "@" + DIGEST;
+    client.pushBlob(repository, layer);
+    client.putManifest(repository, manifest.digest(), manifest);
+    return access.imageHost() + "/" + repository + "@" + manifest.digest();
   }
 
   private static byte[] manifest() {
+    return manifest(LAYER);
+  }
+
+  private static byte[] manifest(byte[] layer) {
     return ("{\"schemaVersion\":2,\"mediaType\":\""
             + MANIFEST_TYPE
             + "\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
@@ -54,9 +72,9 @@ public final class TestImages {
             + CONFIG.length
             + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
             + "\"digest\":\""
-            + Manifest.sha256(LAYER)
+            + Manifest.sha256(layer)
             + "\",\"size\":"
-            + LAYER.length
+            + layer.length
             + "}]}")
         .getBytes(StandardCharsets.UTF_8);
   }

@@ -349,6 +349,63 @@ abstract class TargetStateContract {
   }
 
   @Test
+  void reportedImageDigestIsStoredPerService() {
+    long release = world.successfulRelease(org, fleet, developer);
+    world.call(
+        "PATCH",
+        "/device/v1/" + device.uuid() + "/state",
+        "{\"releaseId\": "
+            + release
+            + ", \"services\": {\"web\": {\"status\": \"running\", \"image\": \""
+            + ReleaseWorld.DIGEST
+            + "\"}}}",
+        device.key());
+
+    JsonNode shown =
+        json(world.call("GET", "/api/v1/devices/" + device.uuid() + "/state", null, manager));
+
+    assertThat(shown.path("reported").path("services").path("web").path("image").asString())
+        .isEqualTo(ReleaseWorld.DIGEST);
+    assertThat(
+            world
+                .context()
+                .getBean(ReportedStates.class)
+                .find(device.id())
+                .orElseThrow()
+                .services()
+                .get("web")
+                .image())
+        .isEqualTo(ReleaseWorld.DIGEST);
+  }
+
+  @Test
+  void reportWithoutImageLeavesItOut() {
+    world.call(
+        "PATCH",
+        "/device/v1/" + device.uuid() + "/state",
+        "{\"services\": {\"web\": {\"status\": \"running\"}}}",
+        device.key());
+
+    JsonNode shown =
+        json(world.call("GET", "/api/v1/devices/" + device.uuid() + "/state", null, manager));
+
+    assertThat(shown.path("reported").path("services").path("web").has("image")).isFalse();
+  }
+
+  @Test
+  void reportedImageThatIsNoDigestIsRejected() {
+    HttpResponse<String> response =
+        world.call(
+            "PATCH",
+            "/device/v1/" + device.uuid() + "/state",
+            "{\"services\": {\"web\": {\"status\": \"running\", \"image\": \"web:latest\"}}}",
+            device.key());
+
+    assertThat(json(response).get("code").asString()).isEqualTo("INVALID_STATE_REPORT");
+    assertThat(json(response).get("message").asString()).contains("web:latest");
+  }
+
+  @Test
   void reportsAreCountedByRelease() {
     long release = world.successfulRelease(org, fleet, developer);
     TestDevice failing = world.device(fleetId);

@@ -17,8 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.configuration.DuplicateJobException;
-import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -64,7 +62,7 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     this.workers = pool("slipway-build-", builder.workers);
     this.launchers = pool("slipway-release-", builder.releases);
     this.job = ReleaseJob.create(parts, workers, builder.workers, running);
-    this.operator = operator(parts.jobRepository(), job, launchers);
+    this.operator = JobOperators.forJob(parts.jobRepository(), job, launchers);
   }
 
   /** Returns a builder for a pipeline. */
@@ -226,26 +224,6 @@ public final class SpringBatchReleasePipeline implements ReleasePipeline, AutoCl
     pool.setDaemon(true);
     pool.initialize();
     return pool;
-  }
-
-  private static TaskExecutorJobOperator operator(
-      JobRepository jobRepository, Job job, ThreadPoolTaskExecutor launchers) {
-    MapJobRegistry registry = new MapJobRegistry();
-    try {
-      registry.register(job);
-    } catch (DuplicateJobException e) {
-      throw new IllegalStateException("A fresh job registry already has " + job.getName(), e);
-    }
-    TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
-    operator.setJobRepository(jobRepository);
-    operator.setJobRegistry(registry);
-    operator.setTaskExecutor(launchers);
-    try {
-      operator.afterPropertiesSet();
-    } catch (Exception e) {
-      throw new IllegalStateException("Failed to set up the job operator", e);
-    }
-    return operator;
   }
 
   /**

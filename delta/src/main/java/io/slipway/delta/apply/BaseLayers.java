@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,12 +24,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The base layers that a payload's references read, each expanded once to an uncompressed tar in
- * the scratch directory and checked against its diff_id, then read by position. Closing deletes the
- * files.
+ * The base layers that a payload's references read, each checked against its diff_id and then read
+ * by position. An uncompressed layer stored in a local file is read in place. Any other layer is
+ * expanded once to an uncompressed tar in the scratch directory, and closing deletes those files.
  */
 final class BaseLayers implements Closeable {
 
@@ -36,6 +38,7 @@ final class BaseLayers implements Closeable {
 
   private final List<Path> files = new ArrayList<>();
   private final List<FileChannel> channels = new ArrayList<>();
+  private final byte[] copyBuffer = new byte[BUFFER];
 
   private BaseLayers() {}
 
@@ -51,6 +54,11 @@ final class BaseLayers implements Closeable {
     try {
       for (SourceLayer source : sources) {
         Layer layer = findLayer(base, source);
+        Optional<Path> local = content.localFile(layer.blob().digest());
+        if (layer.compression() == Compression.NONE && local.isPresent()) {
+          layers.channels.add(openInPlace(local.get(), layer, source));
+          continue;
+        }
         Path file = Files.createTempFile(scratch, "base-", ".tar");
         layers.files.add(file);
         expandOne(content, layer, source, file);
@@ -83,6 +91,24 @@ final class BaseLayers implements Closeable {
             + " that the delta reads; fetch the target image in full");
   }
 
+  /**
+   * Opens an uncompressed layer where it lies and checks it through the same channel that later
+   * reads use, so the checked content is what the operations read.
+   */
+  private static FileChannel openInPlace(Path file, Layer layer, SourceLayer source)
+      throws IOException {
+    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      DigestingOutputStream sink = new DigestingOutputStream(OutputStream.nullOutputStream());
+      Channels.newInputStream(channel).transferTo(sink);
+      checkExpanded(layer, source, sink.count(), sink.digest());
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
   private static void expandOne(ImageContent content, Layer layer, SourceLayer source, Path file)
       throws IOException {
     Digest blob = layer.blob().digest();
@@ -101,6 +127,11 @@ final class BaseLayers implements Closeable {
           "The base image lacks the layer blob " + blob + " that the delta reads",
           e);
     }
+    checkExpanded(layer, source, size, diffId);
+  }
+
+  private static void checkExpanded(Layer layer, SourceLayer source, long size, Digest diffId) {
+    Digest blob = layer.blob().digest();
     if (!diffId.equals(source.diffId()) || size != source.uncompressedSize()) {
       throw new DeltaException(
           DeltaFailure.WRONG_SOURCE,
@@ -146,12 +177,11 @@ final class BaseLayers implements Closeable {
 
   /** Writes the bytes of {@code range} to {@code out}. */
   void copy(SourceRange range, OutputStream out) throws IOException {
-    byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, range.length()))];
     long done = 0;
     while (done < range.length()) {
-      int chunk = (int) Math.min(buffer.length, range.length() - done);
-      read(range.layer(), range.offset() + done, buffer, chunk);
-      out.write(buffer, 0, chunk);
+      int chunk = (int) Math.min(copyBuffer.length, range.length() - done);
+      read(range.layer(), range.offset() + done, copyBuffer, chunk);
+      out.write(copyBuffer, 0, chunk);
       done += chunk;
     }
   }

@@ -41,6 +41,7 @@ final class ContentOperations {
   private final Path scratch;
   private final byte[] buffer = new byte[BUFFER];
   private final byte[] referenceBuffer = new byte[BUFFER];
+  private final byte[] copyBuffer = new byte[BUFFER];
 
   ContentOperations(PayloadReader reader, BaseLayers base, Path scratch) {
     this.reader = reader;
@@ -195,16 +196,14 @@ final class ContentOperations {
         new InflaterInputStream(compressed, inflater, BUFFER), inflater, reference);
   }
 
-  private static void copyExactly(InputStream in, OutputStream out, long length)
-      throws IOException {
-    byte[] chunk = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
+  private void copyExactly(InputStream in, OutputStream out, long length) throws IOException {
     long remaining = length;
     while (remaining > 0) {
-      int read = in.read(chunk, 0, (int) Math.min(chunk.length, remaining));
+      int read = in.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, remaining));
       if (read < 0) {
         throw corrupt("content ended " + remaining + " bytes early");
       }
-      out.write(chunk, 0, read);
+      out.write(copyBuffer, 0, read);
       remaining -= read;
     }
   }

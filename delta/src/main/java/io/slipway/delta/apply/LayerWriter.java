@@ -32,13 +32,21 @@ final class LayerWriter extends OutputStream {
     this.staging = staging;
     this.stagedHex = uncompressed() ? layer.diffId().hex() : layer.blob().digest().hex();
     this.partial = staging.partial(stagedHex);
-    this.blob = new DigestingOutputStream(new BufferedOutputStream(Files.newOutputStream(partial)));
+    OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+    // An uncompressed blob is the tar itself, whose digest the tar stream computes already.
+    this.blob =
+        compressed() ? new DigestingOutputStream(file) : DigestingOutputStream.countingOnly(file);
     this.compressor = compressor(layer.encoding(), blob);
     this.tar = new DigestingOutputStream(compressor);
   }
 
   private boolean uncompressed() {
     return layer.encoding() instanceof LayerEncoding.DiffIdOnly;
+  }
+
+  private boolean compressed() {
+    return layer.encoding() instanceof LayerEncoding.Gzip
+        || layer.encoding() instanceof LayerEncoding.Zstd;
   }
 
   private static OutputStream compressor(LayerEncoding encoding, OutputStream out)
@@ -98,7 +106,7 @@ final class LayerWriter extends OutputStream {
       throw mismatch("diff_id", layer.diffId(), diffId);
     }
     if (!uncompressed()) {
-      Digest digest = blob.digest();
+      Digest digest = compressed() ? blob.digest() : diffId;
       if (!digest.equals(layer.blob().digest()) || blob.count() != layer.blob().size()) {
         throw mismatch("blob digest", layer.blob().digest(), digest);
       }
@@ -106,12 +114,20 @@ final class LayerWriter extends OutputStream {
     return staging.commit(partial, stagedHex);
   }
 
-  /** Closes the staged file after a failure; the caller discards staging. */
+  /**
+   * Closes the compressor, which frees its native memory, and the staged file after a failure. The
+   * caller discards staging.
+   */
   void abandon() {
+    try {
+      compressor.close();
+    } catch (IOException | RuntimeException e) {
+      // The partial file is deleted next, so a failed close loses nothing.
+    }
     try {
       blob.close();
     } catch (IOException e) {
-      // The partial file is deleted next, so a failed close loses nothing.
+      // As above: the partial file is deleted next.
     }
   }
 

@@ -32,9 +32,13 @@ public interface DeltaMaker {
       OutputStream payload,
       Path scratch);
 
-  /** Returns the standard maker. */
+  /** Returns the standard maker with {@link EncodingOptions#DEFAULTS}. */
   static DeltaMaker standard() {
-    // TODO: contract only; filled with the tar-aware encoder.
-    throw new UnsupportedOperationException("not yet implemented");
+    return standard(EncodingOptions.DEFAULTS);
+  }
+
+  /** Returns the standard maker with {@code options}. */
+  static DeltaMaker standard(EncodingOptions options) {
+    return new TarDeltaMaker(options);
   }
 }

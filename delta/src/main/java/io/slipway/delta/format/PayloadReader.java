@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import io.slipway.delta.DeltaException;
 import io.slipway.delta.DeltaFailure;
 import io.slipway.delta.recompress.DeflateRecipe;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -159,7 +160,8 @@ public final class PayloadReader implements Closeable {
 
     zstd = new ZstdInputStreamNoFinalizer(raw);
     zstd.setLongMax(Wire.OUTER_WINDOW_LOG);
-    records = new DataInputStream(zstd);
+    // Record fields are read a byte at a time; the buffer saves a native call per byte.
+    records = new DataInputStream(new BufferedInputStream(zstd, 1 << 16));
     int tag = records.readUnsignedByte();
     if (tag != Wire.HEADER) {
       throw unexpected(tag);

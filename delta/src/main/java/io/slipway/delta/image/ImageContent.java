@@ -2,6 +2,8 @@ package io.slipway.delta.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Where the blobs of an image come from: an OCI image layout on disk, a registry, a device's store.
@@ -17,4 +19,13 @@ public interface ImageContent {
    * @throws IOException when reading fails
    */
   InputStream open(Digest digest) throws IOException;
+
+  /**
+   * Returns the local file that contains blob {@code digest}, when the content is stored in files,
+   * so that the applier reads an uncompressed base layer in place instead of copying it. Callers
+   * only read the file. The default returns empty, which makes callers fall back to {@link #open}.
+   */
+  default Optional<Path> localFile(Digest digest) {
+    return Optional.empty();
+  }
 }

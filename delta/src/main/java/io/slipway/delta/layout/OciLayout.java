@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,12 @@ public final class OciLayout implements ImageContent {
   @Override
   public InputStream open(Digest digest) throws IOException {
     return Files.newInputStream(blobPath(digest));
+  }
+
+  /** Returns the blob's file when the layout contains it. */
+  @Override
+  public Optional<Path> localFile(Digest digest) {
+    return contains(digest) ? Optional.of(blobPath(digest)) : Optional.empty();
   }
 
   /** Returns the path where blob {@code digest} lies or would lie. */

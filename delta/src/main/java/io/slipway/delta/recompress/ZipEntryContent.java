@@ -17,13 +17,15 @@ final class ZipEntryContent {
   }
 
   /**
-   * Returns the inflated data of a deflated entry; empty when it is larger than {@code maxLength},
-   * does not inflate, or does not end exactly at the entry's compressed size with the recorded
-   * uncompressed size and CRC-32.
+   * Returns the inflated data of a deflated entry. Returns empty when the entry is encrypted, when
+   * its recorded size is negative (a zip64 size of 2^63 or more) or above {@code maxLength}, and
+   * when its data does not inflate to exactly the recorded size and CRC-32 within its compressed
+   * size.
    */
   static Optional<byte[]> inflate(byte[] zip, ZipEntryInfo entry, int maxLength) {
     if (entry.method() != ZipEntryInfo.METHOD_DEFLATED
         || entry.encrypted()
+        || entry.uncompressedSize() < 0
         || entry.uncompressedSize() > maxLength) {
       return Optional.empty();
     }

@@ -17,6 +17,7 @@ import io.slipway.delta.format.SourceLayer;
 import io.slipway.delta.format.SourceRange;
 import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.recompress.DeflateRecipe;
 import io.slipway.delta.recompress.GzipRecipe;
 import io.slipway.delta.recompress.GzipReproducer;
@@ -159,6 +160,47 @@ class DeltaApplierTest {
     }
   }
 
+  @Test
+  void patchesAgainstInflatedArchiveEntry() throws IOException {
+    byte[] changed = ("header\n" + new String(archiveEntry)).getBytes();
+    changed[5000] ^= 1;
+    Map<String, byte[]> files = Tars.files();
+    files.put("a", changed);
+    files.put("b", changed);
+    byte[] newTar = Tars.of(files, 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    InflatedRange entry =
+        new InflatedRange(
+            new SourceRange(0, contentOffset(2), archive.length), archiveEntry.length);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), sourceLayers());
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0), image.diffIds().get(0), newTar.length, new LayerEncoding.Plain());
+      writer.literal(Tars.header("a", changed.length, 9), 0, Tars.BLOCK);
+      try (ZstdCompressCtx ctx = new ZstdCompressCtx()) {
+        writer.zstdPatch(entry, changed.length, ctx.loadDict(archiveEntry).compress(changed));
+      }
+      writer.literal(new byte[Tars.padding(changed.length)], 0, Tars.padding(changed.length));
+      writer.literal(Tars.header("b", changed.length, 9), 0, Tars.BLOCK);
+      writer.bsdiff(entry, prependingPatch(archiveEntry, changed));
+      writer.literal(newTar, newTar.length - trailerLength(changed), trailerLength(changed));
+      writer.endLayer();
+      writer.finish();
+    }
+    AppliedImage applied = apply(out.toByteArray(), image.manifestDigest());
+
+    assertThat(Files.readAllBytes(applied.blobs().get(2).file())).isEqualTo(newTar);
+    assertThat(list(dir.resolve("scratch"))).isEmpty();
+  }
+
+  private static int trailerLength(byte[] content) {
+    return Tars.padding(content.length) + 2 * Tars.BLOCK;
+  }
+
   private static void writeWholeLayer(
       PayloadWriter writer, TestImage image, int layer, LayerEncoding encoding) throws IOException {
     byte[] tar = image.tars().get(layer);
@@ -173,6 +215,82 @@ class DeltaApplierTest {
       zstd.write(content);
     }
     return out.toByteArray();
+  }
+
+  @Test
+  void appliesPayloadTheSignedManifestDescribes() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of(target.payload));
+
+    AppliedImage applied =
+        new DeltaApplier(dir.resolve("scratch"))
+            .apply(
+                new ByteArrayInputStream(target.payload),
+                content,
+                manifest,
+                dir.resolve("staging"));
+
+    assertThat(applied.targetManifest()).isEqualTo(target.image.manifestDigest());
+  }
+
+  @Test
+  void rejectsPayloadOtherThanSigned() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of("another payload".getBytes()));
+
+    assertSignedRejected(target.payload, manifest, DeltaFailure.BAD_SIGNATURE);
+  }
+
+  @Test
+  void rejectsPayloadLongerThanSigned() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of(target.payload));
+    byte[] longer = Arrays.copyOf(target.payload, target.payload.length + 1);
+
+    assertSignedRejected(longer, manifest, DeltaFailure.BAD_SIGNATURE);
+  }
+
+  @Test
+  void rejectsManifestOfNewerFormat() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        new DeltaManifest(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            2,
+            target.payload.length,
+            Digest.of(target.payload));
+
+    assertSignedRejected(target.payload, manifest, DeltaFailure.UNSUPPORTED_FORMAT);
+  }
+
+  private void assertSignedRejected(byte[] payload, DeltaManifest manifest, DeltaFailure failure)
+      throws IOException {
+    Path staging = dir.resolve("staging");
+
+    assertThatThrownBy(
+            () ->
+                new DeltaApplier(dir.resolve("scratch"))
+                    .apply(new ByteArrayInputStream(payload), content, manifest, staging))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).as(e.getMessage()).isEqualTo(failure));
+    assertThat(list(staging)).isEmpty();
   }
 
   @Test
@@ -197,6 +315,57 @@ class DeltaApplierTest {
         base.manifestDigest(),
         base.layers().get(0).digest(),
         DeltaFailure.DIGEST_MISMATCH);
+  }
+
+  @Test
+  void rejectsManifestBlobOtherThanHeaderTarget() throws IOException {
+    Target target = target();
+    TestImage other =
+        TestImage.builder(new MemoryContent())
+            .label("other")
+            .layer(sharedTar, Compression.NONE)
+            .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), target.image.manifestDigest(), List.of());
+      writeManifestAndConfig(writer, other);
+      writer.finish();
+    }
+
+    assertRejected(
+        out.toByteArray(),
+        base.manifestDigest(),
+        target.image.manifestDigest(),
+        DeltaFailure.DIGEST_MISMATCH);
+  }
+
+  @Test
+  void rejectsReferencePastBaseLayerEnd() throws IOException {
+    byte[] baseTar = base.tars().get(0);
+    byte[] newTar = Tars.of(Map.of("etc/demo.conf", text), 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    // The header claims a longer base layer, so the writer accepts a copy past its real end.
+    SourceLayer longer =
+        new SourceLayer(
+            base.layers().get(0).digest(), base.diffIds().get(0), baseTar.length + 100L);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), List.of(longer));
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0), image.diffIds().get(0), newTar.length, new LayerEncoding.Plain());
+      writer.literal(newTar, 0, newTar.length - 50);
+      writer.copy(new SourceRange(0, baseTar.length + 10L, 50));
+      writer.endLayer();
+      writer.finish();
+    }
+
+    assertRejected(
+        out.toByteArray(),
+        base.manifestDigest(),
+        image.manifestDigest(),
+        DeltaFailure.WRONG_SOURCE);
   }
 
   @Test
@@ -447,19 +616,27 @@ class DeltaApplierTest {
     }
   }
 
-  /** Writes a patch that prepends a line to {@code text}: one insert, then one add of it all. */
   private void writeBsdiff(PayloadWriter writer, SourceRange reference, byte[] target)
       throws IOException {
-    int inserted = target.length - text.length;
+    writer.bsdiff(reference, prependingPatch(text, target));
+  }
+
+  /**
+   * Returns a patch for a {@code target} that is {@code reference} with bytes prepended and some
+   * changed: one insert, then one add of the whole reference.
+   */
+  private static BsdiffPatch prependingPatch(byte[] reference, byte[] target) {
+    int inserted = target.length - reference.length;
     byte[] extra = Arrays.copyOf(target, inserted);
-    byte[] diff = new byte[text.length];
+    byte[] diff = new byte[reference.length];
     for (int i = 0; i < diff.length; i++) {
-      diff[i] = (byte) (target[inserted + i] - text[i]);
+      diff[i] = (byte) (target[inserted + i] - reference[i]);
     }
     List<BsdiffPatch.Control> controls =
         List.of(
-            new BsdiffPatch.Control(0, inserted, 0), new BsdiffPatch.Control(text.length, 0, 0));
-    writer.bsdiff(reference, new BsdiffPatch(controls, diff, extra));
+            new BsdiffPatch.Control(0, inserted, 0),
+            new BsdiffPatch.Control(reference.length, 0, 0));
+    return new BsdiffPatch(controls, diff, extra);
   }
 
   private void writeDeflated(PayloadWriter writer, byte[] inflated, byte[] deflated)

@@ -192,6 +192,22 @@ class OciLayoutTest {
   }
 
   @Test
+  void applyRejectsDamagedBaseLayerInPlace() throws IOException {
+    Path layer = layout.blobPath(base.layers().get(0).digest());
+    byte[] damaged = Files.readAllBytes(layer);
+    damaged[600] ^= 1;
+    Files.write(layer, damaged);
+    TestImage target = target(false);
+
+    assertThatThrownBy(() -> applyTarget(target, false))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).isEqualTo(DeltaFailure.WRONG_SOURCE));
+    assertThat(Files.readAllBytes(layer)).isEqualTo(damaged);
+    assertThat(list(dir.resolve("staging"))).isEmpty();
+  }
+
+  @Test
   void skopeoCopiesWhatAddImageWrote() throws Exception {
     Path skopeo = RequiredTool.require("/usr/bin/skopeo", "skopeo");
     layout.addImage(applyTarget(target(true), true), layout, "target");

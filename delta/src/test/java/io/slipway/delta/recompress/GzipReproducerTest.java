@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -98,7 +100,7 @@ class GzipReproducerTest {
   @Test
   void rejectsTruncatedBlob() throws IOException {
     byte[] member = gzip(plainHeader(), new DeflateRecipe(6, 0), CONTENT);
-    Path file = write("cut.gz", java.util.Arrays.copyOf(member, member.length / 2));
+    Path file = write("cut.gz", Arrays.copyOf(member, member.length / 2));
 
     assertThat(GzipReproducer.find(file)).isEmpty();
   }
@@ -152,8 +154,8 @@ class GzipReproducerTest {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     header.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0x1e, 1, 2, 3, 4, 2, 3});
     header.writeBytes(new byte[] {6, 0, 'A', 'B', 2, 0, 'x', 'y'});
-    header.writeBytes("layer.tar\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-    header.writeBytes("made by a test\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    header.writeBytes("layer.tar\0".getBytes(StandardCharsets.ISO_8859_1));
+    header.writeBytes("made by a test\0".getBytes(StandardCharsets.ISO_8859_1));
     CRC32 crc = new CRC32();
     crc.update(header.toByteArray());
     header.write((int) crc.getValue() & 0xff);
@@ -164,14 +166,7 @@ class GzipReproducerTest {
   static byte[] gzip(byte[] header, DeflateRecipe recipe, byte[] content) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(header);
-    Deflater deflater = recipe.newDeflater();
-    deflater.setInput(content);
-    deflater.finish();
-    byte[] buffer = new byte[8192];
-    while (!deflater.finished()) {
-      out.write(buffer, 0, deflater.deflate(buffer));
-    }
-    deflater.end();
+    out.writeBytes(DeflateReproducerTest.deflate(recipe, content));
     writeTrailer(out, content);
     return out.toByteArray();
   }
@@ -208,7 +203,7 @@ class GzipReproducerTest {
   }
 
   private static byte[] concat(byte[] first, byte[] second) {
-    byte[] joined = java.util.Arrays.copyOf(first, first.length + second.length);
+    byte[] joined = Arrays.copyOf(first, first.length + second.length);
     System.arraycopy(second, 0, joined, first.length, second.length);
     return joined;
   }

@@ -2,6 +2,7 @@ package io.slipway.delta.recompress;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 
 /** Deterministic content that compresses like a mix of text and binary files. */
@@ -49,6 +50,6 @@ final class SampleContent {
       out.writeBytes(text.append('\n').toString().getBytes(StandardCharsets.US_ASCII));
     }
     byte[] content = out.toByteArray();
-    return java.util.Arrays.copyOf(content, size);
+    return Arrays.copyOf(content, size);
   }
 }

@@ -1,0 +1,11 @@
+package io.slipway.api.delta;
+
+import io.slipway.testing.TestDatabase;
+
+class DeltaIT extends DeltaContract {
+
+  @Override
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+}
