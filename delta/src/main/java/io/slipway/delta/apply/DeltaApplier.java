@@ -2,6 +2,7 @@ package io.slipway.delta.apply;
 
 import io.slipway.delta.DeltaException;
 import io.slipway.delta.DeltaFailure;
+import io.slipway.delta.format.DeltaFormat;
 import io.slipway.delta.format.LayerEncoding;
 import io.slipway.delta.format.PayloadReader;
 import io.slipway.delta.format.PayloadRecord;
@@ -12,6 +13,7 @@ import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.image.Layer;
 import io.slipway.delta.image.PlatformManifest;
+import io.slipway.delta.manifest.DeltaManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,6 +48,56 @@ public final class DeltaApplier {
    */
   public DeltaApplier(Path scratch) {
     this.scratch = Objects.requireNonNull(scratch, "scratch");
+  }
+
+  /**
+   * Applies {@code payload} as the verified delta {@code manifest} describes it: from its source to
+   * its target, and only if the payload has the size and digest the manifest states. Use this on
+   * devices, after {@link io.slipway.delta.manifest.DeltaManifests#verify}. The payload's digest is
+   * known only at its end, so a mismatch is detected after the blobs are staged. They are then
+   * deleted, and nothing reaches the caller.
+   *
+   * @throws DeltaException {@code BAD_SIGNATURE} when the payload is not the one the manifest
+   *     signs, {@code UNSUPPORTED_FORMAT} when the manifest names another format version, and the
+   *     failures of {@link #apply(InputStream, ImageContent, Digest, Digest, Path)}
+   */
+  public AppliedImage apply(
+      InputStream payload, ImageContent base, DeltaManifest manifest, Path staging) {
+    if (manifest.formatVersion() != DeltaFormat.VERSION) {
+      throw new DeltaException(
+          DeltaFailure.UNSUPPORTED_FORMAT,
+          "The delta manifest names format version "
+              + manifest.formatVersion()
+              + ", but this code reads only version "
+              + DeltaFormat.VERSION
+              + "; update the device agent or request a full pull");
+    }
+    SignedPayload checked = new SignedPayload(payload, manifest);
+    AppliedImage applied = apply(checked, base, manifest.source(), manifest.target(), staging);
+    try {
+      checked.finish();
+    } catch (IOException | RuntimeException e) {
+      DeltaException failure =
+          e instanceof DeltaException known
+              ? known
+              : new DeltaException(DeltaFailure.IO, "Reading the payload's end failed: " + e, e);
+      deleteStaged(applied, failure);
+      throw failure;
+    }
+    return applied;
+  }
+
+  private static void deleteStaged(AppliedImage applied, DeltaException failure) {
+    for (AppliedBlob blob : applied.blobs()) {
+      if (blob.file() == null) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(blob.file());
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /**

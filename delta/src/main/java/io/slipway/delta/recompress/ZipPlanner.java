@@ -18,9 +18,9 @@ final class ZipPlanner {
   static final int MAX_INFLATED_ENTRY_SIZE = 32 * 1024 * 1024;
 
   /**
-   * After this many deflated entries without any recipe, the planner stops searching: the archive
-   * was most likely not written by zlib, and each failed search compresses the entry up to 16
-   * times.
+   * After this many deflated entries that no recipe reproduces, the planner tries only the recipe
+   * that last worked, or none. Each failed search compresses the entry up to 16 times, and such an
+   * archive was most likely not written by zlib.
    */
   static final int MAX_FAILED_SEARCHES = 16;
 

@@ -17,6 +17,7 @@ import io.slipway.delta.format.SourceLayer;
 import io.slipway.delta.format.SourceRange;
 import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.recompress.DeflateRecipe;
 import io.slipway.delta.recompress.GzipRecipe;
 import io.slipway.delta.recompress.GzipReproducer;
@@ -217,6 +218,82 @@ class DeltaApplierTest {
   }
 
   @Test
+  void appliesPayloadTheSignedManifestDescribes() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of(target.payload));
+
+    AppliedImage applied =
+        new DeltaApplier(dir.resolve("scratch"))
+            .apply(
+                new ByteArrayInputStream(target.payload),
+                content,
+                manifest,
+                dir.resolve("staging"));
+
+    assertThat(applied.targetManifest()).isEqualTo(target.image.manifestDigest());
+  }
+
+  @Test
+  void rejectsPayloadOtherThanSigned() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of("another payload".getBytes()));
+
+    assertSignedRejected(target.payload, manifest, DeltaFailure.BAD_SIGNATURE);
+  }
+
+  @Test
+  void rejectsPayloadLongerThanSigned() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        DeltaManifest.current(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            target.payload.length,
+            Digest.of(target.payload));
+    byte[] longer = Arrays.copyOf(target.payload, target.payload.length + 1);
+
+    assertSignedRejected(longer, manifest, DeltaFailure.BAD_SIGNATURE);
+  }
+
+  @Test
+  void rejectsManifestOfNewerFormat() throws IOException {
+    Target target = target();
+    DeltaManifest manifest =
+        new DeltaManifest(
+            base.manifestDigest(),
+            target.image.manifestDigest(),
+            2,
+            target.payload.length,
+            Digest.of(target.payload));
+
+    assertSignedRejected(target.payload, manifest, DeltaFailure.UNSUPPORTED_FORMAT);
+  }
+
+  private void assertSignedRejected(byte[] payload, DeltaManifest manifest, DeltaFailure failure)
+      throws IOException {
+    Path staging = dir.resolve("staging");
+
+    assertThatThrownBy(
+            () ->
+                new DeltaApplier(dir.resolve("scratch"))
+                    .apply(new ByteArrayInputStream(payload), content, manifest, staging))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).as(e.getMessage()).isEqualTo(failure));
+    assertThat(list(staging)).isEmpty();
+  }
+
+  @Test
   void rejectsPayloadForAnotherBase() throws IOException {
     Target target = target();
     TestImage other =
@@ -238,6 +315,57 @@ class DeltaApplierTest {
         base.manifestDigest(),
         base.layers().get(0).digest(),
         DeltaFailure.DIGEST_MISMATCH);
+  }
+
+  @Test
+  void rejectsManifestBlobOtherThanHeaderTarget() throws IOException {
+    Target target = target();
+    TestImage other =
+        TestImage.builder(new MemoryContent())
+            .label("other")
+            .layer(sharedTar, Compression.NONE)
+            .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), target.image.manifestDigest(), List.of());
+      writeManifestAndConfig(writer, other);
+      writer.finish();
+    }
+
+    assertRejected(
+        out.toByteArray(),
+        base.manifestDigest(),
+        target.image.manifestDigest(),
+        DeltaFailure.DIGEST_MISMATCH);
+  }
+
+  @Test
+  void rejectsReferencePastBaseLayerEnd() throws IOException {
+    byte[] baseTar = base.tars().get(0);
+    byte[] newTar = Tars.of(Map.of("etc/demo.conf", text), 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    // The header claims a longer base layer, so the writer accepts a copy past its real end.
+    SourceLayer longer =
+        new SourceLayer(
+            base.layers().get(0).digest(), base.diffIds().get(0), baseTar.length + 100L);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), List.of(longer));
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0), image.diffIds().get(0), newTar.length, new LayerEncoding.Plain());
+      writer.literal(newTar, 0, newTar.length - 50);
+      writer.copy(new SourceRange(0, baseTar.length + 10L, 50));
+      writer.endLayer();
+      writer.finish();
+    }
+
+    assertRejected(
+        out.toByteArray(),
+        base.manifestDigest(),
+        image.manifestDigest(),
+        DeltaFailure.WRONG_SOURCE);
   }
 
   @Test

@@ -166,14 +166,7 @@ class GzipReproducerTest {
   static byte[] gzip(byte[] header, DeflateRecipe recipe, byte[] content) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(header);
-    Deflater deflater = recipe.newDeflater();
-    deflater.setInput(content);
-    deflater.finish();
-    byte[] buffer = new byte[8192];
-    while (!deflater.finished()) {
-      out.write(buffer, 0, deflater.deflate(buffer));
-    }
-    deflater.end();
+    out.writeBytes(DeflateReproducerTest.deflate(recipe, content));
     writeTrailer(out, content);
     return out.toByteArray();
   }

@@ -107,6 +107,21 @@ class ZipEncoderRoundTripTest {
   }
 
   @Test
+  void entriesThatSwitchMethodRebuildExactly() throws IOException {
+    String[] entries = {"a.class", "class a ".repeat(300), "b.txt", "text b ".repeat(200)};
+    byte[] deflatedJar = ZipPlannerTest.zip(6, entries);
+    entries[1] = entries[1] + "changed";
+    entries[3] = entries[3] + "changed";
+    byte[] storedJar = storedZip(entries);
+
+    SingleJar toStored = applySingleJar(deflatedJar, storedJar);
+    SingleJar toDeflated = applySingleJar(storedJar, ZipPlannerTest.zip(6, entries));
+
+    assertThat(toStored.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    assertThat(toDeflated.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+  }
+
+  @Test
   void zstdLayerRebuildsExactBlob() throws IOException {
     byte[] oldTar = Tars.of(Map.of("etc/a.conf", "a = 1\n".repeat(40_000).getBytes()), MTIME);
     byte[] newTar = Tars.of(Map.of("etc/a.conf", "a = 2\n".repeat(40_000).getBytes()), MTIME);
@@ -244,6 +259,31 @@ class ZipEncoderRoundTripTest {
     return Files.write(directory.resolve(layer.digest().hex()), targetContent.get(layer.digest()));
   }
 
+  /** Returns a zip of stored entries from names and contents in turn. */
+  private static byte[] storedZip(String... namesAndContents) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (int i = 0; i < namesAndContents.length; i += 2) {
+        writeStored(
+            zip, namesAndContents[i], namesAndContents[i + 1].getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void writeStored(ZipOutputStream zip, String name, byte[] content)
+      throws IOException {
+    CRC32 crc = new CRC32();
+    crc.update(content);
+    ZipEntry entry = new ZipEntry(name);
+    entry.setMethod(ZipEntry.STORED);
+    entry.setSize(content.length);
+    entry.setCrc(crc.getValue());
+    zip.putNextEntry(entry);
+    zip.write(content);
+    zip.closeEntry();
+  }
+
   /** Returns a jar laid out as Spring Boot does: classes deflated, libraries stored. */
   private static byte[] fatJar(List<Path> libraries, String main) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -252,16 +292,7 @@ class ZipEncoderRoundTripTest {
       jar.write(main.repeat(100).getBytes(StandardCharsets.UTF_8));
       jar.closeEntry();
       for (Path library : libraries) {
-        byte[] content = Files.readAllBytes(library);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        ZipEntry entry = new ZipEntry("BOOT-INF/lib/" + library.getFileName());
-        entry.setMethod(ZipEntry.STORED);
-        entry.setSize(content.length);
-        entry.setCrc(crc.getValue());
-        jar.putNextEntry(entry);
-        jar.write(content);
-        jar.closeEntry();
+        writeStored(jar, "BOOT-INF/lib/" + library.getFileName(), Files.readAllBytes(library));
       }
     }
     return bytes.toByteArray();
