@@ -222,8 +222,8 @@ public final class OciLayout implements ImageContent {
   }
 
   /**
-   * Stores one blob of an applied image and returns whether it is stored as its manifest lists it;
-   * false when the layout keeps the layer's uncompressed tar in its place.
+   * Stores one blob of an applied image. Returns false when the layout keeps the layer's
+   * uncompressed tar in its place, and true when the blob is stored as its manifest lists it.
    */
   private boolean storeBlob(AppliedBlob blob, ImageContent base) throws IOException {
     if (blob.kind() == AppliedBlob.Kind.LAYER_REUSED) {
