@@ -114,12 +114,20 @@ final class LayerWriter extends OutputStream {
     return staging.commit(partial, stagedHex);
   }
 
-  /** Closes the staged file after a failure; the caller discards staging. */
+  /**
+   * Closes the compressor, which frees its native memory, and the staged file after a failure. The
+   * caller discards staging.
+   */
   void abandon() {
+    try {
+      compressor.close();
+    } catch (IOException | RuntimeException e) {
+      // The partial file is deleted next, so a failed close loses nothing.
+    }
     try {
       blob.close();
     } catch (IOException e) {
-      // The partial file is deleted next, so a failed close loses nothing.
+      // As above: the partial file is deleted next.
     }
   }
 

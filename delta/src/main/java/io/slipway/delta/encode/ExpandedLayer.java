@@ -79,11 +79,11 @@ final class ExpandedLayer implements Closeable {
   /** Returns the SHA-256 of the content of {@code entry} as hex, reading it in small buffers. */
   String contentDigest(TarEntry entry) throws IOException {
     MessageDigest sha256 = Digest.newSha256();
-    ByteBuffer buffer = ByteBuffer.allocate(HASH_BUFFER);
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(HASH_BUFFER, entry.size()));
     long at = entry.contentOffset();
     long end = at + entry.size();
     while (at < end) {
-      buffer.clear().limit((int) Math.min(HASH_BUFFER, end - at));
+      buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
       int read = channel.read(buffer, at);
       if (read < 0) {
         throw new EOFException("Layer file ended at " + at + " inside " + entry.path());

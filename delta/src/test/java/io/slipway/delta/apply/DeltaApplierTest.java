@@ -318,6 +318,57 @@ class DeltaApplierTest {
   }
 
   @Test
+  void rejectsManifestBlobOtherThanHeaderTarget() throws IOException {
+    Target target = target();
+    TestImage other =
+        TestImage.builder(new MemoryContent())
+            .label("other")
+            .layer(sharedTar, Compression.NONE)
+            .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), target.image.manifestDigest(), List.of());
+      writeManifestAndConfig(writer, other);
+      writer.finish();
+    }
+
+    assertRejected(
+        out.toByteArray(),
+        base.manifestDigest(),
+        target.image.manifestDigest(),
+        DeltaFailure.DIGEST_MISMATCH);
+  }
+
+  @Test
+  void rejectsReferencePastBaseLayerEnd() throws IOException {
+    byte[] baseTar = base.tars().get(0);
+    byte[] newTar = Tars.of(Map.of("etc/demo.conf", text), 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    // The header claims a longer base layer, so the writer accepts a copy past its real end.
+    SourceLayer longer =
+        new SourceLayer(
+            base.layers().get(0).digest(), base.diffIds().get(0), baseTar.length + 100L);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), List.of(longer));
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0), image.diffIds().get(0), newTar.length, new LayerEncoding.Plain());
+      writer.literal(newTar, 0, newTar.length - 50);
+      writer.copy(new SourceRange(0, baseTar.length + 10L, 50));
+      writer.endLayer();
+      writer.finish();
+    }
+
+    assertRejected(
+        out.toByteArray(),
+        base.manifestDigest(),
+        image.manifestDigest(),
+        DeltaFailure.WRONG_SOURCE);
+  }
+
+  @Test
   void rejectsBaseWhoseLayerIsDamaged() throws IOException {
     Target target = target();
     byte[] damaged = base.tars().get(0).clone();
