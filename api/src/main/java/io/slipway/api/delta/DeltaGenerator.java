@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -23,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,6 +172,17 @@ class DeltaGenerator {
   }
 
   private void recordWithout(DeltaPair pair, String server, DeltaException e) {
+    Optional<NoSuchFileException> missing = missingBlob(e);
+    if (missing.isPresent()) {
+      log.info("Delta {} has no usable base: blob {} is gone", pair, missing.get().getFile());
+      record(
+          pair,
+          server,
+          State.FULL,
+          "Blob " + missing.get().getFile() + " is no longer stored, so there is no usable base",
+          0);
+      return;
+    }
     if (e.failure() == DeltaFailure.WRONG_SOURCE) {
       log.info("Delta {} has no usable base: {}", pair, e.getMessage());
       record(
@@ -183,6 +196,18 @@ class DeltaGenerator {
         State.FAILED,
         "Making the delta failed (" + e.failure() + "): " + e.getMessage(),
         0);
+  }
+
+  /**
+   * Returns the missing blob that {@link RegistryImageContent} reported under {@code e}, if any.
+   */
+  private static Optional<NoSuchFileException> missingBlob(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof NoSuchFileException missing) {
+        return Optional.of(missing);
+      }
+    }
+    return Optional.empty();
   }
 
   private void record(DeltaPair pair, String server, State state, String reason, long targetSize) {

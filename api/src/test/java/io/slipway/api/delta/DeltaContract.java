@@ -10,12 +10,17 @@ import io.slipway.api.release.ReleaseWorld.TestDevice;
 import io.slipway.api.release.ReleaseWorld.TestFleet;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.registry.RegistryClient;
+import io.slipway.delta.apply.AppliedBlob;
+import io.slipway.delta.apply.AppliedImage;
+import io.slipway.delta.apply.DeltaApplier;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.manifest.DeltaManifests;
 import io.slipway.signing.bundle.Bundle;
 import io.slipway.signing.keystore.SigningKeyStore;
+import io.slipway.storage.BlobStore;
+import io.slipway.storage.StorageKey;
 import io.slipway.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -308,7 +313,8 @@ abstract class DeltaContract {
       for (Future<HttpResponse<String>> response : responses) {
         assertThat(response.get().statusCode()).as(response.get().body()).isIn(200, 202);
       }
-      awaitFinished(pair);
+      StoredDelta made = awaitFinished(pair);
+      assertThat(made.state()).as(made.reason()).isEqualTo(StoredDelta.State.READY);
     } finally {
       pool.shutdownNow();
     }
@@ -446,6 +452,67 @@ abstract class DeltaContract {
   }
 
   @Test
+  void deviceAppliesTheServedDeltaToItsBase() throws Exception {
+    DeltaPair pair = runningPair();
+    delta(device, pair.source().value(), pair.target().value());
+    StoredDelta made = awaitFinished(pair);
+    assertThat(made.state()).as(made.reason()).isEqualTo(StoredDelta.State.READY);
+
+    JsonNode ready = json(delta(device, pair.source().value(), pair.target().value()));
+    DeltaManifest manifest =
+        DeltaManifests.verify(
+            Bundle.parse(ready.path("bundle").toString().getBytes(StandardCharsets.UTF_8)),
+            world.context().getBean(SigningKeyStore.class).trustPolicy(),
+            Instant.now());
+    byte[] payload = downloadInTwoRanges(manifest);
+    Path scratch = Files.createTempDirectory(dataDirectory, "device-scratch");
+    Path staging = Files.createTempDirectory(dataDirectory, "device-staging");
+    AppliedImage applied =
+        new DeltaApplier(scratch)
+            .apply(
+                new java.io.ByteArrayInputStream(payload),
+                deviceBase(pair.source()),
+                manifest.source(),
+                manifest.target(),
+                staging);
+
+    assertThat(Digest.of(payload)).isEqualTo(manifest.payloadDigest());
+    assertThat(payload).hasSize((int) manifest.payloadSize());
+    assertThat(applied.targetManifest()).isEqualTo(pair.target());
+    AppliedBlob target =
+        applied.blobs().stream()
+            .filter(blob -> blob.kind() == AppliedBlob.Kind.MANIFEST)
+            .findFirst()
+            .orElseThrow();
+    assertThat(Digest.of(Files.readAllBytes(target.file()))).isEqualTo(pair.target());
+    assertThat(made.payloadSize()).isLessThan(made.targetSize());
+  }
+
+  @Test
+  void baseWhoseBlobsAreGoneGetsFullPull() {
+    DeltaPair pair = runningPair();
+    byte[] sourceLayer = LayeredImages.tar(files("app 1.0 " + fleet.slug()));
+    world
+        .context()
+        .getBean(BlobStore.class)
+        .delete(
+            StorageKey.of(
+                "blobs",
+                "sha256",
+                Digest.of(sourceLayer).hex().substring(0, 2),
+                Digest.of(sourceLayer).hex()));
+
+    delta(device, pair.source().value(), pair.target().value());
+    StoredDelta finished = awaitFinished(pair);
+    HttpResponse<String> response = delta(device, pair.source().value(), pair.target().value());
+
+    assertThat(finished.state()).as(finished.reason()).isEqualTo(StoredDelta.State.FULL);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).path("status").asString()).isEqualTo("full");
+    assertThat(json(response).path("reason").asString()).contains(Digest.of(sourceLayer).value());
+  }
+
+  @Test
   void releaseMakesDeltasFromReportedImages() {
     LayeredImages.Pushed running = web.push(AMD64, List.of(files("base"), files("job 1")));
     LayeredImages.Pushed target = web.push(AMD64, List.of(files("base"), files("job 2")));
@@ -456,7 +523,9 @@ abstract class DeltaContract {
 
     DeltaPair pair = new DeltaPair(Digest.of(running.digest()), Digest.of(target.digest()));
     StoredDelta made = world.context().getBean(DeltaRepository.class).find(pair).orElseThrow();
-    assertThat(made.state()).isNotEqualTo(StoredDelta.State.GENERATING);
+    assertThat(made.state()).as(made.reason()).isEqualTo(StoredDelta.State.READY);
+    assertThat(json(delta(device, running.digest(), target.digest())).path("status").asString())
+        .isEqualTo("ready");
   }
 
   @Test
