@@ -26,6 +26,8 @@
 #   PAGE=docs/benchmarks/delta.md  the page whose results section is rewritten; PAGE= skips it
 #   RESULTS_DIR=DIR              where the CSV and summary go; default bench/delta/results
 #   DATA_ONLY=1                  make the pairs and stop
+#   EARLIER_CSV="FILE ..."       CSVs of earlier runs whose rows fill the pairs and tools that this
+#                                run does not measure, such as the peers while only Slipway reruns
 
 set -euo pipefail
 
@@ -47,6 +49,7 @@ SLIPWAY_APPLY_OPTS=${SLIPWAY_APPLY_OPTS:--Xmx64m}
 PAGE=${PAGE-$REPO/docs/benchmarks/delta.md}
 RESULTS_DIR=${RESULTS_DIR:-$HERE/results}
 DATA_ONLY=${DATA_ONLY:-0}
+EARLIER_CSV=${EARLIER_CSV:-}
 PATH=$PATH:/usr/sbin:/sbin
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -216,7 +219,8 @@ main() {
     done
   done
 
-  python3 "$HERE/summarize.py" "$CSV" "$RESULTS_DIR/delta-$stamp.machine" "$CACHE" \
+  # shellcheck disable=SC2086 # EARLIER_CSV is a list of paths
+  python3 "$HERE/summarize.py" "$RESULTS_DIR/delta-$stamp.machine" "$CACHE" "$CSV" $EARLIER_CSV \
     >"$RESULTS_DIR/delta-$stamp.md"
   log "summary in $RESULTS_DIR/delta-$stamp.md"
   if [[ -n $PAGE ]]; then

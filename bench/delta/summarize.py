@@ -2,11 +2,13 @@
 """Turns the delta benchmark's CSV into markdown, or puts that markdown into the benchmark page.
 
 Usage:
-  summarize.py CSV MACHINE_FILE CACHE_DIR > summary.md
+  summarize.py MACHINE_FILE CACHE_DIR CSV [EARLIER_CSV ...] > summary.md
   summarize.py --page PAGE summary.md
 
-The first form prints the medians of every pair and tool, and checks Slipway's targets. The second
-replaces the text between the markers <!-- results:begin --> and <!-- results:end --> of PAGE.
+The first form prints the medians of every pair and tool, and checks Slipway's targets. A pair and
+tool that CSV lacks is taken from the first EARLIER_CSV that has it, and the summary names the file
+of every row. The second form replaces the text between the markers <!-- results:begin --> and
+<!-- results:end --> of PAGE.
 """
 
 import csv
@@ -48,12 +50,17 @@ def medians(rows):
     return {key: statistics.median(float(row[key]) for row in rows) for key in keys}
 
 
-def read(csv_path):
-    groups = defaultdict(list)
-    with open(csv_path) as source:
-        for row in csv.DictReader(source):
-            groups[(row["pair"], row["tool"])].append(row)
-    return {key: dict(medians(rows), runs=len(rows)) for key, rows in groups.items()}
+def read(csv_paths):
+    results = {}
+    for csv_path in csv_paths:
+        groups = defaultdict(list)
+        with open(csv_path) as source:
+            for row in csv.DictReader(source):
+                groups[(row["pair"], row["tool"])].append(row)
+        for key, rows in groups.items():
+            if key not in results:
+                results[key] = dict(medians(rows), runs=len(rows), source=os.path.basename(csv_path))
+    return results
 
 
 def pair_table(pair, results):
@@ -146,14 +153,24 @@ def describe(cache, pair):
         return ["```", source.read().rstrip(), "```"]
 
 
-def summary(csv_path, machine_path, cache):
-    results = read(csv_path)
+def sources(results):
+    by_source = defaultdict(set)
+    for (_, tool), cell in results.items():
+        by_source[cell["source"]].add(tool)
+    return "; ".join(
+        f"`{source}`: {', '.join(sorted(tools))}" for source, tools in sorted(by_source.items())
+    )
+
+
+def summary(machine_path, cache, csv_paths):
+    results = read(csv_paths)
     with open(machine_path) as source:
         machine = dict(line.rstrip("\n").split("=", 1) for line in source if "=" in line)
-    runs = max(cell["runs"] for cell in results.values())
+    runs = sorted({cell["runs"] for cell in results.values()})
     out = [
-        f"Run `{os.path.basename(csv_path)}`: Slipway commit `{machine.get('slipway', 'unknown')}`,"
-        f" median of {runs} runs per cell.",
+        f"Slipway commit `{machine.get('slipway', 'unknown')}`; each cell is the median of"
+        f" {' or '.join(str(count) for count in runs)} runs. Raw numbers in `bench/delta/results/`"
+        f" ({sources(results)}).",
         "",
         f"Machine: {machine.get('cpu')}, {machine.get('memory')} of memory, Linux"
         f" {machine.get('kernel')}, {machine.get('java')}. Tools: xdelta3 {machine.get('xdelta3')},"
@@ -197,4 +214,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "--page":
         replace_in_page(sys.argv[2], sys.argv[3])
     else:
-        sys.stdout.write(summary(*sys.argv[1:4]))
+        sys.stdout.write(summary(sys.argv[1], sys.argv[2], sys.argv[3:]))

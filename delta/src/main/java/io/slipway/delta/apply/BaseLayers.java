@@ -59,6 +59,12 @@ final class BaseLayers implements Closeable {
           layers.channels.add(openInPlace(local.get(), layer, source));
           continue;
         }
+        // An earlier delta may have kept this layer as its uncompressed tar, stored by diff_id.
+        Optional<Path> kept = content.localFile(layer.diffId());
+        if (local.isEmpty() && kept.isPresent()) {
+          layers.channels.add(openInPlace(kept.get(), layer, source));
+          continue;
+        }
         Path file = Files.createTempFile(scratch, "base-", ".tar");
         layers.files.add(file);
         expandOne(content, layer, source, file);
@@ -114,8 +120,7 @@ final class BaseLayers implements Closeable {
     Digest blob = layer.blob().digest();
     long size;
     Digest diffId;
-    try (InputStream compressed = content.open(blob);
-        InputStream tar = decompress(compressed, layer.compression());
+    try (InputStream tar = openUncompressed(content, layer);
         DigestingOutputStream out = new DigestingOutputStream(Files.newOutputStream(file))) {
       tar.transferTo(out);
       out.flush();
@@ -147,6 +152,22 @@ final class BaseLayers implements Closeable {
               + source.diffId()
               + "; the base is damaged or another image");
     }
+  }
+
+  /**
+   * Opens the layer's uncompressed tar: its blob, decompressed, or else the uncompressed tar stored
+   * by diff_id when an earlier delta kept the layer that way.
+   *
+   * @throws NoSuchFileException when the content has neither
+   */
+  static InputStream openUncompressed(ImageContent content, Layer layer) throws IOException {
+    InputStream blob;
+    try {
+      blob = content.open(layer.blob().digest());
+    } catch (NoSuchFileException e) {
+      return content.open(layer.diffId());
+    }
+    return decompress(blob, layer.compression());
   }
 
   /** Returns an uncompressed view of a layer blob; closing it closes {@code blob}. */

@@ -47,6 +47,15 @@ public final class ImageReader {
     byte[] manifestBytes = readBlob(content, manifestDigest, MAX_MANIFEST_BYTES, "manifest");
     PlatformManifest manifest = parseManifest(manifestDigest, manifestBytes);
     byte[] configBytes = readBlob(content, manifest.config().digest(), MAX_CONFIG_BYTES, "config");
+    if (configBytes.length != manifest.config().size()) {
+      throw invalid(
+          "Manifest "
+              + manifestDigest
+              + " gives its config "
+              + manifest.config().size()
+              + " bytes, but it has "
+              + configBytes.length);
+    }
     return withConfig(manifest, configBytes);
   }
 

@@ -9,13 +9,16 @@ import io.slipway.delta.fixtures.MemoryContent;
 import io.slipway.delta.fixtures.TestImage;
 import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.recompress.ZstdRecipe;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +85,39 @@ class DeltaMakerTest {
     AppliedBlob layer = applied.blobs().get(2);
     assertThat(layer.kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
     assertThat(layer.digest()).isEqualTo(target.layers().get(0).digest());
+  }
+
+  @Test
+  void zstdLayerIsRebuiltToTheExactBlob() throws Exception {
+    byte[] before = tarOf("before", RootFilesystems::makeBase, "2024-01-01", false);
+    byte[] after = tarOf("after", RootFilesystems::upgradedBase, "2025-01-01", false);
+    TestImage base = TestImage.builder(baseContent).layer(before, Compression.NONE).build();
+    byte[] blob = compress(new ZstdRecipe(3, true), after);
+    TestImage target =
+        TestImage.builder(targetContent).layer(after, blob, TestImage.TAR_ZSTD).build();
+
+    AppliedImage applied = apply(make(base, target), base, target);
+
+    AppliedBlob layer = applied.blobs().get(2);
+    assertThat(layer.kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    assertThat(layer.digest()).isEqualTo(Digest.of(blob));
+  }
+
+  @Test
+  void unreproducibleGzipLayerIsKeptUncompressed() throws Exception {
+    byte[] before = tarOf("before", RootFilesystems::makeBase, "2024-01-01", false);
+    byte[] after = tarOf("after", RootFilesystems::upgradedBase, "2025-01-01", false);
+    TestImage base = TestImage.builder(baseContent).layer(before, Compression.NONE).build();
+    byte[] blob = twoGzipMembers(after);
+    TestImage target =
+        TestImage.builder(targetContent).layer(after, blob, TestImage.TAR_GZIP).build();
+
+    AppliedImage applied = apply(make(base, target), base, target);
+
+    AppliedBlob layer = applied.blobs().get(2);
+    assertThat(layer.kind()).isEqualTo(AppliedBlob.Kind.LAYER_UNCOMPRESSED);
+    assertThat(layer.diffId()).isEqualTo(Digest.of(after));
+    assertThat(Files.readAllBytes(layer.file())).isEqualTo(after);
   }
 
   @Test
@@ -171,6 +207,28 @@ class DeltaMakerTest {
     }
     Path tar = temp.resolve(directory.getFileName() + ".tar");
     return Files.readAllBytes(RootFilesystems.tar(root, tar, mtime, false));
+  }
+
+  private static byte[] compress(ZstdRecipe recipe, byte[] tar) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (OutputStream compressor = recipe.compressor(out)) {
+      compressor.write(tar);
+    }
+    return out.toByteArray();
+  }
+
+  /** Returns {@code tar} as two gzip members, which no single-member recipe reproduces. */
+  private static byte[] twoGzipMembers(byte[] tar) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int half = tar.length / 2;
+    for (int[] part : new int[][] {{0, half}, {half, tar.length - half}}) {
+      ByteArrayOutputStream member = new ByteArrayOutputStream();
+      try (GZIPOutputStream gzip = new GZIPOutputStream(member)) {
+        gzip.write(tar, part[0], part[1]);
+      }
+      out.write(member.toByteArray());
+    }
+    return out.toByteArray();
   }
 
   /** Fills a directory with a root filesystem. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,39 @@ class TarEncoderTest {
 
     assertThat(replay.bytes()).isEqualTo(Files.readAllBytes(base));
     assertThat(replay.copies).isEqualTo(1);
+  }
+
+  @Test
+  void largeChangedFileIsPatchedInChunks() throws Exception {
+    Random random = new Random(11);
+    byte[] large = new byte[TarEncoder.LARGE_MEMBER + 5_000_000];
+    random.nextBytes(large);
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Files.write(root.resolve("large.bin"), large);
+    Path base = RootFilesystems.tar(root, temp.resolve("base.tar"), "2024-01-01", false);
+    Files.write(root.resolve("large.bin"), RootFilesystems.rebuild(large, random));
+    Path target = RootFilesystems.tar(root, temp.resolve("target.tar"), "2025-01-01", false);
+
+    OperationReplay replay = encode(base, target);
+
+    assertThat(replay.bytes()).isEqualTo(Files.readAllBytes(target));
+    assertThat(replay.zstdPatches).isEqualTo(2);
+    assertThat(replay.literalBytes).isLessThan(100_000);
+  }
+
+  @Test
+  void renamedFileIsCopied() throws Exception {
+    Path root = temp.resolve("root");
+    RootFilesystems.makeBase(root);
+    Path base = RootFilesystems.tar(root, temp.resolve("base.tar"), "2024-01-01", false);
+    Files.move(root.resolve("usr/lib/libzip.so"), root.resolve("usr/lib/libzip-moved.so"));
+    Path target = RootFilesystems.tar(root, temp.resolve("target.tar"), "2024-01-01", false);
+
+    OperationReplay replay = encode(base, target);
+
+    assertThat(replay.bytes()).isEqualTo(Files.readAllBytes(target));
+    assertThat(replay.literalBytes).isLessThan(Files.size(root.resolve("usr/lib/libzip-moved.so")));
+    assertThat(replay.bsdiffs + replay.zstdPatches).isZero();
   }
 
   private OperationReplay encode(Path base, Path target) throws IOException {
