@@ -7,6 +7,7 @@ import io.slipway.delta.format.BsdiffPatch;
 import io.slipway.delta.format.DeltaFormat;
 import io.slipway.delta.format.PayloadWriter;
 import io.slipway.delta.format.SourceRange;
+import io.slipway.delta.recompress.GzipFileEncoder;
 import io.slipway.delta.recompress.ZipEncoder;
 import io.slipway.delta.tar.TarEntry;
 import java.io.IOException;
@@ -26,9 +27,10 @@ import java.util.concurrent.Executor;
  * header of the same path is a copy, a header of equal length a bsdiff of it, others literal;
  * content equal to a base file's is a copy; changed content goes to the {@link
  * StandardContentEncoder} against the base file of the same path, or of the same path but for
- * version numbers; a changed zip (a jar) goes entry by entry through the {@link ZipEncoder} in the
- * writing thread. Members are encoded on {@code executor} and written in target order; members of
- * at most {@value #WINDOW_BYTES} bytes are in flight at once. Not thread-safe: one layer at a time.
+ * version numbers; a changed zip (a jar) goes entry by entry through the {@link ZipEncoder}, and a
+ * changed gzip file through its content with the {@link GzipFileEncoder}, in the writing thread.
+ * Members are encoded on {@code executor} and written in target order; members of at most {@value
+ * #WINDOW_BYTES} bytes are in flight at once. Not thread-safe: one layer at a time.
  */
 final class TarEncoder {
 
@@ -149,7 +151,7 @@ final class TarEncoder {
     if (reference.isEmpty()) {
       reference = base.similar(entry.path(), entry.size());
     }
-    if (reference.isPresent() && isZip(bytes) && isZip(reference.get())) {
+    if (reference.isPresent() && isArchivePair(bytes, reference.get())) {
       return new MemberPlan(operations, reference.get());
     }
     if (reference.isEmpty()) {
@@ -173,9 +175,7 @@ final class TarEncoder {
     byte[] referenceBytes = reference.layer().content(reference.entry());
     Optional<PayloadWriter> writer = sink.flushForDirectWrites();
     boolean rebuilt =
-        writer.isPresent()
-            && ZipEncoder.encode(
-                contentRange(reference), referenceBytes, bytes, content, writer.get());
+        writer.isPresent() && encodeArchive(reference, referenceBytes, bytes, writer.get());
     if (!rebuilt) {
       for (Operation operation : content.plan(contentRange(reference), referenceBytes, bytes)) {
         sink.accept(operation);
@@ -184,16 +184,35 @@ final class TarEncoder {
     sink.accept(new Operation.Literal(padding(target, entry)));
   }
 
+  /** Rebuilds a zip entry by entry, or a gzip file through its content; false when it cannot. */
+  private boolean encodeArchive(
+      BaseFile reference, byte[] referenceBytes, byte[] bytes, PayloadWriter writer)
+      throws IOException {
+    if (isZip(bytes)) {
+      return ZipEncoder.encode(contentRange(reference), referenceBytes, bytes, content, writer);
+    }
+    return GzipFileEncoder.encode(contentRange(reference), referenceBytes, bytes, content, writer);
+  }
+
+  /**
+   * Returns true when the new file and its base are both zips (jars) or both gzip files, which are
+   * encoded through their content rather than their compressed bytes.
+   */
+  private static boolean isArchivePair(byte[] bytes, BaseFile reference) throws IOException {
+    if (reference.entry().size() < 4) {
+      return false;
+    }
+    byte[] start = reference.layer().read(reference.entry().contentOffset(), 4);
+    return (isZip(bytes) && isZip(start))
+        || (GzipFileEncoder.looksLikeGzip(bytes) && GzipFileEncoder.looksLikeGzip(start));
+  }
+
   private static boolean isZip(byte[] bytes) {
     return bytes.length >= 4
         && bytes[0] == 'P'
         && bytes[1] == 'K'
         && bytes[2] == 3
         && bytes[3] == 4;
-  }
-
-  private static boolean isZip(BaseFile file) throws IOException {
-    return file.entry().size() >= 4 && isZip(file.layer().read(file.entry().contentOffset(), 4));
   }
 
   private Optional<BaseFile> identical(TarEntry entry, String digest, Optional<BaseFile> samePath)
