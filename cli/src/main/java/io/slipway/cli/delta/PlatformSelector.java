@@ -7,7 +7,7 @@ import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.ImageContent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -218,8 +218,12 @@ final class PlatformSelector {
             "The blob " + digest + " of image " + name + " does not match its digest");
       }
       return bytes;
+    } catch (NoSuchFileException e) {
+      throw new CommandFailedException(
+          "Image " + name + " lacks the blob " + digest, ExitCode.USAGE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Reading " + digest + " of image " + name + " failed", e);
+      throw new CommandFailedException(
+          "Reading " + digest + " of image " + name + " failed: " + e.getMessage());
     }
   }
 }
