@@ -39,6 +39,7 @@ public final class ZipEncoder {
    *     versions
    * @param out the payload, inside a layer and outside a deflate stream
    * @throws IllegalArgumentException when the range's length differs from {@code oldZipBytes}'
+   * @throws IOException when writing to the payload fails, which leaves the payload unusable
    */
   public static boolean encode(
       SourceRange oldZip,
