@@ -289,7 +289,12 @@ final class TarEncoder {
     return content.plan(window, windowBytes, chunk);
   }
 
-  /** Writes the content and padding of a large member chunk by chunk. */
+  /**
+   * Writes the content and padding of a large member chunk by chunk.
+   *
+   * <p>NOTE: a zip or gzip file over {@link #LARGE_MEMBER} bytes (a fat jar) is patched as
+   * compressed bytes, not entry by entry, so it costs far more than its changed entries.
+   */
   private void encodeLarge(ExpandedLayer target, TarEntry entry, OperationSink sink)
       throws IOException {
     Match match = matchContent(target, entry, base.atPath(entry.path()));
