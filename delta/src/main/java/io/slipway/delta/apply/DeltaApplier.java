@@ -181,7 +181,7 @@ public final class DeltaApplier {
       checkHeader(header);
       Image baseImage = readBase();
 
-      try (BaseLayers layers = BaseLayers.expand(header.sourceLayers(), baseImage, base, scratch)) {
+      try (BaseLayers layers = BaseLayers.open(header.sourceLayers(), baseImage, base, scratch)) {
         PlatformManifest manifest = stageManifest();
         Image target = ImageReader.withConfig(manifest, stageConfig(manifest));
         ContentOperations operations = new ContentOperations(reader, layers, scratch);
