@@ -90,6 +90,25 @@ class DeltaCommandTest {
   }
 
   @Test
+  void sharedLayerIsCopiedFromBase() throws IOException {
+    byte[] shared = LayoutFixture.tar(LayoutFixture.jdkFiles("libjimage.so"), 1_600_000_000L);
+    Path twoOld = work.resolve("two-old");
+    Path twoNew = work.resolve("two-new");
+    LayoutFixture.image(twoOld, "1.0", "amd64", true, shared, baseLayer());
+    Digest target = LayoutFixture.image(twoNew, "1.1", "amd64", true, shared, targetLayer());
+
+    CliRun.Result made = make(twoOld + ":1.0", twoNew + ":1.1", false);
+    CliRun.Result applied = apply(twoOld + ":1.0", work.resolve("out") + ":1.1", false);
+
+    assertThat(made.exitCode()).as(made.err()).isZero();
+    assertThat(made.out()).contains("1 reused, 1 encoded");
+    assertThat(applied.exitCode()).as(applied.err()).isZero();
+    assertThat(applied.out()).contains("1 rebuilt, 1 reused");
+    assertThat(LayoutFixture.tagged(work.resolve("out"), "1.1")).isEqualTo(target);
+    assertThat(tree(work.resolve("out"))).containsAllEntriesOf(blobs(twoNew));
+  }
+
+  @Test
   void gzipLayersRestoreExactBlobs() throws IOException {
     Path gzipOld = work.resolve("gzip-old");
     Path gzipNew = work.resolve("gzip-new");

@@ -21,7 +21,10 @@ public record AppliedBlob(Kind kind, Digest digest, Digest diffId, Path file) {
     MANIFEST,
     /** The target config, verified by its digest. */
     CONFIG,
-    /** A layer the base holds; nothing was written. */
+    /**
+     * A layer the base holds, as its blob or, when an earlier delta kept it uncompressed, as its
+     * uncompressed tar stored by diff_id; nothing was written.
+     */
     LAYER_REUSED,
     /** A layer rebuilt byte for byte, verified by its blob digest and its diff_id. */
     LAYER_EXACT,

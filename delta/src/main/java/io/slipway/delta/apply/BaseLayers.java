@@ -23,55 +23,81 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The base layers that a payload's references read, each checked against its diff_id and then read
- * by position. An uncompressed layer stored in a local file is read in place. Any other layer is
- * expanded once to an uncompressed tar in the scratch directory, and closing deletes those files.
+ * The base layers that a payload's references read, each checked against its diff_id when first
+ * read and then read by position. An uncompressed layer stored in a local file is read in place.
+ * Any other layer is expanded once to an uncompressed tar in the scratch directory, and closing
+ * deletes those files.
  */
 final class BaseLayers implements Closeable {
 
   private static final int BUFFER = 1 << 16;
 
   private final List<Path> files = new ArrayList<>();
-  private final List<FileChannel> channels = new ArrayList<>();
+  private final List<SourceLayer> sources;
+  private final List<Layer> layers;
+  private final ImageContent content;
+  private final Path scratch;
+  private final FileChannel[] channels;
   private final byte[] copyBuffer = new byte[BUFFER];
 
-  private BaseLayers() {}
+  private BaseLayers(
+      List<SourceLayer> sources, List<Layer> layers, ImageContent content, Path scratch) {
+    this.sources = sources;
+    this.layers = layers;
+    this.content = content;
+    this.scratch = scratch;
+    this.channels = new FileChannel[sources.size()];
+  }
 
   /**
-   * Expands {@code sources}, which must be layers of {@code base}, into {@code scratch}.
+   * Checks that {@code base} lists every layer of {@code sources}. Each layer is read, checked and
+   * if need be expanded into {@code scratch} when an operation first reads it, because a header may
+   * list layers that no operation reads.
    *
-   * @throws DeltaException {@code WRONG_SOURCE} when the base lacks a layer or a layer's content
-   *     does not match its diff_id or size; {@code IO} when reading or writing fails
+   * @throws DeltaException {@code WRONG_SOURCE} when the base does not list a layer
    */
-  static BaseLayers expand(
+  static BaseLayers open(
       List<SourceLayer> sources, Image base, ImageContent content, Path scratch) {
-    BaseLayers layers = new BaseLayers();
-    try {
-      for (SourceLayer source : sources) {
-        Layer layer = findLayer(base, source);
-        Optional<Path> local = content.localFile(layer.blob().digest());
-        if (layer.compression() == Compression.NONE && local.isPresent()) {
-          layers.channels.add(openInPlace(local.get(), layer, source));
-          continue;
-        }
-        Path file = Files.createTempFile(scratch, "base-", ".tar");
-        layers.files.add(file);
-        expandOne(content, layer, source, file);
-        layers.channels.add(FileChannel.open(file, StandardOpenOption.READ));
-      }
-      return layers;
-    } catch (IOException e) {
-      layers.close();
-      throw new DeltaException(DeltaFailure.IO, "Expanding a base layer failed: " + e, e);
-    } catch (RuntimeException e) {
-      layers.close();
-      throw e;
+    List<Layer> layers = new ArrayList<>();
+    for (SourceLayer source : sources) {
+      layers.add(findLayer(base, source));
     }
+    return new BaseLayers(sources, layers, content, scratch);
+  }
+
+  /**
+   * Returns the channel of layer {@code position}, loading it on first use.
+   *
+   * @throws DeltaException {@code WRONG_SOURCE} when the layer is absent or its content does not
+   *     match its diff_id or size
+   */
+  private FileChannel channel(int position) throws IOException {
+    if (channels[position] == null) {
+      channels[position] = load(sources.get(position), layers.get(position));
+    }
+    return channels[position];
+  }
+
+  private FileChannel load(SourceLayer source, Layer layer) throws IOException {
+    Optional<Path> local = content.localFile(layer.blob().digest());
+    if (layer.compression() == Compression.NONE && local.isPresent()) {
+      return openInPlace(local.get(), layer, source);
+    }
+    // An earlier delta may have kept this layer as its uncompressed tar, stored by diff_id.
+    Optional<Path> kept = content.localFile(layer.diffId());
+    if (local.isEmpty() && kept.isPresent()) {
+      return openInPlace(kept.get(), layer, source);
+    }
+    Path file = Files.createTempFile(scratch, "base-", ".tar");
+    files.add(file);
+    expandOne(content, layer, source, file);
+    return FileChannel.open(file, StandardOpenOption.READ);
   }
 
   private static Layer findLayer(Image base, SourceLayer source) {
@@ -114,8 +140,7 @@ final class BaseLayers implements Closeable {
     Digest blob = layer.blob().digest();
     long size;
     Digest diffId;
-    try (InputStream compressed = content.open(blob);
-        InputStream tar = decompress(compressed, layer.compression());
+    try (InputStream tar = openUncompressed(content, layer);
         DigestingOutputStream out = new DigestingOutputStream(Files.newOutputStream(file))) {
       tar.transferTo(out);
       out.flush();
@@ -149,6 +174,22 @@ final class BaseLayers implements Closeable {
     }
   }
 
+  /**
+   * Opens the layer's uncompressed tar: its blob, decompressed, or else the uncompressed tar stored
+   * by diff_id when an earlier delta kept the layer that way.
+   *
+   * @throws NoSuchFileException when the content has neither
+   */
+  static InputStream openUncompressed(ImageContent content, Layer layer) throws IOException {
+    InputStream blob;
+    try {
+      blob = content.open(layer.blob().digest());
+    } catch (NoSuchFileException e) {
+      return content.open(layer.diffId());
+    }
+    return decompress(blob, layer.compression());
+  }
+
   /** Returns an uncompressed view of a layer blob; closing it closes {@code blob}. */
   static InputStream decompress(InputStream blob, Compression compression) throws IOException {
     InputStream buffered = new BufferedInputStream(blob, BUFFER);
@@ -164,7 +205,7 @@ final class BaseLayers implements Closeable {
 
   /** Reads exactly {@code length} bytes at {@code offset} of expanded layer {@code position}. */
   void read(int position, long offset, byte[] buffer, int length) throws IOException {
-    FileChannel channel = channels.get(position);
+    FileChannel channel = channel(position);
     ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
     while (target.hasRemaining()) {
       int read = channel.read(target, offset + target.position());
@@ -194,6 +235,9 @@ final class BaseLayers implements Closeable {
   @Override
   public void close() {
     for (FileChannel channel : channels) {
+      if (channel == null) {
+        continue;
+      }
       try {
         channel.close();
       } catch (IOException e) {
@@ -207,7 +251,7 @@ final class BaseLayers implements Closeable {
         // Best effort: the caller owns the scratch directory and may empty it.
       }
     }
-    channels.clear();
+    Arrays.fill(channels, null);
     files.clear();
   }
 
@@ -238,7 +282,7 @@ final class BaseLayers implements Closeable {
       }
       int chunk = (int) Math.min(len, left);
       ByteBuffer target = ByteBuffer.wrap(b, off, chunk);
-      int read = channels.get(range.layer()).read(target, range.offset() + done);
+      int read = channel(range.layer()).read(target, range.offset() + done);
       if (read < 0) {
         throw new IOException("Expanded base layer " + range.layer() + " ended early");
       }

@@ -181,7 +181,7 @@ public final class DeltaApplier {
       checkHeader(header);
       Image baseImage = readBase();
 
-      try (BaseLayers layers = BaseLayers.expand(header.sourceLayers(), baseImage, base, scratch)) {
+      try (BaseLayers layers = BaseLayers.open(header.sourceLayers(), baseImage, base, scratch)) {
         PlatformManifest manifest = stageManifest();
         Image target = ImageReader.withConfig(manifest, stageConfig(manifest));
         ContentOperations operations = new ContentOperations(reader, layers, scratch);
@@ -358,8 +358,10 @@ public final class DeltaApplier {
                 + expectedSource
                 + " does not list; fetch the target image in full");
       }
-      try (InputStream present = base.open(layer.blob().digest())) {
-        // Opening proves the blob is there; its content was verified when it was stored.
+      // Opening proves the content is there; it was verified when it was stored. The base may hold
+      // the uncompressed tar in place of the blob, when an earlier delta kept it that way.
+      try (InputStream present = BaseLayers.openUncompressed(base, layer)) {
+        // Nothing to read.
       } catch (NoSuchFileException e) {
         throw new DeltaException(
             DeltaFailure.WRONG_SOURCE,

@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -167,11 +169,12 @@ public final class OciLayout implements ImageContent {
 
   /**
    * Moves the staged blobs of {@code applied} into the layout, copies reused layers it lacks from
-   * {@code base}, and names the result {@code refName}. When a layer was kept uncompressed, the
-   * name points to a local manifest that lists the uncompressed tar in that layer's place (media
-   * type {@code application/vnd.oci.image.layer.v1.tar}, or Docker's plain tar type for a Docker
-   * manifest) and carries the {@link #SOURCE_MANIFEST} annotation; the config is unchanged, so its
-   * diff_ids still match. Call only with a verified {@link AppliedImage}.
+   * {@code base}, and names the result {@code refName}. A reused layer that the base keeps only as
+   * its uncompressed tar (from an earlier delta) is stored that way too. When a layer was kept
+   * uncompressed, the name points to a local manifest that lists the uncompressed tar in that
+   * layer's place (media type {@code application/vnd.oci.image.layer.v1.tar}, or Docker's plain tar
+   * type for a Docker manifest) and carries the {@link #SOURCE_MANIFEST} annotation; the config is
+   * unchanged, so its diff_ids still match. Call only with a verified {@link AppliedImage}.
    *
    * @return the digest that {@code refName} now names: the target manifest, or the local one
    * @throws DeltaException {@code WRONG_SOURCE} when {@code base} lacks a reused layer, {@code
@@ -183,13 +186,14 @@ public final class OciLayout implements ImageContent {
     try {
       Files.createDirectories(blobDir());
       AppliedBlob manifestBlob = null;
-      boolean uncompressed = false;
+      Set<Digest> uncompressed = new HashSet<>();
       for (AppliedBlob blob : applied.blobs()) {
         if (blob.kind() == AppliedBlob.Kind.MANIFEST) {
           manifestBlob = blob;
         }
-        uncompressed |= blob.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED;
-        storeBlob(blob, base);
+        if (!storeBlob(blob, base)) {
+          uncompressed.add(blob.digest());
+        }
       }
       if (manifestBlob == null) {
         throw new IllegalArgumentException(
@@ -198,8 +202,8 @@ public final class OciLayout implements ImageContent {
 
       byte[] manifest = Files.readAllBytes(blobPath(applied.targetManifest()));
       Descriptor named =
-          uncompressed
-              ? writeLocalManifest(applied, manifest)
+          !uncompressed.isEmpty()
+              ? writeLocalManifest(applied, manifest, uncompressed)
               : new Descriptor(
                   ImageReader.parseManifest(applied.targetManifest(), manifest).mediaType(),
                   applied.targetManifest(),
@@ -217,17 +221,56 @@ public final class OciLayout implements ImageContent {
     }
   }
 
-  private void storeBlob(AppliedBlob blob, ImageContent base) throws IOException {
+  /**
+   * Stores one blob of an applied image. Returns false when the layout keeps the layer's
+   * uncompressed tar in its place, and true when the blob is stored as its manifest lists it.
+   */
+  private boolean storeBlob(AppliedBlob blob, ImageContent base) throws IOException {
     if (blob.kind() == AppliedBlob.Kind.LAYER_REUSED) {
-      copyBlob(base, blob.digest());
-      return;
+      return storeReused(blob, base);
     }
-    Digest stored =
-        blob.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED ? blob.diffId() : blob.digest();
-    LayoutFiles.moveDurably(blob.file(), blobPath(stored));
+    if (blob.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED) {
+      LayoutFiles.moveDurably(blob.file(), blobPath(blob.diffId()));
+      return false;
+    }
+    LayoutFiles.moveDurably(blob.file(), blobPath(blob.digest()));
+    return true;
   }
 
-  private Descriptor writeLocalManifest(AppliedImage applied, byte[] manifest) throws IOException {
+  /**
+   * Stores a reused layer: its blob, or else the uncompressed tar that an earlier delta left in the
+   * base in its place.
+   */
+  private boolean storeReused(AppliedBlob blob, ImageContent base) throws IOException {
+    if (contains(blob.digest())) {
+      return true;
+    }
+    if (!contains(blob.diffId()) && copyIfPresent(base, blob.digest())) {
+      return true;
+    }
+    if (contains(blob.diffId()) || copyIfPresent(base, blob.diffId())) {
+      return false;
+    }
+    throw new DeltaException(
+        DeltaFailure.WRONG_SOURCE,
+        "The base lacks reused layer "
+            + blob.digest()
+            + " and its uncompressed tar "
+            + blob.diffId());
+  }
+
+  private boolean copyIfPresent(ImageContent from, Digest digest) throws IOException {
+    try (InputStream probe = from.open(digest)) {
+      // Present: copy it below.
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    copyBlob(from, digest);
+    return true;
+  }
+
+  private Descriptor writeLocalManifest(
+      AppliedImage applied, byte[] manifest, Set<Digest> uncompressed) throws IOException {
     List<AppliedBlob> layers = new ArrayList<>();
     for (AppliedBlob blob : applied.blobs()) {
       if (blob.kind() != AppliedBlob.Kind.MANIFEST && blob.kind() != AppliedBlob.Kind.CONFIG) {
@@ -237,7 +280,7 @@ public final class OciLayout implements ImageContent {
     LocalManifest local = LocalManifest.of(applied.targetManifest(), manifest);
     for (int i = 0; i < layers.size(); i++) {
       AppliedBlob layer = layers.get(i);
-      if (layer.kind() == AppliedBlob.Kind.LAYER_UNCOMPRESSED) {
+      if (uncompressed.contains(layer.digest())) {
         local.replaceLayer(i, layer.diffId(), Files.size(blobPath(layer.diffId())));
       }
     }

@@ -383,6 +383,35 @@ class DeltaApplierTest {
   }
 
   @Test
+  void skipsListedLayerThatNoOperationReads() throws IOException {
+    byte[] newTar = Tars.of(Map.of("usr/share/notes.txt", notes), 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    List<SourceLayer> both =
+        List.of(
+            sourceLayers().get(0),
+            new SourceLayer(
+                base.layers().get(1).digest(), base.diffIds().get(1), sharedTar.length));
+    content.remove(base.layers().get(1).digest());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), both);
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0), image.diffIds().get(0), newTar.length, new LayerEncoding.Plain());
+      writer.literal(newTar, 0, Tars.BLOCK);
+      writer.copy(new SourceRange(0, contentOffset(3), notes.length));
+      writer.literal(newTar, Tars.BLOCK + notes.length, newTar.length - Tars.BLOCK - notes.length);
+      writer.endLayer();
+      writer.finish();
+    }
+
+    AppliedImage applied = apply(out.toByteArray(), image.manifestDigest());
+
+    assertThat(Files.readAllBytes(applied.blobs().get(2).file())).isEqualTo(newTar);
+  }
+
+  @Test
   void rejectsBaseLackingReusedLayer() throws IOException {
     Target target = target();
     content.remove(base.layers().get(1).digest());

@@ -208,6 +208,53 @@ class OciLayoutTest {
   }
 
   @Test
+  void appliesNextDeltaToLayerKeptUncompressed() throws IOException {
+    TestImage first = target(true);
+    layout.addImage(applyTarget(first, true), layout, "target");
+    byte[] motd = first.tars().get(2);
+    byte[] copied = Tars.of(Map.of("etc/motd.copy", "hello\n".getBytes(StandardCharsets.UTF_8)), 6);
+    TestImage next =
+        TestImage.builder(content)
+            .label("next")
+            .layer(first.tars().get(2), Compression.GZIP)
+            .layer(copied, Compression.NONE)
+            .build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(
+          first.manifestDigest(),
+          next.manifestDigest(),
+          List.of(
+              new SourceLayer(
+                  first.layers().get(2).digest(), first.diffIds().get(2), motd.length)));
+      writer.blob(next.manifestDescriptor(), new ByteArrayInputStream(next.manifest()));
+      writer.blob(next.config(), new ByteArrayInputStream(next.configBytes()));
+      writer.reuse(next.layers().get(0));
+      writer.beginLayer(
+          next.layers().get(1), next.diffIds().get(1), copied.length, new LayerEncoding.Plain());
+      writer.literal(copied, 0, Tars.BLOCK);
+      writer.copy(new SourceRange(0, Tars.BLOCK, 6));
+      writer.literal(copied, Tars.BLOCK + 6, copied.length - Tars.BLOCK - 6);
+      writer.endLayer();
+      writer.finish();
+    }
+
+    AppliedImage applied =
+        new DeltaApplier(dir.resolve("scratch"))
+            .apply(
+                new ByteArrayInputStream(out.toByteArray()),
+                layout,
+                first.manifestDigest(),
+                next.manifestDigest(),
+                dir.resolve("staging"));
+    Digest named = layout.addImage(applied, layout, "next");
+
+    Image local = ImageReader.read(layout, named);
+    assertThat(local.layers().get(0).blob().digest()).isEqualTo(first.diffIds().get(2));
+    assertThat(layout.contains(local.layers().get(1).blob().digest())).isTrue();
+  }
+
+  @Test
   void skopeoCopiesWhatAddImageWrote() throws Exception {
     Path skopeo = RequiredTool.require("/usr/bin/skopeo", "skopeo");
     layout.addImage(applyTarget(target(true), true), layout, "target");
