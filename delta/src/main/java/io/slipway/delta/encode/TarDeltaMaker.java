@@ -169,7 +169,7 @@ final class TarDeltaMaker implements DeltaMaker {
 
   /**
    * Returns the base layers that encoding reads, in manifest order, and gives them their positions
-   * in the payload header; the others get none, so the applier need not expand them.
+   * in the payload header. The other layers get no position, so the applier need not expand them.
    */
   private static List<ExpandedLayer> listLayersRead(
       List<ExpandedLayer> expanded, Collection<PreparedLayer> targets, TarEncoder encoder)
@@ -307,7 +307,7 @@ final class TarDeltaMaker implements DeltaMaker {
   /** A new target layer, expanded, with the encoding that rebuilds its blob. */
   private record PreparedLayer(Layer layer, ExpandedLayer tar, LayerEncoding encoding) {}
 
-  /** What {@link #writePayload} did, for the summary. */
+  /** Layer counts and sizes for the summary of {@link #writePayload}. */
   private static final class Counts {
     int reused;
     int encoded;

@@ -60,7 +60,7 @@ class DeltaMakerTest {
   }
 
   @Test
-  void baseLayerNothingMatchesIsNotNeededToApply() throws Exception {
+  void unmatchedBaseLayerIsNotRead() throws Exception {
     byte[] unrelated = tarOf("unrelated", RootFilesystems::makeUnrelated, "2024-01-01", false);
     byte[] before = tarOf("before", RootFilesystems::makeBase, "2024-01-01", false);
     byte[] after = tarOf("after", RootFilesystems::upgradedBase, "2025-01-01", false);
