@@ -66,6 +66,9 @@ class ReleaseDeltaPlanner {
       return List.of();
     }
     List<RunningManifest> running = running(fleet, images, targets, releaseId);
+    if (running.isEmpty()) {
+      return List.of();
+    }
 
     Map<DeltaPair, PlannedDelta> planned = new LinkedHashMap<>();
     for (ReleaseImage target : targets) {

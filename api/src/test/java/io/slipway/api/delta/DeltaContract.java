@@ -13,6 +13,8 @@ import io.slipway.builder.registry.RegistryClient;
 import io.slipway.delta.apply.AppliedBlob;
 import io.slipway.delta.apply.AppliedImage;
 import io.slipway.delta.apply.DeltaApplier;
+import io.slipway.delta.encode.DeltaMaker;
+import io.slipway.delta.encode.DeltaSummary;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.manifest.DeltaManifest;
@@ -510,6 +512,40 @@ abstract class DeltaContract {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(json(response).path("status").asString()).isEqualTo("full");
     assertThat(json(response).path("reason").asString()).contains(Digest.of(sourceLayer).value());
+  }
+
+  @Test
+  void deltaNotSmallerThanAFullPullAnswersFull() {
+    DeltaPair pair = runningPair();
+    // The standard maker makes these images' delta far smaller than a full pull, so a maker that
+    // writes more than the pull replaces it. Registry, storage and database are real.
+    DeltaMaker oversized =
+        (source, sourceManifest, target, targetManifest, payload, scratch) -> {
+          try {
+            payload.write(new byte[2000]);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return new DeltaSummary(sourceManifest, targetManifest, 2000, 1000, 0, 1, 0);
+        };
+    DeltaGenerator generator =
+        new DeltaGenerator(
+            world.context().getBean(DeltaRepository.class),
+            world.context().getBean(DeltaPayloads.class),
+            oversized,
+            world.context().getBean(ServerRegistryAccess.class),
+            world.context().getBean(SigningKeyStore.class),
+            world.context().getBean(DeltaScratch.class),
+            java.time.Clock.systemUTC());
+    DeltaRepository deltas = world.context().getBean(DeltaRepository.class);
+    deltas.claimNew(pair, webLocation(), "test", System.currentTimeMillis());
+
+    generator.generate(pair, webLocation(), "test");
+    HttpResponse<String> response = delta(device, pair.source().value(), pair.target().value());
+
+    assertThat(deltas.find(pair).orElseThrow().state()).isEqualTo(StoredDelta.State.FULL);
+    assertThat(json(response).path("status").asString()).isEqualTo("full");
+    assertThat(json(response).path("reason").asString()).contains("not smaller");
   }
 
   @Test

@@ -7,7 +7,7 @@ import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.ImageContent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -90,6 +90,9 @@ final class PlatformSelector {
 
   private Digest select(Digest digest, JsonNode document, String name, int depth) {
     if (!isIndex(document)) {
+      if (platform != null && depth == 0) {
+        requireConfigPlatform(document, name);
+      }
       return digest;
     }
     if (depth > MAX_NESTING) {
@@ -102,6 +105,38 @@ final class PlatformSelector {
       return child;
     }
     return select(child, parse(read(child, name), name, child), name, depth + 1);
+  }
+
+  /**
+   * Checks that a single-platform image is for {@link #platform}, as its config states, because a
+   * delta between images of different platforms is never what a device needs.
+   */
+  private void requireConfigPlatform(JsonNode manifest, String name) {
+    Digest configDigest;
+    try {
+      configDigest = Digest.of(manifest.path("config").path("digest").asString(""));
+    } catch (IllegalArgumentException e) {
+      throw new CommandFailedException("The manifest of image " + name + " names no config digest");
+    }
+    JsonNode config = parse(read(configDigest, name), name, configDigest);
+    String variant = config.path("variant").asString(null);
+    boolean matches =
+        platform.os().equals(config.path("os").asString(""))
+            && platform.architecture().equals(config.path("architecture").asString(""))
+            && (platform.variant() == null || platform.variant().equals(variant));
+    if (!matches) {
+      throw new CommandFailedException(
+          "Image "
+              + name
+              + " is a single image for "
+              + config.path("os").asString("?")
+              + "/"
+              + config.path("architecture").asString("?")
+              + (variant == null ? "" : "/" + variant)
+              + ", not "
+              + platform,
+          ExitCode.USAGE);
+    }
   }
 
   private JsonNode pick(JsonNode index, String name) {
@@ -180,11 +215,15 @@ final class PlatformSelector {
       byte[] bytes = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
       if (bytes.length > MAX_DOCUMENT_BYTES || !Digest.of(bytes).equals(digest)) {
         throw new CommandFailedException(
-            "The index " + digest + " of image " + name + " does not match its digest");
+            "The blob " + digest + " of image " + name + " does not match its digest");
       }
       return bytes;
+    } catch (NoSuchFileException e) {
+      throw new CommandFailedException(
+          "Image " + name + " lacks the blob " + digest, ExitCode.USAGE);
     } catch (IOException e) {
-      throw new UncheckedIOException("Reading " + digest + " of image " + name + " failed", e);
+      throw new CommandFailedException(
+          "Reading " + digest + " of image " + name + " failed: " + e.getMessage());
     }
   }
 }

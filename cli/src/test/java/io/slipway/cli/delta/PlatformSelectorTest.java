@@ -43,6 +43,26 @@ class PlatformSelectorTest {
   }
 
   @Test
+  void singleManifestOfOtherPlatformIsRejected() {
+    Digest config = store("{\"os\":\"linux\",\"architecture\":\"arm64\"}");
+    byte[] manifest = manifestWithConfig(config);
+
+    CommandFailedException thrown =
+        catchThrowableOfType(
+            () ->
+                new PlatformSelector(content, Platform.LINUX_AMD64)
+                    .select(Digest.of(manifest), manifest, "app:1"),
+            CommandFailedException.class);
+    Digest accepted =
+        new PlatformSelector(content, Platform.LINUX_ARM64)
+            .select(Digest.of(manifest), manifest, "app:1");
+
+    assertThat(thrown.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(thrown).hasMessageContaining("linux/arm64").hasMessageContaining("linux/amd64");
+    assertThat(accepted).isEqualTo(Digest.of(manifest));
+  }
+
+  @Test
   void platformIsPickedFromIndex() {
     byte[] index = index(entry(amd64, "amd64", null), entry(arm64, "arm64", null));
 
@@ -139,6 +159,16 @@ class PlatformSelectorTest {
     Digest digest = Digest.of(bytes);
     blobs.put(digest, bytes);
     return digest;
+  }
+
+  private static byte[] manifestWithConfig(Digest config) {
+    String json =
+        "{\"mediaType\":\""
+            + MANIFEST
+            + "\",\"config\":{\"digest\":\""
+            + config
+            + "\",\"size\":1},\"layers\":[]}";
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   private static String entry(Digest digest, String architecture, String variant) {

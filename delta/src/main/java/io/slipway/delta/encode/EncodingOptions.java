@@ -3,8 +3,8 @@ package io.slipway.delta.encode;
 /**
  * Limits and levels of the standard encoder. Immutable.
  *
- * @param bsdiffLimit the largest reference and target, in bytes, for which bsdiff is tried; bsdiff
- *     needs about 9 bytes of heap per reference byte plus both inputs
+ * @param bsdiffLimit the largest reference and target, in bytes, for which bsdiff is tried. Bsdiff
+ *     needs about 9 bytes of heap per reference byte, plus both inputs
  * @param zstdPatchLevel the zstd level of reference-based patches, 1 to 19
  * @param estimateLevel the zstd level used to estimate how small the outer compression makes a
  *     candidate's bytes, 1 to 19

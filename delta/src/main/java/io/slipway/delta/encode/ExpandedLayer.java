@@ -24,12 +24,14 @@ final class ExpandedLayer implements Closeable {
 
   private static final int HASH_BUFFER = 1 << 20;
 
-  private final int position;
+  private final int manifestIndex;
   private final FileChannel channel;
   private final TarIndex index;
+  private volatile int position;
 
-  private ExpandedLayer(int position, FileChannel channel, TarIndex index) {
-    this.position = position;
+  private ExpandedLayer(int manifestIndex, FileChannel channel, TarIndex index) {
+    this.manifestIndex = manifestIndex;
+    this.position = manifestIndex;
     this.channel = channel;
     this.index = index;
   }
@@ -37,20 +39,29 @@ final class ExpandedLayer implements Closeable {
   /**
    * Opens the uncompressed tar {@code file} and indexes it.
    *
-   * @param position the layer's position in the payload header's source list, or -1 for a target
+   * @param manifestIndex the layer's index in its image manifest, or -1 for a target layer; it is
+   *     also the layer's source position until {@link #assignPosition} changes that
    */
-  static ExpandedLayer open(int position, Path file) throws IOException {
+  static ExpandedLayer open(int manifestIndex, Path file) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new ExpandedLayer(position, channel, TarReader.read(channel));
+      return new ExpandedLayer(manifestIndex, channel, TarReader.read(channel));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  int position() {
-    return position;
+  int manifestIndex() {
+    return manifestIndex;
+  }
+
+  /**
+   * Sets the layer's position in the payload header's source list, or -1 when the header does not
+   * list it. Call before any encoding reads {@link #range}.
+   */
+  void assignPosition(int position) {
+    this.position = position;
   }
 
   TarIndex index() {
@@ -61,8 +72,16 @@ final class ExpandedLayer implements Closeable {
     return index.size();
   }
 
-  /** Returns the range of this source layer from {@code offset} for {@code length} bytes. */
+  /**
+   * Returns the range of this source layer from {@code offset} for {@code length} bytes.
+   *
+   * @throws IllegalStateException when the payload header does not list this layer
+   */
   SourceRange range(long offset, long length) {
+    if (position < 0) {
+      throw new IllegalStateException(
+          "Base layer " + manifestIndex + " is read but missing from the payload's source layers");
+    }
     return new SourceRange(position, offset, length);
   }
 

@@ -22,9 +22,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -104,15 +107,44 @@ final class TarDeltaMaker implements DeltaMaker {
     boolean anyNew =
         next.layers().stream().anyMatch(layer -> !baseBlobs.contains(layer.blob().digest()));
     List<ExpandedLayer> expanded = anyNew ? expandBase(base, source, work) : List.of();
+    Map<Integer, PreparedLayer> prepared = new HashMap<>();
+    try {
+      for (int i = 0; i < next.layers().size(); i++) {
+        Layer layer = next.layers().get(i);
+        if (!baseBlobs.contains(layer.blob().digest())) {
+          prepared.put(i, prepare(layer, target, work.resolve("target-" + i)));
+        }
+      }
+      BaseFiles files = BaseFiles.index(expanded);
+      TarEncoder encoder = new TarEncoder(files, new StandardContentEncoder(options), executor);
+      List<ExpandedLayer> listed = listLayersRead(expanded, prepared.values(), encoder);
+      return writePayload(base, next, payload, listed, prepared, baseBlobs, encoder);
+    } finally {
+      for (PreparedLayer layer : prepared.values()) {
+        layer.tar().close();
+      }
+      for (ExpandedLayer layer : expanded) {
+        layer.close();
+      }
+    }
+  }
+
+  private DeltaSummary writePayload(
+      Image base,
+      Image next,
+      CountingOutputStream payload,
+      List<ExpandedLayer> listed,
+      Map<Integer, PreparedLayer> prepared,
+      Set<Digest> baseBlobs,
+      TarEncoder encoder)
+      throws IOException {
+    Counts counts = new Counts();
     try (PayloadWriter writer = new PayloadWriter(payload, options.payloadLevel())) {
-      writer.header(base.manifestDigest(), next.manifestDigest(), sourceLayers(base, expanded));
+      writer.header(base.manifestDigest(), next.manifestDigest(), sourceLayers(base, listed));
       writer.blob(
           new Descriptor(next.manifestMediaType(), next.manifestDigest(), next.manifest().length),
           new ByteArrayInputStream(next.manifest()));
       writer.blob(next.config(), new ByteArrayInputStream(next.configBytes()));
-      BaseFiles files = BaseFiles.index(expanded);
-      TarEncoder encoder = new TarEncoder(files, new StandardContentEncoder(options), executor);
-      Counts counts = new Counts();
       for (int i = 0; i < next.layers().size(); i++) {
         Layer layer = next.layers().get(i);
         if (baseBlobs.contains(layer.blob().digest())) {
@@ -120,23 +152,42 @@ final class TarDeltaMaker implements DeltaMaker {
           counts.reused++;
           continue;
         }
-        encodeLayer(layer, target, work.resolve("target-" + i), encoder, writer, counts);
+        encodeLayer(prepared.get(i), encoder, writer, counts);
       }
       writer.finish();
-      long targetSize = next.manifest().length + next.config().size() + counts.newBytes;
-      return new DeltaSummary(
-          base.manifestDigest(),
-          next.manifestDigest(),
-          payload.count,
-          targetSize,
-          counts.reused,
-          counts.encoded,
-          counts.diffIdOnly);
-    } finally {
-      for (ExpandedLayer layer : expanded) {
-        layer.close();
+    }
+    long targetSize = next.manifest().length + next.config().size() + counts.newBytes;
+    return new DeltaSummary(
+        base.manifestDigest(),
+        next.manifestDigest(),
+        payload.count,
+        targetSize,
+        counts.reused,
+        counts.encoded,
+        counts.diffIdOnly);
+  }
+
+  /**
+   * Returns the base layers that encoding reads, in manifest order, and gives them their positions
+   * in the payload header. The other layers get no position, so the applier need not expand them.
+   */
+  private static List<ExpandedLayer> listLayersRead(
+      List<ExpandedLayer> expanded, Collection<PreparedLayer> targets, TarEncoder encoder)
+      throws IOException {
+    Set<Integer> read = new HashSet<>();
+    for (PreparedLayer target : targets) {
+      read.addAll(encoder.layersRead(target.tar()));
+    }
+    List<ExpandedLayer> listed = new ArrayList<>();
+    for (ExpandedLayer layer : expanded) {
+      if (read.contains(layer.manifestIndex())) {
+        layer.assignPosition(listed.size());
+        listed.add(layer);
+      } else {
+        layer.assignPosition(-1);
       }
     }
+    return listed;
   }
 
   private List<ExpandedLayer> expandBase(Image base, ImageContent source, Path work)
@@ -157,50 +208,49 @@ final class TarDeltaMaker implements DeltaMaker {
     }
   }
 
-  /**
-   * Returns the header's source layer list: every base layer, at its manifest position.
-   *
-   * <p>NOTE: the list names every base layer even when no operation reads some of them, so the
-   * applier expands them all.
-   */
-  private static List<SourceLayer> sourceLayers(Image base, List<ExpandedLayer> expanded) {
+  /** Returns the header's source layer list: the base layers that encoding reads. */
+  private static List<SourceLayer> sourceLayers(Image base, List<ExpandedLayer> listed) {
     List<SourceLayer> layers = new ArrayList<>();
-    for (ExpandedLayer layer : expanded) {
-      Layer baseLayer = base.layers().get(layer.position());
+    for (ExpandedLayer layer : listed) {
+      Layer baseLayer = base.layers().get(layer.manifestIndex());
       layers.add(new SourceLayer(baseLayer.blob().digest(), baseLayer.diffId(), layer.size()));
     }
     return layers;
   }
 
-  private void encodeLayer(
-      Layer layer,
-      ImageContent target,
-      Path prefix,
-      TarEncoder encoder,
-      PayloadWriter writer,
-      Counts counts)
+  /**
+   * Expands a new target layer into scratch files and finds how the applier rebuilds its blob.
+   * Deletes the files it made before returning; the open tar stays readable until closed.
+   */
+  private static PreparedLayer prepare(Layer layer, ImageContent target, Path prefix)
       throws IOException {
     Path blob = null;
-    if (layer.compression() != Compression.NONE) {
-      blob = prefix.resolveSibling(prefix.getFileName() + ".blob");
-      LayerExpander.copyBlob(target, layer, blob);
-    }
     Path tar = prefix.resolveSibling(prefix.getFileName() + ".tar");
-    LayerExpander.expand(target, layer, blob, tar);
-    LayerEncoding encoding = encodingOf(layer, blob);
-    try (ExpandedLayer expanded = ExpandedLayer.open(-1, tar)) {
-      writer.beginLayer(layer.blob(), layer.diffId(), expanded.size(), encoding);
-      encoder.encode(expanded, new OperationSink(writer));
-      writer.endLayer();
+    try {
+      if (layer.compression() != Compression.NONE) {
+        blob = prefix.resolveSibling(prefix.getFileName() + ".blob");
+        LayerExpander.copyBlob(target, layer, blob);
+      }
+      LayerExpander.expand(target, layer, blob, tar);
+      LayerEncoding encoding = encodingOf(layer, blob);
+      return new PreparedLayer(layer, ExpandedLayer.open(-1, tar), encoding);
     } finally {
-      Files.deleteIfExists(tar);
       if (blob != null) {
         Files.deleteIfExists(blob);
       }
     }
+  }
+
+  private static void encodeLayer(
+      PreparedLayer prepared, TarEncoder encoder, PayloadWriter writer, Counts counts)
+      throws IOException {
+    Layer layer = prepared.layer();
+    writer.beginLayer(layer.blob(), layer.diffId(), prepared.tar().size(), prepared.encoding());
+    encoder.encode(prepared.tar(), new OperationSink(writer));
+    writer.endLayer();
     counts.encoded++;
     counts.newBytes += layer.blob().size();
-    if (encoding instanceof LayerEncoding.DiffIdOnly) {
+    if (prepared.encoding() instanceof LayerEncoding.DiffIdOnly) {
       counts.diffIdOnly++;
     }
   }
@@ -254,7 +304,10 @@ final class TarDeltaMaker implements DeltaMaker {
     }
   }
 
-  /** What {@link #write} did, for the summary. */
+  /** A new target layer, expanded, with the encoding that rebuilds its blob. */
+  private record PreparedLayer(Layer layer, ExpandedLayer tar, LayerEncoding encoding) {}
+
+  /** Layer counts and sizes for the summary of {@link #writePayload}. */
   private static final class Counts {
     int reused;
     int encoded;

@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -138,19 +140,15 @@ final class TarEncoder {
     if (entry.size() == 0 || entry.size() > LARGE_MEMBER) {
       return new MemberPlan(operations, null);
     }
-    String digest = target.contentDigest(entry);
-    Optional<BaseFile> identical = identical(entry, digest, samePath);
-    if (identical.isPresent()) {
-      BaseFile file = identical.get();
+    Match match = matchContent(target, entry, samePath);
+    if (match.identical().isPresent()) {
+      BaseFile file = match.identical().get();
       operations.add(new Operation.Copy(contentRange(file)));
       operations.add(encodePadding(target, entry, file));
       return new MemberPlan(operations, null);
     }
     byte[] bytes = target.content(entry);
-    Optional<BaseFile> reference = samePath.filter(file -> file.entry().size() > 0);
-    if (reference.isEmpty()) {
-      reference = base.similar(entry.path(), entry.size());
-    }
+    Optional<BaseFile> reference = match.reference();
     if (reference.isPresent() && isArchivePair(bytes, reference.get())) {
       return new MemberPlan(operations, reference.get());
     }
@@ -161,6 +159,42 @@ final class TarEncoder {
     }
     operations.add(new Operation.Literal(padding(target, entry)));
     return new MemberPlan(operations, null);
+  }
+
+  /**
+   * Returns the manifest positions of the base layers that encoding {@code target} reads: those
+   * holding a file that some member matches by path, content or version-free path.
+   */
+  Set<Integer> layersRead(ExpandedLayer target) throws IOException {
+    Set<Integer> layers = new TreeSet<>();
+    for (TarEntry entry : target.index().entries()) {
+      Optional<BaseFile> samePath = base.atPath(entry.path());
+      samePath.ifPresent(file -> layers.add(file.layer().manifestIndex()));
+      if (entry.size() > 0) {
+        Match match = matchContent(target, entry, samePath);
+        match.identical().ifPresent(file -> layers.add(file.layer().manifestIndex()));
+        match.reference().ifPresent(file -> layers.add(file.layer().manifestIndex()));
+      }
+    }
+    return layers;
+  }
+
+  /**
+   * Finds the base file with the same content as {@code entry}, or else the base file to encode it
+   * against: the one at the same path, or at the same path but for version numbers.
+   */
+  private Match matchContent(ExpandedLayer target, TarEntry entry, Optional<BaseFile> samePath)
+      throws IOException {
+    String digest = target.contentDigest(entry);
+    Optional<BaseFile> identical = identical(entry, digest, samePath);
+    if (identical.isPresent()) {
+      return new Match(identical, Optional.empty());
+    }
+    Optional<BaseFile> reference = samePath.filter(file -> file.entry().size() > 0);
+    if (reference.isEmpty()) {
+      reference = base.similar(entry.path(), entry.size());
+    }
+    return new Match(Optional.empty(), reference);
   }
 
   /**
@@ -258,18 +292,13 @@ final class TarEncoder {
   /** Writes the content and padding of a large member chunk by chunk. */
   private void encodeLarge(ExpandedLayer target, TarEntry entry, OperationSink sink)
       throws IOException {
-    String digest = target.contentDigest(entry);
-    Optional<BaseFile> samePath = base.atPath(entry.path());
-    Optional<BaseFile> identical = identical(entry, digest, samePath);
-    if (identical.isPresent()) {
-      sink.accept(new Operation.Copy(contentRange(identical.get())));
-      sink.accept(encodePadding(target, entry, identical.get()));
+    Match match = matchContent(target, entry, base.atPath(entry.path()));
+    if (match.identical().isPresent()) {
+      sink.accept(new Operation.Copy(contentRange(match.identical().get())));
+      sink.accept(encodePadding(target, entry, match.identical().get()));
       return;
     }
-    Optional<BaseFile> reference = samePath.filter(file -> file.entry().size() > 0);
-    if (reference.isEmpty()) {
-      reference = base.similar(entry.path(), entry.size());
-    }
+    Optional<BaseFile> reference = match.reference();
     int chunkSize = DeltaFormat.MAX_ZSTD_TARGET;
     for (long offset = 0; offset < entry.size(); offset += chunkSize) {
       long length = Math.min(chunkSize, entry.size() - offset);
@@ -330,6 +359,9 @@ final class TarEncoder {
   private static SourceRange contentRange(BaseFile file) {
     return file.layer().range(file.entry().contentOffset(), file.entry().size());
   }
+
+  /** A base file with equal content, or else a base file to encode against; at most one is set. */
+  private record Match(Optional<BaseFile> identical, Optional<BaseFile> reference) {}
 
   private record InFlight(TarEntry entry, CompletableFuture<MemberPlan> operations) {}
 

@@ -37,8 +37,16 @@ record ZipArchive(
   private static final long UNSIGNED_INT_MAX = 0xffffffffL;
   private static final int FLAG_UTF8 = 0x800;
 
+  /** An archive with no entries and no central directory: the base of an added archive. */
+  static final ZipArchive EMPTY = new ZipArchive(List.of(), 0, 0);
+
   ZipArchive {
     entries = List.copyOf(entries);
+  }
+
+  /** Returns true when {@code bytes} start with a local file header, as most zip archives do. */
+  static boolean startsWithLocalHeader(byte[] bytes) {
+    return bytes.length >= 4 && new ZipBytes(bytes).u32(0) == LOCAL_HEADER_SIGNATURE;
   }
 
   /** Returns the offset of the first byte after the central directory. */

@@ -39,6 +39,7 @@ public final class ZipEncoder {
    *     versions
    * @param out the payload, inside a layer and outside a deflate stream
    * @throws IllegalArgumentException when the range's length differs from {@code oldZipBytes}'
+   * @throws IOException when writing to the payload fails, which leaves the payload unusable
    */
   public static boolean encode(
       SourceRange oldZip,
@@ -73,7 +74,7 @@ public final class ZipEncoder {
     ZipArchive oldArchive;
     ZipArchive newArchive;
     try {
-      oldArchive = ZipArchive.parse(oldZipBytes);
+      oldArchive = oldZipBytes.length == 0 ? ZipArchive.EMPTY : ZipArchive.parse(oldZipBytes);
       newArchive = ZipArchive.parse(newZipBytes);
     } catch (ZipFormatException notRebuildable) {
       return false;
@@ -83,6 +84,29 @@ public final class ZipEncoder {
     new ZipPlanWriter(oldZip, oldZipBytes, oldArchive, newZipBytes, entries, out, depth)
         .write(parts);
     return true;
+  }
+
+  /**
+   * Writes content operations that produce exactly {@code newZipBytes} when no base archive matches
+   * it, such as a library added in the new release. Deflated entries that a recipe reproduces go as
+   * their inflated content inside deflate sections. The payload's zstd then compresses the
+   * uncompressed classes, which on the test jars costs about half as much as sending the archive as
+   * it is, but takes several times longer at level 19. Returns false, writing nothing, when the
+   * bytes are not a zip archive that can be rebuilt entry by entry.
+   *
+   * @param entries writes the literal content
+   * @param out the payload, inside a layer and outside a deflate stream
+   */
+  public static boolean encodeLiteral(byte[] newZipBytes, ContentEncoder entries, PayloadWriter out)
+      throws IOException {
+    return encodeLiteral(newZipBytes, entries, out, 0);
+  }
+
+  /** Like the public method, for an archive stored {@code depth} levels inside other archives. */
+  static boolean encodeLiteral(
+      byte[] newZipBytes, ContentEncoder entries, PayloadWriter out, int depth) throws IOException {
+    // No old archive: no part of the plan refers to it, so the range is never read.
+    return encode(new SourceRange(0, 0, 0), new byte[0], newZipBytes, entries, out, depth);
   }
 
   /** Returns how each piece of {@code newZip} is rebuilt; decides everything before writing. */

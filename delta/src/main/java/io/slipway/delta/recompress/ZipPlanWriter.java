@@ -96,19 +96,29 @@ final class ZipPlanWriter {
   private void writeStored(ZipPart.Stored stored) throws IOException {
     coalescer.flush();
     byte[] content = ZipEntryContent.raw(newZip, stored.entry());
-    ZipEntryInfo oldEntry = stored.oldEntry();
-    if (oldEntry != null
-        && oldEntry.method() == ZipEntryInfo.METHOD_STORED
-        && depth < ZipEncoder.MAX_NESTING) {
-      // A stored archive inside an archive (a jar in a Spring Boot jar) lies verbatim in the base
-      // layer, so it is encoded entry by entry as well when both versions parse.
-      SourceRange oldData = oldRange(oldEntry.dataOffset(), oldEntry.compressedSize());
-      byte[] oldContent = ZipEntryContent.raw(oldZip, oldEntry);
-      if (ZipEncoder.encode(oldData, oldContent, content, entries, out, depth + 1)) {
-        return;
-      }
+    if (!encodeNestedArchive(content, stored.oldEntry())) {
+      encodeContent(content, stored.oldEntry());
     }
-    encodeContent(content, oldEntry);
+  }
+
+  /**
+   * Encodes a stored archive inside the archive (a jar in a Spring Boot jar) entry by entry, as
+   * added or against its old version, which lies verbatim in the base layer when it is stored too.
+   * Returns false, writing nothing, when the content is not such an archive or lies too deep.
+   */
+  private boolean encodeNestedArchive(byte[] content, ZipEntryInfo oldEntry) throws IOException {
+    if (depth >= ZipEncoder.MAX_NESTING || !ZipArchive.startsWithLocalHeader(content)) {
+      return false;
+    }
+    if (oldEntry == null) {
+      return ZipEncoder.encodeLiteral(content, entries, out, depth + 1);
+    }
+    if (oldEntry.method() != ZipEntryInfo.METHOD_STORED) {
+      return false;
+    }
+    SourceRange oldData = oldRange(oldEntry.dataOffset(), oldEntry.compressedSize());
+    byte[] oldContent = ZipEntryContent.raw(oldZip, oldEntry);
+    return ZipEncoder.encode(oldData, oldContent, content, entries, out, depth + 1);
   }
 
   private void writeDeflated(ZipPart.Deflated deflated) throws IOException {

@@ -73,7 +73,7 @@ final class ZipPlanner {
    * Returns true when the content of {@code oldEntry} can be a reference: stored, or deflated and
    * inflating to its recorded size and CRC-32.
    */
-  boolean usableAsContent(ZipEntryInfo oldEntry) {
+  private boolean usableAsContent(ZipEntryInfo oldEntry) {
     if (oldEntry.encrypted()) {
       return false;
     }

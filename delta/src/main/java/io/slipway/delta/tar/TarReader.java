@@ -15,8 +15,9 @@ import java.util.Map;
  * ({@code 'L'}) and long link names ({@code 'K'}), pax extended ({@code 'x'}) and global ({@code
  * 'g'}) headers, and GNU sparse members, whose sparse map blocks count as header and whose stored
  * data counts as opaque content. Parsing stops at the end-of-archive block, at a header whose
- * checksum does not match, or at a member that runs past the end of the file; the index then ends
- * there, so the members and the rest always cover the file exactly. Stateless and thread-safe.
+ * checksum does not match, or at a member that runs past the end of the file. The index ends there,
+ * so the members and the bytes after the index always cover the file exactly. Stateless and
+ * thread-safe.
  */
 public final class TarReader {
 
@@ -133,7 +134,7 @@ public final class TarReader {
     }
   }
 
-  /** What the metadata members before a header say about the member that follows. */
+  /** The long names and pax records that metadata members set for the member that follows. */
   private static final class Pending {
     long headerOffset = -1;
     String longName;
@@ -224,9 +225,9 @@ public final class TarReader {
       return records;
     }
 
-    private static int indexOf(byte[] data, byte wanted, int from) {
+    private static int indexOf(byte[] data, byte target, int from) {
       for (int i = from; i < data.length; i++) {
-        if (data[i] == wanted) {
+        if (data[i] == target) {
           return i;
         }
       }

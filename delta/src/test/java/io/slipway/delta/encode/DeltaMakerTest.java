@@ -60,6 +60,25 @@ class DeltaMakerTest {
   }
 
   @Test
+  void unmatchedBaseLayerIsNotRead() throws Exception {
+    byte[] unrelated = tarOf("unrelated", RootFilesystems::makeUnrelated, "2024-01-01", false);
+    byte[] before = tarOf("before", RootFilesystems::makeBase, "2024-01-01", false);
+    byte[] after = tarOf("after", RootFilesystems::upgradedBase, "2025-01-01", false);
+    TestImage base =
+        TestImage.builder(baseContent)
+            .layer(unrelated, Compression.NONE)
+            .layer(before, Compression.NONE)
+            .build();
+    TestImage target = TestImage.builder(targetContent).layer(after, Compression.NONE).build();
+
+    byte[] payload = make(base, target);
+    baseContent.remove(base.layers().get(0).digest());
+    AppliedImage applied = apply(payload, base, target);
+
+    assertThat(layerBytes(applied, 2)).isEqualTo(after);
+  }
+
+  @Test
   void changedTimestampsCostAlmostNothing() throws Exception {
     byte[] before = tarOf("before", RootFilesystems::makeBase, "2024-01-01", false);
     byte[] after = tarOf("after", RootFilesystems::makeBase, "2025-01-01", false);

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Applies operations in memory against expanded base layers, as the payload format defines them,
- * and counts them by kind; it checks the encoder before and apart from the real applier.
+ * and counts them by kind. It checks the encoder apart from the real applier.
  */
 final class OperationReplay implements OperationSink.Target {
 

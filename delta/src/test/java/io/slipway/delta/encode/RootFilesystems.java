@@ -58,6 +58,12 @@ final class RootFilesystems {
     Files.writeString(root.resolve("etc/services"), services(2));
   }
 
+  /** Fills {@code root} with a text file that no file of {@link #makeBase} matches. */
+  static void makeUnrelated(Path root) throws IOException {
+    Path data = Files.createDirectories(root.resolve("opt/unrelated"));
+    Files.writeString(data.resolve("notes.txt"), services(3));
+  }
+
   /** Fills {@code root} as {@link #makeBase} does, then applies {@link #upgrade}. */
   static void upgradedBase(Path root) throws IOException {
     makeBase(root);

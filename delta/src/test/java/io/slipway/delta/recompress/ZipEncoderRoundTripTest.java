@@ -122,6 +122,67 @@ class ZipEncoderRoundTripTest {
   }
 
   @Test
+  void addedJarCostsLessInflatedThanAsItIs() throws IOException {
+    byte[] unrelated = ZipPlannerTest.zip(6, "a.txt", "unrelated");
+    byte[] newJar = Files.readAllBytes(TestJars.newJars().get(0));
+    PatchingContentEncoder encoder = new PatchingContentEncoder();
+
+    SingleJar inflated =
+        applySingleJar(
+            unrelated, newJar, (writer, old) -> ZipEncoder.encodeLiteral(newJar, encoder, writer));
+    SingleJar asItIs =
+        applySingleJar(
+            unrelated,
+            newJar,
+            (writer, old) -> {
+              writer.literal(newJar, 0, newJar.length);
+              return true;
+            });
+
+    assertThat(inflated.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    assertThat(inflated.payload().length).isLessThan(asItIs.payload().length * 3 / 4);
+  }
+
+  @Test
+  void addedSpringBootJarEncodesNestedJarsInflated() throws IOException {
+    byte[] unrelated = ZipPlannerTest.zip(6, "a.txt", "unrelated");
+    // One small library keeps the payload's level-19 compression of the inflated classes short.
+    List<Path> library =
+        TestJars.newJars().stream().filter(jar -> jar.toString().contains("netty")).toList();
+    byte[] newJar = fatJar(library, "main");
+
+    SingleJar result =
+        applySingleJar(
+            unrelated,
+            newJar,
+            (writer, old) ->
+                ZipEncoder.encodeLiteral(newJar, new PatchingContentEncoder(), writer));
+
+    assertThat(result.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+    // The nested jars' entries are sent inflated, so the payload's zstd gets below the jar's size.
+    assertThat(result.payload().length).isLessThan(newJar.length * 3 / 4);
+  }
+
+  @Test
+  void encodeLiteralRejectsFileThatIsNotZip() throws IOException {
+    byte[] notZip = "PK\u0003\u0004 but no archive follows".getBytes(StandardCharsets.ISO_8859_1);
+
+    SingleJar result =
+        applySingleJar(
+            ZipPlannerTest.zip(6, "a.txt", "unrelated"),
+            notZip,
+            (writer, old) -> {
+              boolean encoded =
+                  ZipEncoder.encodeLiteral(notZip, new PatchingContentEncoder(), writer);
+              // The layer stays exact only if the encoder wrote nothing before returning false.
+              writer.literal(notZip, 0, notZip.length);
+              return !encoded;
+            });
+
+    assertThat(result.applied().blobs().get(2).kind()).isEqualTo(AppliedBlob.Kind.LAYER_EXACT);
+  }
+
+  @Test
   void zstdLayerRebuildsExactBlob() throws IOException {
     byte[] oldTar = Tars.of(Map.of("etc/a.conf", "a = 1\n".repeat(40_000).getBytes()), MTIME);
     byte[] newTar = Tars.of(Map.of("etc/a.conf", "a = 2\n".repeat(40_000).getBytes()), MTIME);
@@ -191,6 +252,20 @@ class ZipEncoderRoundTripTest {
 
   /** Encodes a layer holding only {@code app.jar} with the zip encoder, then applies it. */
   private SingleJar applySingleJar(byte[] oldJar, byte[] newJar) throws IOException {
+    return applySingleJar(
+        oldJar,
+        newJar,
+        (writer, old) ->
+            ZipEncoder.encode(old, oldJar, newJar, new PatchingContentEncoder(), writer));
+  }
+
+  /** Writes the new jar's content operations; {@code old} is where the old jar lies. */
+  private interface JarEncoding {
+    boolean write(PayloadWriter writer, SourceRange old) throws IOException;
+  }
+
+  private SingleJar applySingleJar(byte[] oldJar, byte[] newJar, JarEncoding encoding)
+      throws IOException {
     byte[] oldTar = Tars.of(Map.of("app.jar", oldJar), MTIME);
     byte[] newTar = Tars.of(Map.of("app.jar", newJar), MTIME);
     TestImage base = plainImage(baseContent, "old", oldTar);
@@ -204,9 +279,7 @@ class ZipEncoderRoundTripTest {
             writer -> {
               writer.literal(newTar, 0, Tars.BLOCK);
               SourceRange old = new SourceRange(0, Tars.BLOCK, oldJar.length);
-              assertThat(
-                      ZipEncoder.encode(old, oldJar, newJar, new PatchingContentEncoder(), writer))
-                  .isTrue();
+              assertThat(encoding.write(writer, old)).isTrue();
               int end = Tars.BLOCK + newJar.length;
               writer.literal(newTar, end, newTar.length - end);
             });
