@@ -16,13 +16,14 @@ import org.springframework.stereotype.Component;
  * Keeps stored deltas within {@code slipway.delta.cache-max-age} and {@code
  * slipway.delta.cache-max-bytes}. A pass deletes every finished row that no device used for longer
  * than the age limit, then the least recently used {@code READY} rows until their payloads fit the
- * size limit, then payload objects that no row names and that are older than the generation timeout
- * (left by a server that stopped between storing and recording). A payload is deleted after its
- * row, so a request never finds a {@code READY} row without its payload for long: it would make the
- * delta again. Runs after every generation and at a fixed delay ({@code
- * slipway.delta.eviction-interval}, one hour by default). Every server sharing the database runs
- * it; the conditional deletes keep two passes from removing a row that a device used meanwhile.
- * Safe for concurrent use; passes of one server run one at a time.
+ * size limit. The scheduled pass also deletes payload objects that no row names and that are older
+ * than the generation timeout, which a server that stopped between storing and recording leaves.
+ *
+ * <p>A payload is deleted after its row, so a request that finds a {@code READY} row without its
+ * payload is rare, and it makes the delta again. The limits are applied after every generation and
+ * at a fixed delay ({@code slipway.delta.eviction-interval}, one hour by default). Every server
+ * sharing the database runs the passes, and the conditional deletes keep a pass from removing a row
+ * that a device used meanwhile. Safe for concurrent use; passes of one server run one at a time.
  */
 @Component
 @EnableScheduling
@@ -51,11 +52,6 @@ class DeltaCache {
       fixedDelayString = "${slipway.delta.eviction-interval:PT1H}",
       initialDelayString = "${slipway.delta.eviction-interval:PT1H}")
   void evictOnSchedule() {
-    evictQuietly();
-  }
-
-  /** Runs {@link #evict()} and logs a failure rather than throwing it. */
-  void evictQuietly() {
     try {
       evict();
     } catch (RuntimeException e) {
@@ -63,8 +59,25 @@ class DeltaCache {
     }
   }
 
+  /**
+   * Applies the age and size limits after a generation, and logs a failure rather than throwing it.
+   * Payloads without a row are left to the scheduled pass, because finding them lists every stored
+   * payload.
+   */
+  void evictQuietly() {
+    try {
+      evict(false);
+    } catch (RuntimeException e) {
+      log.warn("Evicting deltas failed; the next pass tries again", e);
+    }
+  }
+
   /** Deletes deltas beyond the age and size limits and unnamed payloads; see the type. */
-  synchronized Eviction evict() {
+  Eviction evict() {
+    return evict(true);
+  }
+
+  private synchronized Eviction evict(boolean withOrphans) {
     long now = clock.millis();
     int byAge = 0;
     for (StoredDelta delta : deltas.findUnusedSince(now - properties.cacheMaxAge().toMillis())) {
@@ -88,7 +101,7 @@ class DeltaCache {
       }
     }
 
-    int orphans = deleteOrphans(now - properties.generationTimeout().toMillis());
+    int orphans = withOrphans ? deleteOrphans(now - properties.generationTimeout().toMillis()) : 0;
     Eviction eviction = new Eviction(byAge, bySize, orphans);
     if (byAge + bySize + orphans > 0) {
       log.info(

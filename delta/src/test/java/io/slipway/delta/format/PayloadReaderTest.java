@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import io.slipway.delta.DeltaException;
 import io.slipway.delta.DeltaFailure;
 import io.slipway.delta.image.Compression;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
@@ -228,6 +230,29 @@ class PayloadReaderTest {
         .isInstanceOfSatisfying(
             DeltaException.class,
             e -> assertThat(e.failure()).isEqualTo(DeltaFailure.CORRUPT_PAYLOAD));
+  }
+
+  @Test
+  void rejectsOuterFrameNeedingLargerWindow() throws IOException {
+    ByteArrayOutputStream records = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(records);
+    writeHeader(out);
+    beginLayer(out);
+    out.writeByte(Wire.LITERAL);
+    Wire.writeVarint(out, 9 << 20);
+    byte[] literal = new byte[9 << 20];
+    new Random(7).nextBytes(literal);
+    out.write(literal);
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
+    new DataOutputStream(payload).write(Wire.MAGIC);
+    new DataOutputStream(payload).writeInt(DeltaFormat.VERSION);
+    try (ZstdCompressCtx context = new ZstdCompressCtx()) {
+      // A 16 MiB window, twice what a device's decoder allocates for the outer frame.
+      context.setLevel(1).setWindowLog(24);
+      payload.write(context.compress(records.toByteArray()));
+    }
+
+    assertFailure(payload.toByteArray(), DeltaFailure.CORRUPT_PAYLOAD);
   }
 
   @Test
