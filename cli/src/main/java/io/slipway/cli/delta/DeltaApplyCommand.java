@@ -130,7 +130,7 @@ public class DeltaApplyCommand implements Callable<Integer> {
     requireFile(delta, "--delta");
     TrustPolicy policy = trustedKey == null ? null : KeyFiles.trusting(trustedKey);
 
-    OpenedImage image = new ImageOpener(environment, chosen).open(baseLocation);
+    OpenedImage image = new ImageOpener(environment, chosen).openBase(baseLocation);
     Digest target = policy == null ? targetFromPayload() : verifiedTarget(policy, image);
 
     Applied applied = apply(image, target, destination);

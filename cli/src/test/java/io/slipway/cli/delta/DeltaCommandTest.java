@@ -125,6 +125,28 @@ class DeltaCommandTest {
   }
 
   @Test
+  void localManifestTagServesAsNextBase() throws IOException {
+    Path device = work.resolve("device");
+    Path second = work.resolve("second");
+    Path third = work.resolve("third");
+    byte[] extraLayer = LayoutFixture.tar(Map.of("etc/extra.conf", bytes("extra\n")), 1);
+    LayoutFixture.image(device, "1", "amd64", LayoutFixture::gzipInTwoMembers, baseLayer());
+    LayoutFixture.image(second, "2", "amd64", LayoutFixture::gzipInTwoMembers, targetLayer());
+    Digest target =
+        LayoutFixture.image(
+            third, "3", "amd64", LayoutFixture::gzipInTwoMembers, targetLayer(), extraLayer);
+
+    make(device + ":1", second + ":2", true);
+    CliRun.Result first = apply(device + ":1", device + ":current", true);
+    make(second + ":2", third + ":3", true);
+    CliRun.Result next = apply(device + ":current", device + ":current", true);
+
+    assertThat(first.out()).contains("as the local manifest");
+    assertThat(next.exitCode()).as(next.err()).isZero();
+    assertThat(next.out()).contains("image " + target + " is current");
+  }
+
+  @Test
   void manifestOfOtherKeyIsRejected() throws IOException {
     make(oldLayout + ":1.0", newLayout + ":1.1", true);
     KeyPair other = KeyAlgorithm.ED25519.generate();
