@@ -150,10 +150,22 @@ public class DeltaApplyCommand implements Callable<Integer> {
               + "' is not oci:DIR or oci:DIR:TAG; the new image goes into an OCI image"
               + " layout, named by a tag or by nothing");
     }
+    if (oci.tag() != null && !OciLayout.isValidRefName(oci.tag())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--to: tag '"
+              + oci.tag()
+              + "' is invalid; use 1 to 255 letters, digits and . _ - : @ + /, starting with a"
+              + " letter or digit");
+    }
     return oci;
   }
 
   private void requireFile(Path file, String option) {
+    if (Files.isDirectory(file)) {
+      throw new CommandFailedException(
+          option + " " + file + " is a directory; name a file inside it", ExitCode.USAGE);
+    }
     if (!Files.isRegularFile(file)) {
       throw new CommandFailedException(option + " " + file + " does not exist", ExitCode.USAGE);
     }
@@ -231,7 +243,33 @@ public class DeltaApplyCommand implements Callable<Integer> {
   private Applied apply(
       OpenedImage image, Digest target, DeltaManifest verified, ImageLocation.Oci destination)
       throws IOException {
-    OciLayout layout = createLayout(destination);
+    Path created = firstMissing(destination.directory());
+    try {
+      return applyInto(createLayout(destination), image, target, destination);
+    } catch (IOException | RuntimeException e) {
+      // A failed apply must leave no new files, so delete the directories this run created.
+      if (created != null) {
+        ScratchDirectory.deleteTree(created);
+      }
+      throw e;
+    }
+  }
+
+  /** Returns the outermost directory of {@code directory}'s path that does not exist yet. */
+  private static Path firstMissing(Path directory) {
+    Path missing = null;
+    for (Path path = directory.toAbsolutePath(); path != null; path = path.getParent()) {
+      if (Files.exists(path)) {
+        return missing;
+      }
+      missing = path;
+    }
+    return missing;
+  }
+
+  private Applied applyInto(
+      OciLayout layout, OpenedImage image, Digest target, ImageLocation.Oci destination)
+      throws IOException {
     try (ScratchDirectory scratch = ScratchDirectory.create("slipway-delta-apply-");
         ScratchDirectory staging = ScratchDirectory.createIn(layout.dir(), ".slipway-staging-");
         InputStream payload = new BufferedInputStream(Files.newInputStream(delta), 1 << 16)) {

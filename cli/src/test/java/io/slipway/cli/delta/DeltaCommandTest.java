@@ -345,6 +345,62 @@ class DeltaCommandTest {
     assertThat(made.err()).contains("does not exist");
   }
 
+  @Test
+  void outputDirectoryIsBadInput() {
+    CliRun.Result made =
+        cli.run(
+            "delta",
+            "make",
+            "--from",
+            "oci:" + oldLayout + ":1.0",
+            "--to",
+            "oci:" + newLayout + ":1.1",
+            "-o",
+            work.toString());
+
+    assertThat(made.exitCode()).isEqualTo(2);
+    assertThat(made.err()).contains("is a directory");
+  }
+
+  @Test
+  void deltaDirectoryIsBadInput() {
+    CliRun.Result applied =
+        cli.run(
+            "delta",
+            "apply",
+            "--base",
+            "oci:" + oldLayout + ":1.0",
+            "--delta",
+            work.toString(),
+            "--to",
+            "oci:" + work.resolve("out"));
+
+    assertThat(applied.exitCode()).isEqualTo(2);
+    assertThat(applied.err()).contains("is a directory");
+  }
+
+  @Test
+  void rejectedDeltaLeavesNoNewLayout() throws IOException {
+    make(oldLayout + ":1.0", newLayout + ":1.1", false);
+    flipByte(work.resolve("delta.bin"), 0.5);
+
+    CliRun.Result applied = apply(oldLayout + ":1.0", work.resolve("fresh/out") + ":1.1", false);
+
+    assertThat(applied.exitCode()).as(applied.err()).isEqualTo(1);
+    assertThat(work.resolve("fresh")).doesNotExist();
+  }
+
+  @Test
+  void invalidTagIsUsageErrorBeforeApplying() {
+    make(oldLayout + ":1.0", newLayout + ":1.1", false);
+
+    CliRun.Result applied = apply(oldLayout + ":1.0", work.resolve("out") + ":bad tag", false);
+
+    assertThat(applied.exitCode()).isEqualTo(2);
+    assertThat(applied.err()).contains("tag 'bad tag' is invalid");
+    assertThat(work.resolve("out")).doesNotExist();
+  }
+
   private CliRun.Result make(String from, String to, boolean sign) {
     Path output = work.resolve("delta.bin");
     if (!sign) {

@@ -334,8 +334,16 @@ public final class OciLayout implements ImageContent {
     }
   }
 
+  /**
+   * Returns whether {@code refName} may name an image in the index: 1 to 255 letters, digits and
+   * {@code . _ - : @ + /}, starting with a letter or digit. Callers check a name before any work.
+   */
+  public static boolean isValidRefName(String refName) {
+    return refName != null && REF.matcher(refName).matches();
+  }
+
   private static void checkRefName(String refName) {
-    if (refName == null || !REF.matcher(refName).matches()) {
+    if (!isValidRefName(refName)) {
       throw new IllegalArgumentException(
           "Image name '"
               + refName
