@@ -131,9 +131,10 @@ public class DeltaApplyCommand implements Callable<Integer> {
     TrustPolicy policy = trustedKey == null ? null : KeyFiles.trusting(trustedKey);
 
     OpenedImage image = new ImageOpener(environment, chosen).openBase(baseLocation);
-    Digest target = policy == null ? targetFromPayload() : verifiedTarget(policy, image);
+    DeltaManifest verified = policy == null ? null : verifiedManifest(policy, image);
+    Digest target = verified == null ? targetFromPayload() : verified.target();
 
-    Applied applied = apply(image, target, destination);
+    Applied applied = apply(image, target, verified, destination);
     spec.commandLine().getOut().println(describe(applied, destination));
     spec.commandLine().getOut().flush();
     return 0;
@@ -172,9 +173,9 @@ public class DeltaApplyCommand implements Callable<Integer> {
 
   /**
    * Verifies the signed delta manifest: signature and key, then that it starts from the base and
-   * describes this payload file. Returns the target it names.
+   * describes this payload file.
    */
-  private Digest verifiedTarget(TrustPolicy policy, OpenedImage image) throws IOException {
+  private DeltaManifest verifiedManifest(TrustPolicy policy, OpenedImage image) throws IOException {
     requireFile(manifest, "--manifest");
     DeltaManifest verified;
     try {
@@ -217,7 +218,7 @@ public class DeltaApplyCommand implements Callable<Integer> {
               + verified.payloadDigest()
               + "); download it again");
     }
-    return verified.target();
+    return verified;
   }
 
   /** Reads the target from an unsigned payload's header, which the applier checks again. */
@@ -239,11 +240,12 @@ public class DeltaApplyCommand implements Callable<Integer> {
    * Applies the payload into a staging directory inside the destination layout, so the verified
    * blobs move into place by rename, then adds the image to the layout's index.
    */
-  private Applied apply(OpenedImage image, Digest target, ImageLocation.Oci destination)
+  private Applied apply(
+      OpenedImage image, Digest target, DeltaManifest verified, ImageLocation.Oci destination)
       throws IOException {
     Path created = firstMissing(destination.directory());
     try {
-      return applyInto(createLayout(destination), image, target, destination);
+      return applyInto(createLayout(destination), image, target, verified, destination);
     } catch (IOException | RuntimeException e) {
       // A failed apply must leave no new files, so delete the directories this run created.
       if (created != null) {
@@ -266,16 +268,24 @@ public class DeltaApplyCommand implements Callable<Integer> {
   }
 
   private Applied applyInto(
-      OciLayout layout, OpenedImage image, Digest target, ImageLocation.Oci destination)
+      OciLayout layout,
+      OpenedImage image,
+      Digest target,
+      DeltaManifest verified,
+      ImageLocation.Oci destination)
       throws IOException {
     try (ScratchDirectory scratch = ScratchDirectory.create("slipway-delta-apply-");
         ScratchDirectory staging = ScratchDirectory.createIn(layout.dir(), ".slipway-staging-");
         InputStream payload = new BufferedInputStream(Files.newInputStream(delta), 1 << 16)) {
       AppliedImage applied;
       try {
+        DeltaApplier applier = new DeltaApplier(scratch.path());
+        // The signed overload checks the payload's size and digest again while it streams, in
+        // case the file changed since it was hashed.
         applied =
-            new DeltaApplier(scratch.path())
-                .apply(payload, image.content(), image.manifest(), target, staging.path());
+            verified == null
+                ? applier.apply(payload, image.content(), image.manifest(), target, staging.path())
+                : applier.apply(payload, image.content(), verified, staging.path());
       } catch (DeltaException e) {
         throw rejected(
             "Applying "
