@@ -21,5 +21,12 @@ public final class DeltaFormat {
    */
   public static final int MAX_ZSTD_PATCH_WINDOW_LOG = 25;
 
+  /**
+   * The highest zstd level a layer's recipe may name. The applier recompresses with it, and at
+   * levels 20 to 22 zstd's streaming compressor needs several hundred MiB of native memory (an
+   * estimate from their window and table sizes). The maker never finds recipes above 19.
+   */
+  public static final int MAX_ZSTD_RECIPE_LEVEL = 19;
+
   private DeltaFormat() {}
 }

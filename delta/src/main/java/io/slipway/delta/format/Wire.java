@@ -227,7 +227,7 @@ final class Wire {
         case ENCODING_GZIP:
           return new LayerEncoding.Gzip(GzipRecipe.readFrom(in));
         case ENCODING_ZSTD:
-          return new LayerEncoding.Zstd(ZstdRecipe.readFrom(in));
+          return new LayerEncoding.Zstd(readZstdRecipe(in));
         case ENCODING_DIFF_ID_ONLY:
           return new LayerEncoding.DiffIdOnly(readCompression(in));
         default:
@@ -237,6 +237,19 @@ final class Wire {
     } catch (IllegalArgumentException e) {
       throw new MalformedRecordException("the layer encoding is invalid: " + e.getMessage());
     }
+  }
+
+  private static ZstdRecipe readZstdRecipe(DataInput in) throws IOException {
+    ZstdRecipe recipe = ZstdRecipe.readFrom(in);
+    if (recipe.level() > DeltaFormat.MAX_ZSTD_RECIPE_LEVEL) {
+      throw new MalformedRecordException(
+          "the zstd recipe's level "
+              + recipe.level()
+              + " exceeds "
+              + DeltaFormat.MAX_ZSTD_RECIPE_LEVEL
+              + ", the highest level a device recompresses with");
+    }
+    return recipe;
   }
 
   private static Compression readCompression(DataInput in) throws IOException {

@@ -11,6 +11,7 @@ import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Descriptor;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.recompress.DeflateRecipe;
+import io.slipway.delta.recompress.ZstdRecipe;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -133,6 +134,26 @@ class PayloadReaderTest {
     byte[] payload = raw(records -> records.writeByte(0x42));
 
     assertFailure(payload, DeltaFailure.CORRUPT_PAYLOAD);
+  }
+
+  @Test
+  void rejectsZstdRecipeAboveLevel19() {
+    byte[] payload =
+        raw(
+            records -> {
+              writeHeader(records);
+              records.writeByte(Wire.BEGIN_LAYER);
+              Wire.writeDescriptor(records, PLAIN_LAYER);
+              Wire.writeDigest(records, LAYER);
+              Wire.writeVarint(records, 1056);
+              Wire.writeEncoding(records, new LayerEncoding.Zstd(new ZstdRecipe(22, true)));
+            });
+
+    assertThatThrownBy(() -> readAll(new ByteArrayInputStream(payload)))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).isEqualTo(DeltaFailure.CORRUPT_PAYLOAD))
+        .hasMessageContaining("level 22 exceeds 19");
   }
 
   @Test
