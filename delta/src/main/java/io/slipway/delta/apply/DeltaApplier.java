@@ -283,9 +283,11 @@ public final class DeltaApplier {
                 + " bytes exceeds "
                 + maxBytes);
       }
-      byte[] bytes = reader.content().readNBytes((int) descriptor.size());
+      // One array of the declared size: reading in chunks would hold the blob twice at its end.
+      byte[] bytes = new byte[(int) descriptor.size()];
+      int read = reader.content().readNBytes(bytes, 0, bytes.length);
       Digest actual = Digest.of(bytes);
-      if (bytes.length != descriptor.size() || !actual.equals(descriptor.digest())) {
+      if (read != bytes.length || !actual.equals(descriptor.digest())) {
         throw new DeltaException(
             DeltaFailure.DIGEST_MISMATCH,
             "The payload's blob "

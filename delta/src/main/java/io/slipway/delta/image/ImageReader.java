@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -99,8 +101,7 @@ public final class ImageReader {
    */
   public static Image withConfig(PlatformManifest manifest, byte[] configBytes) {
     Digest configDigest = manifest.config().digest();
-    JsonNode diffIds =
-        parseJson(configBytes, "Config " + configDigest).path("rootfs").path("diff_ids");
+    List<String> diffIds = diffIds(configBytes, manifest);
     if (diffIds.size() != manifest.layers().size()) {
       throw invalid(
           "Config "
@@ -124,6 +125,70 @@ public final class ImageReader {
         manifest.config(),
         configBytes,
         layers);
+  }
+
+  /**
+   * Reads the config's {@code rootfs.diff_ids} with a streaming parser, because a device applies
+   * deltas within a small heap and a config of up to {@link #MAX_CONFIG_BYTES} parsed as a tree can
+   * take hundreds of MiB. Returns an empty list when the config has none, and null for an entry
+   * that is not a string.
+   *
+   * @throws DeltaException {@code INVALID_IMAGE} when the config is not a JSON object, or lists
+   *     more diff_ids than the manifest has layers
+   */
+  private static List<String> diffIds(byte[] configBytes, PlatformManifest manifest) {
+    String what = "Config " + manifest.config().digest();
+    try (JsonParser parser = JSON.createParser(configBytes)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw invalid(what + " is not a JSON object");
+      }
+      List<String> diffIds = List.of();
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals("rootfs") && value == JsonToken.START_OBJECT) {
+          diffIds = rootfsDiffIds(parser, manifest, what);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        throw invalid(what + " has content after its JSON object");
+      }
+      return diffIds;
+    } catch (JacksonException e) {
+      throw invalid(what + " is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  /** Reads the rootfs object that starts at the parser's position, returning its diff_ids. */
+  private static List<String> rootfsDiffIds(
+      JsonParser parser, PlatformManifest manifest, String what) {
+    List<String> diffIds = List.of();
+    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (!name.equals("diff_ids") || value != JsonToken.START_ARRAY) {
+        parser.skipChildren();
+        continue;
+      }
+      diffIds = new ArrayList<>();
+      for (JsonToken entry = parser.nextToken();
+          entry != JsonToken.END_ARRAY;
+          entry = parser.nextToken()) {
+        if (diffIds.size() == manifest.layers().size()) {
+          throw invalid(
+              what
+                  + " lists more diff_ids than the "
+                  + manifest.layers().size()
+                  + " layers of manifest "
+                  + manifest.digest());
+        }
+        diffIds.add(entry == JsonToken.VALUE_STRING ? parser.getString() : null);
+        parser.skipChildren();
+      }
+    }
+    return diffIds;
   }
 
   private static byte[] readBlob(ImageContent content, Digest digest, int maxBytes, String what) {
@@ -189,7 +254,10 @@ public final class ImageReader {
   }
 
   private static Digest digest(JsonNode node, String what) {
-    String value = node.isString() ? node.asString() : null;
+    return digest(node.isString() ? node.asString() : null, what);
+  }
+
+  private static Digest digest(String value, String what) {
     try {
       return Digest.of(value);
     } catch (IllegalArgumentException e) {

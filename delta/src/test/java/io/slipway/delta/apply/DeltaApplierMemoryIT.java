@@ -12,6 +12,7 @@ import io.slipway.delta.format.LayerEncoding;
 import io.slipway.delta.format.PayloadWriter;
 import io.slipway.delta.format.SourceLayer;
 import io.slipway.delta.format.SourceRange;
+import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.image.ImageReader;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,6 +67,48 @@ class DeltaApplierMemoryIT {
     Path payload = dir.resolve("delta.bin");
     TestImage target = writePayload(payload, base, baseDiffId, baseSize, small);
 
+    String output = applyWithBoundedHeap(layout, payload, base, target);
+
+    assertThat(output).contains("applied " + target.manifestDigest()).contains("max heap MiB 64");
+    Path layer = dir.resolve("staging").resolve(target.layers().get(0).digest().hex());
+    assertThat(Files.size(layer)).isEqualTo(target.layers().get(0).size());
+  }
+
+  @Test
+  void appliesTargetWithLargestConfigWithin64MiBHeap() throws Exception {
+    MemoryContent content = new MemoryContent();
+    byte[] layerTar = Tars.of(Map.of("etc/os-release", "NAME=test\n".getBytes()), MTIME);
+    TestImage base =
+        TestImage.builder(content).label("base").layer(layerTar, Compression.NONE).build();
+    // Each "{}," is 3 bytes, so the config fills the largest size the reader takes.
+    int entries = (ImageReader.MAX_CONFIG_BYTES - 4096) / 3;
+    TestImage target =
+        TestImage.builder(content)
+            .label("target")
+            .layer(layerTar, Compression.NONE)
+            .emptyHistory(entries)
+            .build();
+    OciLayout layout = OciLayout.create(dir.resolve("layout"));
+    layout.writeImage(content, ImageReader.read(content, base.manifestDigest()), "base");
+
+    Path payload = dir.resolve("delta.bin");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(payload), 1 << 16);
+        PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), target.manifestDigest(), List.of());
+      writer.blob(target.manifestDescriptor(), new ByteArrayInputStream(target.manifest()));
+      writer.blob(target.config(), new ByteArrayInputStream(target.configBytes()));
+      writer.reuse(target.layers().get(0));
+      writer.finish();
+    }
+
+    String output = applyWithBoundedHeap(layout, payload, base, target);
+
+    assertThat(output).contains("applied " + target.manifestDigest());
+  }
+
+  /** Runs {@link ApplyWithBoundedHeap} in a JVM with 64 MiB of heap and returns its output. */
+  private String applyWithBoundedHeap(
+      OciLayout layout, Path payload, TestImage base, TestImage target) throws Exception {
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -82,11 +126,8 @@ class DeltaApplierMemoryIT {
             .start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(10, TimeUnit.MINUTES)).as(output).isTrue();
-
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("applied " + target.manifestDigest()).contains("max heap MiB 64");
-    Path layer = dir.resolve("staging").resolve(target.layers().get(0).digest().hex());
-    assertThat(Files.size(layer)).isEqualTo(target.layers().get(0).size());
+    return output;
   }
 
   /** Writes the base tar and returns its digest. */
