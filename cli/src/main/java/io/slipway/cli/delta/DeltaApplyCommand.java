@@ -130,10 +130,11 @@ public class DeltaApplyCommand implements Callable<Integer> {
     requireFile(delta, "--delta");
     TrustPolicy policy = trustedKey == null ? null : KeyFiles.trusting(trustedKey);
 
-    OpenedImage image = new ImageOpener(environment, chosen).open(baseLocation);
-    Digest target = policy == null ? targetFromPayload() : verifiedTarget(policy, image);
+    OpenedImage image = new ImageOpener(environment, chosen).openBase(baseLocation);
+    DeltaManifest verified = policy == null ? null : verifiedManifest(policy, image);
+    Digest target = verified == null ? targetFromPayload() : verified.target();
 
-    Applied applied = apply(image, target, destination);
+    Applied applied = apply(image, target, verified, destination);
     spec.commandLine().getOut().println(describe(applied, destination));
     spec.commandLine().getOut().flush();
     return 0;
@@ -149,10 +150,22 @@ public class DeltaApplyCommand implements Callable<Integer> {
               + "' is not oci:DIR or oci:DIR:TAG; the new image goes into an OCI image"
               + " layout, named by a tag or by nothing");
     }
+    if (oci.tag() != null && !OciLayout.isValidRefName(oci.tag())) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--to: tag '"
+              + oci.tag()
+              + "' is invalid; use 1 to 255 letters, digits and . _ - : @ + /, starting with a"
+              + " letter or digit");
+    }
     return oci;
   }
 
   private void requireFile(Path file, String option) {
+    if (Files.isDirectory(file)) {
+      throw new CommandFailedException(
+          option + " " + file + " is a directory; name a file inside it", ExitCode.USAGE);
+    }
     if (!Files.isRegularFile(file)) {
       throw new CommandFailedException(option + " " + file + " does not exist", ExitCode.USAGE);
     }
@@ -160,9 +173,9 @@ public class DeltaApplyCommand implements Callable<Integer> {
 
   /**
    * Verifies the signed delta manifest: signature and key, then that it starts from the base and
-   * describes this payload file. Returns the target it names.
+   * describes this payload file.
    */
-  private Digest verifiedTarget(TrustPolicy policy, OpenedImage image) throws IOException {
+  private DeltaManifest verifiedManifest(TrustPolicy policy, OpenedImage image) throws IOException {
     requireFile(manifest, "--manifest");
     DeltaManifest verified;
     try {
@@ -205,7 +218,7 @@ public class DeltaApplyCommand implements Callable<Integer> {
               + verified.payloadDigest()
               + "); download it again");
     }
-    return verified.target();
+    return verified;
   }
 
   /** Reads the target from an unsigned payload's header, which the applier checks again. */
@@ -227,17 +240,52 @@ public class DeltaApplyCommand implements Callable<Integer> {
    * Applies the payload into a staging directory inside the destination layout, so the verified
    * blobs move into place by rename, then adds the image to the layout's index.
    */
-  private Applied apply(OpenedImage image, Digest target, ImageLocation.Oci destination)
+  private Applied apply(
+      OpenedImage image, Digest target, DeltaManifest verified, ImageLocation.Oci destination)
       throws IOException {
-    OciLayout layout = createLayout(destination);
+    Path created = firstMissing(destination.directory());
+    try {
+      return applyInto(createLayout(destination), image, target, verified, destination);
+    } catch (IOException | RuntimeException e) {
+      // A failed apply must leave no new files, so delete the directories this run created.
+      if (created != null) {
+        ScratchDirectory.deleteTree(created);
+      }
+      throw e;
+    }
+  }
+
+  /** Returns the outermost directory of {@code directory}'s path that does not exist yet. */
+  private static Path firstMissing(Path directory) {
+    Path missing = null;
+    for (Path path = directory.toAbsolutePath(); path != null; path = path.getParent()) {
+      if (Files.exists(path)) {
+        return missing;
+      }
+      missing = path;
+    }
+    return missing;
+  }
+
+  private Applied applyInto(
+      OciLayout layout,
+      OpenedImage image,
+      Digest target,
+      DeltaManifest verified,
+      ImageLocation.Oci destination)
+      throws IOException {
     try (ScratchDirectory scratch = ScratchDirectory.create("slipway-delta-apply-");
         ScratchDirectory staging = ScratchDirectory.createIn(layout.dir(), ".slipway-staging-");
         InputStream payload = new BufferedInputStream(Files.newInputStream(delta), 1 << 16)) {
       AppliedImage applied;
       try {
+        DeltaApplier applier = new DeltaApplier(scratch.path());
+        // The signed overload checks the payload's size and digest again while it streams, in
+        // case the file changed since it was hashed.
         applied =
-            new DeltaApplier(scratch.path())
-                .apply(payload, image.content(), image.manifest(), target, staging.path());
+            verified == null
+                ? applier.apply(payload, image.content(), image.manifest(), target, staging.path())
+                : applier.apply(payload, image.content(), verified, staging.path());
       } catch (DeltaException e) {
         throw rejected(
             "Applying "

@@ -152,6 +152,10 @@ public class DeltaMakeCommand implements Callable<Integer> {
       throw new CommandFailedException(
           option + " " + file + ": the directory " + parent + " does not exist", ExitCode.USAGE);
     }
+    if (Files.isDirectory(file)) {
+      throw new CommandFailedException(
+          option + " " + file + " is a directory; name a file inside it", ExitCode.USAGE);
+    }
   }
 
   private PayloadFile.Written write(OpenedImage base, OpenedImage targetImage) throws IOException {

@@ -65,12 +65,26 @@ final class ImageOpener {
    */
   OpenedImage open(ImageLocation location) {
     if (location instanceof ImageLocation.Oci oci) {
-      return openLayout(oci);
+      return openLayout(oci, false);
     }
     return openRegistry((ImageLocation.Registry) location);
   }
 
-  private OpenedImage openLayout(ImageLocation.Oci location) {
+  /**
+   * Opens {@code location} as the base of a delta to apply. A layout tag that names a local
+   * manifest, which an earlier apply wrote, opens as the signed manifest it stands for, because
+   * deltas name that one as their source.
+   *
+   * @throws CommandFailedException as {@link #open} does
+   */
+  OpenedImage openBase(ImageLocation location) {
+    if (location instanceof ImageLocation.Oci oci) {
+      return openLayout(oci, true);
+    }
+    return openRegistry((ImageLocation.Registry) location);
+  }
+
+  private OpenedImage openLayout(ImageLocation.Oci location, boolean signedBase) {
     Path directory = location.directory();
     if (!Files.isRegularFile(directory.resolve("index.json"))) {
       throw new CommandFailedException(
@@ -83,7 +97,8 @@ final class ImageOpener {
     }
     OciLayout layout = new OciLayout(directory);
     String name = location.toString();
-    Digest digest = location.digest() != null ? location.digest() : resolve(layout, location);
+    Digest named = location.digest() != null ? location.digest() : resolve(layout, location);
+    Digest digest = signedBase ? signedManifest(layout, named, name) : named;
     PlatformSelector selector = new PlatformSelector(layout, platform);
     return new OpenedImage(layout, selector.select(digest, read(layout, digest, name), name), name);
   }
@@ -97,6 +112,15 @@ final class ImageOpener {
         throw new CommandFailedException(e.getMessage(), ExitCode.USAGE);
       }
       throw new CommandFailedException("Reading image " + location + " failed: " + e.getMessage());
+    }
+  }
+
+  /** Returns the signed manifest behind a local manifest that an earlier apply wrote. */
+  private static Digest signedManifest(OciLayout layout, Digest named, String name) {
+    try {
+      return layout.signedManifest(named);
+    } catch (DeltaException e) {
+      throw new CommandFailedException("Reading image " + name + " failed: " + e.getMessage());
     }
   }
 

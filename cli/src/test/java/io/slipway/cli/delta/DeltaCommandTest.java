@@ -125,6 +125,28 @@ class DeltaCommandTest {
   }
 
   @Test
+  void localManifestTagServesAsNextBase() throws IOException {
+    Path device = work.resolve("device");
+    Path second = work.resolve("second");
+    Path third = work.resolve("third");
+    byte[] extraLayer = LayoutFixture.tar(Map.of("etc/extra.conf", bytes("extra\n")), 1);
+    LayoutFixture.image(device, "1", "amd64", LayoutFixture::gzipInTwoMembers, baseLayer());
+    LayoutFixture.image(second, "2", "amd64", LayoutFixture::gzipInTwoMembers, targetLayer());
+    Digest target =
+        LayoutFixture.image(
+            third, "3", "amd64", LayoutFixture::gzipInTwoMembers, targetLayer(), extraLayer);
+
+    make(device + ":1", second + ":2", true);
+    CliRun.Result first = apply(device + ":1", device + ":current", true);
+    make(second + ":2", third + ":3", true);
+    CliRun.Result next = apply(device + ":current", device + ":current", true);
+
+    assertThat(first.out()).contains("as the local manifest");
+    assertThat(next.exitCode()).as(next.err()).isZero();
+    assertThat(next.out()).contains("image " + target + " is current");
+  }
+
+  @Test
   void manifestOfOtherKeyIsRejected() throws IOException {
     make(oldLayout + ":1.0", newLayout + ":1.1", true);
     KeyPair other = KeyAlgorithm.ED25519.generate();
@@ -343,6 +365,62 @@ class DeltaCommandTest {
 
     assertThat(made.exitCode()).isEqualTo(2);
     assertThat(made.err()).contains("does not exist");
+  }
+
+  @Test
+  void outputDirectoryIsBadInput() {
+    CliRun.Result made =
+        cli.run(
+            "delta",
+            "make",
+            "--from",
+            "oci:" + oldLayout + ":1.0",
+            "--to",
+            "oci:" + newLayout + ":1.1",
+            "-o",
+            work.toString());
+
+    assertThat(made.exitCode()).isEqualTo(2);
+    assertThat(made.err()).contains("is a directory");
+  }
+
+  @Test
+  void deltaDirectoryIsBadInput() {
+    CliRun.Result applied =
+        cli.run(
+            "delta",
+            "apply",
+            "--base",
+            "oci:" + oldLayout + ":1.0",
+            "--delta",
+            work.toString(),
+            "--to",
+            "oci:" + work.resolve("out"));
+
+    assertThat(applied.exitCode()).isEqualTo(2);
+    assertThat(applied.err()).contains("is a directory");
+  }
+
+  @Test
+  void rejectedDeltaLeavesNoNewLayout() throws IOException {
+    make(oldLayout + ":1.0", newLayout + ":1.1", false);
+    flipByte(work.resolve("delta.bin"), 0.5);
+
+    CliRun.Result applied = apply(oldLayout + ":1.0", work.resolve("fresh/out") + ":1.1", false);
+
+    assertThat(applied.exitCode()).as(applied.err()).isEqualTo(1);
+    assertThat(work.resolve("fresh")).doesNotExist();
+  }
+
+  @Test
+  void invalidTagIsUsageErrorBeforeApplying() {
+    make(oldLayout + ":1.0", newLayout + ":1.1", false);
+
+    CliRun.Result applied = apply(oldLayout + ":1.0", work.resolve("out") + ":bad tag", false);
+
+    assertThat(applied.exitCode()).isEqualTo(2);
+    assertThat(applied.err()).contains("tag 'bad tag' is invalid");
+    assertThat(work.resolve("out")).doesNotExist();
   }
 
   private CliRun.Result make(String from, String to, boolean sign) {

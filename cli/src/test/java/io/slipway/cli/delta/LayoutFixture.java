@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -67,6 +69,19 @@ final class LayoutFixture {
     return bytes.toByteArray();
   }
 
+  /**
+   * Returns {@code content} as two gzip members, a valid gzip stream that no single zlib run
+   * reproduces, so a delta keeps such a layer uncompressed.
+   */
+  static byte[] gzipInTwoMembers(byte[] content) {
+    int half = content.length / 2;
+    byte[] first = gzip(Arrays.copyOfRange(content, 0, half));
+    byte[] second = gzip(Arrays.copyOfRange(content, half, content.length));
+    byte[] joined = Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, joined, first.length, second.length);
+    return joined;
+  }
+
   /** Reads real files from the running JDK, the test's stand-in for a root filesystem. */
   static Map<String, byte[]> jdkFiles(String... names) {
     Path lib = Path.of(System.getProperty("java.home"), "lib");
@@ -89,6 +104,19 @@ final class LayoutFixture {
    */
   static Digest image(
       Path directory, String tag, String architecture, boolean gzip, byte[]... layers) {
+    return image(directory, tag, architecture, gzip ? LayoutFixture::gzip : null, layers);
+  }
+
+  /**
+   * Writes and tags a single-platform image whose layers {@code gzip} compresses, or leaves
+   * uncompressed when it is null.
+   */
+  static Digest image(
+      Path directory,
+      String tag,
+      String architecture,
+      UnaryOperator<byte[]> gzip,
+      byte[]... layers) {
     Digest manifest = manifest(directory, architecture, gzip, layers);
     tag(directory, tag, MANIFEST_TYPE, manifest);
     return manifest;
@@ -96,6 +124,11 @@ final class LayoutFixture {
 
   /** Writes an image's blobs and manifest without tagging it, and returns the manifest's digest. */
   static Digest manifest(Path directory, String architecture, boolean gzip, byte[]... layers) {
+    return manifest(directory, architecture, gzip ? LayoutFixture::gzip : null, layers);
+  }
+
+  private static Digest manifest(
+      Path directory, String architecture, UnaryOperator<byte[]> gzip, byte[]... layers) {
     ObjectNode config = JSON.createObjectNode();
     config.put("architecture", architecture);
     config.put("os", "linux");
@@ -106,9 +139,9 @@ final class LayoutFixture {
     ArrayNode layerList = JSON.createArrayNode();
     for (byte[] layer : layers) {
       diffIds.add(Digest.of(layer).value());
-      byte[] blob = gzip ? gzip(layer) : layer;
+      byte[] blob = gzip != null ? gzip.apply(layer) : layer;
       String mediaType =
-          gzip
+          gzip != null
               ? "application/vnd.oci.image.layer.v1.tar+gzip"
               : "application/vnd.oci.image.layer.v1.tar";
       layerList.add(descriptor(mediaType, blob(directory, blob), blob.length));

@@ -4,6 +4,7 @@ import io.slipway.delta.DeltaException;
 import io.slipway.delta.DeltaFailure;
 import io.slipway.delta.format.LayerEncoding;
 import io.slipway.delta.format.PayloadRecord;
+import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -14,8 +15,10 @@ import java.nio.file.Path;
 /**
  * Receives a rebuilt layer's uncompressed tar and computes its diff_id. Compresses it as the
  * layer's encoding specifies into a partial staging file while computing the blob digest, and
- * verifies both at the end. Rejects bytes past the layer's declared size, so a bad payload cannot
- * fill the disk.
+ * verifies both at the end. Rejects bytes past the layer's declared size, an uncompressed layer
+ * whose declared size is not its signed blob size, and compressed output past the blob size. So a
+ * bad payload writes at most about the target's blob sizes before its digests fail, except for a
+ * layer kept uncompressed from a compressed blob (see {@link #checkDeclaredSize}).
  */
 final class LayerWriter extends OutputStream {
 
@@ -30,6 +33,7 @@ final class LayerWriter extends OutputStream {
   LayerWriter(PayloadRecord.BeginLayer layer, Staging staging) throws IOException {
     this.layer = layer;
     this.staging = staging;
+    checkDeclaredSize(layer);
     this.stagedHex = uncompressed() ? layer.diffId().hex() : layer.blob().digest().hex();
     this.partial = staging.partial(stagedHex);
     OutputStream file = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
@@ -38,6 +42,31 @@ final class LayerWriter extends OutputStream {
         compressed() ? new DigestingOutputStream(file) : DigestingOutputStream.countingOnly(file);
     this.compressor = compressor(layer.encoding(), blob);
     this.tar = new DigestingOutputStream(compressor);
+  }
+
+  /**
+   * Rejects an uncompressed layer whose declared tar size is not its blob size. The manifest signs
+   * the blob size, so this bounds what the layer may write before any digest is known.
+   *
+   * <p>NOTE: a layer kept uncompressed from a gzip or zstd blob has no signed uncompressed size, so
+   * only its declared size bounds the disk it may fill before its diff_id check fails.
+   */
+  private static void checkDeclaredSize(PayloadRecord.BeginLayer layer) {
+    boolean tarIsBlob =
+        layer.encoding() instanceof LayerEncoding.Plain
+            || layer.encoding() instanceof LayerEncoding.DiffIdOnly diffIdOnly
+                && diffIdOnly.compression() == Compression.NONE;
+    if (tarIsBlob && layer.uncompressedSize() != layer.blob().size()) {
+      throw new DeltaException(
+          DeltaFailure.CORRUPT_PAYLOAD,
+          "The payload declares "
+              + layer.uncompressedSize()
+              + " bytes for uncompressed layer "
+              + layer.blob().digest()
+              + ", but the manifest lists "
+              + layer.blob().size()
+              + "; download it again");
+    }
   }
 
   private boolean uncompressed() {
@@ -77,6 +106,15 @@ final class LayerWriter extends OutputStream {
               + "; download it again");
     }
     tar.write(b, off, len);
+    if (compressed() && blob.count() > layer.blob().size()) {
+      throw new DeltaException(
+          DeltaFailure.CORRUPT_PAYLOAD,
+          "The payload's operations compress to more than the "
+              + layer.blob().size()
+              + " bytes of layer "
+              + layer.blob().digest()
+              + "; download it again");
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ package io.slipway.delta.layout;
 
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.ImageReader;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,6 +36,19 @@ final class LocalManifest {
         annotations instanceof ObjectNode existing ? existing : root.putObject("annotations");
     target.put(OciLayout.SOURCE_MANIFEST, original.value());
     return new LocalManifest(root, mediaType);
+  }
+
+  /**
+   * Returns the digest in {@code manifest}'s {@link OciLayout#SOURCE_MANIFEST} annotation, or empty
+   * when the bytes are not JSON or carry no valid one.
+   */
+  static Optional<Digest> sourceOf(byte[] manifest) {
+    try {
+      JsonNode source = JSON.readTree(manifest).path("annotations").path(OciLayout.SOURCE_MANIFEST);
+      return source.isString() ? Optional.of(Digest.of(source.asString())) : Optional.empty();
+    } catch (JacksonException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** Replaces layer {@code index} by the uncompressed tar {@code diffId} of {@code size} bytes. */

@@ -141,6 +141,26 @@ public final class OciLayout implements ImageContent {
   }
 
   /**
+   * Returns the signed manifest that {@code manifest} stands for: the digest in its {@link
+   * #SOURCE_MANIFEST} annotation when it is a local manifest and the layout stores that signed
+   * manifest, else {@code manifest} itself. Deltas name the signed manifest as their source, so a
+   * tag that names a local manifest resolves through this to a usable base.
+   *
+   * @throws DeltaException {@code IO} when the manifest cannot be read
+   */
+  public Digest signedManifest(Digest manifest) {
+    byte[] bytes;
+    try (InputStream in = open(manifest)) {
+      bytes = in.readNBytes(ImageReader.MAX_MANIFEST_BYTES);
+    } catch (NoSuchFileException e) {
+      return manifest;
+    } catch (IOException e) {
+      throw io("Reading manifest " + manifest + " in " + dir, e);
+    }
+    return LocalManifest.sourceOf(bytes).filter(this::contains).orElse(manifest);
+  }
+
+  /**
    * Copies {@code image} from {@code from} into the layout, skipping blobs it already contains, and
    * names it {@code refName}. Each copied blob is checked against its digest before it is renamed
    * into place.
@@ -334,8 +354,16 @@ public final class OciLayout implements ImageContent {
     }
   }
 
+  /**
+   * Returns whether {@code refName} may name an image in the index: 1 to 255 letters, digits and
+   * {@code . _ - : @ + /}, starting with a letter or digit. Callers check a name before any work.
+   */
+  public static boolean isValidRefName(String refName) {
+    return refName != null && REF.matcher(refName).matches();
+  }
+
   private static void checkRefName(String refName) {
-    if (refName == null || !REF.matcher(refName).matches()) {
+    if (!isValidRefName(refName)) {
       throw new IllegalArgumentException(
           "Image name '"
               + refName

@@ -369,6 +369,63 @@ class DeltaApplierTest {
   }
 
   @Test
+  void rejectsPlainLayerLargerThanItsBlob() throws IOException {
+    byte[] baseTar = base.tars().get(0);
+    byte[] newTar = Tars.of(Map.of("etc/demo.conf", text), 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    int copies = 100;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), sourceLayers());
+      writeManifestAndConfig(writer, image);
+      // Each copy record of a few bytes would write the whole base tar again.
+      writer.beginLayer(
+          image.layers().get(0),
+          image.diffIds().get(0),
+          (long) baseTar.length * copies,
+          new LayerEncoding.Plain());
+      for (int i = 0; i < copies; i++) {
+        writer.copy(new SourceRange(0, 0, baseTar.length));
+      }
+      writer.endLayer();
+      writer.finish();
+    }
+
+    assertRejectedWithMessage(
+        out.toByteArray(),
+        image.manifestDigest(),
+        "but the manifest lists " + image.layers().get(0).size());
+  }
+
+  @Test
+  void rejectsGzipLayerCompressingPastItsBlob() throws IOException {
+    byte[] newTar = Tars.of(Map.of("usr/lib/libdemo.so", library), 7);
+    MemoryContent targetContent = new MemoryContent();
+    TestImage image = TestImage.builder(targetContent).layer(newTar, Compression.GZIP).build();
+    Path gzipBlob = dir.resolve("layer.gz");
+    Files.write(gzipBlob, targetContent.get(image.layers().get(0).digest()));
+    GzipRecipe recipe = GzipReproducer.find(gzipBlob).orElseThrow();
+    byte[] noise = randomBytes(4 * newTar.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), List.of());
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0),
+          image.diffIds().get(0),
+          noise.length,
+          new LayerEncoding.Gzip(recipe));
+      writer.literal(noise, 0, noise.length);
+      writer.endLayer();
+      writer.finish();
+    }
+
+    assertRejectedWithMessage(
+        out.toByteArray(), image.manifestDigest(), "compress to more than the");
+  }
+
+  @Test
   void rejectsBaseWhoseLayerIsDamaged() throws IOException {
     Target target = target();
     byte[] damaged = base.tars().get(0).clone();
@@ -518,6 +575,18 @@ class DeltaApplierTest {
     assertThat(content.snapshot()).isEqualTo(before);
     assertThat(list(staging)).isEmpty();
     assertThat(list(dir.resolve("scratch"))).isEmpty();
+  }
+
+  private void assertRejectedWithMessage(byte[] payload, Digest target, String message)
+      throws IOException {
+    Path staging = dir.resolve("staging");
+
+    assertThatThrownBy(() -> apply(payload, target))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).isEqualTo(DeltaFailure.CORRUPT_PAYLOAD))
+        .hasMessageContaining(message);
+    assertThat(list(staging)).isEmpty();
   }
 
   private void assertRejectedAnyReason(byte[] payload, Digest target) throws IOException {
