@@ -2,33 +2,31 @@ package io.slipway.delta.apply;
 
 import io.slipway.delta.DeltaException;
 import io.slipway.delta.DeltaFailure;
+import io.slipway.delta.recompress.DeflateCompressor;
 import io.slipway.delta.recompress.DeflateRecipe;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
  * Compresses the content operations' bytes between a begin-deflate and an end-deflate record into
- * the layer, as a raw deflate stream made with the record's recipe, counting and checksumming the
- * uncompressed bytes.
+ * the layer, as a raw deflate stream made with the record's recipe (zlib or GNU gzip), counting and
+ * checksumming the uncompressed bytes.
  *
- * <p>NOTE: input reaches the deflater in chunks of up to 64 KiB. zlib's output at levels 1 to 9
- * does not depend on how the input is split, but at level 0 its stored blocks may, so a level-0
- * recipe found by compressing the content in one call may rebuild other bytes. The blob digest
- * check then rejects the layer; it is never accepted silently.
+ * <p>NOTE: input reaches the compressor in chunks of up to 64 KiB. GNU gzip's output, and zlib's at
+ * levels 1 to 9, does not depend on how the input is split, but at level 0 its stored blocks may,
+ * so a level-0 recipe found by compressing the content in one call may rebuild other bytes. The
+ * blob digest check then rejects the layer; it is never accepted silently.
  */
 final class DeflateOutput extends OutputStream {
 
-  private final Deflater deflater;
-  private final OutputStream out;
+  private final DeflateCompressor compressor;
   private final CRC32 crc = new CRC32();
-  private final byte[] buffer = new byte[1 << 16];
   private long compressed;
 
   DeflateOutput(DeflateRecipe recipe, OutputStream out) {
-    this.deflater = recipe.newDeflater();
-    this.out = out;
+    this.compressor = recipe.newCompressor(new CountingOutput(out));
   }
 
   @Override
@@ -39,10 +37,7 @@ final class DeflateOutput extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     crc.update(b, off, len);
-    deflater.setInput(b, off, len);
-    while (!deflater.needsInput()) {
-      drain();
-    }
+    compressor.write(b, off, len);
   }
 
   /**
@@ -52,12 +47,9 @@ final class DeflateOutput extends OutputStream {
    */
   void finish(long expectedLength, long expectedCrc32) throws IOException {
     try {
-      deflater.finish();
-      while (!deflater.finished()) {
-        drain();
-      }
+      compressor.finish();
     } finally {
-      deflater.end();
+      compressor.close();
     }
     if (crc.getValue() != expectedCrc32) {
       throw new DeltaException(
@@ -78,14 +70,28 @@ final class DeflateOutput extends OutputStream {
     }
   }
 
-  /** Frees the deflater after a failure. */
+  /** Frees the compressor after a failure. */
   void abandon() {
-    deflater.end();
+    compressor.close();
   }
 
-  private void drain() throws IOException {
-    int produced = deflater.deflate(buffer);
-    out.write(buffer, 0, produced);
-    compressed += produced;
+  /** Passes the compressed bytes on and counts them. */
+  private final class CountingOutput extends FilterOutputStream {
+
+    CountingOutput(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      compressed++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      compressed += len;
+    }
   }
 }

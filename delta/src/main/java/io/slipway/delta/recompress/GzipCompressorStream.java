@@ -3,22 +3,18 @@ package io.slipway.delta.recompress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
 
 /**
  * Writes one gzip member: a given header, a raw deflate stream, then CRC-32 and size. Unlike {@link
- * java.util.zip.GZIPOutputStream} it takes the header verbatim and never flushes the deflater, so
+ * java.util.zip.GZIPOutputStream} it takes the header verbatim and never flushes the compressor, so
  * its bytes depend only on the content and the recipe. Not thread-safe.
  */
 final class GzipCompressorStream extends OutputStream {
 
-  private static final int BUFFER_SIZE = 64 * 1024;
-
   private final OutputStream out;
   private final byte[] header;
-  private final Deflater deflater;
+  private final DeflateCompressor compressor;
   private final CRC32 crc = new CRC32();
-  private final byte[] buffer = new byte[BUFFER_SIZE];
   private long size;
   private boolean headerWritten;
   private boolean closed;
@@ -27,7 +23,7 @@ final class GzipCompressorStream extends OutputStream {
   GzipCompressorStream(OutputStream out, byte[] header, DeflateRecipe recipe) {
     this.out = out;
     this.header = header;
-    this.deflater = recipe.newDeflater();
+    this.compressor = recipe.newCompressor(out);
   }
 
   @Override
@@ -46,13 +42,12 @@ final class GzipCompressorStream extends OutputStream {
     writeHeaderOnce();
     crc.update(bytes, offset, length);
     size += length;
-    deflater.setInput(bytes, offset, length);
-    while (!deflater.needsInput()) {
-      drain();
-    }
+    compressor.write(bytes, offset, length);
   }
 
-  /** Flushes the bytes compressed so far to the underlying stream; the deflater keeps its state. */
+  /**
+   * Flushes the bytes compressed so far to the underlying stream; the compressor keeps its state.
+   */
   @Override
   public void flush() throws IOException {
     out.flush();
@@ -66,13 +61,10 @@ final class GzipCompressorStream extends OutputStream {
     closed = true;
     try {
       writeHeaderOnce();
-      deflater.finish();
-      while (!deflater.finished()) {
-        drain();
-      }
+      compressor.finish();
       writeTrailer();
     } finally {
-      deflater.end();
+      compressor.close();
       out.close();
     }
   }
@@ -82,11 +74,6 @@ final class GzipCompressorStream extends OutputStream {
       out.write(header);
       headerWritten = true;
     }
-  }
-
-  private void drain() throws IOException {
-    int produced = deflater.deflate(buffer, 0, buffer.length, Deflater.NO_FLUSH);
-    out.write(buffer, 0, produced);
   }
 
   private void writeTrailer() throws IOException {

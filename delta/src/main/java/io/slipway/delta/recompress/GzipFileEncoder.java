@@ -21,8 +21,8 @@ import java.util.zip.Inflater;
  * those lines and has the applier compress the result again with the {@link DeflateRecipe} that
  * reproduces the file byte for byte. Stateless and thread-safe.
  *
- * <p>NOTE: GNU gzip's deflate is not zlib's; zlib reproduces what {@code gzip -9} made of small
- * inputs (up to some tens of KiB) but not of larger ones, which then go as whole-file patches.
+ * <p>Files that GNU gzip compressed (Debian's {@code gzip -9n}) are reproduced by the GNU gzip
+ * family of recipes, which {@link DeflateReproducer} tries after zlib's.
  */
 public final class GzipFileEncoder {
 
@@ -46,8 +46,8 @@ public final class GzipFileEncoder {
 
   /**
    * Writes content operations that produce exactly {@code newFile}, when it is a single gzip member
-   * whose deflate stream zlib reproduces; returns false writing nothing otherwise, and the caller
-   * then encodes the file as a whole.
+   * whose deflate stream a {@link DeflateRecipe} reproduces; returns false writing nothing
+   * otherwise, and the caller then encodes the file as a whole.
    *
    * @param oldFile where the old file lies in a base layer; its length must be that of {@code
    *     oldBytes}

@@ -37,13 +37,16 @@ class GzipReproducerTest {
   }
 
   @Test
-  void rejectsGzipCommandOutput() throws Exception {
+  void findsGnuGzipRecipeForGzipCommandOutput() throws Exception {
     // GNU gzip has its own deflate implementation, which splits blocks differently from zlib.
     Path content = write("content", CONTENT);
     Path file = directory.resolve("content.gz");
     run(file, "gzip", "-n", "-9", "-c", content.toString());
 
-    assertThat(GzipReproducer.find(file)).isEmpty();
+    Optional<GzipRecipe> recipe = GzipReproducer.find(file);
+
+    assertThat(recipe).map(GzipRecipe::deflate).contains(DeflateRecipe.gnuGzip(9));
+    assertThat(rebuild(recipe.orElseThrow(), CONTENT)).isEqualTo(Files.readAllBytes(file));
   }
 
   @Test

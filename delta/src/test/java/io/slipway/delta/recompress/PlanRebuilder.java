@@ -3,11 +3,12 @@ package io.slipway.delta.recompress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import java.util.zip.Deflater;
 
 /**
  * Rebuilds a new archive from a plan the way an applier would, taking new bytes only where the plan
@@ -58,21 +59,16 @@ final class PlanRebuilder {
   }
 
   private static byte[] compress(DeflateRecipe recipe, byte[] content) {
-    Deflater deflater = recipe.newDeflater();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[4096];
-    // Chunked input, as an applier feeds it while it streams.
-    for (int offset = 0; offset < content.length; offset += 5000) {
-      deflater.setInput(content, offset, Math.min(5000, content.length - offset));
-      while (!deflater.needsInput()) {
-        out.write(buffer, 0, deflater.deflate(buffer));
+    try (DeflateCompressor compressor = recipe.newCompressor(out)) {
+      // Chunked input, as an applier feeds it while it streams.
+      for (int offset = 0; offset < content.length; offset += 5000) {
+        compressor.write(content, offset, Math.min(5000, content.length - offset));
       }
+      compressor.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    deflater.finish();
-    while (!deflater.finished()) {
-      out.write(buffer, 0, deflater.deflate(buffer));
-    }
-    deflater.end();
     return out.toByteArray();
   }
 }

@@ -24,6 +24,37 @@ class RecipeFormTest {
   }
 
   @Test
+  void zlibDeflateRecipeKeepsItsTwoBytes() throws IOException {
+    byte[] bytes = written(new DeflateRecipe(9, Deflater.FILTERED)::writeTo);
+
+    assertThat(bytes).containsExactly(9, 1);
+  }
+
+  @Test
+  void gnuGzipDeflateRecipeIsLevelThenThree() throws IOException {
+    DeflateRecipe recipe = DeflateRecipe.gnuGzip(9);
+
+    byte[] bytes = written(recipe::writeTo);
+
+    assertThat(bytes).containsExactly(9, 3);
+    assertThat(DeflateRecipe.readFrom(input(bytes))).isEqualTo(recipe);
+  }
+
+  @Test
+  void gnuGzipDeflateRecipeRejectsLevelZero() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> DeflateRecipe.readFrom(input(new byte[] {0, 3})))
+        .withMessageContaining("level 0");
+  }
+
+  @Test
+  void gnuGzipDeflateRecipeRejectsStrategy() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> new DeflateRecipe(DeflateRecipe.Family.GNU_GZIP, 9, Deflater.FILTERED))
+        .withMessageContaining("strategy 1");
+  }
+
+  @Test
   void gzipRecipeComparesHeaderContent() {
     GzipRecipe first = new GzipRecipe(GzipReproducerTest.plainHeader(), new DeflateRecipe(6, 0));
     GzipRecipe second = new GzipRecipe(GzipReproducerTest.plainHeader(), new DeflateRecipe(6, 0));
