@@ -246,7 +246,7 @@ public class DeltaApplyCommand implements Callable<Integer> {
     Path created = firstMissing(destination.directory());
     try {
       return applyInto(createLayout(destination), image, target, verified, destination);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       // A failed apply must leave no new files, so delete the directories this run created.
       if (created != null) {
         ScratchDirectory.deleteTree(created);

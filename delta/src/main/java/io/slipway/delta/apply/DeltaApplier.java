@@ -147,7 +147,8 @@ public final class DeltaApplier {
           new DeltaException(DeltaFailure.IO, "Applying the delta failed: " + e, e);
       staged.discard(failure);
       throw failure;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error such as OutOfMemoryError still leaves nothing staged behind.
       staged.discard(e);
       throw e;
     }

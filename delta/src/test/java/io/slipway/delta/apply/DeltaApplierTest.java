@@ -17,6 +17,7 @@ import io.slipway.delta.format.SourceLayer;
 import io.slipway.delta.format.SourceRange;
 import io.slipway.delta.image.Compression;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.recompress.DeflateRecipe;
 import io.slipway.delta.recompress.GzipRecipe;
@@ -423,6 +424,32 @@ class DeltaApplierTest {
 
     assertRejectedWithMessage(
         out.toByteArray(), image.manifestDigest(), "compress to more than the");
+  }
+
+  @Test
+  void errorWhileApplyingLeavesNothingStaged() throws IOException {
+    Target target = target();
+    Digest baseLayer = base.layers().get(0).digest();
+    ImageContent failing =
+        digest -> {
+          if (digest.equals(baseLayer)) {
+            throw new OutOfMemoryError("simulated while reading the base layer");
+          }
+          return content.open(digest);
+        };
+    Path staging = dir.resolve("staging");
+
+    assertThatThrownBy(
+            () ->
+                new DeltaApplier(dir.resolve("scratch"))
+                    .apply(
+                        new ByteArrayInputStream(target.payload),
+                        failing,
+                        base.manifestDigest(),
+                        target.image.manifestDigest(),
+                        staging))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(staging).isEmptyDirectory();
   }
 
   @Test
