@@ -1,7 +1,5 @@
 package io.slipway.cli.build;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.slipway.api.fleet.DeviceType;
 import io.slipway.api.fleet.DeviceTypeCatalog;
 import io.slipway.builder.plan.AvailableEngines;
@@ -13,6 +11,7 @@ import io.slipway.builder.plan.Planner;
 import io.slipway.builder.platform.Platform;
 import io.slipway.builder.project.Project;
 import io.slipway.cli.CliEnvironment;
+import io.slipway.cli.CliLogging;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.client.FleetName;
 import io.slipway.cli.client.SlipwayClient;
@@ -28,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -115,7 +113,7 @@ public class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    quietLogging();
+    CliLogging.quiet();
     EngineChoice choice = engineChoice();
     Path root = directory.toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
@@ -124,16 +122,6 @@ public class BuildCommand implements Callable<Integer> {
     }
     Project project = Project.load(root);
     return dryRun ? printPlan(project, choice) : upload(root, choice);
-  }
-
-  /**
-   * Raises the log level to WARN: without a configuration Logback prints every DEBUG line to
-   * standard output, where the plan and the build log go.
-   */
-  private static void quietLogging() {
-    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(Level.WARN);
-    }
   }
 
   private EngineChoice engineChoice() {

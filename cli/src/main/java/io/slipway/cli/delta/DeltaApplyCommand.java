@@ -2,6 +2,7 @@ package io.slipway.cli.delta;
 
 import io.slipway.builder.platform.Platform;
 import io.slipway.cli.CliEnvironment;
+import io.slipway.cli.CliLogging;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
 import io.slipway.cli.delta.ImageOpener.OpenedImage;
@@ -120,6 +121,7 @@ public class DeltaApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    CliLogging.quiet();
     ImageLocation baseLocation = DeltaOptions.location(spec, "--base", base);
     ImageLocation.Oci destination = destination();
     Platform chosen = DeltaOptions.platform(spec, platform);

@@ -2,6 +2,7 @@ package io.slipway.cli.delta;
 
 import io.slipway.builder.platform.Platform;
 import io.slipway.cli.CliEnvironment;
+import io.slipway.cli.CliLogging;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
 import io.slipway.cli.delta.ImageOpener.OpenedImage;
@@ -109,6 +110,7 @@ public class DeltaMakeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    CliLogging.quiet();
     ImageLocation source = DeltaOptions.location(spec, "--from", from);
     ImageLocation target = DeltaOptions.location(spec, "--to", to);
     Platform chosen = DeltaOptions.platform(spec, platform);

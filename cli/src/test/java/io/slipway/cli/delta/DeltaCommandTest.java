@@ -2,11 +2,15 @@ package io.slipway.cli.delta;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.slipway.cli.CliRun;
 import io.slipway.delta.image.Digest;
 import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.PemKeys;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code slipway delta make} and {@code apply} on real OCI image layouts: a base of real JDK
@@ -365,6 +370,29 @@ class DeltaCommandTest {
 
     assertThat(made.exitCode()).isEqualTo(2);
     assertThat(made.err()).contains("does not exist");
+  }
+
+  @Test
+  void makeLogsNothingToStandardOutput() {
+    // Without a Logback configuration, as in the slipway jar, the root logger's DEBUG decides.
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Logger slipway = (Logger) LoggerFactory.getLogger("io.slipway");
+    Level rootLevel = root.getLevel();
+    Level slipwayLevel = slipway.getLevel();
+    root.setLevel(Level.DEBUG);
+    slipway.setLevel(null);
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      make(oldLayout + ":1.0", newLayout + ":1.1", false);
+    } finally {
+      System.setOut(original);
+      root.setLevel(rootLevel);
+      slipway.setLevel(slipwayLevel);
+    }
+
+    assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("INFO");
   }
 
   @Test
