@@ -99,15 +99,22 @@ class DeltaPayloadController {
    * Returns the payload {@code digest} when a {@code READY} delta of it leads to an image of the
    * device's fleet, and records that use.
    *
-   * @throws ApiException {@code DELTA_PAYLOAD_NOT_FOUND} otherwise, the same as for a digest no
-   *     delta has, so other fleets' payloads stay unseen
+   * @throws ApiException {@code INVALID_PARAMETER} when {@code digest} is not a SHA-256 digest;
+   *     {@code DELTA_PAYLOAD_NOT_FOUND} otherwise, the same as for a digest no delta has, so other
+   *     fleets' payloads stay unseen
    */
   private Digest requireReadable(Device device, String digest) {
     Digest payload;
     try {
       payload = Digest.of(digest);
     } catch (IllegalArgumentException e) {
-      throw notFound(digest);
+      // A malformed digest names no payload of any fleet, so saying so reveals nothing.
+      throw new ApiException(
+          ErrorCode.INVALID_PARAMETER,
+          "Delta payload '"
+              + digest
+              + "' is not a digest: use the payload URL that GET /device/v1/delta returns,"
+              + " which ends in sha256: and 64 lower-case hex digits");
     }
     Fleet fleet = fleets.findById(device.fleetId()).orElseThrow(() -> notFound(digest));
     long now = clock.millis();

@@ -431,6 +431,23 @@ abstract class DeltaContract {
   }
 
   @Test
+  void malformedPayloadDigestIsInvalid() {
+    storeReady(runningPair(), 1000);
+
+    for (String digest : List.of("sha256:ABC", "sha256:" + "AB".repeat(32), "latest")) {
+      HttpResponse<String> response =
+          world
+              .http()
+              .get(
+                  "/device/v1/delta/payloads/" + digest, "Authorization", "Bearer " + device.key());
+
+      assertThat(response.statusCode()).as(digest).isEqualTo(400);
+      assertThat(code(response)).as(digest).isEqualTo("INVALID_PARAMETER");
+      assertThat(response.body()).as(digest).contains("'" + digest + "'");
+    }
+  }
+
+  @Test
   void payloadIsHiddenFromOtherFleets() {
     byte[] payload = storeReady(runningPair(), 1000);
     TestDevice stranger = world.device(world.newFleet().id());
