@@ -15,9 +15,9 @@ import java.util.zip.CRC32;
  * checksumming the uncompressed bytes.
  *
  * <p>NOTE: input reaches the compressor in chunks of up to 64 KiB. GNU gzip's output, and zlib's at
- * levels 1 to 9, does not depend on how the input is split, but at level 0 its stored blocks may,
- * so a level-0 recipe found by compressing the content in one call may rebuild other bytes. The
- * blob digest check then rejects the layer; it is never accepted silently.
+ * levels 1 to 9, does not depend on how the input is split. At level 0 zlib's stored blocks may, so
+ * a level-0 recipe found by compressing the content in one call may rebuild other bytes. The blob
+ * digest check then rejects the layer; it is never accepted silently.
  */
 final class DeflateOutput extends OutputStream {
 

@@ -50,7 +50,7 @@ public record DeflateRecipe(Family family, int level, int strategy) {
     }
   }
 
-  /** A zlib recipe. */
+  /** Creates a zlib recipe. */
   public DeflateRecipe(int level, int strategy) {
     this(Family.ZLIB, level, strategy);
   }

@@ -4,10 +4,10 @@ import java.util.Arrays;
 
 /**
  * Builds length-limited Huffman codes the way GNU gzip 1.12 does, so that its dynamic blocks come
- * out bit for bit: a binary heap ordered by frequency then subtree depth, at least two codes per
- * tree, overflowing lengths moved down by gzip's redistribution, and canonical codes stored bit
- * reversed for LSB-first output. Also accumulates the block costs gzip uses to choose a block type.
- * Not thread-safe.
+ * out bit for bit. It uses a binary heap ordered by frequency then subtree depth, at least two
+ * codes per tree, and gzip's redistribution of overflowing lengths. Codes are canonical and stored
+ * bit reversed for LSB-first output. Also accumulates the block costs gzip uses to choose a block
+ * type. Not thread-safe.
  */
 final class GnuGzipHuffman {
 

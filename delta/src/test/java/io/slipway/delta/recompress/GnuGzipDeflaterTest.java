@@ -84,7 +84,7 @@ class GnuGzipDeflaterTest {
   }
 
   @Test
-  void outputDoesNotDependOnHowInputIsSplit() throws IOException {
+  void outputIgnoresWriteSizes() throws IOException {
     byte[] content = SampleContent.of(400_000, 3);
     byte[] whole = compress(content, 9, content.length);
 
