@@ -8,11 +8,6 @@ import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a platform image's manifest and config from an {@link ImageContent}, checking each against
@@ -32,8 +27,6 @@ public final class ImageReader {
 
   /** The largest config read, in bytes. */
   public static final int MAX_CONFIG_BYTES = 16 * 1024 * 1024;
-
-  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private ImageReader() {}
 
@@ -68,28 +61,7 @@ public final class ImageReader {
    * @throws DeltaException {@code INVALID_IMAGE} when it is an index or does not parse
    */
   public static PlatformManifest parseManifest(Digest digest, byte[] bytes) {
-    JsonNode root = parseJson(bytes, "Manifest " + digest);
-    String mediaType = root.path("mediaType").asString(null);
-    if (root.has("manifests")) {
-      throw invalid(
-          "Manifest "
-              + digest
-              + " is an index ("
-              + mediaType
-              + "); name the platform manifest of the device's platform");
-    }
-    if (mediaType == null) {
-      mediaType = OCI_MANIFEST;
-    }
-    if (!mediaType.equals(OCI_MANIFEST) && !mediaType.equals(DOCKER_MANIFEST)) {
-      throw invalid("Manifest " + digest + " has media type " + mediaType + ", not an image");
-    }
-    Descriptor config = descriptor(root.path("config"), "the config of manifest " + digest);
-    List<Descriptor> layers = new ArrayList<>();
-    for (JsonNode layer : root.path("layers")) {
-      layers.add(descriptor(layer, "a layer of manifest " + digest));
-    }
-    return new PlatformManifest(digest, mediaType, bytes, config, layers);
+    return ImageJson.manifest(digest, bytes);
   }
 
   /**
@@ -101,7 +73,7 @@ public final class ImageReader {
    */
   public static Image withConfig(PlatformManifest manifest, byte[] configBytes) {
     Digest configDigest = manifest.config().digest();
-    List<String> diffIds = diffIds(configBytes, manifest);
+    List<String> diffIds = ImageJson.diffIds(configBytes, manifest);
     if (diffIds.size() != manifest.layers().size()) {
       throw invalid(
           "Config "
@@ -125,70 +97,6 @@ public final class ImageReader {
         manifest.config(),
         configBytes,
         layers);
-  }
-
-  /**
-   * Reads the config's {@code rootfs.diff_ids} with a streaming parser, because a device applies
-   * deltas within a small heap and a config of up to {@link #MAX_CONFIG_BYTES} parsed as a tree can
-   * take hundreds of MiB. Returns an empty list when the config has none, and null for an entry
-   * that is not a string.
-   *
-   * @throws DeltaException {@code INVALID_IMAGE} when the config is not a JSON object, or lists
-   *     more diff_ids than the manifest has layers
-   */
-  private static List<String> diffIds(byte[] configBytes, PlatformManifest manifest) {
-    String what = "Config " + manifest.config().digest();
-    try (JsonParser parser = JSON.createParser(configBytes)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw invalid(what + " is not a JSON object");
-      }
-      List<String> diffIds = List.of();
-      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (name.equals("rootfs") && value == JsonToken.START_OBJECT) {
-          diffIds = rootfsDiffIds(parser, manifest, what);
-        } else {
-          parser.skipChildren();
-        }
-      }
-      if (parser.nextToken() != null) {
-        throw invalid(what + " has content after its JSON object");
-      }
-      return diffIds;
-    } catch (JacksonException e) {
-      throw invalid(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  /** Reads the rootfs object that starts at the parser's position, returning its diff_ids. */
-  private static List<String> rootfsDiffIds(
-      JsonParser parser, PlatformManifest manifest, String what) {
-    List<String> diffIds = List.of();
-    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-      String name = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (!name.equals("diff_ids") || value != JsonToken.START_ARRAY) {
-        parser.skipChildren();
-        continue;
-      }
-      diffIds = new ArrayList<>();
-      for (JsonToken entry = parser.nextToken();
-          entry != JsonToken.END_ARRAY;
-          entry = parser.nextToken()) {
-        if (diffIds.size() == manifest.layers().size()) {
-          throw invalid(
-              what
-                  + " lists more diff_ids than the "
-                  + manifest.layers().size()
-                  + " layers of manifest "
-                  + manifest.digest());
-        }
-        diffIds.add(entry == JsonToken.VALUE_STRING ? parser.getString() : null);
-        parser.skipChildren();
-      }
-    }
-    return diffIds;
   }
 
   private static byte[] readBlob(ImageContent content, Digest digest, int maxBytes, String what) {
@@ -222,39 +130,6 @@ public final class ImageReader {
       }
     }
     return out.toByteArray();
-  }
-
-  private static JsonNode parseJson(byte[] bytes, String what) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(bytes);
-    } catch (JacksonException e) {
-      throw invalid(what + " is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw invalid(what + " is not a JSON object");
-    }
-    return root;
-  }
-
-  private static Descriptor descriptor(JsonNode node, String what) {
-    if (!node.isObject()) {
-      throw invalid("The descriptor of " + what + " is missing or not an object");
-    }
-    Digest digest = digest(node.path("digest"), what);
-    JsonNode size = node.path("size");
-    if (!size.canConvertToLong()) {
-      throw invalid("The descriptor of " + what + " has no integer size");
-    }
-    try {
-      return new Descriptor(node.path("mediaType").asString(null), digest, size.asLong());
-    } catch (IllegalArgumentException e) {
-      throw invalid("The descriptor of " + what + " is invalid: " + e.getMessage());
-    }
-  }
-
-  private static Digest digest(JsonNode node, String what) {
-    return digest(node.isString() ? node.asString() : null, what);
   }
 
   private static Digest digest(String value, String what) {

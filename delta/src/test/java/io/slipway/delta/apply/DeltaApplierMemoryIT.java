@@ -78,16 +78,30 @@ class DeltaApplierMemoryIT {
   void appliesTargetWithLargestConfigWithin64MiBHeap() throws Exception {
     MemoryContent content = new MemoryContent();
     byte[] layerTar = Tars.of(Map.of("etc/os-release", "NAME=test\n".getBytes()), MTIME);
-    TestImage base =
-        TestImage.builder(content).label("base").layer(layerTar, Compression.NONE).build();
     // Each "{}," is 3 bytes, so the config fills the largest size the reader takes.
     int entries = (ImageReader.MAX_CONFIG_BYTES - 4096) / 3;
-    TestImage target =
-        TestImage.builder(content)
-            .label("target")
-            .layer(layerTar, Compression.NONE)
-            .emptyHistory(entries)
-            .build();
+    TestImage.Builder target =
+        TestImage.builder(content).label("target").layer(layerTar, Compression.NONE);
+
+    appliesReusingLayerWithin64MiBHeap(content, layerTar, target.emptyHistory(entries).build());
+  }
+
+  @Test
+  void appliesTargetWithLargestManifestWithin64MiBHeap() throws Exception {
+    MemoryContent content = new MemoryContent();
+    byte[] layerTar = Tars.of(Map.of("etc/os-release", "NAME=test\n".getBytes()), MTIME);
+    int entries = (ImageReader.MAX_MANIFEST_BYTES - 4096) / 3;
+    TestImage.Builder target =
+        TestImage.builder(content).label("target").layer(layerTar, Compression.NONE);
+
+    appliesReusingLayerWithin64MiBHeap(content, layerTar, target.manifestFiller(entries).build());
+  }
+
+  /** Applies a payload that reuses the base's one layer and carries the target's documents. */
+  private void appliesReusingLayerWithin64MiBHeap(
+      MemoryContent content, byte[] layerTar, TestImage target) throws Exception {
+    TestImage base =
+        TestImage.builder(content).label("base").layer(layerTar, Compression.NONE).build();
     OciLayout layout = OciLayout.create(dir.resolve("layout"));
     layout.writeImage(content, ImageReader.read(content, base.manifestDigest()), "base");
 

@@ -111,6 +111,67 @@ class ImageReaderTest {
     assertFailure(content.put(bytes(manifest)), DeltaFailure.INVALID_IMAGE);
   }
 
+  @Test
+  void skipsUnknownFieldsOfManifestAndConfig() {
+    byte[] tar = Tars.of(Map.of("a", new byte[5]), 1);
+    TestImage image =
+        TestImage.builder(content)
+            .layer(tar, Compression.NONE)
+            .emptyHistory(1000)
+            .manifestFiller(1000)
+            .build();
+
+    Image read = ImageReader.read(content, image.manifestDigest());
+
+    assertThat(read.layers()).hasSize(1);
+    assertThat(read.layers().get(0).diffId()).isEqualTo(Digest.of(tar));
+  }
+
+  @Test
+  void rejectsConfigWithMoreDiffIds() {
+    byte[] tar = Tars.of(Map.of("a", new byte[5]), 1);
+    Digest layer = content.put(tar);
+    byte[] configBytes = config("[\"" + layer + "\",\"" + layer + "\"]");
+    Digest config = content.put(configBytes);
+    String manifest =
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\""
+            + config
+            + "\",\"size\":"
+            + configBytes.length
+            + "},\"layers\":[{\"mediaType\":\"y\",\"digest\":\""
+            + layer
+            + "\",\"size\":"
+            + tar.length
+            + "}]}";
+
+    assertFailure(content.put(bytes(manifest)), DeltaFailure.INVALID_IMAGE);
+  }
+
+  @Test
+  void rejectsLayersGivenAsObject() {
+    String manifest = manifestWithoutLayers("\"layers\":{}}");
+
+    assertFailure(content.put(bytes(manifest)), DeltaFailure.INVALID_IMAGE);
+  }
+
+  @Test
+  void rejectsContentAfterManifestObject() {
+    String manifest = manifestWithoutLayers("\"layers\":[]} {}");
+
+    assertFailure(content.put(bytes(manifest)), DeltaFailure.INVALID_IMAGE);
+  }
+
+  /** Returns a manifest's start, up to its config with no diff_ids, followed by {@code rest}. */
+  private String manifestWithoutLayers(String rest) {
+    Digest config = content.put(config("[]"));
+    return "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"x\",\"digest\":\""
+        + config
+        + "\",\"size\":"
+        + config("[]").length
+        + "},"
+        + rest;
+  }
+
   private void assertFailure(Digest manifest, DeltaFailure failure) {
     assertThatThrownBy(() -> ImageReader.read(content, manifest))
         .isInstanceOfSatisfying(
