@@ -22,6 +22,13 @@ public final class DeltaFormat {
   public static final int MAX_ZSTD_PATCH_WINDOW_LOG = 25;
 
   /**
+   * The largest inflated length, in bytes, of an inflated-range reference. The maker inflates zip
+   * entries of at most 32 MiB and gzip files of at most 16 MiB, and the applier inflates a bsdiff
+   * patch's whole reference to a scratch file, so this bounds that file.
+   */
+  public static final long MAX_INFLATED_REFERENCE = 32L * 1024 * 1024;
+
+  /**
    * The highest zstd level a layer's recipe may name. The applier recompresses with it, and at
    * levels 20 to 22 zstd's streaming compressor needs several hundred MiB of native memory (an
    * estimate from their window and table sizes). The maker never finds recipes above 19.

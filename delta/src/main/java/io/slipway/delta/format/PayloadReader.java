@@ -304,6 +304,14 @@ public final class PayloadReader implements Closeable {
 
   private Reference readReference() throws IOException {
     Reference reference = Wire.readReference(records);
+    if (reference instanceof InflatedRange inflated
+        && inflated.length() > DeltaFormat.MAX_INFLATED_REFERENCE) {
+      throw new Wire.MalformedRecordException(
+          "an inflated reference of "
+              + inflated.length()
+              + " bytes exceeds the limit of "
+              + DeltaFormat.MAX_INFLATED_REFERENCE);
+    }
     SourceRange range =
         reference instanceof InflatedRange inflated ? inflated.deflated() : (SourceRange) reference;
     if (range.layer() >= sourceLayers.size()) {

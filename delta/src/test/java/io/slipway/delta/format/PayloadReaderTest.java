@@ -206,6 +206,28 @@ class PayloadReaderTest {
   }
 
   @Test
+  void rejectsInflatedReferenceOverTheLimit() {
+    byte[] payload =
+        raw(
+            records -> {
+              writeHeader(records);
+              beginLayer(records);
+              records.writeByte(Wire.COPY);
+              records.writeByte(Wire.INFLATED_RANGE);
+              Wire.writeVarint(records, 0);
+              Wire.writeVarint(records, 0);
+              Wire.writeVarint(records, 10);
+              Wire.writeVarint(records, DeltaFormat.MAX_INFLATED_REFERENCE + 1);
+            });
+
+    assertThatThrownBy(() -> readAll(new ByteArrayInputStream(payload)))
+        .isInstanceOfSatisfying(
+            DeltaException.class,
+            e -> assertThat(e.failure()).isEqualTo(DeltaFailure.CORRUPT_PAYLOAD))
+        .hasMessageContaining("inflated reference of " + (DeltaFormat.MAX_INFLATED_REFERENCE + 1));
+  }
+
+  @Test
   void rejectsZstdPatchOverTheReferenceLimit() {
     List<SourceLayer> large =
         List.of(new SourceLayer(LAYER, LAYER, DeltaFormat.MAX_ZSTD_REFERENCE + 1L));
