@@ -96,8 +96,8 @@ class DeltaPayloadController {
   }
 
   /**
-   * Returns the payload {@code digest} when a {@code READY} delta of it leads to an image of the
-   * device's fleet, and records that use.
+   * Returns the payload {@code digest} when a {@code READY} delta of it leads from an image of the
+   * device's fleet to another, and records that use.
    *
    * @throws ApiException {@code INVALID_PARAMETER} when {@code digest} is not a SHA-256 digest;
    *     {@code DELTA_PAYLOAD_NOT_FOUND} otherwise, the same as for a digest no delta has, so other
@@ -119,7 +119,9 @@ class DeltaPayloadController {
     Fleet fleet = fleets.findById(device.fleetId()).orElseThrow(() -> notFound(digest));
     long now = clock.millis();
     for (StoredDelta delta : deltas.findReadyByPayload(payload)) {
-      if (rules.isTargetOf(fleet, delta.target())) {
+      // Both ends must be the fleet's own images: a payload also carries bytes of its source, so
+      // a fleet that shares only the target image with another must not read the other's payload.
+      if (rules.isTargetOf(fleet, delta.target()) && rules.isSourceOf(fleet, delta.source())) {
         deltas.touch(delta.pair(), now, now - DeltaService.TOUCH_INTERVAL_MILLIS);
         return payload;
       }

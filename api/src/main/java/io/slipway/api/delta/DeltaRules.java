@@ -123,10 +123,24 @@ class DeltaRules {
    * successful, valid release of {@code fleet}.
    */
   boolean isTargetOf(Fleet fleet, Digest target) {
+    return isImageOf(fleet, target, false);
+  }
+
+  /**
+   * Returns true when {@code source} is a platform manifest of (or is) the image of a service of a
+   * successful release of {@code fleet}, invalidated ones included, because devices still run them.
+   */
+  boolean isSourceOf(Fleet fleet, Digest source) {
+    return isImageOf(fleet, source, true);
+  }
+
+  private boolean isImageOf(Fleet fleet, Digest digest, boolean withInvalidated) {
     List<ReleaseImage> images =
-        releaseImages.ofFleet(fleet.id()).stream().filter(image -> !image.invalidated()).toList();
+        releaseImages.ofFleet(fleet.id()).stream()
+            .filter(image -> withInvalidated || !image.invalidated())
+            .toList();
     for (ReleaseImage image : images) {
-      if (platformsOf(fleet, image).stream().anyMatch(m -> m.digest().equals(target))) {
+      if (platformsOf(fleet, image).stream().anyMatch(m -> m.digest().equals(digest))) {
         return true;
       }
     }

@@ -460,6 +460,24 @@ abstract class DeltaContract {
   }
 
   @Test
+  void payloadIsHiddenFromAFleetSharingOnlyTheTarget() {
+    DeltaPair pair = runningPair();
+    byte[] payload = storeReady(pair, 1000);
+    TestFleet other = world.newFleet();
+    LayeredImages otherWeb =
+        new LayeredImages(world.context(), other.org() + "/" + other.slug() + "/web");
+    LayeredImages.Pushed sameTarget =
+        otherWeb.push(AMD64, List.of(files("base"), files("app 2.0 " + fleet.slug())));
+    release(other, Map.of("web", otherWeb.reference(sameTarget.digest())));
+    TestDevice stranger = world.device(other.id());
+
+    HttpResponse<byte[]> response = download(stranger, Digest.of(payload), null);
+
+    assertThat(sameTarget.digest()).isEqualTo(pair.target().value());
+    assertThat(response.statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void missingPayloadIsMadeAgain() {
     DeltaPair pair = runningPair();
     byte[] payload = storeReady(pair, 1000);
@@ -769,7 +787,12 @@ abstract class DeltaContract {
    * it), waits for its delta job and returns its id.
    */
   long release(Map<String, String> services) {
-    long id = world.createRelease(fleet.org(), fleet.slug(), fleet.developer());
+    return release(fleet, services);
+  }
+
+  /** Finishes a release of {@code owner} with {@code services} and waits for its delta job. */
+  long release(TestFleet owner, Map<String, String> services) {
+    long id = world.createRelease(owner.org(), owner.slug(), owner.developer());
     StringBuilder body = new StringBuilder("{\"services\": {");
     services.forEach(
         (name, image) ->
@@ -781,7 +804,7 @@ abstract class DeltaContract {
                 .append("\"}"));
     body.append("}, \"status\": \"SUCCESS\"}");
     HttpResponse<String> finished =
-        world.call("PATCH", "/api/v1/releases/" + id, body.toString(), fleet.developer());
+        world.call("PATCH", "/api/v1/releases/" + id, body.toString(), owner.developer());
     assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
     awaitDeltaJob(id);
     return id;
