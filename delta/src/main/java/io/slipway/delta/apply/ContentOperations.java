@@ -43,10 +43,19 @@ final class ContentOperations {
   private final byte[] referenceBuffer = new byte[BUFFER];
   private final byte[] copyBuffer = new byte[BUFFER];
 
-  ContentOperations(PayloadReader reader, BaseLayers base, Path scratch) {
+  private final ExpansionBudget budget;
+
+  /** Creates the operations of one apply, charging every inflated reference to {@code budget}. */
+  ContentOperations(PayloadReader reader, BaseLayers base, Path scratch, ExpansionBudget budget) {
     this.reader = reader;
     this.base = base;
     this.scratch = scratch;
+    this.budget = budget;
+  }
+
+  /** Returns the budget that inflated references are charged to, shared with deflate sections. */
+  ExpansionBudget budget() {
+    return budget;
   }
 
   /** Runs {@code record}, which must be a content record, writing its output to {@code out}. */
@@ -187,6 +196,7 @@ final class ContentOperations {
    * after exactly its inflated length; it fails when the stream inflates to another length.
    */
   private InputStream inflate(InflatedRange reference) {
+    budget.charge(reference.length());
     // zlib's raw mode may need one byte past the compressed data; a zero byte is harmless.
     InputStream compressed =
         new SequenceInputStream(

@@ -25,8 +25,12 @@ final class DeflateOutput extends OutputStream {
   private final CRC32 crc = new CRC32();
   private long compressed;
 
-  DeflateOutput(DeflateRecipe recipe, OutputStream out) {
+  private final ExpansionBudget budget;
+
+  /** Creates a deflate section writing into {@code out}, charging its input to {@code budget}. */
+  DeflateOutput(DeflateRecipe recipe, OutputStream out, ExpansionBudget budget) {
     this.compressor = recipe.newCompressor(new CountingOutput(out));
+    this.budget = budget;
   }
 
   @Override
@@ -36,6 +40,7 @@ final class DeflateOutput extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    budget.charge(len);
     crc.update(b, off, len);
     compressor.write(b, off, len);
   }

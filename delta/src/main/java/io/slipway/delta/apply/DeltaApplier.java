@@ -185,7 +185,10 @@ public final class DeltaApplier {
       try (BaseLayers layers = BaseLayers.open(header.sourceLayers(), baseImage, base, scratch)) {
         PlatformManifest manifest = stageManifest();
         Image target = ImageReader.withConfig(manifest, stageConfig(manifest));
-        ContentOperations operations = new ContentOperations(reader, layers, scratch);
+        ExpansionBudget budget =
+            ExpansionBudget.forLayers(
+                target.layers().stream().mapToLong(layer -> layer.blob().size()).sum());
+        ContentOperations operations = new ContentOperations(reader, layers, scratch, budget);
         for (int i = 0; i < target.layers().size(); i++) {
           blobs.add(applyLayer(target.layers().get(i), baseImage, operations));
         }
@@ -403,7 +406,7 @@ public final class DeltaApplier {
             return;
           }
           if (record instanceof PayloadRecord.BeginDeflate begin) {
-            deflate = new DeflateOutput(begin.recipe(), writer);
+            deflate = new DeflateOutput(begin.recipe(), writer, operations.budget());
           } else if (record instanceof PayloadRecord.EndDeflate end) {
             DeflateOutput ending = deflate;
             deflate = null;

@@ -198,6 +198,34 @@ class DeltaApplierTest {
     assertThat(list(dir.resolve("scratch"))).isEmpty();
   }
 
+  @Test
+  void rejectsPayloadThatInflatesWithoutBound() throws IOException {
+    byte[] newTar = Tars.of(Tars.files(), 9);
+    TestImage image =
+        TestImage.builder(new MemoryContent()).layer(newTar, Compression.NONE).build();
+    InflatedRange entry =
+        new InflatedRange(
+            new SourceRange(0, contentOffset(2), archive.length), archiveEntry.length);
+    long budget = ExpansionBudget.FACTOR * image.layers().get(0).size() + ExpansionBudget.ALLOWANCE;
+    BsdiffPatch empty = new BsdiffPatch(List.of(), new byte[0], new byte[0]);
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PayloadWriter writer = new PayloadWriter(out, 3)) {
+      writer.header(base.manifestDigest(), image.manifestDigest(), sourceLayers());
+      writeManifestAndConfig(writer, image);
+      writer.beginLayer(
+          image.layers().get(0), image.diffIds().get(0), newTar.length, new LayerEncoding.Plain());
+      for (long record = 0; record <= budget / archiveEntry.length; record++) {
+        writer.bsdiff(entry, empty);
+      }
+      writer.literal(newTar, 0, newTar.length);
+      writer.endLayer();
+      writer.finish();
+    }
+
+    assertRejectedWithMessage(out.toByteArray(), image.manifestDigest(), "expands");
+  }
+
   private static int trailerLength(byte[] content) {
     return Tars.padding(content.length) + 2 * Tars.BLOCK;
   }
