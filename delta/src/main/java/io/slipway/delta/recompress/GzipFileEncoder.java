@@ -81,7 +81,8 @@ public final class GzipFileEncoder {
       return false;
     }
     Member member = target.get();
-    Optional<DeflateRecipe> recipe = DeflateReproducer.find(member.deflated(), member.inflated());
+    Optional<DeflateRecipe> recipe =
+        DeflateReproducer.find(member.deflated(), member.inflated(), likelyRecipe(newBytes));
     if (recipe.isEmpty()) {
       return false;
     }
@@ -105,6 +106,24 @@ public final class GzipFileEncoder {
     out.endDeflate(member.deflated().length, member.crc32());
     out.literal(newBytes, newBytes.length - TRAILER_LENGTH, TRAILER_LENGTH);
     return true;
+  }
+
+  /**
+   * Returns the recipe the header suggests, tried first: GNU gzip writes the Unix OS code (3) and
+   * marks level 9 with extra flags 2 and level 1 with 4. Trying it first spares the zlib
+   * candidates, each of which compresses up to the first block before it fails on such a file.
+   * Returns null when the header suggests nothing.
+   */
+  private static DeflateRecipe likelyRecipe(byte[] gzip) {
+    int extraFlags = gzip[8] & 0xff;
+    int operatingSystem = gzip[9] & 0xff;
+    if (operatingSystem != 3) {
+      return null;
+    }
+    if (extraFlags == 2) {
+      return DeflateRecipe.gnuGzip(9);
+    }
+    return extraFlags == 4 ? DeflateRecipe.gnuGzip(1) : DeflateRecipe.gnuGzip(6);
   }
 
   /**
