@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param source the base image's platform manifest digest
  * @param target the target image's platform manifest digest
- * @param state where making it stands
+ * @param state how far making it has got
  * @param reason why there is no delta, for {@code FULL} and {@code FAILED}; null otherwise
  * @param sourceRepository the {@code ORG/FLEET/SERVICE} repository the base image is read from
  * @param targetRepository the {@code ORG/FLEET/SERVICE} repository the target image is read from

@@ -34,8 +34,13 @@ public sealed interface ImageLocation {
 
     @Override
     public String toString() {
-      String suffix = tag != null ? ":" + tag : digest != null ? "@" + digest : "";
-      return OCI_PREFIX + directory + suffix;
+      if (tag != null) {
+        return OCI_PREFIX + directory + ":" + tag;
+      }
+      if (digest != null) {
+        return OCI_PREFIX + directory + "@" + digest;
+      }
+      return OCI_PREFIX + directory;
     }
   }
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record AppliedBlob(Kind kind, Digest digest, Digest diffId, Path file) {
 
-  /** What a blob is and how it was verified. */
+  /** The kind of a blob and the way it was verified. */
   public enum Kind {
     /** The target manifest, verified by its digest. */
     MANIFEST,
@@ -29,8 +29,8 @@ public record AppliedBlob(Kind kind, Digest digest, Digest diffId, Path file) {
     /** A layer rebuilt byte for byte, verified by its blob digest and its diff_id. */
     LAYER_EXACT,
     /**
-     * A layer whose compression could not be reproduced: {@code file} holds the uncompressed tar,
-     * verified by its diff_id.
+     * A layer whose compression could not be reproduced: {@code file} contains the uncompressed
+     * tar, verified by its diff_id.
      */
     LAYER_UNCOMPRESSED
   }

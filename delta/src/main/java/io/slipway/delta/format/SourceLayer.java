@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A base layer that payload operations read from, by its position in the header's list. The applier
- * checks that the base image holds a layer with this blob digest and diff_id before reading
+ * checks that the base image contains a layer with this blob digest and diff_id before reading
  * anything else.
  *
  * @param blob the base layer blob's digest

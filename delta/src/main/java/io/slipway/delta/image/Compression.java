@@ -1,6 +1,6 @@
 package io.slipway.delta.image;
 
-/** How a layer blob is compressed, as its media type says. */
+/** The compression of a layer blob, as its media type names it. */
 public enum Compression {
   /** A plain tar. */
   NONE,

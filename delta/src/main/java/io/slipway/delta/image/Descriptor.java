@@ -3,7 +3,7 @@ package io.slipway.delta.image;
 import java.util.Objects;
 
 /**
- * An OCI descriptor: what a manifest says about one blob. Immutable.
+ * An OCI descriptor: the media type, digest and size that a manifest lists for one blob. Immutable.
  *
  * @param mediaType the blob's media type
  * @param digest the blob's digest
