@@ -263,6 +263,28 @@ class ImageAssemblerIT {
   }
 
   @Test
+  void rootSizeSetsBothSlots() throws Exception {
+    Path image = assemble(PartitionScheme.GPT, builder().rootSize(61 * MIB));
+
+    List<JsonNode> partitions = list(partitionTable(image).get("partitions"));
+
+    assertThat(sizeInBytes(partitions.get(1))).isEqualTo(64 * MIB);
+    assertThat(sizeInBytes(partitions.get(2))).isEqualTo(64 * MIB);
+  }
+
+  @Test
+  void rootSizeBelowRootfsIsRejected() {
+    Path output = directory.resolve("out.img");
+
+    assertThatThrownBy(() -> builder().rootSize(16 * MIB).build().assemble(output))
+        .isInstanceOf(OsImageException.class)
+        .hasMessageContaining(String.valueOf(16 * MIB))
+        .extracting(e -> ((OsImageException) e).failure())
+        .isEqualTo(OsImageFailure.INVALID_INPUT);
+    assertThat(directory).isEmptyDirectory();
+  }
+
+  @Test
   void missingRootfsIsInvalidInput() {
     Path missing = directory.resolve("missing.ext4");
 
