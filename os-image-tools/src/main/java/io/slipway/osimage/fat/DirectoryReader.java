@@ -56,6 +56,11 @@ final class DirectoryReader {
       return (attributes & (ATTRIBUTE_DIRECTORY | ATTRIBUTE_VOLUME_LABEL)) == ATTRIBUTE_DIRECTORY;
     }
 
+    boolean isVolumeLabel() {
+      return (attributes & (ATTRIBUTE_DIRECTORY | ATTRIBUTE_VOLUME_LABEL))
+          == ATTRIBUTE_VOLUME_LABEL;
+    }
+
     boolean isDotEntry() {
       return name.equals(".") || name.equals("..");
     }
@@ -120,10 +125,16 @@ final class DirectoryReader {
     }
   }
 
+  /** Returns the root directory's volume label entry, if it has one. */
+  Optional<Entry> volumeLabel() throws IOException {
+    return list(0).stream().filter(Entry::isVolumeLabel).findFirst();
+  }
+
   /** Returns the entry named {@code entryName}, compared without regard to case as FAT does. */
   Optional<Entry> find(long cluster, String entryName) throws IOException {
     String wanted = entryName.toLowerCase(Locale.ROOT);
     return list(cluster).stream()
+        .filter(entry -> !entry.isVolumeLabel())
         .filter(entry -> entry.name().toLowerCase(Locale.ROOT).equals(wanted))
         .findFirst();
   }

@@ -1,10 +1,13 @@
 package io.slipway.osimage.fat;
 
 import de.waldheinz.fs.BlockDevice;
+import de.waldheinz.fs.fat.DirectoryFullException;
 import de.waldheinz.fs.fat.FatFile;
 import de.waldheinz.fs.fat.FatFileSystem;
 import de.waldheinz.fs.fat.FatLfnDirectory;
 import de.waldheinz.fs.fat.FatLfnDirectoryEntry;
+import io.slipway.osimage.OsImageException;
+import io.slipway.osimage.OsImageFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,10 +28,28 @@ final class FatFileWriter {
   /**
    * Writes {@code files} into the FAT filesystem on {@code device}.
    *
+   * @param name how messages name the filesystem
    * @return the directories it created, each as its list of names, parents before children
-   * @throws IOException when fat32-lib cannot read the filesystem or runs out of space
+   * @throws OsImageException {@code BOOT_PARTITION_FULL} when fat32-lib runs out of clusters or
+   *     root directory entries
+   * @throws IOException when fat32-lib cannot read the filesystem
    */
-  static Set<List<String>> write(BlockDevice device, Map<BootPath, byte[]> files)
+  static Set<List<String>> write(BlockDevice device, Map<BootPath, byte[]> files, String name)
+      throws IOException {
+    try {
+      return writeFiles(device, files);
+    } catch (DirectoryFullException e) {
+      throw full(name, "a directory cannot grow (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      // fat32-lib reports an exhausted FAT only through this message.
+      if (String.valueOf(e.getMessage()).startsWith("FAT Full")) {
+        throw full(name, "no free cluster is left");
+      }
+      throw e;
+    }
+  }
+
+  private static Set<List<String>> writeFiles(BlockDevice device, Map<BootPath, byte[]> files)
       throws IOException {
     FatFileSystem filesystem = FatFileSystem.read(device, false);
     Set<List<String>> created = new LinkedHashSet<>();
@@ -49,6 +70,16 @@ final class FatFileWriter {
     filesystem.flush();
     filesystem.close();
     return created;
+  }
+
+  private static OsImageException full(String name, String reason) {
+    return new OsImageException(
+        OsImageFailure.BOOT_PARTITION_FULL,
+        "The files do not fit into the FAT filesystem of "
+            + name
+            + ": "
+            + reason
+            + ". Write smaller files or use a larger boot partition.");
   }
 
   private static FatLfnDirectory directoryOf(

@@ -100,7 +100,7 @@ final class SpaceCheck {
     if (file.isPresent() && (file.get().attributes() & DirectoryReader.ATTRIBUTE_DIRECTORY) != 0) {
       throw conflict(path, path.path() + " is a directory");
     }
-    return file.filter(entry -> (entry.attributes() & DirectoryReader.ATTRIBUTE_VOLUME_LABEL) == 0);
+    return file;
   }
 
   private void checkClusters(long needed, long available) {

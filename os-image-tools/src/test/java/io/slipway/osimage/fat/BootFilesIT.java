@@ -43,7 +43,7 @@ class BootFilesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {16, 32})
+  @ValueSource(ints = {12, 16, 32})
   void writesNewFilesAndDirectories(int fatBits) throws Exception {
     Path image = filesystem(fatBits);
     byte[] bootcode = random(150_000, 1);
@@ -168,6 +168,67 @@ class BootFilesIT {
 
   @ParameterizedTest
   @ValueSource(ints = {16, 32})
+  void patchHoldsOnlyChangedSectors(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    FatTools.mcopy(image.toString(), "config.json", "{\"old\":true}".getBytes(), scratch);
+    FatTools.mcopy(image.toString(), "cmdline.txt", random(40_000, 5), scratch);
+    byte[] original = Files.readAllBytes(image);
+
+    ImagePatch patch;
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      patch =
+          BootFiles.write(
+              bytes,
+              whole(image),
+              new TreeMap<>(java.util.Map.of("config.json", CONFIG)),
+              MODIFIED_AT);
+    }
+
+    for (ImagePatch.Range range : patch.ranges()) {
+      for (int at = 0; at < range.content().length; at += 512) {
+        int offset = (int) range.offset() + at;
+        assertThat(Arrays.copyOfRange(range.content(), at, at + 512))
+            .as("sector at %d", offset)
+            .isNotEqualTo(Arrays.copyOfRange(original, offset, offset + 512));
+      }
+    }
+    assertThat(patch.patchedBytes()).isLessThanOrEqualTo(4 * 512);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
+  void keepsVolumeLabel(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    FatTools.mcopy(image.toString(), "cmdline.txt", "console=tty1\n".getBytes(), scratch);
+
+    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+
+    assertThat(FatTools.ok("fatlabel", patched.toString()).strip()).isEqualTo("resin-boot");
+    assertThat(FatTools.ok("blkid", "-p", "-o", "export", patched.toString()))
+        .contains("LABEL=resin-boot");
+  }
+
+  @Test
+  void stampsCreationAndAccessDates() throws Exception {
+    Path image = filesystem(16);
+
+    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+
+    byte[] bytes = Files.readAllBytes(patched);
+    int entry = indexOf(bytes, "CONFIG  JSO".getBytes(StandardCharsets.US_ASCII));
+    ByteBuffer fields =
+        ByteBuffer.wrap(bytes, entry, 32).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int date = (2026 - 1980) << 9 | 3 << 5 | 14;
+    int time = 15 << 11 | 9 << 5 | 26 / 2;
+    assertThat(fields.getShort(14) & 0xffff).as("creation time").isEqualTo(time);
+    assertThat(fields.getShort(16) & 0xffff).as("creation date").isEqualTo(date);
+    assertThat(fields.getShort(18) & 0xffff).as("access date").isEqualTo(date);
+    assertThat(fields.getShort(22) & 0xffff).as("modification time").isEqualTo(time);
+    assertThat(fields.getShort(24) & 0xffff).as("modification date").isEqualTo(date);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
   void rejectsFilesLargerThanFreeSpace(int fatBits) throws Exception {
     Path image = filesystem(fatBits);
     long free = freeBytes(image);
@@ -244,7 +305,13 @@ class BootFilesIT {
 
   private Path filesystem(int fatBits) throws Exception {
     Path image = scratch.resolve("fat" + fatBits + "-" + System.nanoTime() + ".img");
-    FatTools.sparseFile(image, fatBits == 16 ? 64L << 20 : 300L << 20);
+    long size =
+        switch (fatBits) {
+          case 12 -> 16L << 20;
+          case 16 -> 64L << 20;
+          default -> 300L << 20;
+        };
+    FatTools.sparseFile(image, size);
     FatTools.ok("mkfs.vfat", "-F", String.valueOf(fatBits), "-n", "resin-boot", image.toString());
     return image;
   }
@@ -305,6 +372,15 @@ class BootFilesIT {
       in.transferTo(offset, length, out);
     }
     return part.toString();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("Not found: " + new String(needle, StandardCharsets.US_ASCII));
   }
 
   private static byte[] random(int length, long seed) {
