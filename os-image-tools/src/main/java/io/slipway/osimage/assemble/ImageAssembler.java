@@ -376,7 +376,8 @@ public final class ImageAssembler {
 
     /**
      * Sets each root slot's size in bytes, rounded up to 4 MiB; by default, the root filesystem
-     * image's size rounded up. It may not be smaller than the image.
+     * image's size rounded up. It may not be smaller than the image. An OS update is written into
+     * the other slot, so give room for the root filesystems of later OS versions.
      */
     public Builder rootSize(long bytes) {
       this.rootSize = bytes;

@@ -168,7 +168,8 @@ final class DirectoryReader {
     }
     String base = new String(raw, 0, 8, StandardCharsets.ISO_8859_1).stripTrailing();
     String extension = new String(raw, 8, 3, StandardCharsets.ISO_8859_1).stripTrailing();
-    // Windows NT and Linux keep all-lower-case 8.3 names as short entries with these two flags.
+    // mtools, Linux and Windows NT mark an 8.3 name in lower case with these flags, without a long
+    // name.
     int caseFlags = bytes[at + 12] & 0xff;
     if ((caseFlags & 0x08) != 0) {
       base = base.toLowerCase(Locale.ROOT);
