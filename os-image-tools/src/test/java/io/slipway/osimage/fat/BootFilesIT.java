@@ -144,14 +144,34 @@ class BootFilesIT {
         .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
   }
 
-  @Test
-  void correctsStaleFsInfoFreeCount() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {5, 1_000_000})
+  void correctsStaleFsInfoFreeCount(int staleCount) throws Exception {
     Path image = filesystem(32);
-    write(image, 512 + 488, new byte[] {5, 0, 0, 0});
+    write(
+        image,
+        512 + 488,
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(staleCount).array());
+    FatTools.Result before = FatTools.run("fsck.fat", "-n", image.toString());
+    assertThat(before.output()).contains("Free cluster summary wrong");
+    assertThat(before.exitCode()).isEqualTo(1);
 
     Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
 
     assertFsckClean(patched.toString());
+  }
+
+  @Test
+  void replacesReadOnlyFile() throws Exception {
+    Path image = filesystem(16);
+    FatTools.mcopy(image.toString(), "config.json", "{}".getBytes(), scratch);
+    FatTools.ok("mattrib", "-i", image.toString(), "+r", "::config.json");
+
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
   }
 
   @Test
