@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
 import io.slipway.osimage.testing.DiskTools;
-import io.slipway.osimage.testing.FileImageBytes;
+import io.slipway.osimage.testing.RecordedImage;
 import io.slipway.osimage.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,13 +39,13 @@ class BootPartitionFinderIT {
   void mbrBootFoundWithoutReadingOtherPartitions() throws IOException {
     Path image = TestImages.raspberryPi(directory, 32, "resin-boot");
 
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       PartitionTable table = PartitionTableReader.read(bytes);
-      long highestOfTable = bytes.highestOffsetRead();
+      long tableReadEnd = bytes.readEnd();
       BootPartitionFinder.find(bytes, table, DEFAULT);
 
       // The table's last EBR lies past the boot partition; the search itself reads below it.
-      assertThat(bytes.highestOffsetRead()).isEqualTo(highestOfTable);
+      assertThat(bytes.readEnd()).isEqualTo(tableReadEnd);
     }
   }
 
@@ -53,10 +53,10 @@ class BootPartitionFinderIT {
   void gptBootFoundWithoutReadingPastIt() throws IOException {
     Path image = TestImages.genericX86(directory, 4, "EFI System", 32, "resin-boot");
 
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       BootPartitionFinder.find(bytes, PartitionTableReader.read(bytes), DEFAULT);
 
-      assertThat(bytes.highestOffsetRead())
+      assertThat(bytes.readEnd())
           .isLessThan(TestImages.GENERIC_X86_BOOT_OFFSET + TestImages.BOOT_SIZE);
     }
   }
@@ -178,7 +178,7 @@ class BootPartitionFinderIT {
   }
 
   private static Partition find(Path image, List<String> labels) throws IOException {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return BootPartitionFinder.find(bytes, PartitionTableReader.read(bytes), labels);
     }
   }
