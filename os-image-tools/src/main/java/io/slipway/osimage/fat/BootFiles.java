@@ -33,7 +33,7 @@ public final class BootFiles {
   /**
    * Returns the patch that writes or replaces {@code files} in the FAT filesystem of {@code boot},
    * creating parent directories. The resulting filesystem passes {@code fsck.fat -n}. The patch
-   * holds only the 512-byte sectors whose content changed. Written files and the directories
+   * contains only the 512-byte sectors whose content changed. Written files and the directories
    * created for them get {@code modifiedAt} as their creation, access and modification time, in
    * UTC.
    *

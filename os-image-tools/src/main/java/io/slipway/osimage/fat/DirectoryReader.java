@@ -125,6 +125,17 @@ final class DirectoryReader {
     }
   }
 
+  /**
+   * Returns how many clusters the directory starting at {@code cluster} occupies; 0 for the fixed
+   * FAT12/16 root directory, which lies outside the data area.
+   */
+  long clusters(long cluster) {
+    if (cluster == 0 && geometry.rootEntryCount() > 0) {
+      return 0;
+    }
+    return regions(cluster).size();
+  }
+
   /** Returns the root directory's volume label entry, if it has one. */
   Optional<Entry> volumeLabel() throws IOException {
     return list(0).stream().filter(Entry::isVolumeLabel).findFirst();
@@ -168,7 +179,8 @@ final class DirectoryReader {
     }
     String base = new String(raw, 0, 8, StandardCharsets.ISO_8859_1).stripTrailing();
     String extension = new String(raw, 8, 3, StandardCharsets.ISO_8859_1).stripTrailing();
-    // Windows NT and Linux keep all-lower-case 8.3 names as short entries with these two flags.
+    // mtools, Linux and Windows NT mark an 8.3 name in lower case with these flags, without a long
+    // name.
     int caseFlags = bytes[at + 12] & 0xff;
     if ((caseFlags & 0x08) != 0) {
       base = base.toLowerCase(Locale.ROOT);

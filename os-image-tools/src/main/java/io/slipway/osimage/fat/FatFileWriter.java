@@ -17,9 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes files through fat32-lib: opens the filesystem on a block device, creates missing parent
- * directories, writes new files or replaces the content of existing ones in place (so a shorter
- * file gives its surplus clusters back to the FAT), and flushes. Stateless.
+ * Writes files through fat32-lib, creating missing parent directories. An existing file's content
+ * is replaced in place, so a shorter file gives its surplus clusters back to the FAT. Stateless.
  */
 final class FatFileWriter {
 
@@ -65,8 +64,8 @@ final class FatFileWriter {
       content.write(0, ByteBuffer.wrap(file.getValue()));
     }
 
-    // fat32-lib writes the FAT before the directories, and rewriting a directory can allocate a
-    // cluster; the second flush writes the FAT as it is after that.
+    // fat32-lib writes the FAT before the directories, but rewriting a directory can allocate a
+    // cluster. The second flush writes the FAT as it is after that.
     filesystem.flush();
     filesystem.close();
     return created;

@@ -31,7 +31,7 @@ public final class FatImageBuilder {
    *
    * <p>Only the sectors the filesystem uses are written: the reserved sectors, both FATs, the root
    * directory, and the clusters of directories and files. Other sectors of the region keep what
-   * {@code target} holds there, zeros in a new sparse file.
+   * {@code target} contains there, zeros in a new sparse file.
    *
    * @param label the volume label, at most 11 characters of A-Z, 0-9, {@code -} and {@code _}
    *     (lower case is kept as given, as Yocto's {@code resin-boot} is)

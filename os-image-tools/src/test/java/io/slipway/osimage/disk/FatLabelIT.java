@@ -4,7 +4,7 @@ import static io.slipway.osimage.testing.DiskTools.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.osimage.testing.DiskTools;
-import io.slipway.osimage.testing.FileImageBytes;
+import io.slipway.osimage.testing.RecordedImage;
 import io.slipway.testing.tool.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -102,7 +102,7 @@ class FatLabelIT {
   }
 
   private static Optional<String> label(Path image) throws IOException {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return FatLabel.read(bytes, PARTITION);
     }
   }

@@ -104,7 +104,7 @@ final class FatTools {
     return target;
   }
 
-  /** Returns the mdir listing of a directory, or the whole tree with {@code -/}. */
+  /** Returns the bare mdir listing of a directory, one full path a line. */
   static List<String> mdir(String imageAt, String directory)
       throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();
