@@ -61,14 +61,35 @@ class BootPartitionFinderIT {
     }
   }
 
-  @Test
-  void gptBootFoundByNameAtNumberFour() throws IOException {
-    Path image = TestImages.genericX86(directory, 4, "resin-boot", 32, null);
+  @ParameterizedTest(name = "number {0}")
+  @ValueSource(ints = {4, 9, 37})
+  void gptBootFoundByNameAtAnyNumber(int number) throws IOException {
+    Path image = TestImages.genericX86(directory, number, "resin-boot", 32, null);
 
     Partition boot = find(image, DEFAULT);
 
-    assertThat(boot.number()).isEqualTo(4);
+    assertThat(boot.number()).isEqualTo(number);
     assertThat(boot.offset()).isEqualTo(TestImages.GENERIC_X86_BOOT_OFFSET);
+  }
+
+  @Test
+  void mbrBootFoundInLogicalPartition() throws IOException {
+    Path image = DiskTools.sparseFile(directory.resolve("logical.img"), 128 * MIB);
+    DiskTools.sfdisk(
+        image,
+        """
+        label: dos
+        start=4MiB, size=20MiB, type=83
+        start=24MiB, type=f
+        start=28MiB, size=8MiB, type=83
+        start=40MiB, size=40MiB, type=c
+        """);
+    DiskTools.mkfsVfat(image, 40 * MIB, 40 * MIB, 16, "balena-boot");
+
+    Partition boot = find(image, DEFAULT);
+
+    assertThat(boot.number()).isEqualTo(6);
+    assertThat(boot.offset()).isEqualTo(40 * MIB);
   }
 
   @Test
