@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class SpaceCheck {
 
   /**
-   * Names that fat32-lib stores as a bare 8.3 entry; every other name also takes long-name slots.
+   * Names that fat32-lib stores as a bare 8.3 entry. Every other name also takes long-name slots.
    */
   private static final Pattern SHORT_NAME =
       Pattern.compile("[A-Z0-9_^$~!#%&{}()@'`-]{1,8}(\\.[A-Z0-9_^$~!#%&{}()@'`-]{1,3})?");
