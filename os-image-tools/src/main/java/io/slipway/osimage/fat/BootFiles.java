@@ -32,7 +32,7 @@ public final class BootFiles {
 
   /**
    * Returns the patch that writes or replaces {@code files} in the FAT filesystem of {@code boot},
-   * creating parent directories. The resulting filesystem passes {@code fsck.fat -n}. The patch
+   * creating parent directories. A filesystem that passed {@code fsck.fat -n} still does. The patch
    * contains only the 512-byte sectors whose content changed. Written files and the directories
    * created for them get {@code modifiedAt} as their creation, access and modification time, in
    * UTC.
