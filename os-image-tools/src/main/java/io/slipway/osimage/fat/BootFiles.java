@@ -90,9 +90,9 @@ public final class BootFiles {
     if (fat32) {
       FsInfo.reconcile(device, geometry, after, name);
     }
-    DirectoryStamper stamper =
-        new DirectoryStamper(
-            device, new DirectoryReader(device, geometry, after, name), modifiedAt);
+    DirectoryReader written = new DirectoryReader(device, geometry, after, name);
+    restoreVolumeLabelEntry(device, written, labelEntry);
+    DirectoryStamper stamper = new DirectoryStamper(device, written, modifiedAt);
     for (BootPath path : paths.keySet()) {
       stamper.stampPath(path.segments());
     }
