@@ -118,6 +118,7 @@ public final class ImageAssembler {
   public AssembleResult assemble(Path output) throws IOException {
     BootInput boot = openBoot();
     Ext4Superblock rootfsSuperblock = checkRootfs();
+    checkNotAnInput(output);
     long rootfsSize = Files.size(rootfs);
     PartitionSizes sizes = sizes(rootfsSize);
     long time = timestamp(rootfsSuperblock);
@@ -282,6 +283,20 @@ public final class ImageAssembler {
     return superblock.get();
   }
 
+  /** Rejects an output that is one of the inputs, which the rename at the end would replace. */
+  private void checkNotAnInput(Path output) throws IOException {
+    if (!Files.exists(output)) {
+      return;
+    }
+    for (Path input : new Path[] {rootfs, bootImage}) {
+      if (input != null && Files.isSameFile(output, input)) {
+        throw new OsImageException(
+            OsImageFailure.INVALID_INPUT,
+            "Output " + output + " is the input " + input + ": write the image to another file");
+      }
+    }
+  }
+
   private PartitionSizes sizes(long rootfsSize) {
     if (rootSize > 0 && rootSize < rootfsSize) {
       throw new OsImageException(
@@ -295,7 +310,8 @@ public final class ImageAssembler {
               + rootSize
               + ": give a larger root size or none");
     }
-    long root = DiskLayout.align(Math.max(rootSize, rootfsSize));
+    // rootB gets an empty ext4 of the slot's size, so the slot is never below the ext4 minimum.
+    long root = DiskLayout.align(Math.max(Math.max(rootSize, rootfsSize), Ext4Formatter.MIN_SIZE));
     return new PartitionSizes(bootSize, root, stateSize, dataSize);
   }
 
@@ -376,7 +392,9 @@ public final class ImageAssembler {
 
     /**
      * Sets each root slot's size in bytes, rounded up to 4 MiB; by default, the root filesystem
-     * image's size rounded up. It may not be smaller than the image.
+     * image's size rounded up, and at least 8 MiB. It may not be smaller than the image. An OS
+     * update is written into the other slot, so give room for the root filesystems of later OS
+     * versions.
      */
     public Builder rootSize(long bytes) {
       this.rootSize = bytes;

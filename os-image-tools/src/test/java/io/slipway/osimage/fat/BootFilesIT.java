@@ -144,14 +144,34 @@ class BootFilesIT {
         .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
   }
 
-  @Test
-  void correctsStaleFsInfoFreeCount() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {5, 1_000_000})
+  void correctsStaleFsInfoFreeCount(int staleCount) throws Exception {
     Path image = filesystem(32);
-    write(image, 512 + 488, new byte[] {5, 0, 0, 0});
+    write(
+        image,
+        512 + 488,
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(staleCount).array());
+    FatTools.Result before = FatTools.run("fsck.fat", "-n", image.toString());
+    assertThat(before.output()).contains("Free cluster summary wrong");
+    assertThat(before.exitCode()).isEqualTo(1);
 
     Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
 
     assertFsckClean(patched.toString());
+  }
+
+  @Test
+  void replacesReadOnlyFile() throws Exception {
+    Path image = filesystem(16);
+    FatTools.mcopy(image.toString(), "config.json", "{}".getBytes(), scratch);
+    FatTools.ok("mattrib", "-i", image.toString(), "+r", "::config.json");
+
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -200,6 +220,14 @@ class BootFilesIT {
 
     Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
 
+    byte[] label = "resin-boot \u0008".getBytes(StandardCharsets.US_ASCII);
+    byte[] before = Files.readAllBytes(image);
+    byte[] after = Files.readAllBytes(patched);
+    int entryBefore = indexOf(before, label);
+    int entryAfter = indexOf(after, label);
+    assertThat(Arrays.copyOfRange(after, entryAfter, entryAfter + 32))
+        .as("volume label entry")
+        .isEqualTo(Arrays.copyOfRange(before, entryBefore, entryBefore + 32));
     assertThat(FatTools.ok("fatlabel", patched.toString()).strip()).isEqualTo("resin-boot");
     assertThat(FatTools.ok("blkid", "-p", "-o", "export", patched.toString()))
         .contains("LABEL=resin-boot");
@@ -237,6 +265,30 @@ class BootFilesIT {
           .hasMessageContaining("boot partition 1")
           .hasMessageContaining("bytes are free")
           .hasMessageContaining("1048576 bytes are needed")
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.BOOT_PARTITION_FULL);
+    }
+  }
+
+  @Test
+  void countsGrowthOfFullSubdirectory() throws Exception {
+    Path image = filesystem(16);
+    int clusterBytes = 2048;
+    assertThat(FatTools.ok("minfo", "-i", image.toString(), "::"))
+        .contains("cluster size: 4 sectors");
+    FatTools.ok("mmd", "-i", image.toString(), "::overlays");
+    // 62 short names and the . and .. entries fill the directory's first cluster of 64 slots.
+    for (int i = 0; i < 62; i++) {
+      FatTools.mcopy(image.toString(), "overlays/F" + i + ".TXT", new byte[] {1}, scratch);
+    }
+    long free = freeBytes(image);
+    FatTools.mcopy(image.toString(), "filler.bin", new byte[(int) (free - clusterBytes)], scratch);
+
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("overlays/NEW.TXT", new byte[] {2}));
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .hasMessageContaining("2048 bytes are free")
+          .hasMessageContaining("4096 bytes are needed")
           .extracting(e -> ((OsImageException) e).failure())
           .isEqualTo(OsImageFailure.BOOT_PARTITION_FULL);
     }
