@@ -12,20 +12,17 @@ import io.slipway.osimage.config.DeviceConfig;
 import io.slipway.osimage.image.ImageFormat;
 import io.slipway.testing.TestDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -252,22 +249,13 @@ class OsImageDownloadIT {
   }
 
   private Response upload(String deviceType, String version, Path file) throws IOException {
-    String query =
-        "?deviceType="
-            + deviceType
-            + "&version="
-            + version.replace("+", "%2B")
-            + "&sha256="
-            + sha256(file);
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(base() + "/api/v1/os-images" + query))
-            .header("Authorization", "Bearer " + fixture.adminToken())
-            .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofFile(file))
-            .timeout(Duration.ofMinutes(2))
-            .build();
-    HttpResponse<String> response = call(request, HttpResponse.BodyHandlers.ofString());
-    return new Response(response.statusCode(), response.body());
+    return OsImageUploads.upload(
+        fixture.port(),
+        fixture.adminToken(),
+        deviceType,
+        version,
+        sha256(file),
+        HttpRequest.BodyPublishers.ofFile(file));
   }
 
   private HttpResponse<Path> download(String query) throws IOException {
@@ -300,17 +288,6 @@ class OsImageDownloadIT {
     }
   }
 
-  private <T> HttpResponse<T> call(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-    try {
-      return client.send(request, handler);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while waiting for the server", e);
-    }
-  }
-
   private JsonNode list(String deviceType) {
     return expect(fixture.get("/api/v1/os-images?deviceType=" + deviceType, owner), 200).json();
   }
@@ -340,24 +317,13 @@ class OsImageDownloadIT {
 
   private static byte[] slice(Path file, long offset, int length) throws IOException {
     try (FileChannel channel = FileChannel.open(file)) {
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+      ByteBuffer buffer = ByteBuffer.allocate(length);
       channel.read(buffer, offset);
       return buffer.array();
     }
   }
 
   private static String sha256(Path file) throws IOException {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      try (var in = Files.newInputStream(file)) {
-        byte[] buffer = new byte[1 << 16];
-        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-          digest.update(buffer, 0, n);
-        }
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime provides SHA-256", e);
-    }
+    return OsImageUploads.sha256(file);
   }
 }
