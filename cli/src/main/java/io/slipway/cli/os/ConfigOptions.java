@@ -189,6 +189,29 @@ public class ConfigOptions {
     return body;
   }
 
+  /**
+   * Returns the query parameters of {@code GET .../os-image}: the same fields as {@link
+   * #requestBody()} and the host name.
+   *
+   * @throws ParameterException for a Wi-Fi network, because its passphrase would travel in the URL
+   *     and end up in access logs
+   */
+  Map<String, String> queryParameters(CommandSpec spec) {
+    if (wifiSsid != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--wifi-ssid does not work with 'os download', which would send the passphrase in the"
+              + " URL; run 'slipway os configure IMAGE --fleet ORG/FLEET --wifi-ssid ...' on a"
+              + " base image instead");
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    requestBody().forEach((name, value) -> parameters.put(name, value.toString()));
+    if (hostname != null) {
+      parameters.put("hostname", hostname);
+    }
+    return parameters;
+  }
+
   /** Returns true when a Wi-Fi network or host name is asked for. */
   boolean hasNetworkSettings() {
     return wifiSsid != null || hostname != null;

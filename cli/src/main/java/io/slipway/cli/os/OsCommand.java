@@ -16,7 +16,11 @@ import picocli.CommandLine.Spec;
       "'configure' writes the configuration into a base image on this machine; 'download' fetches"
           + " an image the server configured."
     },
-    subcommands = {OsConfigureCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      OsConfigureCommand.class,
+      OsDownloadCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public class OsCommand implements Runnable {
 
   /** The command's name, which also selects its exit code list. */
