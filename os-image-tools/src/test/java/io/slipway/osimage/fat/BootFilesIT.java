@@ -1,0 +1,315 @@
+package io.slipway.osimage.fat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.slipway.osimage.OsImageException;
+import io.slipway.osimage.OsImageFailure;
+import io.slipway.osimage.disk.Partition;
+import io.slipway.osimage.image.ImagePatch;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Writes files into FAT16 and FAT32 filesystems made by mkfs.vfat and filled by mcopy, and checks
+ * the patched copies with fsck.fat and mtools.
+ */
+class BootFilesIT {
+
+  private static final long MODIFIED_AT = Instant.parse("2026-03-14T15:09:26Z").toEpochMilli();
+  private static final byte[] CONFIG =
+      "{\"fleet\":\"acme/kiosks\"}\n".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir Path scratch;
+
+  @BeforeEach
+  void requireTools() {
+    FatTools.require();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
+  void writesNewFilesAndDirectories(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    byte[] bootcode = random(150_000, 1);
+    FatTools.mcopy(image.toString(), "bootcode.bin", bootcode, scratch);
+    FatTools.ok("mmd", "-i", image.toString(), "::splash");
+
+    SortedMap<String, byte[]> files = new TreeMap<>();
+    files.put("config.json", CONFIG);
+    files.put("system-connections/slipway-wifi", "[wifi]\nssid=shop\n".getBytes());
+    files.put("splash/balena-logo.png", random(20_000, 2));
+    Path patched = configure(image, files);
+
+    assertFsckClean(patched.toString());
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
+    assertThat(FatTools.mread(patched.toString(), "splash/balena-logo.png", scratch))
+        .isEqualTo(files.get("splash/balena-logo.png"));
+    assertThat(FatTools.mread(patched.toString(), "system-connections/slipway-wifi", scratch))
+        .isEqualTo(files.get("system-connections/slipway-wifi"));
+    assertThat(FatTools.mdir(patched.toString(), "system-connections"))
+        .containsExactly("::/system-connections/slipway-wifi");
+    assertThat(FatTools.mread(patched.toString(), "bootcode.bin", scratch)).isEqualTo(bootcode);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
+  void replacesExistingFileAndFreesItsClusters(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    FatTools.mcopy(image.toString(), "config.json", random(300_000, 3), scratch);
+    FatTools.mcopy(image.toString(), "cmdline.txt", "console=tty1\n".getBytes(), scratch);
+    String freeBefore = clusterSummary(image);
+
+    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::cmdline.txt"))
+        .isEqualTo("console=tty1\n");
+    assertThat(clusterSummary(patched)).isNotEqualTo(freeBefore);
+    assertThat(usedClusters(patched)).isLessThan(usedClusters(image));
+  }
+
+  @Test
+  void writesIntoPartitionOfDiskImage() throws Exception {
+    Path disk = FatTools.sparseFile(scratch.resolve("disk.img"), 80L << 20);
+    FatTools.ok(
+        "sh",
+        "-c",
+        "printf 'label: dos\\nstart=2048, size=81920, type=c\\nstart=86016, type=83\\n' | sfdisk -q "
+            + disk);
+    long offset = 2048L * 512;
+    FatTools.ok(
+        "mkfs.vfat", "-F", "16", "-n", "resin-boot", "--offset", "2048", disk.toString(), "40960");
+    String at = disk + "@@" + offset;
+    FatTools.mcopy(at, "config.json", "{}".getBytes(), scratch);
+    fill(disk, 86016L * 512, 1 << 20, (byte) 0x5a);
+    byte[] before = Files.readAllBytes(disk);
+
+    Partition boot = new Partition(1, offset, 81920L * 512, "0c", "");
+    ImagePatch patch;
+    try (FileImageBytes bytes = new FileImageBytes(disk)) {
+      patch =
+          BootFiles.write(
+              bytes, boot, new TreeMap<>(java.util.Map.of("config.json", CONFIG)), MODIFIED_AT);
+    }
+    Path patched = FatTools.applied(disk, patch, scratch.resolve("patched.img"));
+
+    assertThat(patch.ranges())
+        .allSatisfy(range -> assertThat(range.offset()).isGreaterThanOrEqualTo(boot.offset()))
+        .allSatisfy(range -> assertThat(range.end()).isLessThanOrEqualTo(boot.end()));
+    byte[] after = Files.readAllBytes(patched);
+    assertThat(Arrays.copyOfRange(after, 0, (int) offset))
+        .isEqualTo(Arrays.copyOfRange(before, 0, (int) offset));
+    assertThat(Arrays.copyOfRange(after, (int) boot.end(), after.length))
+        .isEqualTo(Arrays.copyOfRange(before, (int) boot.end(), before.length));
+    assertThat(FatTools.ok("mtype", "-i", patched + "@@" + offset, "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
+    assertThat(FatTools.run("fsck.fat", "-n", extract(patched, offset, boot.size())).exitCode())
+        .isZero();
+  }
+
+  @Test
+  void acceptsUnknownFsInfoFreeCount() throws Exception {
+    Path image = filesystem(32);
+    FatTools.mcopy(image.toString(), "start.elf", random(500_000, 4), scratch);
+    byte[] unknown = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    write(image, 512 + 488, unknown);
+    write(image, 512 + 492, unknown);
+    assertThat(FatTools.ok("fsck.fat", "-n", image.toString()))
+        .contains("Free cluster summary uninitialized");
+
+    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void correctsStaleFsInfoFreeCount() throws Exception {
+    Path image = filesystem(32);
+    write(image, 512 + 488, new byte[] {5, 0, 0, 0});
+
+    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+  }
+
+  @Test
+  void stampsWrittenFilesWithModifiedTime() throws Exception {
+    Path image = filesystem(16);
+
+    Path patched =
+        configure(image, new TreeMap<>(java.util.Map.of("overlays/config.json", CONFIG)));
+
+    assertThat(FatTools.ok("mdir", "-i", patched.toString(), "::overlays/config.json"))
+        .contains("2026-03-14")
+        .contains("15:09");
+    assertThat(FatTools.ok("mdir", "-i", patched.toString(), "::")).contains("2026-03-14");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
+  void rejectsFilesLargerThanFreeSpace(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    long free = freeBytes(image);
+    FatTools.mcopy(image.toString(), "filler.bin", new byte[(int) (free - 64 * 1024)], scratch);
+
+    SortedMap<String, byte[]> files =
+        new TreeMap<>(java.util.Map.of("splash.png", new byte[1 << 20]));
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .isInstanceOf(OsImageException.class)
+          .hasMessageContaining("boot partition 1")
+          .hasMessageContaining("bytes are free")
+          .hasMessageContaining("1048576 bytes are needed")
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.BOOT_PARTITION_FULL);
+    }
+  }
+
+  @Test
+  void rejectsFullFixedRootDirectory() throws Exception {
+    Path image = scratch.resolve("small.img");
+    FatTools.sparseFile(image, 32L << 20);
+    FatTools.ok("mkfs.vfat", "-F", "16", "-r", "16", "-n", "resin-boot", image.toString());
+    // mkfs.vfat rounds the root directory up to 64 slots; the volume label takes one of them.
+    for (int i = 0; i < 63; i++) {
+      FatTools.mcopy(image.toString(), "F" + i + ".TXT", new byte[] {1}, scratch);
+    }
+
+    SortedMap<String, byte[]> files = new TreeMap<>(java.util.Map.of("config.json", CONFIG));
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .hasMessageContaining("root directory")
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.BOOT_PARTITION_FULL);
+    }
+  }
+
+  @Test
+  void rejectsPartitionWithoutFat() throws Exception {
+    Path image = FatTools.sparseFile(scratch.resolve("zeros.img"), 8L << 20);
+
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(
+              () ->
+                  BootFiles.write(
+                      bytes,
+                      whole(image),
+                      new TreeMap<>(java.util.Map.of("config.json", CONFIG)),
+                      MODIFIED_AT))
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.UNSUPPORTED_FILESYSTEM);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"/config.json", "a//b", "../config.json", "a/./b", "bad:name", "trailing."})
+  void rejectsInvalidPath(String path) throws Exception {
+    Path image = filesystem(16);
+
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(
+              () ->
+                  BootFiles.write(
+                      bytes,
+                      whole(image),
+                      new TreeMap<>(java.util.Map.of(path, CONFIG)),
+                      MODIFIED_AT))
+          .hasMessageContaining(path)
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.INVALID_CONFIG);
+    }
+  }
+
+  private Path filesystem(int fatBits) throws Exception {
+    Path image = scratch.resolve("fat" + fatBits + "-" + System.nanoTime() + ".img");
+    FatTools.sparseFile(image, fatBits == 16 ? 64L << 20 : 300L << 20);
+    FatTools.ok("mkfs.vfat", "-F", String.valueOf(fatBits), "-n", "resin-boot", image.toString());
+    return image;
+  }
+
+  private Path configure(Path image, SortedMap<String, byte[]> files) throws IOException {
+    ImagePatch patch;
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      patch = BootFiles.write(bytes, whole(image), files, MODIFIED_AT);
+    }
+    return FatTools.applied(image, patch, scratch.resolve("patched-" + System.nanoTime() + ".img"));
+  }
+
+  private static Partition whole(Path image) throws IOException {
+    return new Partition(1, 0, Files.size(image), "0c", "");
+  }
+
+  private static void assertFsckClean(String image) throws Exception {
+    FatTools.Result fsck = FatTools.run("fsck.fat", "-n", image);
+    assertThat(fsck.exitCode()).as(fsck.output()).isZero();
+    assertThat(fsck.output().strip().lines()).as(fsck.output()).hasSize(2);
+  }
+
+  /** Returns fsck.fat's "N/M clusters" summary. */
+  private static String clusterSummary(Path image) throws Exception {
+    String[] words = FatTools.ok("fsck.fat", "-n", image.toString()).strip().split("\\s+");
+    return words[words.length - 2];
+  }
+
+  private static long usedClusters(Path image) throws Exception {
+    return Long.parseLong(clusterSummary(image).split("/")[0]);
+  }
+
+  private static long freeBytes(Path image) throws Exception {
+    String output = FatTools.ok("minfo", "-i", image.toString(), "::");
+    FatTools.Result free = FatTools.run("mdir", "-i", image.toString(), "::");
+    String last = free.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertThat(output).isNotEmpty();
+    return Long.parseLong(last.replaceAll("[^0-9]", ""));
+  }
+
+  private static void write(Path image, long offset, byte[] bytes) throws IOException {
+    try (FileChannel channel = FileChannel.open(image, StandardOpenOption.WRITE)) {
+      channel.write(ByteBuffer.wrap(bytes), offset);
+    }
+  }
+
+  private static void fill(Path image, long offset, int length, byte value) throws IOException {
+    byte[] bytes = new byte[length];
+    Arrays.fill(bytes, value);
+    write(image, offset, bytes);
+  }
+
+  private String extract(Path image, long offset, long length) throws IOException {
+    Path part = scratch.resolve("part-" + System.nanoTime() + ".img");
+    try (FileChannel in = FileChannel.open(image, StandardOpenOption.READ);
+        FileChannel out =
+            FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      in.transferTo(offset, length, out);
+    }
+    return part.toString();
+  }
+
+  private static byte[] random(int length, long seed) {
+    byte[] bytes = new byte[length];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
