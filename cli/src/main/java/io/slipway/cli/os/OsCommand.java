@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       OsConfigureCommand.class,
       OsDownloadCommand.class,
+      OsImagesCommand.class,
+      OsUploadCommand.class,
       CommandLine.HelpCommand.class
     })
 public class OsCommand implements Runnable {
