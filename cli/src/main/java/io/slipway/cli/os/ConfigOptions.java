@@ -138,23 +138,23 @@ public class ConfigOptions {
    * @throws ParameterException naming the options given
    */
   void requireNoServerOptions(CommandSpec spec) {
-    List<String> given = new ArrayList<>();
+    List<String> serverOnly = new ArrayList<>();
     if (version != null) {
-      given.add("--version");
+      serverOnly.add("--version");
     }
     if (sshKeys) {
-      given.add("--ssh-keys");
+      serverOnly.add("--ssh-keys");
     }
     if (keyExpiresIn != null) {
-      given.add("--key-expires-in");
+      serverOnly.add("--key-expires-in");
     }
     if (maxDevices != null) {
-      given.add("--max-devices");
+      serverOnly.add("--max-devices");
     }
-    if (!given.isEmpty()) {
+    if (!serverOnly.isEmpty()) {
       throw new ParameterException(
           spec.commandLine(),
-          String.join(", ", given)
+          String.join(", ", serverOnly)
               + " need the server: use --fleet ORG/FLEET instead of --config, or leave them out");
     }
   }

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  */
 final class ImageProgress implements ProgressListener {
 
-  /** How progress is shown. */
+  /** The form progress takes on standard error. */
   enum Style {
     /** A bar redrawn in place, for a terminal. */
     BAR,

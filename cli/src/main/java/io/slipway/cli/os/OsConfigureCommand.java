@@ -39,8 +39,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code slipway os configure IMAGE}: writes a device configuration into the boot partition of a
  * base OS image on this machine. With {@code --config} it works offline and never contacts a
- * server; with {@code --fleet} it first asks the server for a fresh configuration, which carries a
- * new provisioning key.
+ * server; with {@code --fleet} it first requests a fresh configuration from the server, which
+ * carries a new provisioning key.
  */
 @Command(
     name = "configure",
@@ -125,7 +125,7 @@ public class OsConfigureCommand implements Callable<Integer> {
           "Prints only the result as one JSON document: output, format, sha256, rawSize, bmap.")
   boolean json;
 
-  /** Where the configuration comes from: exactly one of the two. */
+  /** The source of the configuration: exactly one of the two options. */
   static class Source {
     @Option(
         names = "--fleet",

@@ -138,7 +138,7 @@ public class OsDownloadCommand implements Callable<Integer> {
     return Path.of(name).toAbsolutePath();
   }
 
-  /** What was saved. */
+  /** The saved file's size in bytes and lower-case hex SHA-256. */
   private record Download(long size, String sha256) {}
 
   private Download download(SlipwayClient client, String path, Path target) throws IOException {

@@ -14,7 +14,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Where an OS image command writes its image, in which format, and the bmap and SHA-256 files
+ * The output of an OS image command: the image file, its format, and the bmap and SHA-256 files
  * written next to it. Immutable.
  *
  * @param image the image file

@@ -84,7 +84,8 @@ final class BaseImages {
   /** Runs a command to its end and returns its standard output; fails on a non-zero exit. */
   static String run(List<String> command, String stdin) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-    // mtools refuses partition offsets whose geometry it finds odd unless told to skip the check.
+    // mtools rejects a partition offset whose geometry it finds odd unless MTOOLS_SKIP_CHECK is
+    // set.
     builder.environment().putAll(Map.of("MTOOLS_SKIP_CHECK", "1"));
     Process process = builder.start();
     process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));

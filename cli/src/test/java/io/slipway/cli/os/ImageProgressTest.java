@@ -43,7 +43,7 @@ class ImageProgressTest {
   }
 
   @Test
-  void barRedrawsInPlaceAndEndsWithANewLine() {
+  void barRedrawsInPlace() {
     ImageProgress progress = progress(ImageProgress.Style.BAR);
 
     clock.set(SECOND);

@@ -98,7 +98,7 @@ class OsConfigureCommandTest {
   }
 
   @Test
-  void outputThatIsTheInputIsRejectedEvenWithForce() throws IOException {
+  void outputEqualToInputRejected() throws IOException {
     Path image = image();
     Path config = config(DeviceConfigs.validJson());
 
@@ -260,7 +260,7 @@ class OsConfigureCommandTest {
   }
 
   @Test
-  void addThatClimbsOutOfTheBootPartitionIsAUsageError() throws IOException {
+  void addWithDotDotIsAUsageError() throws IOException {
     CliRun.Result result =
         cli()
             .run(

@@ -100,8 +100,7 @@ class OsConfigureIT {
   }
 
   @Test
-  void defaultOutputSitsNextToTheInputWithBmapAndSha256()
-      throws IOException, NoSuchAlgorithmException {
+  void defaultOutputNextToInput() throws IOException, NoSuchAlgorithmException {
     CliRun.Result result =
         cli().run("os", "configure", image.toString(), "--config", config.toString(), "--json");
 

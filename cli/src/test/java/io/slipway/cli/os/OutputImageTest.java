@@ -12,7 +12,7 @@ class OutputImageTest {
   private static final Path INPUT = Path.of("/images/balena-rpi4.img.xz");
 
   @Test
-  void defaultOutputKeepsTheInputFormatNextToIt() {
+  void defaultOutputKeepsInputFormat() {
     OutputImage output = OutputImage.forConfigure(INPUT, null, null);
 
     assertThat(output.image()).isEqualTo(Path.of("/images/balena-rpi4-configured.img.xz"));
@@ -49,7 +49,7 @@ class OutputImageTest {
   }
 
   @Test
-  void bmapAndSha256AreNamedAfterTheRawImage() {
+  void sidecarsNamedAfterRawImage() {
     OutputImage output = OutputImage.forConfigure(INPUT, null, null);
 
     assertThat(output.bmap()).isEqualTo(Path.of("/images/balena-rpi4-configured.img.bmap"));
