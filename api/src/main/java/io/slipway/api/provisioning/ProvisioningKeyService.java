@@ -9,9 +9,11 @@ import io.slipway.api.identity.Identity;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -29,6 +31,9 @@ public class ProvisioningKeyService {
 
   /** Maximum length of a key name, in characters. */
   public static final int MAX_NAME_LENGTH = 100;
+
+  /** How many names {@link #createNumbered} tries before it gives up. */
+  private static final int MAX_NAME_ATTEMPTS = 10;
 
   private final ProvisioningKeyRepository keys;
   private final AuditLog audit;
@@ -112,6 +117,38 @@ public class ProvisioningKeyService {
         fleet.repositoryPrefix(),
         who.subject());
     return new CreatedKey(key, secret);
+  }
+
+  /**
+   * Creates a key for {@code fleet} named {@code prefix #N}, with the smallest {@code N} from 1
+   * that no key of the fleet has, for callers that make keys on their own behalf, such as OS image
+   * downloads.
+   *
+   * @param prefix the name before {@code " #N"}; the whole name must fit {@link #MAX_NAME_LENGTH}
+   * @throws ApiException as {@link #create}; {@code PROVISIONING_KEY_NAME_TAKEN} only when other
+   *     requests took every name tried
+   */
+  public CreatedKey createNumbered(
+      Identity who, Fleet fleet, String prefix, Long expiresAt, Long maxUses) {
+    Set<String> taken = new HashSet<>();
+    keys.findByFleet(fleet.id()).forEach(key -> taken.add(key.name()));
+    int number = 1;
+    for (int attempt = 0; ; attempt++) {
+      while (taken.contains(prefix + " #" + number)) {
+        number++;
+      }
+      String name = prefix + " #" + number;
+      try {
+        return create(who, fleet, name, expiresAt, maxUses);
+      } catch (ApiException e) {
+        // A concurrent request took the name between the listing and the insert.
+        if (!e.code().equals(ErrorCode.PROVISIONING_KEY_NAME_TAKEN.name())
+            || attempt == MAX_NAME_ATTEMPTS - 1) {
+          throw e;
+        }
+        taken.add(name);
+      }
+    }
   }
 
   /** Returns the keys of {@code fleet}, revoked ones included. */

@@ -23,8 +23,10 @@ import tools.jackson.databind.json.JsonMapper;
  * #MAX_BYTES} bytes, so that no client can make the server buffer or parse an unbounded body. A
  * declared larger {@code Content-Length} is refused at once with {@code 413 REQUEST_TOO_LARGE}; a
  * chunked body fails while it is read. The registry under {@code /v2/} has its own limits, and so
- * has the upload of a build source ({@code POST /api/v1/orgs/{org}/fleets/{fleet}/builds}, capped
- * by {@code slipway.builder.max-source-size}), which this filter leaves alone.
+ * do the uploads of a build source ({@code POST /api/v1/orgs/{org}/fleets/{fleet}/builds}, capped
+ * by {@code slipway.builder.max-source-size}) and of a base OS image ({@code POST
+ * /api/v1/os-images}, capped by {@code slipway.os-images.max-upload-size}), which this filter
+ * leaves alone.
  */
 @Configuration(proxyBeanMethods = false)
 class RequestBodyLimit {
@@ -41,7 +43,8 @@ class RequestBodyLimit {
   }
 
   /** Paths whose bodies have their own, larger cap enforced where they are read. */
-  static final Pattern OWN_LIMIT = Pattern.compile("/api/v1/orgs/[^/]+/fleets/[^/]+/builds");
+  static final Pattern OWN_LIMIT =
+      Pattern.compile("/api/v1/orgs/[^/]+/fleets/[^/]+/builds|/api/v1/os-images");
 
   static final class LimitFilter extends OncePerRequestFilter {
 

@@ -177,6 +177,22 @@ class PermissionMatrixIT {
           row("DELETE", FLEET + "/provisioning-keys/{id}", OWNERS)
               .on(MatrixWorld::freshProvisioningKey),
           row("GET", FLEET + "/devices", READERS),
+          // A fleet's config.json and configured image hold a new provisioning key. No base image
+          // is stored for the fleet's device type, so callers who may download get 404
+          // OS_IMAGE_NOT_FOUND.
+          row("POST", FLEET + "/os-config", OWNERS).body("{}"),
+          row("GET", FLEET + "/os-image", OWNERS).query("format=img"),
+
+          // Base OS images: every user lists them; administrators upload and delete. The upload
+          // names an unknown device type and the delete a version never stored, so administrators
+          // get 400 and 404.
+          row("GET", "/api/v1/os-images", USERS),
+          row("POST", "/api/v1/os-images", ADMINS)
+              .query("deviceType=unknown&version=1.0&sha256=" + "0".repeat(64)),
+          row("DELETE", "/api/v1/os-images/{deviceType}/{version}", ADMINS)
+              .on(
+                  world ->
+                      world.shared().with("deviceType", "generic-amd64").with("version", "0.1")),
 
           // Devices as people see them.
           row("GET", DEVICES, READERS),

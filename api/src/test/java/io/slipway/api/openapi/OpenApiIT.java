@@ -220,6 +220,42 @@ class OpenApiIT {
   }
 
   @Test
+  void osImageUploadTakesImageBody() {
+    JsonNode post = document.path("paths").path("/api/v1/os-images").path("post");
+
+    assertThat(post.path("requestBody").path("content").has("application/zip")).isTrue();
+    assertThat(post.path("requestBody").path("content").has("application/octet-stream")).isTrue();
+    assertThat(post.path("responses").has("201")).isTrue();
+  }
+
+  @Test
+  void osImageDownloadStreamsEachFormat() {
+    JsonNode ok =
+        document
+            .path("paths")
+            .path("/api/v1/orgs/{org}/fleets/{fleet}/os-image")
+            .path("get")
+            .path("responses")
+            .path("200");
+
+    assertThat(ok.path("content").has("application/zip")).isTrue();
+    assertThat(ok.path("content").has("application/zstd")).isTrue();
+  }
+
+  @Test
+  void osConfigAnswersCreatedConfig() {
+    JsonNode responses =
+        document
+            .path("paths")
+            .path("/api/v1/orgs/{org}/fleets/{fleet}/os-config")
+            .path("post")
+            .path("responses");
+
+    assertThat(responses.has("201")).isTrue();
+    assertThat(responses.has("200")).isFalse();
+  }
+
+  @Test
   void stateReportNamesEachServiceImage() {
     JsonNode schemas = document.path("components").path("schemas");
 

@@ -2,8 +2,11 @@ package io.slipway.osimage.assemble;
 
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
+import io.slipway.osimage.disk.GptPartitionSpec;
+import io.slipway.osimage.disk.MbrPartitionSpec;
 import io.slipway.osimage.disk.Partition;
 import io.slipway.osimage.disk.PartitionScheme;
+import io.slipway.osimage.disk.PartitionTableWriter;
 import io.slipway.osimage.ext4.Ext4Formatter;
 import io.slipway.osimage.ext4.Ext4Superblock;
 import io.slipway.osimage.image.ImagePatch;
@@ -194,13 +197,27 @@ public final class ImageAssembler {
 
   private ImagePatch partitionTable(DiskLayout layout, StableIds ids) {
     if (scheme == PartitionScheme.MBR) {
-      return PartitionTableBytes.mbr(layout, ids.int32("mbr disk signature"));
+      List<MbrPartitionSpec> partitions = new ArrayList<>();
+      for (Partition partition : layout.partitions()) {
+        int type = Integer.parseInt(partition.type(), 16);
+        boolean bootable = partition.equals(layout.boot());
+        partitions.add(new MbrPartitionSpec(partition.offset(), partition.size(), type, bootable));
+      }
+      return PartitionTableWriter.writeMbr(
+          layout.diskSize(), ids.int32("mbr disk signature"), partitions);
     }
-    List<UUID> guids = new ArrayList<>();
+    List<GptPartitionSpec> partitions = new ArrayList<>();
     for (Partition partition : layout.partitions()) {
-      guids.add(ids.uuid("gpt partition " + partition.number()));
+      partitions.add(
+          new GptPartitionSpec(
+              partition.offset(),
+              partition.size(),
+              UUID.fromString(partition.type()),
+              ids.uuid("gpt partition " + partition.number()),
+              partition.name(),
+              0));
     }
-    return PartitionTableBytes.gpt(layout, ids.uuid("gpt disk"), guids);
+    return PartitionTableWriter.writeGpt(layout.diskSize(), ids.uuid("gpt disk"), partitions);
   }
 
   private static void addEmptyExt4(
@@ -359,7 +376,8 @@ public final class ImageAssembler {
 
     /**
      * Sets each root slot's size in bytes, rounded up to 4 MiB; by default, the root filesystem
-     * image's size rounded up. It may not be smaller than the image.
+     * image's size rounded up. It may not be smaller than the image. An OS update is written into
+     * the other slot, so give room for the root filesystems of later OS versions.
      */
     public Builder rootSize(long bytes) {
       this.rootSize = bytes;

@@ -1,5 +1,6 @@
 package io.slipway.osimage.assemble;
 
+import io.slipway.osimage.bmap.BmapBuilder;
 import io.slipway.osimage.image.ProgressListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,7 @@ final class SparseImageWriter {
     this.output = output;
     this.size = size;
     this.progress = progress;
-    this.bmap = new BmapBuilder(size);
+    this.bmap = new BmapBuilder();
   }
 
   /**
@@ -60,7 +61,7 @@ final class SparseImageWriter {
       boolean empty = next == segments.size() || segments.get(next).offset() >= position + length;
       if (empty) {
         sha256.update(ZEROS, 0, length);
-        bmap.addUnmapped((length + BLOCK_SIZE - 1) / BLOCK_SIZE);
+        bmap.unmapped(length);
       } else {
         fill(segments, next, position, length);
         writeBlocks(position, length);
@@ -102,19 +103,26 @@ final class SparseImageWriter {
     int runStart = -1;
     for (int start = 0; start < length; start += BLOCK_SIZE) {
       int blockLength = Math.min(BLOCK_SIZE, length - start);
-      boolean mapped =
-          Arrays.mismatch(chunk, start, start + blockLength, ZEROS, 0, blockLength) >= 0;
-      bmap.add(ByteBuffer.wrap(chunk, start, blockLength), mapped);
-      if (mapped && runStart < 0) {
+      boolean zero = BmapBuilder.isZero(chunk, start, blockLength);
+      if (!zero && runStart < 0) {
         runStart = start;
-      } else if (!mapped && runStart >= 0) {
-        writeFully(position, runStart, start);
+      } else if (zero && runStart >= 0) {
+        writeRun(position, runStart, start);
         runStart = -1;
+      }
+      if (zero) {
+        bmap.unmapped(blockLength);
       }
     }
     if (runStart >= 0) {
-      writeFully(position, runStart, length);
+      writeRun(position, runStart, length);
     }
+  }
+
+  /** Writes the mapped run {@code from} to {@code to} of the chunk and adds it to the bmap. */
+  private void writeRun(long position, int from, int to) throws IOException {
+    bmap.mapped(chunk, from, to - from);
+    writeFully(position, from, to);
   }
 
   private void writeFully(long position, int from, int to) throws IOException {

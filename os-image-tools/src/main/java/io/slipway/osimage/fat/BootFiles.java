@@ -1,6 +1,5 @@
 package io.slipway.osimage.fat;
 
-import de.waldheinz.fs.fat.DirectoryFullException;
 import de.waldheinz.fs.fat.FatType;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
@@ -14,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import org.slf4j.Logger;
@@ -33,7 +33,7 @@ public final class BootFiles {
   /**
    * Returns the patch that writes or replaces {@code files} in the FAT filesystem of {@code boot},
    * creating parent directories. The resulting filesystem passes {@code fsck.fat -n}. The patch
-   * holds only the 512-byte sectors whose content changed. Written files and the directories
+   * contains only the 512-byte sectors whose content changed. Written files and the directories
    * created for them get {@code modifiedAt} as their creation, access and modification time, in
    * UTC.
    *
@@ -77,8 +77,9 @@ public final class BootFiles {
 
     FatTable before = FatTable.read(device, geometry);
     long freeClusters = before.freeClusters();
-    new SpaceCheck(new DirectoryReader(device, geometry, before, name), geometry, name)
-        .check(paths, freeClusters);
+    DirectoryReader original = new DirectoryReader(device, geometry, before, name);
+    new SpaceCheck(original, geometry, name).check(paths, freeClusters);
+    byte[] labelEntry = volumeLabelEntry(device, original);
     if (fat32) {
       FsInfo.presentCount(device, geometry, freeClusters, name);
     }
@@ -101,24 +102,41 @@ public final class BootFiles {
     return device.toPatch();
   }
 
+  /** Returns the 32 bytes of the root directory's volume label entry, or null without one. */
+  private static byte[] volumeLabelEntry(OverlayBlockDevice device, DirectoryReader directories)
+      throws IOException {
+    Optional<DirectoryReader.Entry> label = directories.volumeLabel();
+    if (label.isEmpty()) {
+      return null;
+    }
+    byte[] entry = new byte[DirectoryReader.ENTRY_SIZE];
+    device.read(label.get().offset(), ByteBuffer.wrap(entry));
+    return entry;
+  }
+
+  /**
+   * Puts the original volume label entry back. fat32-lib rewrites the root directory with the label
+   * as its last entry and without the label's time stamps, which we keep.
+   */
+  private static void restoreVolumeLabelEntry(
+      OverlayBlockDevice device, DirectoryReader directories, byte[] original) throws IOException {
+    if (original == null) {
+      return;
+    }
+    Optional<DirectoryReader.Entry> label = directories.volumeLabel();
+    if (label.isPresent()) {
+      device.write(label.get().offset(), ByteBuffer.wrap(original));
+    }
+  }
+
   private static Set<List<String>> writeWithLibrary(
       OverlayBlockDevice device, Map<BootPath, byte[]> paths, String name) throws IOException {
     try {
-      return FatFileWriter.write(device, paths);
-    } catch (OverlayBlockDevice.ImageReadException e) {
+      return FatFileWriter.write(device, paths, name);
+    } catch (OverlayBlockDevice.ImageReadException | OsImageException e) {
       throw e;
-    } catch (DirectoryFullException e) {
-      throw full(name, "a directory cannot grow: " + e.getMessage());
-    } catch (IOException e) {
-      // fat32-lib signals an exhausted FAT only through this message.
-      if (String.valueOf(e.getMessage()).startsWith("FAT Full")) {
-        throw full(name, "no free cluster is left");
-      }
-      throw unreadable(name, e);
-    } catch (OsImageException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // fat32-lib reports inconsistent structures with unchecked exceptions, too.
+    } catch (IOException | RuntimeException e) {
+      // fat32-lib reports inconsistent structures with IOException and unchecked exceptions alike.
       throw unreadable(name, e);
     }
   }
@@ -127,7 +145,7 @@ public final class BootFiles {
    * Validates every path and rejects two paths that FAT would treat as one entry (they differ only
    * in case) or a file that another path needs as a directory.
    */
-  private static Map<BootPath, byte[]> parsePaths(SortedMap<String, byte[]> files) {
+  static Map<BootPath, byte[]> parsePaths(SortedMap<String, byte[]> files) {
     Map<BootPath, byte[]> paths = new LinkedHashMap<>();
     Map<String, String> seen = new HashMap<>();
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
@@ -155,16 +173,6 @@ public final class BootFiles {
     return new OsImageException(
         OsImageFailure.INVALID_CONFIG,
         "Invalid boot partition path '" + path + "': " + reason + ". Rename one of the files.");
-  }
-
-  private static OsImageException full(String name, String reason) {
-    return new OsImageException(
-        OsImageFailure.BOOT_PARTITION_FULL,
-        "The files do not fit into the FAT filesystem of "
-            + name
-            + ": "
-            + reason
-            + ". Write smaller files or use an image with a larger boot partition.");
   }
 
   private static OsImageException unreadable(String name, Exception cause) {

@@ -13,7 +13,7 @@ import java.util.List;
  */
 record BootPath(String path, List<String> segments) {
 
-  /** The longest long name FAT stores, in UTF-16 code units. */
+  /** The maximum length of a FAT long name, in UTF-16 code units. */
   private static final int MAX_NAME_LENGTH = 255;
 
   private static final String FORBIDDEN = "\"*/:<>?\\|";

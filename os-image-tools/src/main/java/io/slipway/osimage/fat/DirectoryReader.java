@@ -56,6 +56,11 @@ final class DirectoryReader {
       return (attributes & (ATTRIBUTE_DIRECTORY | ATTRIBUTE_VOLUME_LABEL)) == ATTRIBUTE_DIRECTORY;
     }
 
+    boolean isVolumeLabel() {
+      return (attributes & (ATTRIBUTE_DIRECTORY | ATTRIBUTE_VOLUME_LABEL))
+          == ATTRIBUTE_VOLUME_LABEL;
+    }
+
     boolean isDotEntry() {
       return name.equals(".") || name.equals("..");
     }
@@ -120,10 +125,16 @@ final class DirectoryReader {
     }
   }
 
+  /** Returns the root directory's volume label entry, if it has one. */
+  Optional<Entry> volumeLabel() throws IOException {
+    return list(0).stream().filter(Entry::isVolumeLabel).findFirst();
+  }
+
   /** Returns the entry named {@code entryName}, compared without regard to case as FAT does. */
   Optional<Entry> find(long cluster, String entryName) throws IOException {
     String wanted = entryName.toLowerCase(Locale.ROOT);
     return list(cluster).stream()
+        .filter(entry -> !entry.isVolumeLabel())
         .filter(entry -> entry.name().toLowerCase(Locale.ROOT).equals(wanted))
         .findFirst();
   }
@@ -157,7 +168,8 @@ final class DirectoryReader {
     }
     String base = new String(raw, 0, 8, StandardCharsets.ISO_8859_1).stripTrailing();
     String extension = new String(raw, 8, 3, StandardCharsets.ISO_8859_1).stripTrailing();
-    // Windows NT and Linux keep all-lower-case 8.3 names as short entries with these two flags.
+    // mtools, Linux and Windows NT mark an 8.3 name in lower case with these flags, without a long
+    // name.
     int caseFlags = bytes[at + 12] & 0xff;
     if ((caseFlags & 0x08) != 0) {
       base = base.toLowerCase(Locale.ROOT);

@@ -1,10 +1,13 @@
 package io.slipway.osimage.fat;
 
 import de.waldheinz.fs.BlockDevice;
+import de.waldheinz.fs.fat.DirectoryFullException;
 import de.waldheinz.fs.fat.FatFile;
 import de.waldheinz.fs.fat.FatFileSystem;
 import de.waldheinz.fs.fat.FatLfnDirectory;
 import de.waldheinz.fs.fat.FatLfnDirectoryEntry;
+import io.slipway.osimage.OsImageException;
+import io.slipway.osimage.OsImageFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -14,9 +17,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes files through fat32-lib: opens the filesystem on a block device, creates missing parent
- * directories, writes new files or replaces the content of existing ones in place (so a shorter
- * file gives its surplus clusters back to the FAT), and flushes. Stateless.
+ * Writes files through fat32-lib, creating missing parent directories. An existing file's content
+ * is replaced in place, so a shorter file gives its surplus clusters back to the FAT. Stateless.
  */
 final class FatFileWriter {
 
@@ -25,10 +27,28 @@ final class FatFileWriter {
   /**
    * Writes {@code files} into the FAT filesystem on {@code device}.
    *
+   * @param name how messages name the filesystem
    * @return the directories it created, each as its list of names, parents before children
-   * @throws IOException when fat32-lib cannot read the filesystem or runs out of space
+   * @throws OsImageException {@code BOOT_PARTITION_FULL} when fat32-lib runs out of clusters or
+   *     root directory entries
+   * @throws IOException when fat32-lib cannot read the filesystem
    */
-  static Set<List<String>> write(BlockDevice device, Map<BootPath, byte[]> files)
+  static Set<List<String>> write(BlockDevice device, Map<BootPath, byte[]> files, String name)
+      throws IOException {
+    try {
+      return writeFiles(device, files);
+    } catch (DirectoryFullException e) {
+      throw full(name, "a directory cannot grow (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      // fat32-lib reports an exhausted FAT only through this message.
+      if (String.valueOf(e.getMessage()).startsWith("FAT Full")) {
+        throw full(name, "no free cluster is left");
+      }
+      throw e;
+    }
+  }
+
+  private static Set<List<String>> writeFiles(BlockDevice device, Map<BootPath, byte[]> files)
       throws IOException {
     FatFileSystem filesystem = FatFileSystem.read(device, false);
     Set<List<String>> created = new LinkedHashSet<>();
@@ -44,11 +64,21 @@ final class FatFileWriter {
       content.write(0, ByteBuffer.wrap(file.getValue()));
     }
 
-    // fat32-lib writes the FAT before the directories, and rewriting a directory can allocate a
-    // cluster; the second flush writes the FAT as it is after that.
+    // fat32-lib writes the FAT before the directories, but rewriting a directory can allocate a
+    // cluster. The second flush writes the FAT as it is after that.
     filesystem.flush();
     filesystem.close();
     return created;
+  }
+
+  private static OsImageException full(String name, String reason) {
+    return new OsImageException(
+        OsImageFailure.BOOT_PARTITION_FULL,
+        "The files do not fit into the FAT filesystem of "
+            + name
+            + ": "
+            + reason
+            + ". Write smaller files or use a larger boot partition.");
   }
 
   private static FatLfnDirectory directoryOf(

@@ -33,7 +33,7 @@ record FatGeometry(
   /** The only sector size this package handles; every image we configure uses it. */
   static final int SECTOR_SIZE = 512;
 
-  /** The first cluster number that holds data; clusters 0 and 1 are reserved FAT entries. */
+  /** The first cluster number that contains data; clusters 0 and 1 are reserved FAT entries. */
   static final int FIRST_CLUSTER = 2;
 
   private static final int MAX_FAT12_CLUSTERS = 4084;

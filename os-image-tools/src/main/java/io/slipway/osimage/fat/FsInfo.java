@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The FAT32 FSInfo sector: a free-cluster count and a next-free-cluster hint that the FAT
  * specification lets be 0xFFFFFFFF ("unknown"). fat32-lib 0.6.5 reads the count as a signed 32-bit
- * value and rejects any count below the FAT's real free count, so it refuses "unknown" (read as -1)
+ * value and rejects any count below the FAT's real free count, so it rejects "unknown" (read as -1)
  * and every stale count that is too low. Before the library opens a filesystem we therefore present
  * it an FSInfo sector with the count computed from the FAT, and after it flushed we make sure the
  * count matches the final FAT. Stateless.
@@ -30,7 +30,7 @@ final class FsInfo {
   private FsInfo() {}
 
   /**
-   * Writes {@code freeClusters} into the FSInfo sector on {@code device} when it holds another
+   * Writes {@code freeClusters} into the FSInfo sector on {@code device} when it contains another
    * count, so that fat32-lib opens the filesystem.
    *
    * @throws OsImageException {@code UNSUPPORTED_FILESYSTEM} when the sector lacks its signatures

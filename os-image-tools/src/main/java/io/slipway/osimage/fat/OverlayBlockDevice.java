@@ -142,7 +142,7 @@ final class OverlayBlockDevice implements BlockDevice {
   }
 
   private void readOriginal(long devOffset, ByteBuffer dest) throws IOException {
-    int wanted = dest.remaining();
+    int expected = dest.remaining();
     int read;
     try {
       read = image.read(partitionOffset + devOffset, dest);
@@ -150,13 +150,13 @@ final class OverlayBlockDevice implements BlockDevice {
       throw new ImageReadException(
           "Reading the image at offset " + (partitionOffset + devOffset) + " failed", e);
     }
-    if (read < wanted) {
+    if (read < expected) {
       throw new ImageReadException(
           "The image ends inside the partition at offset "
               + partitionOffset
               + ": "
-              + wanted
-              + " bytes wanted at partition offset "
+              + expected
+              + " bytes expected at partition offset "
               + devOffset
               + ", "
               + read

@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks, before anything is written, that files fit into a FAT filesystem: the data clusters of
- * their content and of new directories against the free clusters plus those that replaced files
- * give back, and the slots of new names against the fixed FAT12/16 root directory. Also rejects
- * paths that collide with existing entries of the other kind. Not safe for concurrent use.
+ * Checks, before anything is written, that files fit into a FAT filesystem. The clusters of their
+ * content and of new directories must fit into the free clusters plus those of replaced files. New
+ * names must fit into the fixed FAT12/16 root directory. Also rejects a path that needs a directory
+ * where a file is, or the other way round. Not safe for concurrent use.
  */
 final class SpaceCheck {
 
@@ -100,7 +100,7 @@ final class SpaceCheck {
     if (file.isPresent() && (file.get().attributes() & DirectoryReader.ATTRIBUTE_DIRECTORY) != 0) {
       throw conflict(path, path.path() + " is a directory");
     }
-    return file.filter(entry -> (entry.attributes() & DirectoryReader.ATTRIBUTE_VOLUME_LABEL) == 0);
+    return file;
   }
 
   private void checkClusters(long needed, long available) {

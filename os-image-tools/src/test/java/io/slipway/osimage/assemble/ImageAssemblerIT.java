@@ -198,13 +198,85 @@ class ImageAssemblerIT {
 
     Path boot = extract(image, partition(image, 0), "boot");
 
-    ExternalTool.Result check =
-        ExternalTool.run("/usr/sbin/fsck.fat", "dosfstools", "-n", boot.toString());
-    assertThat(check.exitCode()).as(check.output()).isZero();
+    assertFatClean(boot);
     String config = output("/usr/bin/mtype", "mtools", "-i", boot.toString(), "::config.json");
     assertThat(config).isEqualTo(new String(CONFIG_JSON, StandardCharsets.UTF_8));
     String original = output("/usr/bin/mtype", "mtools", "-i", boot.toString(), "::config.txt");
     assertThat(original).isEqualTo("enable_uart=1\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(PartitionScheme.class)
+  void bootDirectoryBecomesFatWithConfigJson(PartitionScheme scheme) throws Exception {
+    Path image = assemble(scheme, directoryBuilder());
+
+    Path boot = extract(image, partition(image, 0), "boot");
+
+    assertFatClean(boot);
+    String config = output("/usr/bin/mtype", "mtools", "-i", boot.toString(), "::config.json");
+    assertThat(config).isEqualTo(new String(CONFIG_JSON, StandardCharsets.UTF_8));
+    Path overlay = directory.resolve("disable-bt.dtbo");
+    output(
+        "/usr/bin/mcopy",
+        "mtools",
+        "-i",
+        boot.toString(),
+        "::overlays/disable-bt.dtbo",
+        overlay.toString());
+    assertThat(overlay).hasSameBinaryContentAs(bootDirectory.resolve("overlays/disable-bt.dtbo"));
+    String label = output("/usr/sbin/fatlabel", "dosfstools", boot.toString()).trim();
+    assertThat(label).isEqualToIgnoringCase("resin-boot");
+  }
+
+  @Test
+  void bootOfHalfGibibyteIsFat32() throws Exception {
+    Path image = assemble(PartitionScheme.MBR, directoryBuilder().bootSize(512 * MIB));
+
+    JsonNode first = list(partitionTable(image).get("partitions")).get(0);
+
+    assertThat(first.get("type").asString()).isEqualTo("c");
+    Path boot = extract(image, partition(image, 0), "boot");
+    assertFatClean(boot);
+  }
+
+  @Test
+  void bootLabelNamesFatAndGptPartition() throws Exception {
+    Path image = assemble(PartitionScheme.GPT, directoryBuilder().bootLabel("flash-boot"));
+
+    Path boot = extract(image, partition(image, 0), "boot");
+
+    String label = output("/usr/sbin/fatlabel", "dosfstools", boot.toString()).trim();
+    assertThat(label).isEqualToIgnoringCase("flash-boot");
+    JsonNode first = list(partitionTable(image).get("partitions")).get(0);
+    assertThat(first.get("name").asString()).isEqualTo("flash-boot");
+  }
+
+  @Test
+  void addedFileReplacesBootFileIgnoringCase() throws Exception {
+    Path boot = Files.createDirectories(directory.resolve("boot-upper"));
+    Files.writeString(boot.resolve("CONFIG.JSON"), "{\"stale\":true}");
+    Path image = directory.resolve("image.img");
+    ImageAssembler.builder()
+        .bootDirectory(boot)
+        .rootfs(rootfs)
+        .files(configJson())
+        .build()
+        .assemble(image);
+
+    Path partition = extract(image, partition(image, 0), "boot");
+
+    String listing = output("/usr/bin/mdir", "mtools", "-b", "-i", partition.toString(), "::");
+    assertThat(listing.lines().filter(line -> line.equalsIgnoreCase("::/config.json"))).hasSize(1);
+    String config = output("/usr/bin/mtype", "mtools", "-i", partition.toString(), "::config.json");
+    assertThat(config).isEqualTo(new String(CONFIG_JSON, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void sameBootDirectoryGivesSameBytes() throws Exception {
+    AssembleResult first = directoryBuilder().build().assemble(directory.resolve("first.img"));
+    AssembleResult second = directoryBuilder().build().assemble(directory.resolve("second.img"));
+
+    assertThat(second.sha256()).isEqualTo(first.sha256());
   }
 
   @Test
@@ -260,6 +332,28 @@ class ImageAssemblerIT {
         copy.toString());
 
     assertThat(Files.mismatch(copy, image)).isEqualTo(-1);
+  }
+
+  @Test
+  void rootSizeSetsBothSlots() throws Exception {
+    Path image = assemble(PartitionScheme.GPT, builder().rootSize(61 * MIB));
+
+    List<JsonNode> partitions = list(partitionTable(image).get("partitions"));
+
+    assertThat(sizeInBytes(partitions.get(1))).isEqualTo(64 * MIB);
+    assertThat(sizeInBytes(partitions.get(2))).isEqualTo(64 * MIB);
+  }
+
+  @Test
+  void rootSizeBelowRootfsIsRejected() {
+    Path output = directory.resolve("out.img");
+
+    assertThatThrownBy(() -> builder().rootSize(16 * MIB).build().assemble(output))
+        .isInstanceOf(OsImageException.class)
+        .hasMessageContaining(String.valueOf(16 * MIB))
+        .extracting(e -> ((OsImageException) e).failure())
+        .isEqualTo(OsImageFailure.INVALID_INPUT);
+    assertThat(directory).isEmptyDirectory();
   }
 
   @Test
@@ -340,10 +434,20 @@ class ImageAssemblerIT {
         .hasMessageContaining("exactly one");
   }
 
+  private static void assertFatClean(Path boot) throws Exception {
+    ExternalTool.Result check =
+        ExternalTool.run("/usr/sbin/fsck.fat", "dosfstools", "-n", boot.toString());
+    assertThat(check.exitCode()).as(check.output()).isZero();
+  }
+
   private static SortedMap<String, byte[]> configJson() {
     SortedMap<String, byte[]> files = new TreeMap<>();
     files.put("config.json", CONFIG_JSON);
     return files;
+  }
+
+  private static ImageAssembler.Builder directoryBuilder() {
+    return ImageAssembler.builder().bootDirectory(bootDirectory).rootfs(rootfs).files(configJson());
   }
 
   private static ImageAssembler.Builder builder() {

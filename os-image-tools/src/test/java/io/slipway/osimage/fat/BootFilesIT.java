@@ -9,6 +9,7 @@ import io.slipway.osimage.disk.Partition;
 import io.slipway.osimage.image.ImagePatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -26,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Writes files into FAT16 and FAT32 filesystems made by mkfs.vfat and filled by mcopy, and checks
- * the patched copies with fsck.fat and mtools.
+ * Writes files into FAT12, FAT16 and FAT32 filesystems made by mkfs.vfat and filled by mcopy, and
+ * checks the patched copies with fsck.fat and mtools.
  */
 class BootFilesIT {
 
@@ -43,7 +45,7 @@ class BootFilesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {16, 32})
+  @ValueSource(ints = {12, 16, 32})
   void writesNewFilesAndDirectories(int fatBits) throws Exception {
     Path image = filesystem(fatBits);
     byte[] bootcode = random(150_000, 1);
@@ -76,7 +78,7 @@ class BootFilesIT {
     FatTools.mcopy(image.toString(), "cmdline.txt", "console=tty1\n".getBytes(), scratch);
     String freeBefore = clusterSummary(image);
 
-    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
 
     assertFsckClean(patched.toString());
     assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
@@ -107,8 +109,7 @@ class BootFilesIT {
     ImagePatch patch;
     try (FileImageBytes bytes = new FileImageBytes(disk)) {
       patch =
-          BootFiles.write(
-              bytes, boot, new TreeMap<>(java.util.Map.of("config.json", CONFIG)), MODIFIED_AT);
+          BootFiles.write(bytes, boot, new TreeMap<>(Map.of("config.json", CONFIG)), MODIFIED_AT);
     }
     Path patched = FatTools.applied(disk, patch, scratch.resolve("patched.img"));
 
@@ -136,7 +137,37 @@ class BootFilesIT {
     assertThat(FatTools.ok("fsck.fat", "-n", image.toString()))
         .contains("Free cluster summary uninitialized");
 
-    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+    assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
+        .isEqualTo(new String(CONFIG, StandardCharsets.UTF_8));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {5, 1_000_000})
+  void correctsStaleFsInfoFreeCount(int staleCount) throws Exception {
+    Path image = filesystem(32);
+    write(
+        image,
+        512 + 488,
+        ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(staleCount).array());
+    FatTools.Result before = FatTools.run("fsck.fat", "-n", image.toString());
+    assertThat(before.output()).contains("Free cluster summary wrong");
+    assertThat(before.exitCode()).isEqualTo(1);
+
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
+
+    assertFsckClean(patched.toString());
+  }
+
+  @Test
+  void replacesReadOnlyFile() throws Exception {
+    Path image = filesystem(16);
+    FatTools.mcopy(image.toString(), "config.json", "{}".getBytes(), scratch);
+    FatTools.ok("mattrib", "-i", image.toString(), "+r", "::config.json");
+
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
 
     assertFsckClean(patched.toString());
     assertThat(FatTools.ok("mtype", "-i", patched.toString(), "::config.json"))
@@ -144,21 +175,10 @@ class BootFilesIT {
   }
 
   @Test
-  void correctsStaleFsInfoFreeCount() throws Exception {
-    Path image = filesystem(32);
-    write(image, 512 + 488, new byte[] {5, 0, 0, 0});
-
-    Path patched = configure(image, new TreeMap<>(java.util.Map.of("config.json", CONFIG)));
-
-    assertFsckClean(patched.toString());
-  }
-
-  @Test
   void stampsWrittenFilesWithModifiedTime() throws Exception {
     Path image = filesystem(16);
 
-    Path patched =
-        configure(image, new TreeMap<>(java.util.Map.of("overlays/config.json", CONFIG)));
+    Path patched = configure(image, new TreeMap<>(Map.of("overlays/config.json", CONFIG)));
 
     assertThat(FatTools.ok("mdir", "-i", patched.toString(), "::overlays/config.json"))
         .contains("2026-03-14")
@@ -168,13 +188,69 @@ class BootFilesIT {
 
   @ParameterizedTest
   @ValueSource(ints = {16, 32})
+  void patchHoldsOnlyChangedSectors(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    FatTools.mcopy(image.toString(), "config.json", "{\"old\":true}".getBytes(), scratch);
+    FatTools.mcopy(image.toString(), "cmdline.txt", random(40_000, 5), scratch);
+    byte[] original = Files.readAllBytes(image);
+
+    ImagePatch patch;
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      patch =
+          BootFiles.write(
+              bytes, whole(image), new TreeMap<>(Map.of("config.json", CONFIG)), MODIFIED_AT);
+    }
+
+    for (ImagePatch.Range range : patch.ranges()) {
+      for (int at = 0; at < range.content().length; at += 512) {
+        int offset = (int) range.offset() + at;
+        assertThat(Arrays.copyOfRange(range.content(), at, at + 512))
+            .as("sector at %d", offset)
+            .isNotEqualTo(Arrays.copyOfRange(original, offset, offset + 512));
+      }
+    }
+    assertThat(patch.patchedBytes()).isLessThanOrEqualTo(4 * 512);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
+  void keepsVolumeLabel(int fatBits) throws Exception {
+    Path image = filesystem(fatBits);
+    FatTools.mcopy(image.toString(), "cmdline.txt", "console=tty1\n".getBytes(), scratch);
+
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
+
+    assertThat(FatTools.ok("fatlabel", patched.toString()).strip()).isEqualTo("resin-boot");
+    assertThat(FatTools.ok("blkid", "-p", "-o", "export", patched.toString()))
+        .contains("LABEL=resin-boot");
+  }
+
+  @Test
+  void stampsCreationAndAccessDates() throws Exception {
+    Path image = filesystem(16);
+
+    Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
+
+    byte[] bytes = Files.readAllBytes(patched);
+    int entry = indexOf(bytes, "CONFIG  JSO".getBytes(StandardCharsets.US_ASCII));
+    ByteBuffer fields = ByteBuffer.wrap(bytes, entry, 32).slice().order(ByteOrder.LITTLE_ENDIAN);
+    int date = (2026 - 1980) << 9 | 3 << 5 | 14;
+    int time = 15 << 11 | 9 << 5 | 26 / 2;
+    assertThat(fields.getShort(14) & 0xffff).as("creation time").isEqualTo(time);
+    assertThat(fields.getShort(16) & 0xffff).as("creation date").isEqualTo(date);
+    assertThat(fields.getShort(18) & 0xffff).as("access date").isEqualTo(date);
+    assertThat(fields.getShort(22) & 0xffff).as("modification time").isEqualTo(time);
+    assertThat(fields.getShort(24) & 0xffff).as("modification date").isEqualTo(date);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {16, 32})
   void rejectsFilesLargerThanFreeSpace(int fatBits) throws Exception {
     Path image = filesystem(fatBits);
     long free = freeBytes(image);
     FatTools.mcopy(image.toString(), "filler.bin", new byte[(int) (free - 64 * 1024)], scratch);
 
-    SortedMap<String, byte[]> files =
-        new TreeMap<>(java.util.Map.of("splash.png", new byte[1 << 20]));
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("splash.png", new byte[1 << 20]));
     try (FileImageBytes bytes = new FileImageBytes(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .isInstanceOf(OsImageException.class)
@@ -196,7 +272,7 @@ class BootFilesIT {
       FatTools.mcopy(image.toString(), "F" + i + ".TXT", new byte[] {1}, scratch);
     }
 
-    SortedMap<String, byte[]> files = new TreeMap<>(java.util.Map.of("config.json", CONFIG));
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("config.json", CONFIG));
     try (FileImageBytes bytes = new FileImageBytes(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .hasMessageContaining("root directory")
@@ -215,8 +291,40 @@ class BootFilesIT {
                   BootFiles.write(
                       bytes,
                       whole(image),
-                      new TreeMap<>(java.util.Map.of("config.json", CONFIG)),
+                      new TreeMap<>(Map.of("config.json", CONFIG)),
                       MODIFIED_AT))
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.UNSUPPORTED_FILESYSTEM);
+    }
+  }
+
+  @Test
+  void rejectsLoopingClusterChain() throws Exception {
+    Path image = filesystem(16);
+    FatTools.ok("mmd", "-i", image.toString(), "::splash");
+    // The directory got the first data cluster, 2; make its FAT entry point to itself.
+    byte[] loop = {2, 0};
+    write(image, fatOffset(image, 0) + 4, loop);
+    write(image, fatOffset(image, 1) + 4, loop);
+
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("splash/logo.png", CONFIG));
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .hasMessageContaining("loops")
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.UNSUPPORTED_FILESYSTEM);
+    }
+  }
+
+  @Test
+  void rejectsDifferingFatCopies() throws Exception {
+    Path image = filesystem(16);
+    write(image, fatOffset(image, 1) + 100, new byte[] {(byte) 0xff, (byte) 0xff});
+
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("config.json", CONFIG));
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .hasMessageContaining("differs")
           .extracting(e -> ((OsImageException) e).failure())
           .isEqualTo(OsImageFailure.UNSUPPORTED_FILESYSTEM);
     }
@@ -232,10 +340,7 @@ class BootFilesIT {
       assertThatThrownBy(
               () ->
                   BootFiles.write(
-                      bytes,
-                      whole(image),
-                      new TreeMap<>(java.util.Map.of(path, CONFIG)),
-                      MODIFIED_AT))
+                      bytes, whole(image), new TreeMap<>(Map.of(path, CONFIG)), MODIFIED_AT))
           .hasMessageContaining(path)
           .extracting(e -> ((OsImageException) e).failure())
           .isEqualTo(OsImageFailure.INVALID_CONFIG);
@@ -244,7 +349,13 @@ class BootFilesIT {
 
   private Path filesystem(int fatBits) throws Exception {
     Path image = scratch.resolve("fat" + fatBits + "-" + System.nanoTime() + ".img");
-    FatTools.sparseFile(image, fatBits == 16 ? 64L << 20 : 300L << 20);
+    long size =
+        switch (fatBits) {
+          case 12 -> 16L << 20;
+          case 16 -> 64L << 20;
+          default -> 300L << 20;
+        };
+    FatTools.sparseFile(image, size);
     FatTools.ok("mkfs.vfat", "-F", String.valueOf(fatBits), "-n", "resin-boot", image.toString());
     return image;
   }
@@ -277,12 +388,22 @@ class BootFilesIT {
     return Long.parseLong(clusterSummary(image).split("/")[0]);
   }
 
+  /** Returns the free bytes that mdir's last line reports, such as "67 002 368 bytes free". */
   private static long freeBytes(Path image) throws Exception {
-    String output = FatTools.ok("minfo", "-i", image.toString(), "::");
-    FatTools.Result free = FatTools.run("mdir", "-i", image.toString(), "::");
-    String last = free.output().strip().lines().reduce((a, b) -> b).orElseThrow();
-    assertThat(output).isNotEmpty();
+    String listing = FatTools.ok("mdir", "-i", image.toString(), "::");
+    String last = listing.strip().lines().reduce((first, second) -> second).orElseThrow();
     return Long.parseLong(last.replaceAll("[^0-9]", ""));
+  }
+
+  /** Returns the offset of FAT copy {@code copy} of a FAT12/16 filesystem, from its boot sector. */
+  private static long fatOffset(Path image, int copy) throws IOException {
+    ByteBuffer boot = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel channel = FileChannel.open(image, StandardOpenOption.READ)) {
+      channel.read(boot, 0);
+    }
+    int reserved = boot.getShort(14) & 0xffff;
+    int sectorsPerFat = boot.getShort(22) & 0xffff;
+    return (reserved + (long) copy * sectorsPerFat) * 512;
   }
 
   private static void write(Path image, long offset, byte[] bytes) throws IOException {
@@ -305,6 +426,15 @@ class BootFilesIT {
       in.transferTo(offset, length, out);
     }
     return part.toString();
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("Not found: " + new String(needle, StandardCharsets.US_ASCII));
   }
 
   private static byte[] random(int length, long seed) {

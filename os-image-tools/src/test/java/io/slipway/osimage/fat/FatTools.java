@@ -21,10 +21,15 @@ final class FatTools {
   /** What a tool printed and how it exited. */
   record Result(int exitCode, String output) {}
 
-  /** Requires dosfstools, mtools and fdisk; skips or fails (under CI) the test otherwise. */
+  /**
+   * Requires dosfstools, mtools, fdisk and util-linux; skips or fails (under CI) the test
+   * otherwise.
+   */
   static void require() {
     RequiredTool.require("/usr/sbin/mkfs.vfat", "dosfstools");
     RequiredTool.require("/usr/sbin/fsck.fat", "dosfstools");
+    RequiredTool.require("/usr/sbin/fatlabel", "dosfstools");
+    RequiredTool.require("/usr/sbin/blkid", "util-linux");
     RequiredTool.require("/usr/bin/mcopy", "mtools");
     RequiredTool.require("/usr/bin/mtype", "mtools");
     RequiredTool.require("/usr/bin/mdir", "mtools");
@@ -99,7 +104,7 @@ final class FatTools {
     return target;
   }
 
-  /** Returns the mdir listing of a directory, or the whole tree with {@code -/}. */
+  /** Returns the bare mdir listing of a directory, one full path a line. */
   static List<String> mdir(String imageAt, String directory)
       throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();

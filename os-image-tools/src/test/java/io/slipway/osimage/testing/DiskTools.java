@@ -56,9 +56,12 @@ public final class DiskTools {
     return run(List.of(sfdiskPath(), "--dump", image.toString()), "");
   }
 
-  /** Returns {@code sfdisk --verify}'s output for {@code image}; fails when it finds errors. */
+  /**
+   * Returns {@code sfdisk --verify}'s output and error output for {@code image}; fails when it
+   * finds errors. A damaged backup GPT shows only as a warning in the error output.
+   */
   public static String sfdiskVerify(Path image) {
-    return run(List.of(sfdiskPath(), "--verify", image.toString()), "");
+    return execute(List.of(sfdiskPath(), "--verify", image.toString()), "", true);
   }
 
   /**
@@ -87,10 +90,20 @@ public final class DiskTools {
 
   /** Runs {@code command} with {@code stdin} as its input and returns its standard output. */
   public static String run(List<String> command, String stdin) {
+    return execute(command, stdin, false);
+  }
+
+  private static String execute(List<String> command, String stdin, boolean withErrorOutput) {
     try {
       Path errors = Files.createTempFile("disk-tool-", ".err");
       try {
-        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (withErrorOutput) {
+          builder.redirectErrorStream(true);
+        } else {
+          builder.redirectError(errors.toFile());
+        }
+        Process process = builder.start();
         process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

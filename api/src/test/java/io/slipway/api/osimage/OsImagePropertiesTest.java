@@ -1,0 +1,85 @@
+package io.slipway.api.osimage;
+
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class OsImagePropertiesTest {
+
+  @Test
+  void defaultsAreAccepted() {
+    assertThatNoException().isThrownBy(() -> properties(null, null, Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void endpointsOfTheirSchemesAreAccepted() {
+    assertThatNoException()
+        .isThrownBy(
+            () ->
+                properties(
+                    URI.create("https://slipway.example.org"),
+                    URI.create("mqtts://slipway.example.org:8883"),
+                    Duration.ofMinutes(10)));
+  }
+
+  @Test
+  void apiEndpointWithoutHttpIsRejected() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> properties(URI.create("ftp://x.example"), null, Duration.ofMinutes(10)))
+        .withMessageContaining("slipway.os-images.api-endpoint is 'ftp://x.example'");
+  }
+
+  @Test
+  void controlEndpointOfOtherSchemeIsRejected() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () -> properties(null, URI.create("tcp://x.example:1883"), Duration.ofMinutes(10)))
+        .withMessageContaining("slipway.os-images.control-endpoint");
+  }
+
+  @Test
+  void pollIntervalOutsideDeviceLimitsIsRejected() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> properties(null, null, Duration.ofSeconds(5)))
+        .withMessageContaining("slipway.os-images.poll-interval is PT5S");
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> properties(null, null, Duration.ofDays(2)))
+        .withMessageContaining("slipway.os-images.poll-interval is PT48H");
+  }
+
+  @Test
+  void emptyBootLabelsAreRejected() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new OsImageProperties(
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofDays(30),
+                    Duration.ofMinutes(10),
+                    List.of(),
+                    DataSize.ofGigabytes(16),
+                    List.of()))
+        .withMessageContaining("slipway.os-images.boot-labels");
+  }
+
+  private static OsImageProperties properties(URI api, URI control, Duration pollInterval) {
+    return new OsImageProperties(
+        api,
+        null,
+        null,
+        control,
+        Duration.ofDays(30),
+        pollInterval,
+        List.of("flash-boot", "resin-boot", "balena-boot"),
+        DataSize.ofGigabytes(16),
+        List.of());
+  }
+}
