@@ -13,8 +13,8 @@ import java.util.Locale;
  */
 final class GptReader {
 
-  // The specification reserves at least 16 KiB for the array; 1 MiB bounds what a damaged or
-  // hostile header can make us read and is far above any table a partitioning tool writes.
+  // The 1 MiB bound limits what a damaged or hostile header can make the reader load. It is well
+  // above the 16 KiB array that sfdisk, gdisk and parted write by default.
   private static final long MAX_ENTRIES_BYTES = 1024 * 1024;
 
   private GptReader() {}
@@ -83,14 +83,24 @@ final class GptReader {
               + MAX_ENTRIES_BYTES
               + " bytes Slipway reads");
     }
-    if (header.entriesLba() < 2 || header.firstUsableLba() > header.lastUsableLba()) {
+    long entriesBytes = header.entryCount() * header.entrySize();
+    long entriesEndLba =
+        header.entriesLba() + (entriesBytes + DiskReads.SECTOR_SIZE - 1) / DiskReads.SECTOR_SIZE;
+    // The specification places the primary array after the header and before the first usable
+    // sector, and checking it here keeps a damaged header from sending reads deep into the image.
+    if (header.entriesLba() < 2
+        || entriesEndLba > header.firstUsableLba()
+        || header.firstUsableLba() > header.lastUsableLba()) {
       throw GptHeader.invalid(
-          "the GPT header places its entries at sector "
+          "the GPT header places its entries at sectors "
               + header.entriesLba()
-              + " and usable sectors from "
+              + " to "
+              + (entriesEndLba - 1)
+              + " and the usable sectors at "
               + header.firstUsableLba()
               + " to "
-              + header.lastUsableLba());
+              + header.lastUsableLba()
+              + ", but the entries must lie between sector 1 and the first usable sector");
     }
   }
 

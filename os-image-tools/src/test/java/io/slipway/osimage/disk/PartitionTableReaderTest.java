@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,6 +136,19 @@ class PartitionTableReaderTest {
         .isInstanceOf(OsImageException.class)
         .hasFieldOrPropertyWithValue("failure", OsImageFailure.NOT_A_DISK_IMAGE)
         .hasMessageContaining("does not start with the GPT signature 'EFI PART'");
+  }
+
+  @Test
+  void gptEntriesPastFirstUsableSectorAreRejected() {
+    ByteBuffer image = image(1024 * 1024);
+    putEntry(image, 0, 0, 0xee, 1, 2047);
+    GptHeader header = new GptHeader(1, 2047, 34, 2014, new UUID(1, 2), 5000, 128, 128, 0);
+    image.put(512, header.toSector());
+
+    assertThatThrownBy(() -> read(image.array()))
+        .isInstanceOf(OsImageException.class)
+        .hasFieldOrPropertyWithValue("failure", OsImageFailure.NOT_A_DISK_IMAGE)
+        .hasMessageContaining("places its entries at sectors 5000 to 5031");
   }
 
   /** Returns a zeroed little-endian image of {@code size} bytes with the MBR signature. */
