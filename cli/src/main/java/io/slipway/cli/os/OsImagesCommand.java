@@ -6,6 +6,7 @@ import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
 import io.slipway.cli.output.JsonOutput;
 import io.slipway.cli.output.Table;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,16 +50,28 @@ public class OsImagesCommand implements Callable<Integer> {
       JsonOutput.print(spec.commandLine().getOut(), images);
       return ExitCode.SUCCESS;
     }
-    Table table = new Table("DEVICE TYPE", "VERSION", "SIZE", "SHA-256", "UPLOADED");
+    Table table =
+        new Table("DEVICE TYPE", "VERSION", "FORMAT", "SIZE", "RAW SIZE", "UPLOADED", "SHA-256");
     for (JsonNode image : images) {
       table.row(
           image.path("deviceType").asString(),
           image.path("version").asString(),
-          image.path("size").isNumber() ? ImageProgress.size(image.path("size").asLong()) : "",
-          image.path("sha256").asString(),
-          image.path("createdAt").asString());
+          image.path("format").asString(),
+          size(image.path("size")),
+          size(image.path("rawSize")),
+          uploadedAt(image.path("uploadedAt")),
+          image.path("sha256").asString());
     }
     table.print(spec.commandLine().getOut());
     return ExitCode.SUCCESS;
+  }
+
+  private static String size(JsonNode bytes) {
+    return bytes.isNumber() ? ImageProgress.size(bytes.asLong()) : null;
+  }
+
+  /** Returns the upload time, milliseconds since the epoch, as an ISO-8601 instant in UTC. */
+  private static String uploadedAt(JsonNode millis) {
+    return millis.isNumber() ? Instant.ofEpochMilli(millis.asLong()).toString() : null;
   }
 }

@@ -19,7 +19,8 @@ class OsImagesAndUploadTest {
 
   private static final String IMAGE =
       "{\"deviceType\":\"raspberrypi4-64\",\"version\":\"6.1.0\",\"size\":1073741824,"
-          + "\"sha256\":\"ab12\",\"createdAt\":\"2026-12-01T10:00:00Z\"}";
+          + "\"rawSize\":4294967296,\"format\":\"img.xz\",\"sha256\":\"ab12\","
+          + "\"uploadedAt\":1764583200000}";
 
   @TempDir Path home;
   @TempDir Path work;
@@ -40,7 +41,9 @@ class OsImagesAndUploadTest {
           .contains("DEVICE TYPE")
           .contains("raspberrypi4-64")
           .contains("6.1.0")
-          .contains("1.0 GiB");
+          .contains("1.0 GiB")
+          .contains("4.0 GiB")
+          .contains("2025-12-01T10:00:00Z");
       assertThat(server.requests().get(0).uri())
           .isEqualTo("/api/v1/os-images?deviceType=raspberrypi4-64");
     }
