@@ -15,7 +15,10 @@ import io.slipway.osimage.config.WifiNetwork;
 import io.slipway.osimage.configure.ImageConfigurer;
 import io.slipway.osimage.configure.ImageConfigurer.ConfigureResult;
 import io.slipway.osimage.disk.BootPartitionFinder;
+import io.slipway.osimage.disk.PartitionTableReader;
 import io.slipway.osimage.image.ImageFormat;
+import io.slipway.osimage.image.ImageSources;
+import io.slipway.osimage.image.SourceImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -173,8 +176,16 @@ public class OsConfigureCommand implements Callable<Integer> {
     WifiNetwork wifi = configOptions.wifi(environment);
     // Read the extra files before a server call, so that a typo costs no provisioning key.
     SortedMap<String, byte[]> extras = BootFile.readAll(additions);
+    DeviceConfig base;
+    if (source.config != null) {
+      base = readConfig(source.config);
+    } else {
+      SlipwayClient client = serverOptions.client(environment);
+      requireBootPartition(image);
+      base = fetchConfig(client, source.fleet);
+    }
 
-    DeviceConfig config = configOptions.applyTo(deviceConfig(), wifi);
+    DeviceConfig config = configOptions.applyTo(base, wifi);
     SortedMap<String, byte[]> files = BootFile.merge(config.bootFiles(), extras);
     ConfigureResult result = configure(image, target, files);
     report(target, config, result);
@@ -188,10 +199,6 @@ public class OsConfigureCommand implements Callable<Integer> {
           ExitCode.USAGE);
     }
     return image.toAbsolutePath();
-  }
-
-  private DeviceConfig deviceConfig() {
-    return source.config != null ? readConfig(source.config) : fetchConfig(source.fleet);
   }
 
   private static DeviceConfig readConfig(Path file) {
@@ -209,8 +216,7 @@ public class OsConfigureCommand implements Callable<Integer> {
     }
   }
 
-  private DeviceConfig fetchConfig(FleetName fleet) {
-    SlipwayClient client = serverOptions.client(environment);
+  private DeviceConfig fetchConfig(SlipwayClient client, FleetName fleet) {
     JsonNode answer = client.post(fleet.path() + "/os-config", configOptions.requestBody());
     try {
       return DeviceConfig.parse(SlipwayClient.json().writeValueAsBytes(answer));
@@ -225,9 +231,27 @@ public class OsConfigureCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Finds the boot partition before the server issues a provisioning key, so that a wrong image
+   * costs none. A compressed image's start is decompressed here and again when it is configured.
+   */
+  private void requireBootPartition(Path image) {
+    try (ScratchDirectory scratch = ScratchDirectory.create("slipway-os-check-");
+        SourceImage source = ImageSources.open(image, scratch.path())) {
+      BootPartitionFinder.find(source, PartitionTableReader.read(source), labels());
+    } catch (OsImageException e) {
+      throw OsImageErrors.commandFailure("Reading " + image, e);
+    } catch (IOException | UncheckedIOException e) {
+      throw new CommandFailedException("Reading " + image + " failed: " + e.getMessage());
+    }
+  }
+
+  private List<String> labels() {
+    return bootLabels == null ? BootPartitionFinder.DEFAULT_LABELS : bootLabels;
+  }
+
   private ConfigureResult configure(
       Path image, OutputImage target, SortedMap<String, byte[]> files) {
-    List<String> labels = bootLabels == null ? BootPartitionFinder.DEFAULT_LABELS : bootLabels;
     ImageProgress progress =
         new ImageProgress(
             spec.commandLine().getErr(),
@@ -236,7 +260,7 @@ public class OsConfigureCommand implements Callable<Integer> {
             System::nanoTime);
     try (ScratchDirectory scratch = ScratchDirectory.create("slipway-os-configure-");
         PartialFileCleanup cleanup = PartialFileCleanup.watch(target.files())) {
-      return ImageConfigurer.create(labels, scratch.path())
+      return ImageConfigurer.create(labels(), scratch.path())
           .configureFile(image, target.image(), target.format(), files, clock.millis(), progress);
     } catch (OsImageException e) {
       throw OsImageErrors.commandFailure("Configuring " + image, e);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -298,46 +297,18 @@ class OsConfigureCommandTest {
   }
 
   @Test
-  void fleetSendsTheServerOnlyTheRequestedOptions() throws IOException {
+  void fleetWithBadImageRequestsNoKey() throws IOException {
     Path image = image();
-    Path passphrase = Files.writeString(work.resolve("psk"), "correct horse battery\n");
-    try (StubServer server =
-        new StubServer(403, "{\"code\":\"FORBIDDEN\",\"message\":\"operators only\"}")) {
+    try (StubServer server = new StubServer(201, DeviceConfigs.validJson())) {
       CliRun.Result result =
           cli()
               .variable("SLIPWAY_SERVER", server.url())
               .variable("SLIPWAY_TOKEN", "slt_t")
-              .run(
-                  "os",
-                  "configure",
-                  image.toString(),
-                  "--fleet",
-                  "acme/sensors",
-                  "--version",
-                  "6.1.0",
-                  "--ssh-keys",
-                  "--key-expires-in",
-                  "7d",
-                  "--max-devices",
-                  "5",
-                  "--wifi-ssid",
-                  "plant-floor",
-                  "--wifi-psk-file",
-                  passphrase.toString());
+              .run("os", "configure", image.toString(), "--fleet", "acme/sensors");
 
-      assertThat(result.exitCode()).isEqualTo(3);
-      assertThat(result.err()).contains("operators only");
-      StubServer.Request request = server.requests().get(0);
-      assertThat(request.method()).isEqualTo("POST");
-      assertThat(request.uri()).isEqualTo("/api/v1/orgs/acme/fleets/sensors/os-config");
-      JsonNode body = JSON.readTree(request.body());
-      assertThat(body.path("version").asString()).isEqualTo("6.1.0");
-      assertThat(body.path("sshKeys").asBoolean()).isTrue();
-      assertThat(body.path("keyExpiresIn").asString()).isEqualTo("PT168H");
-      assertThat(body.path("maxDevices").asInt()).isEqualTo(5);
-      assertThat(body.has("developmentMode")).isFalse();
-      assertThat(request.body()).doesNotContain("correct horse");
-      assertThat(outputs()).containsOnly(passphrase);
+      assertThat(result.exitCode()).isEqualTo(5);
+      assertThat(result.err()).contains("NOT_A_DISK_IMAGE");
+      assertThat(server.requests()).isEmpty();
     }
   }
 

@@ -3,6 +3,7 @@ package io.slipway.cli.os;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.cli.CliRun;
+import io.slipway.cli.StubServer;
 import io.slipway.osimage.config.DeviceConfig;
 import io.slipway.testing.tool.RequiredTool;
 import java.io.IOException;
@@ -248,5 +249,48 @@ class OsConfigureIT {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.err()).contains("Configuring: 100%");
     assertThat(result.out()).contains("Configured ").contains("for fleet acme/sensors");
+  }
+
+  @Test
+  void fleetSendsTheServerOnlyTheRequestedOptions() throws IOException {
+    Path passphrase = Files.writeString(work.resolve("psk"), "correct horse battery\n");
+    try (StubServer server =
+        new StubServer(403, "{\"code\":\"FORBIDDEN\",\"message\":\"operators only\"}")) {
+      CliRun.Result result =
+          new CliRun(home)
+              .variable("SLIPWAY_SERVER", server.url())
+              .variable("SLIPWAY_TOKEN", "slt_t")
+              .run(
+                  "os",
+                  "configure",
+                  image.toString(),
+                  "--fleet",
+                  "acme/sensors",
+                  "--version",
+                  "6.1.0",
+                  "--ssh-keys",
+                  "--key-expires-in",
+                  "7d",
+                  "--max-devices",
+                  "5",
+                  "--wifi-ssid",
+                  "plant-floor",
+                  "--wifi-psk-file",
+                  passphrase.toString());
+
+      assertThat(result.exitCode()).isEqualTo(3);
+      assertThat(result.err()).contains("operators only");
+      StubServer.Request request = server.requests().get(0);
+      assertThat(request.method()).isEqualTo("POST");
+      assertThat(request.uri()).isEqualTo("/api/v1/orgs/acme/fleets/sensors/os-config");
+      JsonNode body = JSON.readTree(request.body());
+      assertThat(body.path("version").asString()).isEqualTo("6.1.0");
+      assertThat(body.path("sshKeys").asBoolean()).isTrue();
+      assertThat(body.path("keyExpiresIn").asString()).isEqualTo("PT168H");
+      assertThat(body.path("maxDevices").asInt()).isEqualTo(5);
+      assertThat(body.has("developmentMode")).isFalse();
+      assertThat(request.body()).doesNotContain("correct horse");
+      assertThat(work.resolve("base-configured.img")).doesNotExist();
+    }
   }
 }
