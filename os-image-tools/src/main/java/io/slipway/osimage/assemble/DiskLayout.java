@@ -18,7 +18,6 @@ import java.util.List;
  * @param rootB the second root filesystem slot, as large as rootA
  * @param state the state partition
  * @param data the data partition
- * @param extendedOffset the MBR extended partition's first byte, or -1 with GPT
  * @param diskSize the image's size in bytes
  */
 record DiskLayout(
@@ -28,7 +27,6 @@ record DiskLayout(
     Partition rootB,
     Partition state,
     Partition data,
-    long extendedOffset,
     long diskSize) {
 
   /** Partition alignment, and the unit every partition size is rounded up to. */
@@ -71,14 +69,13 @@ record DiskLayout(
     if (gpt) {
       Partition state = new Partition(4, rootB.end(), sizes.state(), linux, names.get(3));
       Partition data = new Partition(5, state.end(), sizes.data(), linux, names.get(4));
-      return new DiskLayout(
-          scheme, boot, rootA, rootB, state, data, -1, data.end() + GPT_BACKUP_ROOM);
+      return new DiskLayout(scheme, boot, rootA, rootB, state, data, data.end() + GPT_BACKUP_ROOM);
     }
     // Each logical partition is preceded by an aligned gap whose first sector is its EBR.
     long extended = rootB.end();
     Partition state = new Partition(5, extended + ALIGNMENT, sizes.state(), linux, "");
     Partition data = new Partition(6, state.end() + ALIGNMENT, sizes.data(), linux, "");
-    return new DiskLayout(scheme, boot, rootA, rootB, state, data, extended, data.end());
+    return new DiskLayout(scheme, boot, rootA, rootB, state, data, data.end());
   }
 
   private static String gptName(boolean gpt, List<String> names, int index) {

@@ -118,6 +118,7 @@ public final class ImageAssembler {
   public AssembleResult assemble(Path output) throws IOException {
     BootInput boot = openBoot();
     Ext4Superblock rootfsSuperblock = checkRootfs();
+    checkNotAnInput(output);
     long rootfsSize = Files.size(rootfs);
     PartitionSizes sizes = sizes(rootfsSize);
     long time = timestamp(rootfsSuperblock);
@@ -280,6 +281,20 @@ public final class ImageAssembler {
               + ": the file is truncated, copy it again");
     }
     return superblock.get();
+  }
+
+  /** Rejects an output that is one of the inputs, which the rename at the end would replace. */
+  private void checkNotAnInput(Path output) throws IOException {
+    if (!Files.exists(output)) {
+      return;
+    }
+    for (Path input : new Path[] {rootfs, bootImage}) {
+      if (input != null && Files.isSameFile(output, input)) {
+        throw new OsImageException(
+            OsImageFailure.INVALID_INPUT,
+            "Output " + output + " is the input " + input + ": write the image to another file");
+      }
+    }
   }
 
   private PartitionSizes sizes(long rootfsSize) {

@@ -7,9 +7,11 @@ import java.util.Optional;
 
 /**
  * Reads the volume label of a FAT12, FAT16 or FAT32 filesystem in a partition, without mounting it.
- * The root directory's volume-label entry (what {@code mkfs.fat -n} and {@code mlabel} write) wins
- * over the label in the boot sector when both exist, as blkid from util-linux decides; formatters'
- * "NO NAME" counts as no label. Stateless, thread-safe.
+ * The root directory's volume-label entry, which {@code mkfs.fat -n} and {@code mlabel} write, wins
+ * over the label in the boot sector, as in blkid and mlabel. Unlike them, this falls back to the
+ * boot sector's label when the root directory has none (blkid 2.38 reports that one only as {@code
+ * LABEL_FATBOOT}), so that a partition labelled only there is still found. Formatters' "NO NAME"
+ * counts as no label. Stateless, thread-safe.
  */
 public final class FatLabel {
 

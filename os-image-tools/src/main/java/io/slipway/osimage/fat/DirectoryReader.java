@@ -125,6 +125,17 @@ final class DirectoryReader {
     }
   }
 
+  /**
+   * Returns how many clusters the directory starting at {@code cluster} occupies; 0 for the fixed
+   * FAT12/16 root directory, which lies outside the data area.
+   */
+  long clusters(long cluster) {
+    if (cluster == 0 && geometry.rootEntryCount() > 0) {
+      return 0;
+    }
+    return regions(cluster).size();
+  }
+
   /** Returns the root directory's volume label entry, if it has one. */
   Optional<Entry> volumeLabel() throws IOException {
     return list(0).stream().filter(Entry::isVolumeLabel).findFirst();

@@ -31,7 +31,8 @@ public final class FatImageBuilder {
    *
    * <p>Only the sectors the filesystem uses are written: the reserved sectors, both FATs, the root
    * directory, and the clusters of directories and files. Other sectors of the region keep what
-   * {@code target} contains there, zeros in a new sparse file.
+   * {@code target} contains there, zeros in a new sparse file. A shorter {@code target} is extended
+   * to {@code offset + size} bytes.
    *
    * @param label the volume label, at most 11 characters of A-Z, 0-9, {@code -} and {@code _}
    *     (lower case is kept as given, as Yocto's {@code resin-boot} is)
@@ -77,6 +78,13 @@ public final class FatImageBuilder {
       long modifiedAt)
       throws IOException {
     checkLabel(label);
+    if (hiddenSectors < 0 || hiddenSectors > 0xffffffffL) {
+      throw new OsImageException(
+          OsImageFailure.INVALID_INPUT,
+          "Invalid hidden-sector count "
+              + hiddenSectors
+              + ": a FAT boot sector stores 0 to 4294967295. Put the partition within 2 TiB.");
+    }
     FatLayout layout = FatLayout.forSize(size);
     Map<BootPath, byte[]> paths = BootFiles.parsePaths(files);
     String name = "the new boot partition '" + label + "'";
@@ -99,6 +107,17 @@ public final class FatImageBuilder {
         .stampAll();
 
     writeSectors(target, offset, device.writtenSectors());
+    extendTo(target, offset + size);
+  }
+
+  /**
+   * Makes {@code target} at least {@code end} bytes long, so that tools can read the filesystem's
+   * last sector even though nothing was written there. The added bytes read as zeros.
+   */
+  private static void extendTo(FileChannel target, long end) throws IOException {
+    if (target.size() < end) {
+      target.write(ByteBuffer.allocate(1), end - 1);
+    }
   }
 
   /** Makes the FAT32 FSInfo backup (sector 7, after the backup boot sector) equal the primary. */

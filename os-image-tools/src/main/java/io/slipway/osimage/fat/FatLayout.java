@@ -43,10 +43,12 @@ record FatLayout(
    *     a whole number of 512-byte sectors
    */
   static FatLayout forSize(long size) {
-    if (size <= 0 || size % SECTOR != 0) {
+    if (size <= 0 || size % SECTOR != 0 || size / SECTOR > 0xffffffffL) {
       throw new OsImageException(
           OsImageFailure.INVALID_INPUT,
-          "Invalid FAT filesystem size " + size + ": use a positive multiple of 512 bytes.");
+          "Invalid FAT filesystem size "
+              + size
+              + ": use a positive multiple of 512 bytes below 2 TiB.");
     }
     boolean fat32 = size >= FAT32_THRESHOLD;
     long totalSectors = size / SECTOR;

@@ -4,28 +4,30 @@ import de.waldheinz.fs.fat.FatType;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Checks, before anything is written, that files fit into a FAT filesystem. The clusters of their
- * content and of new directories must fit into the free clusters plus those of replaced files. New
- * names must fit into the fixed FAT12/16 root directory. Also rejects a path that needs a directory
- * where a file is, or the other way round. Not safe for concurrent use.
+ * content, of new directories and of directories that must grow must fit into the free clusters
+ * plus those of replaced files. New names must fit into the fixed FAT12/16 root directory. Also
+ * rejects a path that needs a directory where a file is, or the other way round. Not safe for
+ * concurrent use.
  */
 final class SpaceCheck {
 
   /**
-   * Names that fat32-lib stores as a bare 8.3 entry; every other name also takes long-name slots.
+   * Names that fat32-lib stores as a bare 8.3 entry. Every other name also takes long-name slots.
    */
   private static final Pattern SHORT_NAME =
       Pattern.compile("[A-Z0-9_^$~!#%&{}()@'`-]{1,8}(\\.[A-Z0-9_^$~!#%&{}()@'`-]{1,3})?");
+
+  /** The slots of the {@code .} and {@code ..} entries that every new directory starts with. */
+  private static final int DOT_ENTRY_SLOTS = 2;
 
   private final DirectoryReader directories;
   private final FatGeometry geometry;
@@ -38,6 +40,24 @@ final class SpaceCheck {
   }
 
   /**
+   * A directory that files go into: its first cluster (0 for the root, -1 while it does not exist
+   * yet), the slots and clusters it uses, and the slots its new entries need.
+   */
+  private static final class Directory {
+
+    final long cluster;
+    final int usedSlots;
+    final long clusters;
+    int newSlots;
+
+    Directory(long cluster, int usedSlots, long clusters) {
+      this.cluster = cluster;
+      this.usedSlots = usedSlots;
+      this.clusters = clusters;
+    }
+  }
+
+  /**
    * Checks that {@code files} fit.
    *
    * @param freeClusters the free clusters of the FAT before writing
@@ -45,62 +65,94 @@ final class SpaceCheck {
    *     when a path needs a directory where a file is, or the other way round
    */
   void check(Map<BootPath, byte[]> files, long freeClusters) throws IOException {
+    Map<String, Directory> touched = new LinkedHashMap<>();
+    touched.put("", existingDirectory(0));
     long neededClusters = 0;
     long freedClusters = 0;
-    Set<String> newDirectories = new HashSet<>();
-    Map<String, Integer> newRootSlots = new HashMap<>();
 
     for (Map.Entry<BootPath, byte[]> file : files.entrySet()) {
       BootPath path = file.getKey();
-      Optional<DirectoryReader.Entry> existing = existingFile(path, newDirectories);
+      Directory parent = parentOf(path, touched);
       neededClusters += clusters(file.getValue().length);
+      Optional<DirectoryReader.Entry> existing = existingFile(path, parent);
       if (existing.isPresent()) {
         freedClusters += clusters(existing.get().length());
-      } else if (path.parents().isEmpty()) {
-        newRootSlots.put(path.fileName().toLowerCase(Locale.ROOT), slots(path.fileName()));
-      }
-    }
-    for (String directory : newDirectories) {
-      neededClusters++;
-      if (!directory.contains("/")) {
-        newRootSlots.put(directory, slots(directory));
+      } else {
+        parent.newSlots += slots(path.fileName());
       }
     }
 
+    Directory root = touched.remove("");
+    for (Directory directory : touched.values()) {
+      neededClusters += growth(directory);
+    }
+    if (geometry.type() == FatType.FAT32) {
+      neededClusters += growth(root);
+    }
     checkClusters(neededClusters, freeClusters + freedClusters);
     if (geometry.type() != FatType.FAT32) {
-      checkRootDirectory(newRootSlots.values().stream().mapToInt(Integer::intValue).sum());
+      checkRootDirectory(root);
     }
   }
 
   /**
-   * Returns the file's existing entry, if any, and adds the directories that writing it creates to
-   * {@code newDirectories} (as lower-case paths).
+   * Returns the directory that contains {@code path}, adding it and its ancestors to {@code
+   * touched} (keyed by lower-case path). A directory that does not exist yet is counted as a new
+   * entry of its parent.
    */
-  private Optional<DirectoryReader.Entry> existingFile(BootPath path, Set<String> newDirectories)
-      throws IOException {
-    long cluster = 0;
+  private Directory parentOf(BootPath path, Map<String, Directory> touched) throws IOException {
+    Directory directory = touched.get("");
     List<String> parents = path.parents();
     for (int depth = 0; depth < parents.size(); depth++) {
-      Optional<DirectoryReader.Entry> directory = directories.find(cluster, parents.get(depth));
-      if (directory.isEmpty()) {
-        for (int created = depth; created < parents.size(); created++) {
-          newDirectories.add(
-              String.join("/", parents.subList(0, created + 1)).toLowerCase(Locale.ROOT));
-        }
-        return Optional.empty();
+      String key = String.join("/", parents.subList(0, depth + 1)).toLowerCase(Locale.ROOT);
+      Directory known = touched.get(key);
+      if (known == null) {
+        known = lookUp(path, parents, depth, directory);
+        touched.put(key, known);
       }
-      if (!directory.get().isDirectory()) {
-        throw conflict(path, String.join("/", parents.subList(0, depth + 1)) + " is a file");
-      }
-      cluster = directory.get().startCluster();
+      directory = known;
     }
+    return directory;
+  }
 
-    Optional<DirectoryReader.Entry> file = directories.find(cluster, path.fileName());
+  private Directory lookUp(BootPath path, List<String> parents, int depth, Directory parent)
+      throws IOException {
+    String directoryName = parents.get(depth);
+    Optional<DirectoryReader.Entry> entry =
+        parent.cluster < 0 ? Optional.empty() : directories.find(parent.cluster, directoryName);
+    if (entry.isEmpty()) {
+      parent.newSlots += slots(directoryName);
+      return new Directory(-1, DOT_ENTRY_SLOTS, 0);
+    }
+    if (!entry.get().isDirectory()) {
+      throw conflict(path, String.join("/", parents.subList(0, depth + 1)) + " is a file");
+    }
+    return existingDirectory(entry.get().startCluster());
+  }
+
+  private Directory existingDirectory(long cluster) throws IOException {
+    return new Directory(cluster, directories.usedSlots(cluster), directories.clusters(cluster));
+  }
+
+  /** Returns the existing entry of the file, if any. */
+  private Optional<DirectoryReader.Entry> existingFile(BootPath path, Directory parent)
+      throws IOException {
+    if (parent.cluster < 0) {
+      return Optional.empty();
+    }
+    Optional<DirectoryReader.Entry> file = directories.find(parent.cluster, path.fileName());
     if (file.isPresent() && (file.get().attributes() & DirectoryReader.ATTRIBUTE_DIRECTORY) != 0) {
       throw conflict(path, path.path() + " is a directory");
     }
     return file;
+  }
+
+  /** Returns how many clusters the directory must gain to hold its new entries. */
+  private long growth(Directory directory) {
+    long slotsPerCluster = geometry.bytesPerCluster() / DirectoryReader.ENTRY_SIZE;
+    long slots = directory.usedSlots + directory.newSlots;
+    long needed = Math.max(1, (slots + slotsPerCluster - 1) / slotsPerCluster);
+    return Math.max(0, needed - directory.clusters);
   }
 
   private void checkClusters(long needed, long available) {
@@ -121,10 +173,9 @@ final class SpaceCheck {
             + "-byte clusters. Write smaller files or use an image with a larger boot partition.");
   }
 
-  private void checkRootDirectory(int newSlots) throws IOException {
-    int used = directories.usedSlots(0);
+  private void checkRootDirectory(Directory root) {
     int capacity = geometry.rootEntryCount();
-    if (used + newSlots <= capacity) {
+    if (root.usedSlots + root.newSlots <= capacity) {
       return;
     }
     throw new OsImageException(
@@ -134,13 +185,13 @@ final class SpaceCheck {
             + " is full: it has "
             + capacity
             + " entry slots, "
-            + used
+            + root.usedSlots
             + " are used and "
-            + newSlots
+            + root.newSlots
             + " more are needed ("
-            + (capacity - used) * DirectoryReader.ENTRY_SIZE
+            + (capacity - root.usedSlots) * DirectoryReader.ENTRY_SIZE
             + " bytes free, "
-            + newSlots * DirectoryReader.ENTRY_SIZE
+            + root.newSlots * DirectoryReader.ENTRY_SIZE
             + " bytes needed). Put the files into a subdirectory or use an image whose boot"
             + " partition has a larger root directory.");
   }

@@ -9,7 +9,7 @@ import java.io.InputStream;
 /**
  * Turns a decompressor's read errors into {@code CORRUPT_ARCHIVE}, while errors reading the stored
  * file itself stay {@link IOException}s. The stored file's stream must be wrapped in {@link
- * #marking} before the decompressor reads it, so that the two kinds can be told apart.
+ * #marking} before the decompressor reads it, so that the two kinds can be distinguished.
  */
 final class CorruptionMappingInputStream extends FilterInputStream {
 

@@ -2,7 +2,7 @@ package io.slipway.osimage.image;
 
 import java.util.Arrays;
 
-/** How the raw image is packed in a stored file, told apart by the file's first bytes. */
+/** The container format of a stored image file, detected by the file's first bytes. */
 enum ImageContainer {
   RAW(new byte[0]),
   ZIP(new byte[] {'P', 'K', 3, 4}),

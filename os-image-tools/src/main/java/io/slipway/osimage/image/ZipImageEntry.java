@@ -63,10 +63,10 @@ record ZipImageEntry(InputStream data, OptionalLong size) {
 
   /**
    * Opens the image entry of the zip archive read from {@code archive}. A stream has no central
-   * directory to read first, so names are checked as entries pass: those before the image before
-   * any image byte is returned, those after it when the returned stream reaches its end, which then
-   * throws instead of returning -1. A writer must therefore commit its output only after reading
-   * the stream to its end.
+   * directory to read first, so names are checked as entries pass. Entries before the image are
+   * checked before any image byte is returned. Entries after it are checked when the returned
+   * stream reaches its end, which then throws instead of returning -1. A writer must therefore
+   * commit its output only after reading the stream to its end.
    *
    * @throws OsImageException {@code AMBIGUOUS_ARCHIVE} or {@code UNSAFE_ARCHIVE_ENTRY}, from this
    *     method or from the returned stream's reads

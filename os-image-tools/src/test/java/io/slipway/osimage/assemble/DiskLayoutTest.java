@@ -23,7 +23,6 @@ class DiskLayoutTest {
     assertThat(layout.boot().offset()).isEqualTo(4 * MIB);
     assertThat(layout.rootA().offset()).isEqualTo(44 * MIB);
     assertThat(layout.rootB().offset()).isEqualTo(364 * MIB);
-    assertThat(layout.extendedOffset()).isEqualTo(684 * MIB);
     assertThat(layout.state().offset()).isEqualTo(688 * MIB);
     assertThat(layout.data().offset()).isEqualTo(712 * MIB);
     assertThat(layout.diskSize()).isEqualTo(776 * MIB);
@@ -45,7 +44,6 @@ class DiskLayoutTest {
     assertThat(layout.state().offset()).isEqualTo(684 * MIB);
     assertThat(layout.data().end()).isEqualTo(768 * MIB);
     assertThat(layout.diskSize()).isEqualTo(769 * MIB);
-    assertThat(layout.extendedOffset()).isEqualTo(-1);
   }
 
   @Test

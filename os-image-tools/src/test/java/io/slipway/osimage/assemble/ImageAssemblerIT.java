@@ -118,6 +118,8 @@ class ImageAssemblerIT {
     assertThat(sizeInBytes(partitions.get(2))).isEqualTo(32 * MIB);
     assertThat(sizeInBytes(partitions.get(4))).isEqualTo(ImageAssembler.DEFAULT_STATE_SIZE);
     assertThat(sizeInBytes(partitions.get(5))).isEqualTo(ImageAssembler.DEFAULT_DATA_SIZE);
+    String verify = output("/usr/sbin/sfdisk", "fdisk", "--verify", image.toString());
+    assertThat(verify).contains("No errors detected");
   }
 
   @Test
@@ -354,6 +356,29 @@ class ImageAssemblerIT {
         .extracting(e -> ((OsImageException) e).failure())
         .isEqualTo(OsImageFailure.INVALID_INPUT);
     assertThat(directory).isEmptyDirectory();
+  }
+
+  @Test
+  void progressReachesImageSize() throws Exception {
+    List<long[]> reports = new ArrayList<>();
+    ImageAssembler assembler =
+        builder().progress((done, total) -> reports.add(new long[] {done, total})).build();
+
+    AssembleResult result = assembler.assemble(directory.resolve("image.img"));
+
+    assertThat(reports).isNotEmpty();
+    assertThat(reports.get(reports.size() - 1)).containsExactly(result.rawSize(), result.rawSize());
+  }
+
+  @Test
+  void outputThatIsTheRootfsIsRejected() throws Exception {
+    Path copy = Files.copy(rootfs, directory.resolve("rootfs.ext4"));
+
+    assertThatThrownBy(() -> builder().rootfs(copy).build().assemble(copy))
+        .isInstanceOf(OsImageException.class)
+        .extracting(e -> ((OsImageException) e).failure())
+        .isEqualTo(OsImageFailure.INVALID_INPUT);
+    assertThat(copy).hasSameBinaryContentAs(rootfs);
   }
 
   @Test

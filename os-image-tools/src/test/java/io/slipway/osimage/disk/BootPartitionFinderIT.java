@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
 import io.slipway.osimage.testing.DiskTools;
-import io.slipway.osimage.testing.FileImageBytes;
+import io.slipway.osimage.testing.RecordedImage;
 import io.slipway.osimage.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,13 +39,13 @@ class BootPartitionFinderIT {
   void mbrBootFoundWithoutReadingOtherPartitions() throws IOException {
     Path image = TestImages.raspberryPi(directory, 32, "resin-boot");
 
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       PartitionTable table = PartitionTableReader.read(bytes);
-      long highestOfTable = bytes.highestOffsetRead();
+      long tableReadEnd = bytes.readEnd();
       BootPartitionFinder.find(bytes, table, DEFAULT);
 
       // The table's last EBR lies past the boot partition; the search itself reads below it.
-      assertThat(bytes.highestOffsetRead()).isEqualTo(highestOfTable);
+      assertThat(bytes.readEnd()).isEqualTo(tableReadEnd);
     }
   }
 
@@ -53,22 +53,43 @@ class BootPartitionFinderIT {
   void gptBootFoundWithoutReadingPastIt() throws IOException {
     Path image = TestImages.genericX86(directory, 4, "EFI System", 32, "resin-boot");
 
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       BootPartitionFinder.find(bytes, PartitionTableReader.read(bytes), DEFAULT);
 
-      assertThat(bytes.highestOffsetRead())
+      assertThat(bytes.readEnd())
           .isLessThan(TestImages.GENERIC_X86_BOOT_OFFSET + TestImages.BOOT_SIZE);
     }
   }
 
-  @Test
-  void gptBootFoundByNameAtNumberFour() throws IOException {
-    Path image = TestImages.genericX86(directory, 4, "resin-boot", 32, null);
+  @ParameterizedTest(name = "number {0}")
+  @ValueSource(ints = {4, 9, 37})
+  void gptBootFoundByNameAtAnyNumber(int number) throws IOException {
+    Path image = TestImages.genericX86(directory, number, "resin-boot", 32, null);
 
     Partition boot = find(image, DEFAULT);
 
-    assertThat(boot.number()).isEqualTo(4);
+    assertThat(boot.number()).isEqualTo(number);
     assertThat(boot.offset()).isEqualTo(TestImages.GENERIC_X86_BOOT_OFFSET);
+  }
+
+  @Test
+  void mbrBootFoundInLogicalPartition() throws IOException {
+    Path image = DiskTools.sparseFile(directory.resolve("logical.img"), 128 * MIB);
+    DiskTools.sfdisk(
+        image,
+        """
+        label: dos
+        start=4MiB, size=20MiB, type=83
+        start=24MiB, type=f
+        start=28MiB, size=8MiB, type=83
+        start=40MiB, size=40MiB, type=c
+        """);
+    DiskTools.mkfsVfat(image, 40 * MIB, 40 * MIB, 16, "balena-boot");
+
+    Partition boot = find(image, DEFAULT);
+
+    assertThat(boot.number()).isEqualTo(6);
+    assertThat(boot.offset()).isEqualTo(40 * MIB);
   }
 
   @Test
@@ -178,7 +199,7 @@ class BootPartitionFinderIT {
   }
 
   private static Partition find(Path image, List<String> labels) throws IOException {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return BootPartitionFinder.find(bytes, PartitionTableReader.read(bytes), labels);
     }
   }

@@ -2,17 +2,13 @@ package io.slipway.osimage.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.slipway.osimage.image.ImageBytes;
-import io.slipway.osimage.image.ImageSources;
-import io.slipway.osimage.image.SourceImage;
+import io.slipway.osimage.testing.RecordedImage;
 import io.slipway.osimage.testing.TestImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.OptionalLong;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -27,20 +23,17 @@ class CompressedImageIT {
   void gptBootFoundInGzipImage() throws IOException {
     Path image = TestImages.genericX86(directory, 4, "EFI System", 32, "resin-boot");
     Path compressed = gzip(image);
-    Path scratch = Files.createDirectory(directory.resolve("scratch"));
 
-    try (SourceImage source = ImageSources.open(compressed, scratch)) {
-      HighestReadRecorder recorder = new HighestReadRecorder(source);
-      PartitionTable table = PartitionTableReader.read(recorder);
-      Partition boot =
-          BootPartitionFinder.find(recorder, table, BootPartitionFinder.DEFAULT_LABELS);
+    try (RecordedImage source = RecordedImage.open(compressed)) {
+      PartitionTable table = PartitionTableReader.read(source);
+      Partition boot = BootPartitionFinder.find(source, table, BootPartitionFinder.DEFAULT_LABELS);
 
       assertThat(table.partitions()).extracting(Partition::number).containsExactly(1, 2, 4, 12, 13);
       assertThat(boot.number()).isEqualTo(4);
       // A compressed image is decompressed as far as it is read: here into the boot partition's
       // root directory, far from the data partition and the backup GPT at the end.
-      assertThat(recorder.end).isGreaterThan(TestImages.GENERIC_X86_BOOT_OFFSET);
-      assertThat(recorder.end)
+      assertThat(source.readEnd()).isGreaterThan(TestImages.GENERIC_X86_BOOT_OFFSET);
+      assertThat(source.readEnd())
           .isLessThan(TestImages.GENERIC_X86_BOOT_OFFSET + TestImages.BOOT_SIZE);
     }
   }
@@ -57,27 +50,5 @@ class CompressedImageIT {
       in.transferTo(out);
     }
     return compressed;
-  }
-
-  /** Passes reads on and records the end of the furthest one. */
-  private static final class HighestReadRecorder implements ImageBytes {
-    private final ImageBytes image;
-    private long end;
-
-    HighestReadRecorder(ImageBytes image) {
-      this.image = image;
-    }
-
-    @Override
-    public int read(long offset, ByteBuffer target) throws IOException {
-      int read = image.read(offset, target);
-      end = Math.max(end, offset + read);
-      return read;
-    }
-
-    @Override
-    public OptionalLong knownSize() {
-      return image.knownSize();
-    }
   }
 }

@@ -4,7 +4,7 @@ import static io.slipway.osimage.testing.DiskTools.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.osimage.testing.DiskTools;
-import io.slipway.osimage.testing.FileImageBytes;
+import io.slipway.osimage.testing.RecordedImage;
 import io.slipway.testing.tool.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +31,7 @@ class FatLabelIT {
     Path image = formatted(fatBits, "resin-boot");
 
     assertThat(label(image)).contains("resin-boot");
+    assertThat(DiskTools.blkid(image, OFFSET)).containsEntry("LABEL", "resin-boot");
   }
 
   @ParameterizedTest(name = "FAT{0}")
@@ -46,6 +47,7 @@ class FatLabelIT {
         "");
 
     assertThat(label(image)).contains("BALENA-BOOT");
+    assertThat(DiskTools.blkid(image, OFFSET)).containsEntry("LABEL", "BALENA-BOOT");
   }
 
   @ParameterizedTest(name = "FAT{0}")
@@ -57,6 +59,8 @@ class FatLabelIT {
         image, OFFSET + labelOffset, "STALE      ".getBytes(StandardCharsets.US_ASCII));
 
     assertThat(label(image)).contains("resin-boot");
+    assertThat(DiskTools.blkid(image, OFFSET)).containsEntry("LABEL", "resin-boot");
+    assertThat(DiskTools.blkid(image, OFFSET)).containsEntry("LABEL_FATBOOT", "STALE");
   }
 
   @Test
@@ -69,8 +73,13 @@ class FatLabelIT {
         .asString(StandardCharsets.US_ASCII)
         .isEqualTo("resin-boot ");
     PartitionTableReaderIT.writeBytes(image, rootDirectory, new byte[] {(byte) 0xE5});
+    PartitionTableReaderIT.writeBytes(
+        image, OFFSET + 0x2B, "BOOT-ONLY  ".getBytes(StandardCharsets.US_ASCII));
 
-    assertThat(label(image)).contains("resin-boot");
+    assertThat(label(image)).contains("BOOT-ONLY");
+    // blkid reports a boot sector label only under its own tag, never as LABEL.
+    assertThat(DiskTools.blkid(image, OFFSET)).containsEntry("LABEL_FATBOOT", "BOOT-ONLY");
+    assertThat(DiskTools.blkid(image, OFFSET)).doesNotContainKey("LABEL");
   }
 
   @Test
@@ -78,6 +87,8 @@ class FatLabelIT {
     Path image = formatted(16, null);
 
     assertThat(label(image)).isEmpty();
+    assertThat(DiskTools.blkid(image, OFFSET)).containsEntry("TYPE", "vfat");
+    assertThat(DiskTools.blkid(image, OFFSET)).doesNotContainKey("LABEL");
   }
 
   @Test
@@ -102,7 +113,7 @@ class FatLabelIT {
   }
 
   private static Optional<String> label(Path image) throws IOException {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return FatLabel.read(bytes, PARTITION);
     }
   }

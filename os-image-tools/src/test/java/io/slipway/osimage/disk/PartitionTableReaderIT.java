@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
 import io.slipway.osimage.testing.DiskTools;
-import io.slipway.osimage.testing.FileImageBytes;
+import io.slipway.osimage.testing.RecordedImage;
 import io.slipway.osimage.testing.TestImages;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -169,7 +169,7 @@ class PartitionTableReaderIT {
   }
 
   private static PartitionTable read(Path image) {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return PartitionTableReader.read(bytes);
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
-import io.slipway.osimage.testing.FileImageBytes;
+import io.slipway.osimage.testing.RecordedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -169,7 +169,7 @@ class PartitionTableReaderTest {
 
   private PartitionTable read(byte[] content) throws IOException {
     Path file = Files.write(directory.resolve("image.img"), content);
-    try (FileImageBytes bytes = FileImageBytes.open(file)) {
+    try (RecordedImage bytes = RecordedImage.open(file)) {
       return PartitionTableReader.read(bytes);
     }
   }

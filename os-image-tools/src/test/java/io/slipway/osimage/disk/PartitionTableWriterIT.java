@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.slipway.osimage.testing.DiskTools;
-import io.slipway.osimage.testing.FileImageBytes;
 import io.slipway.osimage.testing.PatchFiles;
+import io.slipway.osimage.testing.RecordedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -195,7 +195,7 @@ class PartitionTableWriterIT {
   }
 
   private static PartitionTable read(Path image) throws IOException {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return PartitionTableReader.read(bytes);
     }
   }

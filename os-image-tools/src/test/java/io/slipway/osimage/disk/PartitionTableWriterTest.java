@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.slipway.osimage.image.ImagePatch;
-import io.slipway.osimage.testing.FileImageBytes;
 import io.slipway.osimage.testing.PatchFiles;
+import io.slipway.osimage.testing.RecordedImage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -208,7 +208,7 @@ class PartitionTableWriterTest {
   }
 
   private static PartitionTable read(Path image) throws IOException {
-    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+    try (RecordedImage bytes = RecordedImage.open(image)) {
       return PartitionTableReader.read(bytes);
     }
   }

@@ -263,6 +263,30 @@ class BootFilesIT {
   }
 
   @Test
+  void countsGrowthOfFullSubdirectory() throws Exception {
+    Path image = filesystem(16);
+    int clusterBytes = 2048;
+    assertThat(FatTools.ok("minfo", "-i", image.toString(), "::"))
+        .contains("cluster size: 4 sectors");
+    FatTools.ok("mmd", "-i", image.toString(), "::overlays");
+    // 62 short names and the . and .. entries fill the directory's first cluster of 64 slots.
+    for (int i = 0; i < 62; i++) {
+      FatTools.mcopy(image.toString(), "overlays/F" + i + ".TXT", new byte[] {1}, scratch);
+    }
+    long free = freeBytes(image);
+    FatTools.mcopy(image.toString(), "filler.bin", new byte[(int) (free - clusterBytes)], scratch);
+
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("overlays/NEW.TXT", new byte[] {2}));
+    try (FileImageBytes bytes = new FileImageBytes(image)) {
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .hasMessageContaining("2048 bytes are free")
+          .hasMessageContaining("4096 bytes are needed")
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.BOOT_PARTITION_FULL);
+    }
+  }
+
+  @Test
   void rejectsFullFixedRootDirectory() throws Exception {
     Path image = scratch.resolve("small.img");
     FatTools.sparseFile(image, 32L << 20);

@@ -110,6 +110,19 @@ class FatImageBuilderIT {
   }
 
   @Test
+  void extendsShortTarget() throws Exception {
+    Path image = scratch.resolve("empty.img");
+    Files.createFile(image);
+
+    try (FileChannel channel = FileChannel.open(image, StandardOpenOption.WRITE)) {
+      FatImageBuilder.build(channel, 0, 64L << 20, "resin-boot", VOLUME_ID, files(), MODIFIED_AT);
+    }
+
+    assertThat(Files.size(image)).isEqualTo(64L << 20);
+    assertThat(FatTools.run("fsck.fat", "-n", image.toString()).exitCode()).isZero();
+  }
+
+  @Test
   void rejectsFilesLargerThanFilesystem() throws Exception {
     SortedMap<String, byte[]> files = new TreeMap<>();
     files.put("rootfs.img", new byte[9 << 20]);

@@ -33,7 +33,7 @@ class FatLayoutTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {0, 1000, 1L << 20})
+  @ValueSource(longs = {0, 1000, 1L << 20, 4L << 40})
   void rejectsUnusableSize(long size) {
     assertThatThrownBy(() -> FatLayout.forSize(size)).isInstanceOf(OsImageException.class);
   }

@@ -8,14 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds and inspects disk images with the standard tools: {@code truncate}, {@code sfdisk} and
- * {@code mkfs.vfat}. Each call runs the tool to completion and fails with its output when it exits
- * non-zero.
+ * Builds and inspects disk images with the standard tools: {@code truncate}, {@code sfdisk}, {@code
+ * mkfs.vfat} and {@code blkid}. Each call runs the tool to completion and fails with its output
+ * when it exits non-zero.
  */
 public final class DiskTools {
 
@@ -86,6 +88,26 @@ public final class DiskTools {
         List.of(
             "--offset", Long.toString(offset / 512), image.toString(), Long.toString(size / 1024)));
     run(command, "");
+  }
+
+  /**
+   * Returns what {@code blkid -p} from util-linux finds at byte {@code offset} of {@code image}, as
+   * tag name to value: {@code TYPE}, {@code LABEL}, {@code LABEL_FATBOOT} and others.
+   */
+  public static Map<String, String> blkid(Path image, long offset) {
+    String blkid = RequiredTool.require("/usr/sbin/blkid", "util-linux").toString();
+    String output =
+        run(
+            List.of(blkid, "-p", "-O", Long.toString(offset), "-o", "export", image.toString()),
+            "");
+    Map<String, String> tags = new TreeMap<>();
+    for (String line : output.lines().toList()) {
+      int equals = line.indexOf('=');
+      if (equals > 0) {
+        tags.put(line.substring(0, equals), line.substring(equals + 1));
+      }
+    }
+    return tags;
   }
 
   /** Runs {@code command} with {@code stdin} as its input and returns its standard output. */

@@ -52,9 +52,9 @@ public final class TestImages {
 
   /**
    * Creates a 512 MiB GPT image shaped like a generic x86 image: root A and B first, the EFI system
-   * partition named {@code bootName} as partition {@code bootNumber} (3 to 11), state and data as
-   * partitions 12 and 13. The boot partition starts at 132 MiB and contains FAT{@code fatBits}
-   * labelled {@code bootLabel}.
+   * partition named {@code bootName} as partition {@code bootNumber} (3 to 11 or 14 to 128), state
+   * and data as partitions 12 and 13. The boot partition starts at 132 MiB and contains FAT{@code
+   * fatBits} labelled {@code bootLabel}.
    */
   public static Path genericX86(
       Path directory, int bootNumber, String bootName, int fatBits, String bootLabel) {
