@@ -92,6 +92,7 @@ public class OsUploadCommand implements Callable<Integer> {
           ExitCode.USAGE);
     }
     SlipwayClient client = serverOptions.client(environment);
+    requireServerAdministrator(client);
     ImageProgress.Style style = ImageProgress.style(environment.terminal(), quiet || json);
     PrintWriter err = spec.commandLine().getErr();
 
@@ -108,6 +109,22 @@ public class OsUploadCommand implements Callable<Integer> {
         "Uploaded " + file + " as " + deviceType + " " + version + " with SHA-256 " + sha256);
     out.flush();
     return ExitCode.SUCCESS;
+  }
+
+  /**
+   * Rejects a token that is not a server administrator's before the file is read and sent. The
+   * server rejects such an upload too, but it closes the connection before the body has been sent,
+   * and the client would see a broken connection instead of the server's error.
+   */
+  private static void requireServerAdministrator(SlipwayClient client) {
+    JsonNode user = client.get("/api/v1/user");
+    if (!user.path("serverAdmin").asBoolean(false)) {
+      throw new CommandFailedException(
+          "Uploading base OS images needs a server administrator, and user '"
+              + user.path("username").asString()
+              + "' is none; use an administrator's token",
+          ExitCode.NOT_AUTHORIZED);
+    }
   }
 
   private String sha256(ImageProgress progress) {

@@ -22,6 +22,8 @@ class OsImagesAndUploadTest {
           + "\"rawSize\":4294967296,\"format\":\"img.xz\",\"sha256\":\"ab12\","
           + "\"uploadedAt\":1764583200000}";
 
+  private static final String ADMIN = "{\"username\":\"admin\",\"serverAdmin\":true}";
+
   @TempDir Path home;
   @TempDir Path work;
 
@@ -58,7 +60,7 @@ class OsImagesAndUploadTest {
             .formatHex(
                 MessageDigest.getInstance("SHA-256")
                     .digest(content.getBytes(StandardCharsets.UTF_8)));
-    try (StubServer server = new StubServer(201, IMAGE)) {
+    try (StubServer server = new StubServer(201, IMAGE).route("/api/v1/user", 200, ADMIN)) {
       CliRun.Result result =
           cli(server)
               .run(
@@ -71,12 +73,35 @@ class OsImagesAndUploadTest {
                   "6.1.0");
 
       assertThat(result.exitCode()).as(result.err()).isZero();
-      StubServer.Request request = server.requests().get(0);
+      StubServer.Request request = server.requests().get(1);
       assertThat(request.method()).isEqualTo("POST");
       assertThat(request.uri())
           .isEqualTo("/api/v1/os-images?deviceType=raspberrypi4-64&version=6.1.0&sha256=" + sha256);
       assertThat(request.body()).isEqualTo(content);
       assertThat(result.out()).contains("Uploaded " + file).contains(sha256);
+    }
+  }
+
+  @Test
+  void uploadByNonAdministratorSendsNoFile() throws IOException {
+    Path file = Files.writeString(work.resolve("rpi4.img"), "base image bytes\n");
+    try (StubServer server =
+        new StubServer(201, IMAGE)
+            .route("/api/v1/user", 200, "{\"username\":\"dev\",\"serverAdmin\":false}")) {
+      CliRun.Result result =
+          cli(server)
+              .run(
+                  "os",
+                  "upload",
+                  file.toString(),
+                  "--device-type",
+                  "raspberrypi4-64",
+                  "--version",
+                  "6.1.0");
+
+      assertThat(result.exitCode()).isEqualTo(3);
+      assertThat(result.err()).contains("user 'dev' is none");
+      assertThat(server.requests()).hasSize(1);
     }
   }
 
