@@ -331,7 +331,7 @@ public class OsImageService {
             + ": give the new image another version, or delete the stored one first");
   }
 
-  private static ApiException notFound(String deviceType, String version) {
+  static ApiException notFound(String deviceType, String version) {
     return new ApiException(
         ErrorCode.OS_IMAGE_NOT_FOUND,
         "No OS image "

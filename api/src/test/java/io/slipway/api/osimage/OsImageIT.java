@@ -8,6 +8,10 @@ import io.slipway.api.access.Role;
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.fleet.ControlPlaneFixture.Response;
 import io.slipway.osimage.config.DeviceConfig;
+import io.slipway.signing.bundle.BundleSigner;
+import io.slipway.signing.key.KeyAlgorithm;
+import io.slipway.signing.key.LocalSigner;
+import io.slipway.signing.key.PemKeys;
 import io.slipway.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +56,7 @@ class OsImageIT {
   private Path dataDirectory;
   private ControlPlaneFixture fixture;
   private final HttpClient client = HttpClient.newHttpClient();
+  private final LocalSigner imageSigner = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
   private String owner;
   private String developer;
   private String viewer;
@@ -61,7 +66,11 @@ class OsImageIT {
   void startServer(@TempDir Path dataDirectory) {
     this.dataDirectory = dataDirectory;
     fixture =
-        ControlPlaneFixture.start(database(), dataDirectory, "--slipway.os-images.key-expiry=PT1H");
+        ControlPlaneFixture.start(
+            database(),
+            dataDirectory,
+            "--slipway.os-images.key-expiry=PT1H",
+            "--slipway.os-images.trusted-keys[0]=" + PemKeys.publicKeyPem(imageSigner.publicKey()));
     fixture.createOrganization("acme");
     fixture.createOrganization("elsewhere");
     fixture.createFleet("acme", "pis", "raspberrypi4-64", false);
@@ -93,7 +102,9 @@ class OsImageIT {
     assertThat(response.code()).isEqualTo("OS_IMAGE_DIGEST_MISMATCH");
     assertThat(response.body()).contains(sha256(content));
     assertThat(list("?deviceType=raspberrypi4-64").size()).isZero();
-    assertThat(storedObjects()).isZero();
+    assertThat(storedObjects("tmp")).isZero();
+    assertThat(dataDirectory.resolve("blobs/os-images/sha256").resolve(sha256(content)))
+        .doesNotExist();
   }
 
   @Test
@@ -183,6 +194,64 @@ class OsImageIT {
     assertThat(again.code()).isEqualTo("OS_IMAGE_NOT_FOUND");
     assertThat(auditActions(fixture.get("/api/v1/audit-log", fixture.adminToken())))
         .contains("os-image.deleted");
+  }
+
+  @Test
+  void signatureByTrustedKeyIsRecorded() throws IOException {
+    byte[] content = "signed image".getBytes(StandardCharsets.UTF_8);
+    storeImage("raspberrypi5", "1.0.0", content);
+    byte[] bundle = BundleSigner.signFile(imageSigner, content).toJson();
+
+    Response signed = putSignature("raspberrypi5", "1.0.0", bundle);
+
+    assertThat(signed.status()).isEqualTo(200);
+    assertThat(signed.json().path("signedBy").asString()).isEqualTo(imageSigner.hint().value());
+    assertThat(list("?deviceType=raspberrypi5").get(0).path("signedBy").asString())
+        .isEqualTo(imageSigner.hint().value());
+    assertThat(auditActions(fixture.get("/api/v1/audit-log", fixture.adminToken())))
+        .contains("os-image.signed");
+  }
+
+  @Test
+  void signatureByUntrustedKeyIsRejected() throws IOException {
+    byte[] content = "image signed by a stranger".getBytes(StandardCharsets.UTF_8);
+    storeImage("raspberrypi5", "1.1.0", content);
+    LocalSigner stranger = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
+
+    Response rejected =
+        putSignature("raspberrypi5", "1.1.0", BundleSigner.signFile(stranger, content).toJson());
+
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.code()).isEqualTo("OS_IMAGE_SIGNATURE_INVALID");
+    assertThat(rejected.body()).contains("UNKNOWN_KEY");
+    assertThat(list("?deviceType=raspberrypi5").get(0).path("signedBy").isNull()).isTrue();
+  }
+
+  @Test
+  void signatureOverOtherFileIsRejected() throws IOException {
+    storeImage("raspberrypi5", "1.2.0", "the stored image".getBytes(StandardCharsets.UTF_8));
+    byte[] other = "another image".getBytes(StandardCharsets.UTF_8);
+
+    Response rejected =
+        putSignature("raspberrypi5", "1.2.0", BundleSigner.signFile(imageSigner, other).toJson());
+
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.code()).isEqualTo("OS_IMAGE_SIGNATURE_INVALID");
+    assertThat(rejected.body()).contains("DIGEST_MISMATCH");
+  }
+
+  @Test
+  void malformedSignatureIsRejected() throws IOException {
+    storeImage("raspberrypi5", "1.3.0", "image".getBytes(StandardCharsets.UTF_8));
+
+    Response rejected =
+        putSignature(
+            "raspberrypi5",
+            "1.3.0",
+            "{\"mediaType\":\"nothing\"}".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.code()).isEqualTo("OS_IMAGE_SIGNATURE_INVALID");
   }
 
   @Test
@@ -420,9 +489,28 @@ class OsImageIT {
         .update();
   }
 
-  /** Counts the objects under the OS image prefix of the filesystem blob store. */
-  private long storedObjects() throws IOException {
-    Path root = dataDirectory.resolve("blobs").resolve("os-images");
+  private Response putSignature(String deviceType, String version, byte[] bundle) {
+    return fixture.put(
+        "/api/v1/os-images/" + deviceType + "/" + version + "/signature",
+        fixture.adminToken(),
+        new String(bundle, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stores {@code content} as an image the way an upload leaves it: its row, and its blob in the
+   * filesystem blob store under {@code os-images/sha256/HEX}.
+   */
+  private void storeImage(String deviceType, String version, byte[] content) throws IOException {
+    String digest = sha256(content);
+    Path blob = dataDirectory.resolve("blobs/os-images/sha256").resolve(digest);
+    Files.createDirectories(blob.getParent());
+    Files.write(blob, content);
+    insertImage(deviceType, version, digest);
+  }
+
+  /** Counts the objects under {@code os-images/FOLDER} of the filesystem blob store. */
+  private long storedObjects(String folder) throws IOException {
+    Path root = dataDirectory.resolve("blobs").resolve("os-images").resolve(folder);
     if (!Files.exists(root)) {
       return 0;
     }

@@ -310,7 +310,8 @@ public final class ImageAssembler {
               + rootSize
               + ": give a larger root size or none");
     }
-    long root = DiskLayout.align(Math.max(rootSize, rootfsSize));
+    // rootB gets an empty ext4 of the slot's size, so the slot is never below the ext4 minimum.
+    long root = DiskLayout.align(Math.max(Math.max(rootSize, rootfsSize), Ext4Formatter.MIN_SIZE));
     return new PartitionSizes(bootSize, root, stateSize, dataSize);
   }
 
@@ -391,8 +392,9 @@ public final class ImageAssembler {
 
     /**
      * Sets each root slot's size in bytes, rounded up to 4 MiB; by default, the root filesystem
-     * image's size rounded up. It may not be smaller than the image. An OS update is written into
-     * the other slot, so give room for the root filesystems of later OS versions.
+     * image's size rounded up, and at least 8 MiB. It may not be smaller than the image. An OS
+     * update is written into the other slot, so give room for the root filesystems of later OS
+     * versions.
      */
     public Builder rootSize(long bytes) {
       this.rootSize = bytes;

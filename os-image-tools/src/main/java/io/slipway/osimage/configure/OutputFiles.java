@@ -79,7 +79,7 @@ final class OutputFiles {
       }
     } else {
       try (OutputStream out = Files.newOutputStream(image)) {
-        result = prepared.writeTo(out, format, zipEntryName(), progress);
+        result = prepared.writeTo(out, format, zipEntryName(), target.toString(), progress);
       }
     }
 

@@ -47,10 +47,25 @@ final class PreparedSource implements PreparedImage {
   public ConfigureResult writeTo(
       OutputStream out, ImageFormat format, String imageName, ProgressListener progress)
       throws IOException {
+    return writeTo(out, format, imageName, "a stream", progress);
+  }
+
+  /**
+   * Writes like {@link #writeTo(OutputStream, ImageFormat, String, ProgressListener)}.
+   *
+   * @param destination what {@code out} writes to, for the log
+   */
+  ConfigureResult writeTo(
+      OutputStream out,
+      ImageFormat format,
+      String imageName,
+      String destination,
+      ProgressListener progress)
+      throws IOException {
     startWriting();
     WriteResult result =
         ImageWriter.write(image, patch, out, format, imageName, entryTime, progress);
-    return logged(result, format, "a stream");
+    return logged(result, format, destination);
   }
 
   /**

@@ -154,7 +154,7 @@ public final class BootPartitionFinder {
             + table.scheme()
             + " image holds "
             + partitions
-            + ". Name the image's boot partition label with --boot-label, or set the boot labels"
-            + " in the server's OS image settings");
+            + ". Name the image's boot partition label with --boot-label, or on the server with"
+            + " slipway.os-images.boot-labels");
   }
 }

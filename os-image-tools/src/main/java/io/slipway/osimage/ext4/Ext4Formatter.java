@@ -21,6 +21,9 @@ import java.util.UUID;
  * nothing to compute, and the kernel and e2fsprogs treat such a filesystem as fully valid ext4.
  * Block size 4 KiB, 256-byte inodes, one inode per 16 KiB, no blocks reserved for root.
  *
+ * <p>NOTE: without {@code resize_inode} no descriptor blocks are reserved for growth; resize2fs
+ * grows the filesystem offline, but growing it while mounted has not been tested.
+ *
  * <p>Stateless and thread-safe. The same arguments give the same bytes.
  */
 public final class Ext4Formatter {

@@ -32,7 +32,7 @@ public final class BootFiles {
 
   /**
    * Returns the patch that writes or replaces {@code files} in the FAT filesystem of {@code boot},
-   * creating parent directories. The resulting filesystem passes {@code fsck.fat -n}. The patch
+   * creating parent directories. A filesystem that passed {@code fsck.fat -n} still does. The patch
    * contains only the 512-byte sectors whose content changed. Written files and the directories
    * created for them get {@code modifiedAt} as their creation, access and modification time, in
    * UTC.
@@ -90,9 +90,9 @@ public final class BootFiles {
     if (fat32) {
       FsInfo.reconcile(device, geometry, after, name);
     }
-    DirectoryStamper stamper =
-        new DirectoryStamper(
-            device, new DirectoryReader(device, geometry, after, name), modifiedAt);
+    DirectoryReader written = new DirectoryReader(device, geometry, after, name);
+    restoreVolumeLabelEntry(device, written, labelEntry);
+    DirectoryStamper stamper = new DirectoryStamper(device, written, modifiedAt);
     for (BootPath path : paths.keySet()) {
       stamper.stampPath(path.segments());
     }

@@ -89,6 +89,8 @@ public final class FatImageBuilder {
     Map<BootPath, byte[]> paths = BootFiles.parsePaths(files);
     String name = "the new boot partition '" + label + "'";
 
+    // NOTE: every written sector stays in memory until the end, about as much heap as the files'
+    // total size, so that partial sectors are padded with zeros whatever the target contains.
     OverlayBlockDevice device = new OverlayBlockDevice(new Zeros(), 0, size);
     FatFormatter.format(device, layout, hiddenSectors, label, volumeId);
     FatGeometry geometry = FatGeometry.parse(bootSector(device), size, name);

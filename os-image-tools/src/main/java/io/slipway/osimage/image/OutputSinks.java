@@ -14,7 +14,8 @@ import org.tukaani.xz.XZOutputStream;
 /**
  * Creates the sink for each output format. The levels favour speed, because a configured image is
  * often made while a client downloads it. Zip and gzip use deflate level 1, the fastest, and xz
- * uses preset 1. zstd uses level 3, its default, with one worker thread per spare processor.
+ * uses preset 1. zstd uses level 3, its default, with one worker thread per processor beyond the
+ * first.
  */
 final class OutputSinks {
 
@@ -59,7 +60,7 @@ final class OutputSinks {
         ZstdOutputStreamNoFinalizer zstd = new ZstdOutputStreamNoFinalizer(buffered, ZSTD_LEVEL);
         zstd.setChecksum(true);
         int spare = Runtime.getRuntime().availableProcessors() - 1;
-        if (spare > 1) {
+        if (spare > 0) {
           zstd.setWorkers(spare);
         }
         return new StreamSink(counted, zstd);

@@ -347,6 +347,23 @@ class ImageAssemblerIT {
   }
 
   @Test
+  void tinyRootfsGetsEightMebibyteSlots() throws Exception {
+    Path tiny = directory.resolve("tiny.ext4");
+    output(
+        "/usr/sbin/mkfs.ext4", E2FSPROGS, "-q", "-F", "-L", "resin-rootA", tiny.toString(), "2M");
+    Path image = directory.resolve("image.img");
+    builder().rootfs(tiny).scheme(PartitionScheme.GPT).build().assemble(image);
+
+    List<JsonNode> partitions = list(partitionTable(image).get("partitions"));
+
+    assertThat(sizeInBytes(partitions.get(1))).isEqualTo(8 * MIB);
+    Path rootB = extract(image, partition(image, 2), "rootB");
+    ExternalTool.Result check =
+        ExternalTool.run("/usr/sbin/e2fsck", E2FSPROGS, "-fn", rootB.toString());
+    assertThat(check.exitCode()).as(check.output()).isZero();
+  }
+
+  @Test
   void rootSizeBelowRootfsIsRejected() {
     Path output = directory.resolve("out.img");
 

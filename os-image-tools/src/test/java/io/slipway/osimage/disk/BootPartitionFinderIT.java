@@ -159,7 +159,8 @@ class BootPartitionFinderIT {
         .hasMessageContaining("flash-boot, resin-boot, balena-boot")
         .hasMessageContaining("partition 1: type 0c, FAT label 'boot'")
         .hasMessageContaining("partition 6: type 83, no FAT label")
-        .hasMessageContaining("--boot-label");
+        .hasMessageContaining("--boot-label")
+        .hasMessageContaining("slipway.os-images.boot-labels");
   }
 
   @Test

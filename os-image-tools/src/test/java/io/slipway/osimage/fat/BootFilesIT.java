@@ -220,6 +220,14 @@ class BootFilesIT {
 
     Path patched = configure(image, new TreeMap<>(Map.of("config.json", CONFIG)));
 
+    byte[] label = "resin-boot \u0008".getBytes(StandardCharsets.US_ASCII);
+    byte[] before = Files.readAllBytes(image);
+    byte[] after = Files.readAllBytes(patched);
+    int entryBefore = indexOf(before, label);
+    int entryAfter = indexOf(after, label);
+    assertThat(Arrays.copyOfRange(after, entryAfter, entryAfter + 32))
+        .as("volume label entry")
+        .isEqualTo(Arrays.copyOfRange(before, entryBefore, entryBefore + 32));
     assertThat(FatTools.ok("fatlabel", patched.toString()).strip()).isEqualTo("resin-boot");
     assertThat(FatTools.ok("blkid", "-p", "-o", "export", patched.toString()))
         .contains("LABEL=resin-boot");
