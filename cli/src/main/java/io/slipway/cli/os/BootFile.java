@@ -2,11 +2,13 @@ package io.slipway.cli.os;
 
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
+import io.slipway.osimage.config.DeviceConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -31,16 +33,26 @@ record BootFile(String bootPath, Path source) {
     checkBootPath(bootPath);
   }
 
+  /** The boot partition paths Slipway writes itself, which {@code --add} may not replace. */
+  static final Set<String> GENERATED = Set.of(DeviceConfig.FILE_NAME, DeviceConfig.WIFI_PROFILE);
+
   /**
-   * Reads the content of every file.
+   * Reads the content of every file. Paths are compared ignoring case, as FAT file names are.
    *
    * @return the contents by boot partition path
-   * @throws CommandFailedException with {@link ExitCode#USAGE} when a path is given twice or a file
-   *     cannot be read
+   * @throws CommandFailedException with {@link ExitCode#USAGE} when a path is given twice, is one
+   *     that Slipway writes itself, or a file cannot be read
    */
   static SortedMap<String, byte[]> readAll(List<BootFile> files) {
-    SortedMap<String, byte[]> contents = new TreeMap<>();
+    SortedMap<String, byte[]> contents = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (BootFile file : files) {
+      if (GENERATED.stream().anyMatch(file.bootPath::equalsIgnoreCase)) {
+        throw new CommandFailedException(
+            "--add "
+                + file.bootPath
+                + " would replace the file Slipway generates there; choose another path",
+            ExitCode.USAGE);
+      }
       if (contents.containsKey(file.bootPath)) {
         throw new CommandFailedException(
             "--add names " + file.bootPath + " twice; give each boot partition path once",
@@ -52,21 +64,19 @@ record BootFile(String bootPath, Path source) {
   }
 
   /**
-   * Returns the files Slipway generates with the extra files added.
+   * Returns the generated files with the extra files added.
    *
-   * @throws CommandFailedException with {@link ExitCode#USAGE} when an extra file would replace a
-   *     generated one
+   * @throws IllegalArgumentException when an extra file would replace a generated one, which {@link
+   *     #readAll} already rejects
    */
   static SortedMap<String, byte[]> merge(
       Map<String, byte[]> generated, SortedMap<String, byte[]> extras) {
-    SortedMap<String, byte[]> files = new TreeMap<>(generated);
+    SortedMap<String, byte[]> files = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    files.putAll(generated);
     for (Map.Entry<String, byte[]> extra : extras.entrySet()) {
       if (files.putIfAbsent(extra.getKey(), extra.getValue()) != null) {
-        throw new CommandFailedException(
-            "--add "
-                + extra.getKey()
-                + " would replace the file Slipway generates there; choose another path",
-            ExitCode.USAGE);
+        throw new IllegalArgumentException(
+            "--add " + extra.getKey() + " replaces a generated file");
       }
     }
     return files;

@@ -161,21 +161,14 @@ public class OsConfigureCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CliLogging.quiet();
-    configOptions.validate(spec);
-    if (source.config != null) {
-      configOptions.requireNoServerOptions(spec);
-      if (spec.commandLine().getParseResult().hasMatchedOption("--server")) {
-        throw new CommandFailedException(
-            "--server has no use with --config, which contacts no server; leave it out",
-            ExitCode.USAGE);
-      }
-    }
+    checkOptions();
     Path image = requireImage(input);
     OutputImage target = OutputImage.forConfigure(image, output, format);
     target.requireWritable(image, force, target.files());
     WifiNetwork wifi = configOptions.wifi(environment);
     // Read the extra files before a server call, so that a typo costs no provisioning key.
     SortedMap<String, byte[]> extras = BootFile.readAll(additions);
+
     DeviceConfig base;
     if (source.config != null) {
       base = readConfig(source.config);
@@ -190,6 +183,19 @@ public class OsConfigureCommand implements Callable<Integer> {
     ConfigureResult result = configure(image, target, files);
     report(target, config, result);
     return ExitCode.SUCCESS;
+  }
+
+  private void checkOptions() {
+    configOptions.validate(spec);
+    if (source.config == null) {
+      return;
+    }
+    configOptions.requireNoServerOptions(spec);
+    if (spec.commandLine().getParseResult().hasMatchedOption("--server")) {
+      throw new CommandFailedException(
+          "--server has no use with --config, which contacts no server; leave it out",
+          ExitCode.USAGE);
+    }
   }
 
   private static Path requireImage(Path image) {

@@ -276,6 +276,29 @@ class OsConfigureCommandTest {
   }
 
   @Test
+  void addIgnoresCaseLikeFat() throws IOException {
+    Path image = image();
+    Path config = config(DeviceConfigs.validJson());
+    Path other = Files.writeString(work.resolve("other.json"), "{}");
+
+    CliRun.Result result =
+        cli()
+            .run(
+                "os",
+                "configure",
+                image.toString(),
+                "--config",
+                config.toString(),
+                "--add",
+                "splash/logo.png=" + other,
+                "--add",
+                "SPLASH/Logo.PNG=" + other);
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--add names SPLASH/Logo.PNG twice");
+  }
+
+  @Test
   void addThatReplacesConfigJsonIsAUsageError() throws IOException {
     Path image = image();
     Path config = config(DeviceConfigs.validJson());
