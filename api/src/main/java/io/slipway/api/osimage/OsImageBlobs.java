@@ -82,7 +82,15 @@ class OsImageBlobs {
    * one. The file must not be modified.
    */
   Optional<Path> localFile(String sha256) {
-    return blobs.localFile(key(sha256));
+    return localFile(key(sha256));
+  }
+
+  /**
+   * Returns the local file that contains the object at {@code key}, when the store keeps it in one.
+   * The file must not be modified.
+   */
+  Optional<Path> localFile(StorageKey key) {
+    return blobs.localFile(key);
   }
 
   /** Deletes the object at {@code key}; logs and keeps going when that fails. */

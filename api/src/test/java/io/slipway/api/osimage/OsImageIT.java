@@ -14,19 +14,13 @@ import io.slipway.signing.key.LocalSigner;
 import io.slipway.signing.key.PemKeys;
 import io.slipway.testing.TestDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -55,7 +49,6 @@ class OsImageIT {
 
   private Path dataDirectory;
   private ControlPlaneFixture fixture;
-  private final HttpClient client = HttpClient.newHttpClient();
   private final LocalSigner imageSigner = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
   private String owner;
   private String developer;
@@ -421,30 +414,13 @@ class OsImageIT {
 
   private Response upload(
       String token, String deviceType, String version, String sha256, byte[] content) {
-    String query =
-        "?deviceType="
-            + deviceType
-            + "&version="
-            + version.replace("+", "%2B")
-            + "&sha256="
-            + sha256;
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + fixture.port() + "/api/v1/os-images" + query))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(content))
-            .timeout(Duration.ofSeconds(30))
-            .build();
-    try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while uploading", e);
-    }
+    return OsImageUploads.upload(
+        fixture.port(),
+        token,
+        deviceType,
+        version,
+        sha256,
+        HttpRequest.BodyPublishers.ofByteArray(content));
   }
 
   private JsonNode list(String query) {
@@ -524,10 +500,6 @@ class OsImageIT {
   }
 
   private static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime provides SHA-256", e);
-    }
+    return OsImageUploads.sha256(content);
   }
 }
