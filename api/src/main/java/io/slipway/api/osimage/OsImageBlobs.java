@@ -5,9 +5,11 @@ import io.slipway.storage.ObjectInfo;
 import io.slipway.storage.StorageKey;
 import io.slipway.storage.WriteResult;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -75,9 +77,20 @@ class OsImageBlobs {
     blobs.move(upload, key(sha256));
   }
 
-  /** Returns true when the image blob {@code sha256} is stored. */
-  boolean contains(String sha256) {
-    return blobs.stat(key(sha256)).isPresent();
+  /**
+   * Returns the local file that contains the image blob {@code sha256}, when the store keeps it in
+   * one. The file must not be modified.
+   */
+  Optional<Path> localFile(String sha256) {
+    return localFile(key(sha256));
+  }
+
+  /**
+   * Returns the local file that contains the object at {@code key}, when the store keeps it in one.
+   * The file must not be modified.
+   */
+  Optional<Path> localFile(StorageKey key) {
+    return blobs.localFile(key);
   }
 
   /** Deletes the object at {@code key}; logs and keeps going when that fails. */

@@ -11,20 +11,24 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Registers the OS image settings and the configurer that writes a fleet's files into a base image.
- * Its scratch directory, {@code DATA_DIR/os-images/tmp}, contains the decompressed start of images
- * being configured; what a stopped server left there is deleted at startup.
+ * Registers the OS image settings, the scratch directory and the configurer that writes a fleet's
+ * files into a base image. What a stopped server left in the scratch directory is deleted at
+ * startup.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OsImageProperties.class)
 public class OsImageConfiguration {
 
   @Bean
-  ImageConfigurer imageConfigurer(DataDirectory dataDirectory, OsImageProperties properties)
-      throws IOException {
+  OsImageScratch osImageScratch(DataDirectory dataDirectory) throws IOException {
     Path scratch = dataDirectory.root().resolve("os-images").resolve("tmp");
     FileSystemUtils.deleteRecursively(scratch);
     Files.createDirectories(scratch);
-    return ImageConfigurer.create(properties.bootLabels(), scratch);
+    return new OsImageScratch(scratch);
+  }
+
+  @Bean
+  ImageConfigurer imageConfigurer(OsImageScratch scratch, OsImageProperties properties) {
+    return ImageConfigurer.create(properties.bootLabels(), scratch.directory());
   }
 }

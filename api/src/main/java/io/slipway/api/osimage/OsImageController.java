@@ -2,16 +2,20 @@ package io.slipway.api.osimage;
 
 import io.slipway.api.access.AccessControl;
 import io.slipway.api.identity.Identity;
+import io.slipway.signing.bundle.Bundle;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -19,8 +23,10 @@ import org.springframework.web.bind.annotation.RestController;
  * Base OS images, one per device type and OS version: {@code POST /api/v1/os-images} uploads one
  * (the body is the image file, raw or packed as zip, gzip, xz or zstd, up to {@code
  * slipway.os-images.max-upload-size}), {@code GET} lists them and {@code DELETE
- * /api/v1/os-images/{deviceType}/{version}} removes one. Uploading and deleting take a server
- * administrator; every signed-in user may list.
+ * /api/v1/os-images/{deviceType}/{version}} removes one. {@code PUT .../{version}/signature} adds a
+ * Sigstore bundle that signs the uploaded file with a key of {@code
+ * slipway.os-images.trusted-keys}. Uploading, signing and deleting take a server administrator;
+ * every signed-in user may list.
  */
 @RestController
 class OsImageController {
@@ -29,10 +35,12 @@ class OsImageController {
 
   private final AccessControl access;
   private final OsImageService service;
+  private final OsImageSignatures signatures;
 
-  OsImageController(AccessControl access, OsImageService service) {
+  OsImageController(AccessControl access, OsImageService service, OsImageSignatures signatures) {
     this.access = access;
     this.service = service;
+    this.signatures = signatures;
   }
 
   /**
@@ -47,7 +55,7 @@ class OsImageController {
    * @param bootLabel the boot partition's label or GPT name, or null when not recorded
    * @param uploadedAt upload time, milliseconds since the epoch
    * @param uploadedBy the administrator who uploaded it
-   * @param signedBy hint of the key whose signature verified it, or null when unsigned
+   * @param signedBy hint of the trusted key whose signature verified it, or null when unsigned
    */
   record OsImageView(
       String deviceType,
@@ -101,6 +109,18 @@ class OsImageController {
   List<OsImageView> list(Identity who, @RequestParam(required = false) String deviceType) {
     access.requireUser(who);
     return service.list(deviceType).stream().map(OsImageView::of).toList();
+  }
+
+  @PutMapping(
+      path = PATH + "/{deviceType}/{version}/signature",
+      consumes = {MediaType.APPLICATION_JSON_VALUE, Bundle.MEDIA_TYPE})
+  OsImageView sign(
+      Identity who,
+      @PathVariable String deviceType,
+      @PathVariable String version,
+      @RequestBody byte[] bundle) {
+    access.requireServerAdmin(who);
+    return OsImageView.of(signatures.sign(who, deviceType, version, bundle));
   }
 
   @DeleteMapping(PATH + "/{deviceType}/{version}")

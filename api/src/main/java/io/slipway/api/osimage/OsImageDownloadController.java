@@ -122,10 +122,11 @@ class OsImageDownloadController {
    */
   @ExceptionHandler(StreamingFailedException.class)
   void abort(StreamingFailedException e) throws StreamingFailedException {
+    // The servlet container logs the exception with its stack trace when it closes the connection.
     log.warn(
-        "Sending OS image {} failed after streaming began; closing the connection",
+        "Sending OS image {} failed after streaming began, closing the connection: {}",
         e.fileName,
-        e.getCause());
+        e.getCause().toString());
     throw e;
   }
 

@@ -5,13 +5,11 @@ import io.slipway.api.fleet.Fleet;
 import io.slipway.api.identity.Identity;
 import io.slipway.api.provisioning.ProvisioningKeyService;
 import io.slipway.osimage.OsImageException;
-import io.slipway.osimage.configure.ImageConfigurer;
 import io.slipway.osimage.configure.ImageConfigurer.PreparedImage;
 import io.slipway.osimage.image.ImageFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,23 +29,17 @@ class OsImageDownloads {
   private final OsImageService images;
   private final OsConfigService configs;
   private final ProvisioningKeyService provisioningKeys;
-  private final ImageConfigurer configurer;
   private final AuditLog audit;
-  private final Clock clock;
 
   OsImageDownloads(
       OsImageService images,
       OsConfigService configs,
       ProvisioningKeyService provisioningKeys,
-      ImageConfigurer configurer,
-      AuditLog audit,
-      Clock clock) {
+      AuditLog audit) {
     this.images = images;
     this.configs = configs;
     this.provisioningKeys = provisioningKeys;
-    this.configurer = configurer;
     this.audit = audit;
-    this.clock = clock;
   }
 
   /**
@@ -106,8 +98,7 @@ class OsImageDownloads {
   private PreparedImage configure(
       Identity who, Fleet fleet, StoredOsImage image, OsConfigService.IssuedConfig issued) {
     try {
-      return configurer.prepare(
-          () -> images.open(image), issued.config().bootFiles(), clock.millis());
+      return images.prepare(image, issued.config().bootFiles());
     } catch (OsImageException e) {
       revoke(who, fleet, issued);
       throw OsImageErrors.ofConfigure(OsImageService.nameOf(image), e);

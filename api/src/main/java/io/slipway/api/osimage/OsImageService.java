@@ -7,20 +7,25 @@ import io.slipway.api.fleet.DeviceTypeCatalog;
 import io.slipway.api.identity.Identity;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.configure.ImageConfigurer;
+import io.slipway.osimage.configure.ImageConfigurer.ConfigureResult;
 import io.slipway.osimage.configure.ImageConfigurer.PreparedImage;
 import io.slipway.osimage.image.ImageFormat;
+import io.slipway.osimage.image.ProgressListener;
 import io.slipway.storage.ObjectTooLargeException;
 import io.slipway.storage.StorageKey;
 import io.slipway.storage.WriteResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -157,9 +162,14 @@ public class OsImageService {
         .orElseThrow(() -> notFound(deviceType, osVersion.value()));
   }
 
-  /** Opens the stored file of {@code image}; the caller closes the stream. */
-  public InputStream open(StoredOsImage image) {
-    return blobs.read(OsImageBlobs.key(image.sha256()));
+  /**
+   * Prepares the stored file of {@code image} with {@code files} for its boot partition; the caller
+   * closes it.
+   *
+   * @throws OsImageException for every problem with the image or the files
+   */
+  PreparedImage prepare(StoredOsImage image, SortedMap<String, byte[]> files) throws IOException {
+    return prepare(OsImageBlobs.key(image.sha256()), nameOf(image), files);
   }
 
   /**
@@ -230,8 +240,10 @@ public class OsImageService {
   private record Inspection(ImageFormat format, long rawSize, String bootLabel) {}
 
   /**
-   * Reads the upload as the download would, with no files to write, so that a file that is no disk
-   * image, has no boot partition or is a broken archive fails now and not at its first download.
+   * Reads the upload as a download would, configured with no files, to its end. A file that is no
+   * disk image, has no boot partition, or is a broken or truncated archive thus fails now and not
+   * in the middle of its first download. Reading it whole also gives the raw size, which a gzip
+   * file does not state.
    */
   private Inspection inspect(StorageKey upload, String name) {
     ImageFormat format;
@@ -241,15 +253,31 @@ public class OsImageService {
       throw new UncheckedIOException("Reading the uploaded OS image " + name + " failed", e);
     }
 
-    try (PreparedImage prepared =
-        configurer.prepare(() -> blobs.read(upload), new TreeMap<>(), clock.millis())) {
+    try (PreparedImage prepared = prepare(upload, name, new TreeMap<>())) {
+      ConfigureResult result =
+          prepared.writeTo(
+              OutputStream.nullOutputStream(), ImageFormat.IMG, name, ProgressListener.NONE);
       // TODO: store the boot partition's label once the prepared image reports which one it found.
-      return new Inspection(format, prepared.rawSize(), null);
+      return new Inspection(format, result.rawSize(), null);
     } catch (OsImageException e) {
       throw OsImageErrors.ofUpload(name, e);
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the uploaded OS image " + name + " failed", e);
     }
+  }
+
+  /**
+   * Prepares the stored object {@code key} with {@code files}: from its local file when the store
+   * keeps one, which lets the configurer check every zip entry before it reads the image and know
+   * more raw sizes in advance, else from a stream.
+   */
+  private PreparedImage prepare(StorageKey key, String name, SortedMap<String, byte[]> files)
+      throws IOException {
+    Optional<Path> file = blobs.localFile(key);
+    if (file.isPresent()) {
+      return configurer.prepare(file.get(), files, clock.millis());
+    }
+    return configurer.prepare(() -> blobs.read(key), name, files, clock.millis());
   }
 
   private Upload record(Identity who, StoredOsImage image) {
@@ -331,7 +359,7 @@ public class OsImageService {
             + ": give the new image another version, or delete the stored one first");
   }
 
-  private static ApiException notFound(String deviceType, String version) {
+  static ApiException notFound(String deviceType, String version) {
     return new ApiException(
         ErrorCode.OS_IMAGE_NOT_FOUND,
         "No OS image "

@@ -184,11 +184,16 @@ class PermissionMatrixIT {
           row("GET", FLEET + "/os-image", OWNERS).query("format=img"),
 
           // Base OS images: every user lists them; administrators upload and delete. The upload
-          // names an unknown device type and the delete a version never stored, so administrators
-          // get 400 and 404.
+          // names an unknown device type, and the signature and the delete a version never stored,
+          // so administrators get 400 and 404.
           row("GET", "/api/v1/os-images", USERS),
           row("POST", "/api/v1/os-images", ADMINS)
               .query("deviceType=unknown&version=1.0&sha256=" + "0".repeat(64)),
+          row("PUT", "/api/v1/os-images/{deviceType}/{version}/signature", ADMINS)
+              .body("{}")
+              .on(
+                  world ->
+                      world.shared().with("deviceType", "generic-amd64").with("version", "0.1")),
           row("DELETE", "/api/v1/os-images/{deviceType}/{version}", ADMINS)
               .on(
                   world ->

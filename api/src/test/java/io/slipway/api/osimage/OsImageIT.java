@@ -8,21 +8,19 @@ import io.slipway.api.access.Role;
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.fleet.ControlPlaneFixture.Response;
 import io.slipway.osimage.config.DeviceConfig;
+import io.slipway.signing.bundle.BundleSigner;
+import io.slipway.signing.key.KeyAlgorithm;
+import io.slipway.signing.key.LocalSigner;
+import io.slipway.signing.key.PemKeys;
 import io.slipway.testing.TestDatabase;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +49,7 @@ class OsImageIT {
 
   private Path dataDirectory;
   private ControlPlaneFixture fixture;
-  private final HttpClient client = HttpClient.newHttpClient();
+  private final LocalSigner imageSigner = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
   private String owner;
   private String developer;
   private String viewer;
@@ -61,7 +59,11 @@ class OsImageIT {
   void startServer(@TempDir Path dataDirectory) {
     this.dataDirectory = dataDirectory;
     fixture =
-        ControlPlaneFixture.start(database(), dataDirectory, "--slipway.os-images.key-expiry=PT1H");
+        ControlPlaneFixture.start(
+            database(),
+            dataDirectory,
+            "--slipway.os-images.key-expiry=PT1H",
+            "--slipway.os-images.trusted-keys[0]=" + PemKeys.publicKeyPem(imageSigner.publicKey()));
     fixture.createOrganization("acme");
     fixture.createOrganization("elsewhere");
     fixture.createFleet("acme", "pis", "raspberrypi4-64", false);
@@ -93,7 +95,9 @@ class OsImageIT {
     assertThat(response.code()).isEqualTo("OS_IMAGE_DIGEST_MISMATCH");
     assertThat(response.body()).contains(sha256(content));
     assertThat(list("?deviceType=raspberrypi4-64").size()).isZero();
-    assertThat(storedObjects()).isZero();
+    assertThat(storedObjects("tmp")).isZero();
+    assertThat(dataDirectory.resolve("blobs/os-images/sha256").resolve(sha256(content)))
+        .doesNotExist();
   }
 
   @Test
@@ -183,6 +187,64 @@ class OsImageIT {
     assertThat(again.code()).isEqualTo("OS_IMAGE_NOT_FOUND");
     assertThat(auditActions(fixture.get("/api/v1/audit-log", fixture.adminToken())))
         .contains("os-image.deleted");
+  }
+
+  @Test
+  void signatureByTrustedKeyIsRecorded() throws IOException {
+    byte[] content = "signed image".getBytes(StandardCharsets.UTF_8);
+    storeImage("raspberrypi5", "1.0.0", content);
+    byte[] bundle = BundleSigner.signFile(imageSigner, content).toJson();
+
+    Response signed = putSignature("raspberrypi5", "1.0.0", bundle);
+
+    assertThat(signed.status()).isEqualTo(200);
+    assertThat(signed.json().path("signedBy").asString()).isEqualTo(imageSigner.hint().value());
+    assertThat(list("?deviceType=raspberrypi5").get(0).path("signedBy").asString())
+        .isEqualTo(imageSigner.hint().value());
+    assertThat(auditActions(fixture.get("/api/v1/audit-log", fixture.adminToken())))
+        .contains("os-image.signed");
+  }
+
+  @Test
+  void signatureByUntrustedKeyIsRejected() throws IOException {
+    byte[] content = "image signed by a stranger".getBytes(StandardCharsets.UTF_8);
+    storeImage("raspberrypi5", "1.1.0", content);
+    LocalSigner stranger = LocalSigner.generate(KeyAlgorithm.ECDSA_P256);
+
+    Response rejected =
+        putSignature("raspberrypi5", "1.1.0", BundleSigner.signFile(stranger, content).toJson());
+
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.code()).isEqualTo("OS_IMAGE_SIGNATURE_INVALID");
+    assertThat(rejected.body()).contains("UNKNOWN_KEY");
+    assertThat(list("?deviceType=raspberrypi5").get(0).path("signedBy").isNull()).isTrue();
+  }
+
+  @Test
+  void signatureOverOtherFileIsRejected() throws IOException {
+    storeImage("raspberrypi5", "1.2.0", "the stored image".getBytes(StandardCharsets.UTF_8));
+    byte[] other = "another image".getBytes(StandardCharsets.UTF_8);
+
+    Response rejected =
+        putSignature("raspberrypi5", "1.2.0", BundleSigner.signFile(imageSigner, other).toJson());
+
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.code()).isEqualTo("OS_IMAGE_SIGNATURE_INVALID");
+    assertThat(rejected.body()).contains("DIGEST_MISMATCH");
+  }
+
+  @Test
+  void malformedSignatureIsRejected() throws IOException {
+    storeImage("raspberrypi5", "1.3.0", "image".getBytes(StandardCharsets.UTF_8));
+
+    Response rejected =
+        putSignature(
+            "raspberrypi5",
+            "1.3.0",
+            "{\"mediaType\":\"nothing\"}".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(rejected.status()).isEqualTo(400);
+    assertThat(rejected.code()).isEqualTo("OS_IMAGE_SIGNATURE_INVALID");
   }
 
   @Test
@@ -352,30 +414,13 @@ class OsImageIT {
 
   private Response upload(
       String token, String deviceType, String version, String sha256, byte[] content) {
-    String query =
-        "?deviceType="
-            + deviceType
-            + "&version="
-            + version.replace("+", "%2B")
-            + "&sha256="
-            + sha256;
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + fixture.port() + "/api/v1/os-images" + query))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/octet-stream")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(content))
-            .timeout(Duration.ofSeconds(30))
-            .build();
-    try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while uploading", e);
-    }
+    return OsImageUploads.upload(
+        fixture.port(),
+        token,
+        deviceType,
+        version,
+        sha256,
+        HttpRequest.BodyPublishers.ofByteArray(content));
   }
 
   private JsonNode list(String query) {
@@ -420,9 +465,28 @@ class OsImageIT {
         .update();
   }
 
-  /** Counts the objects under the OS image prefix of the filesystem blob store. */
-  private long storedObjects() throws IOException {
-    Path root = dataDirectory.resolve("blobs").resolve("os-images");
+  private Response putSignature(String deviceType, String version, byte[] bundle) {
+    return fixture.put(
+        "/api/v1/os-images/" + deviceType + "/" + version + "/signature",
+        fixture.adminToken(),
+        new String(bundle, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Stores {@code content} as an image the way an upload leaves it: its row, and its blob in the
+   * filesystem blob store under {@code os-images/sha256/HEX}.
+   */
+  private void storeImage(String deviceType, String version, byte[] content) throws IOException {
+    String digest = sha256(content);
+    Path blob = dataDirectory.resolve("blobs/os-images/sha256").resolve(digest);
+    Files.createDirectories(blob.getParent());
+    Files.write(blob, content);
+    insertImage(deviceType, version, digest);
+  }
+
+  /** Counts the objects under {@code os-images/FOLDER} of the filesystem blob store. */
+  private long storedObjects(String folder) throws IOException {
+    Path root = dataDirectory.resolve("blobs").resolve("os-images").resolve(folder);
     if (!Files.exists(root)) {
       return 0;
     }
@@ -436,10 +500,6 @@ class OsImageIT {
   }
 
   private static String sha256(byte[] content) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime provides SHA-256", e);
-    }
+    return OsImageUploads.sha256(content);
   }
 }

@@ -1,12 +1,16 @@
 package io.slipway.api.osimage;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 class OsImagePropertiesTest {
@@ -68,6 +72,23 @@ class OsImagePropertiesTest {
                     DataSize.ofGigabytes(16),
                     List.of()))
         .withMessageContaining("slipway.os-images.boot-labels");
+  }
+
+  @Test
+  void bindsDefaultsAndIndexedTrustedKeys() {
+    String pem = "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n";
+
+    OsImageProperties bound =
+        new Binder(
+                new MapConfigurationPropertySource(
+                    Map.of("slipway.os-images.trusted-keys[0]", pem)))
+            .bindOrCreate("slipway.os-images", OsImageProperties.class);
+
+    assertThat(bound.trustedKeys()).containsExactly(pem);
+    assertThat(bound.keyExpiry()).isEqualTo(Duration.ofDays(30));
+    assertThat(bound.pollInterval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(bound.bootLabels()).containsExactly("flash-boot", "resin-boot", "balena-boot");
+    assertThat(bound.maxUploadSize()).isEqualTo(DataSize.ofGigabytes(16));
   }
 
   private static OsImageProperties properties(URI api, URI control, Duration pollInterval) {
