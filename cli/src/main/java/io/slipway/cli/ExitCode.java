@@ -24,6 +24,12 @@ public final class ExitCode {
   /** The server could not be reached. */
   public static final int UNREACHABLE = 4;
 
+  /**
+   * An OS image was rejected: not a disk image, no boot partition, a full or unsupported boot
+   * filesystem, or a damaged or unsafe archive. Only the {@code slipway os} commands use it.
+   */
+  public static final int IMAGE_REJECTED = 5;
+
   private ExitCode() {}
 
   /** Returns the codes with their meaning, in order, for the usage help. */
@@ -34,6 +40,22 @@ public final class ExitCode {
     codes.put(" " + USAGE, "Bad options or input.");
     codes.put(" " + NOT_AUTHORIZED, "Not logged in, or the server rejected the token.");
     codes.put(" " + UNREACHABLE, "The server could not be reached.");
+    return codes;
+  }
+
+  /** Returns the codes of the {@code slipway os} commands with their meaning, in order. */
+  public static Map<String, String> osImageDescriptions() {
+    Map<String, String> codes = new LinkedHashMap<>();
+    codes.put(" " + SUCCESS, "Success.");
+    codes.put(" " + FAILED, "Reading or writing failed, or the server rejected the request.");
+    codes.put(
+        " " + USAGE, "Bad options or input, such as an invalid config.json or an existing output.");
+    codes.put(" " + NOT_AUTHORIZED, "Not logged in, or the server rejected the token.");
+    codes.put(" " + UNREACHABLE, "The server could not be reached.");
+    codes.put(
+        " " + IMAGE_REJECTED,
+        "The image was rejected: no disk image, no boot partition, a full boot partition or a"
+            + " damaged archive.");
     return codes;
   }
 }

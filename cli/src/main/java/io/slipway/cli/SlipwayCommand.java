@@ -6,11 +6,13 @@ import io.slipway.cli.deploy.DeployCommand;
 import io.slipway.cli.fleet.FleetCommand;
 import io.slipway.cli.gc.GcCommand;
 import io.slipway.cli.login.LoginCommand;
+import io.slipway.cli.os.OsCommand;
 import io.slipway.cli.push.PushCommand;
 import io.slipway.cli.release.ReleaseCommand;
 import io.slipway.cli.server.ServerCommand;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Spec;
       ServerCommand.class,
       GcCommand.class,
       DeltaCommand.class,
+      OsCommand.class,
       CommandLine.HelpCommand.class
     })
 public class SlipwayCommand implements Runnable {
@@ -62,7 +65,7 @@ public class SlipwayCommand implements Runnable {
     CommandLine commandLine =
         new CommandLine(new SlipwayCommand(), new Factory(environment))
             .setExecutionExceptionHandler(SlipwayCommand::reportFailure);
-    listExitCodes(commandLine);
+    listExitCodes(commandLine, ExitCode.descriptions());
     return commandLine;
   }
 
@@ -71,16 +74,23 @@ public class SlipwayCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "Missing subcommand: see 'slipway --help'");
   }
 
-  private static void listExitCodes(CommandLine commandLine) {
-    if (LOCAL.contains(commandLine.getCommandName())) {
+  /**
+   * Adds {@code codes} to the usage help of {@code commandLine} and its subcommands, except for the
+   * local ones; {@code os} and its subcommands list their own codes.
+   */
+  private static void listExitCodes(CommandLine commandLine, Map<String, String> codes) {
+    String name = commandLine.getCommandName();
+    if (LOCAL.contains(name)) {
       return;
     }
+    Map<String, String> listed =
+        name.equals(OsCommand.NAME) ? ExitCode.osImageDescriptions() : codes;
     commandLine
         .getCommandSpec()
         .usageMessage()
         .exitCodeListHeading("%nExit codes:%n")
-        .exitCodeList(ExitCode.descriptions());
-    commandLine.getSubcommands().values().forEach(SlipwayCommand::listExitCodes);
+        .exitCodeList(listed);
+    commandLine.getSubcommands().values().forEach(sub -> listExitCodes(sub, listed));
   }
 
   /**

@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A small HTTP server on a free loopback port that responds to every request with one fixed status
- * and body, and records what it was sent.
+ * and body, or with the one set for its path by {@link #route}, and records what it was sent.
  */
 public final class StubServer implements AutoCloseable {
 
@@ -23,8 +25,11 @@ public final class StubServer implements AutoCloseable {
 
   private final HttpServer server;
   private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Answer> routes = new ConcurrentHashMap<>();
   private volatile int status;
   private volatile String body;
+
+  private record Answer(int status, String body) {}
 
   public StubServer(int status, String body) throws IOException {
     this.status = status;
@@ -38,6 +43,12 @@ public final class StubServer implements AutoCloseable {
   public void answer(int status, String body) {
     this.status = status;
     this.body = body;
+  }
+
+  /** Responds to requests for {@code path}, without the query, with this status and body. */
+  public StubServer route(String path, int status, String body) {
+    routes.put(path, new Answer(status, body));
+    return this;
   }
 
   /** Returns the server's base URL. */
@@ -61,9 +72,11 @@ public final class StubServer implements AutoCloseable {
             exchange.getRequestURI().toString(),
             exchange.getRequestHeaders().getFirst("Authorization"),
             received));
-    byte[] answer = body.getBytes(StandardCharsets.UTF_8);
+    Answer chosen =
+        routes.getOrDefault(exchange.getRequestURI().getPath(), new Answer(status, body));
+    byte[] answer = chosen.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, answer.length == 0 ? -1 : answer.length);
+    exchange.sendResponseHeaders(chosen.status(), answer.length == 0 ? -1 : answer.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(answer);
     }

@@ -3,6 +3,7 @@ package io.slipway.cli.client;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -79,6 +80,27 @@ public final class SlipwayClient {
    */
   public JsonNode post(String path, String contentType, BodyPublisher publisher) {
     return send(request(path).header("Content-Type", contentType).POST(publisher).build());
+  }
+
+  /**
+   * Sends {@code GET path} and returns the 2xx response with its body as a stream, for downloads
+   * too large to hold in memory. The caller closes the body.
+   *
+   * @param accept the media types to accept, such as {@code application/zip}
+   */
+  public HttpResponse<InputStream> download(String path, String accept) {
+    HttpRequest request = request(path).setHeader("Accept", accept).GET().build();
+    HttpResponse<InputStream> response = exchange(request, BodyHandlers.ofInputStream());
+    if (response.statusCode() / 100 != 2) {
+      String body;
+      try (InputStream in = response.body()) {
+        body = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        body = "";
+      }
+      throw rejected(request, response.statusCode(), body);
+    }
+    return response;
   }
 
   /**

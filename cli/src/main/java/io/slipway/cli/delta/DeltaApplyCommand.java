@@ -5,6 +5,7 @@ import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.CliLogging;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
+import io.slipway.cli.ScratchDirectory;
 import io.slipway.cli.delta.ImageOpener.OpenedImage;
 import io.slipway.delta.DeltaException;
 import io.slipway.delta.apply.AppliedBlob;

@@ -3,6 +3,7 @@ package io.slipway.cli.push;
 import io.slipway.builder.plan.EngineChoice;
 import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.build.SourceArchive;
+import io.slipway.cli.client.CountingPublisher;
 import io.slipway.cli.client.FleetName;
 import io.slipway.cli.client.SlipwayClient;
 import java.io.IOException;

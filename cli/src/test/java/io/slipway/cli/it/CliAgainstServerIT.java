@@ -2,15 +2,9 @@ package io.slipway.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.slipway.api.SlipwayServer;
 import io.slipway.cli.CliRun;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,53 +29,23 @@ class CliAgainstServerIT {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String ORG = "acme";
-  private static final String USER = "dev";
-  private static final String PASSWORD = "correct horse battery staple 42";
+  private static final String USER = TestServer.USER;
 
   @TempDir static Path dataDirectory;
   @TempDir static Path work;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final AtomicInteger homes = new AtomicInteger();
-  private ConfigurableApplicationContext server;
+  private TestServer server;
   private String url;
   private String registry;
   private String token;
 
   @BeforeAll
   void startServer() throws IOException {
-    server =
-        SlipwayServer.start(
-            "--server.port=0",
-            "--server.address=127.0.0.1",
-            "--slipway.data-dir=" + dataDirectory,
-            "--slipway.builder.engine=jib");
-    int port = Integer.parseInt(Files.readString(dataDirectory.resolve("server.port")).strip());
-    url = "http://127.0.0.1:" + port;
-    registry = "127.0.0.1:" + port;
-
-    String admin = Files.readString(dataDirectory.resolve("bootstrap-token")).strip();
-    call(
-        "POST",
-        "/api/v1/users",
-        "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}",
-        admin,
-        201);
-    String session =
-        call(
-                "POST",
-                "/api/v1/auth/login",
-                "{\"username\":\"" + USER + "\",\"password\":\"" + PASSWORD + "\"}",
-                null,
-                200)
-            .path("token")
-            .asString();
-    token =
-        call("POST", "/api/v1/user/api-tokens", "{\"name\":\"cli-it\"}", session, 201)
-            .path("token")
-            .asString();
-    call("POST", "/api/v1/orgs", "{\"slug\":\"" + ORG + "\"}", token, 201);
+    server = TestServer.start(dataDirectory, ORG, "--slipway.builder.engine=jib");
+    url = server.url();
+    registry = server.registry();
+    token = server.userToken();
   }
 
   @AfterAll
@@ -342,28 +305,5 @@ class CliAgainstServerIT {
         cli().variable("SLIPWAY_SERVER", "http://127.0.0.1:1").run("fleet", "list");
 
     assertThat(listed.exitCode()).as(listed.err()).isEqualTo(4);
-  }
-
-  private JsonNode call(String method, String path, String body, String bearer, int expected) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url + path))
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body));
-    if (bearer != null) {
-      request.header("Authorization", "Bearer " + bearer);
-    }
-    try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode())
-          .as(method + " " + path + ": " + response.body())
-          .isEqualTo(expected);
-      return JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

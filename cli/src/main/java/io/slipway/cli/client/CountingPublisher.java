@@ -1,4 +1,4 @@
-package io.slipway.cli.push;
+package io.slipway.cli.client;
 
 import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
@@ -9,12 +9,16 @@ import java.util.function.LongConsumer;
  * A request body that reports how many bytes the HTTP client has taken from it so far, for the
  * upload progress. The count is handed to the listener on the client's threads, one call at a time.
  */
-final class CountingPublisher implements BodyPublisher {
+public final class CountingPublisher implements BodyPublisher {
 
   private final BodyPublisher delegate;
   private final LongConsumer listener;
 
-  CountingPublisher(BodyPublisher delegate, LongConsumer listener) {
+  /**
+   * @param delegate the body sent
+   * @param listener takes the number of bytes taken so far
+   */
+  public CountingPublisher(BodyPublisher delegate, LongConsumer listener) {
     this.delegate = delegate;
     this.listener = listener;
   }

@@ -1,4 +1,4 @@
-package io.slipway.cli.delta;
+package io.slipway.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,10 +8,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A temporary directory under {@code java.io.tmpdir} for expanded layers, deleted with everything
- * in it on {@link #close}. Not thread-safe.
+ * A temporary directory, such as for expanded layers or a decompressed image, deleted with
+ * everything in it on {@link #close}. Not thread-safe.
  */
-final class ScratchDirectory implements AutoCloseable {
+public final class ScratchDirectory implements AutoCloseable {
 
   private final Path path;
 
@@ -20,16 +20,17 @@ final class ScratchDirectory implements AutoCloseable {
   }
 
   /** Creates a new, empty directory whose name starts with {@code prefix}. */
-  static ScratchDirectory create(String prefix) throws IOException {
+  public static ScratchDirectory create(String prefix) throws IOException {
     return new ScratchDirectory(Files.createTempDirectory(prefix));
   }
 
   /** Creates a new, empty directory inside {@code parent}. */
-  static ScratchDirectory createIn(Path parent, String prefix) throws IOException {
+  public static ScratchDirectory createIn(Path parent, String prefix) throws IOException {
     return new ScratchDirectory(Files.createTempDirectory(parent, prefix));
   }
 
-  Path path() {
+  /** Returns the directory. */
+  public Path path() {
     return path;
   }
 
@@ -44,7 +45,7 @@ final class ScratchDirectory implements AutoCloseable {
    *
    * @throws UncheckedIOException when a file cannot be deleted
    */
-  static void deleteTree(Path root) {
+  public static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }
