@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  */
 final class BackgroundSha256 implements AutoCloseable {
 
-  private static final int BUFFERS = 3;
+  private static final int BUFFERS = 8;
 
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
   private final MessageDigest digest;

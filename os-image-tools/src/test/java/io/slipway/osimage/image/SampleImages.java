@@ -12,8 +12,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 /** Builds raw images and their packed forms for tests, with the standard tools where they exist. */
 public final class SampleImages {
 
-  /** Size of {@link #raw()}: more than two writer chunks, and not a whole number of blocks. */
-  public static final int SIZE = 2 * ImageWriter.CHUNK + 3 * BmapBuilder.BLOCK_SIZE + 1000;
+  /** Size of {@link #raw()}: several writer chunks, and not a whole number of blocks. */
+  public static final int SIZE = (8 << 20) + 3 * BmapBuilder.BLOCK_SIZE + 1000;
 
   private SampleImages() {}
 
