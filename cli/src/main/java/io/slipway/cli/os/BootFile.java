@@ -26,7 +26,7 @@ import picocli.CommandLine.TypeConversionException;
  */
 record BootFile(String bootPath, Path source) {
 
-  /** Characters a boot partition path may use: FAT long names allow more, devices need no more. */
+  /** Characters a boot partition path segment may use; FAT long names allow more. */
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._+-]{1,255}");
 
   BootFile {

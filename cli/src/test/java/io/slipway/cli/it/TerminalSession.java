@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * so that {@code System.console()} is not null, and lets a test type a line once a prompt shows.
  * Not thread-safe.
  */
-final class TerminalSession implements AutoCloseable {
+public final class TerminalSession implements AutoCloseable {
 
   private static final Path SCRIPT = Path.of("/usr/bin/script");
 
@@ -34,7 +34,7 @@ final class TerminalSession implements AutoCloseable {
   }
 
   /** Returns true when {@code script} is installed here. */
-  static boolean available() {
+  public static boolean available() {
     return Files.isExecutable(SCRIPT);
   }
 
@@ -42,7 +42,7 @@ final class TerminalSession implements AutoCloseable {
    * Starts {@code java -jar JAR ARGS} on a pseudo-terminal with {@code variables} as its only
    * Slipway-related environment.
    */
-  static TerminalSession start(String jar, Map<String, String> variables, String... args)
+  public static TerminalSession start(String jar, Map<String, String> variables, String... args)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -68,7 +68,7 @@ final class TerminalSession implements AutoCloseable {
   }
 
   /** Waits until the screen shows {@code text}. */
-  void await(String text, Duration timeout) throws InterruptedException {
+  public void await(String text, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!screen().contains(text)) {
       if (System.nanoTime() > deadline || !process.isAlive()) {
@@ -79,14 +79,14 @@ final class TerminalSession implements AutoCloseable {
   }
 
   /** Types {@code line} and Enter. */
-  void type(String line) throws IOException {
+  public void type(String line) throws IOException {
     OutputStream in = process.getOutputStream();
     in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
     in.flush();
   }
 
   /** Waits for the command to end and returns its exit code. */
-  int exitCode(Duration timeout) throws InterruptedException {
+  public int exitCode(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("The command did not end in " + timeout + ":\n" + screen());
     }
@@ -95,7 +95,7 @@ final class TerminalSession implements AutoCloseable {
   }
 
   /** Returns everything the terminal showed so far. */
-  String screen() {
+  public String screen() {
     synchronized (screen) {
       return screen.toString(StandardCharsets.UTF_8);
     }

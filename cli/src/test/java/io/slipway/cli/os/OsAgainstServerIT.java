@@ -150,6 +150,7 @@ class OsAgainstServerIT {
     assertThat(config.network().hostname()).isEqualTo("gate-3");
     assertThat(config.provisioningKey()).startsWith("slp_");
     assertThat(result.out()).contains("Downloaded " + output);
+    assertThat(result.err()).as("progress from Content-Length").contains("Downloading: 100%");
   }
 
   @Test
