@@ -257,8 +257,7 @@ public class OsImageService {
       ConfigureResult result =
           prepared.writeTo(
               OutputStream.nullOutputStream(), ImageFormat.IMG, name, ProgressListener.NONE);
-      // TODO: store the boot partition's label once the prepared image reports which one it found.
-      return new Inspection(format, result.rawSize(), null);
+      return new Inspection(format, result.rawSize(), prepared.bootLabel());
     } catch (OsImageException e) {
       throw OsImageErrors.ofUpload(name, e);
     } catch (IOException e) {

@@ -87,6 +87,7 @@ class OsImageDownloadIT {
     assertThat(listed.path("size").asLong()).isEqualTo(Files.size(packed));
     assertThat(listed.path("rawSize").asLong()).isEqualTo(BaseImages.SIZE);
     assertThat(listed.path("format").asString()).isEqualTo("img.zst");
+    assertThat(listed.path("bootLabel").asString()).isEqualTo("resin-boot");
     assertThat(listed.path("uploadedBy").asString()).isEqualTo("admin");
   }
 

@@ -3,6 +3,7 @@ package io.slipway.osimage.configure;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
 import io.slipway.osimage.disk.BootPartitionFinder;
+import io.slipway.osimage.disk.FatLabel;
 import io.slipway.osimage.disk.Partition;
 import io.slipway.osimage.disk.PartitionTable;
 import io.slipway.osimage.disk.PartitionTableReader;
@@ -19,6 +20,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.Supplier;
 
@@ -104,9 +106,10 @@ public final class ImageConfigurer {
       checkHoldsMasterBootRecord(image);
       PartitionTable table = PartitionTableReader.read(image);
       Partition boot = BootPartitionFinder.find(image, table, bootLabels);
+      String bootLabel = labelOf(image, boot);
       ImagePatch patch = BootFiles.write(image, boot, files, modifiedAt);
       checkInside(patch, boot);
-      return new PreparedSource(image, boot, patch, modifiedAt);
+      return new PreparedSource(image, boot, bootLabel, patch, modifiedAt);
     } catch (OsImageException e) {
       image.close();
       throw naming(image, e);
@@ -114,6 +117,25 @@ public final class ImageConfigurer {
       image.close();
       throw e;
     }
+  }
+
+  /**
+   * Returns the first boot label, as configured, that equals the GPT name or the FAT volume label
+   * of {@code boot}: the label {@link BootPartitionFinder} found it by.
+   */
+  private String labelOf(SourceImage image, Partition boot) {
+    Optional<String> fatLabel = FatLabel.read(image, boot);
+    for (String label : bootLabels) {
+      if (sameLabel(boot.gptName(), label) || sameLabel(fatLabel, label)) {
+        return label;
+      }
+    }
+    // The finder compares the same way, so this is reached only if it changes its rule.
+    return boot.gptName().or(() -> fatLabel).orElse("");
+  }
+
+  private static boolean sameLabel(Optional<String> name, String label) {
+    return name.map(value -> value.strip().equalsIgnoreCase(label.strip())).orElse(false);
   }
 
   /** Returns {@code e} with the source's name in front of its message, unless it names it. */
@@ -193,6 +215,12 @@ public final class ImageConfigurer {
      * of anything but a zip whose local header states the size.
      */
     long rawSize();
+
+    /**
+     * Returns the label the boot partition was found by: the first of the configured boot labels,
+     * as configured, that equals its GPT name or FAT volume label.
+     */
+    String bootLabel();
 
     /**
      * Returns the exact number of bytes {@link #writeTo} will write in {@code format}, when it is

@@ -22,13 +22,16 @@ final class PreparedSource implements PreparedImage {
 
   private final SourceImage image;
   private final Partition boot;
+  private final String bootLabel;
   private final ImagePatch patch;
   private final long entryTime;
   private boolean written;
 
-  PreparedSource(SourceImage image, Partition boot, ImagePatch patch, long entryTime) {
+  PreparedSource(
+      SourceImage image, Partition boot, String bootLabel, ImagePatch patch, long entryTime) {
     this.image = image;
     this.boot = boot;
+    this.bootLabel = bootLabel;
     this.patch = patch;
     this.entryTime = entryTime;
   }
@@ -36,6 +39,11 @@ final class PreparedSource implements PreparedImage {
   @Override
   public long rawSize() {
     return image.knownSize().orElse(-1);
+  }
+
+  @Override
+  public String bootLabel() {
+    return bootLabel;
   }
 
   @Override

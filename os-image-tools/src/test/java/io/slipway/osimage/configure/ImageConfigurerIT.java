@@ -125,6 +125,20 @@ class ImageConfigurerIT {
   }
 
   @Test
+  void bootLabelIsTheConfiguredLabelFound() throws Exception {
+    ImageConfigurer configured =
+        ImageConfigurer.create(List.of("balena-boot", "resin-boot"), directory.resolve("scratch"));
+    Path labelled = TestImages.raspberryPi(inputs, 16, "RESIN-BOOT");
+    Path named = TestImages.genericX86(inputs, 9, "resin-boot", 32, "OTHER");
+
+    try (PreparedImage byFatLabel = configured.prepare(labelled, files, MODIFIED_AT);
+        PreparedImage byGptName = configured.prepare(named, files, MODIFIED_AT)) {
+      assertThat(byFatLabel.bootLabel()).isEqualTo("resin-boot");
+      assertThat(byGptName.bootLabel()).isEqualTo("resin-boot");
+    }
+  }
+
+  @Test
   void notADiskImageIsRejected() throws Exception {
     Path random = Files.write(inputs.resolve("random.img"), randomBytes(1 << 20, 5));
 
