@@ -25,12 +25,27 @@ enum ImageContainer {
    * @param head the file's first bytes; fewer than {@link #MAGIC_LENGTH} at the end of a short file
    */
   static ImageContainer detect(byte[] head, int length) {
+    if (startsWithSkippableFrame(head, length)) {
+      return ZSTD;
+    }
     for (ImageContainer container : values()) {
       if (container != RAW && startsWith(head, length, container.magic)) {
         return container;
       }
     }
     return RAW;
+  }
+
+  /**
+   * Returns whether {@code head} starts with a zstd skippable frame (magic 0x184D2A50 to
+   * 0x184D2A5F, little-endian), which {@code pzstd} puts in front of its frames.
+   */
+  private static boolean startsWithSkippableFrame(byte[] head, int length) {
+    return length >= 4
+        && (head[0] & 0xf0) == 0x50
+        && head[1] == 0x2a
+        && head[2] == 0x4d
+        && head[3] == 0x18;
   }
 
   private static boolean startsWith(byte[] head, int length, byte[] prefix) {

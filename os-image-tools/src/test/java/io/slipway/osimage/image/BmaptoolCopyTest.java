@@ -54,6 +54,32 @@ class BmaptoolCopyTest {
   }
 
   @Test
+  void bmaptoolCopiesZip64Archive() throws Exception {
+    byte[] image = SampleImages.raw();
+    Path base = SampleImages.gzip(SampleImages.writeRaw(directory, "base", image));
+    Path out = directory.resolve("fleet.img.zip");
+    WriteResult result;
+    try (SourceImage source = ImageSources.open(base, directory.resolve("scratch"));
+        OutputStream stream = Files.newOutputStream(out)) {
+      result =
+          ImageWriter.write(
+              source,
+              ImagePatch.empty(),
+              stream,
+              ImageFormat.IMG_ZIP,
+              "fleet.img",
+              0,
+              ProgressListener.NONE);
+    }
+    Files.write(directory.resolve("fleet.img.bmap"), result.bmap());
+    Path copy = directory.resolve("copy.img");
+
+    Commands.run("bmap-tools", null, BMAPTOOL, "copy", out.toString(), copy.toString());
+
+    assertThat(Files.readAllBytes(copy)).isEqualTo(image);
+  }
+
+  @Test
   void bmaptoolFindsTheBmapNextToACompressedImage() throws Exception {
     byte[] image = SampleImages.raw();
     Path base = SampleImages.writeRaw(directory, "base", image);

@@ -73,6 +73,33 @@ class ImageSourcesTest {
   }
 
   @Test
+  void zstdWithoutContentSizeHasNoKnownSize() throws Exception {
+    Path packed = directory.resolve("no-size.img.zst");
+    Commands.run(
+        "zstd",
+        null,
+        "/usr/bin/zstd",
+        "-q",
+        "--no-content-size",
+        raw.toString(),
+        "-o",
+        packed.toString());
+
+    assertReadsImage(packed, OptionalLong.empty());
+  }
+
+  @Test
+  void zstdSkippableFrameIsSkipped() throws Exception {
+    byte[] skippable = {0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 'a', 'b', 'c'};
+    byte[] frames = Files.readAllBytes(SampleImages.zstd(raw));
+    byte[] joined = Arrays.copyOf(skippable, skippable.length + frames.length);
+    System.arraycopy(frames, 0, joined, skippable.length, frames.length);
+    Path packed = Files.write(directory.resolve("skippable.img.zst"), joined);
+
+    assertReadsImage(packed, OptionalLong.of(image.length));
+  }
+
+  @Test
   void zipWithReadmeYieldsItsImage() throws Exception {
     assertReadsImage(SampleImages.zip(raw), OptionalLong.of(image.length));
   }

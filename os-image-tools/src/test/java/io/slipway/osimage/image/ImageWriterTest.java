@@ -149,6 +149,29 @@ class ImageWriterTest {
   }
 
   @Test
+  void zipOfUnknownSizeUsesZip64() throws Exception {
+    Path out = directory.resolve("out.img.zip");
+    try (SourceImage source = ImageSources.open(SampleImages.gzip(raw), scratch);
+        OutputStream stream = Files.newOutputStream(out)) {
+      assertThat(source.knownSize()).isEmpty();
+      ImageWriter.write(
+          source,
+          patch,
+          stream,
+          ImageFormat.IMG_ZIP,
+          "fleet.img",
+          ENTRY_TIME,
+          ProgressListener.NONE);
+    }
+    Path unpacked = directory.resolve("unpacked.img");
+
+    Commands.run("unzip", unpacked, "/usr/bin/unzip", "-p", out.toString(), "fleet.img");
+
+    assertThat(Files.readAllBytes(unpacked)).isEqualTo(patched);
+    Commands.run("unzip", null, "/usr/bin/unzip", "-tq", out.toString());
+  }
+
+  @Test
   void sourceShorterThanItsHeaderIsCorrupt() throws IOException {
     OptionalLong stated = OptionalLong.of(image.length + 1L);
     try (SourceImage source =
