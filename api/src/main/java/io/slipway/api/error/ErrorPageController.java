@@ -2,6 +2,7 @@ package io.slipway.api.error;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -18,7 +19,12 @@ import org.springframework.web.bind.annotation.RestController;
 class ErrorPageController implements ErrorController {
 
   @RequestMapping("/error")
-  ResponseEntity<ApiError> error(HttpServletRequest request) {
+  ResponseEntity<ApiError> error(HttpServletRequest request, HttpServletResponse response) {
+    if (response.isCommitted()) {
+      // The failed response already sent its status and part of its body, such as a streamed
+      // download, and the container closes the connection; an error body cannot follow.
+      return null;
+    }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     HttpStatus status =
         code instanceof Integer value && HttpStatus.resolve(value) != null

@@ -95,7 +95,12 @@ class OsImageController {
     // Access first, before a byte of the body is read.
     access.requireServerAdmin(who);
     OsImageService.Upload upload =
-        service.upload(who, deviceType, version, sha256, request.getInputStream());
+        service.upload(
+            who,
+            deviceType,
+            version,
+            sha256,
+            new OsImageService.Body(request.getInputStream(), request.getContentLengthLong()));
     OsImageView view = OsImageView.of(upload.image());
     if (!upload.created()) {
       return ResponseEntity.ok(view);

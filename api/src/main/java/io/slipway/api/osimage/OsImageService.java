@@ -76,6 +76,14 @@ public class OsImageService {
   }
 
   /**
+   * The body of an upload.
+   *
+   * @param stream the file's bytes, which the caller closes
+   * @param declaredLength its length as the client declared it, or -1 when it declared none
+   */
+  public record Body(InputStream stream, long declaredLength) {}
+
+  /**
    * The outcome of an upload.
    *
    * @param image the stored image
@@ -94,11 +102,14 @@ public class OsImageService {
    *     image check's codes ({@link OsImageErrors#ofUpload})
    */
   public Upload upload(
-      Identity who, String deviceType, String version, String sha256, InputStream content) {
+      Identity who, String deviceType, String version, String sha256, Body content) {
     String type = requireDeviceType(deviceType);
     OsVersion osVersion = new OsVersion(version);
     String digest = requireSha256(sha256);
     String name = type + " " + osVersion;
+    if (content.declaredLength() > properties.maxUploadSize().toBytes()) {
+      throw tooLarge(name);
+    }
     Optional<StoredOsImage> existing = images.find(type, osVersion.value());
     if (existing.isPresent() && !existing.get().sha256().equals(digest)) {
       throw versionTaken(existing.get(), digest);
@@ -106,7 +117,7 @@ public class OsImageService {
 
     StorageKey upload = OsImageBlobs.newUploadKey();
     try {
-      WriteResult written = receive(upload, content, name);
+      WriteResult written = receive(upload, content.stream(), name);
       requireDigest(written, digest, name);
       Inspection inspection = inspect(upload, name);
       blobs.publish(upload, digest);
@@ -210,14 +221,18 @@ public class OsImageService {
     try {
       return blobs.write(upload, content, maxBytes);
     } catch (ObjectTooLargeException e) {
-      throw new ApiException(
-          ErrorCode.OS_IMAGE_TOO_LARGE,
-          "OS image "
-              + name
-              + " is larger than slipway.os-images.max-upload-size ("
-              + maxBytes
-              + " bytes): compress it (img.xz or img.zst) or raise the setting");
+      throw tooLarge(name);
     }
+  }
+
+  private ApiException tooLarge(String name) {
+    return new ApiException(
+        ErrorCode.OS_IMAGE_TOO_LARGE,
+        "OS image "
+            + name
+            + " is larger than slipway.os-images.max-upload-size ("
+            + properties.maxUploadSize().toBytes()
+            + " bytes): compress it (img.xz or img.zst) or raise the setting");
   }
 
   private static void requireDigest(WriteResult written, String expected, String name) {

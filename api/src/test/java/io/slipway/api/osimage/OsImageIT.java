@@ -13,6 +13,7 @@ import io.slipway.signing.key.KeyAlgorithm;
 import io.slipway.signing.key.LocalSigner;
 import io.slipway.signing.key.PemKeys;
 import io.slipway.testing.TestDatabase;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -63,6 +64,7 @@ class OsImageIT {
             database(),
             dataDirectory,
             "--slipway.os-images.key-expiry=PT1H",
+            "--slipway.os-images.max-upload-size=1MB",
             "--slipway.os-images.trusted-keys[0]=" + PemKeys.publicKeyPem(imageSigner.publicKey()));
     fixture.createOrganization("acme");
     fixture.createOrganization("elsewhere");
@@ -98,6 +100,36 @@ class OsImageIT {
     assertThat(storedObjects("tmp")).isZero();
     assertThat(dataDirectory.resolve("blobs/os-images/sha256").resolve(sha256(content)))
         .doesNotExist();
+  }
+
+  @Test
+  void uploadOverDeclaredLimitIsRejected() throws IOException {
+    byte[] content = new byte[1536 * 1024];
+
+    Response response =
+        upload(fixture.adminToken(), "raspberrypi4-64", "6.2.0", sha256(content), content);
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.code()).isEqualTo("OS_IMAGE_TOO_LARGE");
+    assertThat(storedObjects("tmp")).isZero();
+  }
+
+  @Test
+  void chunkedUploadOverLimitIsRejected() throws IOException {
+    byte[] content = new byte[1536 * 1024];
+
+    Response response =
+        OsImageUploads.upload(
+            fixture.port(),
+            fixture.adminToken(),
+            "raspberrypi4-64",
+            "6.2.1",
+            sha256(content),
+            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(content)));
+
+    assertThat(response.status()).isEqualTo(413);
+    assertThat(response.code()).isEqualTo("OS_IMAGE_TOO_LARGE");
+    assertThat(storedObjects("tmp")).isZero();
   }
 
   @Test
