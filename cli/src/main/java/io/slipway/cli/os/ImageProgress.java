@@ -50,7 +50,13 @@ final class ImageProgress implements ProgressListener {
     this.started = nanoTime.getAsLong();
   }
 
-  /** Returns the style for a command's output options. */
+  /**
+   * Returns the style for a command's output options.
+   *
+   * @param terminal whether the user sits at a terminal, from {@code System.console()}. NOTE: Java
+   *     17 cannot tell whether standard error itself is a terminal, so a bar is drawn when standard
+   *     input and output are one, even if standard error is redirected.
+   */
   static Style style(boolean terminal, boolean quiet) {
     if (quiet) {
       return Style.NONE;

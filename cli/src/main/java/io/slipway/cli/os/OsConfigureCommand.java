@@ -125,7 +125,8 @@ public class OsConfigureCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       description =
-          "Prints only the result as one JSON document: output, format, sha256, rawSize, bmap.")
+          "Prints only the result as one JSON document: output, format, bytesWritten, rawSize,"
+              + " sha256, bmap, sha256File, fleet, deviceType.")
   boolean json;
 
   /** The source of the configuration: exactly one of the two options. */
@@ -208,6 +209,11 @@ public class OsConfigureCommand implements Callable<Integer> {
   }
 
   private static DeviceConfig readConfig(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new CommandFailedException(
+          "--config " + file + " does not exist or is not a file; give the path of a config.json",
+          ExitCode.USAGE);
+    }
     byte[] json;
     try {
       json = Files.readAllBytes(file);

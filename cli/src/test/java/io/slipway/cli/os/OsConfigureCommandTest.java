@@ -55,6 +55,23 @@ class OsConfigureCommandTest {
   }
 
   @Test
+  void missingConfigIsAUsageError() throws IOException {
+    Path image = image();
+
+    CliRun.Result result =
+        cli()
+            .run(
+                "os",
+                "configure",
+                image.toString(),
+                "--config",
+                work.resolve("absent.json").toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("absent.json does not exist");
+  }
+
+  @Test
   void configWithUnknownFieldIsAUsageError() throws IOException {
     Path image = image();
     String valid =

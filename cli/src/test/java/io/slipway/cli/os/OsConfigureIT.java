@@ -144,6 +144,34 @@ class OsConfigureIT {
   }
 
   @Test
+  void compressedInputKeepsItsFormatAndBmapCopies() throws IOException {
+    Path xz = RequiredTool.require("/usr/bin/xz", "xz-utils");
+    Path bmaptool = RequiredTool.require("/usr/bin/bmaptool", "bmap-tools");
+    BaseImages.run(List.of(xz.toString(), "--keep", "-T1", image.toString()), "");
+    Path compressed = work.resolve("base.img.xz");
+
+    CliRun.Result result =
+        cli().run("os", "configure", compressed.toString(), "--config", config.toString());
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    Path output = work.resolve("base-configured.img.xz");
+    Path bmap = work.resolve("base-configured.img.bmap");
+    assertThat(output).exists();
+    assertThat(result.out()).contains(bmap.toString());
+    Path copy = work.resolve("copy.img");
+    BaseImages.run(
+        List.of(
+            bmaptool.toString(),
+            "copy",
+            "--bmap",
+            bmap.toString(),
+            output.toString(),
+            copy.toString()),
+        "");
+    assertThat(BaseImages.readBootFile(copy, "config.json")).contains("\"acme/sensors\"");
+  }
+
+  @Test
   void networkOptionsAndExtraFilesAreWritten() throws IOException {
     Path output = work.resolve("out.img");
     Path logo = Files.write(work.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});

@@ -26,10 +26,10 @@ import java.util.function.Supplier;
 
 /**
  * Turns a base OS image into a configured one in one pass. The partition table and boot partition
- * are read first; from a compressed source, only the start of the image is decompressed and kept in
- * a scratch file. The boot partition's changes are computed as a patch, and the image is then
- * streamed to its output with the patch applied, counting a SHA-256 and building a bmap on the way.
- * Every partition but the boot partition, and the partition table, stay byte-identical.
+ * are read first. From a compressed source, only the start of the image is decompressed for that,
+ * and kept in a scratch file. The boot partition's changes are computed as a patch, and the image
+ * is then streamed to its output with the patch applied, counting a SHA-256 and building a bmap on
+ * the way. Every partition but the boot partition, and the partition table, stay byte-identical.
  *
  * <p>Immutable and thread-safe; each {@link #prepare} call returns its own {@link PreparedImage}.
  */

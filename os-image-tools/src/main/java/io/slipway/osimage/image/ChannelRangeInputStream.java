@@ -23,8 +23,8 @@ final class ChannelRangeInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    byte[] single = new byte[1];
+    return read(single, 0, 1) < 0 ? -1 : single[0] & 0xff;
   }
 
   @Override
@@ -35,8 +35,8 @@ final class ChannelRangeInputStream extends InputStream {
     if (position >= end) {
       return -1;
     }
-    int wanted = (int) Math.min(length, end - position);
-    int read = channel.read(ByteBuffer.wrap(buffer, offset, wanted), position);
+    int limited = (int) Math.min(length, end - position);
+    int read = channel.read(ByteBuffer.wrap(buffer, offset, limited), position);
     if (read < 0) {
       return -1;
     }

@@ -13,10 +13,10 @@ import java.util.OptionalLong;
 /**
  * A raw image read from a forward-only stream, usually a decompressor. Random reads decompress
  * forward as far as they reach and keep everything decompressed so far in a scratch file, so the
- * partition table and boot partition can be read again; {@link #rawStream()} then replays that
- * prefix and continues with the same stream, so the image is decompressed exactly once. The scratch
- * file is deleted on close; on Linux the JDK unlinks it as soon as it is opened, so not even a
- * killed process leaves it behind. Not safe for concurrent use.
+ * partition table and boot partition can be read again. {@link #rawStream()} then replays that
+ * prefix and continues with the same stream, and a second call is rejected, so the image is
+ * decompressed exactly once. The scratch file is deleted on close. On Linux the JDK unlinks it as
+ * soon as it is opened, so not even a killed process leaves it behind. Not safe for concurrent use.
  */
 final class SpoolingImageBytes extends SourceImage {
 
@@ -67,8 +67,8 @@ final class SpoolingImageBytes extends SourceImage {
     spoolUpTo(offset + target.remaining());
     int total = 0;
     while (target.hasRemaining() && offset + total < spooled) {
-      int wanted = (int) Math.min(target.remaining(), spooled - offset - total);
-      ByteBuffer slice = target.slice().limit(wanted);
+      int length = (int) Math.min(target.remaining(), spooled - offset - total);
+      ByteBuffer slice = target.slice().limit(length);
       int read = spool.read(slice, offset + total);
       if (read < 0) {
         break;
