@@ -21,8 +21,8 @@ class ErrorPageController implements ErrorController {
   @RequestMapping("/error")
   ResponseEntity<ApiError> error(HttpServletRequest request, HttpServletResponse response) {
     if (response.isCommitted()) {
-      // The failed response already sent its status and part of its body, such as a streamed
-      // download, and the container closes the connection; an error body cannot follow.
+      // The failed response already sent its status and part of its body, as a streamed download
+      // does. The container closes the connection, so no error body can follow.
       return null;
     }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
