@@ -13,11 +13,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Makes flashable OS images that carry a fleet's config.json, so that a device joins the"
           + " fleet on its first boot.",
-      "'configure' writes the configuration into a base image on this machine; 'download' fetches"
-          + " an image the server configured."
+      "'configure' writes the configuration into a base image on this machine, 'assemble' builds"
+          + " an image from a Yocto build's output, and 'download' fetches an image the server"
+          + " configured."
     },
     subcommands = {
       OsConfigureCommand.class,
+      OsAssembleCommand.class,
       OsDownloadCommand.class,
       OsImagesCommand.class,
       OsUploadCommand.class,
@@ -34,6 +36,7 @@ public class OsCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "Missing subcommand: use 'slipway os configure', 'download', 'images' or 'upload'");
+        "Missing subcommand: use 'slipway os configure', 'assemble', 'download', 'images' or"
+            + " 'upload'");
   }
 }

@@ -37,7 +37,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code slipway os configure IMAGE}: writes a device configuration into the boot partition of a
@@ -172,11 +171,11 @@ public class OsConfigureCommand implements Callable<Integer> {
 
     DeviceConfig base;
     if (source.config != null) {
-      base = readConfig(source.config);
+      base = DeviceConfigSource.read(source.config);
     } else {
       SlipwayClient client = serverOptions.client(environment);
       requireBootPartition(image);
-      base = fetchConfig(client, source.fleet);
+      base = DeviceConfigSource.fetch(client, source.fleet, configOptions.requestBody());
     }
 
     DeviceConfig config = configOptions.applyTo(base, wifi);
@@ -206,41 +205,6 @@ public class OsConfigureCommand implements Callable<Integer> {
           ExitCode.USAGE);
     }
     return image.toAbsolutePath();
-  }
-
-  private static DeviceConfig readConfig(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new CommandFailedException(
-          "--config " + file + " does not exist or is not a file; give the path of a config.json",
-          ExitCode.USAGE);
-    }
-    byte[] json;
-    try {
-      json = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new CommandFailedException(
-          "Cannot read --config " + file + ": " + e.getMessage(), ExitCode.USAGE);
-    }
-    try {
-      return DeviceConfig.parse(json);
-    } catch (OsImageException e) {
-      throw new CommandFailedException("--config " + file + ": " + e.getMessage(), ExitCode.USAGE);
-    }
-  }
-
-  private DeviceConfig fetchConfig(SlipwayClient client, FleetName fleet) {
-    JsonNode answer = client.post(fleet.path() + "/os-config", configOptions.requestBody());
-    try {
-      return DeviceConfig.parse(SlipwayClient.json().writeValueAsBytes(answer));
-    } catch (OsImageException e) {
-      throw new CommandFailedException(
-          "The server at "
-              + client.connection().server()
-              + " returned an invalid config.json for "
-              + fleet
-              + ": "
-              + e.getMessage());
-    }
   }
 
   /**
@@ -313,8 +277,7 @@ public class OsConfigureCommand implements Callable<Integer> {
             + result.rawSize()
             + " bytes with SHA-256 "
             + result.sha256());
-    out.println("bmap:    " + target.bmap());
-    out.println("SHA-256: " + target.sha256());
+    target.printSideFiles(out);
     out.flush();
   }
 }

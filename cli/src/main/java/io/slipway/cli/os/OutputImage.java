@@ -3,8 +3,10 @@ package io.slipway.cli.os;
 import io.slipway.cli.CommandFailedException;
 import io.slipway.cli.ExitCode;
 import io.slipway.osimage.OsImageException;
+import io.slipway.osimage.configure.OutputFiles;
 import io.slipway.osimage.image.ImageFormat;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,12 @@ record OutputImage(Path image, ImageFormat format) {
     return image.resolveSibling(rawName() + ".sha256");
   }
 
+  /** Prints the paths of the bmap and SHA-256 files, one a line, for a command's report. */
+  void printSideFiles(PrintWriter out) {
+    out.println("bmap:    " + bmap());
+    out.println("SHA-256: " + sha256());
+  }
+
   /** Returns every file the command writes: the image, then its bmap and SHA-256 files. */
   List<Path> files() {
     return List.of(image, bmap(), sha256());
@@ -135,7 +143,7 @@ record OutputImage(Path image, ImageFormat format) {
 
   /** Returns the raw image's file name: the image's name without a compression or zip suffix. */
   private String rawName() {
-    return baseName(image.getFileName().toString()) + "." + ImageFormat.IMG.extension();
+    return OutputFiles.rawName(image.getFileName().toString());
   }
 
   private static boolean sameFile(Path input, Path output) {

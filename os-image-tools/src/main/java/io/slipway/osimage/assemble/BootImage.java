@@ -4,6 +4,7 @@ import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
 import io.slipway.osimage.disk.Partition;
 import io.slipway.osimage.fat.BootFiles;
+import io.slipway.osimage.image.FileImageBytes;
 import io.slipway.osimage.image.ImagePatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -104,7 +105,7 @@ final class BootImage implements BootInput {
     Partition filesystem =
         new Partition(boot.number(), boot.offset(), size, boot.type(), boot.name());
     ImagePatch patch =
-        BootFiles.write(new ChannelImageBytes(output), filesystem, files, modifiedAt);
+        BootFiles.write(FileImageBytes.of(output, "boot image"), filesystem, files, modifiedAt);
     for (ImagePatch.Range range : patch.ranges()) {
       ByteBuffer content = ByteBuffer.wrap(range.content());
       while (content.hasRemaining()) {

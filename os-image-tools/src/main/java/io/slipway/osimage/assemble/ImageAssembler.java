@@ -2,6 +2,7 @@ package io.slipway.osimage.assemble;
 
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
+import io.slipway.osimage.configure.OutputFiles;
 import io.slipway.osimage.disk.GptPartitionSpec;
 import io.slipway.osimage.disk.MbrPartitionSpec;
 import io.slipway.osimage.disk.Partition;
@@ -9,6 +10,7 @@ import io.slipway.osimage.disk.PartitionScheme;
 import io.slipway.osimage.disk.PartitionTableWriter;
 import io.slipway.osimage.ext4.Ext4Formatter;
 import io.slipway.osimage.ext4.Ext4Superblock;
+import io.slipway.osimage.image.FileImageBytes;
 import io.slipway.osimage.image.ImagePatch;
 import io.slipway.osimage.image.ProgressListener;
 import java.io.IOException;
@@ -16,12 +18,9 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,7 +69,6 @@ public final class ImageAssembler {
       List.of("resin-rootA", "resin-rootB", "resin-state", "resin-data");
 
   private static final Logger LOG = LoggerFactory.getLogger(ImageAssembler.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path bootDirectory;
   private final Path bootImage;
@@ -106,9 +104,12 @@ public final class ImageAssembler {
   }
 
   /**
-   * Writes the image to {@code output}, replacing it. The image is written to {@code NAME.tmp-*}
-   * next to it, skipping blocks of zeros so that the file is sparse where the filesystem supports
-   * it. The file is renamed when complete. On any failure it is deleted.
+   * Writes the image to {@code output}, replacing it, and next to it its bmap ({@code RAW.bmap})
+   * and SHA-256 ({@code RAW.sha256}, {@code sha256sum} format), where {@code RAW} is the output's
+   * name without a {@code .zip}, {@code .gz}, {@code .xz} or {@code .zst} suffix. The image is
+   * always raw. Each file is written to {@code NAME.tmp-*} next to its target and renamed when
+   * complete, the image last; the image skips blocks of zeros, so it is sparse where the filesystem
+   * supports it. On any failure no output file is left behind.
    *
    * @return the image's size, SHA-256 and bmap, computed while writing
    * @throws OsImageException {@code INVALID_INPUT} for a missing or wrong input, {@code
@@ -125,34 +126,14 @@ public final class ImageAssembler {
     StableIds ids = new StableIds(inputDigest(boot, sizes, time));
     LOG.info("Assembling {} image {} from {} and root filesystem {}", scheme, output, boot, rootfs);
 
-    Path absolute = output.toAbsolutePath();
-    Path temporary = createTemporary(absolute);
+    OutputFiles outputs = OutputFiles.forTarget(output);
     try {
-      AssembleResult result = write(temporary, boot, sizes, time, ids);
-      Files.move(
-          temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AssembleResult result = outputs.write(temporary -> write(temporary, boot, sizes, time, ids));
       LOG.info(
           "Assembled image {}: {} bytes, sha256 {}", output, result.rawSize(), result.sha256());
       return result;
-    } catch (IOException | RuntimeException | Error e) {
-      Files.deleteIfExists(temporary);
-      throw e;
-    }
-  }
-
-  /**
-   * Creates an empty {@code NAME.tmp-*} file next to {@code output}, with the permissions a new
-   * file gets from the umask (a temporary file's 0600 would survive the rename).
-   */
-  private static Path createTemporary(Path output) throws IOException {
-    while (true) {
-      String suffix = Long.toUnsignedString(RANDOM.nextLong(), 36);
-      Path temporary = output.resolveSibling(output.getFileName() + ".tmp-" + suffix);
-      try {
-        return Files.createFile(temporary);
-      } catch (FileAlreadyExistsException e) {
-        LOG.debug("Temporary file {} exists, trying another name", temporary);
-      }
+    } finally {
+      outputs.deleteTemporaries();
     }
   }
 
@@ -237,7 +218,7 @@ public final class ImageAssembler {
   /** Returns the MBR type of the FAT filesystem written at {@code boot}: FAT32 or FAT16/12. */
   private static String bootPartitionType(FileChannel channel, Partition boot) throws IOException {
     ByteBuffer sector = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
-    new ChannelImageBytes(channel).read(boot.offset(), sector);
+    FileImageBytes.of(channel, "assembled image").read(boot.offset(), sector);
     // FAT32 boot sectors have no 16-bit FAT size: it is 0 there and set in FAT12 and FAT16.
     boolean fat32 = sector.getShort(22) == 0;
     return fat32 ? DiskLayout.MBR_FAT32 : DiskLayout.MBR_FAT16;

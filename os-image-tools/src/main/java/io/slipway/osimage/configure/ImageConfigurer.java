@@ -252,7 +252,8 @@ public final class ImageConfigurer {
    * @param bmap the raw image's bmap file (bmaptool format 2.0), UTF-8 XML
    * @param bytesWritten bytes written to the output, in its format
    */
-  public record ConfigureResult(long rawSize, String sha256, byte[] bmap, long bytesWritten) {
+  public record ConfigureResult(long rawSize, String sha256, byte[] bmap, long bytesWritten)
+      implements OutputFiles.WrittenImage {
 
     static ConfigureResult of(WriteResult result) {
       return new ConfigureResult(

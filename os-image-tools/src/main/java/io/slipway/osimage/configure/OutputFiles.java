@@ -20,11 +20,11 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The files {@link ImageConfigurer#configureFile} writes: the image, its bmap and its SHA-256, each
- * first as a temporary file {@code NAME.tmp-*} next to the target, then renamed. Not safe for
- * concurrent use.
+ * The files an image command writes: the image, its bmap and its SHA-256, each first as a temporary
+ * file {@code NAME.tmp-*} next to the target, then renamed. {@link ImageConfigurer#configureFile}
+ * and the image assembler write through it. Not safe for concurrent use.
  */
-final class OutputFiles {
+public final class OutputFiles {
 
   private static final List<String> COMPRESSION_SUFFIXES = List.of(".zip", ".gz", ".xz", ".zst");
 
@@ -37,6 +37,38 @@ final class OutputFiles {
   private OutputFiles(Path target, String rawName) {
     this.target = target;
     this.rawName = rawName;
+  }
+
+  /** The raw image's SHA-256 and bmap, as the image writer computed them while writing. */
+  public interface WrittenImage {
+
+    /** Returns the lower-case hex SHA-256 of the raw image. */
+    String sha256();
+
+    /** Returns the raw image's bmap file (bmaptool format 2.0), UTF-8 XML. */
+    byte[] bmap();
+  }
+
+  /** Writes the image into an existing, empty temporary file. */
+  @FunctionalInterface
+  public interface ImageFileWriter<R extends WrittenImage> {
+
+    /**
+     * Writes the image into {@code temporary} and returns its SHA-256 and bmap.
+     *
+     * @throws IOException when reading or writing fails
+     */
+    R write(Path temporary) throws IOException;
+  }
+
+  /**
+   * Returns the output files for {@code target}: the image {@code target}, and {@code RAW.bmap} and
+   * {@code RAW.sha256} next to it, where {@code RAW} is {@link #rawName} of its file name. The
+   * caller checks that {@code target} is none of its inputs.
+   */
+  public static OutputFiles forTarget(Path target) {
+    Path absolute = target.toAbsolutePath().normalize();
+    return new OutputFiles(absolute, rawName(absolute.getFileName().toString()));
   }
 
   /**
@@ -54,11 +86,11 @@ final class OutputFiles {
           OsImageFailure.INVALID_CONFIG,
           "Output file " + target + " is the base image itself: choose another output file");
     }
-    return new OutputFiles(absolute, rawName(absolute.getFileName().toString()));
+    return forTarget(absolute);
   }
 
   /** Returns the target's name without a compression suffix: the raw image's name. */
-  static String rawName(String targetName) {
+  public static String rawName(String targetName) {
     String lower = targetName.toLowerCase(Locale.ROOT);
     for (String suffix : COMPRESSION_SUFFIXES) {
       if (lower.endsWith(suffix) && lower.length() > suffix.length()) {
@@ -68,20 +100,33 @@ final class OutputFiles {
     return targetName;
   }
 
-  /** Writes the image, bmap and SHA-256 files and renames them into place, the image last. */
+  /** Writes a configured image in {@code format}, with its bmap and SHA-256 files. */
   ConfigureResult write(PreparedSource prepared, ImageFormat format, ProgressListener progress)
       throws IOException {
+    return write(
+        image -> {
+          if (format == ImageFormat.IMG) {
+            try (FileChannel channel = FileChannel.open(image, StandardOpenOption.WRITE)) {
+              return prepared.writeSparse(channel, target.toString(), progress);
+            }
+          }
+          try (OutputStream out = Files.newOutputStream(image)) {
+            return prepared.writeTo(out, format, zipEntryName(), target.toString(), progress);
+          }
+        });
+  }
+
+  /**
+   * Writes the image with {@code writer}, then the bmap and SHA-256 files ({@code sha256sum}
+   * format), and renames them into place, the image last. Existing files are replaced. Call {@link
+   * #deleteTemporaries} afterwards, also after a failure.
+   *
+   * @return what {@code writer} returned
+   * @throws IOException when writing or renaming fails
+   */
+  public <R extends WrittenImage> R write(ImageFileWriter<R> writer) throws IOException {
     Path image = createTemporary(target.getFileName().toString());
-    ConfigureResult result;
-    if (format == ImageFormat.IMG) {
-      try (FileChannel channel = FileChannel.open(image, StandardOpenOption.WRITE)) {
-        result = prepared.writeSparse(channel, target.toString(), progress);
-      }
-    } else {
-      try (OutputStream out = Files.newOutputStream(image)) {
-        result = prepared.writeTo(out, format, zipEntryName(), target.toString(), progress);
-      }
-    }
+    R result = writer.write(image);
 
     Path bmap = createTemporary(rawName + ".bmap");
     Files.write(bmap, result.bmap());
@@ -99,7 +144,7 @@ final class OutputFiles {
    * Deletes every temporary file left, and after a failure also the files already renamed, so that
    * no output of a failed run remains.
    */
-  void deleteTemporaries() throws IOException {
+  public void deleteTemporaries() throws IOException {
     for (Path file : temporaries) {
       Files.deleteIfExists(file);
     }

@@ -12,26 +12,38 @@ import java.util.OptionalLong;
  * A raw image file read in place with positional reads: no scratch file. Not safe for concurrent
  * use.
  */
-final class FileImageBytes extends SourceImage {
+public final class FileImageBytes extends SourceImage {
 
   private final FileChannel channel;
   private final long size;
+  private final boolean ownsChannel;
 
-  private FileImageBytes(Path file, FileChannel channel, long size) {
-    super(file.toString());
+  private FileImageBytes(String name, FileChannel channel, long size, boolean ownsChannel) {
+    super(name);
     this.channel = channel;
     this.size = size;
+    this.ownsChannel = ownsChannel;
   }
 
-  /** Opens {@code file} for reading. */
-  static FileImageBytes open(Path file) throws IOException {
+  /** Opens {@code file} for reading; {@link #close} closes it. */
+  public static FileImageBytes open(Path file) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new FileImageBytes(file, channel, channel.size());
+      return new FileImageBytes(file.toString(), channel, channel.size(), true);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
+  }
+
+  /**
+   * Returns a reader of the open {@code channel}, such as an image being written, up to its size
+   * now. {@link #close} leaves the channel open.
+   *
+   * @param name the file's name for messages
+   */
+  public static FileImageBytes of(FileChannel channel, String name) throws IOException {
+    return new FileImageBytes(name, channel, channel.size(), false);
   }
 
   @Override
@@ -59,6 +71,8 @@ final class FileImageBytes extends SourceImage {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    if (ownsChannel) {
+      channel.close();
+    }
   }
 }

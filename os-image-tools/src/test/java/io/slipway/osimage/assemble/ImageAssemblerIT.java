@@ -306,6 +306,19 @@ class ImageAssemblerIT {
   }
 
   @Test
+  void bmapAndSha256FilesAreWrittenNextToTheImage() throws Exception {
+    Path image = directory.resolve("image.img");
+
+    AssembleResult result = builder().build().assemble(image);
+
+    assertThat(directory.resolve("image.img.bmap")).hasBinaryContent(result.bmap());
+    assertThat(Files.readString(directory.resolve("image.img.sha256")))
+        .isEqualTo(result.sha256() + "  image.img\n");
+    assertThat(directory)
+        .isDirectoryNotContaining(path -> path.getFileName().toString().contains(".tmp-"));
+  }
+
+  @Test
   void imageFileIsSparse() throws Exception {
     Path image = assemble(PartitionScheme.MBR, builder());
 
