@@ -79,6 +79,8 @@ public record DeviceConfig(
   private static final Pattern FLEET = Pattern.compile("[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*");
   private static final Pattern DEVICE_TYPE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{32,62}");
+  private static final List<String> HTTP_SCHEMES = List.of("https", "http");
+  private static final List<String> CONTROL_SCHEMES = List.of("mqtts", "wss", "https", "http");
   private static final Pattern SECRET_TAIL = Pattern.compile("[A-Za-z0-9_-]{16,200}");
   private static final Pattern SSH_KEY =
       Pattern.compile("(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\\r\\n]*)?");
@@ -89,10 +91,10 @@ public record DeviceConfig(
     network = Objects.requireNonNullElse(network, NetworkSettings.NONE);
     checkIdentity(fleetId, fleet, deviceType);
     checkEnrolment(provisioningKey, uuid, deviceApiKey);
-    checkEndpoint("apiEndpoint", apiEndpoint, true);
-    checkEndpoint("registryEndpoint", registryEndpoint, true);
-    checkEndpoint("deltaEndpoint", deltaEndpoint, true);
-    checkEndpoint("controlEndpoint", controlEndpoint, false);
+    checkEndpoint("apiEndpoint", apiEndpoint, true, HTTP_SCHEMES);
+    checkEndpoint("registryEndpoint", registryEndpoint, true, HTTP_SCHEMES);
+    checkEndpoint("deltaEndpoint", deltaEndpoint, true, HTTP_SCHEMES);
+    checkEndpoint("controlEndpoint", controlEndpoint, false, CONTROL_SCHEMES);
     checkPollInterval(pollIntervalSeconds);
     sshKeys.forEach(DeviceConfig::checkSshKey);
     trustedKeys.forEach(DeviceConfig::checkTrustedKey);
@@ -215,7 +217,8 @@ public record DeviceConfig(
     }
   }
 
-  private static void checkEndpoint(String field, URI endpoint, boolean required) {
+  private static void checkEndpoint(
+      String field, URI endpoint, boolean required, List<String> schemes) {
     if (endpoint == null) {
       if (required) {
         throw invalid(
@@ -233,14 +236,16 @@ public record DeviceConfig(
             && endpoint.getQuery() == null
             && endpoint.getFragment() == null
             && scheme != null
-            && List.of("https", "http", "mqtts", "wss").contains(scheme);
+            && schemes.contains(scheme);
     if (!valid) {
       throw invalid(
           "Invalid "
               + field
               + " '"
               + endpoint
-              + "': use an absolute https:// URL with a host and no user, query or fragment");
+              + "': use an absolute "
+              + String.join(", ", schemes)
+              + " URL with a host and no user, query or fragment");
     }
   }
 

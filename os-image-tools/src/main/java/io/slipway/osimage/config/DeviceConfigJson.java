@@ -97,7 +97,7 @@ final class DeviceConfigJson {
       throw DeviceConfig.invalid(
           "config.json is not valid JSON ("
               + e.getOriginalMessage()
-              + "): fix the syntax, or start from one the server or 'slipway os config' wrote");
+              + "): fix the syntax, or start from the config.json that the server's os-config endpoint returns");
     }
     if (root == null || !root.isObject()) {
       throw DeviceConfig.invalid("config.json must hold one JSON object");
@@ -240,7 +240,7 @@ final class DeviceConfigJson {
               + name
               + " '"
               + value
-              + "': use an absolute https:// URL ("
+              + "': use an absolute URL such as https://slipway.example.com ("
               + e.getReason()
               + ")");
     }

@@ -2,6 +2,7 @@ package io.slipway.osimage.image;
 
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,9 +51,20 @@ final class CorruptionMappingInputStream extends FilterInputStream {
         "Image "
             + sourceName
             + " is truncated or corrupt ("
-            + cause.getMessage()
+            + describe(cause)
             + "): upload or download it again and compare its SHA-256 with the published one",
         cause);
+  }
+
+  /** Names the decompressor's failure; some, such as a gzip file that ends early, carry no text. */
+  private static String describe(Exception cause) {
+    if (cause.getMessage() != null) {
+      return cause.getMessage();
+    }
+    if (cause instanceof EOFException) {
+      return "the data ends early";
+    }
+    return cause.getClass().getSimpleName();
   }
 
   @Override

@@ -120,6 +120,20 @@ class DeviceConfigTest {
   }
 
   @Test
+  void rejectsAControlChannelSchemeForTheApiEndpoint() {
+    assertThatThrownBy(() -> base().apiEndpoint(URI.create("mqtts://example.com")).build())
+        .hasMessageContaining("apiEndpoint 'mqtts://example.com'")
+        .hasMessageContaining("https, http URL");
+  }
+
+  @Test
+  void acceptsAWebSocketControlEndpoint() {
+    DeviceConfig config = base().controlEndpoint(URI.create("wss://example.com/control")).build();
+
+    assertThat(config.controlEndpoint()).hasToString("wss://example.com/control");
+  }
+
+  @Test
   void rejectsAShortPassphraseWithoutEchoingIt() {
     assertThatThrownBy(() -> new WifiNetwork("home", "short"))
         .isInstanceOf(OsImageException.class)

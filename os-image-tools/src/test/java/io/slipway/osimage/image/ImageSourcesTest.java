@@ -125,7 +125,8 @@ class ImageSourcesTest {
           .isInstanceOfSatisfying(
               OsImageException.class,
               e -> assertThat(e.failure()).isEqualTo(OsImageFailure.CORRUPT_ARCHIVE))
-          .hasMessageContaining(cut.toString());
+          .hasMessageContaining(cut.toString())
+          .hasMessageNotContaining("(null)");
       assertThatThrownBy(() -> readWholeStream(cut))
           .as(archive.getFileName() + " as a stream")
           .isInstanceOfSatisfying(
