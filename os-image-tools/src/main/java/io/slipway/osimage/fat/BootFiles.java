@@ -73,6 +73,7 @@ public final class BootFiles {
     byte[] bootSector = new byte[FatGeometry.SECTOR_SIZE];
     device.read(0, ByteBuffer.wrap(bootSector));
     FatGeometry geometry = FatGeometry.parse(bootSector, device.getSize(), name);
+    geometry.requireTypeReadableByLibrary(name);
     boolean fat32 = geometry.type() == FatType.FAT32;
 
     FatTable before = FatTable.read(device, geometry);

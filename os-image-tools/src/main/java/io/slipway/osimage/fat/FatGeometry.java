@@ -7,9 +7,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The layout of a FAT filesystem as its boot sector (BIOS parameter block) describes it, with the
- * FAT type derived from the cluster count as the FAT specification does. All offsets are in bytes
- * from the start of the filesystem. Immutable.
+ * The layout of a FAT filesystem as its boot sector (BIOS parameter block) describes it. The type
+ * is FAT32 when the 16-bit sectors-per-FAT field is 0, else FAT12 or FAT16 by the cluster count, as
+ * fsck.fat 4.2 and blkid (util-linux 2.38) decide it. The FAT specification decides by the cluster
+ * count alone, but {@code mkfs.fat -F 32 -s 8} on 256 MiB makes a FAT32 filesystem with 65404
+ * clusters, which those tools report as FAT32. All offsets are in bytes from the start of the
+ * filesystem. Immutable.
+ *
+ * <p>NOTE: {@code disk.FatBootSector} parses the same boot sector for the volume label. It accepts
+ * any sector size and returns empty for a non-FAT sector, while this type accepts 512 only and
+ * rejects with a message, so the two are kept apart.
  *
  * @param sectorsPerCluster sectors in one cluster, a power of two
  * @param reservedSectors sectors before the first FAT, including the boot sector
@@ -19,6 +26,7 @@ import java.nio.ByteOrder;
  * @param sectorsPerFat sectors in one FAT copy
  * @param rootCluster the first cluster of the FAT32 root directory; 0 on FAT12/16
  * @param fsInfoSector the sector number of the FAT32 FSInfo sector; 0 on FAT12/16
+ * @param fat32 whether the boot sector has the FAT32 layout: its 16-bit sectors-per-FAT field is 0
  */
 record FatGeometry(
     int sectorsPerCluster,
@@ -28,7 +36,8 @@ record FatGeometry(
     long totalSectors,
     long sectorsPerFat,
     long rootCluster,
-    int fsInfoSector) {
+    int fsInfoSector,
+    boolean fat32) {
 
   /** The only sector size this package handles; every image we configure uses it. */
   static final int SECTOR_SIZE = 512;
@@ -92,7 +101,8 @@ record FatGeometry(
             totalSectors,
             sectorsPerFat,
             fat32Layout ? sector.getInt(44) & 0xffffffffL : 0,
-            fat32Layout ? sector.getShort(48) & 0xffff : 0);
+            fat32Layout ? sector.getShort(48) & 0xffff : 0,
+            fat32Layout);
     geometry.check(partitionSize, name);
     return geometry;
   }
@@ -115,7 +125,14 @@ record FatGeometry(
       throw unsupported(name, "its FAT is too small for its " + clusterCount() + " clusters");
     }
 
-    boolean fat32 = type() == FatType.FAT32;
+    if (!fat32 && clusterCount() > MAX_FAT16_CLUSTERS) {
+      throw unsupported(
+          name,
+          "its FAT16 boot sector describes "
+              + clusterCount()
+              + " clusters, more than FAT16's maximum of "
+              + MAX_FAT16_CLUSTERS);
+    }
     if (fat32 && (rootEntryCount != 0 || rootCluster < FIRST_CLUSTER || !hasFsInfoSector())) {
       throw unsupported(
           name,
@@ -141,13 +158,38 @@ record FatGeometry(
     return fsInfoSector > 0 && fsInfoSector < reservedSectors;
   }
 
-  /** Returns FAT12, FAT16 or FAT32, decided by the cluster count alone. */
-  FatType type() {
-    long clusters = clusterCount();
-    if (clusters <= MAX_FAT12_CLUSTERS) {
-      return FatType.FAT12;
+  /**
+   * Rejects a filesystem that fat32-lib 0.6.5 would take for another FAT type. Its {@code
+   * BootSector.read} decides by the cluster count alone, so it opens a FAT32 filesystem with fewer
+   * than 65525 clusters as FAT16 and would read its FAT and root directory at the wrong places. No
+   * view of the device can fix that without showing the library a different cluster size or count.
+   *
+   * @throws OsImageException {@code UNSUPPORTED_FILESYSTEM} naming the cluster count and the fix
+   */
+  void requireTypeReadableByLibrary(String name) {
+    if (!fat32 || clusterCount() > MAX_FAT16_CLUSTERS) {
+      return;
     }
-    return clusters <= MAX_FAT16_CLUSTERS ? FatType.FAT16 : FatType.FAT32;
+    throw new OsImageException(
+        OsImageFailure.UNSUPPORTED_FILESYSTEM,
+        "The filesystem of "
+            + name
+            + " is FAT32 with only "
+            + clusterCount()
+            + " clusters of "
+            + bytesPerCluster()
+            + " bytes, fewer than the 65525 the FAT specification requires of FAT32, and the FAT"
+            + " library Slipway writes with would misread it as FAT16. Reformat the boot partition"
+            + " with smaller clusters (mkfs.vfat -F 32 -s 1, which needs a partition of about"
+            + " 33 MiB) or as FAT16 (mkfs.vfat -F 16), then copy its files back.");
+  }
+
+  /** Returns FAT32 for the FAT32 layout, else FAT12 or FAT16 by the cluster count. */
+  FatType type() {
+    if (fat32) {
+      return FatType.FAT32;
+    }
+    return clusterCount() <= MAX_FAT12_CLUSTERS ? FatType.FAT12 : FatType.FAT16;
   }
 
   /** Returns the size of one FAT entry in half bytes: 3, 4 or 8. */

@@ -3,9 +3,12 @@ package io.slipway.osimage.fat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import de.waldheinz.fs.fat.FatType;
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
+import io.slipway.osimage.disk.FatLabel;
 import io.slipway.osimage.disk.Partition;
+import io.slipway.osimage.image.FileImageBytes;
 import io.slipway.osimage.image.ImagePatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -107,7 +110,7 @@ class BootFilesIT {
 
     Partition boot = new Partition(1, offset, 81920L * 512, "0c", "");
     ImagePatch patch;
-    try (FileImageBytes bytes = new FileImageBytes(disk)) {
+    try (FileImageBytes bytes = FileImageBytes.open(disk)) {
       patch =
           BootFiles.write(bytes, boot, new TreeMap<>(Map.of("config.json", CONFIG)), MODIFIED_AT);
     }
@@ -195,7 +198,7 @@ class BootFilesIT {
     byte[] original = Files.readAllBytes(image);
 
     ImagePatch patch;
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       patch =
           BootFiles.write(
               bytes, whole(image), new TreeMap<>(Map.of("config.json", CONFIG)), MODIFIED_AT);
@@ -259,7 +262,7 @@ class BootFilesIT {
     FatTools.mcopy(image.toString(), "filler.bin", new byte[(int) (free - 64 * 1024)], scratch);
 
     SortedMap<String, byte[]> files = new TreeMap<>(Map.of("splash.png", new byte[1 << 20]));
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .isInstanceOf(OsImageException.class)
           .hasMessageContaining("boot partition 1")
@@ -285,7 +288,7 @@ class BootFilesIT {
     FatTools.mcopy(image.toString(), "filler.bin", new byte[(int) (free - clusterBytes)], scratch);
 
     SortedMap<String, byte[]> files = new TreeMap<>(Map.of("overlays/NEW.TXT", new byte[] {2}));
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .hasMessageContaining("2048 bytes are free")
           .hasMessageContaining("4096 bytes are needed")
@@ -305,7 +308,7 @@ class BootFilesIT {
     }
 
     SortedMap<String, byte[]> files = new TreeMap<>(Map.of("config.json", CONFIG));
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .hasMessageContaining("root directory")
           .extracting(e -> ((OsImageException) e).failure())
@@ -317,7 +320,7 @@ class BootFilesIT {
   void rejectsPartitionWithoutFat() throws Exception {
     Path image = FatTools.sparseFile(scratch.resolve("zeros.img"), 8L << 20);
 
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(
               () ->
                   BootFiles.write(
@@ -340,9 +343,34 @@ class BootFilesIT {
     write(image, fatOffset(image, 1) + 4, loop);
 
     SortedMap<String, byte[]> files = new TreeMap<>(Map.of("splash/logo.png", CONFIG));
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .hasMessageContaining("loops")
+          .extracting(e -> ((OsImageException) e).failure())
+          .isEqualTo(OsImageFailure.UNSUPPORTED_FILESYSTEM);
+    }
+  }
+
+  @Test
+  void rejectsFat32WithFewerThan65525Clusters() throws Exception {
+    // mkfs.fat 4.2 makes FAT32 with 512-byte clusters on 256 MiB, so -s 8 asks for 4 KiB clusters.
+    // That gives 65404 clusters, which blkid still reports as FAT32 and fsck.fat -n accepts.
+    // mtools 4.0.32 misreads such a filesystem, so only fsck.fat and our own readers check it.
+    Path image = FatTools.sparseFile(scratch.resolve("small-fat32.img"), 256L << 20);
+    FatTools.ok("mkfs.vfat", "-F", "32", "-s", "8", "-n", "SMALL32", image.toString());
+    assertThat(FatTools.run("fsck.fat", "-n", image.toString()).exitCode()).isZero();
+
+    SortedMap<String, byte[]> files = new TreeMap<>(Map.of("config.json", CONFIG));
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
+      assertThat(FatLabel.read(bytes, whole(image))).contains("SMALL32");
+      byte[] bootSector = new byte[512];
+      bytes.read(0, ByteBuffer.wrap(bootSector));
+      FatGeometry geometry = FatGeometry.parse(bootSector, Files.size(image), "the image");
+      assertThat(geometry.type()).isEqualTo(FatType.FAT32);
+      assertThat(geometry.clusterCount()).isEqualTo(65404);
+      assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
+          .hasMessageContaining("65404 clusters")
+          .hasMessageContaining("mkfs.vfat -F 32 -s 1")
           .extracting(e -> ((OsImageException) e).failure())
           .isEqualTo(OsImageFailure.UNSUPPORTED_FILESYSTEM);
     }
@@ -354,7 +382,7 @@ class BootFilesIT {
     write(image, fatOffset(image, 1) + 100, new byte[] {(byte) 0xff, (byte) 0xff});
 
     SortedMap<String, byte[]> files = new TreeMap<>(Map.of("config.json", CONFIG));
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(() -> BootFiles.write(bytes, whole(image), files, MODIFIED_AT))
           .hasMessageContaining("differs")
           .extracting(e -> ((OsImageException) e).failure())
@@ -368,7 +396,7 @@ class BootFilesIT {
   void rejectsInvalidPath(String path) throws Exception {
     Path image = filesystem(16);
 
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       assertThatThrownBy(
               () ->
                   BootFiles.write(
@@ -394,7 +422,7 @@ class BootFilesIT {
 
   private Path configure(Path image, SortedMap<String, byte[]> files) throws IOException {
     ImagePatch patch;
-    try (FileImageBytes bytes = new FileImageBytes(image)) {
+    try (FileImageBytes bytes = FileImageBytes.open(image)) {
       patch = BootFiles.write(bytes, whole(image), files, MODIFIED_AT);
     }
     return FatTools.applied(image, patch, scratch.resolve("patched-" + System.nanoTime() + ".img"));
