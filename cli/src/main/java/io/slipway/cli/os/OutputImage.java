@@ -79,6 +79,24 @@ record OutputImage(Path image, ImageFormat format) {
     return image.resolveSibling(rawName() + ".sha256");
   }
 
+  /**
+   * Creates and deletes an empty file in {@code directory}, because permission bits do not tell for
+   * root or a read-only mount, and a later failure would waste the provisioning key.
+   */
+  private void requireCreatable(Path directory) {
+    try {
+      Files.delete(Files.createTempFile(directory, ".slipway-write-check-", ".tmp"));
+    } catch (IOException e) {
+      throw new CommandFailedException(
+          "Output "
+              + image
+              + ": cannot create files in the directory "
+              + directory
+              + "; choose an --output in a directory you can write to",
+          ExitCode.USAGE);
+    }
+  }
+
   /** Prints the paths of the bmap and SHA-256 files, one a line, for a command's report. */
   void printSideFiles(PrintWriter out) {
     out.println("bmap:    " + bmap());
@@ -100,10 +118,16 @@ record OutputImage(Path image, ImageFormat format) {
    */
   void requireWritable(Path input, boolean force, List<Path> written) {
     Path directory = image.getParent();
-    if (directory == null || !Files.isDirectory(directory)) {
+    if (directory == null || !Files.exists(directory)) {
       throw new CommandFailedException(
           "Output " + image + ": the directory " + directory + " does not exist", ExitCode.USAGE);
     }
+    if (!Files.isDirectory(directory)) {
+      throw new CommandFailedException(
+          "Output " + image + ": " + directory + " is not a directory; choose another --output",
+          ExitCode.USAGE);
+    }
+    requireCreatable(directory);
     if (Files.isDirectory(image)) {
       throw new CommandFailedException(
           "Output " + image + " is a directory; name a file inside it with --output",
