@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -292,6 +293,13 @@ public class ConfigOptions {
             ExitCode.USAGE);
       }
       return line;
+    } catch (NoSuchFileException e) {
+      throw new CommandFailedException(
+          "--wifi-psk-file "
+              + wifiPskFile
+              + " does not exist: give a file with the passphrase on its first line, or - for"
+              + " standard input",
+          ExitCode.USAGE);
     } catch (IOException e) {
       throw new CommandFailedException(
           "Cannot read --wifi-psk-file " + wifiPskFile + ": " + e.getMessage(), ExitCode.USAGE);

@@ -222,6 +222,29 @@ class OsConfigureCommandTest {
   }
 
   @Test
+  void missingWifiPassphraseFileIsNamedAsMissing() throws IOException {
+    Path image = image();
+    Path config = config(DeviceConfigs.validJson());
+    Path missing = image.resolveSibling("no-such-psk.txt");
+
+    CliRun.Result result =
+        cli()
+            .run(
+                "os",
+                "configure",
+                image.toString(),
+                "--config",
+                config.toString(),
+                "--wifi-ssid",
+                "plant-floor",
+                "--wifi-psk-file",
+                missing.toString());
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--wifi-psk-file " + missing + " does not exist");
+  }
+
+  @Test
   void shortWifiPassphraseIsAUsageError() throws IOException {
     Path image = image();
     Path config = config(DeviceConfigs.validJson());
