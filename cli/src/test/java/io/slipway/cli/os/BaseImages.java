@@ -81,6 +81,20 @@ final class BaseImages {
     return run(List.of(mtype.toString(), "-i", image + "@@" + BOOT_OFFSET, "::" + path), "");
   }
 
+  /** Copies {@code image} to {@code copy} with {@code bmaptool copy} and the bmap {@code bmap}. */
+  static void bmaptoolCopy(Path bmap, Path image, Path copy) throws IOException {
+    Path bmaptool = RequiredTool.require("/usr/bin/bmaptool", "bmap-tools");
+    run(
+        List.of(
+            bmaptool.toString(),
+            "copy",
+            "--bmap",
+            bmap.toString(),
+            image.toString(),
+            copy.toString()),
+        "");
+  }
+
   /** Runs a command to its end and returns its standard output; fails on a non-zero exit. */
   static String run(List<String> command, String stdin) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);

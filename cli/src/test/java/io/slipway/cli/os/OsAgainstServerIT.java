@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.slipway.cli.CliRun;
 import io.slipway.cli.it.TestServer;
 import io.slipway.osimage.config.DeviceConfig;
+import io.slipway.testing.tool.RequiredTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,6 +114,42 @@ class OsAgainstServerIT {
     assertThat(firstConfig.provisioningKey()).startsWith("slp_");
     assertThat(secondConfig.provisioningKey()).isNotEqualTo(firstConfig.provisioningKey());
     assertThat(one.out() + one.err()).doesNotContain(firstConfig.provisioningKey());
+  }
+
+  @Test
+  void assembleWithFleetWritesAFreshProvisioningKey() throws IOException {
+    Path boot = Files.createDirectories(work.resolve("assemble-boot"));
+    Files.writeString(boot.resolve("cmdline.txt"), "console=ttyS0\n");
+    Path rootfs = work.resolve("assemble-rootfs.ext4");
+    Path mkfs = RequiredTool.require("/usr/sbin/mkfs.ext4", "e2fsprogs");
+    BaseImages.run(List.of(mkfs.toString(), "-q", "-F", rootfs.toString(), "16M"), "");
+    Path output = work.resolve("assembled.img");
+
+    CliRun.Result result =
+        cli(server.userToken())
+            .run(
+                "os",
+                "assemble",
+                "--boot",
+                boot.toString(),
+                "--rootfs",
+                rootfs.toString(),
+                "--fleet",
+                "acme/sensors",
+                "-o",
+                output.toString(),
+                "--json");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(JSON.readTree(result.out()).path("fleet").asString()).isEqualTo("acme/sensors");
+    // The assembler starts the boot partition at 4 MiB.
+    Path mtype = RequiredTool.require("/usr/bin/mtype", "mtools");
+    String json =
+        BaseImages.run(List.of(mtype.toString(), "-i", output + "@@4194304", "::config.json"), "");
+    DeviceConfig config = DeviceConfig.parse(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(config.fleet()).isEqualTo("acme/sensors");
+    assertThat(config.provisioningKey()).startsWith("slp_");
+    assertThat(result.out() + result.err()).doesNotContain(config.provisioningKey());
   }
 
   @Test

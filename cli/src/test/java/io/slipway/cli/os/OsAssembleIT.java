@@ -150,17 +150,8 @@ class OsAssembleIT {
     JsonNode document = JSON.readTree(result.out());
     Path bmap = outputs.resolve("device.img.bmap");
     assertThat(document.get("bmap").asString()).isEqualTo(bmap.toString());
-    Path bmaptool = RequiredTool.require("/usr/bin/bmaptool", "bmap-tools");
     Path copy = work.resolve("copy.img");
-    BaseImages.run(
-        List.of(
-            bmaptool.toString(),
-            "copy",
-            "--bmap",
-            bmap.toString(),
-            output.toString(),
-            copy.toString()),
-        "");
+    BaseImages.bmaptoolCopy(bmap, output, copy);
     assertThat(Files.mismatch(copy, output)).isEqualTo(-1L);
   }
 

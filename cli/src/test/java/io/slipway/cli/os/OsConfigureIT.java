@@ -146,7 +146,6 @@ class OsConfigureIT {
   @Test
   void compressedInputKeepsItsFormatAndBmapCopies() throws IOException {
     Path xz = RequiredTool.require("/usr/bin/xz", "xz-utils");
-    Path bmaptool = RequiredTool.require("/usr/bin/bmaptool", "bmap-tools");
     BaseImages.run(List.of(xz.toString(), "--keep", "-T1", image.toString()), "");
     Path compressed = work.resolve("base.img.xz");
 
@@ -159,15 +158,7 @@ class OsConfigureIT {
     assertThat(output).exists();
     assertThat(result.out()).contains(bmap.toString());
     Path copy = work.resolve("copy.img");
-    BaseImages.run(
-        List.of(
-            bmaptool.toString(),
-            "copy",
-            "--bmap",
-            bmap.toString(),
-            output.toString(),
-            copy.toString()),
-        "");
+    BaseImages.bmaptoolCopy(bmap, output, copy);
     assertThat(BaseImages.readBootFile(copy, "config.json")).contains("\"acme/sensors\"");
   }
 

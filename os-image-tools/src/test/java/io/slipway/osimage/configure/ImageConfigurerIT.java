@@ -9,7 +9,6 @@ import io.slipway.osimage.OsImageFailure;
 import io.slipway.osimage.configure.ImageConfigurer.ConfigureResult;
 import io.slipway.osimage.configure.ImageConfigurer.PreparedImage;
 import io.slipway.osimage.disk.BootPartitionFinder;
-import io.slipway.osimage.image.Commands;
 import io.slipway.osimage.image.ImageFormat;
 import io.slipway.osimage.image.ProgressListener;
 import io.slipway.osimage.image.SampleImages;
@@ -360,16 +359,16 @@ class ImageConfigurerIT {
         Files.copy(target, raw);
         break;
       case IMG_ZIP:
-        Commands.run("unzip", raw, "/usr/bin/unzip", "-p", target.toString(), "fleet.img");
+        ExternalTool.outputTo(raw, "/usr/bin/unzip", "unzip", "-p", target.toString(), "fleet.img");
         break;
       case IMG_GZ:
-        Commands.run("gzip", raw, "/usr/bin/gzip", "-dc", target.toString());
+        ExternalTool.outputTo(raw, "/usr/bin/gzip", "gzip", "-dc", target.toString());
         break;
       case IMG_XZ:
-        Commands.run("xz-utils", raw, "/usr/bin/xz", "-dc", target.toString());
+        ExternalTool.outputTo(raw, "/usr/bin/xz", "xz-utils", "-dc", target.toString());
         break;
       case IMG_ZST:
-        Commands.run("zstd", raw, "/usr/bin/zstd", "-dc", target.toString());
+        ExternalTool.outputTo(raw, "/usr/bin/zstd", "zstd", "-dc", target.toString());
         break;
       default:
         throw new IllegalArgumentException(format.toString());

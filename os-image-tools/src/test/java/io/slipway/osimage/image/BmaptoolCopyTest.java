@@ -2,6 +2,7 @@ package io.slipway.osimage.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.slipway.osimage.testing.ExternalTool;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +40,9 @@ class BmaptoolCopyTest {
       Files.write(bmap, result.bmap());
       Path copy = directory.resolve("copy-" + format + ".img");
 
-      Commands.run(
-          "bmap-tools",
-          null,
+      ExternalTool.output(
           BMAPTOOL,
+          "bmap-tools",
           "copy",
           "--bmap",
           bmap.toString(),
@@ -74,7 +74,7 @@ class BmaptoolCopyTest {
     Files.write(directory.resolve("fleet.img.bmap"), result.bmap());
     Path copy = directory.resolve("copy.img");
 
-    Commands.run("bmap-tools", null, BMAPTOOL, "copy", out.toString(), copy.toString());
+    ExternalTool.output(BMAPTOOL, "bmap-tools", "copy", out.toString(), copy.toString());
 
     assertThat(Files.readAllBytes(copy)).isEqualTo(image);
   }
@@ -101,7 +101,7 @@ class BmaptoolCopyTest {
     Path copy = directory.resolve("copy.img");
 
     // Without a bmap, bmaptool copy fails unless given --nobmap: success means it found this one.
-    Commands.run("bmap-tools", null, BMAPTOOL, "copy", out.toString(), copy.toString());
+    ExternalTool.output(BMAPTOOL, "bmap-tools", "copy", out.toString(), copy.toString());
 
     assertThat(Files.readAllBytes(copy)).isEqualTo(image);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
+import io.slipway.osimage.testing.ExternalTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,10 +76,9 @@ class ImageSourcesTest {
   @Test
   void zstdWithoutContentSizeHasNoKnownSize() throws Exception {
     Path packed = directory.resolve("no-size.img.zst");
-    Commands.run(
-        "zstd",
-        null,
+    ExternalTool.output(
         "/usr/bin/zstd",
+        "zstd",
         "-q",
         "--no-content-size",
         raw.toString(),

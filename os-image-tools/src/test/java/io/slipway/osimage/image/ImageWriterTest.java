@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.OsImageFailure;
+import io.slipway.osimage.testing.ExternalTool;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -123,7 +124,11 @@ class ImageWriterTest {
       if (format == ImageFormat.IMG_ZIP) {
         command.add("fleet.img");
       }
-      Commands.run(decompressor[1], unpacked, command.toArray(String[]::new));
+      ExternalTool.outputTo(
+          unpacked,
+          command.get(0),
+          decompressor[1],
+          command.subList(1, command.size()).toArray(String[]::new));
 
       assertThat(Files.readAllBytes(unpacked)).as(format.toString()).isEqualTo(patched);
       assertThat(result.bytesWritten()).as(format.toString()).isEqualTo(Files.size(out));
@@ -136,16 +141,16 @@ class ImageWriterTest {
     Path out = directory.resolve("out.img.zip");
     WriteResult result = writeFromXz(out, ImageFormat.IMG_ZIP);
 
-    String listing = Commands.run("unzip", null, "/usr/bin/unzip", "-Z1", out.toString());
+    String listing = ExternalTool.output("/usr/bin/unzip", "unzip", "-Z1", out.toString());
     String checksum =
-        Commands.run("unzip", null, "/usr/bin/unzip", "-p", out.toString(), "fleet.img.sha256");
+        ExternalTool.output("/usr/bin/unzip", "unzip", "-p", out.toString(), "fleet.img.sha256");
     String bmap =
-        Commands.run("unzip", null, "/usr/bin/unzip", "-p", out.toString(), "fleet.img.bmap");
+        ExternalTool.output("/usr/bin/unzip", "unzip", "-p", out.toString(), "fleet.img.bmap");
 
     assertThat(listing.lines()).containsExactly("fleet.img", "fleet.img.bmap", "fleet.img.sha256");
     assertThat(checksum).isEqualTo(sha256(patched) + "  fleet.img\n");
     assertThat(bmap).isEqualTo(new String(result.bmap(), StandardCharsets.UTF_8));
-    Commands.run("unzip", null, "/usr/bin/unzip", "-tq", out.toString());
+    ExternalTool.output("/usr/bin/unzip", "unzip", "-tq", out.toString());
   }
 
   @Test
@@ -165,10 +170,10 @@ class ImageWriterTest {
     }
     Path unpacked = directory.resolve("unpacked.img");
 
-    Commands.run("unzip", unpacked, "/usr/bin/unzip", "-p", out.toString(), "fleet.img");
+    ExternalTool.outputTo(unpacked, "/usr/bin/unzip", "unzip", "-p", out.toString(), "fleet.img");
 
     assertThat(Files.readAllBytes(unpacked)).isEqualTo(patched);
-    Commands.run("unzip", null, "/usr/bin/unzip", "-tq", out.toString());
+    ExternalTool.output("/usr/bin/unzip", "unzip", "-tq", out.toString());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.slipway.osimage.image;
 
 import io.slipway.osimage.bmap.BmapBuilder;
+import io.slipway.osimage.testing.ExternalTool;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -57,23 +58,23 @@ public final class SampleImages {
   /** Compresses {@code raw} with {@code gzip}, leaving the raw file; returns the .gz file. */
   public static Path gzip(Path raw) throws Exception {
     Path packed = Path.of(raw + ".gz");
-    Commands.run("gzip", packed, "/usr/bin/gzip", "-c", "-1", raw.toString());
+    ExternalTool.outputTo(packed, "/usr/bin/gzip", "gzip", "-c", "-1", raw.toString());
     return packed;
   }
 
   /** Compresses {@code raw} with {@code xz} in blocks, so the file has an index of several. */
   public static Path xz(Path raw) throws Exception {
     Path packed = Path.of(raw + ".xz");
-    Commands.run(
-        "xz-utils", packed, "/usr/bin/xz", "-c", "-1", "--block-size=1MiB", raw.toString());
+    ExternalTool.outputTo(
+        packed, "/usr/bin/xz", "xz-utils", "-c", "-1", "--block-size=1MiB", raw.toString());
     return packed;
   }
 
   /** Compresses {@code raw} with {@code zstd}, which states the content size in the frame. */
   public static Path zstd(Path raw) throws Exception {
     Path packed = Path.of(raw + ".zst");
-    Commands.run(
-        "zstd", null, "/usr/bin/zstd", "-q", "-3", "-f", raw.toString(), "-o", packed.toString());
+    ExternalTool.output(
+        "/usr/bin/zstd", "zstd", "-q", "-3", "-f", raw.toString(), "-o", packed.toString());
     return packed;
   }
 
@@ -82,15 +83,8 @@ public final class SampleImages {
     Path readme = raw.resolveSibling("README.txt");
     Files.writeString(readme, "Flash me.\n");
     Path packed = Path.of(raw + ".zip");
-    Commands.run(
-        "zip",
-        null,
-        "/usr/bin/zip",
-        "-q",
-        "-j",
-        packed.toString(),
-        readme.toString(),
-        raw.toString());
+    ExternalTool.output(
+        "/usr/bin/zip", "zip", "-q", "-j", packed.toString(), readme.toString(), raw.toString());
     return packed;
   }
 
