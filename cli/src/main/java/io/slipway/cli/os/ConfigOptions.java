@@ -153,11 +153,21 @@ public class ConfigOptions {
       serverOnly.add("--max-devices");
     }
     if (!serverOnly.isEmpty()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          String.join(", ", serverOnly)
-              + " need the server: use --fleet ORG/FLEET instead of --config, or leave them out");
+      throw new ParameterException(spec.commandLine(), serverOnlyMessage(serverOnly));
     }
+  }
+
+  private static String serverOnlyMessage(List<String> serverOnly) {
+    if (serverOnly.size() == 1) {
+      return serverOnly.get(0)
+          + " requires a server: use --fleet ORG/FLEET instead of --config, or leave it out";
+    }
+    String last = serverOnly.get(serverOnly.size() - 1);
+    String others = String.join(", ", serverOnly.subList(0, serverOnly.size() - 1));
+    return others
+        + " and "
+        + last
+        + " require a server: use --fleet ORG/FLEET instead of --config, or leave them out";
   }
 
   /**

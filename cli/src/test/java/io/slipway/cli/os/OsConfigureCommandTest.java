@@ -198,7 +198,19 @@ class OsConfigureCommandTest {
                 "3");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--ssh-keys, --max-devices need the server");
+    assertThat(result.err()).contains("--ssh-keys and --max-devices require a server");
+  }
+
+  @Test
+  void oneServerOnlyOptionWithConfigIsNamedInSingular() throws IOException {
+    Path image = image();
+    Path config = config(DeviceConfigs.validJson());
+
+    CliRun.Result result =
+        cli().run("os", "configure", image.toString(), "--config", config.toString(), "--ssh-keys");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("--ssh-keys requires a server").contains("or leave it out");
   }
 
   @Test
