@@ -31,7 +31,15 @@ public record OsConfigOptions(
     Long maxDevices) {
 
   /**
-   * @throws ApiException {@code INVALID_OS_CONFIG} for a non-positive expiry or device count
+   * The maximum lifetime of a provisioning key in a config or image: 3650 days (about ten years),
+   * long enough for images flashed in a factory and stored, short enough that a leaked image stops
+   * registering devices on its own.
+   */
+  public static final Duration MAX_KEY_EXPIRY = Duration.ofDays(3650);
+
+  /**
+   * @throws ApiException {@code INVALID_OS_CONFIG} for a non-positive expiry or device count, or an
+   *     expiry longer than {@link #MAX_KEY_EXPIRY}
    */
   public OsConfigOptions {
     network = network == null ? NetworkSettings.NONE : network;
@@ -43,11 +51,31 @@ public record OsConfigOptions(
               + ": give a positive ISO-8601 duration such as P30D, or leave it out for the"
               + " server's default");
     }
+    if (keyExpiresIn != null && keyExpiresIn.compareTo(MAX_KEY_EXPIRY) > 0) {
+      throw new ApiException(
+          ErrorCode.INVALID_OS_CONFIG,
+          "keyExpiresIn is "
+              + inDays(keyExpiresIn)
+              + ", longer than the maximum of "
+              + inDays(MAX_KEY_EXPIRY)
+              + ": give a shorter ISO-8601 duration, or leave it out for the server's default");
+    }
     if (maxDevices != null && maxDevices < 1) {
       throw new ApiException(
           ErrorCode.INVALID_OS_CONFIG,
           "maxDevices is " + maxDevices + ": use 1 or more, or leave it out for no limit");
     }
+  }
+
+  /**
+   * Formats {@code duration} as ISO-8601 in days when it is whole days, such as {@code P3650D},
+   * because {@link Duration#toString()} counts them in hours.
+   */
+  private static String inDays(Duration duration) {
+    if (duration.toSeconds() % Duration.ofDays(1).toSeconds() == 0) {
+      return "P" + duration.toDays() + "D";
+    }
+    return duration.toString();
   }
 
   /**

@@ -10,10 +10,13 @@ import io.slipway.osimage.OsImageException;
 import io.slipway.osimage.configure.ImageConfigurer.PreparedImage;
 import io.slipway.osimage.image.ImageFormat;
 import io.slipway.osimage.image.ProgressListener;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ContentDisposition;
@@ -32,7 +35,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code img.zst}), and the options of {@code POST .../os-config} except Wi-Fi: {@code sshKeys},
  * {@code developmentMode}, {@code persistentLogging}, {@code pollIntervalSeconds}, {@code
  * keyExpiresIn}, {@code maxDevices}, {@code hostname}, {@code dnsServers}, {@code ntpServers}.
- * Takes {@code PROVISIONING_KEY_MANAGE}.
+ * Takes {@code PROVISIONING_KEY_MANAGE}. Any other query parameter fails with {@code
+ * INVALID_PARAMETER}, so a misspelt or unsupported option is not silently left out of the image.
  *
  * <p>Every check runs before the first byte is sent, and fails with a JSON error. A failure after
  * streaming began aborts the connection, so the client never takes a cut image for a whole one.
@@ -41,6 +45,21 @@ import org.springframework.web.bind.annotation.RestController;
 class OsImageDownloadController {
 
   private static final Logger log = LoggerFactory.getLogger(OsImageDownloadController.class);
+
+  /** The query parameters of the download. Every other one is rejected. */
+  private static final Set<String> KNOWN_PARAMETERS =
+      Set.of(
+          "version",
+          "format",
+          "sshKeys",
+          "developmentMode",
+          "persistentLogging",
+          "pollIntervalSeconds",
+          "keyExpiresIn",
+          "maxDevices",
+          "hostname",
+          "dnsServers",
+          "ntpServers");
 
   private final AccessControl access;
   private final OsImageDownloads downloads;
@@ -66,9 +85,11 @@ class OsImageDownloadController {
       @RequestParam(required = false) String hostname,
       @RequestParam(required = false) List<String> dnsServers,
       @RequestParam(required = false) List<String> ntpServers,
+      HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
     Fleet found = access.requireFleet(who, org, fleet, Permission.PROVISIONING_KEY_MANAGE);
+    rejectUnknownParameters(request);
     ImageFormat imageFormat = parseFormat(format);
     OsConfigBody options =
         new OsConfigBody(
@@ -128,6 +149,34 @@ class OsImageDownloadController {
         e.fileName,
         e.getCause().toString());
     throw e;
+  }
+
+  /**
+   * Rejects a query parameter the download does not take, before a provisioning key is made.
+   *
+   * @throws ApiException {@code INVALID_PARAMETER} naming the first unknown parameter
+   */
+  private static void rejectUnknownParameters(HttpServletRequest request) {
+    for (String name : request.getParameterMap().keySet()) {
+      if (KNOWN_PARAMETERS.contains(name)) {
+        continue;
+      }
+      if (name.toLowerCase(Locale.ROOT).contains("wifi")) {
+        throw new ApiException(
+            ErrorCode.INVALID_PARAMETER,
+            "Query parameter '"
+                + name
+                + "' is not supported: Wi-Fi cannot be set on a download, because the"
+                + " passphrase would end up in URLs and access logs. Get the config with POST"
+                + " .../os-config and write it into the image with slipway os configure --config");
+      }
+      throw new ApiException(
+          ErrorCode.INVALID_PARAMETER,
+          "Query parameter '"
+              + name
+              + "' is not supported: use only "
+              + String.join(", ", KNOWN_PARAMETERS.stream().sorted().toList()));
+    }
   }
 
   private static ImageFormat parseFormat(String format) {

@@ -21,7 +21,7 @@ import org.springframework.util.unit.DataSize;
  * @param controlEndpoint the control channel's URL; null leaves it out of config.json, which
  *     devices read as "no control channel"
  * @param keyExpiry how long the provisioning key in a configured image registers devices (30 days
- *     by default); a request may ask for less or more
+ *     by default, 3650 days at most); a request may ask for less or more, up to 3650 days
  * @param pollInterval how often devices ask for their target state, written into config.json (10
  *     minutes by default; whole seconds from 10 seconds to one day)
  * @param bootLabels GPT partition names or FAT labels of the boot partition, in order of preference
@@ -43,14 +43,22 @@ public record OsImageProperties(
 
   /**
    * @throws IllegalArgumentException naming the property and its value when a duration is not
-   *     positive, the label list is empty, the upload size is not positive or an endpoint is not an
-   *     http(s) URL
+   *     positive, the key expiry exceeds 3650 days, the label list is empty, the upload size is not
+   *     positive or an endpoint is not an http(s) URL
    */
   /** The URL schemes config.json allows for the control channel. */
   private static final List<String> CONTROL_SCHEMES = List.of("mqtts", "wss", "https", "http");
 
   public OsImageProperties {
     requirePositive("key-expiry", keyExpiry);
+    if (keyExpiry.compareTo(OsConfigOptions.MAX_KEY_EXPIRY) > 0) {
+      throw new IllegalArgumentException(
+          "slipway.os-images.key-expiry is "
+              + keyExpiry
+              + ": set it to "
+              + OsConfigOptions.MAX_KEY_EXPIRY.toDays()
+              + "d or less");
+    }
     long pollSeconds = pollInterval.toSeconds();
     if (pollSeconds < DeviceConfig.MIN_POLL_INTERVAL_SECONDS
         || pollSeconds > DeviceConfig.MAX_POLL_INTERVAL_SECONDS) {

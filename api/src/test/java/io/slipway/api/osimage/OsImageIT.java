@@ -436,6 +436,52 @@ class OsImageIT {
   }
 
   @Test
+  void downloadWithWifiParametersIsRejectedWithoutKey() {
+    int keysBefore = keys().size();
+
+    Response response =
+        fixture.get("/api/v1/orgs/acme/fleets/pis/os-image?wifiSsid=shop&wifiPsk=12345678", owner);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.code()).isEqualTo("INVALID_PARAMETER");
+    assertThat(response.body()).contains("'wifi");
+    assertThat(response.body()).contains("Wi-Fi cannot be set on a download");
+    assertThat(response.body()).contains("os-config");
+    assertThat(response.body()).contains("slipway os configure --config");
+    assertThat(response.body()).doesNotContain("12345678");
+    assertThat(keys().size()).isEqualTo(keysBefore);
+  }
+
+  @Test
+  void downloadWithUnknownParameterIsRejectedWithoutKey() {
+    int keysBefore = keys().size();
+
+    Response response = fixture.get("/api/v1/orgs/acme/fleets/pis/os-image?sshKey=true", owner);
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.code()).isEqualTo("INVALID_PARAMETER");
+    assertThat(response.body()).contains("'sshKey'");
+    assertThat(keys().size()).isEqualTo(keysBefore);
+  }
+
+  @Test
+  void keyExpiryBeyondTenYearsIsRejected() {
+    int keysBefore = keys().size();
+
+    Response config =
+        fixture.post(
+            "/api/v1/orgs/acme/fleets/pis/os-config", owner, "{\"keyExpiresIn\":\"P9999999D\"}");
+    Response download =
+        fixture.get("/api/v1/orgs/acme/fleets/pis/os-image?keyExpiresIn=P3651D", owner);
+
+    assertThat(config.status()).isEqualTo(400);
+    assertThat(config.code()).isEqualTo("INVALID_OS_CONFIG");
+    assertThat(config.body()).contains("P9999999D").contains("P3650D");
+    assertThat(download.code()).isEqualTo("INVALID_OS_CONFIG");
+    assertThat(keys().size()).isEqualTo(keysBefore);
+  }
+
+  @Test
   void downloadNeedsProvisioningKeyPermission() {
     Response byDeveloper = fixture.get("/api/v1/orgs/acme/fleets/pis/os-image", developer);
     Response byViewer = fixture.get("/api/v1/orgs/acme/fleets/pis/os-image", viewer);

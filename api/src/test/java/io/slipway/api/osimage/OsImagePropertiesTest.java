@@ -57,6 +57,25 @@ class OsImagePropertiesTest {
   }
 
   @Test
+  void keyExpiryBeyondTenYearsIsRejected() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new OsImageProperties(
+                    null,
+                    null,
+                    null,
+                    null,
+                    Duration.ofDays(3651),
+                    Duration.ofMinutes(10),
+                    List.of("resin-boot"),
+                    DataSize.ofGigabytes(16),
+                    List.of()))
+        .withMessageContaining("slipway.os-images.key-expiry is PT87624H")
+        .withMessageContaining("3650d or less");
+  }
+
+  @Test
   void emptyBootLabelsAreRejected() {
     assertThatIllegalArgumentException()
         .isThrownBy(
