@@ -51,6 +51,15 @@ public final class StubServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Responds to {@code method} requests for {@code path}, without the query, with this status and
+   * body. Takes precedence over a route for the path alone.
+   */
+  public StubServer route(String method, String path, int status, String body) {
+    routes.put(method + " " + path, new Answer(status, body));
+    return this;
+  }
+
   /** Returns the server's base URL. */
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -72,8 +81,11 @@ public final class StubServer implements AutoCloseable {
             exchange.getRequestURI().toString(),
             exchange.getRequestHeaders().getFirst("Authorization"),
             received));
+    String path = exchange.getRequestURI().getPath();
     Answer chosen =
-        routes.getOrDefault(exchange.getRequestURI().getPath(), new Answer(status, body));
+        routes.getOrDefault(
+            exchange.getRequestMethod() + " " + path,
+            routes.getOrDefault(path, new Answer(status, body)));
     byte[] answer = chosen.body().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     exchange.sendResponseHeaders(chosen.status(), answer.length == 0 ? -1 : answer.length);

@@ -2,7 +2,7 @@ package io.slipway.api.osimage;
 
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
-import java.util.regex.Pattern;
+import io.slipway.osimage.OsVersionFormat;
 
 /**
  * The version of a base OS image, such as {@code 6.1.24+rev1}: 1 to 64 characters, letters, digits,
@@ -14,23 +14,20 @@ import java.util.regex.Pattern;
 public record OsVersion(String value) {
 
   /** Maximum length, in characters; the {@code os_image.version} column's width. */
-  public static final int MAX_LENGTH = 64;
-
-  private static final Pattern FORM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+_-]{0,63}");
+  public static final int MAX_LENGTH = OsVersionFormat.MAX_LENGTH;
 
   /**
    * @throws ApiException {@code INVALID_OS_IMAGE_VERSION} naming the value and the form
    */
   public OsVersion {
-    if (value == null || !FORM.matcher(value).matches()) {
+    if (!OsVersionFormat.isValid(value)) {
       throw new ApiException(
           ErrorCode.INVALID_OS_IMAGE_VERSION,
           "Invalid OS version '"
               + value
-              + "': use 1 to "
-              + MAX_LENGTH
-              + " letters, digits, '.', '+', '_' or '-', starting with a letter or digit, such"
-              + " as 6.1.24+rev1 (encode '+' as %2B in a query string)");
+              + "': "
+              + OsVersionFormat.DESCRIPTION
+              + " (encode '+' as %2B in a query string)");
     }
   }
 

@@ -7,6 +7,7 @@ import io.slipway.cli.client.CountingPublisher;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
 import io.slipway.cli.output.JsonOutput;
+import io.slipway.osimage.OsVersionFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -15,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,24 +95,97 @@ public class OsUploadCommand implements Callable<Integer> {
           "Image " + file + " does not exist or is not a file; give the base image's path",
           ExitCode.USAGE);
     }
+    requireValidVersion();
     SlipwayClient client = serverOptions.client(environment);
     requireServerAdministrator(client);
+    requireKnownDeviceType(client);
+    Optional<JsonNode> alreadyStored = storedImage(client);
     ImageProgress.Style style = ImageProgress.style(environment.terminal(), quiet || json);
     PrintWriter err = spec.commandLine().getErr();
 
     String sha256 = sha256(new ImageProgress(err, style, "Hashing", System::nanoTime));
+
+    if (alreadyStored.isPresent()) {
+      return reportStored(alreadyStored.get(), sha256);
+    }
     JsonNode stored =
         upload(client, sha256, new ImageProgress(err, style, "Uploading", System::nanoTime));
+    return report(stored, "Uploaded " + file, sha256);
+  }
 
+  private int report(JsonNode stored, String what, String sha256) {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       JsonOutput.print(out, stored);
       return ExitCode.SUCCESS;
     }
-    out.println(
-        "Uploaded " + file + " as " + deviceType + " " + version + " with SHA-256 " + sha256);
+    out.println(what + " as " + deviceType + " " + version + " with SHA-256 " + sha256);
     out.flush();
     return ExitCode.SUCCESS;
+  }
+
+  /**
+   * Reports an image already stored under the version without sending the file again: success for
+   * the same file, as the server treats it, and the server's conflict for another one.
+   */
+  private int reportStored(JsonNode stored, String sha256) {
+    String storedSha256 = stored.path("sha256").asString();
+    if (storedSha256.equals(sha256)) {
+      return report(stored, file + " is already stored", sha256);
+    }
+    throw new CommandFailedException(
+        "OS image "
+            + deviceType
+            + " "
+            + version
+            + " is already stored with SHA-256 "
+            + storedSha256
+            + ", and "
+            + file
+            + " has SHA-256 "
+            + sha256
+            + ": delete the stored image first, or upload with another --version");
+  }
+
+  /**
+   * Rejects a version the server would reject, before the file is read. The server sends that error
+   * without reading the body, and a client still sending a large body may see a broken connection
+   * instead of the error.
+   */
+  private void requireValidVersion() {
+    if (!OsVersionFormat.isValid(version)) {
+      throw new CommandFailedException(
+          "Invalid --version '" + version + "': " + OsVersionFormat.DESCRIPTION, ExitCode.USAGE);
+    }
+  }
+
+  /** Rejects a device type that is not in the server's list, before the file is read. */
+  private void requireKnownDeviceType(SlipwayClient client) {
+    JsonNode types = client.get("/api/v1/device-types");
+    List<String> slugs = new ArrayList<>();
+    for (JsonNode type : types) {
+      slugs.add(type.path("slug").asString());
+    }
+    if (!slugs.contains(deviceType)) {
+      throw new CommandFailedException(
+          "Unknown --device-type '"
+              + deviceType
+              + "': use one of the slugs that 'GET /api/v1/device-types' lists, such as "
+              + String.join(", ", slugs.subList(0, Math.min(3, slugs.size()))),
+          ExitCode.USAGE);
+    }
+  }
+
+  /** Returns the image the server stores for the device type and version, if any. */
+  private Optional<JsonNode> storedImage(SlipwayClient client) {
+    JsonNode images =
+        client.get("/api/v1/os-images?deviceType=" + SlipwayClient.encode(deviceType));
+    for (JsonNode image : images) {
+      if (image.path("version").asString().equals(version)) {
+        return Optional.of(image);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -149,6 +226,10 @@ public class OsUploadCommand implements Callable<Integer> {
     }
   }
 
+  // NOTE: a rejection that only the server can detect from the headers, such as a file larger than
+  // slipway.os-images.max-upload-size, still shows as a broken connection (exit code 4) for a
+  // large file. Sending "Expect: 100-continue" would carry the server's error, but the Java 17
+  // HttpClient waited without end for a non-100 response from the server in a test.
   private JsonNode upload(SlipwayClient client, String sha256, ImageProgress progress) {
     String path =
         "/api/v1/os-images?deviceType="

@@ -7,6 +7,7 @@ import io.slipway.cli.it.TestServer;
 import io.slipway.osimage.config.DeviceConfig;
 import io.slipway.testing.tool.RequiredTool;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +207,76 @@ class OsAgainstServerIT {
                 "--quiet");
 
     assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+  }
+
+  @Test
+  void uploadOverStoredVersionNamesBothDigests() throws IOException {
+    Path large = largeFile("large-6.1.0.img");
+
+    CliRun.Result result = upload(large, "6.1.0");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+    assertThat(result.err()).contains("is already stored with SHA-256");
+    assertThat(result.err()).contains("delete the stored image first");
+  }
+
+  @Test
+  void uploadOfStoredFileAgainSucceeds() throws IOException {
+    CliRun.Result result = upload(baseImage, "6.1.0");
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("is already stored as " + DEVICE_TYPE + " 6.1.0");
+  }
+
+  @Test
+  void uploadWithInvalidVersionIsAUsageError() throws IOException {
+    CliRun.Result result = upload(baseImage, "6.1/0");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    assertThat(result.err()).contains("Invalid --version '6.1/0'");
+  }
+
+  @Test
+  void uploadForUnknownDeviceTypeIsAUsageError() throws IOException {
+    CliRun.Result result =
+        cli(server.adminToken())
+            .run(
+                "os",
+                "upload",
+                baseImage.toString(),
+                "--device-type",
+                "toaster",
+                "--version",
+                "1.0",
+                "--quiet");
+
+    assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+    assertThat(result.err()).contains("Unknown --device-type 'toaster'");
+  }
+
+  private CliRun.Result upload(Path file, String version) throws IOException {
+    return cli(server.adminToken())
+        .run(
+            "os",
+            "upload",
+            file.toString(),
+            "--device-type",
+            DEVICE_TYPE,
+            "--version",
+            version,
+            "--quiet");
+  }
+
+  /**
+   * Returns a sparse file of 200 MiB, large enough that a server rejecting it from the request
+   * headers answers while the client is still sending.
+   */
+  private static Path largeFile(String name) throws IOException {
+    Path file = work.resolve(name);
+    try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+      out.setLength(200L << 20);
+    }
+    return file;
   }
 
   @Test
