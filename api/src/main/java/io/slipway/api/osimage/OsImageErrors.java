@@ -29,7 +29,13 @@ final class OsImageErrors {
           case INVALID_CONFIG, INVALID_INPUT -> ErrorCode.OS_IMAGE_NOT_A_DISK_IMAGE;
           case IO -> ErrorCode.OS_IMAGE_UNUSABLE;
         };
-    return new ApiException(code, "Upload of OS image " + image + " rejected: " + e.getMessage());
+    // The library names the image as a prefix, which this message already starts with.
+    String message = e.getMessage();
+    String prefix = "Image " + image + ": ";
+    if (message.startsWith(prefix)) {
+      message = message.substring(prefix.length());
+    }
+    return new ApiException(code, "Upload of OS image " + image + " rejected: " + message);
   }
 
   /**

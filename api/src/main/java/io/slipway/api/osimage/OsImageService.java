@@ -289,7 +289,7 @@ public class OsImageService {
       throws IOException {
     Optional<Path> file = blobs.localFile(key);
     if (file.isPresent()) {
-      return configurer.prepare(file.get(), files, clock.millis());
+      return configurer.prepare(file.get(), name, files, clock.millis());
     }
     return configurer.prepare(() -> blobs.read(key), name, files, clock.millis());
   }

@@ -126,6 +126,24 @@ class OsImageDownloadIT {
   }
 
   @Test
+  void rejectedUploadIsNamedByDeviceTypeAndVersion() throws IOException {
+    Path notes = Files.writeString(work.resolve("notes-2.img"), "not a disk image\n".repeat(100));
+    Path brokenXz = work.resolve("broken.img.xz");
+    byte[] xzMagic = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    Files.write(brokenXz, xzMagic);
+
+    Response raw = upload("raspberrypi3", "1.2", notes);
+    Response xz = upload("raspberrypi3", "1.3", brokenXz);
+
+    assertThat(raw.code()).isEqualTo("OS_IMAGE_NOT_A_DISK_IMAGE");
+    assertThat(raw.body()).contains("raspberrypi3 1.2 rejected: Not a disk image");
+    assertThat(raw.body()).doesNotContain("os-images/tmp").doesNotContain(dataDirectory.toString());
+    assertThat(xz.code()).isEqualTo("OS_IMAGE_CORRUPT_ARCHIVE");
+    assertThat(xz.body()).contains("raspberrypi3 1.3");
+    assertThat(xz.body()).doesNotContain("os-images/tmp").doesNotContain(dataDirectory.toString());
+  }
+
+  @Test
   void imageWithoutBootPartitionIsRejected() throws IOException {
     Path other = BaseImages.raw(work, "unlabelled", "DATA");
 

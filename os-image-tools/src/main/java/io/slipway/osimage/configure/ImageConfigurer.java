@@ -97,7 +97,17 @@ public final class ImageConfigurer {
    */
   public PreparedImage prepare(Path source, SortedMap<String, byte[]> files, long modifiedAt)
       throws IOException {
-    return prepare(ImageSources.open(source, scratchDirectory), files, modifiedAt);
+    return prepare(source, source.toString(), files, modifiedAt);
+  }
+
+  /**
+   * Prepares like {@link #prepare(Path, SortedMap, long)}, naming the file {@code sourceName} in
+   * messages and logs instead of its path.
+   */
+  public PreparedImage prepare(
+      Path source, String sourceName, SortedMap<String, byte[]> files, long modifiedAt)
+      throws IOException {
+    return prepare(ImageSources.open(source, sourceName, scratchDirectory), files, modifiedAt);
   }
 
   private PreparedSource prepare(

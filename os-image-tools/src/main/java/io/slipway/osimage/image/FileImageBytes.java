@@ -27,9 +27,16 @@ public final class FileImageBytes extends SourceImage {
 
   /** Opens {@code file} for reading; {@link #close} closes it. */
   public static FileImageBytes open(Path file) throws IOException {
+    return open(file, file.toString());
+  }
+
+  /**
+   * Opens {@code file} for reading like {@link #open(Path)}, naming it {@code name} in messages.
+   */
+  public static FileImageBytes open(Path file, String name) throws IOException {
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new FileImageBytes(file.toString(), channel, channel.size(), true);
+      return new FileImageBytes(name, channel, channel.size(), true);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

@@ -37,17 +37,24 @@ public final class ImageSources {
    *     or {@code UNSAFE_ARCHIVE_ENTRY}
    */
   public static SourceImage open(Path file, Path scratchDirectory) throws IOException {
-    String name = file.toString();
+    return open(file, file.toString(), scratchDirectory);
+  }
+
+  /**
+   * Opens the stored image file {@code file} like {@link #open(Path, Path)}, naming it {@code name}
+   * in messages instead of its path, such as for an upload kept under an internal scratch path.
+   */
+  public static SourceImage open(Path file, String name, Path scratchDirectory) throws IOException {
     ImageContainer container = detect(file);
     switch (container) {
       case RAW:
-        return FileImageBytes.open(file);
+        return FileImageBytes.open(file, name);
       case ZIP:
-        ZipImageEntry entry = ZipImageEntry.openFile(file);
+        ZipImageEntry entry = ZipImageEntry.openFile(file, name);
         return spool(name, entry.data(), entry.size(), scratchDirectory);
       case XZ:
         return spool(
-            name, decompress(name, container, stored(file)), xzSize(file), scratchDirectory);
+            name, decompress(name, container, stored(file)), xzSize(file, name), scratchDirectory);
       case ZSTD:
         OptionalLong zstdSize = ZstdFrames.contentSize(file);
         return spool(name, decompress(name, container, stored(file)), zstdSize, scratchDirectory);
@@ -139,12 +146,12 @@ public final class ImageSources {
     }
   }
 
-  private static OptionalLong xzSize(Path file) throws IOException {
+  private static OptionalLong xzSize(Path file, String name) throws IOException {
     try (SeekableXZInputStream xz =
         new SeekableXZInputStream(new SeekableFileInputStream(file.toFile()))) {
       return OptionalLong.of(xz.length());
     } catch (IOException e) {
-      throw CorruptionMappingInputStream.corrupt(file.toString(), e);
+      throw CorruptionMappingInputStream.corrupt(name, e);
     }
   }
 }

@@ -27,14 +27,13 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 record ZipImageEntry(InputStream data, OptionalLong size) {
 
   /**
-   * Opens the image entry of the zip file {@code file}. Reads the central directory, so every
-   * entry's name is checked before any image byte is returned.
+   * Opens the image entry of the zip file {@code file}, named {@code name} in messages. Reads the
+   * central directory, so every entry's name is checked before any image byte is returned.
    *
    * @throws OsImageException {@code AMBIGUOUS_ARCHIVE}, {@code UNSAFE_ARCHIVE_ENTRY}, or {@code
    *     CORRUPT_ARCHIVE} when the central directory cannot be read
    */
-  static ZipImageEntry openFile(Path file) throws IOException {
-    String name = file.toString();
+  static ZipImageEntry openFile(Path file, String name) throws IOException {
     ZipFile zip;
     try {
       zip = ZipFile.builder().setPath(file).setUseUnicodeExtraFields(true).get();
