@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# OS image benchmark: configuring a 2 GiB image (write config.json into its boot partition and
-# produce the configured image) with Slipway, with balena-image-fs (the library behind
-# `balena os configure`) and with mtools, raw and zipped, against the machine's sequential copy of
-# the same image. Every tool runs in the same script run, one after another, RUNS times; each cell
+# OS image benchmark: configuring a 2 GiB image, that is, writing config.json into its boot
+# partition and producing the configured image. It runs Slipway, balena-image-fs (the library
+# behind `balena os configure`) and mtools, raw and zipped, and compares each with the machine's
+# sequential copy of the same image. Every tool runs in the same script run, one after another, RUNS times; each cell
 # is the median. Each output is checked: config.json reads back with mtype.
 #
 # The peers edit an image in place, so their raw time is `cp` of the base image plus the edit, and
@@ -17,7 +17,7 @@
 #   IMAGE_MIB=2048                the base image's size in MiB
 #   SLIPWAY_JAR=PATH              the fat jar; default: the one ./slipway builds
 #   SLIPWAY_OPTS=-Xmx512m         JVM options of `slipway os configure`
-#   RESULTS=bench/os-images/results.md   where the table goes
+#   RESULTS=$WORK/results.md      where the table goes
 
 set -euo pipefail
 
@@ -28,7 +28,7 @@ WORK=${WORK:-/var/tmp/slipway-os-bench}
 IMAGE_MIB=${IMAGE_MIB:-2048}
 SLIPWAY_JAR=${SLIPWAY_JAR:-}
 SLIPWAY_OPTS=${SLIPWAY_OPTS:--Xmx512m}
-RESULTS=${RESULTS:-$HERE/results.md}
+RESULTS=${RESULTS:-$WORK/results.md}
 PATH=$PATH:/usr/sbin:/sbin
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -72,9 +72,10 @@ install_peer() {
   (cd "$WORK/node" && npm init -y >/dev/null && npm install --no-audit --no-fund balena-image-fs >/dev/null)
 }
 
-# Builds base.img: an MBR image shaped like a Raspberry Pi image (FAT32 boot partition labelled
-# resin-boot with boot files, an ext4 root filesystem filled from /usr, an extended partition with
-# state and data), written out in full (no holes), as a downloaded image is; and base.img.zip.
+# Builds base.img, an MBR image shaped like a Raspberry Pi image: a FAT32 boot partition labelled
+# resin-boot with boot files, an ext4 root filesystem filled from /usr, and an extended partition
+# with state and data. It is written out in full (no holes), as a downloaded image is. Also
+# builds base.img.zip.
 make_base_image() {
   if [[ -f "$WORK/base.img" && -f "$WORK/base.img.zip" ]]; then
     return
