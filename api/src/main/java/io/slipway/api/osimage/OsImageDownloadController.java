@@ -107,7 +107,12 @@ class OsImageDownloadController {
     try (OsImageDownloads.Download download =
         downloads.prepare(
             who, found, options.toOptions(), imageFormat, OsConfigController.requestBase())) {
-      send(download, imageFormat, response);
+      try {
+        send(download, imageFormat, response);
+      } catch (StreamingFailedException e) {
+        downloads.revokeUnfinished(who, found, download.keyId());
+        throw e;
+      }
     }
   }
 

@@ -18,8 +18,8 @@ import org.springframework.stereotype.Service;
 /**
  * Prepares a fleet's configured OS image for a download: picks the stored base image, issues a
  * config with a new provisioning key and computes the boot partition's changes, so that every
- * failure comes before the first byte is sent. A failure revokes the key it made. Safe for
- * concurrent use.
+ * failure comes before the first byte is sent. A failure, before or while sending, revokes the key
+ * it made. Safe for concurrent use.
  */
 @Service
 class OsImageDownloads {
@@ -109,6 +109,28 @@ class OsImageDownloads {
     } catch (RuntimeException e) {
       revoke(who, fleet, issued);
       throw e;
+    }
+  }
+
+  /**
+   * Revokes the key of a download that broke off. The part already sent may hold config.json, and
+   * no one has a complete image to flash, so the key must not register devices. A failure to revoke
+   * is logged and not thrown, so it does not hide the transfer's own failure.
+   */
+  void revokeUnfinished(Identity who, Fleet fleet, long keyId) {
+    try {
+      provisioningKeys.revoke(who, fleet, keyId);
+      log.warn(
+          "Revoked provisioning key {} of fleet {}: its OS image download broke off",
+          keyId,
+          fleet.repositoryPrefix());
+    } catch (RuntimeException e) {
+      log.error(
+          "Revoking provisioning key {} of fleet {} after a broken OS image download failed;"
+              + " revoke it by hand",
+          keyId,
+          fleet.repositoryPrefix(),
+          e);
     }
   }
 

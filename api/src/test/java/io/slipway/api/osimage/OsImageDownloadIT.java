@@ -267,6 +267,24 @@ class OsImageDownloadIT {
         .isInstanceOf(IOException.class);
   }
 
+  @Test
+  void brokenDownloadRevokesItsKey() throws IOException {
+    fixture.createFleet("acme", "cut", "raspberrypi5", false);
+    Path packed = BaseImages.pack(BaseImages.raw(work, "cut", "resin-boot"), ImageFormat.IMG_ZST);
+    expect(upload("raspberrypi5", "2.0", packed), 201);
+    try (FileChannel channel = FileChannel.open(blob(sha256(packed)), StandardOpenOption.WRITE)) {
+      channel.truncate(Files.size(blob(sha256(packed))) / 2);
+    }
+
+    assertThatThrownBy(() -> send("/api/v1/orgs/acme/fleets/cut/os-image?format=img"))
+        .isInstanceOf(IOException.class);
+
+    JsonNode keys =
+        expect(fixture.get("/api/v1/orgs/acme/fleets/cut/provisioning-keys", owner), 200).json();
+    assertThat(keys).hasSize(1);
+    assertThat(keys.get(0).path("revokedAt").isNumber()).isTrue();
+  }
+
   private Response upload(String deviceType, String version, Path file) throws IOException {
     return OsImageUploads.upload(
         fixture.port(),
