@@ -1,6 +1,8 @@
 package io.slipway.osimage;
 
-/** Why an OS image could not be read, configured or assembled; stable names for callers. */
+/**
+ * The reason an OS image could not be read, configured or assembled, with names stable for callers.
+ */
 public enum OsImageFailure {
   /** The input is no disk image: no MBR signature, or a partition table that does not fit it. */
   NOT_A_DISK_IMAGE,
@@ -12,7 +14,7 @@ public enum OsImageFailure {
   BOOT_PARTITION_FULL,
   /** An archive or compressed stream ends early or fails its own checks. */
   CORRUPT_ARCHIVE,
-  /** A zip archive holds no image, or more than one. */
+  /** A zip archive contains no image, or more than one. */
   AMBIGUOUS_ARCHIVE,
   /** A zip entry's name is absolute or climbs out of the archive with {@code ..}. */
   UNSAFE_ARCHIVE_ENTRY,

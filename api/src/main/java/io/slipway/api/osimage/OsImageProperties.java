@@ -20,8 +20,9 @@ import org.springframework.util.unit.DataSize;
  *     them under {@code /device/v1/delta}
  * @param controlEndpoint the control channel's URL; null leaves it out of config.json, which
  *     devices read as "no control channel"
- * @param keyExpiry how long the provisioning key in a configured image registers devices (30 days
- *     by default, 3650 days at most); a request may ask for less or more, up to 3650 days
+ * @param keyExpiry how long the provisioning key in a configured image registers devices: 30 days
+ *     by default and 3650 days at most. A request may set a shorter or longer lifetime, up to 3650
+ *     days.
  * @param pollInterval how often devices ask for their target state, written into config.json (10
  *     minutes by default; whole seconds from 10 seconds to one day)
  * @param bootLabels GPT partition names or FAT labels of the boot partition, in order of preference

@@ -126,7 +126,7 @@ class OsImageDownloadIT {
   }
 
   @Test
-  void rejectedUploadIsNamedByDeviceTypeAndVersion() throws IOException {
+  void rejectedUploadNamesItsVersion() throws IOException {
     Path notes = Files.writeString(work.resolve("notes-2.img"), "not a disk image\n".repeat(100));
     Path brokenXz = work.resolve("broken.img.xz");
     byte[] xzMagic = {(byte) 0xFD, '7', 'z', 'X', 'Z', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9};

@@ -269,7 +269,7 @@ class OsAgainstServerIT {
 
   /**
    * Returns a sparse file of 200 MiB, large enough that a server rejecting it from the request
-   * headers answers while the client is still sending.
+   * headers responds while the client is still sending.
    */
   private static Path largeFile(String name) throws IOException {
     Path file = work.resolve(name);

@@ -197,7 +197,7 @@ class OsAssembleIT {
   }
 
   @Test
-  void bootFilesThatDoNotFitLeaveNothingBehind() throws IOException {
+  void oversizedBootFilesLeaveNothing() throws IOException {
     Files.write(bootDirectory.resolve("kernel.img"), new byte[(int) (6 * MIB)]);
     Path output = outputs.resolve("device.img");
 

@@ -27,6 +27,15 @@ class OsConfigureCommandTest {
     return new CliRun(home);
   }
 
+  /** Runs {@code slipway os configure} with {@code arguments}. */
+  private CliRun.Result configure(String... arguments) {
+    String[] command = new String[arguments.length + 2];
+    command[0] = "os";
+    command[1] = "configure";
+    System.arraycopy(arguments, 0, command, 2, arguments.length);
+    return cli().run(command);
+  }
+
   private Path image() throws IOException {
     return Files.write(work.resolve("base.img"), new byte[4096]);
   }
@@ -46,8 +55,7 @@ class OsConfigureCommandTest {
     Path image = image();
     Path config = config("{\"fleetId\": 1,");
 
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString());
+    CliRun.Result result = configure(image.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--config " + config);
@@ -59,13 +67,7 @@ class OsConfigureCommandTest {
     Path image = image();
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                work.resolve("absent.json").toString());
+        configure(image.toString(), "--config", work.resolve("absent.json").toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("absent.json does not exist");
@@ -78,8 +80,7 @@ class OsConfigureCommandTest {
         new String(DeviceConfigs.valid().toJson(), java.nio.charset.StandardCharsets.UTF_8);
     Path config = config(valid.replaceFirst("\\{", "{\"colour\": \"blue\","));
 
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString());
+    CliRun.Result result = configure(image.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("colour");
@@ -92,8 +93,7 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
     Path existing = Files.writeString(work.resolve("base-configured.img"), "keep me");
 
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString());
+    CliRun.Result result = configure(image.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains(existing + " already exists").contains("--force");
@@ -106,8 +106,7 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
     Files.writeString(work.resolve("base-configured.img.bmap"), "keep me");
 
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString());
+    CliRun.Result result = configure(image.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("base-configured.img.bmap already exists");
@@ -119,16 +118,13 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--output",
-                image.toString(),
-                "--force");
+        configure(
+            image.toString(),
+            "--config",
+            config.toString(),
+            "--output",
+            image.toString(),
+            "--force");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("is the input image");
@@ -140,13 +136,7 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                work.resolve("absent.img").toString(),
-                "--config",
-                config.toString());
+        configure(work.resolve("absent.img").toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("absent.img does not exist");
@@ -158,15 +148,7 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--fleet",
-                "acme/sensors");
+        configure(image.toString(), "--config", config.toString(), "--fleet", "acme/sensors");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("mutually exclusive");
@@ -174,7 +156,7 @@ class OsConfigureCommandTest {
 
   @Test
   void neitherFleetNorConfigIsAUsageError() throws IOException {
-    CliRun.Result result = cli().run("os", "configure", image().toString());
+    CliRun.Result result = configure(image().toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--fleet").contains("--config");
@@ -186,28 +168,19 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--ssh-keys",
-                "--max-devices",
-                "3");
+        configure(
+            image.toString(), "--config", config.toString(), "--ssh-keys", "--max-devices", "3");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--ssh-keys and --max-devices require a server");
   }
 
   @Test
-  void oneServerOnlyOptionWithConfigIsNamedInSingular() throws IOException {
+  void singleServerOptionReadsInSingular() throws IOException {
     Path image = image();
     Path config = config(DeviceConfigs.validJson());
 
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString(), "--ssh-keys");
+    CliRun.Result result = configure(image.toString(), "--config", config.toString(), "--ssh-keys");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--ssh-keys requires a server").contains("or leave it out");
@@ -219,15 +192,7 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--wifi-ssid",
-                "plant-floor");
+        configure(image.toString(), "--config", config.toString(), "--wifi-ssid", "plant-floor");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--wifi-ssid and --wifi-psk-file go together");
@@ -240,17 +205,14 @@ class OsConfigureCommandTest {
     Path missing = image.resolveSibling("no-such-psk.txt");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--wifi-ssid",
-                "plant-floor",
-                "--wifi-psk-file",
-                missing.toString());
+        configure(
+            image.toString(),
+            "--config",
+            config.toString(),
+            "--wifi-ssid",
+            "plant-floor",
+            "--wifi-psk-file",
+            missing.toString());
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--wifi-psk-file " + missing + " does not exist");
@@ -285,17 +247,14 @@ class OsConfigureCommandTest {
     Path config = config(DeviceConfigs.validJson());
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--output",
-                work.resolve("out.img.gz").toString(),
-                "--format",
-                "img.xz");
+        configure(
+            image.toString(),
+            "--config",
+            config.toString(),
+            "--output",
+            work.resolve("out.img.gz").toString(),
+            "--format",
+            "img.xz");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("ends in .img.gz but --format is img.xz");
@@ -303,8 +262,7 @@ class OsConfigureCommandTest {
 
   @Test
   void unknownFormatIsAUsageError() throws IOException {
-    CliRun.Result result =
-        cli().run("os", "configure", image().toString(), "--config", "c.json", "--format", "iso");
+    CliRun.Result result = configure(image().toString(), "--config", "c.json", "--format", "iso");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("'iso'");
@@ -313,15 +271,7 @@ class OsConfigureCommandTest {
   @Test
   void addWithDotDotIsAUsageError() throws IOException {
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image().toString(),
-                "--config",
-                "c.json",
-                "--add",
-                "../escape=./logo.png");
+        configure(image().toString(), "--config", "c.json", "--add", "../escape=./logo.png");
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("'../escape' is invalid");
@@ -334,17 +284,14 @@ class OsConfigureCommandTest {
     Path other = Files.writeString(work.resolve("other.json"), "{}");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--add",
-                "splash/logo.png=" + other,
-                "--add",
-                "SPLASH/Logo.PNG=" + other);
+        configure(
+            image.toString(),
+            "--config",
+            config.toString(),
+            "--add",
+            "splash/logo.png=" + other,
+            "--add",
+            "SPLASH/Logo.PNG=" + other);
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--add names SPLASH/Logo.PNG twice");
@@ -357,15 +304,7 @@ class OsConfigureCommandTest {
     Path other = Files.writeString(work.resolve("other.json"), "{}");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "--add",
-                "config.json=" + other);
+        configure(image.toString(), "--config", config.toString(), "--add", "config.json=" + other);
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("--add config.json would replace");
@@ -389,8 +328,7 @@ class OsConfigureCommandTest {
 
   @Test
   void fleetWithoutLoginIsNotAuthorized() throws IOException {
-    CliRun.Result result =
-        cli().run("os", "configure", image().toString(), "--fleet", "acme/sensors");
+    CliRun.Result result = configure(image().toString(), "--fleet", "acme/sensors");
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.err()).contains("Not logged in");
@@ -398,7 +336,7 @@ class OsConfigureCommandTest {
 
   @Test
   void helpListsTheImageExitCode() {
-    CliRun.Result result = cli().run("os", "configure", "--help");
+    CliRun.Result result = configure("--help");
 
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("Exit codes:").contains(" 5").contains("boot partition");

@@ -46,20 +46,21 @@ class OsConfigureIT {
     return new CliRun(home);
   }
 
+  /** Runs {@code slipway os configure} with {@code arguments}. */
+  private CliRun.Result configure(String... arguments) {
+    String[] command = new String[arguments.length + 2];
+    command[0] = "os";
+    command[1] = "configure";
+    System.arraycopy(arguments, 0, command, 2, arguments.length);
+    return cli().run(command);
+  }
+
   @Test
   void configWritesConfigJsonIntoTheBootPartition() throws IOException {
     Path output = work.resolve("out.img");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "-o",
-                output.toString());
+        configure(image.toString(), "--config", config.toString(), "-o", output.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     String written = BaseImages.readBootFile(output, "config.json");
@@ -73,15 +74,7 @@ class OsConfigureIT {
     Path output = work.resolve("out.img");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "-o",
-                output.toString());
+        configure(image.toString(), "--config", config.toString(), "-o", output.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     long rootOffset = BaseImages.BOOT_OFFSET + BaseImages.BOOT_SIZE;
@@ -102,8 +95,7 @@ class OsConfigureIT {
 
   @Test
   void defaultOutputNextToInput() throws IOException, NoSuchAlgorithmException {
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString(), "--json");
+    CliRun.Result result = configure(image.toString(), "--config", config.toString(), "--json");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     Path output = work.resolve("base-configured.img");
@@ -126,15 +118,7 @@ class OsConfigureIT {
     Path xz = RequiredTool.require("/usr/bin/xz", "xz-utils");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "-o",
-                output.toString());
+        configure(image.toString(), "--config", config.toString(), "-o", output.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     BaseImages.run(List.of(xz.toString(), "--decompress", "--keep", output.toString()), "");
@@ -149,8 +133,7 @@ class OsConfigureIT {
     BaseImages.run(List.of(xz.toString(), "--keep", "-T1", image.toString()), "");
     Path compressed = work.resolve("base.img.xz");
 
-    CliRun.Result result =
-        cli().run("os", "configure", compressed.toString(), "--config", config.toString());
+    CliRun.Result result = configure(compressed.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     Path output = work.resolve("base-configured.img.xz");
@@ -206,17 +189,14 @@ class OsConfigureIT {
     Path output = work.resolve("out.img");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "-o",
-                output.toString(),
-                "--boot-label",
-                "flash-boot");
+        configure(
+            image.toString(),
+            "--config",
+            config.toString(),
+            "-o",
+            output.toString(),
+            "--boot-label",
+            "flash-boot");
 
     assertThat(result.exitCode()).isEqualTo(5);
     assertThat(result.err()).contains("NO_BOOT_PARTITION").contains("flash-boot");
@@ -231,8 +211,7 @@ class OsConfigureIT {
   void fileThatIsNoDiskImageIsRejected() throws IOException {
     Path text = Files.writeString(work.resolve("notes.img"), "not a disk image\n".repeat(100));
 
-    CliRun.Result result =
-        cli().run("os", "configure", text.toString(), "--config", config.toString());
+    CliRun.Result result = configure(text.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).isEqualTo(5);
     assertThat(result.err()).contains("NOT_A_DISK_IMAGE");
@@ -244,17 +223,14 @@ class OsConfigureIT {
     Path output = Files.writeString(work.resolve("out.img"), "old");
 
     CliRun.Result result =
-        cli()
-            .run(
-                "os",
-                "configure",
-                image.toString(),
-                "--config",
-                config.toString(),
-                "-o",
-                output.toString(),
-                "--force",
-                "--quiet");
+        configure(
+            image.toString(),
+            "--config",
+            config.toString(),
+            "-o",
+            output.toString(),
+            "--force",
+            "--quiet");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(output).hasSize(BaseImages.IMAGE_SIZE);
@@ -262,8 +238,7 @@ class OsConfigureIT {
 
   @Test
   void plainProgressLinesWithoutTerminal() throws IOException {
-    CliRun.Result result =
-        cli().run("os", "configure", image.toString(), "--config", config.toString());
+    CliRun.Result result = configure(image.toString(), "--config", config.toString());
 
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.err()).contains("Configuring: 100%");

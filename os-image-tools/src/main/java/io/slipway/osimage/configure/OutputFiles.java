@@ -64,7 +64,7 @@ public final class OutputFiles {
   /**
    * Returns the output files for {@code target}: the image {@code target}, and {@code RAW.bmap} and
    * {@code RAW.sha256} next to it, where {@code RAW} is {@link #rawName} of its file name. The
-   * caller checks that {@code target} is none of its inputs.
+   * caller checks that {@code target} is not one of its inputs.
    */
   public static OutputFiles forTarget(Path target) {
     Path absolute = target.toAbsolutePath().normalize();

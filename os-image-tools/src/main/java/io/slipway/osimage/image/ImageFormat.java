@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** How a disk image is packed on disk or on the wire. */
+/** The packing of a disk image, on disk or on the wire: raw or compressed. */
 public enum ImageFormat {
   /** The raw image. */
   IMG("img"),

@@ -20,7 +20,7 @@ public final class ImagePatch {
     this.ranges = List.copyOf(ranges);
   }
 
-  /** A patch that changes nothing. */
+  /** Returns a patch that changes nothing. */
   public static ImagePatch empty() {
     return new ImagePatch(List.of());
   }

@@ -306,7 +306,7 @@ class ImageAssemblerIT {
   }
 
   @Test
-  void bmapAndSha256FilesAreWrittenNextToTheImage() throws Exception {
+  void writesBmapAndSha256Files() throws Exception {
     Path image = directory.resolve("image.img");
 
     AssembleResult result = builder().build().assemble(image);

@@ -63,7 +63,7 @@ class DeviceConfigTest {
   }
 
   @Test
-  void omitsTheControlEndpointWhenTheControlChannelIsOff() {
+  void omitsControlEndpointWhenOff() {
     String json = new String(base().build().toJson(), StandardCharsets.UTF_8);
 
     assertThat(json).doesNotContain("controlEndpoint");

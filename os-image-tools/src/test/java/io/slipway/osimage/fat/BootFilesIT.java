@@ -353,7 +353,7 @@ class BootFilesIT {
 
   @Test
   void rejectsFat32WithFewerThan65525Clusters() throws Exception {
-    // mkfs.fat 4.2 makes FAT32 with 512-byte clusters on 256 MiB, so -s 8 asks for 4 KiB clusters.
+    // mkfs.fat 4.2 makes FAT32 with 512-byte clusters on 256 MiB, so -s 8 requests 4 KiB clusters.
     // That gives 65404 clusters, which blkid still reports as FAT32 and fsck.fat -n accepts.
     // mtools 4.0.32 misreads such a filesystem, so only fsck.fat and our own readers check it.
     Path image = FatTools.sparseFile(scratch.resolve("small-fat32.img"), 256L << 20);
