@@ -1,0 +1,23 @@
+package io.slipway.agent.client;
+
+/**
+ * What one service is doing, as reported. Immutable.
+ *
+ * @param status {@code downloading}, {@code installing}, {@code running}, {@code exited} or {@code
+ *     failed}
+ * @param image the digest of the image index the service runs or moves to, or null
+ * @param downloadedBytes bytes received so far for the image it moves to, or null when not
+ *     downloading
+ * @param downloadSize bytes to receive in all (delta payload or missing blobs), or null when
+ *     unknown
+ * @param updateMethod {@code delta} or {@code full} while and after moving to a new image, else
+ *     null
+ * @param message why the last update of this service failed or fell back to a full pull, or null
+ */
+public record ServiceState(
+    String status,
+    String image,
+    Long downloadedBytes,
+    Long downloadSize,
+    String updateMethod,
+    String message) {}

@@ -1,0 +1,74 @@
+package io.slipway.agent.engine;
+
+import io.slipway.agent.client.LogLine;
+import io.slipway.agent.store.InstalledRelease;
+import io.slipway.agent.store.InstalledService;
+import io.slipway.delta.layout.OciLayout;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs a release's services on the device's container engine. Containers carry the labels {@code
+ * io.slipway.device} (the device UUID), {@code io.slipway.service} and {@code io.slipway.release},
+ * so several agents may share one engine (tests, simulations) without touching each other's
+ * containers.
+ *
+ * <p>Update locks: each service gets the host directory {@code DATA/locks/SERVICE} mounted at
+ * {@code /tmp/slipway} in its container; while {@code updates.lock} exists there the service holds
+ * its lock.
+ *
+ * <p>Methods are called from the agent's one update thread, except {@link #status()}, which is
+ * thread-safe.
+ */
+public interface ServiceRunner {
+
+  /**
+   * Loads the images of {@code release} from {@code layout} into the engine; images the engine
+   * already holds are skipped.
+   *
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service and image
+   */
+  void load(InstalledRelease release, OciLayout layout);
+
+  /** Returns the services among {@code services} whose update lock is held now. */
+  Set<String> heldLocks(Set<String> services);
+
+  /** Stops and removes the containers of {@code services} (kill-then-download). */
+  void stop(Set<String> services);
+
+  /**
+   * Makes the engine run exactly {@code release}: creates and starts each service whose container
+   * is missing or differs (image, environment, labels, configuration), removes containers of this
+   * device that belong to no service of the release. Idempotent; the agent calls it at start to
+   * repair whatever a crash left.
+   *
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service
+   */
+  void reconcile(InstalledRelease release);
+
+  /**
+   * Follows the output of this device's containers, including ones created later, and passes each
+   * line to {@code sink} from a thread of the runner's own. {@code sink} may block to slow the
+   * reading down; lines are not buffered without bound.
+   *
+   * @return a handle whose {@code close()} stops following
+   */
+  AutoCloseable followLogs(Consumer<LogLine> sink);
+
+  /** Returns each service's container status now: {@code running}, {@code exited}, ... */
+  Map<String, String> status();
+
+  /**
+   * Returns the update strategy of a service, from its labels.
+   *
+   * @throws IllegalArgumentException naming an unknown strategy label value
+   */
+  static UpdateStrategy strategyOf(InstalledService service) {
+    String label = service.labels().get("io.slipway.update.strategy");
+    if (label == null) {
+      label = service.labels().get("io.balena.update.strategy");
+    }
+    return UpdateStrategy.parse(label);
+  }
+}
