@@ -32,6 +32,9 @@ public interface DeviceApi {
    */
   Optional<TargetState> targetState(String etag);
 
+  /** {@code GET /device/v1/{uuid}/fleet}: the fleet and the platform its images are built for. */
+  FleetInfo fleet();
+
   /** {@code GET /device/v1/{uuid}/state/signed}: the DSSE envelope JSON of the signed state. */
   byte[] signedTargetState();
 
