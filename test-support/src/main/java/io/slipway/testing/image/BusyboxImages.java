@@ -34,6 +34,9 @@ public final class BusyboxImages {
   /** The platforms the index holds, in index order. */
   public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
 
+  /** The file that tells variants apart, {@code /etc/variant}. */
+  public static final String VARIANT_FILE = "/etc/variant";
+
   /** Environment variable naming an arm64 busybox binary to use instead of downloading one. */
   public static final String ARM64_BUSYBOX_VARIABLE = "SLIPWAY_BUSYBOX_ARM64";
 
@@ -75,13 +78,31 @@ public final class BusyboxImages {
    */
   public static Pushed push(
       String registry, String repository, String tag, String username, String password) {
+    return push(registry, repository, tag, username, password, null);
+  }
+
+  /**
+   * Pushes a variant of the busybox index as {@link #push(String, String, String, String, String)}
+   * does: each platform's layer also holds {@value #VARIANT_FILE} with {@code variant} and a line
+   * break. Variants differ from each other and from the plain index by that one small file, like
+   * two neighbouring releases of a service, so a delta between them is much smaller than the layer.
+   *
+   * @param variant the file's text, or null for the plain index without the file
+   */
+  public static Pushed push(
+      String registry,
+      String repository,
+      String tag,
+      String username,
+      String password,
+      String variant) {
     RegistryPush push = new RegistryPush(registry, repository, username, password);
     Map<String, String> manifests = new LinkedHashMap<>();
     StringBuilder entries = new StringBuilder();
     for (String platform : PLATFORMS) {
       String architecture = platform.substring(platform.indexOf('/') + 1);
       Path binary = architecture.equals("amd64") ? AMD64_BUSYBOX : arm64Busybox();
-      Image image = image(binary, architecture);
+      Image image = image(binary, architecture, variant);
       push.blob(image.layer());
       push.blob(image.config());
       String digest = push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
@@ -106,8 +127,8 @@ public final class BusyboxImages {
   /** One platform's image: the layer, config and manifest bytes. */
   record Image(byte[] layer, byte[] config, byte[] manifest) {}
 
-  static Image image(Path busybox, String architecture) {
-    byte[] tar = rootFilesystem(busybox);
+  static Image image(Path busybox, String architecture, String variant) {
+    byte[] tar = rootFilesystem(busybox, variant);
     byte[] layer = gzip(tar);
     byte[] config =
         ("{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{\"Env\":"
@@ -131,14 +152,22 @@ public final class BusyboxImages {
     return new Image(layer, config, manifest);
   }
 
-  /** Writes a root filesystem with {@code bin/busybox} and one symbolic link per applet. */
-  static byte[] rootFilesystem(Path busybox) {
+  /**
+   * Writes a root filesystem with {@code bin/busybox}, one symbolic link per applet and, unless
+   * {@code variant} is null, the variant file.
+   */
+  static byte[] rootFilesystem(Path busybox, String variant) {
     try {
       TarWriter tar = new TarWriter();
       tar.directory("bin/");
       tar.file("bin/busybox", Files.readAllBytes(busybox), 0755);
       for (String applet : APPLETS.stream().sorted().toList()) {
         tar.symlink("bin/" + applet, "busybox");
+      }
+      if (variant != null) {
+        tar.directory("etc/");
+        tar.file(
+            VARIANT_FILE.substring(1), (variant + "\n").getBytes(StandardCharsets.UTF_8), 0644);
       }
       tar.directory("tmp/");
       return tar.finish();
