@@ -148,8 +148,8 @@ public class ReportedStates {
   }
 
   /**
-   * Returns the wire form of services: {@code {name: {status, downloadProgress?, healthy?,
-   * image?}}}.
+   * Returns the wire form of services: {@code {name: {status, downloadProgress?, healthy?, image?,
+   * downloadedBytes?, downloadSize?, updateMethod?, message?}}}; absent fields were not reported.
    */
   static Map<String, Map<String, Object>> toJson(Map<String, ServiceReport> services) {
     Map<String, Map<String, Object>> result = new LinkedHashMap<>();
@@ -166,9 +166,27 @@ public class ReportedStates {
           if (report.image() != null) {
             fields.put("image", report.image());
           }
+          if (report.update() != null) {
+            putUpdate(fields, report.update());
+          }
           result.put(name, fields);
         });
     return result;
+  }
+
+  private static void putUpdate(Map<String, Object> fields, ServiceUpdate update) {
+    if (update.downloadedBytes() != null) {
+      fields.put("downloadedBytes", update.downloadedBytes());
+    }
+    if (update.downloadSize() != null) {
+      fields.put("downloadSize", update.downloadSize());
+    }
+    if (update.method() != null) {
+      fields.put("updateMethod", update.method().wireName());
+    }
+    if (update.message() != null) {
+      fields.put("message", update.message());
+    }
   }
 
   private static Map<String, ServiceReport> fromJson(Map<String, Map<String, Object>> stored) {
@@ -181,8 +199,18 @@ public class ReportedStates {
                     ServiceStatus.parse((String) fields.get("status")),
                     fields.get("downloadProgress") instanceof Number n ? n.intValue() : null,
                     fields.get("healthy") instanceof Boolean b ? b : null,
-                    fields.get("image") instanceof String image ? image : null)));
+                    fields.get("image") instanceof String image ? image : null,
+                    updateFromJson(fields))));
     return services;
+  }
+
+  /** Reads the update fields; rows stored before they existed have none and give null. */
+  private static ServiceUpdate updateFromJson(Map<String, Object> fields) {
+    return ServiceUpdate.ofNullable(
+        fields.get("downloadedBytes") instanceof Number n ? n.longValue() : null,
+        fields.get("downloadSize") instanceof Number n ? n.longValue() : null,
+        fields.get("updateMethod") instanceof String method ? UpdateMethod.parse(method) : null,
+        fields.get("message") instanceof String message ? message : null);
   }
 
   private static List<List<Long>> chunks(Collection<Long> ids) {

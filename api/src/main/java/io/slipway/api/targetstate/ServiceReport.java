@@ -11,9 +11,15 @@ import java.util.regex.Pattern;
  * @param healthy the result of the service's health check, or null when it has none
  * @param image the digest of the image the service's container runs: an image index or a platform
  *     manifest, {@code sha256:} and 64 lower-case hex digits; null when not reported
+ * @param update how the service moves to a new image (bytes, method, message), or null when the
+ *     device reported none of it
  */
 public record ServiceReport(
-    ServiceStatus status, Integer downloadProgress, Boolean healthy, String image) {
+    ServiceStatus status,
+    Integer downloadProgress,
+    Boolean healthy,
+    String image,
+    ServiceUpdate update) {
 
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
 
@@ -35,9 +41,15 @@ public record ServiceReport(
     }
   }
 
+  /** Creates a report without update details. */
+  public ServiceReport(
+      ServiceStatus status, Integer downloadProgress, Boolean healthy, String image) {
+    this(status, downloadProgress, healthy, image, null);
+  }
+
   /** Creates a report that names no image. */
   public ServiceReport(ServiceStatus status, Integer downloadProgress, Boolean healthy) {
-    this(status, downloadProgress, healthy, null);
+    this(status, downloadProgress, healthy, null, null);
   }
 
   /** Returns true when the service runs and its health check, if any, passes. */

@@ -57,11 +57,20 @@ class TargetStateController {
       Long releaseId, Map<String, ServiceReportBody> services, String osVersion) {}
 
   /**
-   * One service in a report: status in lower case, progress 0 to 100, health, and the digest of the
-   * image its container runs (an image index or a platform manifest).
+   * One service in a report: status in lower case, progress 0 to 100, health, the digest of the
+   * image its container runs (an image index or a platform manifest), and while it moves to a new
+   * image the bytes received and expected, the update method ({@code delta} or {@code full}) and a
+   * message on a failure or a fallback to a full pull.
    */
   record ServiceReportBody(
-      String status, Integer downloadProgress, Boolean healthy, String image) {}
+      String status,
+      Integer downloadProgress,
+      Boolean healthy,
+      String image,
+      Long downloadedBytes,
+      Long downloadSize,
+      String updateMethod,
+      String message) {}
 
   @GetMapping("/device/v1/{uuid}/state")
   ResponseEntity<byte[]> target(
@@ -132,10 +141,22 @@ class TargetStateController {
               + "' in the report has no status: send one of installing,"
               + " downloading, running, exited, failed");
     }
+    ServiceUpdate update =
+        ServiceUpdate.ofNullable(
+            service.downloadedBytes(),
+            service.downloadSize(),
+            service.updateMethod() == null ? null : UpdateMethod.parse(service.updateMethod()),
+            service.message());
+    // Devices that report bytes still fill the percentage that existing views and clients read.
+    Integer progress = service.downloadProgress();
+    if (progress == null && update != null) {
+      progress = update.percentDone();
+    }
     return new ServiceReport(
         ServiceStatus.parse(service.status()),
-        service.downloadProgress(),
+        progress,
         service.healthy(),
-        service.image());
+        service.image(),
+        update);
   }
 }

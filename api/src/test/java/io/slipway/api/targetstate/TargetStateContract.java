@@ -406,6 +406,112 @@ abstract class TargetStateContract {
   }
 
   @Test
+  void reportedDownloadDetailsAreShownToMembers() {
+    long release = world.successfulRelease(org, fleet, developer);
+    HttpResponse<String> patched =
+        patchState(
+            device,
+            "{\"releaseId\": "
+                + release
+                + ", \"services\": {\"web\": {\"status\": \"downloading\","
+                + " \"downloadedBytes\": 250, \"downloadSize\": 1000,"
+                + " \"updateMethod\": \"full\","
+                + " \"message\": \"no delta from sha256:aa: pulled in full\"}}}");
+
+    JsonNode web = shownServices(device).path("web");
+
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    assertThat(web.path("downloadedBytes").asLong()).isEqualTo(250);
+    assertThat(web.path("downloadSize").asLong()).isEqualTo(1000);
+    assertThat(web.path("updateMethod").asString()).isEqualTo("full");
+    assertThat(web.path("message").asString()).isEqualTo("no delta from sha256:aa: pulled in full");
+  }
+
+  @Test
+  void reportedBytesFillTheDownloadProgress() {
+    patchState(
+        device,
+        "{\"services\": {\"web\": {\"status\": \"downloading\","
+            + " \"downloadedBytes\": 1, \"downloadSize\": 3, \"updateMethod\": \"delta\"}}}");
+
+    assertThat(shownServices(device).path("web").path("downloadProgress").asInt()).isEqualTo(33);
+  }
+
+  @Test
+  void reportedDownloadProgressIsKeptAsSent() {
+    patchState(
+        device,
+        "{\"services\": {\"web\": {\"status\": \"downloading\", \"downloadProgress\": 70,"
+            + " \"downloadedBytes\": 1, \"downloadSize\": 3}}}");
+
+    assertThat(shownServices(device).path("web").path("downloadProgress").asInt()).isEqualTo(70);
+  }
+
+  @Test
+  void reportWithoutDownloadDetailsLeavesThemOut() {
+    patchState(device, "{\"services\": {\"web\": {\"status\": \"running\"}}}");
+
+    JsonNode web = shownServices(device).path("web");
+
+    assertThat(web.has("downloadedBytes")).isFalse();
+    assertThat(web.has("updateMethod")).isFalse();
+    assertThat(web.has("message")).isFalse();
+  }
+
+  @Test
+  void reportedUpdateMethodIsStoredPerService() {
+    patchState(
+        device,
+        "{\"services\": {\"web\": {\"status\": \"running\", \"updateMethod\": \"delta\"}}}");
+
+    ServiceReport stored =
+        world
+            .context()
+            .getBean(ReportedStates.class)
+            .find(device.id())
+            .orElseThrow()
+            .services()
+            .get("web");
+
+    assertThat(stored.update().method()).isEqualTo(UpdateMethod.DELTA);
+  }
+
+  @Test
+  void overLongMessageIsRejected() {
+    HttpResponse<String> response =
+        patchState(
+            device,
+            "{\"services\": {\"web\": {\"status\": \"failed\", \"message\": \""
+                + "x".repeat(ServiceUpdate.MAX_MESSAGE + 1)
+                + "\"}}}");
+
+    assertThat(json(response).get("code").asString()).isEqualTo("INVALID_STATE_REPORT");
+    assertThat(json(response).get("message").asString()).contains("501 characters");
+  }
+
+  @Test
+  void unknownUpdateMethodIsRejected() {
+    HttpResponse<String> response =
+        patchState(
+            device,
+            "{\"services\": {\"web\": {\"status\": \"downloading\", \"updateMethod\": \"rsync\"}}}");
+
+    assertThat(json(response).get("code").asString()).isEqualTo("INVALID_STATE_REPORT");
+    assertThat(json(response).get("message").asString()).contains("rsync");
+  }
+
+  @Test
+  void negativeDownloadedBytesAreRejected() {
+    HttpResponse<String> response =
+        patchState(
+            device,
+            "{\"services\": {\"web\": {\"status\": \"downloading\", \"downloadedBytes\": -5}}}");
+
+    assertThat(json(response).get("code").asString()).isEqualTo("INVALID_STATE_REPORT");
+    assertThat(json(response).get("message").asString()).contains("-5");
+  }
+
+  @Test
   void reportsAreCountedByRelease() {
     long release = world.successfulRelease(org, fleet, developer);
     TestDevice failing = world.device(fleetId);
@@ -516,6 +622,16 @@ abstract class TargetStateContract {
                 + "\"}}}",
             reporter.key());
     assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> patchState(TestDevice reporter, String body) {
+    return world.call("PATCH", "/device/v1/" + reporter.uuid() + "/state", body, reporter.key());
+  }
+
+  private JsonNode shownServices(TestDevice reported) {
+    JsonNode shown =
+        json(world.call("GET", "/api/v1/devices/" + reported.uuid() + "/state", null, manager));
+    return shown.path("reported").path("services");
   }
 
   private HttpResponse<String> putTarget(String body) {
