@@ -34,8 +34,8 @@ public final class BusyboxImages {
   /** The platforms the index holds, in index order. */
   public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
 
-  /** The file that tells variants apart, {@code /etc/variant}. */
-  public static final String VARIANT_FILE = "/etc/variant";
+  /** The file that tells variants apart in their images. */
+  public static final String VARIANT_FILE = "/etc/slipway-variant";
 
   /** Environment variable naming an arm64 busybox binary to use instead of downloading one. */
   public static final String ARM64_BUSYBOX_VARIABLE = "SLIPWAY_BUSYBOX_ARM64";
@@ -83,9 +83,9 @@ public final class BusyboxImages {
 
   /**
    * Pushes a variant of the busybox index as {@link #push(String, String, String, String, String)}
-   * does: each platform's layer also holds {@value #VARIANT_FILE} with {@code variant} and a line
-   * break. Variants differ from each other and from the plain index by that one small file, like
-   * two neighbouring releases of a service, so a delta between them is much smaller than the layer.
+   * does, with {@link #VARIANT_FILE} in each platform's layer holding {@code variant}. Variants
+   * differ from each other by that one small file, like two neighbouring releases of a service, so
+   * a delta between them is much smaller than the layer.
    *
    * @param variant the file's text, or null for the plain index without the file
    */
@@ -124,10 +124,29 @@ public final class BusyboxImages {
         java.util.Collections.unmodifiableMap(manifests));
   }
 
-  /** One platform's image: the layer, config and manifest bytes. */
-  record Image(byte[] layer, byte[] config, byte[] manifest) {}
+  /**
+   * One platform's image as bytes: an OCI manifest naming the config and one gzip layer.
+   *
+   * @param layer the gzip layer blob
+   * @param config the config blob
+   * @param manifest the manifest
+   */
+  public record Image(byte[] layer, byte[] config, byte[] manifest) {}
 
-  static Image image(Path busybox, String architecture, String variant) {
+  /**
+   * Returns the linux/amd64 image, from the host's {@code /bin/busybox}, with the file {@link
+   * #VARIANT_FILE} that contains {@code variant}, so that two variants are two images that differ
+   * in one small file. The same variant gives the same bytes on every run.
+   */
+  public static Image amd64(String variant) {
+    return image(AMD64_BUSYBOX, "amd64", variant);
+  }
+
+  static Image image(Path busybox, String architecture) {
+    return image(busybox, architecture, null);
+  }
+
+  private static Image image(Path busybox, String architecture, String variant) {
     byte[] tar = rootFilesystem(busybox, variant);
     byte[] layer = gzip(tar);
     byte[] config =
@@ -152,11 +171,13 @@ public final class BusyboxImages {
     return new Image(layer, config, manifest);
   }
 
-  /**
-   * Writes a root filesystem with {@code bin/busybox}, one symbolic link per applet and, unless
-   * {@code variant} is null, the variant file.
-   */
-  static byte[] rootFilesystem(Path busybox, String variant) {
+  /** Writes a root filesystem with {@code bin/busybox} and one symbolic link per applet. */
+  static byte[] rootFilesystem(Path busybox) {
+    return rootFilesystem(busybox, null);
+  }
+
+  /** Writes the root filesystem, plus {@link #VARIANT_FILE} when {@code variant} is set. */
+  private static byte[] rootFilesystem(Path busybox, String variant) {
     try {
       TarWriter tar = new TarWriter();
       tar.directory("bin/");
@@ -166,8 +187,7 @@ public final class BusyboxImages {
       }
       if (variant != null) {
         tar.directory("etc/");
-        tar.file(
-            VARIANT_FILE.substring(1), (variant + "\n").getBytes(StandardCharsets.UTF_8), 0644);
+        tar.file(VARIANT_FILE.substring(1), variant.getBytes(StandardCharsets.UTF_8), 0644);
       }
       tar.directory("tmp/");
       return tar.finish();
