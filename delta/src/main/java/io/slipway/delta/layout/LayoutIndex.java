@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -141,6 +142,24 @@ final class LayoutIndex {
     entry.put("digest", manifest.digest().value());
     entry.put("size", manifest.size());
     entry.putObject("annotations").put(OciLayout.REF_NAME, refName);
+  }
+
+  /**
+   * Drops every named entry whose name is not in {@code keep}; entries without a name stay.
+   *
+   * @return the names dropped
+   */
+  List<String> retain(Set<String> keep) {
+    List<String> dropped = new ArrayList<>();
+    Iterator<JsonNode> entries = manifests().iterator();
+    while (entries.hasNext()) {
+      String name = entries.next().path("annotations").path(OciLayout.REF_NAME).asString(null);
+      if (name != null && !keep.contains(name)) {
+        dropped.add(name);
+        entries.remove();
+      }
+    }
+    return dropped;
   }
 
   /** Returns the index as JSON bytes. */

@@ -141,6 +141,39 @@ public final class OciLayout implements ImageContent {
   }
 
   /**
+   * Returns the names of the layout's images, in index order.
+   *
+   * @throws DeltaException {@code INVALID_IMAGE} or {@code IO} when the index cannot be read
+   */
+  public List<String> refNames() {
+    return readIndex().refNames();
+  }
+
+  /**
+   * Removes the names of images that {@code keep} does not list from the index, in one atomic
+   * replacement of {@code index.json}. Blobs stay: the caller deletes those that no remaining image
+   * needs, after this returns, so a crash never leaves a name whose blobs are gone.
+   *
+   * @return the names removed
+   * @throws DeltaException {@code INVALID_IMAGE} or {@code IO} when the index cannot be read or
+   *     written
+   */
+  public List<String> retain(Set<String> keep) {
+    LayoutIndex index = readIndex();
+    List<String> dropped = index.retain(keep);
+    if (dropped.isEmpty()) {
+      return dropped;
+    }
+    try {
+      LayoutFiles.writeAtomically(indexFile(), index.toBytes());
+    } catch (IOException e) {
+      throw io("Writing " + indexFile(), e);
+    }
+    LOG.info("Removed images {} from OCI layout {}", dropped, dir);
+    return dropped;
+  }
+
+  /**
    * Returns the signed manifest that {@code manifest} stands for: the digest in its {@link
    * #SOURCE_MANIFEST} annotation when it is a local manifest and the layout stores that signed
    * manifest, else {@code manifest} itself. Deltas name the signed manifest as their source, so a

@@ -103,11 +103,30 @@ public final class BusyboxImages {
         java.util.Collections.unmodifiableMap(manifests));
   }
 
-  /** One platform's image: the layer, config and manifest bytes. */
-  record Image(byte[] layer, byte[] config, byte[] manifest) {}
+  /**
+   * One platform's image as bytes: an OCI manifest naming the config and one gzip layer.
+   *
+   * @param layer the gzip layer blob
+   * @param config the config blob
+   * @param manifest the manifest
+   */
+  public record Image(byte[] layer, byte[] config, byte[] manifest) {}
+
+  /**
+   * Returns the linux/amd64 image, from the host's {@code /bin/busybox}, with a file {@code
+   * etc/slipway-variant} that contains {@code variant}, so that two variants are two images that
+   * differ in one small file. The same variant gives the same bytes on every run.
+   */
+  public static Image amd64(String variant) {
+    return image(AMD64_BUSYBOX, "amd64", variant);
+  }
 
   static Image image(Path busybox, String architecture) {
-    byte[] tar = rootFilesystem(busybox);
+    return image(busybox, architecture, null);
+  }
+
+  private static Image image(Path busybox, String architecture, String variant) {
+    byte[] tar = rootFilesystem(busybox, variant);
     byte[] layer = gzip(tar);
     byte[] config =
         ("{\"architecture\":\"%s\",\"os\":\"linux\",\"config\":{\"Env\":"
@@ -133,12 +152,21 @@ public final class BusyboxImages {
 
   /** Writes a root filesystem with {@code bin/busybox} and one symbolic link per applet. */
   static byte[] rootFilesystem(Path busybox) {
+    return rootFilesystem(busybox, null);
+  }
+
+  /** Writes the root filesystem, plus {@code etc/slipway-variant} when {@code variant} is set. */
+  private static byte[] rootFilesystem(Path busybox, String variant) {
     try {
       TarWriter tar = new TarWriter();
       tar.directory("bin/");
       tar.file("bin/busybox", Files.readAllBytes(busybox), 0755);
       for (String applet : APPLETS.stream().sorted().toList()) {
         tar.symlink("bin/" + applet, "busybox");
+      }
+      if (variant != null) {
+        tar.directory("etc/");
+        tar.file("etc/slipway-variant", variant.getBytes(StandardCharsets.UTF_8), 0644);
       }
       tar.directory("tmp/");
       return tar.finish();

@@ -1,0 +1,298 @@
+package io.slipway.agent.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
+import io.slipway.agent.client.LogLine;
+import io.slipway.agent.store.InstalledRelease;
+import io.slipway.agent.store.InstalledService;
+import io.slipway.delta.layout.OciLayout;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a release's services on a Docker-compatible engine through docker-java. Images come from the
+ * store's OCI layout as streamed {@code docker load} archives (see {@link LoadArchive}); containers
+ * are made from each service's compose configuration as {@link ContainerSpec} describes, with the
+ * mounts {@link MountPolicy} allows. A container whose {@code io.slipway.spec} label matches the
+ * one the release requests is kept, so a service that a new release leaves unchanged is not
+ * restarted; its {@code io.slipway.release} label then still names the release that created it.
+ *
+ * <p>Update locks live in {@code DATA/locks/SERVICE/updates.lock}; the directory is mounted at
+ * {@code /tmp/slipway} and, for services written for balena, at {@code /tmp/balena}.
+ *
+ * <p>Thread-safety as {@link ServiceRunner} states; the docker-java client is thread-safe. Close
+ * the runner to release its connections; containers keep running.
+ */
+public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
+
+  /** The engine's default socket on Linux. */
+  public static final URI DEFAULT_HOST = URI.create("unix:///var/run/docker.sock");
+
+  /** The name of a service's lock file inside its lock directory. */
+  public static final String LOCK_FILE = "updates.lock";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DockerServiceRunner.class);
+
+  private final DockerClient client;
+  private final EngineNames names;
+  private final Path locks;
+  private final MountPolicy mounts;
+  private final ImageLoader images;
+  private final Containers containers;
+
+  /**
+   * Creates a runner over {@code client} for one device.
+   *
+   * @param client the engine's client; closed by {@link #close()}
+   * @param deviceUuid the device's UUID, 32 hex digits
+   * @param dataDir the agent's data directory; lock directories go under {@code locks/}
+   * @param allowedBindRoots host directories a release may bind-mount from; empty allows none
+   * @throws IllegalArgumentException naming the value when the UUID is malformed or a root is not
+   *     absolute
+   */
+  public DockerServiceRunner(
+      DockerClient client, String deviceUuid, Path dataDir, List<Path> allowedBindRoots) {
+    this.client = client;
+    this.names = new EngineNames(deviceUuid);
+    this.locks = dataDir.resolve("locks");
+    this.mounts = new MountPolicy(allowedBindRoots);
+    this.images = new ImageLoader(client, names);
+    this.containers = new Containers(client, names);
+  }
+
+  /**
+   * Connects to the engine at {@code dockerHost} ({@code unix:///path} or {@code tcp://host:port},
+   * plain TCP without TLS) and creates a runner; nothing is sent until the first call.
+   *
+   * @throws IllegalArgumentException naming the value when the host has another scheme
+   */
+  public static DockerServiceRunner connect(
+      URI dockerHost, String deviceUuid, Path dataDir, List<Path> allowedBindRoots) {
+    return new DockerServiceRunner(client(dockerHost), deviceUuid, dataDir, allowedBindRoots);
+  }
+
+  /**
+   * Returns a docker-java client for the engine at {@code dockerHost}, with a 10 s connect timeout
+   * and no response timeout (logs and loads stream for long).
+   *
+   * @throws IllegalArgumentException naming the value when the host is neither unix nor tcp
+   */
+  public static DockerClient client(URI dockerHost) {
+    String scheme = dockerHost.getScheme();
+    if (!"unix".equals(scheme) && !"tcp".equals(scheme)) {
+      throw new IllegalArgumentException(
+          "Docker host '"
+              + dockerHost
+              + "' is invalid: write unix:///path/docker.sock or"
+              + " tcp://host:port");
+    }
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(dockerHost.toString())
+            .withDockerTlsVerify(false)
+            .build();
+    ZerodepDockerHttpClient http =
+        new ZerodepDockerHttpClient.Builder()
+            .dockerHost(dockerHost)
+            .connectionTimeout(Duration.ofSeconds(10))
+            .maxConnections(16)
+            .build();
+    return DockerClientImpl.getInstance(config, http);
+  }
+
+  @Override
+  public void load(InstalledRelease release, OciLayout layout) {
+    for (InstalledService service : sorted(release)) {
+      engine(
+          service.name(),
+          () -> {
+            images.load(service, layout, release.releaseId());
+            return null;
+          });
+    }
+  }
+
+  @Override
+  public Set<String> heldLocks(Set<String> services) {
+    Set<String> held = new TreeSet<>();
+    for (String service : services) {
+      if (Files.exists(lockDir(service).resolve(LOCK_FILE))) {
+        held.add(service);
+      }
+    }
+    return held;
+  }
+
+  @Override
+  public void stop(Set<String> services) {
+    Map<String, List<Container>> existing = engine("(all)", containers::byService);
+    for (String service : new TreeSet<>(services)) {
+      for (Container container : existing.getOrDefault(service, List.of())) {
+        engine(
+            service,
+            () -> {
+              containers.remove(container);
+              return null;
+            });
+      }
+    }
+  }
+
+  @Override
+  public void reconcile(InstalledRelease release) {
+    Map<String, List<Container>> existing = engine("(all)", containers::byService);
+    for (InstalledService service : sorted(release)) {
+      List<Container> current = existing.remove(service.name());
+      engine(
+          service.name(),
+          () -> {
+            reconcile(service, release.releaseId(), current == null ? List.of() : current);
+            return null;
+          });
+    }
+    for (Map.Entry<String, List<Container>> leftover : existing.entrySet()) {
+      for (Container container : leftover.getValue()) {
+        engine(
+            leftover.getKey(),
+            () -> {
+              containers.remove(container);
+              return null;
+            });
+      }
+    }
+  }
+
+  private void reconcile(InstalledService service, long releaseId, List<Container> current) {
+    ContainerSpec spec =
+        ContainerSpec.of(
+            service, releaseId, images.imageId(service), names, mounts, lockDir(service.name()));
+    createLockDir(service.name());
+
+    Container keep = null;
+    for (Container container : current) {
+      boolean matches =
+          spec.specDigest().equals(container.getLabels().get(ContainerSpec.SPEC_LABEL))
+              && !"dead".equals(container.getState())
+              && !"removing".equals(container.getState());
+      if (matches && keep == null) {
+        keep = container;
+      } else {
+        containers.remove(container);
+      }
+    }
+
+    if (keep == null) {
+      containers.createAndStart(spec);
+    } else if ("created".equals(keep.getState())) {
+      // A crash between creating and starting left it; start it now.
+      containers.start(keep.getId(), service.name());
+    } else {
+      LOG.debug("Container {} of service {} is up to date", keep.getId(), service.name());
+    }
+  }
+
+  @Override
+  public AutoCloseable followLogs(Consumer<LogLine> sink) {
+    return engine("(all)", () -> ContainerLogs.follow(client, names, sink));
+  }
+
+  @Override
+  public Map<String, String> status() {
+    Map<String, String> status = new TreeMap<>();
+    Map<String, List<Container>> existing = engine("(all)", containers::byService);
+    for (Map.Entry<String, List<Container>> entry : existing.entrySet()) {
+      String state = "exited";
+      for (Container container : entry.getValue()) {
+        state = container.getState();
+        if ("running".equals(state)) {
+          break;
+        }
+      }
+      status.put(entry.getKey(), state);
+    }
+    return status;
+  }
+
+  /** Returns the host directory of {@code service}'s update lock. */
+  public Path lockDir(String service) {
+    return locks.resolve(EngineNames.requireName("service", service));
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.close();
+    } catch (IOException e) {
+      LOG.warn(
+          "Closing the engine client of device {} failed: {}", names.deviceUuid(), e.toString());
+    }
+  }
+
+  private void createLockDir(String service) {
+    try {
+      Files.createDirectories(lockDir(service));
+    } catch (IOException e) {
+      throw new AgentException(
+          AgentFailure.ENGINE_FAILED,
+          "Cannot create the update lock directory "
+              + lockDir(service)
+              + " of service "
+              + service
+              + ": "
+              + e,
+          e);
+    }
+  }
+
+  private static List<InstalledService> sorted(InstalledRelease release) {
+    List<InstalledService> services = new ArrayList<>(release.services().values());
+    services.sort((a, b) -> a.name().compareTo(b.name()));
+    return services;
+  }
+
+  /**
+   * Runs one engine call for {@code service} and turns what docker-java throws into {@code
+   * ENGINE_FAILED}. docker-java reports engine errors as {@code DockerException} and transport
+   * failures as plain runtime exceptions, so both are caught here; {@link AgentException} passes.
+   */
+  private <T> T engine(String service, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (AgentException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new AgentException(
+          AgentFailure.ENGINE_FAILED,
+          "The configuration of service " + service + " is invalid: " + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      throw new AgentException(
+          AgentFailure.ENGINE_FAILED,
+          "The engine failed for service "
+              + service
+              + " of device "
+              + names.deviceUuid()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+}
