@@ -146,11 +146,19 @@ final class ContainerLogs implements AutoCloseable {
     }
   }
 
-  /** Turns one container's frames into lines. */
+  /**
+   * Turns one container's frames into lines. The engine sends each log message as a frame that
+   * starts with its timestamp. A message longer than the engine's buffer arrives in several frames
+   * without a line break, so text is kept per stream until its line break arrives.
+   */
   private final class Lines extends ResultCallback.Adapter<Frame> {
 
     private final String containerId;
     private final String service;
+    private final StringBuilder stdout = new StringBuilder();
+    private final StringBuilder stderr = new StringBuilder();
+    private Instant stdoutStart;
+    private Instant stderrStart;
 
     Lines(String containerId, String service) {
       this.containerId = containerId;
@@ -159,31 +167,52 @@ final class ContainerLogs implements AutoCloseable {
 
     @Override
     public void onNext(Frame frame) {
-      boolean stderr = frame.getStreamType() == StreamType.STDERR;
+      boolean isStderr = frame.getStreamType() == StreamType.STDERR;
       String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
-      for (String line : text.split("\n")) {
-        if (!line.isEmpty()) {
-          sink.accept(line(line, stderr));
+      Instant timestamp = Instant.now();
+      int space = text.indexOf(' ');
+      if (space > 0) {
+        try {
+          timestamp = Instant.parse(text.substring(0, space));
+          text = text.substring(space + 1);
+        } catch (DateTimeParseException e) {
+          // No timestamp in front (the engine adds one to every message): keep the whole text.
         }
+      }
+      if (isStderr) {
+        stderrStart = append(stderr, stderrStart, timestamp, text, true);
+      } else {
+        stdoutStart = append(stdout, stdoutStart, timestamp, text, false);
       }
     }
 
-    private LogLine line(String raw, boolean stderr) {
-      Instant timestamp = Instant.now();
-      String message = raw;
-      int space = raw.indexOf(' ');
-      if (space > 0) {
-        try {
-          timestamp = Instant.parse(raw.substring(0, space));
-          message = raw.substring(space + 1);
-        } catch (DateTimeParseException e) {
-          // No timestamp in front: a frame that continues a long line. Keep the whole text.
-        }
+    /**
+     * Adds {@code text} to {@code pending} and passes on every line it completes, and a line that
+     * grew past {@link #MAX_LINE_CHARS}, cut there. Returns the timestamp of what stays pending.
+     */
+    private Instant append(
+        StringBuilder pending, Instant start, Instant timestamp, String text, boolean isStderr) {
+      Instant lineStart = pending.isEmpty() ? timestamp : start;
+      pending.append(text);
+      int end;
+      while ((end = pending.indexOf("\n")) >= 0) {
+        pass(pending.substring(0, end), lineStart, isStderr);
+        pending.delete(0, end + 1);
+        lineStart = timestamp;
       }
-      if (message.length() > MAX_LINE_CHARS) {
-        message = message.substring(0, MAX_LINE_CHARS);
+      if (pending.length() > MAX_LINE_CHARS) {
+        pass(pending.toString(), lineStart, isStderr);
+        pending.setLength(0);
       }
-      return new LogLine(timestamp, service, message, stderr);
+      return lineStart;
+    }
+
+    private void pass(String message, Instant timestamp, boolean isStderr) {
+      String line = message.endsWith("\r") ? message.substring(0, message.length() - 1) : message;
+      if (line.length() > MAX_LINE_CHARS) {
+        line = line.substring(0, MAX_LINE_CHARS);
+      }
+      sink.accept(new LogLine(timestamp, service, line, isStderr));
     }
 
     @Override

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * mounts {@link MountPolicy} allows. A container whose {@code io.slipway.spec} label matches the
  * one the release requests is kept, so a service that a new release leaves unchanged is not
  * restarted; its {@code io.slipway.release} label then still names the release that created it.
+ * After bringing the containers in line, {@link #reconcile} removes the images this device loaded
+ * that the release does not use, so old releases do not fill the device's disk.
  *
  * <p>Update locks live in {@code DATA/locks/SERVICE/updates.lock}; the directory is mounted at
  * {@code /tmp/slipway} and, for services written for balena, at {@code /tmp/balena}.
@@ -178,6 +180,17 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
             });
       }
     }
+
+    Set<String> tags = new TreeSet<>();
+    for (InstalledService service : release.services().values()) {
+      tags.add(names.imageTag(service.name(), service.manifest()));
+    }
+    engine(
+        "(all)",
+        () -> {
+          images.removeUnused(tags);
+          return null;
+        });
   }
 
   private void reconcile(InstalledService service, long releaseId, List<Container> current) {

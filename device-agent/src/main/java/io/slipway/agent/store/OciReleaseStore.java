@@ -112,8 +112,8 @@ public final class OciReleaseStore implements ReleaseStore {
   }
 
   /**
-   * Returns whether the layout contains the image {@code manifest} under {@link #refName}, with every
-   * blob it needs present.
+   * Returns whether the layout contains the image {@code manifest} under {@link #refName}, with
+   * every blob it needs present.
    */
   public boolean contains(Digest manifest) {
     return missingBlob(refName(manifest), manifest).isEmpty();

@@ -1,0 +1,130 @@
+package io.slipway.agent.config;
+
+import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
+import io.slipway.agent.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The device's config.json as a JSON file. Reading checks the fields the agent uses strictly (see
+ * {@link ConfigJson}) and ignores the rest; rewriting keeps every field and its order, except that
+ * {@code uuid} and {@code deviceApiKey} take the place of {@code provisioningKey}. The rewrite goes
+ * through {@link AtomicFiles#write}, which keeps the file's permissions.
+ *
+ * <p>Not thread-safe, as {@link ConfigFile} says.
+ */
+public final class JsonConfigFile implements ConfigFile {
+
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  private final Path path;
+
+  /** Creates the file's view; nothing is read until {@link #read()}. */
+  public JsonConfigFile(Path path) {
+    this.path = Objects.requireNonNull(path, "path");
+  }
+
+  @Override
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public AgentConfig read() {
+    return ConfigJson.read(path, readTree());
+  }
+
+  @Override
+  public AgentConfig writeRegistered(String uuid, String deviceApiKey) {
+    ConfigJson.checkUuid(path, uuid);
+    ConfigJson.checkDeviceApiKey(path, deviceApiKey);
+    JsonNode current = readTree();
+    ConfigJson.read(path, current);
+
+    ObjectNode registered = withCredentials((ObjectNode) current, uuid, deviceApiKey);
+    byte[] content = (JSON.writeValueAsString(registered) + "\n").getBytes(StandardCharsets.UTF_8);
+    try {
+      AtomicFiles.write(path, content);
+    } catch (IOException e) {
+      throw new AgentException(
+          AgentFailure.INVALID_CONFIG,
+          "Could not rewrite config file "
+              + path
+              + " with the registration of device "
+              + uuid
+              + " ("
+              + e
+              + "): make its directory writable; the file is unchanged",
+          e);
+    }
+    return ConfigJson.read(path, registered);
+  }
+
+  /**
+   * Returns a copy of {@code root} with {@code uuid} and {@code deviceApiKey} where {@code
+   * provisioningKey} was (or at the end when it had none), and without {@code provisioningKey}.
+   */
+  private static ObjectNode withCredentials(ObjectNode root, String uuid, String deviceApiKey) {
+    ObjectNode copy = JSON.createObjectNode();
+    boolean placed = false;
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
+      String name = field.getKey();
+      if (name.equals("provisioningKey")) {
+        copy.put("uuid", uuid);
+        copy.put("deviceApiKey", deviceApiKey);
+        placed = true;
+      } else if (!name.equals("uuid") && !name.equals("deviceApiKey")) {
+        copy.set(name, field.getValue());
+      }
+    }
+    if (!placed) {
+      copy.put("uuid", uuid);
+      copy.put("deviceApiKey", deviceApiKey);
+    }
+    return copy;
+  }
+
+  private JsonNode readTree() {
+    byte[] content;
+    try {
+      content = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new AgentException(
+          AgentFailure.INVALID_CONFIG,
+          "Config file "
+              + path
+              + " is missing: put the config.json of the device's fleet there or pass --config",
+          e);
+    } catch (IOException e) {
+      throw new AgentException(
+          AgentFailure.INVALID_CONFIG, "Could not read config file " + path + ": " + e, e);
+    }
+    try {
+      return JSON.readTree(content);
+    } catch (JacksonException e) {
+      // The parser's message may quote the text at fault, which can be a key: give the place only.
+      throw new AgentException(
+          AgentFailure.INVALID_CONFIG,
+          "Config file " + path + " is not valid JSON at " + placeOf(e) + ": fix or replace it");
+    }
+  }
+
+  private static String placeOf(JacksonException e) {
+    if (e.getLocation() == null) {
+      return "an unknown place";
+    }
+    return "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+  }
+}
