@@ -10,9 +10,7 @@ import com.github.dockerjava.api.model.StreamType;
 import io.slipway.agent.client.LogLine;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,11 +31,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; {@link #close()} stops every stream.
  */
 final class ContainerLogs implements AutoCloseable {
-
-  /**
-   * Maximum characters of a line passed on; longer lines are cut, so one line cannot fill the heap.
-   */
-  static final int MAX_LINE_CHARS = 16 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLogs.class);
 
@@ -146,73 +139,28 @@ final class ContainerLogs implements AutoCloseable {
     }
   }
 
-  /**
-   * Turns one container's frames into lines. The engine sends each log message as a frame that
-   * starts with its timestamp. A message longer than the engine's buffer arrives in several frames
-   * without a line break, so text is kept per stream until its line break arrives.
-   */
+  /** Passes one container's frames on as lines, per stream. */
   private final class Lines extends ResultCallback.Adapter<Frame> {
 
     private final String containerId;
     private final String service;
-    private final StringBuilder stdout = new StringBuilder();
-    private final StringBuilder stderr = new StringBuilder();
-    private Instant stdoutStart;
-    private Instant stderrStart;
+    private final LogLineAssembler stdout;
+    private final LogLineAssembler stderr;
 
     Lines(String containerId, String service) {
       this.containerId = containerId;
       this.service = service;
+      this.stdout = new LogLineAssembler(service, false, sink);
+      this.stderr = new LogLineAssembler(service, true, sink);
     }
 
     @Override
     public void onNext(Frame frame) {
-      boolean isStderr = frame.getStreamType() == StreamType.STDERR;
-      String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
-      Instant timestamp = Instant.now();
-      int space = text.indexOf(' ');
-      if (space > 0) {
-        try {
-          timestamp = Instant.parse(text.substring(0, space));
-          text = text.substring(space + 1);
-        } catch (DateTimeParseException e) {
-          // No timestamp in front (the engine adds one to every message): keep the whole text.
-        }
-      }
-      if (isStderr) {
-        stderrStart = append(stderr, stderrStart, timestamp, text, true);
+      if (frame.getStreamType() == StreamType.STDERR) {
+        stderr.accept(frame.getPayload());
       } else {
-        stdoutStart = append(stdout, stdoutStart, timestamp, text, false);
+        stdout.accept(frame.getPayload());
       }
-    }
-
-    /**
-     * Adds {@code text} to {@code pending} and passes on every line it completes, and a line that
-     * grew past {@link #MAX_LINE_CHARS}, cut there. Returns the timestamp of what stays pending.
-     */
-    private Instant append(
-        StringBuilder pending, Instant start, Instant timestamp, String text, boolean isStderr) {
-      Instant lineStart = pending.isEmpty() ? timestamp : start;
-      pending.append(text);
-      int end;
-      while ((end = pending.indexOf("\n")) >= 0) {
-        pass(pending.substring(0, end), lineStart, isStderr);
-        pending.delete(0, end + 1);
-        lineStart = timestamp;
-      }
-      if (pending.length() > MAX_LINE_CHARS) {
-        pass(pending.toString(), lineStart, isStderr);
-        pending.setLength(0);
-      }
-      return lineStart;
-    }
-
-    private void pass(String message, Instant timestamp, boolean isStderr) {
-      String line = message.endsWith("\r") ? message.substring(0, message.length() - 1) : message;
-      if (line.length() > MAX_LINE_CHARS) {
-        line = line.substring(0, MAX_LINE_CHARS);
-      }
-      sink.accept(new LogLine(timestamp, service, line, isStderr));
     }
 
     @Override
