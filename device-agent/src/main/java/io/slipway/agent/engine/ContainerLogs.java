@@ -10,9 +10,7 @@ import com.github.dockerjava.api.model.StreamType;
 import io.slipway.agent.client.LogLine;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,11 +31,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; {@link #close()} stops every stream.
  */
 final class ContainerLogs implements AutoCloseable {
-
-  /**
-   * Maximum characters of a line passed on; longer lines are cut, so one line cannot fill the heap.
-   */
-  static final int MAX_LINE_CHARS = 16 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLogs.class);
 
@@ -146,44 +139,28 @@ final class ContainerLogs implements AutoCloseable {
     }
   }
 
-  /** Turns one container's frames into lines. */
+  /** Passes one container's frames on as lines, per stream. */
   private final class Lines extends ResultCallback.Adapter<Frame> {
 
     private final String containerId;
     private final String service;
+    private final LogLineAssembler stdout;
+    private final LogLineAssembler stderr;
 
     Lines(String containerId, String service) {
       this.containerId = containerId;
       this.service = service;
+      this.stdout = new LogLineAssembler(service, false, sink);
+      this.stderr = new LogLineAssembler(service, true, sink);
     }
 
     @Override
     public void onNext(Frame frame) {
-      boolean stderr = frame.getStreamType() == StreamType.STDERR;
-      String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
-      for (String line : text.split("\n")) {
-        if (!line.isEmpty()) {
-          sink.accept(line(line, stderr));
-        }
+      if (frame.getStreamType() == StreamType.STDERR) {
+        stderr.accept(frame.getPayload());
+      } else {
+        stdout.accept(frame.getPayload());
       }
-    }
-
-    private LogLine line(String raw, boolean stderr) {
-      Instant timestamp = Instant.now();
-      String message = raw;
-      int space = raw.indexOf(' ');
-      if (space > 0) {
-        try {
-          timestamp = Instant.parse(raw.substring(0, space));
-          message = raw.substring(space + 1);
-        } catch (DateTimeParseException e) {
-          // No timestamp in front: a frame that continues a long line. Keep the whole text.
-        }
-      }
-      if (message.length() > MAX_LINE_CHARS) {
-        message = message.substring(0, MAX_LINE_CHARS);
-      }
-      return new LogLine(timestamp, service, message, stderr);
     }
 
     @Override

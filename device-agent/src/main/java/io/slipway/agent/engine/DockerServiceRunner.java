@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * mounts {@link MountPolicy} allows. A container whose {@code io.slipway.spec} label matches the
  * one the release requests is kept, so a service that a new release leaves unchanged is not
  * restarted; its {@code io.slipway.release} label then still names the release that created it.
+ * After bringing the containers in line, {@link #reconcile} removes the images this device loaded
+ * that the release does not use, so old releases do not fill the device's disk.
  *
  * <p>Update locks live in {@code DATA/locks/SERVICE/updates.lock}; the directory is mounted at
  * {@code /tmp/slipway} and, for services written for balena, at {@code /tmp/balena}.
@@ -122,7 +124,7 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   public void load(InstalledRelease release, OciLayout layout) {
     for (InstalledService service : sorted(release)) {
       engine(
-          service.name(),
+          "loading the image of service " + service.name(),
           () -> {
             images.load(service, layout, release.releaseId());
             return null;
@@ -143,11 +145,11 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public void stop(Set<String> services) {
-    Map<String, List<Container>> existing = engine("(all)", containers::byService);
+    Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (String service : new TreeSet<>(services)) {
       for (Container container : existing.getOrDefault(service, List.of())) {
         engine(
-            service,
+            "removing the container of service " + service,
             () -> {
               containers.remove(container);
               return null;
@@ -158,11 +160,11 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public void reconcile(InstalledRelease release) {
-    Map<String, List<Container>> existing = engine("(all)", containers::byService);
+    Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (InstalledService service : sorted(release)) {
       List<Container> current = existing.remove(service.name());
       engine(
-          service.name(),
+          "running service " + service.name(),
           () -> {
             reconcile(service, release.releaseId(), current == null ? List.of() : current);
             return null;
@@ -171,13 +173,24 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     for (Map.Entry<String, List<Container>> leftover : existing.entrySet()) {
       for (Container container : leftover.getValue()) {
         engine(
-            leftover.getKey(),
+            "removing the container of service " + leftover.getKey(),
             () -> {
               containers.remove(container);
               return null;
             });
       }
     }
+
+    Set<String> tags = new TreeSet<>();
+    for (InstalledService service : release.services().values()) {
+      tags.add(names.imageTag(service.name(), service.manifest()));
+    }
+    engine(
+        "removing unused images",
+        () -> {
+          images.removeUnused(tags);
+          return null;
+        });
   }
 
   private void reconcile(InstalledService service, long releaseId, List<Container> current) {
@@ -211,13 +224,13 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public AutoCloseable followLogs(Consumer<LogLine> sink) {
-    return engine("(all)", () -> ContainerLogs.follow(client, names, sink));
+    return engine("following container logs", () -> ContainerLogs.follow(client, names, sink));
   }
 
   @Override
   public Map<String, String> status() {
     Map<String, String> status = new TreeMap<>();
-    Map<String, List<Container>> existing = engine("(all)", containers::byService);
+    Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (Map.Entry<String, List<Container>> entry : existing.entrySet()) {
       String state = "exited";
       for (Container container : entry.getValue()) {
@@ -269,29 +282,31 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   }
 
   /**
-   * Runs one engine call for {@code service} and turns what docker-java throws into {@code
-   * ENGINE_FAILED}. docker-java reports engine errors as {@code DockerException} and transport
-   * failures as plain runtime exceptions, so both are caught here; {@link AgentException} passes.
+   * Runs one engine call and turns what docker-java throws into {@code ENGINE_FAILED}. docker-java
+   * reports engine errors as {@code DockerException} and transport failures as plain runtime
+   * exceptions, so both are caught here. An {@link AgentException} passes unchanged.
+   *
+   * @param step what the call does, such as {@code running service app}, for the message
    */
-  private <T> T engine(String service, Supplier<T> call) {
+  private <T> T engine(String step, Supplier<T> call) {
     try {
       return call.get();
     } catch (AgentException e) {
       throw e;
     } catch (IllegalArgumentException e) {
+      // Raised by ContainerSpec and MountPolicy; their messages name the service, key and fix.
       throw new AgentException(
-          AgentFailure.ENGINE_FAILED,
-          "The configuration of service " + service + " is invalid: " + e.getMessage(),
-          e);
+          AgentFailure.ENGINE_FAILED, "Failed " + step + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new AgentException(
           AgentFailure.ENGINE_FAILED,
-          "The engine failed for service "
-              + service
+          "The engine failed "
+              + step
               + " of device "
               + names.deviceUuid()
               + ": "
-              + e.getMessage(),
+              + e.getMessage()
+              + "; check that the engine runs and its log",
           e);
     }
   }

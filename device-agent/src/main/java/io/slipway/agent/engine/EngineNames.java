@@ -46,7 +46,12 @@ record EngineNames(String deviceUuid) {
   String imageTag(String service, Digest manifest) {
     // Repository names must be lower case; the container name keeps the service's own case.
     String repository = requireName("service", service).toLowerCase(Locale.ROOT).replace('.', '-');
-    return "slipway/" + shortUuid() + "/" + repository + ":" + manifest.hex().substring(0, 12);
+    return imagePrefix() + repository + ":" + manifest.hex().substring(0, 12);
+  }
+
+  /** Returns the start of every image tag of this device, {@code slipway/UUID8/}. */
+  String imagePrefix() {
+    return "slipway/" + shortUuid() + "/";
   }
 
   /** Returns the first eight hex digits of the UUID. */

@@ -2,6 +2,7 @@ package io.slipway.agent.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.LoadResponseItem;
 import io.slipway.agent.AgentException;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +101,33 @@ final class ImageLoader {
                         + " (manifest "
                         + service.manifest()
                         + "); load the release before running it"));
+  }
+
+  /**
+   * Removes the tags this device's agent loaded, except {@code keep}, and with them each image no
+   * container uses any more. An image a container still uses keeps its tag until a later call.
+   */
+  void removeUnused(Set<String> keep) {
+    String prefix = names.imagePrefix();
+    for (com.github.dockerjava.api.model.Image image : client.listImagesCmd().exec()) {
+      String[] tags = image.getRepoTags() == null ? new String[0] : image.getRepoTags();
+      for (String tag : tags) {
+        if (tag.startsWith(prefix) && !keep.contains(tag)) {
+          remove(tag);
+        }
+      }
+    }
+  }
+
+  private void remove(String tag) {
+    try {
+      client.removeImageCmd(tag).exec();
+      LOG.info("Removed image {} of device {} from the engine", tag, names.deviceUuid());
+    } catch (ConflictException e) {
+      LOG.debug("Image {} is still in use: {}", tag, e.getMessage());
+    } catch (NotFoundException e) {
+      LOG.debug("Image {} was gone already", tag);
+    }
   }
 
   private Optional<String> loadedId(String tag) {

@@ -65,9 +65,18 @@ public interface ServiceRunner {
    * @throws IllegalArgumentException naming an unknown strategy label value
    */
   static UpdateStrategy strategyOf(InstalledService service) {
-    String label = service.labels().get("io.slipway.update.strategy");
+    return strategyOf(service.labels());
+  }
+
+  /**
+   * Returns the update strategy that container labels name, the default when they name none.
+   *
+   * @throws IllegalArgumentException naming an unknown strategy label value
+   */
+  static UpdateStrategy strategyOf(Map<String, String> labels) {
+    String label = labels.get("io.slipway.update.strategy");
     if (label == null) {
-      label = service.labels().get("io.balena.update.strategy");
+      label = labels.get("io.balena.update.strategy");
     }
     return UpdateStrategy.parse(label);
   }

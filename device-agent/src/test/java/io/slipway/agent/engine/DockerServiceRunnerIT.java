@@ -58,6 +58,7 @@ class DockerServiceRunnerIT {
     layout = OciLayout.create(store.resolve("images"));
     LayoutImages.write(layout, "one", "one");
     LayoutImages.write(layout, "two", "two");
+    LayoutImages.writeUncompressed(layout, "plain", "plain");
   }
 
   @BeforeEach
@@ -82,6 +83,17 @@ class DockerServiceRunnerIT {
         "slipway/" + uuid.substring(0, 8) + "/app:" + manifest("one").hex().substring(0, 12);
     assertThat(client.inspectImageCmd(tag).exec().getId())
         .isEqualTo(LayoutImages.imageId("one").value());
+  }
+
+  @Test
+  void loadAcceptsUncompressedLayer() {
+    InstalledRelease release = release(1, service("app", "plain", Map.of()));
+
+    runner.load(release, layout);
+    runner.reconcile(release);
+
+    assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("plain").value());
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
   }
 
   @Test
@@ -160,6 +172,24 @@ class DockerServiceRunnerIT {
     assertThat(inspect("changed").getImageId()).isEqualTo(LayoutImages.imageId("two").value());
     assertThat(inspect("same").getId()).isEqualTo(sameBefore);
     assertThat(runner.status()).containsOnlyKeys("changed", "same");
+  }
+
+  @Test
+  void reconcileRemovesImagesReleaseNoLongerUses() {
+    InstalledRelease first =
+        release(1, service("changed", "one", Map.of()), service("same", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second =
+        release(2, service("changed", "two", Map.of()), service("same", "one", Map.of()));
+
+    runner.load(second, layout);
+    runner.reconcile(second);
+
+    assertThat(tags())
+        .containsExactlyInAnyOrder(
+            prefix() + "changed:" + manifest("two").hex().substring(0, 12),
+            prefix() + "same:" + manifest("one").hex().substring(0, 12));
   }
 
   @Test
@@ -254,6 +284,23 @@ class DockerServiceRunnerIT {
   }
 
   @Test
+  void followLogsForwardsLinesOfRunningContainer() throws Exception {
+    Map<String, Object> configuration =
+        Map.of("command", List.of("sh", "-c", "while true; do echo tick; sleep 1; done"));
+    InstalledRelease release = release(1, service("ticker", "one", Map.of(), configuration));
+    runner.load(release, layout);
+    runner.reconcile(release);
+    List<LogLine> lines = new CopyOnWriteArrayList<>();
+
+    try (AutoCloseable following = runner.followLogs(lines::add)) {
+      waitFor(() -> !lines.isEmpty());
+    }
+
+    assertThat(lines.get(0).service()).isEqualTo("ticker");
+    assertThat(lines.get(0).message()).isEqualTo("tick");
+  }
+
+  @Test
   void hostPathOutsideAllowedRootsIsRejected() {
     Map<String, Object> configuration = Map.of("volumes", List.of("/etc:/host-etc:ro"));
     InstalledRelease release = release(1, service("app", "one", Map.of(), configuration));
@@ -277,6 +324,22 @@ class DockerServiceRunnerIT {
 
     assertThat(Arrays.stream(inspect("app").getHostConfig().getBinds()).map(Bind::toString))
         .contains(shared.toRealPath() + ":/shared:ro");
+  }
+
+  private String prefix() {
+    return "slipway/" + uuid.substring(0, 8) + "/";
+  }
+
+  private List<String> tags() {
+    List<String> tags = new java.util.ArrayList<>();
+    for (com.github.dockerjava.api.model.Image image : client.listImagesCmd().exec()) {
+      for (String tag : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+        if (tag.startsWith(prefix())) {
+          tags.add(tag);
+        }
+      }
+    }
+    return tags;
   }
 
   private InspectContainerResponse inspect(String service) {

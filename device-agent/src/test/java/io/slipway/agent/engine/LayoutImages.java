@@ -6,9 +6,14 @@ import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.layout.OciLayout;
 import io.slipway.testing.image.BusyboxImages;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 /** Writes locally built busybox images into an OCI layout, as the agent's store keeps them. */
 final class LayoutImages {
@@ -18,26 +23,55 @@ final class LayoutImages {
   /** Writes the amd64 busybox image of {@code variant} as {@code refName}; returns its manifest. */
   static Digest write(OciLayout layout, String variant, String refName) {
     BusyboxImages.Image image = BusyboxImages.amd64(variant);
-    Map<Digest, byte[]> blobs =
-        Map.of(
-            Digest.of(image.layer()), image.layer(),
-            Digest.of(image.config()), image.config(),
-            Digest.of(image.manifest()), image.manifest());
-    ImageContent content =
-        digest -> {
-          byte[] blob = blobs.get(digest);
-          if (blob == null) {
-            throw new NoSuchFileException(digest.value());
-          }
-          return (InputStream) new ByteArrayInputStream(blob);
-        };
-    Digest manifest = Digest.of(image.manifest());
-    layout.writeImage(content, ImageReader.read(content, manifest), refName);
-    return manifest;
+    return write(layout, refName, image.manifest(), image.layer(), image.config());
+  }
+
+  /**
+   * Writes the image of {@code variant} with its layer as an uncompressed tar, as the store keeps a
+   * layer whose compression a delta could not reproduce; returns its manifest.
+   */
+  static Digest writeUncompressed(OciLayout layout, String variant, String refName) {
+    BusyboxImages.Image image = BusyboxImages.amd64(variant);
+    byte[] tar = gunzip(image.layer());
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+                + "\"digest\":\"%s\",\"size\":%d},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"%s\",\"size\":%d}]}")
+            .formatted(Digest.of(image.config()), image.config().length, Digest.of(tar), tar.length)
+            .getBytes(StandardCharsets.UTF_8);
+    return write(layout, refName, manifest, tar, image.config());
   }
 
   /** Returns the config digest of the variant's image: the image id the engine gives it. */
   static Digest imageId(String variant) {
     return Digest.of(BusyboxImages.amd64(variant).config());
+  }
+
+  private static Digest write(OciLayout layout, String refName, byte[] manifest, byte[]... blobs) {
+    Map<Digest, byte[]> content = new HashMap<>();
+    content.put(Digest.of(manifest), manifest);
+    for (byte[] blob : blobs) {
+      content.put(Digest.of(blob), blob);
+    }
+    ImageContent source =
+        digest -> {
+          byte[] blob = content.get(digest);
+          if (blob == null) {
+            throw new NoSuchFileException(digest.value());
+          }
+          return (InputStream) new ByteArrayInputStream(blob);
+        };
+    Digest digest = Digest.of(manifest);
+    layout.writeImage(source, ImageReader.read(source, digest), refName);
+    return digest;
+  }
+
+  private static byte[] gunzip(byte[] gzip) {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -34,6 +34,9 @@ public final class BusyboxImages {
   /** The platforms the index holds, in index order. */
   public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
 
+  /** The file that tells variants apart in their images. */
+  public static final String VARIANT_FILE = "/etc/slipway-variant";
+
   /** Environment variable naming an arm64 busybox binary to use instead of downloading one. */
   public static final String ARM64_BUSYBOX_VARIABLE = "SLIPWAY_BUSYBOX_ARM64";
 
@@ -75,13 +78,31 @@ public final class BusyboxImages {
    */
   public static Pushed push(
       String registry, String repository, String tag, String username, String password) {
+    return push(registry, repository, tag, username, password, null);
+  }
+
+  /**
+   * Pushes a variant of the busybox index as {@link #push(String, String, String, String, String)}
+   * does, with {@link #VARIANT_FILE} in each platform's layer holding {@code variant}. Variants
+   * differ from each other by that one small file, like two neighbouring releases of a service, so
+   * a delta between them is much smaller than the layer.
+   *
+   * @param variant the file's text, or null for the plain index without the file
+   */
+  public static Pushed push(
+      String registry,
+      String repository,
+      String tag,
+      String username,
+      String password,
+      String variant) {
     RegistryPush push = new RegistryPush(registry, repository, username, password);
     Map<String, String> manifests = new LinkedHashMap<>();
     StringBuilder entries = new StringBuilder();
     for (String platform : PLATFORMS) {
       String architecture = platform.substring(platform.indexOf('/') + 1);
       Path binary = architecture.equals("amd64") ? AMD64_BUSYBOX : arm64Busybox();
-      Image image = image(binary, architecture);
+      Image image = image(binary, architecture, variant);
       push.blob(image.layer());
       push.blob(image.config());
       String digest = push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
@@ -113,12 +134,28 @@ public final class BusyboxImages {
   public record Image(byte[] layer, byte[] config, byte[] manifest) {}
 
   /**
-   * Returns the linux/amd64 image, from the host's {@code /bin/busybox}, with a file {@code
-   * etc/slipway-variant} that contains {@code variant}, so that two variants are two images that
-   * differ in one small file. The same variant gives the same bytes on every run.
+   * Returns the linux/amd64 image, from the host's {@code /bin/busybox}, with the file {@link
+   * #VARIANT_FILE} that contains {@code variant}, so that two variants are two images that differ
+   * in one small file. The same variant gives the same bytes on every run.
    */
   public static Image amd64(String variant) {
     return image(AMD64_BUSYBOX, "amd64", variant);
+  }
+
+  /**
+   * Pushes {@code image} to {@code registry} (a loopback {@code host:port}, spoken to over plain
+   * HTTP) as a single-platform image named by its manifest digest, with the same token handling as
+   * {@link #push(String, String, String, String, String)}.
+   *
+   * @return the manifest's digest
+   * @throws IllegalStateException when the registry refuses a request
+   */
+  public static String push(
+      Image image, String registry, String repository, String username, String password) {
+    RegistryPush push = new RegistryPush(registry, repository, username, password);
+    push.blob(image.layer());
+    push.blob(image.config());
+    return push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
   }
 
   static Image image(Path busybox, String architecture) {
@@ -155,7 +192,7 @@ public final class BusyboxImages {
     return rootFilesystem(busybox, null);
   }
 
-  /** Writes the root filesystem, plus {@code etc/slipway-variant} when {@code variant} is set. */
+  /** Writes the root filesystem, plus {@link #VARIANT_FILE} when {@code variant} is set. */
   private static byte[] rootFilesystem(Path busybox, String variant) {
     try {
       TarWriter tar = new TarWriter();
@@ -166,7 +203,7 @@ public final class BusyboxImages {
       }
       if (variant != null) {
         tar.directory("etc/");
-        tar.file("etc/slipway-variant", variant.getBytes(StandardCharsets.UTF_8), 0644);
+        tar.file(VARIANT_FILE.substring(1), variant.getBytes(StandardCharsets.UTF_8), 0644);
       }
       tar.directory("tmp/");
       return tar.finish();

@@ -1,0 +1,160 @@
+package io.slipway.agent.report;
+
+import io.slipway.agent.client.ServiceState;
+import io.slipway.agent.client.StateReport;
+import io.slipway.agent.store.InstalledRelease;
+import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.update.UpdateProgress;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the device runs and how its update moves, gathered for state reports. The update thread
+ * writes it; the reporter reads {@link #snapshot(Map)} from its own thread.
+ *
+ * <p>While a service moves to a new image its report names the image it still runs, because the
+ * server offers a delta only from an image the device reports running.
+ *
+ * <p>Thread-safe.
+ */
+public final class DeviceStatus implements UpdateProgress {
+
+  /** Maximum message length the server accepts per service, in characters. */
+  static final int MAX_MESSAGE = 500;
+
+  private final String osVersion;
+  private volatile InstalledRelease current;
+  private final Map<String, Download> downloads = new ConcurrentHashMap<>();
+  private final Map<String, String> methods = new ConcurrentHashMap<>();
+  private final Map<String, String> messages = new ConcurrentHashMap<>();
+
+  /** Creates the status of a device without a release; {@code osVersion} may be null. */
+  public DeviceStatus(String osVersion) {
+    this.osVersion = osVersion;
+  }
+
+  private record Download(String method, long downloadedBytes, long downloadSize) {}
+
+  /** Returns the release the device runs, or empty before its first one. */
+  public Optional<InstalledRelease> current() {
+    return Optional.ofNullable(current);
+  }
+
+  /**
+   * Records that {@code release} is now the device's release and ends every download.
+   *
+   * @param methods per service, how its image came ({@code delta}, {@code full} or {@code
+   *     present}); services missing keep what they had
+   * @param fallbacks per service, why it fell back to a full pull
+   */
+  public void installed(
+      InstalledRelease release, Map<String, String> methods, Map<String, String> fallbacks) {
+    current = release;
+    downloads.clear();
+    this.methods.keySet().retainAll(release.services().keySet());
+    this.messages.keySet().retainAll(release.services().keySet());
+    methods.forEach(
+        (service, method) -> {
+          if (method.equals("delta") || method.equals("full")) {
+            this.methods.put(service, method);
+          }
+        });
+    release.services().keySet().forEach(messages::remove);
+    fallbacks.forEach((service, reason) -> messages.put(service, shorten(reason)));
+  }
+
+  @Override
+  public void progress(String service, String method, long downloadedBytes, long downloadSize) {
+    downloads.put(service, new Download(method, downloadedBytes, downloadSize));
+  }
+
+  /**
+   * Records that an update of {@code services} failed: their downloads end and each carries {@code
+   * message} until the next update of it.
+   */
+  public void failed(Collection<String> services, String message) {
+    downloads.clear();
+    String shortened = shorten(message);
+    services.forEach(service -> messages.put(service, shortened));
+  }
+
+  /**
+   * Returns the report to send now.
+   *
+   * @param engineStatus each service's container status as the engine returns it, such as {@code
+   *     running}; services without a container are absent
+   */
+  public StateReport snapshot(Map<String, String> engineStatus) {
+    InstalledRelease release = current;
+    Map<String, ServiceState> services = new HashMap<>();
+    if (release != null) {
+      release
+          .services()
+          .values()
+          .forEach(service -> services.put(service.name(), running(service, engineStatus)));
+    }
+    downloads.forEach((name, download) -> services.put(name, downloading(name, download, release)));
+    messages.forEach(
+        (name, message) ->
+            services.computeIfPresent(name, (key, state) -> withMessage(state, message)));
+    return new StateReport(release == null ? null : release.releaseId(), services, osVersion);
+  }
+
+  private ServiceState running(InstalledService service, Map<String, String> engineStatus) {
+    return new ServiceState(
+        reportedStatus(engineStatus.get(service.name())),
+        service.index().value(),
+        null,
+        null,
+        methods.get(service.name()),
+        null);
+  }
+
+  private static ServiceState downloading(
+      String name, Download download, InstalledRelease release) {
+    String runs = null;
+    if (release != null && release.services().containsKey(name)) {
+      runs = release.services().get(name).index().value();
+    }
+    Long size = download.downloadSize() < 0 ? null : download.downloadSize();
+    return new ServiceState(
+        "downloading", runs, download.downloadedBytes(), size, download.method(), null);
+  }
+
+  private static ServiceState withMessage(ServiceState state, String message) {
+    return new ServiceState(
+        state.status(),
+        state.image(),
+        state.downloadedBytes(),
+        state.downloadSize(),
+        state.updateMethod(),
+        message);
+  }
+
+  /**
+   * Maps a Docker container state to a status the server accepts: {@code created} is still
+   * installing, {@code restarting} and {@code paused} count as exited, {@code dead} and unknown
+   * states as failed, and a missing container as installing.
+   */
+  static String reportedStatus(String engineStatus) {
+    if (engineStatus == null) {
+      return "installing";
+    }
+    return switch (engineStatus) {
+      case "running" -> "running";
+      case "created" -> "installing";
+      case "exited", "restarting", "paused" -> "exited";
+      default -> "failed";
+    };
+  }
+
+  private static String shorten(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE - 3) + "...";
+  }
+}

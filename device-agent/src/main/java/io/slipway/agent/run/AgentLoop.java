@@ -1,0 +1,519 @@
+package io.slipway.agent.run;
+
+import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
+import io.slipway.agent.DeviceAgent;
+import io.slipway.agent.PausePoints;
+import io.slipway.agent.client.TargetService;
+import io.slipway.agent.client.TargetState;
+import io.slipway.agent.config.AgentConfig;
+import io.slipway.agent.provision.Provisioning;
+import io.slipway.agent.report.DeviceStatus;
+import io.slipway.agent.report.LogForwarder;
+import io.slipway.agent.report.StateReporter;
+import io.slipway.agent.store.InstalledRelease;
+import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.update.Updater;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The device agent's main loop: lock the data directory, register, bring the engine in line with
+ * the installed release, then poll the target state and switch releases.
+ *
+ * <p>A switch: services whose update strategy is kill-then-download are stopped first (unless a
+ * service holds its update lock); the updater brings the release into the store, verified; when a
+ * service of the current release holds its update lock the agent keeps the prepared images and
+ * tries again next round; otherwise it loads the images into the engine, commits the release in the
+ * store (the one commit point), makes the engine run it and removes unused images. A failed round
+ * is reported and retried with backoff; the ETag of a target is kept only once the device runs it,
+ * so the next poll returns the same target again.
+ *
+ * <p>{@link #run()} runs on one thread; {@link #targetChanged()} and {@link #close()} may be called
+ * from any thread. {@link #start()} and {@link #round()} let a caller drive the loop itself, as the
+ * simulation does with a shared thread pool.
+ */
+public final class AgentLoop implements DeviceAgent {
+
+  private static final Logger log = LoggerFactory.getLogger(AgentLoop.class);
+
+  private final Builder settings;
+  private final DeviceStatus status;
+  private final Object wakeUp = new Object();
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+
+  private volatile boolean closed;
+  private boolean pollRequested;
+
+  private DataDirectoryLock lock;
+  private String device;
+  private AgentParts parts;
+  private PollTiming timing;
+  private StateReporter reporter;
+  private LogForwarder forwarder;
+  private AutoCloseable following;
+  private String etag;
+  private boolean engineInLine = true;
+
+  private AgentLoop(Builder settings) {
+    this.settings = settings;
+    this.status = new DeviceStatus(settings.osVersion);
+    this.ownsScheduler = settings.scheduler == null;
+    this.scheduler =
+        ownsScheduler
+            ? Executors.newSingleThreadScheduledExecutor(AgentLoop::reporterThread)
+            : settings.scheduler;
+  }
+
+  /** Returns a builder; the data directory, provisioning, parts and timing are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void run() throws InterruptedException {
+    start();
+    while (!closed) {
+      Duration wait = round();
+      await(wait);
+    }
+  }
+
+  /**
+   * Locks the data directory, registers, makes the parts and brings the engine in line with the
+   * installed release. Engine failures here are logged and repaired in a later round.
+   *
+   * @throws AgentException {@code ALREADY_RUNNING}, {@code INVALID_CONFIG}, {@code
+   *     REGISTRATION_REFUSED} or {@code STORE_FAILED}; nothing is left locked
+   * @throws InterruptedException while waiting to retry a registration
+   */
+  public void start() throws InterruptedException {
+    lock = DataDirectoryLock.acquire(settings.dataDirectory);
+    try {
+      AgentConfig config = settings.provisioning.ensureRegistered();
+      device = config.uuid();
+      parts = settings.parts.create(config);
+      Duration interval =
+          settings.pollInterval != null ? settings.pollInterval : config.pollInterval();
+      timing = settings.timing.create(interval);
+      log.info("Agent of device {} started; polling every {}", device, interval);
+
+      repairEngine();
+      startReporting();
+      settings.events.started(device);
+    } catch (RuntimeException | InterruptedException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Polls the target state once and moves the device to it when it differs from what runs.
+   *
+   * @return how long to wait before the next round
+   */
+  public Duration round() {
+    try {
+      if (!engineInLine) {
+        reconcile(status.current().orElseThrow());
+      }
+      pollAndUpdate();
+      return timing.afterSuccess();
+    } catch (AgentException e) {
+      return failedRound(e);
+    } catch (RuntimeException e) {
+      // A bug in one round must not end the agent; the next round starts afresh.
+      log.error("Round of device {} failed unexpectedly; retrying with backoff", device, e);
+      settings.events.failed(device, e);
+      return timing.afterFailure();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Duration.ZERO;
+    }
+  }
+
+  @Override
+  public void targetChanged() {
+    synchronized (wakeUp) {
+      pollRequested = true;
+      wakeUp.notifyAll();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    targetChanged();
+    closeQuietly(following);
+    if (forwarder != null) {
+      forwarder.close();
+    }
+    if (reporter != null) {
+      reporter.close();
+    }
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+    synchronized (this) {
+      if (lock != null) {
+        lock.close();
+        lock = null;
+      }
+    }
+  }
+
+  /** Returns what the device runs and how its update moves, as reports carry it. */
+  public DeviceStatus status() {
+    return status;
+  }
+
+  private void repairEngine() {
+    Optional<InstalledRelease> current = parts.store().current();
+    if (current.isPresent()) {
+      InstalledRelease release = current.get();
+      status.installed(release, Map.of(), Map.of());
+      try {
+        parts.runner().load(release, parts.store().layout());
+        reconcile(release);
+      } catch (AgentException e) {
+        engineInLine = false;
+        log.error(
+            "Device {} cannot run release {} yet ({}): {}; retrying each round",
+            device,
+            release.releaseId(),
+            e.failure(),
+            e.getMessage());
+      }
+    }
+    parts.store().collectGarbage(Optional.empty());
+  }
+
+  private void startReporting() {
+    reporter =
+        new StateReporter(
+            device,
+            parts.api(),
+            () -> status.snapshot(parts.runner().status()),
+            settings.reportInterval,
+            settings.clock,
+            scheduler);
+    reporter.start();
+    if (settings.forwardLogs) {
+      forwarder = new LogForwarder(device, parts.api(), settings.logLimits, settings.clock);
+      forwarder.start();
+      following = parts.runner().followLogs(forwarder);
+    }
+  }
+
+  private void pollAndUpdate() throws InterruptedException {
+    long started = System.nanoTime();
+    Optional<TargetState> polled = parts.api().targetState(etag);
+    Duration latency = Duration.ofNanos(System.nanoTime() - started);
+    settings.events.polled(device, latency, polled.isPresent());
+    if (polled.isEmpty()) {
+      return;
+    }
+
+    TargetState target = polled.get();
+    if (target.releaseId() == null) {
+      log.info("Device {} has no target release; it keeps what it runs", device);
+      etag = target.etag();
+      return;
+    }
+    if (runsAlready(target)) {
+      etag = target.etag();
+      return;
+    }
+    update(target);
+    etag = target.etag();
+  }
+
+  /** Returns true when the current release matches the target in every service. */
+  private boolean runsAlready(TargetState target) {
+    Optional<InstalledRelease> current = status.current();
+    if (current.isEmpty() || current.get().releaseId() != target.releaseId()) {
+      return false;
+    }
+    Map<String, InstalledService> installed = current.get().services();
+    if (!installed.keySet().equals(target.services().keySet())) {
+      return false;
+    }
+    return target.services().values().stream()
+        .allMatch(service -> sameService(installed.get(service.name()), service));
+  }
+
+  private static boolean sameService(InstalledService installed, TargetService target) {
+    return installed.image().equals(target.image())
+        && installed.environment().equals(target.environment())
+        && installed.labels().equals(target.labels())
+        && installed.configuration().equals(target.configuration());
+  }
+
+  private void update(TargetState target) throws InterruptedException {
+    log.info(
+        "Device {} moves to release {} ({})", device, target.releaseId(), target.releaseVersion());
+    Set<String> stopped = Set.of();
+    Updater.Prepared prepared;
+    try {
+      // The server offers a delta only from an image the device reports running.
+      reporter.flush();
+      stopped = stopKillThenDownload(target);
+      prepared = parts.updater().prepare(target, status);
+    } catch (RuntimeException | InterruptedException e) {
+      restartStopped(stopped);
+      status.failed(target.services().keySet(), updateFailure(target, e));
+      throw e;
+    }
+
+    Set<String> held = heldLocks();
+    if (!held.isEmpty()) {
+      restartStopped(stopped);
+      String message =
+          "Release " + target.releaseId() + " is ready but services " + held + " hold update locks";
+      status.failed(held, message);
+      throw new AgentException(AgentFailure.LOCKED, message);
+    }
+    switchTo(prepared);
+  }
+
+  private Set<String> stopKillThenDownload(TargetState target) {
+    Optional<InstalledRelease> current = status.current();
+    if (current.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> stop = UpdatePlan.killThenDownload(current.get(), target);
+    if (stop.isEmpty() || !heldLocks().isEmpty()) {
+      return Set.of();
+    }
+    log.info("Device {} stops {} before downloading (kill-then-download)", device, stop);
+    parts.runner().stop(stop);
+    return stop;
+  }
+
+  private Set<String> heldLocks() {
+    return status
+        .current()
+        .map(current -> parts.runner().heldLocks(current.services().keySet()))
+        .orElse(Set.of());
+  }
+
+  /** Starts services stopped for a download that did not end in a switch. */
+  private void restartStopped(Set<String> stopped) {
+    if (stopped.isEmpty()) {
+      return;
+    }
+    try {
+      reconcile(status.current().orElseThrow());
+    } catch (AgentException e) {
+      engineInLine = false;
+      log.error(
+          "Device {} cannot restart {} after a failed update ({}): {}",
+          device,
+          stopped,
+          e.failure(),
+          e.getMessage());
+    }
+  }
+
+  private void switchTo(Updater.Prepared prepared) {
+    InstalledRelease release = prepared.release();
+    parts.runner().load(release, parts.store().layout());
+    PausePoints.reach(PausePoints.SWITCH_BEFORE_COMMIT);
+    parts.store().commit(release);
+    status.installed(release, prepared.methods(), prepared.fallbacks());
+    log.info(
+        "Device {} switched to release {} ({}) by {}",
+        device,
+        release.releaseId(),
+        release.version(),
+        prepared.methods());
+    PausePoints.reach(PausePoints.SWITCH_AFTER_COMMIT);
+
+    reconcile(release);
+    parts.store().collectGarbage(Optional.empty());
+    settings.events.switched(device, release);
+    reporter.nudge();
+  }
+
+  private void reconcile(InstalledRelease release) {
+    engineInLine = false;
+    parts.runner().reconcile(release);
+    engineInLine = true;
+  }
+
+  private Duration failedRound(AgentException e) {
+    settings.events.failed(device, e);
+    reporter.nudge();
+    if (e.failure() == AgentFailure.LOCKED) {
+      log.info("Device {} waits for update locks: {}", device, e.getMessage());
+      return timing.afterSuccess();
+    }
+    Duration wait = timing.afterFailure();
+    log.warn(
+        "Round of device {} failed ({}): {}; next poll in {}",
+        device,
+        e.failure(),
+        e.getMessage(),
+        wait);
+    return wait;
+  }
+
+  private static String updateFailure(TargetState target, Exception e) {
+    String reason;
+    if (e instanceof AgentException failure) {
+      reason = failure.failure() + ": " + failure.getMessage();
+    } else if (e instanceof InterruptedException) {
+      reason = "interrupted";
+    } else {
+      reason = e.toString();
+    }
+    return "Update to release " + target.releaseId() + " failed: " + reason;
+  }
+
+  private void await(Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (wakeUp) {
+      while (!pollRequested && !closed) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(wakeUp, remaining);
+      }
+      pollRequested = false;
+    }
+  }
+
+  private static Thread reporterThread(Runnable task) {
+    Thread thread = new Thread(task, "slipway-reporter");
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("Cannot stop following container logs: {}", e.getMessage());
+    }
+  }
+
+  /** Settings of an {@link AgentLoop}. Not thread-safe. */
+  public static final class Builder {
+
+    private Path dataDirectory;
+    private Provisioning provisioning;
+    private AgentParts.Factory parts;
+    private PollTiming.Factory timing;
+    private Duration pollInterval;
+    private Duration reportInterval = Duration.ofSeconds(10);
+    private String osVersion;
+    private Clock clock = Clock.systemUTC();
+    private ScheduledExecutorService scheduler;
+    private boolean forwardLogs = true;
+    private LogForwarder.Limits logLimits = LogForwarder.Limits.DEFAULT;
+    private LoopEvents events = LoopEvents.NONE;
+
+    private Builder() {}
+
+    /** The data directory the agent locks; other parts keep their files in it too. */
+    public Builder dataDirectory(Path directory) {
+      this.dataDirectory = directory;
+      return this;
+    }
+
+    public Builder provisioning(Provisioning provisioning) {
+      this.provisioning = provisioning;
+      return this;
+    }
+
+    /** Makes the parts once the device is registered. */
+    public Builder parts(AgentParts.Factory parts) {
+      this.parts = parts;
+      return this;
+    }
+
+    /** Makes the poll timing (jitter, backoff) for the poll interval. */
+    public Builder timing(PollTiming.Factory timing) {
+      this.timing = timing;
+      return this;
+    }
+
+    /** Overrides config.json's poll interval; null keeps it. */
+    public Builder pollInterval(Duration interval) {
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** The minimum time between two state reports; 10 seconds by default. */
+    public Builder reportInterval(Duration interval) {
+      this.reportInterval = interval;
+      return this;
+    }
+
+    /** The OS version reports carry, or null when unknown. */
+    public Builder osVersion(String osVersion) {
+      this.osVersion = osVersion;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * A scheduler for state reports, shared by several agents; by default each agent has its own
+     * thread, stopped on close. A shared one is left running.
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /** Whether container logs go to the server; true by default. */
+    public Builder forwardLogs(boolean forward) {
+      this.forwardLogs = forward;
+      return this;
+    }
+
+    public Builder logLimits(LogForwarder.Limits limits) {
+      this.logLimits = limits;
+      return this;
+    }
+
+    public Builder events(LoopEvents events) {
+      this.events = events;
+      return this;
+    }
+
+    /**
+     * @throws NullPointerException naming the first required setting that is missing
+     */
+    public AgentLoop build() {
+      Objects.requireNonNull(dataDirectory, "dataDirectory");
+      Objects.requireNonNull(provisioning, "provisioning");
+      Objects.requireNonNull(parts, "parts");
+      Objects.requireNonNull(timing, "timing");
+      Objects.requireNonNull(reportInterval, "reportInterval");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(logLimits, "logLimits");
+      Objects.requireNonNull(events, "events");
+      return new AgentLoop(this);
+    }
+  }
+}

@@ -1,0 +1,392 @@
+package io.slipway.agent.run;
+
+import static io.slipway.agent.run.StandInParts.target;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
+import io.slipway.agent.client.ServiceState;
+import io.slipway.agent.client.StateReport;
+import io.slipway.agent.client.TargetService;
+import io.slipway.agent.client.TargetState;
+import io.slipway.agent.config.AgentConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loop with stand-ins for the server's API, the store, the updater and the engine (see {@link
+ * StandInParts} for why), driven round by round.
+ */
+class AgentLoopTest {
+
+  private static final String UUID = "0123456789abcdef0123456789abcdef";
+
+  @TempDir Path data;
+
+  private final List<String> events = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failures = new AtomicInteger();
+  private StandInDeviceApi api;
+  private StandInParts parts;
+  private AgentLoop loop;
+
+  @BeforeEach
+  void setUp() {
+    api = new StandInDeviceApi(events);
+    parts = new StandInParts(data.resolve("images"), events);
+    loop = newLoop(Duration.ofMillis(1));
+  }
+
+  @AfterEach
+  void tearDown() {
+    loop.close();
+  }
+
+  private AgentLoop newLoop(Duration pollInterval) {
+    return AgentLoop.builder()
+        .dataDirectory(data)
+        .provisioning(() -> config())
+        .parts(config -> new AgentParts(api, parts.store, parts.updater, parts.runner))
+        .timing(
+            interval ->
+                new PollTiming() {
+                  @Override
+                  public Duration afterSuccess() {
+                    return interval;
+                  }
+
+                  @Override
+                  public Duration afterFailure() {
+                    failures.incrementAndGet();
+                    return interval;
+                  }
+                })
+        .pollInterval(pollInterval)
+        .reportInterval(Duration.ofHours(1))
+        .osVersion("slipway-os 1.0")
+        .build();
+  }
+
+  private static AgentConfig config() {
+    URI server = URI.create("http://127.0.0.1:1");
+    return new AgentConfig(
+        1,
+        "acme/fleet",
+        "generic-amd64",
+        null,
+        UUID,
+        "sld_key",
+        server,
+        server,
+        server,
+        null,
+        Duration.ofSeconds(600),
+        List.of());
+  }
+
+  @Test
+  void firstTargetIsPreparedCommittedAndRun() throws Exception {
+    api.target.set(target("e1", 1, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(parts.store.current).isNotNull();
+    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void switchLoadsBeforeCommitAndRunsAfter() throws Exception {
+    api.target.set(target("e1", 1, "web"));
+    loop.start();
+    events.clear();
+
+    loop.round();
+
+    assertThat(events).containsSubsequence("prepare 1", "load 1", "commit 1", "reconcile 1", "gc");
+  }
+
+  @Test
+  void reportBeforeUpdateNamesTheRunningImage() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(events).containsSubsequence("report", "prepare 2");
+    ServiceState web = api.reports.get(0).services().get("web");
+    assertThat(web.image()).isEqualTo(StandInParts.digest("web1").value());
+  }
+
+  @Test
+  void unchangedTargetIsPreparedOnce() throws Exception {
+    api.target.set(target("e1", 1, "web"));
+    loop.start();
+
+    loop.round();
+    loop.round();
+
+    assertThat(events.stream().filter(event -> event.startsWith("prepare"))).hasSize(1);
+    assertThat(api.polledWithEtag).last().isEqualTo("e1");
+  }
+
+  @Test
+  void sameReleaseAtStartIsNotPreparedAgain() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    api.target.set(target("e1", 1, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(events).noneMatch(event -> event.startsWith("prepare"));
+  }
+
+  @Test
+  void changedEnvironmentOfSameReleaseIsApplied() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    TargetState first = target("e2", 1, "web");
+    TargetService web = first.services().get("web");
+    TargetService changed =
+        new TargetService("web", web.image(), Map.of("A", "2"), web.labels(), web.configuration());
+    api.target.set(new TargetState("e2", 1L, "v1", Map.of("web", changed), Map.of()));
+    loop.start();
+
+    loop.round();
+
+    assertThat(parts.store.current.services().get("web").environment()).containsEntry("A", "2");
+  }
+
+  @Test
+  void startRepairsTheEngineForTheInstalledRelease() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+
+    loop.start();
+
+    assertThat(events).containsSubsequence("load 1", "reconcile 1", "gc");
+  }
+
+  @Test
+  void failedReconcileAtStartIsRetriedNextRound() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.runner.reconcileFailure = new AgentException(AgentFailure.ENGINE_FAILED, "engine down");
+    loop.start();
+    parts.runner.reconcileFailure = null;
+
+    loop.round();
+
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void failedPrepareKeepsTheCurrentRelease() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.updater.failure =
+        new AgentException(AgentFailure.VERIFICATION_FAILED, "release 2 is unsigned");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(failures).hasValue(1);
+  }
+
+  @Test
+  void failedPrepareIsRetriedWithTheSameTarget() throws Exception {
+    parts.updater.failure = new AgentException(AgentFailure.DOWNLOAD_FAILED, "cut");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+    loop.round();
+    parts.updater.failure = null;
+
+    loop.round();
+
+    assertThat(api.polledWithEtag).containsExactly("null", "null");
+    assertThat(parts.store.current.releaseId()).isEqualTo(2);
+  }
+
+  @Test
+  void failedPrepareIsReportedPerService() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.updater.failure =
+        new AgentException(AgentFailure.VERIFICATION_FAILED, "release 2 is unsigned");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    StateReport report = loop.status().snapshot(parts.runner.status());
+    assertThat(report.services().get("web").message())
+        .isEqualTo("Update to release 2 failed: VERIFICATION_FAILED: release 2 is unsigned");
+  }
+
+  @Test
+  void heldLockKeepsTheCurrentRelease() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.runner.locked.add("web");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(events).contains("prepare 2");
+    assertThat(failures).hasValue(0);
+  }
+
+  @Test
+  void releasedLockLetsTheSwitchHappen() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.runner.locked.add("web");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+    loop.round();
+    parts.runner.locked.clear();
+
+    loop.round();
+
+    assertThat(parts.store.current.releaseId()).isEqualTo(2);
+  }
+
+  @Test
+  void killThenDownloadStopsTheServiceBeforePreparing() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web", "db"));
+    api.target.set(withLabel(target("e2", 2, "web", "db"), "web", "kill-then-download"));
+    loop.start();
+    events.clear();
+
+    loop.round();
+
+    assertThat(events).containsSubsequence("stop [web]", "prepare 2");
+  }
+
+  @Test
+  void killThenDownloadServiceRestartsWhenPrepareFails() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.updater.failure = new AgentException(AgentFailure.DOWNLOAD_FAILED, "cut");
+    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
+    loop.start();
+    events.clear();
+
+    loop.round();
+
+    assertThat(events).containsSubsequence("stop [web]", "prepare 2", "reconcile 1");
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void lockedServiceIsNotStoppedForKillThenDownload() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.runner.locked.add("web");
+    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(events).noneMatch(event -> event.startsWith("stop"));
+  }
+
+  @Test
+  void unknownStrategyLabelCountsAsTheDefault() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    api.target.set(withLabel(target("e2", 2, "web"), "web", "hand-over"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(events).noneMatch(event -> event.startsWith("stop"));
+    assertThat(parts.store.current.releaseId()).isEqualTo(2);
+  }
+
+  @Test
+  void targetWithoutReleaseKeepsWhatRuns() throws Exception {
+    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    api.target.set(new TargetState("e0", null, null, Map.of(), Map.of()));
+    loop.start();
+
+    loop.round();
+
+    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(events).noneMatch(event -> event.startsWith("prepare"));
+  }
+
+  @Test
+  void secondAgentOnTheSameDirectoryIsRejected() throws Exception {
+    loop.start();
+    AgentLoop second = newLoop(Duration.ofMillis(1));
+
+    assertThatThrownBy(second::start)
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> assertThat(e.failure()).isEqualTo(AgentFailure.ALREADY_RUNNING));
+  }
+
+  @Test
+  void closedAgentReleasesTheDataDirectory() throws Exception {
+    loop.start();
+    loop.close();
+    AgentLoop second = newLoop(Duration.ofMillis(1));
+
+    second.start();
+
+    second.close();
+  }
+
+  @Test
+  void targetChangedWakesAWaitingLoop() throws Exception {
+    loop = newLoop(Duration.ofHours(1));
+    Thread runner = new Thread(this::runQuietly);
+    runner.start();
+    awaitPolls(1);
+
+    loop.targetChanged();
+
+    awaitPolls(2);
+    loop.close();
+    runner.join(TimeUnit.SECONDS.toMillis(10));
+    assertThat(runner.isAlive()).isFalse();
+  }
+
+  private void runQuietly() {
+    try {
+      loop.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void awaitPolls(int polls) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (api.polledWithEtag.size() < polls && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(api.polledWithEtag).hasSizeGreaterThanOrEqualTo(polls);
+  }
+
+  private static TargetState withLabel(TargetState state, String service, String strategy) {
+    TargetService old = state.services().get(service);
+    TargetService labelled =
+        new TargetService(
+            service,
+            old.image(),
+            old.environment(),
+            Map.of("io.slipway.update.strategy", strategy),
+            old.configuration());
+    Map<String, TargetService> services = new java.util.HashMap<>(state.services());
+    services.put(service, labelled);
+    return new TargetState(
+        state.etag(), state.releaseId(), state.releaseVersion(), services, state.config());
+  }
+}

@@ -1,0 +1,186 @@
+package io.slipway.agent.run;
+
+import io.slipway.agent.AgentException;
+import io.slipway.agent.client.LogLine;
+import io.slipway.agent.client.TargetService;
+import io.slipway.agent.client.TargetState;
+import io.slipway.agent.engine.ServiceRunner;
+import io.slipway.agent.store.InstalledRelease;
+import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.store.ReleaseStore;
+import io.slipway.agent.update.UpdateProgress;
+import io.slipway.agent.update.Updater;
+import io.slipway.delta.image.Digest;
+import io.slipway.delta.layout.OciLayout;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Stand-ins for the store, updater and engine in unit tests of the loop. The real ones need a
+ * registry, signed releases and a Docker engine; their own tests cover them. All three write to one
+ * shared list of events, so that tests can check the order of the steps of a switch.
+ */
+final class StandInParts {
+
+  final List<String> events;
+  final StandInStore store;
+  final StandInUpdater updater = new StandInUpdater();
+  final StandInRunner runner = new StandInRunner();
+
+  StandInParts(Path layoutDirectory, List<String> events) {
+    this.events = events;
+    this.store = new StandInStore(OciLayout.create(layoutDirectory));
+  }
+
+  /** Returns a target state of {@code releaseId} with one service per name, images by digest. */
+  static TargetState target(String etag, long releaseId, String... services) {
+    Map<String, TargetService> byName = new HashMap<>();
+    for (String name : services) {
+      byName.put(
+          name,
+          new TargetService(name, image(name, releaseId), Map.of("A", "1"), Map.of(), Map.of()));
+    }
+    return new TargetState(etag, releaseId, "v" + releaseId, byName, Map.of());
+  }
+
+  static String image(String service, long releaseId) {
+    return "127.0.0.1:5000/acme/fleet/" + service + "@" + digest(service + releaseId).value();
+  }
+
+  static Digest digest(String seed) {
+    return Digest.of(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Returns the release the stand-in updater makes of {@code target}. */
+  static InstalledRelease installed(TargetState target) {
+    Map<String, InstalledService> services = new HashMap<>();
+    target
+        .services()
+        .values()
+        .forEach(
+            service -> {
+              Digest index = Digest.of(service.image().substring(service.image().indexOf('@') + 1));
+              services.put(
+                  service.name(),
+                  new InstalledService(
+                      service.name(),
+                      service.image(),
+                      index,
+                      digest("manifest-" + service.image()),
+                      service.name() + "-" + index.hex().substring(0, 12),
+                      service.environment(),
+                      service.labels(),
+                      service.configuration()));
+            });
+    return new InstalledRelease(
+        target.releaseId(), target.releaseVersion(), target.releaseId(), "sha256:doc", services);
+  }
+
+  final class StandInStore implements ReleaseStore {
+
+    private final OciLayout layout;
+    volatile InstalledRelease current;
+
+    StandInStore(OciLayout layout) {
+      this.layout = layout;
+    }
+
+    @Override
+    public Optional<InstalledRelease> current() {
+      return Optional.ofNullable(current);
+    }
+
+    @Override
+    public OciLayout layout() {
+      return layout;
+    }
+
+    @Override
+    public Path scratch() {
+      return layout.dir().resolveSibling("scratch");
+    }
+
+    @Override
+    public void commit(InstalledRelease release) {
+      events.add("commit " + release.releaseId());
+      current = release;
+    }
+
+    @Override
+    public void collectGarbage(Optional<InstalledRelease> keep) {
+      events.add("gc");
+    }
+  }
+
+  final class StandInUpdater implements Updater {
+
+    volatile AgentException failure;
+    volatile long progressBytes = 10;
+
+    @Override
+    public Prepared prepare(TargetState target, UpdateProgress progress) {
+      events.add("prepare " + target.releaseId());
+      if (failure != null) {
+        throw failure;
+      }
+      Map<String, String> methods = new HashMap<>();
+      for (String service : target.services().keySet()) {
+        progress.progress(service, "delta", progressBytes, 100);
+        methods.put(service, "delta");
+      }
+      return new Prepared(installed(target), methods, Map.of());
+    }
+  }
+
+  final class StandInRunner implements ServiceRunner {
+
+    final Set<String> locked = ConcurrentHashMap.newKeySet();
+    final Map<String, String> running = new ConcurrentHashMap<>();
+    volatile AgentException reconcileFailure;
+
+    @Override
+    public void load(InstalledRelease release, OciLayout layout) {
+      events.add("load " + release.releaseId());
+    }
+
+    @Override
+    public Set<String> heldLocks(Set<String> services) {
+      Set<String> held = new TreeSet<>(services);
+      held.retainAll(locked);
+      return held;
+    }
+
+    @Override
+    public void stop(Set<String> services) {
+      events.add("stop " + new TreeSet<>(services));
+      services.forEach(running::remove);
+    }
+
+    @Override
+    public void reconcile(InstalledRelease release) {
+      events.add("reconcile " + release.releaseId());
+      if (reconcileFailure != null) {
+        throw reconcileFailure;
+      }
+      running.clear();
+      release.services().keySet().forEach(service -> running.put(service, "running"));
+    }
+
+    @Override
+    public AutoCloseable followLogs(Consumer<LogLine> sink) {
+      return () -> {};
+    }
+
+    @Override
+    public Map<String, String> status() {
+      return Map.copyOf(running);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.slipway.systemtest.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slipway.systemtest.image.Digests;
+import io.slipway.systemtest.image.OciLayoutReader;
+import io.slipway.systemtest.process.CommandResult;
+import io.slipway.systemtest.process.ExternalCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An agent's data directory read from outside, as a test checks it after a crash: the committed
+ * release in {@code current-release.json} and its images in the OCI image layout {@code images/},
+ * which skopeo and umoci must both be able to read.
+ */
+final class AgentDataDirectory {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path directory;
+
+  AgentDataDirectory(Path directory) {
+    this.directory = directory;
+  }
+
+  Path path() {
+    return directory;
+  }
+
+  /** Returns the committed release, or empty before the first one. */
+  Optional<JsonNode> currentRelease() {
+    Path file = directory.resolve("current-release.json");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readTree(file.toFile()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the committed release " + file, e);
+    }
+  }
+
+  /** Returns the committed release's id, or -1 before the first one. */
+  long currentReleaseId() {
+    return currentRelease().map(r -> r.path("releaseId").asLong()).orElse(-1L);
+  }
+
+  /**
+   * Asserts that the committed release is whole: every service's image is tagged in the layout,
+   * every blob it reaches is present with the content its digest names, and skopeo and umoci both
+   * read the image.
+   */
+  void assertCurrentReleaseComplete() {
+    JsonNode release =
+        currentRelease().orElseThrow(() -> new AssertionError("no release in " + directory));
+    Path images = directory.resolve("images");
+    OciLayoutReader layout = new OciLayoutReader(images);
+    Iterator<Map.Entry<String, JsonNode>> services = release.path("services").fields();
+    assertThat(services.hasNext()).as("services of %s", release).isTrue();
+
+    while (services.hasNext()) {
+      Map.Entry<String, JsonNode> service = services.next();
+      String refName = service.getValue().path("refName").asText();
+      String manifest = service.getValue().path("manifest").asText();
+      assertThat(layout.taggedDigest(refName))
+          .as("manifest of %s", service.getKey())
+          .isEqualTo(manifest);
+      for (String digest : layout.reachableDigests(refName)) {
+        assertThat(Digests.sha256(layout.blob(digest)))
+            .as("blob %s of service %s", digest, service.getKey())
+            .isEqualTo(digest);
+      }
+      assertReadable(images, refName);
+    }
+  }
+
+  private static void assertReadable(Path images, String refName) {
+    CommandResult skopeo =
+        ExternalCommand.of("skopeo", "inspect", "oci:" + images + ":" + refName).run();
+    assertThat(skopeo.succeeded()).as("skopeo reads %s: %s", refName, skopeo).isTrue();
+    CommandResult umoci = ExternalCommand.of("umoci", "ls", "--layout", images.toString()).run();
+    assertThat(umoci.succeeded()).as("umoci reads the layout: %s", umoci).isTrue();
+    assertThat(umoci.stdout().lines()).as("umoci's tags").contains(refName);
+  }
+}

@@ -1,0 +1,138 @@
+package io.slipway.systemtest.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slipway.systemtest.builder.BuildApi;
+import io.slipway.systemtest.builder.BuildApi.Reply;
+import io.slipway.systemtest.server.SlipwayStack;
+import io.slipway.testing.image.BusyboxImages;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fleet of generic-amd64 devices on a running server, set up as an operator would for the agent
+ * tests: organization and fleet, service images pushed into the fleet's repositories, releases
+ * deployed through the HTTP API, and the config.json of a configured OS image. Every call goes
+ * through the server's API with the administrator's token. Not thread-safe.
+ */
+public final class DeviceFleet {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What each service runs: it prints its variant once, then stays up. */
+  private static final List<String> SERVICE_COMMAND =
+      List.of("sh", "-c", "cat " + BusyboxImages.VARIANT_FILE + "; exec sleep 86400");
+
+  private final SlipwayStack stack;
+  private final BuildApi admin;
+  private final String organization;
+  private final String fleet;
+
+  private DeviceFleet(SlipwayStack stack, BuildApi admin, String organization, String fleet) {
+    this.stack = stack;
+    this.admin = admin;
+    this.organization = organization;
+    this.fleet = fleet;
+  }
+
+  /** Creates organization {@code organization} and its fleet {@code fleet} of generic-amd64. */
+  public static DeviceFleet create(SlipwayStack stack, String organization, String fleet) {
+    BuildApi admin = new BuildApi(stack, stack.server().bootstrapToken());
+    Reply created = admin.send("POST", "/api/v1/orgs", "{\"slug\":\"" + organization + "\"}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    admin.createFleet(organization, fleet, "generic-amd64");
+    return new DeviceFleet(stack, admin, organization, fleet);
+  }
+
+  /** Returns {@code org/fleet}. */
+  public String name() {
+    return organization + "/" + fleet;
+  }
+
+  /** Returns the administrator's API client. */
+  public BuildApi admin() {
+    return admin;
+  }
+
+  /**
+   * Pushes a busybox index whose layers hold {@code /etc/variant} with {@code variant} to the
+   * fleet's repository of {@code service} as {@code tag}, and returns {@code HOST/ORG/FLEET/
+   * SERVICE:TAG}.
+   */
+  public String pushService(String service, String tag, String variant) {
+    String repository = name() + "/" + service;
+    BusyboxImages.push(
+        stack.server().registryHost(),
+        repository,
+        tag,
+        "admin",
+        stack.server().bootstrapToken(),
+        variant);
+    return stack.server().registryHost() + "/" + repository + ":" + tag;
+  }
+
+  /**
+   * Deploys a release with one service per entry of {@code images}, each printing its variant and
+   * then sleeping on the host's network (the test engine has no bridge network), and returns the
+   * release.
+   *
+   * @throws AssertionError unless the release is created and succeeds
+   */
+  public JsonNode deploy(String version, Map<String, String> images) {
+    ObjectNode body = JSON.createObjectNode().put("version", version);
+    ObjectNode services = body.putObject("services");
+    images.forEach(
+        (service, image) -> {
+          ObjectNode entry = services.putObject(service).put("image", image);
+          ObjectNode configuration = entry.putObject("configuration");
+          configuration.put("network_mode", "host");
+          SERVICE_COMMAND.forEach(configuration.putArray("command")::add);
+          entry.putObject("environment").put("SERVICE_NAME", service);
+        });
+
+    Reply deployed =
+        admin.send(
+            "POST",
+            "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/deployments",
+            body.toString());
+    assertThat(deployed.status()).as(deployed.text()).isEqualTo(201);
+    assertThat(deployed.json().path("status").asText()).as(deployed.text()).isEqualTo("SUCCESS");
+    return deployed.json();
+  }
+
+  /**
+   * Returns the config.json of an OS image configured for this fleet, with a new provisioning key,
+   * as {@code slipway os configure --fleet} would write it.
+   */
+  public byte[] osConfig() {
+    Reply config =
+        admin.send(
+            "POST", "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/os-config", "{}");
+    assertThat(config.status()).as(config.text()).isEqualTo(201);
+    return config.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Returns the devices of the fleet as the list endpoint sends them. */
+  public List<JsonNode> devices() {
+    Reply list =
+        admin.send("GET", "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/devices", null);
+    assertThat(list.status()).as(list.text()).isEqualTo(200);
+    JsonNode items = list.json().has("items") ? list.json().path("items") : list.json();
+    List<JsonNode> devices = new java.util.ArrayList<>();
+    items.forEach(devices::add);
+    return devices;
+  }
+
+  /**
+   * Returns {@code GET /api/v1/devices/{uuid}/state}: the target release and the device's last
+   * report, whose {@code reported} is null before the first one.
+   */
+  public JsonNode reportedState(String uuid) {
+    Reply state = admin.send("GET", "/api/v1/devices/" + uuid + "/state", null);
+    assertThat(state.status()).as(state.text()).isEqualTo(200);
+    return state.json();
+  }
+}
