@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.systemtest.docker.DockerCli;
 import io.slipway.systemtest.server.Backend;
 import io.slipway.systemtest.server.SlipwayStack;
+import io.slipway.testing.net.CuttingProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,7 @@ class AgentContainerIT {
   private static Path dataDirectory;
   private static GenericContainer<?> agent;
   private static ServiceContainers services;
+  private static CuttingProxy proxy;
 
   @BeforeAll
   static void startServerAndBuildAgentImage() throws Exception {
@@ -60,8 +62,10 @@ class AgentContainerIT {
     String image = fleet.pushService(SERVICE, "1", "release one");
     fleet.deploy("1.0.0", Map.of(SERVICE, image));
 
+    // The device reaches the server only through this proxy, which counts the bytes it receives.
+    proxy = CuttingProxy.start(stack.server().port());
     bootDirectory = stack.directory("device", "boot");
-    Files.write(bootDirectory.resolve("config.json"), fleet.osConfig());
+    Files.write(bootDirectory.resolve("config.json"), fleet.osConfig(proxy.uri()));
     dataDirectory = stack.directory("device", "data");
     AgentImage.build(docker, AgentJars.fromBuild());
   }
@@ -79,6 +83,9 @@ class AgentContainerIT {
         AgentImage.remove(docker);
       }
     } finally {
+      if (proxy != null) {
+        proxy.close();
+      }
       if (stack != null) {
         stack.close();
       }
@@ -172,6 +179,8 @@ class AgentContainerIT {
   @Order(3)
   void releaseTwoArrivesByDelta() throws Exception {
     String image = fleet.pushService(SERVICE, "2", "release two");
+    long fullPull = fleet.fullPullBytes(SERVICE, "2");
+    proxy.resetCounts();
     JsonNode release = fleet.deploy("1.0.1", Map.of(SERVICE, image));
     String uuid = config().path("uuid").asText();
 
@@ -180,6 +189,7 @@ class AgentContainerIT {
         "service " + SERVICE + " to run release two",
         () -> services.runningVariant(SERVICE).filter("release two"::equals),
         AgentContainerIT::diagnosis);
+    long received = proxy.bytesToClient();
     JsonNode reported =
         Poll.until(
             UPDATE_TIMEOUT,
@@ -193,5 +203,7 @@ class AgentContainerIT {
     assertThat(reported.path("services").path(SERVICE).path("updateMethod").asText())
         .as("report %s", reported)
         .isEqualTo("delta");
+    // Polls, reports and signatures add a few KiB; a full pull would move the whole layer again.
+    assertThat(received).as("bytes received, full pull %s", fullPull).isLessThan(fullPull / 2);
   }
 }
