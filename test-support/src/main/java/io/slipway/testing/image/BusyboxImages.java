@@ -142,6 +142,22 @@ public final class BusyboxImages {
     return image(AMD64_BUSYBOX, "amd64", variant);
   }
 
+  /**
+   * Pushes {@code image} to {@code registry} (a loopback {@code host:port}, spoken to over plain
+   * HTTP) as a single-platform image named by its manifest digest, with the same token handling as
+   * {@link #push(String, String, String, String, String)}.
+   *
+   * @return the manifest's digest
+   * @throws IllegalStateException when the registry refuses a request
+   */
+  public static String push(
+      Image image, String registry, String repository, String username, String password) {
+    RegistryPush push = new RegistryPush(registry, repository, username, password);
+    push.blob(image.layer());
+    push.blob(image.config());
+    return push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
+  }
+
   static Image image(Path busybox, String architecture) {
     return image(busybox, architecture, null);
   }

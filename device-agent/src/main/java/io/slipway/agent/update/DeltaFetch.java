@@ -1,0 +1,219 @@
+package io.slipway.agent.update;
+
+import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
+import io.slipway.agent.PausePoints;
+import io.slipway.agent.client.DeltaOffer;
+import io.slipway.agent.client.DeviceApi;
+import io.slipway.agent.store.OciReleaseStore;
+import io.slipway.delta.DeltaException;
+import io.slipway.delta.apply.AppliedImage;
+import io.slipway.delta.apply.DeltaApplier;
+import io.slipway.delta.image.Digest;
+import io.slipway.delta.manifest.DeltaManifest;
+import io.slipway.delta.manifest.DeltaManifests;
+import io.slipway.signing.SigningException;
+import io.slipway.signing.VerificationException;
+import io.slipway.signing.bundle.Bundle;
+import io.slipway.signing.trust.TrustPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves one service image forward by a delta: requests the delta between the platform manifest the
+ * device has and the one it needs, waits while the server makes it (bounded), verifies the signed
+ * delta manifest and checks its source and target before downloading anything, downloads the
+ * payload with resume, applies it as a stream into staging (every blob verified by the applier),
+ * and adds the result to the layout. Not thread-safe.
+ */
+final class DeltaFetch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaFetch.class);
+
+  private final DeviceApi api;
+  private final OciReleaseStore store;
+  private final Clock clock;
+  private final Duration maxWait;
+
+  /**
+   * @param maxWait how long to wait in all for a delta the server is making, before pulling the
+   *     image whole
+   */
+  DeltaFetch(DeviceApi api, OciReleaseStore store, Clock clock, Duration maxWait) {
+    this.api = api;
+    this.store = store;
+    this.clock = clock;
+    this.maxWait = maxWait;
+  }
+
+  /** Why no delta was used for one image: the reason a state report shows. */
+  static final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String reason, Throwable cause) {
+      super(reason, cause);
+    }
+  }
+
+  /**
+   * Brings {@code target} into the layout from {@code source}, which the layout holds.
+   *
+   * @param progress receives the payload bytes received so far and the payload's size
+   * @throws Unavailable when the server offers no delta, or the delta fails a check or does not
+   *     apply. The message states why, and the caller pulls the image whole
+   */
+  void fetch(Digest source, Digest target, TrustPolicy policy, FullPull.Progress progress)
+      throws Unavailable, InterruptedException {
+    DeltaOffer.Ready ready = ready(source, target);
+    DeltaManifest manifest = verified(ready, source, target, policy);
+    Path payload = store.downloads().resolve(ready.digest().hex());
+    try {
+      // A download that breaks off keeps its partial file, so the next attempt resumes it.
+      download(ready, payload, progress);
+    } catch (AgentException e) {
+      throw new Unavailable("downloading the delta payload failed: " + e.getMessage(), e);
+    }
+    Path work = store.scratch().resolve("delta-" + target.hex());
+    try {
+      apply(payload, work, manifest, target);
+    } catch (AgentException | DeltaException e) {
+      throw new Unavailable("applying the delta failed: " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(payload);
+      deleteTree(work);
+    }
+  }
+
+  private DeltaOffer.Ready ready(Digest source, Digest target)
+      throws Unavailable, InterruptedException {
+    Instant deadline = clock.instant().plus(maxWait);
+    while (true) {
+      DeltaOffer offer;
+      try {
+        offer = api.delta(source, target);
+      } catch (AgentException e) {
+        throw new Unavailable("asking for a delta failed: " + e.getMessage(), e);
+      }
+      if (offer instanceof DeltaOffer.Ready ready) {
+        return ready;
+      }
+      if (offer instanceof DeltaOffer.Full full) {
+        throw new Unavailable("the server offers no delta: " + full.reason(), null);
+      }
+      Duration retryAfter = ((DeltaOffer.Generating) offer).retryAfter();
+      if (clock.instant().plus(retryAfter).isAfter(deadline)) {
+        throw new Unavailable(
+            "the server was still making the delta after " + maxWait.toSeconds() + " s", null);
+      }
+      LOG.info("Delta from {} to {} is being made; asking again in {}", source, target, retryAfter);
+      Thread.sleep(retryAfter.toMillis());
+    }
+  }
+
+  private DeltaManifest verified(
+      DeltaOffer.Ready ready, Digest source, Digest target, TrustPolicy policy) throws Unavailable {
+    DeltaManifest manifest;
+    try {
+      manifest =
+          DeltaManifests.verify(
+              Bundle.parse(ready.bundle()), ready.digest(), policy, clock.instant());
+    } catch (VerificationException e) {
+      throw new Unavailable(
+          "the delta's signature was rejected (" + e.failure() + "): " + e.getMessage(), e);
+    } catch (SigningException e) {
+      throw new Unavailable("the delta's bundle is malformed: " + e.getMessage(), e);
+    }
+    if (!manifest.source().equals(source) || !manifest.target().equals(target)) {
+      throw new Unavailable(
+          "the signed delta leads from "
+              + manifest.source()
+              + " to "
+              + manifest.target()
+              + ", not from "
+              + source
+              + " to "
+              + target,
+          null);
+    }
+    if (manifest.payloadSize() != ready.size()) {
+      throw new Unavailable(
+          "the server offers a payload of "
+              + ready.size()
+              + " bytes, but the signed delta states "
+              + manifest.payloadSize(),
+          null);
+    }
+    return manifest;
+  }
+
+  private void download(DeltaOffer.Ready ready, Path payload, FullPull.Progress progress)
+      throws InterruptedException {
+    boolean[] paused = {false};
+    progress.report(0, ready.size());
+    api.payloads()
+        .fetch(
+            ready.payload(),
+            null, // the API's downloader sends the device key
+            payload,
+            ready.size(),
+            ready.digest(),
+            received -> {
+              progress.report(received, ready.size());
+              if (!paused[0] && received > 0) {
+                paused[0] = true;
+                PausePoints.reach(PausePoints.DOWNLOAD);
+              }
+            });
+  }
+
+  private void apply(Path payload, Path work, DeltaManifest manifest, Digest target) {
+    AppliedImage applied;
+    try (InputStream in = Files.newInputStream(payload)) {
+      applied =
+          new DeltaApplier(work.resolve("expanded"))
+              .apply(in, store.layout(), manifest, work.resolve("staging"));
+    } catch (IOException e) {
+      throw new AgentException(
+          AgentFailure.DELTA_FAILED, "Reading the payload " + payload + " failed: " + e, e);
+    }
+    // NOTE: the applier gives no hook between layers, so this pause comes after the last layer.
+    PausePoints.reach(PausePoints.APPLY);
+    Digest named =
+        store.layout().addImage(applied, store.layout(), OciReleaseStore.refName(target));
+    LOG.info(
+        "Applied delta {} from {} to {}: {} payload bytes, layout names {}",
+        manifest.payloadDigest(),
+        manifest.source(),
+        target,
+        applied.payloadBytes(),
+        named);
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(DeltaFetch::deleteQuietly);
+    } catch (IOException e) {
+      LOG.warn("Deleting {} failed; garbage collection retries: {}", dir, e.toString());
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      LOG.warn("Deleting {} failed; garbage collection retries: {}", file, e.toString());
+    }
+  }
+}
