@@ -179,11 +179,12 @@ final class ImageLoader {
       Thread.currentThread().interrupt();
       throw failed(service, tag, "interrupted", e);
     }
-    if (errors.first() != null) {
-      throw failed(service, tag, errors.first(), null);
-    }
+    // A broken archive makes the engine fail too; the writer's error names the cause.
     if (writeFailure.get() != null) {
       throw failed(service, tag, writeFailure.get().toString(), writeFailure.get());
+    }
+    if (errors.first() != null) {
+      throw failed(service, tag, errors.first(), null);
     }
   }
 
