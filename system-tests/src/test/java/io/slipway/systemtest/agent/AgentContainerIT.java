@@ -131,6 +131,22 @@ class AgentContainerIT {
     return containers + "\nagent output:\n" + tail(logs);
   }
 
+  /** Fails at once when the agent's container has stopped, instead of waiting for a timeout. */
+  private static void requireAgentRunning() {
+    if (!agent.isRunning()) {
+      throw new AssertionError("The agent's container stopped\n" + diagnosis());
+    }
+  }
+
+  /** Returns the device's containers, failing when the device never registered. */
+  private static ServiceContainers services() {
+    if (services == null) {
+      throw new AssertionError("The device never registered, so it has no containers to check");
+    }
+    requireAgentRunning();
+    return services;
+  }
+
   private static String tail(String text) {
     return text.length() <= 6000 ? text : text.substring(text.length() - 6000);
   }
@@ -145,6 +161,7 @@ class AgentContainerIT {
             BOOT_TIMEOUT,
             "config.json to hold the device's uuid",
             () -> {
+              requireAgentRunning();
               try {
                 return Optional.ofNullable(config().path("uuid").textValue());
               } catch (IOException e) {
@@ -168,7 +185,7 @@ class AgentContainerIT {
         Poll.until(
             BOOT_TIMEOUT,
             "service " + SERVICE + " to run release one",
-            () -> services.runningVariant(SERVICE).filter("release one"::equals),
+            () -> services().runningVariant(SERVICE).filter("release one"::equals),
             AgentContainerIT::diagnosis);
 
     assertThat(variant).isEqualTo("release one");
@@ -187,7 +204,7 @@ class AgentContainerIT {
     Poll.until(
         UPDATE_TIMEOUT,
         "service " + SERVICE + " to run release two",
-        () -> services.runningVariant(SERVICE).filter("release two"::equals),
+        () -> services().runningVariant(SERVICE).filter("release two"::equals),
         AgentContainerIT::diagnosis);
     long received = proxy.bytesToClient();
     JsonNode reported =

@@ -99,12 +99,22 @@ class AgentKillIT {
     return containers + "\nagent log:\n" + (agent == null ? "(none)" : agent.logTail());
   }
 
+  /** Fails at once when the agent exited, instead of waiting for a timeout. */
+  private static void requireAgentAlive() {
+    if (!agent.isAlive()) {
+      throw new AssertionError("The agent exited\n" + diagnosis());
+    }
+  }
+
   /** Waits until the service runs release {@code release} and the store has committed it. */
   private static void awaitRunning(int release, long releaseId) {
     Poll.until(
         TIMEOUT,
         "the store to commit release " + releaseId,
-        () -> Optional.of(data.currentReleaseId()).filter(id -> id == releaseId),
+        () -> {
+          requireAgentAlive();
+          return Optional.of(data.currentReleaseId()).filter(id -> id == releaseId);
+        },
         AgentKillIT::diagnosis);
     Poll.until(
         TIMEOUT,
@@ -153,7 +163,10 @@ class AgentKillIT {
     Poll.until(
         TIMEOUT,
         "the agent to pause at " + point,
-        () -> Optional.of(agent.pausedAt(point)).filter(Boolean::booleanValue),
+        () -> {
+          requireAgentAlive();
+          return Optional.of(agent.pausedAt(point)).filter(Boolean::booleanValue);
+        },
         AgentKillIT::diagnosis);
     agent.kill();
 

@@ -31,18 +31,18 @@ final class JreRootFilesystem {
   static final String JAVA_HOME = "/opt/java";
 
   /**
-   * The modules the agent and its libraries load: HTTP client, logging, XML for logback's
-   * configuration, EC keys for signatures (jdk.crypto.ec in Java 17), management for JNA and
-   * logback, {@code sun.misc.Unsafe} for zstd-jni and JNA.
+   * The modules that {@code jdeps --print-module-deps} lists for the agent's class path, minus
+   * java.compiler (only annotation types refer to it), plus jdk.crypto.ec, which holds the EC keys
+   * of signatures in Java 17 and which jdeps cannot see because it is loaded as a security
+   * provider.
    */
   private static final List<String> MODULES =
       List.of(
           "java.base",
-          "java.logging",
-          "java.net.http",
-          "java.xml",
+          "java.desktop",
           "java.naming",
-          "java.management",
+          "java.net.http",
+          "java.security.jgss",
           "java.sql",
           "jdk.unsupported",
           "jdk.crypto.ec");
