@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class DeviceApiJson {
 
-  /** The longest service message the server stores, in characters. */
+  /** The maximum length of a service message that the server stores, in characters. */
   static final int MAX_MESSAGE_LENGTH = 500;
 
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -109,8 +109,8 @@ final class DeviceApiJson {
   }
 
   /**
-   * Reads a delta answer. {@code retryAfter} is the {@code Retry-After} header in seconds, or null;
-   * the body's {@code retryAfterSeconds} counts when the header is missing.
+   * Reads a delta response. {@code retryAfter} is the {@code Retry-After} header in seconds, or
+   * null; the body's {@code retryAfterSeconds} counts when the header is missing.
    *
    * @param deltaBase the delta endpoint that relative payload paths are resolved against
    */

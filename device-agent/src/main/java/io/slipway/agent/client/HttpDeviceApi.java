@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * apiEndpoint/device/v1/...}, delta requests to {@code deltaEndpoint/device/v1/delta}; every one
  * has a timeout for its response headers, and bodies are read up to {@link #MAX_BODY_BYTES}. Errors
  * follow {@link DeviceApi}'s mapping, with 408 and 429 counted as {@code SERVER_UNAVAILABLE} like
- * 5xx, because a retry later is the right answer to both.
+ * 5xx, because a retry later is the right response to both.
  *
  * <p>Built from an {@link AgentConfig}: before registration it holds no device key, and every call
  * but {@link #register} fails with {@link IllegalStateException}. Thread-safe.

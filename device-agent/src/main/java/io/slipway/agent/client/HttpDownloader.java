@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Downloader} over {@link HttpClient}. Each attempt asks for the bytes after those already
+ * A {@link Downloader} over {@link HttpClient}. Each attempt requests the bytes after those already
  * in the file; a {@code 206} is appended, a {@code 200} (a server that ignores ranges) replaces the
  * file. A cut connection, a stall longer than the read timeout, a timeout, a {@code 408}, {@code
  * 429} or {@code 5xx} is retried after a backoff with full jitter; the count of attempts resets
@@ -45,7 +45,7 @@ public final class HttpDownloader implements Downloader {
   private final Settings settings;
 
   /**
-   * How a download retries.
+   * Retry and timeout settings of a download.
    *
    * @param maxAttemptsWithoutProgress attempts in a row that bring no new byte before the download
    *     fails; at least 1
@@ -178,8 +178,8 @@ public final class HttpDownloader implements Downloader {
     }
 
     /**
-     * Checks the complete file. Returns true when it matches; a mismatch in a file that this call
-     * did not write (left by an earlier run) is deleted and downloaded again, returning false.
+     * Checks the complete file and returns true when its digest matches. A file that an earlier run
+     * left is deleted on a mismatch and false returned, so that it is downloaded again.
      */
     private boolean finish() {
       if (size == 0) {

@@ -7,9 +7,9 @@ import java.util.random.RandomGenerator;
 /**
  * How long to wait before the next request to the server. After a success it waits the poll
  * interval, moved at random by up to 10% either way, so that a fleet switched on together does not
- * poll in step. After failures it waits a random time between zero and a cap that doubles with each
- * failure in a row, from the base backoff up to the maximum backoff ("full jitter"): devices that
- * lost the server together come back spread out, not in waves.
+ * poll in step. After failures it waits a random time between zero and a cap ("full jitter"). The
+ * cap doubles with each failure in a row, from the base backoff up to the maximum backoff, so
+ * devices that lost the server together come back spread out, not in waves.
  *
  * <p>Thread-safe.
  */

@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code uuid} and {@code deviceApiKey} take the place of {@code provisioningKey}. The rewrite goes
  * through {@link AtomicFiles#write}, which keeps the file's permissions.
  *
- * <p>Not thread-safe, as {@link ConfigFile} says.
+ * <p>Not thread-safe.
  */
 public final class JsonConfigFile implements ConfigFile {
 

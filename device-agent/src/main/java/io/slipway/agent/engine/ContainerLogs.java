@@ -10,10 +10,15 @@ import com.github.dockerjava.api.model.StreamType;
 import io.slipway.agent.client.LogLine;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,43 +37,94 @@ import org.slf4j.LoggerFactory;
  */
 final class ContainerLogs implements AutoCloseable {
 
+  /** How long to wait before following again after the engine failed or ended its events. */
+  static final Duration RETRY = Duration.ofSeconds(5);
+
   private static final Logger LOG = LoggerFactory.getLogger(ContainerLogs.class);
 
   private final DockerClient client;
   private final EngineNames names;
   private final Consumer<LogLine> sink;
   private final Map<String, Closeable> streams = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService retries;
+  private final AtomicBoolean retryPending = new AtomicBoolean();
   private volatile Closeable events;
+  private volatile Starts currentStarts;
   private volatile boolean closed;
 
   private ContainerLogs(DockerClient client, EngineNames names, Consumer<LogLine> sink) {
     this.client = client;
     this.names = names;
     this.sink = sink;
+    this.retries =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "slipway-logs-" + names.shortUuid());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
-  /** Starts following and returns the handle that stops it. */
+  /**
+   * Starts following and returns the handle that stops it. An engine that cannot be reached yet (it
+   * may start after the agent) is asked again every {@link #RETRY}, as is one whose event stream
+   * ends.
+   */
   static ContainerLogs follow(DockerClient client, EngineNames names, Consumer<LogLine> sink) {
     ContainerLogs logs = new ContainerLogs(client, names, sink);
-    int since = (int) Instant.now().getEpochSecond();
-    // Watch for starts first, so a container started while the list is read is not missed.
-    logs.events =
-        client
-            .eventsCmd()
-            .withEventTypeFilter(EventType.CONTAINER)
-            .withEventFilter("start")
-            .withLabelFilter(Map.of(ContainerSpec.DEVICE_LABEL, names.deviceUuid()))
-            .withSince(Integer.toString(since))
-            .exec(logs.new Starts());
-    List<Container> running =
-        client
-            .listContainersCmd()
-            .withLabelFilter(Map.of(ContainerSpec.DEVICE_LABEL, names.deviceUuid()))
-            .exec();
-    for (Container container : running) {
-      logs.attach(container.getId(), container.getLabels().get(ContainerSpec.SERVICE_LABEL), since);
-    }
+    logs.watch();
     return logs;
+  }
+
+  /** Subscribes to container starts and attaches to the running containers; retries on failure. */
+  private void watch() {
+    if (closed) {
+      return;
+    }
+    try {
+      int since = (int) Instant.now().getEpochSecond();
+      // Watch for starts first, so a container started while the list is read is not missed.
+      Starts starts = new Starts();
+      currentStarts = starts;
+      events =
+          client
+              .eventsCmd()
+              .withEventTypeFilter(EventType.CONTAINER)
+              .withEventFilter("start")
+              .withLabelFilter(Map.of(ContainerSpec.DEVICE_LABEL, names.deviceUuid()))
+              .withSince(Integer.toString(since))
+              .exec(starts);
+      List<Container> running =
+          client
+              .listContainersCmd()
+              .withLabelFilter(Map.of(ContainerSpec.DEVICE_LABEL, names.deviceUuid()))
+              .exec();
+      for (Container container : running) {
+        attach(container.getId(), container.getLabels().get(ContainerSpec.SERVICE_LABEL), since);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Following container logs on device {} failed, retrying in {}: {}",
+          names.deviceUuid(),
+          RETRY,
+          e.toString());
+      retryLater();
+    }
+  }
+
+  /** Schedules one more {@link #watch()}, unless one is pending already. */
+  private void retryLater() {
+    closeQuietly(events);
+    if (closed || !retryPending.compareAndSet(false, true)) {
+      return;
+    }
+    retries.schedule(
+        () -> {
+          retryPending.set(false);
+          watch();
+        },
+        RETRY.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   private void attach(String containerId, String service, int since) {
@@ -97,6 +153,7 @@ final class ContainerLogs implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    retries.shutdownNow();
     closeQuietly(events);
     for (Closeable stream : streams.values()) {
       closeQuietly(stream);
@@ -115,8 +172,13 @@ final class ContainerLogs implements AutoCloseable {
     }
   }
 
-  /** Attaches to each container of the device that the engine starts. */
+  /**
+   * Attaches to each container of the device that the engine starts. When the event stream ends
+   * (the engine restarted or failed), following starts over once.
+   */
   private final class Starts extends ResultCallback.Adapter<Event> {
+
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     @Override
     public void onNext(Event event) {
@@ -128,14 +190,29 @@ final class ContainerLogs implements AutoCloseable {
     }
 
     @Override
+    public void onComplete() {
+      super.onComplete();
+      startOver("ended");
+    }
+
+    @Override
     public void onError(Throwable error) {
-      if (!closed) {
-        LOG.warn(
-            "Watching container starts on device {} failed: {}",
-            names.deviceUuid(),
-            error.toString());
+      // Not passed to the base class, which would log every failed attempt at ERROR.
+      closeQuietly(this);
+      startOver(error.toString());
+    }
+
+    private void startOver(String reason) {
+      // Only the newest subscription starts over, and only once.
+      if (closed || currentStarts != this || !ended.compareAndSet(false, true)) {
+        return;
       }
-      super.onError(error);
+      LOG.warn(
+          "Watching container starts on device {} stopped ({}); following again in {}",
+          names.deviceUuid(),
+          reason,
+          RETRY);
+      retryLater();
     }
   }
 
@@ -180,7 +257,8 @@ final class ContainerLogs implements AutoCloseable {
             names.deviceUuid(),
             error.toString());
       }
-      super.onError(error);
+      // Not passed to the base class, which would log it at ERROR a second time.
+      closeQuietly(this);
     }
   }
 }

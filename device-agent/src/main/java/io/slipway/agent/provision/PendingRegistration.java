@@ -18,9 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The identity a device generated for its registration, kept in {@code DATA/registration.json}
- * (mode 0600) from before the first request until config.json holds it. A restart in between sends
- * the same UUID and device key again, which the server answers as a repeat of the same registration
- * instead of a second device. Immutable; {@link #toString()} hides the key.
+ * (mode 0600) from before the first request until config.json contains it. A restart in between
+ * sends the same UUID and device key again, which the server treats as a repeat of the same
+ * registration instead of a second device. Immutable; {@link #toString()} hides the key.
  *
  * @param uuid 32 lower-case hex digits
  * @param deviceKey {@code sld_} and 43 base64url characters (32 random bytes)

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * them (retried with backoff while the server is unreachable); rewrite config.json with them and
  * without the provisioning key, then delete {@code registration.json}. A crash between any two
  * steps is repaired by the next start: before the rewrite it registers again with the same
- * identity, which the server answers as the same device; after it, config.json already holds the
+ * identity, which the server treats as the same device; after it, config.json already holds the
  * device.
  *
  * <p>Not thread-safe; the agent calls it once at start, holding its data directory's lock.
@@ -34,11 +34,11 @@ public final class Registration implements Provisioning {
 
   /** The durable steps, for tests that stop the registration between two of them. */
   enum Step {
-    /** registration.json holds the identity; nothing was sent yet. */
+    /** registration.json contains the identity; nothing was sent yet. */
     PENDING_SAVED,
-    /** The server confirmed; config.json still holds the provisioning key. */
+    /** The server confirmed; config.json still contains the provisioning key. */
     REGISTERED,
-    /** config.json holds the device; registration.json still exists. */
+    /** config.json contains the device's credentials; registration.json still exists. */
     CONFIG_WRITTEN
   }
 

@@ -12,7 +12,10 @@ import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
+import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.layout.OciLayout;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +62,8 @@ class DockerServiceRunnerIT {
     LayoutImages.write(layout, "one", "one");
     LayoutImages.write(layout, "two", "two");
     LayoutImages.writeUncompressed(layout, "plain", "plain");
+    LayoutImages.writeLayered(layout, "one", "a", "layered-a");
+    LayoutImages.writeLayered(layout, "one", "b", "layered-b");
   }
 
   @BeforeEach
@@ -93,6 +98,23 @@ class DockerServiceRunnerIT {
     runner.reconcile(release);
 
     assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("plain").value());
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void loadLeavesOutLayersEngineHas() {
+    InstalledRelease first = release(1, service("app", "layered-a", Map.of()));
+    runner.load(first, layout);
+    InstalledRelease second = release(2, service("app", "layered-b", Map.of()));
+    Image next = ImageReader.read(layout, layout.resolve("layered-b"));
+
+    int present = new ImageLoader(client, new EngineNames(uuid)).presentLayers(next);
+    runner.load(second, layout);
+    runner.reconcile(second);
+
+    assertThat(present).isEqualTo(1);
+    assertThat(inspect("app").getImageId())
+        .isEqualTo(LayoutImages.imageId(layout, "layered-b").value());
     assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
   }
 
@@ -301,6 +323,53 @@ class DockerServiceRunnerIT {
   }
 
   @Test
+  void followLogsWaitsForEngineAndSurvivesItsRestart() throws Exception {
+    Path socket = dataDir.resolve("engine.sock");
+    Path engine = Path.of(DockerServiceRunner.DEFAULT_HOST.getPath());
+    List<LogLine> lines = new CopyOnWriteArrayList<>();
+    try (DockerServiceRunner late =
+            DockerServiceRunner.connect(URI.create("unix://" + socket), uuid, dataDir, List.of());
+        AutoCloseable following = late.followLogs(lines::add)) {
+      InstalledRelease first = release(1, ticker("before"));
+      runner.load(first, layout);
+
+      try (SocketRelay relay = SocketRelay.start(socket, engine)) {
+        runner.reconcile(first);
+        waitFor(() -> lines.stream().anyMatch(line -> line.message().equals("before")));
+      }
+      try (SocketRelay relay = SocketRelay.start(socket, engine)) {
+        runner.reconcile(release(2, ticker("after")));
+        waitFor(() -> lines.stream().anyMatch(line -> line.message().equals("after")));
+      }
+    }
+
+    assertThat(lines).extracting(LogLine::service).containsOnly("ticker");
+  }
+
+  @Test
+  void reconcileStartsContainerLeftCreated() {
+    InstalledRelease release = release(1, service("app", "one", Map.of()));
+    runner.load(release, layout);
+    runner.reconcile(release);
+    InspectContainerResponse started = inspect("app");
+    client.removeContainerCmd(started.getId()).withForce(true).exec();
+    String created =
+        client
+            .createContainerCmd(started.getImageId())
+            .withName(started.getName().substring(1))
+            .withLabels(started.getConfig().getLabels())
+            .withCmd(started.getConfig().getCmd())
+            .withHostConfig(started.getHostConfig())
+            .exec()
+            .getId();
+
+    runner.reconcile(release);
+
+    assertThat(inspect("app").getId()).isEqualTo(created);
+    assertThat(inspect("app").getState().getRunning()).isTrue();
+  }
+
+  @Test
   void hostPathOutsideAllowedRootsIsRejected() {
     Map<String, Object> configuration = Map.of("volumes", List.of("/etc:/host-etc:ro"));
     InstalledRelease release = release(1, service("app", "one", Map.of(), configuration));
@@ -348,6 +417,11 @@ class DockerServiceRunnerIT {
 
   private static Digest manifest(String variant) {
     return layout.resolve(variant);
+  }
+
+  private static InstalledService ticker(String word) {
+    String script = "while true; do echo " + word + "; sleep 1; done";
+    return service("ticker", "one", Map.of(), Map.of("command", List.of("sh", "-c", script)));
   }
 
   private static InstalledService service(String name, String variant, Map<String, String> env) {
