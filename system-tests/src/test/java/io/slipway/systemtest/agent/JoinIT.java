@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A device joins its fleet against the real server, started as a process: from the config.json of a
  * configured OS image to a device key that reads its own target state. A crash between any two
- * steps of the registration, followed by a restart, ends with exactly one device, on a provisioning
- * key that registers only one; used-up and revoked keys are rejected with the server's reason.
+ * steps of the registration, followed by a restart, ends with exactly one device. The provisioning
+ * key registers only one device, so a registration under a second UUID would fail. Used-up and
+ * revoked keys are rejected with the server's reason.
  */
 class JoinIT {
 
