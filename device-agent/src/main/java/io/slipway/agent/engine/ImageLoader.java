@@ -2,6 +2,7 @@ package io.slipway.agent.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.RootFS;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.LoadResponseItem;
@@ -11,10 +12,13 @@ import io.slipway.agent.store.InstalledService;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.Image;
 import io.slipway.delta.image.ImageReader;
+import io.slipway.delta.image.Layer;
 import io.slipway.delta.layout.OciLayout;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -63,7 +67,10 @@ final class ImageLoader {
         service.name(),
         releaseId,
         tag);
-    stream(new LoadArchive(layout, image, tag), service.name(), tag);
+    int present = presentLayers(image);
+    LOG.debug(
+        "The engine has {} of {} layers of image {}", present, image.layers().size(), imageId);
+    stream(new LoadArchive(layout, image, tag, present), service.name(), tag);
 
     String loaded = loadedId(tag).orElse(null);
     if (!imageId.value().equals(loaded)) {
@@ -128,6 +135,44 @@ final class ImageLoader {
     } catch (NotFoundException e) {
       LOG.debug("Image {} was gone already", tag);
     }
+  }
+
+  /**
+   * Returns how many layers of {@code image}, counted from the base, an image this device loaded
+   * has as well, so that the engine has them already.
+   */
+  int presentLayers(Image image) {
+    List<String> diffIds = new ArrayList<>();
+    for (Layer layer : image.layers()) {
+      diffIds.add(layer.diffId().value());
+    }
+    int most = 0;
+    for (com.github.dockerjava.api.model.Image loaded : client.listImagesCmd().exec()) {
+      if (!hasTagOfDevice(loaded)) {
+        continue;
+      }
+      RootFS rootFs = client.inspectImageCmd(loaded.getId()).exec().getRootFS();
+      List<String> layers =
+          rootFs == null || rootFs.getLayers() == null ? List.of() : rootFs.getLayers();
+      int common = 0;
+      while (common < diffIds.size()
+          && common < layers.size()
+          && diffIds.get(common).equals(layers.get(common))) {
+        common++;
+      }
+      most = Math.max(most, common);
+    }
+    return most;
+  }
+
+  private boolean hasTagOfDevice(com.github.dockerjava.api.model.Image image) {
+    String[] tags = image.getRepoTags() == null ? new String[0] : image.getRepoTags();
+    for (String tag : tags) {
+      if (tag.startsWith(names.imagePrefix())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Optional<String> loadedId(String tag) {

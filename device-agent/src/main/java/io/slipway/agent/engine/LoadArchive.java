@@ -33,16 +33,29 @@ final class LoadArchive {
   private final OciLayout layout;
   private final Image image;
   private final String tag;
+  private final int presentLayers;
 
   /**
    * @param layout the layout that contains every blob of {@code image}
    * @param image the image, as read from the layout
    * @param tag the {@code repository:tag} the engine gives the loaded image
+   * @param presentLayers how many layers, counted from the base, the engine has already; their
+   *     files are left out
    */
-  LoadArchive(OciLayout layout, Image image, String tag) {
+  LoadArchive(OciLayout layout, Image image, String tag, int presentLayers) {
+    if (presentLayers < 0 || presentLayers > image.layers().size()) {
+      throw new IllegalArgumentException(
+          "Present layer count "
+              + presentLayers
+              + " is outside 0 to "
+              + image.layers().size()
+              + " for image "
+              + image.manifestDigest());
+    }
     this.layout = layout;
     this.image = image;
     this.tag = tag;
+    this.presentLayers = presentLayers;
   }
 
   /**
@@ -56,7 +69,7 @@ final class LoadArchive {
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
 
     Set<Digest> layers = new LinkedHashSet<>();
-    for (Layer layer : image.layers()) {
+    for (Layer layer : image.layers().subList(presentLayers, image.layers().size())) {
       layers.add(layer.blob().digest());
     }
     entry(tar, "manifest.json", manifestJson());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,11 @@ public final class StateReporter implements AutoCloseable {
 
   /** Asks for a snapshot now, for example after a switch; the rate limit still applies. */
   public void nudge() {
-    scheduler.execute(this::tickSafely);
+    try {
+      scheduler.execute(this::tickSafely);
+    } catch (RejectedExecutionException e) {
+      // The agent is stopping and its scheduler is shut down; nothing is left to report to.
+    }
   }
 
   /**
@@ -146,7 +151,11 @@ public final class StateReporter implements AutoCloseable {
     if (pending != null && !pending.isDone()) {
       return;
     }
-    pending = scheduler.schedule(this::tickSafely, delay.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      pending = scheduler.schedule(this::tickSafely, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The agent is stopping and its scheduler is shut down.
+    }
   }
 
   private void tickSafely() {

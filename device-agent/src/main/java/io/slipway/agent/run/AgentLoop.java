@@ -4,6 +4,7 @@ import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
 import io.slipway.agent.DeviceAgent;
 import io.slipway.agent.PausePoints;
+import io.slipway.agent.client.PollSchedule;
 import io.slipway.agent.client.TargetService;
 import io.slipway.agent.client.TargetState;
 import io.slipway.agent.config.AgentConfig;
@@ -24,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +61,7 @@ public final class AgentLoop implements DeviceAgent {
   private DataDirectoryLock lock;
   private String device;
   private AgentParts parts;
-  private PollTiming timing;
+  private PollSchedule timing;
   private StateReporter reporter;
   private LogForwarder forwarder;
   private AutoCloseable following;
@@ -76,7 +78,7 @@ public final class AgentLoop implements DeviceAgent {
             : settings.scheduler;
   }
 
-  /** Returns a builder; the data directory, provisioning, parts and timing are required. */
+  /** Returns a builder; the data directory, provisioning and parts are required. */
   public static Builder builder() {
     return new Builder();
   }
@@ -106,7 +108,7 @@ public final class AgentLoop implements DeviceAgent {
       parts = settings.parts.create(config);
       Duration interval =
           settings.pollInterval != null ? settings.pollInterval : config.pollInterval();
-      timing = settings.timing.create(interval);
+      timing = settings.timing.apply(interval);
       log.info("Agent of device {} started; polling every {}", device, interval);
 
       repairEngine();
@@ -164,6 +166,10 @@ public final class AgentLoop implements DeviceAgent {
     }
     if (ownsScheduler) {
       scheduler.shutdownNow();
+    }
+    if (parts != null && parts.runner() instanceof AutoCloseable engine) {
+      // The engine's client holds connections; the containers themselves keep running.
+      closeQuietly(engine);
     }
     synchronized (this) {
       if (lock != null) {
@@ -401,14 +407,14 @@ public final class AgentLoop implements DeviceAgent {
     return thread;
   }
 
-  private static void closeQuietly(AutoCloseable closeable) {
+  private void closeQuietly(AutoCloseable closeable) {
     if (closeable == null) {
       return;
     }
     try {
       closeable.close();
     } catch (Exception e) {
-      log.warn("Cannot stop following container logs: {}", e.getMessage());
+      log.warn("Cannot close {} of device {}: {}", closeable, device, e.getMessage());
     }
   }
 
@@ -418,7 +424,7 @@ public final class AgentLoop implements DeviceAgent {
     private Path dataDirectory;
     private Provisioning provisioning;
     private AgentParts.Factory parts;
-    private PollTiming.Factory timing;
+    private Function<Duration, PollSchedule> timing = PollSchedule::of;
     private Duration pollInterval;
     private Duration reportInterval = Duration.ofSeconds(10);
     private String osVersion;
@@ -447,8 +453,11 @@ public final class AgentLoop implements DeviceAgent {
       return this;
     }
 
-    /** Makes the poll timing (jitter, backoff) for the poll interval. */
-    public Builder timing(PollTiming.Factory timing) {
+    /**
+     * Makes the poll schedule (jitter, backoff) for the poll interval; {@link PollSchedule#of} by
+     * default.
+     */
+    public Builder timing(Function<Duration, PollSchedule> timing) {
       this.timing = timing;
       return this;
     }

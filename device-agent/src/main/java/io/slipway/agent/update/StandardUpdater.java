@@ -76,10 +76,11 @@ public final class StandardUpdater implements Updater {
     this.trust = Objects.requireNonNull(trust, "trust");
     this.deviceUuid = Objects.requireNonNull(deviceUuid, "deviceUuid");
     this.clock = Objects.requireNonNull(clock, "clock");
+    // No redirects: one would carry the device's credentials or token to wherever it points.
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(20))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.registry =
         new RegistryClient(

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The downloader against a JDK HTTP server that stands in for the delta endpoint and the registry:
- * it can ignore ranges, fail, stall and send wrong bytes, which the real servers cannot be made to
- * do on request. Cuts go through the loopback {@link CuttingProxy}.
+ * The downloader against a JDK HTTP server that replaces the delta endpoint and the registry: it
+ * can ignore ranges, fail, stall and send wrong bytes, which the real servers cannot be made to do
+ * on request. Cuts go through the loopback {@link CuttingProxy}.
  */
 class HttpDownloaderTest {
 
@@ -263,7 +263,7 @@ class HttpDownloaderTest {
     downloader.fetch(base.resolve(PATH), null, file, SIZE, digest, progress::add);
   }
 
-  /** Answers with the requested byte range, as the delta endpoint and registries do. */
+  /** Sends the requested byte range, as the delta endpoint and registries do. */
   private static void serveRange(HttpExchange exchange, byte[] content) throws IOException {
     String range = exchange.getRequestHeaders().getFirst("Range");
     if (range == null) {

@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class StubServer implements AutoCloseable {
 
-  /** Answers one request. */
+  /** Handles one request. */
   interface Handler {
     void handle(HttpExchange exchange, byte[] requestBody) throws IOException;
   }

@@ -12,6 +12,8 @@ import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
+import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.layout.OciLayout;
 import java.net.URI;
 import java.nio.file.Files;
@@ -60,6 +62,8 @@ class DockerServiceRunnerIT {
     LayoutImages.write(layout, "one", "one");
     LayoutImages.write(layout, "two", "two");
     LayoutImages.writeUncompressed(layout, "plain", "plain");
+    LayoutImages.writeLayered(layout, "one", "a", "layered-a");
+    LayoutImages.writeLayered(layout, "one", "b", "layered-b");
   }
 
   @BeforeEach
@@ -94,6 +98,23 @@ class DockerServiceRunnerIT {
     runner.reconcile(release);
 
     assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("plain").value());
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void loadLeavesOutLayersEngineHas() {
+    InstalledRelease first = release(1, service("app", "layered-a", Map.of()));
+    runner.load(first, layout);
+    InstalledRelease second = release(2, service("app", "layered-b", Map.of()));
+    Image next = ImageReader.read(layout, layout.resolve("layered-b"));
+
+    int present = new ImageLoader(client, new EngineNames(uuid)).presentLayers(next);
+    runner.load(second, layout);
+    runner.reconcile(second);
+
+    assertThat(present).isEqualTo(1);
+    assertThat(inspect("app").getImageId())
+        .isEqualTo(LayoutImages.imageId(layout, "layered-b").value());
     assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
   }
 

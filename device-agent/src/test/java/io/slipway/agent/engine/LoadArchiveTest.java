@@ -29,7 +29,7 @@ class LoadArchiveTest {
     Image image = ImageReader.read(layout, manifest);
     Digest layer = image.layers().get(0).blob().digest();
 
-    Map<String, byte[]> entries = entries(new LoadArchive(layout, image, "slipway/x/app:1"));
+    Map<String, byte[]> entries = entries(new LoadArchive(layout, image, "slipway/x/app:1", 0));
 
     assertThat(entries.keySet())
         .containsExactly(
@@ -40,6 +40,21 @@ class LoadArchiveTest {
                 .formatted(image.config().digest().hex(), layer.hex()));
     assertThat(entries.get(layer.hex() + "/layer.tar"))
         .isEqualTo(Files.readAllBytes(layout.blobPath(layer)));
+  }
+
+  @Test
+  void archiveLeavesOutPresentLayers() throws Exception {
+    OciLayout layout = OciLayout.create(dir);
+    Image image = ImageReader.read(layout, LayoutImages.writeLayered(layout, "one", "a", "a"));
+    Digest top = image.layers().get(1).blob().digest();
+
+    Map<String, byte[]> entries = entries(new LoadArchive(layout, image, "slipway/x/app:1", 1));
+
+    assertThat(entries.keySet())
+        .containsExactly(
+            "manifest.json", image.config().digest().hex() + ".json", top.hex() + "/layer.tar");
+    assertThat(new String(entries.get("manifest.json"), StandardCharsets.UTF_8))
+        .contains(image.layers().get(0).blob().digest().hex() + "/layer.tar");
   }
 
   private static Map<String, byte[]> entries(LoadArchive archive) throws Exception {

@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
-import io.slipway.agent.client.DeltaOffer;
-import io.slipway.agent.client.DeviceApi;
-import io.slipway.agent.client.Downloader;
-import io.slipway.agent.client.FleetInfo;
-import io.slipway.agent.client.LogLine;
 import io.slipway.agent.client.PollSchedule;
 import io.slipway.agent.client.Registered;
-import io.slipway.agent.client.StateReport;
-import io.slipway.agent.client.TargetState;
+import io.slipway.agent.client.ThrowingDeviceApi;
 import io.slipway.agent.config.AgentConfig;
 import io.slipway.agent.config.JsonConfigFile;
-import io.slipway.delta.image.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Registration across crashes between its steps, with real files and an in-memory stand-in for the
- * server's registration rules (a repeat with the same UUID and key is the same device; another key
- * for a known UUID is refused). {@code JoinIT} in system-tests runs the same steps against the real
- * server.
+ * server's registration rules. In those rules a repeat with the same UUID and key is the same
+ * device, and another key for a known UUID is refused. {@code JoinIT} in system-tests runs the same
+ * steps against the real server.
  */
 class RegistrationTest {
 
@@ -234,8 +226,8 @@ class RegistrationTest {
     private static final long serialVersionUID = 1L;
   }
 
-  /** The server's registration rules in memory; every other call is out of scope here. */
-  private static final class FakeServer implements DeviceApi {
+  /** The server's registration rules in memory; every other call throws. */
+  private static final class FakeServer extends ThrowingDeviceApi {
 
     final Map<String, String> devices = new HashMap<>();
     final List<io.slipway.agent.client.Registration> requests = new ArrayList<>();
@@ -260,56 +252,6 @@ class RegistrationTest {
       devices.put(registration.uuid(), registration.deviceKey());
       return new Registered(
           registration.uuid(), registration.deviceKey(), "acme/sensors", known == null);
-    }
-
-    @Override
-    public Optional<TargetState> targetState(String etag) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public FleetInfo fleet() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] signedTargetState() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] signedKeyList() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<byte[]> releaseSignature(long releaseId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void reportState(StateReport report) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void updateSelf(String osVersion) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void sendLogs(List<LogLine> lines) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public DeltaOffer delta(Digest from, Digest to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Downloader payloads() {
-      throw new UnsupportedOperationException();
     }
   }
 }

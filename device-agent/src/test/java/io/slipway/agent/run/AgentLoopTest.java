@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
+import io.slipway.agent.client.PollSchedule;
 import io.slipway.agent.client.ServiceState;
 import io.slipway.agent.client.StateReport;
 import io.slipway.agent.client.TargetService;
@@ -16,9 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class AgentLoopTest {
   @TempDir Path data;
 
   private final List<String> events = new CopyOnWriteArrayList<>();
-  private final AtomicInteger failures = new AtomicInteger();
+  private PollSchedule schedule;
   private StandInDeviceApi api;
   private StandInParts parts;
   private AgentLoop loop;
@@ -58,19 +59,10 @@ class AgentLoopTest {
         .provisioning(() -> config())
         .parts(config -> new AgentParts(api, parts.store, parts.updater, parts.runner))
         .timing(
-            interval ->
-                new PollTiming() {
-                  @Override
-                  public Duration afterSuccess() {
-                    return interval;
-                  }
-
-                  @Override
-                  public Duration afterFailure() {
-                    failures.incrementAndGet();
-                    return interval;
-                  }
-                })
+            interval -> {
+              schedule = new PollSchedule(interval, interval, interval, new Random(1));
+              return schedule;
+            })
         .pollInterval(pollInterval)
         .reportInterval(Duration.ofHours(1))
         .osVersion("slipway-os 1.0")
@@ -200,7 +192,7 @@ class AgentLoopTest {
     loop.round();
 
     assertThat(parts.store.current.releaseId()).isEqualTo(1);
-    assertThat(failures).hasValue(1);
+    assertThat(schedule.failures()).isEqualTo(1);
   }
 
   @Test
@@ -243,7 +235,7 @@ class AgentLoopTest {
 
     assertThat(parts.store.current.releaseId()).isEqualTo(1);
     assertThat(events).contains("prepare 2");
-    assertThat(failures).hasValue(0);
+    assertThat(schedule.failures()).isZero();
   }
 
   @Test

@@ -118,7 +118,19 @@ public final class DeviceFleet {
    * as {@code slipway os configure --fleet} would write it.
    */
   public byte[] osConfig() {
-    return osConfig(stack.server().baseUrl());
+    return osConfig("{}");
+  }
+
+  /**
+   * Returns the config.json of {@code POST .../os-config} with {@code body}, such as {@code
+   * {"maxDevices": 1}} for a provisioning key that registers one device.
+   */
+  public byte[] osConfig(String body) {
+    Reply config =
+        admin.send(
+            "POST", "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/os-config", body);
+    assertThat(config.status()).as(config.text()).isEqualTo(201);
+    return config.text().getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -1,0 +1,125 @@
+package io.slipway.agent.run;
+
+import io.slipway.agent.AgentException;
+import io.slipway.agent.client.HttpDeviceApi;
+import io.slipway.agent.config.JsonConfigFile;
+import io.slipway.agent.engine.DockerServiceRunner;
+import io.slipway.agent.provision.Registration;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code slipway-agent run}: the agent of one device, until SIGTERM or SIGINT. Exit code 0 after a
+ * stop, 1 when the agent cannot start (invalid config.json, another agent on the data directory, a
+ * rejected provisioning key).
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Runs the agent of this device: joins its fleet, updates and reports.")
+final class RunCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "PATH",
+      description = "The device's config.json (default: ${DEFAULT-VALUE}).")
+  Path config = Path.of("/mnt/boot/config.json");
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "The agent's data directory (default: ${DEFAULT-VALUE}).")
+  Path dataDirectory = Path.of("/var/lib/slipway-agent");
+
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "DURATION",
+      converter = DurationOption.class,
+      description = "Overrides config.json's poll interval, such as 1s or 10m; at least 1s.")
+  Duration pollInterval;
+
+  @Option(
+      names = "--report-interval",
+      paramLabel = "DURATION",
+      converter = DurationOption.class,
+      description = "The minimum time between two state reports (default: 10s).")
+  Duration reportInterval = Duration.ofSeconds(10);
+
+  @Option(
+      names = "--docker-host",
+      paramLabel = "URI",
+      description =
+          "The container engine: unix:///path or tcp://host:port (default: ${DEFAULT-VALUE}).")
+  URI dockerHost = DockerServiceRunner.DEFAULT_HOST;
+
+  @Option(
+      names = "--os-version",
+      paramLabel = "TEXT",
+      description = "The OS version to report (default: PRETTY_NAME of /etc/os-release).")
+  String osVersion;
+
+  @Option(
+      names = "--allow-bind-root",
+      paramLabel = "DIR",
+      description =
+          "A host directory that services may bind-mount from; repeatable. None by default.")
+  List<Path> bindRoots = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    requireMinimum("--poll-interval", pollInterval);
+    requireMinimum("--report-interval", reportInterval);
+    String os = osVersion != null ? osVersion : OsRelease.read(Path.of("/etc/os-release"));
+    Path data = dataDirectory.toAbsolutePath();
+
+    AgentLoop loop =
+        AgentLoop.builder()
+            .dataDirectory(data)
+            .provisioning(
+                new Registration(new JsonConfigFile(config), data, HttpDeviceApi::create, os))
+            .parts(
+                registered ->
+                    AgentWiring.parts(
+                        registered,
+                        data,
+                        device ->
+                            DockerServiceRunner.connect(
+                                dockerHost, device.uuid(), data, bindRoots)))
+            .pollInterval(pollInterval)
+            .reportInterval(reportInterval)
+            .osVersion(os)
+            .build();
+    Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "slipway-agent-stop"));
+    try {
+      loop.run();
+      return 0;
+    } catch (AgentException e) {
+      log.error("The agent cannot start ({}): {}", e.failure(), e.getMessage());
+      return 1;
+    } finally {
+      loop.close();
+    }
+  }
+
+  private void requireMinimum(String option, Duration value) {
+    if (value != null && value.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new ParameterException(
+          spec.commandLine(), "Option " + option + " is " + value + ": use at least 1s");
+    }
+  }
+}
