@@ -83,6 +83,8 @@ final class DeltaFetch {
       throw new Unavailable("downloading the delta payload failed: " + e.getMessage(), e);
     }
     Path work = store.scratch().resolve("delta-" + target.hex());
+    // A kill during an earlier apply may have left staged files behind.
+    deleteTree(work);
     try {
       apply(payload, work, manifest, target);
     } catch (AgentException | DeltaException e) {

@@ -23,9 +23,11 @@ import io.slipway.signing.release.ReleaseDocument;
 import io.slipway.signing.release.ServiceImage;
 import io.slipway.signing.state.TargetRelease;
 import io.slipway.testing.image.BusyboxImages;
+import io.slipway.testing.net.CuttingProxy;
 import io.slipway.testing.registry.DistributionRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +71,7 @@ class StandardUpdaterTest {
   private OciReleaseStore store;
   private DeviceApiStandIn api;
   private StandardUpdater updater;
+  private HttpDownloader downloader;
 
   @BeforeAll
   static void startRegistry() throws Exception {
@@ -98,17 +102,25 @@ class StandardUpdaterTest {
             new HttpDownloader.Settings(
                 2, Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(10)));
     api = new DeviceApiStandIn(signer, UUID, downloader, data.resolve("payloads"));
-    updater =
-        new StandardUpdater(
-            api,
-            store,
-            TrustStore.open(data.resolve("agent/trust.json"), List.of()),
-            downloader,
-            URI.create("http://" + registry.host()),
-            UUID,
-            "sld_test",
-            Duration.ofSeconds(5),
-            Clock.systemUTC());
+    this.downloader = downloader;
+    updater = updater(URI.create("http://" + registry.host()));
+  }
+
+  private StandardUpdater updater(URI registryUri) {
+    return new StandardUpdater(
+        api,
+        store,
+        TrustStore.open(data.resolve("agent/trust.json"), List.of()),
+        downloader,
+        registryUri,
+        UUID,
+        "sld_test",
+        Duration.ofSeconds(5),
+        Clock.systemUTC());
+  }
+
+  private static int registryPort() {
+    return Integer.parseInt(registry.host().substring(registry.host().lastIndexOf(':') + 1));
   }
 
   @AfterEach
@@ -141,6 +153,27 @@ class StandardUpdaterTest {
     assertThat(store.contains(manifest(two))).isTrue();
     assertThat(progress.get("delta")).isEqualTo(payload.length);
     assertThat(progress).doesNotContainKey("full");
+  }
+
+  @Test
+  void partialDownloadResumesAfterRestart() throws Exception {
+    Digest resumed = push("resumed");
+    Digest layer = firstLayer(new RegistryBlobs(registry.host(), REPOSITORY), resumed);
+    byte[] content;
+    try (InputStream in = new RegistryBlobs(registry.host(), REPOSITORY).open(layer)) {
+      content = in.readAllBytes();
+    }
+    // What a kill in the middle of the layer's download leaves behind.
+    Files.write(store.downloads().resolve(layer.hex()), Arrays.copyOf(content, content.length / 2));
+
+    try (CuttingProxy proxy = CuttingProxy.start(registryPort())) {
+      StandardUpdater throughProxy = updater(proxy.uri());
+      Updater.Prepared prepared = throughProxy.prepare(target(1, 1, resumed), this::record);
+
+      assertThat(prepared.methods()).containsEntry("web", "full");
+      assertThat(store.contains(resumed)).isTrue();
+      assertThat(proxy.bytesToClient()).isLessThan(content.length);
+    }
   }
 
   @Test
