@@ -156,9 +156,18 @@ public final class AtomicFiles {
         Files.createTempFile(
             directory, prefix, TEMP_SUFFIX, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     if (!ownerOnly) {
-      Files.setPosixFilePermissions(temporary, permissionsFor(target));
+      widen(temporary, target);
     }
     return temporary;
+  }
+
+  private static void widen(Path temporary, Path target) {
+    try {
+      Files.setPosixFilePermissions(temporary, permissionsFor(target));
+    } catch (IOException e) {
+      // FAT file systems, such as the boot partition that holds config.json, refuse chmod: their
+      // files have the modes of the mount, so there are no per-file permissions to keep.
+    }
   }
 
   private static Set<PosixFilePermission> permissionsFor(Path target) throws IOException {

@@ -2,7 +2,6 @@ package io.slipway.agent.client;
 
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
-import io.slipway.agent.PausePoints;
 import io.slipway.delta.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -281,7 +280,6 @@ public final class HttpDownloader implements Downloader {
           total += read;
           receivedBytes = true;
           progress.accept(total);
-          PausePoints.reach(PausePoints.DOWNLOAD);
         }
         if (guard.stalled()) {
           return "no data for " + settings.timeout().toSeconds() + " s";
