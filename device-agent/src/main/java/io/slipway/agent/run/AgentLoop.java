@@ -105,6 +105,10 @@ public final class AgentLoop implements DeviceAgent {
     lock = DataDirectoryLock.acquire(settings.dataDirectory);
     try {
       AgentConfig config = settings.provisioning.ensureRegistered();
+      if (closed) {
+        // Stopped while registering: the lock is released and run() ends without a round.
+        return;
+      }
       device = config.uuid();
       parts = settings.parts.create(config);
       Duration interval =
@@ -122,11 +126,15 @@ public final class AgentLoop implements DeviceAgent {
   }
 
   /**
-   * Polls the target state once and moves the device to it when it differs from what runs.
+   * Polls the target state once and moves the device to it when it differs from what runs. Call
+   * {@link #start()} first; after {@link #close()} it does nothing.
    *
    * @return how long to wait before the next round
    */
   public Duration round() {
+    if (closed) {
+      return Duration.ZERO;
+    }
     try {
       if (!engineInLine) {
         reconcile(status.current().orElseThrow());

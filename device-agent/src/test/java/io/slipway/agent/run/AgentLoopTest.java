@@ -337,6 +337,17 @@ class AgentLoopTest {
   }
 
   @Test
+  void closedLoopPollsNoMore() throws Exception {
+    loop.start();
+    int polls = api.polledWithEtag.size();
+    loop.close();
+
+    loop.round();
+
+    assertThat(api.polledWithEtag).hasSize(polls);
+  }
+
+  @Test
   void targetChangedWakesAWaitingLoop() throws Exception {
     loop = newLoop(Duration.ofHours(1));
     Thread runner = new Thread(this::runQuietly);
