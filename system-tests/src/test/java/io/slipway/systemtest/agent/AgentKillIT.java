@@ -23,10 +23,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SIGKILL of the agent at each of its pause points while it moves to a new release, then a restart,
- * must end on a complete release: the committed release whole in the store (every blob present and
- * matching its digest, readable by skopeo and umoci) and exactly one running container per service,
- * of that release. Before the restart the device must still run a whole release too: the old one
- * when killed before the commit, the new one's store entry after it.
+ * must end on a complete release. The committed release must be whole in the store: every blob
+ * present and matching its digest, and readable by skopeo and umoci. Exactly one container per
+ * service must run, of that release. Before the restart the device must already be on a whole
+ * release: the old one when killed before the commit, the new one's store entry after it.
  *
  * <p>The agent runs as a child JVM with a 64 MiB heap on the same data directory each time; each
  * point moves the device one release further. Needs a running Docker engine; fails, never skips,

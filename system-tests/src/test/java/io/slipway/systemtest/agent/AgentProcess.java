@@ -8,15 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The device agent as a child JVM with the heap of a small board: {@code java -Xmx64m -cp JARS
- * io.slipway.agent.run.AgentMain run ...}, its output appended to a log file. It can be told to
- * freeze at one of the agent's pause points, so that a test kills it there with SIGKILL.
+ * io.slipway.agent.run.AgentMain run ...}, its output appended to a log file. With a pause point
+ * set, it freezes there, so that a test can kill it at that moment with SIGKILL.
  *
  * <p>Not thread-safe: one test drives one process.
  */
@@ -90,20 +89,6 @@ final class AgentProcess implements AutoCloseable {
   /** Returns true once the agent printed that it froze at {@code pausePoint}. */
   boolean pausedAt(String pausePoint) {
     return log().contains("slipway-agent paused at " + pausePoint);
-  }
-
-  /** Returns the peak resident set size so far in KiB ({@code VmHWM}), if the process lives. */
-  Optional<Long> peakResidentKibibytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", process.pid() + "", "status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Optional.of(Long.parseLong(line.replaceAll("[^0-9]", "")));
-        }
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 
   /** Kills the agent with SIGKILL, as a power cut would end it, and waits until it is gone. */

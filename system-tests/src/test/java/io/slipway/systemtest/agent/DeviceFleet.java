@@ -68,9 +68,9 @@ public final class DeviceFleet {
   }
 
   /**
-   * Pushes a busybox index whose layers hold {@code /etc/variant} with {@code variant} to the
-   * fleet's repository of {@code service} as {@code tag}, and returns {@code HOST/ORG/FLEET/
-   * SERVICE:TAG}.
+   * Pushes a busybox index whose layers contain {@link BusyboxImages#VARIANT_FILE} with {@code
+   * variant} to the fleet's repository of {@code service} as {@code tag}, and returns {@code
+   * HOST/ORG/FLEET/ SERVICE:TAG}.
    */
   public String pushService(String service, String tag, String variant) {
     String repository = name() + "/" + service;

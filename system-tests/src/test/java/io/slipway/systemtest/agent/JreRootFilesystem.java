@@ -22,11 +22,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * A root filesystem that holds a small Java runtime and nothing else, made on this machine so that
- * no base image is pulled: {@code jlink} of the test JVM's own JDK into {@code /opt/java}, plus the
- * shared libraries ({@code ldd} lists them) that its binaries load from the host, such as libc,
- * libz and the dynamic loader, and an empty {@code /tmp} for the native libraries that zstd-jni and
- * JNA unpack at run time.
+ * A root filesystem that contains a small Java runtime and nothing else, made on this machine so
+ * that no base image is pulled: {@code jlink} of the test JVM's own JDK into {@code /opt/java},
+ * plus the shared libraries ({@code ldd} lists them) that its binaries load from the host, such as
+ * libc, libz and the dynamic loader, and an empty {@code /tmp} for the native libraries that
+ * zstd-jni and JNA unpack at run time.
  *
  * <p>It is made once per build under {@code target/system-tests/jre} and reused. Not thread-safe.
  */
@@ -37,8 +37,8 @@ final class JreRootFilesystem {
 
   /**
    * The modules that {@code jdeps --print-module-deps} lists for the agent's class path, minus
-   * java.compiler (only annotation types refer to it), plus jdk.crypto.ec, which holds the EC keys
-   * of signatures in Java 17 and which jdeps cannot see because it is loaded as a security
+   * java.compiler (only annotation types refer to it), plus jdk.crypto.ec, which contains the EC
+   * keys of signatures in Java 17 and which jdeps cannot see because it is loaded as a security
    * provider.
    */
   private static final List<String> MODULES =
