@@ -6,24 +6,17 @@ Usage: count_proxy.py TARGET_PORT PORT_FILE COUNTS_FILE
 
 Listens on 127.0.0.1 on a free port, which it writes to PORT_FILE, and forwards every connection
 to 127.0.0.1:TARGET_PORT. COUNTS_FILE contains "DOWNSTREAM UPSTREAM" (bytes to the client and to the
-server since start) and is rewritten at most every 100 ms while bytes flow, and when a connection
-closes.
+server since start) and is rewritten after every chunk, so a reader never sees a stale count.
 """
 
 import asyncio
 import os
 import sys
-import time
 
 counts = {"down": 0, "up": 0}
-last_write = [0.0]
 
 
-def write_counts(path, force=False):
-    now = time.monotonic()
-    if not force and now - last_write[0] < 0.1:
-        return
-    last_write[0] = now
+def write_counts(path):
     temporary = path + ".tmp"
     with open(temporary, "w") as handle:
         handle.write(f"{counts['down']} {counts['up']}\n")
@@ -44,7 +37,6 @@ async def pipe(reader, writer, direction, counts_file):
         pass
     finally:
         writer.close()
-        write_counts(counts_file, force=True)
 
 
 async def main():
@@ -58,7 +50,7 @@ async def main():
         )
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    write_counts(counts_file, force=True)
+    write_counts(counts_file)
     with open(port_file, "w") as handle:
         handle.write(str(server.sockets[0].getsockname()[1]))
     async with server:
