@@ -25,7 +25,7 @@ public final class AgentMain {
     System.exit(commandLine().execute(args));
   }
 
-  /** Prints the version the build wrote into {@code version.properties}. */
+  /** Reads the version that the build wrote into {@code version.properties}. */
   public static final class Version implements IVersionProvider {
 
     @Override
