@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +43,24 @@ public final class DeltaApplier {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaApplier.class);
 
   private final Path scratch;
+  private final Consumer<AppliedBlob> afterLayer;
 
   /**
    * @param scratch a directory for expanded base layers and partial files, emptied after each call
    */
   public DeltaApplier(Path scratch) {
+    this(scratch, layer -> {});
+  }
+
+  /**
+   * @param scratch a directory for expanded base layers and partial files, emptied after each call
+   * @param afterLayer called on the applying thread with each layer once it is verified (and,
+   *     unless reused, staged), before the next one is read; the payload's own digest is checked
+   *     only at its end, so the layer is not yet known to come from the signed payload
+   */
+  public DeltaApplier(Path scratch, Consumer<AppliedBlob> afterLayer) {
     this.scratch = Objects.requireNonNull(scratch, "scratch");
+    this.afterLayer = Objects.requireNonNull(afterLayer, "afterLayer");
   }
 
   /**
@@ -190,7 +203,9 @@ public final class DeltaApplier {
                 target.layers().stream().mapToLong(layer -> layer.blob().size()).sum());
         ContentOperations operations = new ContentOperations(reader, layers, scratch, budget);
         for (int i = 0; i < target.layers().size(); i++) {
-          blobs.add(applyLayer(target.layers().get(i), baseImage, operations));
+          AppliedBlob layer = applyLayer(target.layers().get(i), baseImage, operations);
+          blobs.add(layer);
+          afterLayer.accept(layer);
         }
       }
 

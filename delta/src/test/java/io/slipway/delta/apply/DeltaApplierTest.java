@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,31 @@ class DeltaApplierTest {
       }
     }
     assertThat(applied.payloadBytes()).isEqualTo(target.payload.length);
+  }
+
+  @Test
+  void reportsEachLayerOnceStaged() throws IOException {
+    Target target = target();
+    List<AppliedBlob> reported = new ArrayList<>();
+    List<Boolean> stagedWhenReported = new ArrayList<>();
+
+    AppliedImage applied =
+        new DeltaApplier(
+                dir.resolve("scratch"),
+                layer -> {
+                  reported.add(layer);
+                  stagedWhenReported.add(layer.file() == null || Files.exists(layer.file()));
+                })
+            .apply(
+                new ByteArrayInputStream(target.payload),
+                content,
+                base.manifestDigest(),
+                target.image.manifestDigest(),
+                dir.resolve("staging"));
+
+    assertThat(reported)
+        .containsExactlyElementsOf(applied.blobs().subList(2, applied.blobs().size()));
+    assertThat(stagedWhenReported).containsOnly(true);
   }
 
   @Test

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the device's state to the server only when it changed, and at most once per interval. It
  * takes a snapshot once per interval and whenever {@link #nudge()} asks, and sends on the
- * scheduler's thread, so the update thread never waits for the server. A failed send is retried
- * with the next snapshot, one interval later.
+ * scheduler's thread. The update thread waits for the server only in {@link #flush()}, which skips
+ * the interval. A failed send is retried with the next snapshot, one interval later.
  *
  * <p>Thread-safe.
  */
@@ -106,8 +106,8 @@ public final class StateReporter implements AutoCloseable {
   }
 
   /**
-   * Takes a snapshot and sends it when it changed and the interval since the last attempt passed;
-   * otherwise, when it changed, schedules another snapshot for the end of the interval.
+   * Takes a snapshot and sends it when it changed and the interval since the last attempt passed. A
+   * change within the interval schedules another snapshot for the interval's end.
    */
   synchronized void tick() {
     StateReport report = snapshot.get();

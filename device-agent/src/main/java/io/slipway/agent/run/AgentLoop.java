@@ -33,13 +33,14 @@ import org.slf4j.LoggerFactory;
  * The device agent's main loop: lock the data directory, register, bring the engine in line with
  * the installed release, then poll the target state and switch releases.
  *
- * <p>A switch: services whose update strategy is kill-then-download are stopped first (unless a
- * service holds its update lock); the updater brings the release into the store, verified; when a
- * service of the current release holds its update lock the agent keeps the prepared images and
- * tries again next round; otherwise it loads the images into the engine, commits the release in the
- * store (the one commit point), makes the engine run it and removes unused images. A failed round
- * is reported and retried with backoff; the ETag of a target is kept only once the device runs it,
- * so the next poll returns the same target again.
+ * <p>A switch stops the services whose update strategy is kill-then-download first, unless a
+ * service holds its update lock. The updater then brings the release into the store, verified. When
+ * a service of the current release holds its update lock, the agent keeps the prepared images and
+ * tries again next round. Otherwise it loads the images into the engine, commits the release in the
+ * store (the one commit point), makes the engine run it and removes unused images.
+ *
+ * <p>A failed round is reported and retried with backoff. The ETag of a target is kept only once
+ * the device runs it, so after a failure the next poll returns the same target again.
  *
  * <p>{@link #run()} runs on one thread; {@link #targetChanged()} and {@link #close()} may be called
  * from any thread. {@link #start()} and {@link #round()} let a caller drive the loop itself, as the
@@ -104,6 +105,10 @@ public final class AgentLoop implements DeviceAgent {
     lock = DataDirectoryLock.acquire(settings.dataDirectory);
     try {
       AgentConfig config = settings.provisioning.ensureRegistered();
+      if (closed) {
+        // Stopped while registering: the lock is released and run() ends without a round.
+        return;
+      }
       device = config.uuid();
       parts = settings.parts.create(config);
       Duration interval =
@@ -121,11 +126,15 @@ public final class AgentLoop implements DeviceAgent {
   }
 
   /**
-   * Polls the target state once and moves the device to it when it differs from what runs.
+   * Polls the target state once and moves the device to it when it differs from what runs. Call
+   * {@link #start()} first; after {@link #close()} it does nothing.
    *
    * @return how long to wait before the next round
    */
   public Duration round() {
+    if (closed) {
+      return Duration.ZERO;
+    }
     try {
       if (!engineInLine) {
         reconcile(status.current().orElseThrow());

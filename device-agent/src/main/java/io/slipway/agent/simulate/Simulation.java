@@ -42,7 +42,7 @@ public final class Simulation implements AutoCloseable {
   static final String OS_VERSION = "slipway-simulated 1";
 
   /**
-   * What to simulate.
+   * The settings of a simulation.
    *
    * @param devices how many devices, 1 or more
    * @param fleet the fleet, {@code ORG/FLEET}

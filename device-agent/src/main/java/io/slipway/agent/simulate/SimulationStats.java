@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Counters of a simulation: devices registered, polls, {@code 304} answers, switches, failed
+ * Counters of a simulation: devices registered, polls, {@code 304} responses, switches, failed
  * rounds, and poll latencies in a histogram of whole milliseconds up to one minute (longer ones
  * count as one minute). Thread-safe; memory stays the same whatever the number of polls.
  */

@@ -180,15 +180,21 @@ final class DeltaFetch {
   private void apply(Path payload, Path work, DeltaManifest manifest, Digest target) {
     AppliedImage applied;
     try (InputStream in = Files.newInputStream(payload)) {
-      applied =
-          new DeltaApplier(work.resolve("expanded"))
-              .apply(in, store.layout(), manifest, work.resolve("staging"));
+      boolean[] paused = {false};
+      DeltaApplier applier =
+          new DeltaApplier(
+              work.resolve("expanded"),
+              layer -> {
+                if (!paused[0]) {
+                  paused[0] = true;
+                  PausePoints.reach(PausePoints.APPLY);
+                }
+              });
+      applied = applier.apply(in, store.layout(), manifest, work.resolve("staging"));
     } catch (IOException e) {
       throw new AgentException(
           AgentFailure.DELTA_FAILED, "Reading the payload " + payload + " failed: " + e, e);
     }
-    // NOTE: the applier gives no hook between layers, so this pause comes after the last layer.
-    PausePoints.reach(PausePoints.APPLY);
     Digest named =
         store.layout().addImage(applied, store.layout(), OciReleaseStore.refName(target));
     LOG.info(

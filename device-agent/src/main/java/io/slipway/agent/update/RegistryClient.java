@@ -52,7 +52,7 @@ final class RegistryClient {
    *     cannot be reached
    */
   Fetched manifest(String repository, Digest digest) throws InterruptedException {
-    URI uri = registry.resolve("/v2/" + repository + "/manifests/" + digest.value());
+    URI uri = resolve("/v2/" + repository + "/manifests/" + digest.value());
     HttpResponse<InputStream> response = get(uri, tokens.authorization(repository));
     if (response.statusCode() == 401) {
       close(response);
@@ -78,7 +78,16 @@ final class RegistryClient {
 
   /** Returns the URL of blob {@code digest} of {@code repository}. */
   URI blob(String repository, Digest digest) {
-    return registry.resolve("/v2/" + repository + "/blobs/" + digest.value());
+    return resolve("/v2/" + repository + "/blobs/" + digest.value());
+  }
+
+  /**
+   * Appends {@code path} to the registry's URL, keeping a path prefix such as that of a reverse
+   * proxy at {@code https://host/slipway}, which {@link URI#resolve} would drop.
+   */
+  private URI resolve(String path) {
+    String base = registry.toString();
+    return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
   }
 
   /** Returns the {@code Authorization} header of {@code repository}, renewed as it expires. */

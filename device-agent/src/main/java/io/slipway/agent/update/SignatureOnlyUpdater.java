@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * An updater for simulated devices that store no images: it verifies the signed target state and
  * release document as {@link StandardUpdater} does, then returns the release without fetching any
- * image. The server sees the same requests as from a real device up to the image downloads.
+ * image. The server receives the same requests as from a real device, up to the image downloads.
  *
  * <p>NOTE: no registry index is read, so each service's platform manifest is recorded as its index
  * digest; only simulations use this class, and nothing loads these images.

@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.slipway.agent.AgentException;
-import io.slipway.agent.AgentFailure;
+import io.slipway.agent.client.HttpDeviceApi;
 import io.slipway.agent.client.LogLine;
-import io.slipway.agent.client.ThrowingDeviceApi;
+import io.slipway.agent.config.AgentConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +30,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The forwarder against a JDK HTTP server on 127.0.0.1 that stands in for the server's log endpoint
- * and can be made to stall: the real server cannot run in this module, and it cannot be made to
- * stall on purpose.
+ * The forwarder with the real HTTP device API against a JDK HTTP server on 127.0.0.1 in place of
+ * the server's log endpoint, which can be made to stall. The real server cannot run in this module,
+ * and it cannot be made to stall on purpose.
  */
 class LogForwarderTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private static final String UUID = "0123456789abcdef0123456789abcdef";
 
   private static final LogForwarder.Limits SMALL =
       new LogForwarder.Limits(
@@ -58,7 +55,7 @@ class LogForwarderTest {
   void startServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
-    server.createContext("/device/v1/dev1/logs", this::receive);
+    server.createContext("/device/v1/" + UUID + "/logs", this::receive);
     server.start();
   }
 
@@ -85,8 +82,27 @@ class LogForwarderTest {
     exchange.close();
   }
 
+  private HttpDeviceApi deviceApi() {
+    URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    AgentConfig config =
+        new AgentConfig(
+            1,
+            "acme/fleet",
+            "generic-amd64",
+            null,
+            UUID,
+            "sld_" + "k".repeat(43),
+            endpoint,
+            endpoint,
+            endpoint,
+            null,
+            Duration.ofMinutes(10),
+            List.of());
+    return HttpDeviceApi.create(config);
+  }
+
   private LogForwarder start(LogForwarder.Limits limits) {
-    forwarder = new LogForwarder("dev1", new PostingApi(server), limits, Clock.systemUTC());
+    forwarder = new LogForwarder(UUID, deviceApi(), limits, Clock.systemUTC());
     forwarder.start();
     return forwarder;
   }
@@ -178,10 +194,10 @@ class LogForwarderTest {
 
   @Test
   void failedBatchIsRetried() throws Exception {
-    server.removeContext("/device/v1/dev1/logs");
+    server.removeContext("/device/v1/" + UUID + "/logs");
     AtomicInteger attempts = new AtomicInteger();
     server.createContext(
-        "/device/v1/dev1/logs",
+        "/device/v1/" + UUID + "/logs",
         exchange -> {
           if (attempts.incrementAndGet() == 1) {
             exchange.sendResponseHeaders(503, -1);
@@ -225,54 +241,5 @@ class LogForwarderTest {
       Thread.sleep(10);
     }
     throw new AssertionError("No line containing '" + text + "' arrived: " + received.size());
-  }
-
-  /**
-   * Posts log batches as the device API does, in the server's JSON form, with a timeout; maps
-   * failures to the agent's exceptions.
-   */
-  private static final class PostingApi extends ThrowingDeviceApi {
-
-    private final HttpClient client =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI uri;
-
-    PostingApi(HttpServer server) {
-      this.uri =
-          URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/device/v1/dev1/logs");
-    }
-
-    @Override
-    public void sendLogs(List<LogLine> lines) {
-      StringBuilder body = new StringBuilder("[");
-      for (LogLine line : lines) {
-        if (body.length() > 1) {
-          body.append(',');
-        }
-        body.append(
-            JSON.writeValueAsString(
-                java.util.Map.of(
-                    "timestamp", line.timestamp().toEpochMilli(),
-                    "message", line.message(),
-                    "isStderr", line.stderr())));
-      }
-      body.append(']');
-      HttpRequest request =
-          HttpRequest.newBuilder(uri)
-              .timeout(Duration.ofSeconds(30))
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-              .build();
-      try {
-        int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status != 204) {
-          throw new AgentException(AgentFailure.SERVER_UNAVAILABLE, "status " + status);
-        }
-      } catch (IOException e) {
-        throw new AgentException(AgentFailure.SERVER_UNAVAILABLE, e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AgentException(AgentFailure.SERVER_UNAVAILABLE, "interrupted", e);
-      }
-    }
   }
 }

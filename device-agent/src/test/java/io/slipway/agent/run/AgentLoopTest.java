@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The loop with stand-ins for the server's API, the store, the updater and the engine (see {@link
- * StandInParts} for why), driven round by round.
+ * The loop with the real store and stand-ins for the server's API, the updater and the engine (see
+ * {@link StandInParts} for why), driven round by round.
  */
 class AgentLoopTest {
 
@@ -44,7 +44,7 @@ class AgentLoopTest {
   @BeforeEach
   void setUp() {
     api = new StandInDeviceApi(events);
-    parts = new StandInParts(data.resolve("images"), events);
+    parts = new StandInParts(data, events);
     loop = newLoop(Duration.ofMillis(1));
   }
 
@@ -93,8 +93,7 @@ class AgentLoopTest {
 
     loop.round();
 
-    assertThat(parts.store.current).isNotNull();
-    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(currentRelease()).isEqualTo(1);
     assertThat(parts.runner.running).containsEntry("web", "running");
   }
 
@@ -111,7 +110,7 @@ class AgentLoopTest {
 
   @Test
   void reportBeforeUpdateNamesTheRunningImage() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     api.target.set(target("e2", 2, "web"));
     loop.start();
 
@@ -136,7 +135,7 @@ class AgentLoopTest {
 
   @Test
   void sameReleaseAtStartIsNotPreparedAgain() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     api.target.set(target("e1", 1, "web"));
     loop.start();
 
@@ -147,7 +146,7 @@ class AgentLoopTest {
 
   @Test
   void changedEnvironmentOfSameReleaseIsApplied() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     TargetState first = target("e2", 1, "web");
     TargetService web = first.services().get("web");
     TargetService changed =
@@ -157,12 +156,13 @@ class AgentLoopTest {
 
     loop.round();
 
-    assertThat(parts.store.current.services().get("web").environment()).containsEntry("A", "2");
+    assertThat(parts.store.current().orElseThrow().services().get("web").environment())
+        .containsEntry("A", "2");
   }
 
   @Test
   void startRepairsTheEngineForTheInstalledRelease() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
 
     loop.start();
 
@@ -171,7 +171,7 @@ class AgentLoopTest {
 
   @Test
   void failedReconcileAtStartIsRetriedNextRound() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.runner.reconcileFailure = new AgentException(AgentFailure.ENGINE_FAILED, "engine down");
     loop.start();
     parts.runner.reconcileFailure = null;
@@ -183,7 +183,7 @@ class AgentLoopTest {
 
   @Test
   void failedPrepareKeepsTheCurrentRelease() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.updater.failure =
         new AgentException(AgentFailure.VERIFICATION_FAILED, "release 2 is unsigned");
     api.target.set(target("e2", 2, "web"));
@@ -191,7 +191,7 @@ class AgentLoopTest {
 
     loop.round();
 
-    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(currentRelease()).isEqualTo(1);
     assertThat(schedule.failures()).isEqualTo(1);
   }
 
@@ -206,12 +206,12 @@ class AgentLoopTest {
     loop.round();
 
     assertThat(api.polledWithEtag).containsExactly("null", "null");
-    assertThat(parts.store.current.releaseId()).isEqualTo(2);
+    assertThat(currentRelease()).isEqualTo(2);
   }
 
   @Test
   void failedPrepareIsReportedPerService() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.updater.failure =
         new AgentException(AgentFailure.VERIFICATION_FAILED, "release 2 is unsigned");
     api.target.set(target("e2", 2, "web"));
@@ -226,21 +226,21 @@ class AgentLoopTest {
 
   @Test
   void heldLockKeepsTheCurrentRelease() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
     api.target.set(target("e2", 2, "web"));
     loop.start();
 
     loop.round();
 
-    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(currentRelease()).isEqualTo(1);
     assertThat(events).contains("prepare 2");
     assertThat(schedule.failures()).isZero();
   }
 
   @Test
   void releasedLockLetsTheSwitchHappen() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
     api.target.set(target("e2", 2, "web"));
     loop.start();
@@ -249,12 +249,12 @@ class AgentLoopTest {
 
     loop.round();
 
-    assertThat(parts.store.current.releaseId()).isEqualTo(2);
+    assertThat(currentRelease()).isEqualTo(2);
   }
 
   @Test
   void killThenDownloadStopsTheServiceBeforePreparing() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web", "db"));
+    parts.install(target("e1", 1, "web", "db"));
     api.target.set(withLabel(target("e2", 2, "web", "db"), "web", "kill-then-download"));
     loop.start();
     events.clear();
@@ -266,7 +266,7 @@ class AgentLoopTest {
 
   @Test
   void killThenDownloadServiceRestartsWhenPrepareFails() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.updater.failure = new AgentException(AgentFailure.DOWNLOAD_FAILED, "cut");
     api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
     loop.start();
@@ -280,7 +280,7 @@ class AgentLoopTest {
 
   @Test
   void lockedServiceIsNotStoppedForKillThenDownload() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
     api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
     loop.start();
@@ -292,25 +292,25 @@ class AgentLoopTest {
 
   @Test
   void unknownStrategyLabelCountsAsTheDefault() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     api.target.set(withLabel(target("e2", 2, "web"), "web", "hand-over"));
     loop.start();
 
     loop.round();
 
     assertThat(events).noneMatch(event -> event.startsWith("stop"));
-    assertThat(parts.store.current.releaseId()).isEqualTo(2);
+    assertThat(currentRelease()).isEqualTo(2);
   }
 
   @Test
   void targetWithoutReleaseKeepsWhatRuns() throws Exception {
-    parts.store.current = StandInParts.installed(target("e1", 1, "web"));
+    parts.install(target("e1", 1, "web"));
     api.target.set(new TargetState("e0", null, null, Map.of(), Map.of()));
     loop.start();
 
     loop.round();
 
-    assertThat(parts.store.current.releaseId()).isEqualTo(1);
+    assertThat(currentRelease()).isEqualTo(1);
     assertThat(events).noneMatch(event -> event.startsWith("prepare"));
   }
 
@@ -334,6 +334,17 @@ class AgentLoopTest {
     second.start();
 
     second.close();
+  }
+
+  @Test
+  void closedLoopPollsNoMore() throws Exception {
+    loop.start();
+    int polls = api.polledWithEtag.size();
+    loop.close();
+
+    loop.round();
+
+    assertThat(api.polledWithEtag).hasSize(polls);
   }
 
   @Test
@@ -365,6 +376,10 @@ class AgentLoopTest {
       Thread.sleep(5);
     }
     assertThat(api.polledWithEtag).hasSizeGreaterThanOrEqualTo(polls);
+  }
+
+  private long currentRelease() {
+    return parts.store.current().orElseThrow().releaseId();
   }
 
   private static TargetState withLabel(TargetState state, String service, String strategy) {

@@ -7,10 +7,13 @@ import io.slipway.agent.client.TargetState;
 import io.slipway.agent.engine.ServiceRunner;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.store.OciReleaseStore;
 import io.slipway.agent.store.ReleaseStore;
+import io.slipway.agent.store.TinyImages;
 import io.slipway.agent.update.UpdateProgress;
 import io.slipway.agent.update.Updater;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
 import io.slipway.delta.layout.OciLayout;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,20 +26,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Stand-ins for the store, updater and engine in unit tests of the loop. The real ones need a
- * registry, signed releases and a Docker engine; their own tests cover them. All three write to one
- * shared list of events, so that tests can check the order of the steps of a switch.
+ * The real store, and stand-ins for the updater and engine, in unit tests of the loop. The real
+ * updater needs a registry and signed releases, the real runner a Docker engine; their own tests
+ * cover them. The stand-in updater writes small images into the real store as a download would. All
+ * parts write to one shared list of events, so that tests can check the order of a switch.
  */
 final class StandInParts {
 
   final List<String> events;
-  final StandInStore store;
+  final RecordingStore store;
+  private final TinyImages images = new TinyImages();
   final StandInUpdater updater = new StandInUpdater();
   final StandInRunner runner = new StandInRunner();
 
-  StandInParts(Path layoutDirectory, List<String> events) {
+  StandInParts(Path dataDirectory, List<String> events) {
     this.events = events;
-    this.store = new StandInStore(OciLayout.create(layoutDirectory));
+    this.store = new RecordingStore(OciReleaseStore.open(dataDirectory));
   }
 
   /** Returns a target state of {@code releaseId} with one service per name, images by digest. */
@@ -58,64 +63,77 @@ final class StandInParts {
     return Digest.of(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Returns the release the stand-in updater makes of {@code target}. */
-  static InstalledRelease installed(TargetState target) {
+  /**
+   * Writes a small image per service of {@code target} into the store's layout and returns the
+   * release that names them, as the updater would after a download.
+   */
+  InstalledRelease installed(TargetState target) {
     Map<String, InstalledService> services = new HashMap<>();
     target
         .services()
         .values()
-        .forEach(
-            service -> {
-              Digest index = Digest.of(service.image().substring(service.image().indexOf('@') + 1));
-              services.put(
-                  service.name(),
-                  new InstalledService(
-                      service.name(),
-                      service.image(),
-                      index,
-                      digest("manifest-" + service.image()),
-                      service.name() + "-" + index.hex().substring(0, 12),
-                      service.environment(),
-                      service.labels(),
-                      service.configuration()));
-            });
+        .forEach(service -> services.put(service.name(), writeImage(service)));
     return new InstalledRelease(
         target.releaseId(), target.releaseVersion(), target.releaseId(), "sha256:doc", services);
   }
 
-  final class StandInStore implements ReleaseStore {
+  /** Makes {@code target}'s release current, as a device that ran it before a restart has it. */
+  void install(TargetState target) {
+    store.commit(installed(target));
+    events.clear();
+  }
 
-    private final OciLayout layout;
-    volatile InstalledRelease current;
+  private InstalledService writeImage(TargetService service) {
+    Image image = images.image("layer of " + service.image());
+    Digest manifest = image.manifestDigest();
+    String refName = OciReleaseStore.refName(manifest);
+    store.layout().writeImage(images, image, refName);
+    Digest index = Digest.of(service.image().substring(service.image().indexOf('@') + 1));
+    return new InstalledService(
+        service.name(),
+        service.image(),
+        index,
+        manifest,
+        refName,
+        service.environment(),
+        service.labels(),
+        service.configuration());
+  }
 
-    StandInStore(OciLayout layout) {
-      this.layout = layout;
+  /** The real store, recording its commits and garbage collections in the shared events. */
+  final class RecordingStore implements ReleaseStore {
+
+    private final OciReleaseStore store;
+
+    RecordingStore(OciReleaseStore store) {
+      this.store = store;
     }
 
     @Override
     public Optional<InstalledRelease> current() {
-      return Optional.ofNullable(current);
+      return store.current();
     }
 
     @Override
     public OciLayout layout() {
-      return layout;
+      return store.layout();
     }
 
     @Override
     public Path scratch() {
-      return layout.dir().resolveSibling("scratch");
+      return store.scratch();
     }
 
     @Override
     public void commit(InstalledRelease release) {
       events.add("commit " + release.releaseId());
-      current = release;
+      store.commit(release);
     }
 
     @Override
     public void collectGarbage(Optional<InstalledRelease> keep) {
       events.add("gc");
+      store.collectGarbage(keep);
     }
   }
 

@@ -14,16 +14,16 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Small OCI images made in memory for store tests: uncompressed layers of given text (their digest
- * is their diff_id), a config that lists them, and an OCI manifest. The store never looks inside a
- * layer, so the layers need not be tars.
+ * Small OCI images made in memory for store and loop tests: uncompressed layers of given text
+ * (their digest is their diff_id), a config that lists them, and an OCI manifest. The store never
+ * looks inside a layer, so the layers need not be tars.
  */
-final class TinyImages implements ImageContent {
+public final class TinyImages implements ImageContent {
 
   private final Map<Digest, byte[]> blobs = new HashMap<>();
 
   /** Makes an image whose layers hold {@code layers}, and returns it. */
-  Image image(String... layers) {
+  public Image image(String... layers) {
     List<byte[]> contents =
         List.of(layers).stream().map(text -> text.getBytes(StandardCharsets.UTF_8)).toList();
     contents.forEach(this::put);

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * {@code slipway-agent simulate --devices 50} as a child JVM with the agent's heap ({@code
  * -Xmx64m}) against a real server: every virtual device registers with one provisioning key,
  * verifies the fleet's signed release and reports running it. Images are skipped ({@code --store
- * none}), so no container engine is needed.
+ * none}); a second run of three devices pulls them into a store per device ({@code --store disk}).
+ * No container engine is needed.
  */
 class SimulateIT {
 
@@ -57,65 +58,129 @@ class SimulateIT {
     Path logFile = stack.directory("simulate").resolve("simulate.log");
     Process simulation =
         start(
-            "--devices", String.valueOf(DEVICES),
-            "--fleet", fleet.name(),
-            "--device-type", "generic-amd64",
-            "--server", stack.server().baseUrl().toString(),
-            "--provisioning-key", provisioningKey(),
-            "--store", "none",
-            "--data-dir", stack.directory("simulate", "devices").toString(),
-            "--poll-interval", "1s",
-            "--report-interval", "1s");
+            logFile,
+            "--devices",
+            String.valueOf(DEVICES),
+            "--fleet",
+            fleet.name(),
+            "--device-type",
+            "generic-amd64",
+            "--server",
+            stack.server().baseUrl().toString(),
+            "--provisioning-key",
+            provisioningKey(fleet),
+            "--store",
+            "none",
+            "--data-dir",
+            stack.directory("simulate", "devices").toString(),
+            "--poll-interval",
+            "1s",
+            "--report-interval",
+            "1s");
     try {
-      List<String> running =
-          Poll.until(
-              Duration.ofMinutes(3),
-              DEVICES + " devices reporting release " + release,
-              this::devicesRunningTheRelease,
-              () -> tail(logFile));
+      List<String> running = awaitRunning(fleet, release, DEVICES, logFile);
 
       assertThat(running).hasSize(DEVICES);
     } finally {
-      simulation.destroy();
-      simulation.waitFor(30, TimeUnit.SECONDS);
+      stop(simulation);
     }
     String log = tail(logFile);
     assertThat(log).contains("simulated " + DEVICES + " devices: registered " + DEVICES + ",");
     assertThat(log).doesNotContain("OutOfMemoryError");
   }
 
-  /** Returns the devices that report the release running, once all of them do. */
-  private Optional<List<String>> devicesRunningTheRelease() {
+  @Test
+  void devicesWithDiskStoresPullTheReleasesImages() throws Exception {
+    DeviceFleet disk = DeviceFleet.create(stack, "beta", "disk");
+    long diskRelease =
+        disk.deploy("1.0.0", Map.of("web", disk.pushService("web", "1.0", "disk")))
+            .path("id")
+            .asLong();
+    Path logFile = stack.directory("simulate-disk").resolve("simulate.log");
+    Path devices = stack.directory("simulate-disk", "devices");
+    Process simulation =
+        start(
+            logFile,
+            "--devices",
+            "3",
+            "--fleet",
+            disk.name(),
+            "--device-type",
+            "generic-amd64",
+            "--server",
+            stack.server().baseUrl().toString(),
+            "--provisioning-key",
+            provisioningKey(disk),
+            "--store",
+            "disk",
+            "--data-dir",
+            devices.toString(),
+            "--poll-interval",
+            "1s",
+            "--report-interval",
+            "1s");
+    try {
+      awaitRunning(disk, diskRelease, 3, logFile);
+    } finally {
+      stop(simulation);
+    }
+
+    for (int device = 0; device < 3; device++) {
+      Path directory = devices.resolve(String.format("device-%05d", device));
+      assertThat(directory.resolve("current-release.json")).isRegularFile();
+      assertThat(directory.resolve("images").resolve("index.json")).isRegularFile();
+    }
+  }
+
+  /** Waits until {@code count} devices of {@code devices} report {@code releaseId} running. */
+  private static List<String> awaitRunning(
+      DeviceFleet devices, long releaseId, int count, Path logFile) {
+    return Poll.until(
+        Duration.ofMinutes(3),
+        count + " devices reporting release " + releaseId,
+        () -> running(devices, releaseId, count),
+        () -> tail(logFile));
+  }
+
+  private static Optional<List<String>> running(DeviceFleet devices, long releaseId, int count) {
     List<String> running = new ArrayList<>();
-    for (JsonNode device : fleet.devices()) {
+    for (JsonNode device : devices.devices()) {
       String uuid = device.path("uuid").asText();
-      JsonNode reported = fleet.reportedState(uuid).path("reported");
+      JsonNode reported = devices.reportedState(uuid).path("reported");
       boolean runs =
-          reported.path("releaseId").asLong() == release
+          reported.path("releaseId").asLong() == releaseId
               && reported.path("services").path("web").path("status").asText().equals("running");
       if (runs) {
         running.add(uuid);
       }
     }
-    return running.size() >= DEVICES ? Optional.of(running) : Optional.empty();
+    return running.size() >= count ? Optional.of(running) : Optional.empty();
   }
 
-  private static String provisioningKey() {
+  private static String provisioningKey(DeviceFleet devices) {
+    String[] names = devices.name().split("/");
     Reply created =
-        fleet
+        devices
             .admin()
             .send(
                 "POST",
-                "/api/v1/orgs/acme/fleets/sim/provisioning-keys",
+                "/api/v1/orgs/" + names[0] + "/fleets/" + names[1] + "/provisioning-keys",
                 "{\"name\": \"simulation\"}");
     assertThat(created.status()).as(created.text()).isEqualTo(201);
     return created.json().path("secret").asText();
   }
 
+  /** Stops the simulation with SIGTERM, so that it prints its summary, and waits for its end. */
+  private static void stop(Process simulation) throws InterruptedException {
+    simulation.destroy();
+    if (!simulation.waitFor(30, TimeUnit.SECONDS)) {
+      simulation.destroyForcibly();
+    }
+  }
+
   /** Starts {@code simulate} with the agent's jars and heap, its output appended to the log. */
-  private static Process start(String... arguments) throws IOException {
+  private static Process start(Path logFile, String... arguments) throws IOException {
     AgentJars jars = AgentJars.fromBuild();
-    Path logFile = stack.directory("simulate").resolve("simulate.log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx64m");
