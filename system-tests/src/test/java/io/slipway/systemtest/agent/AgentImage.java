@@ -44,7 +44,7 @@ final class AgentImage {
    * @throws Exception when the engine or Jib fails
    */
   static String build(DockerCli docker, AgentJars jars) throws Exception {
-    importBase(docker);
+    importBase(docker, jars);
 
     JibContainerBuilder builder =
         Jib.from(DockerDaemonImage.named(BASE))
@@ -61,8 +61,8 @@ final class AgentImage {
     return NAME;
   }
 
-  private static void importBase(DockerCli docker) {
-    Path root = JreRootFilesystem.make();
+  private static void importBase(DockerCli docker, AgentJars jars) {
+    Path root = JreRootFilesystem.make(jars.dependencies());
     Path archive = root.resolveSibling("jre-root.tar");
     ExternalCommand.of(
             "tar", "--numeric-owner", "-C", root.toString(), "-cf", archive.toString(), ".")

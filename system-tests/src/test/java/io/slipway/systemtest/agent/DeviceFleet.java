@@ -7,8 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.systemtest.builder.BuildApi;
 import io.slipway.systemtest.builder.BuildApi.Reply;
+import io.slipway.systemtest.registry.RegistryClient;
 import io.slipway.systemtest.server.SlipwayStack;
 import io.slipway.testing.image.BusyboxImages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -120,7 +130,60 @@ public final class DeviceFleet {
         admin.send(
             "POST", "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/os-config", body);
     assertThat(config.status()).as(config.text()).isEqualTo(201);
-    return config.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return config.text().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Returns a config.json as {@link #osConfig()} does, requested at {@code server} instead, such as
+   * a proxy in front of the server. The server names the address a request reached it at as the
+   * device's endpoints, so the device then talks to the server through that proxy too.
+   */
+  public byte[] osConfig(URI server) {
+    URI uri = server.resolve("/api/v1/orgs/" + organization + "/fleets/" + fleet + "/os-config");
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + stack.server().bootstrapToken())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .timeout(Duration.ofMinutes(1))
+            .build();
+    try {
+      HttpResponse<byte[]> response =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(response.statusCode())
+          .as(new String(response.body(), StandardCharsets.UTF_8))
+          .isEqualTo(201);
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Request " + uri + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while requesting " + uri, e);
+    }
+  }
+
+  /**
+   * Returns the bytes a full pull of the linux/amd64 image of {@code service:tag} moves: its
+   * platform manifest, config and layers, as the registry lists them.
+   */
+  public long fullPullBytes(String service, String tag) {
+    RegistryClient registry =
+        new RegistryClient(stack.server().baseUrl(), "admin", stack.server().bootstrapToken());
+    String repository = name() + "/" + service;
+    JsonNode index = RegistryClient.json(registry.manifest(repository, tag).body());
+    for (JsonNode entry : index.path("manifests")) {
+      if (entry.path("platform").path("architecture").asText().equals("amd64")) {
+        JsonNode manifest =
+            RegistryClient.json(
+                registry.manifest(repository, entry.path("digest").asText()).body());
+        long total = entry.path("size").asLong() + manifest.path("config").path("size").asLong();
+        for (JsonNode layer : manifest.path("layers")) {
+          total += layer.path("size").asLong();
+        }
+        return total;
+      }
+    }
+    throw new AssertionError("No linux/amd64 manifest in " + repository + ":" + tag + ": " + index);
   }
 
   /** Returns the devices of the fleet as the list endpoint sends them. */
@@ -129,7 +192,7 @@ public final class DeviceFleet {
         admin.send("GET", "/api/v1/orgs/" + organization + "/fleets/" + fleet + "/devices", null);
     assertThat(list.status()).as(list.text()).isEqualTo(200);
     JsonNode items = list.json().has("items") ? list.json().path("items") : list.json();
-    List<JsonNode> devices = new java.util.ArrayList<>();
+    List<JsonNode> devices = new ArrayList<>();
     items.forEach(devices::add);
     return devices;
   }

@@ -4,17 +4,22 @@ import io.slipway.systemtest.process.CommandResult;
 import io.slipway.systemtest.process.ExternalCommand;
 import io.slipway.systemtest.server.WorkDirectory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A root filesystem that holds a small Java runtime and nothing else, made on this machine so that
@@ -31,21 +36,22 @@ final class JreRootFilesystem {
   static final String JAVA_HOME = "/opt/java";
 
   /**
-   * The modules the agent and its libraries load: HTTP client, logging, XML for logback's
-   * configuration, EC keys for signatures (jdk.crypto.ec in Java 17), management for JNA and
-   * logback, {@code sun.misc.Unsafe} for zstd-jni and JNA.
+   * The modules that {@code jdeps --print-module-deps} lists for the agent's class path, minus
+   * java.compiler (only annotation types refer to it), plus jdk.crypto.ec, which holds the EC keys
+   * of signatures in Java 17 and which jdeps cannot see because it is loaded as a security
+   * provider.
    */
   private static final List<String> MODULES =
       List.of(
           "java.base",
-          "java.logging",
-          "java.net.http",
-          "java.xml",
+          "java.desktop",
           "java.naming",
-          "java.management",
+          "java.net.http",
+          "java.security.jgss",
           "java.sql",
           "jdk.unsupported",
-          "jdk.crypto.ec");
+          "jdk.crypto.ec",
+          "jdk.random");
 
   private static final Pattern LIBRARY = Pattern.compile("(/\\S+\\.so[.0-9]*)");
 
@@ -56,7 +62,7 @@ final class JreRootFilesystem {
    *
    * @throws AssertionError when jlink or ldd fails
    */
-  static Path make() {
+  static Path make(List<Path> jars) {
     Path root = WorkDirectory.root().resolve("jre").resolve("root");
     Path done = root.resolveSibling("complete");
     if (Files.exists(done)) {
@@ -67,7 +73,9 @@ final class JreRootFilesystem {
       Files.createDirectories(root);
       Path javaHome = root.resolve(JAVA_HOME.substring(1));
       link(javaHome);
-      copyLibraries(root, javaHome);
+      Path natives = Files.createDirectories(root.resolveSibling("natives"));
+      extractNativeLibraries(jars, natives);
+      copyLibraries(root, List.of(javaHome, natives), javaHome);
       Files.createDirectories(root.resolve("tmp"));
       Files.setPosixFilePermissions(
           root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -100,12 +108,41 @@ final class JreRootFilesystem {
         .assertSucceeded();
   }
 
-  /** Copies every host library that a binary of the runtime needs to the same path in root. */
-  private static void copyLibraries(Path root, Path javaHome) throws IOException {
+  /** Writes the linux x86-64 shared libraries inside {@code jars} into {@code directory}. */
+  private static void extractNativeLibraries(List<Path> jars, Path directory) throws IOException {
+    for (Path jar : jars) {
+      try (ZipFile zip = new ZipFile(jar.toFile())) {
+        for (ZipEntry entry : Collections.list(zip.entries())) {
+          if (isLinuxAmd64Library(entry.getName())) {
+            Path target =
+                directory.resolve(jar.getFileName() + "-" + entry.getName().replace('/', '_'));
+            try (InputStream in = zip.getInputStream(entry)) {
+              Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isLinuxAmd64Library(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".so")
+        && lower.contains("linux")
+        && (lower.contains("amd64") || lower.contains("x86-64") || lower.contains("x86_64"));
+  }
+
+  /**
+   * Copies every host library that a binary under {@code trees} needs to the same path in root,
+   * except the runtime's own libraries.
+   */
+  private static void copyLibraries(Path root, List<Path> trees, Path javaHome) throws IOException {
     Set<String> libraries = new TreeSet<>();
-    try (Stream<Path> files = Files.walk(javaHome)) {
-      for (Path file : files.filter(JreRootFilesystem::isBinary).toList()) {
-        libraries.addAll(hostLibraries(file, javaHome));
+    for (Path tree : trees) {
+      try (Stream<Path> files = Files.walk(tree)) {
+        for (Path file : files.filter(JreRootFilesystem::isBinary).toList()) {
+          libraries.addAll(hostLibraries(file, javaHome));
+        }
       }
     }
     for (String library : libraries) {

@@ -4,10 +4,8 @@ import io.slipway.systemtest.docker.DockerCli;
 import io.slipway.systemtest.process.CommandResult;
 import io.slipway.testing.image.BusyboxImages;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The containers an agent created on the engine for one device, found by the agent's naming rule
@@ -25,11 +23,13 @@ final class ServiceContainers {
   }
 
   private final DockerCli docker;
+  private final String shortUuid;
   private final String prefix;
 
   ServiceContainers(DockerCli docker, String deviceUuid) {
     this.docker = docker;
-    this.prefix = "slipway_" + deviceUuid.substring(0, 8) + "_";
+    this.shortUuid = deviceUuid.replace("-", "").substring(0, 8);
+    this.prefix = "slipway_" + shortUuid + "_";
   }
 
   /** Returns every container of the device, running or not. */
@@ -70,15 +70,25 @@ final class ServiceContainers {
     return variant.succeeded() ? Optional.of(variant.stdout().strip()) : Optional.empty();
   }
 
-  /** Removes the device's containers and then the images they ran. */
+  /**
+   * Removes the device's containers and every image the agent loaded for the device, which the
+   * agent tags {@code slipway/UUID8/SERVICE:HEX12}.
+   */
   void removeAll() {
-    Set<String> images = new LinkedHashSet<>();
     for (Container container : all()) {
-      images.add(container.image());
       docker.run("rm", "--force", container.name());
     }
-    for (String image : images) {
-      docker.run("rmi", "--force", image);
+    CommandResult images =
+        docker.run(
+            "images",
+            "--filter",
+            "reference=slipway/" + shortUuid + "/*",
+            "--format",
+            "{{.Repository}}:{{.Tag}}");
+    for (String image : images.stdout().split("\n")) {
+      if (!image.isBlank()) {
+        docker.run("rmi", "--force", image.strip());
+      }
     }
   }
 
