@@ -51,10 +51,10 @@ final class HttpFailures {
 
   /** Returns the failure of {@code request} that could not reach the server or timed out. */
   static AgentException unreachable(String request, IOException cause) {
-    String what = cause instanceof HttpTimeoutException ? "timed out" : "failed";
+    String outcome = cause instanceof HttpTimeoutException ? "timed out" : "failed";
     return new AgentException(
         AgentFailure.SERVER_UNAVAILABLE,
-        request + " " + what + " (" + cause + "); retrying later",
+        request + " " + outcome + " (" + cause + "); retrying later",
         cause);
   }
 
