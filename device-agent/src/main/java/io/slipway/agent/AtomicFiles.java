@@ -165,7 +165,7 @@ public final class AtomicFiles {
     try {
       Files.setPosixFilePermissions(temporary, permissionsFor(target));
     } catch (IOException e) {
-      // FAT file systems, such as the boot partition that holds config.json, refuse chmod: their
+      // FAT file systems, such as the boot partition that contains config.json, refuse chmod: their
       // files have the modes of the mount, so there are no per-file permissions to keep.
     }
   }

@@ -33,6 +33,11 @@ final class HttpFailures {
   /** Returns the failure of {@code request} that ended with {@code status} and {@code body}. */
   static AgentException ofStatus(String request, int status, byte[] body) {
     String message = request + " failed with HTTP " + status + describe(body);
+    if (status == 403 && "DEVICE_NOT_APPROVED".equals(errorCode(body))) {
+      return new AgentException(
+          AgentFailure.UNAUTHORIZED,
+          message + ": the fleet requires approval; an owner approves the device, then it goes on");
+    }
     if (status == 401 || status == 403) {
       return new AgentException(
           AgentFailure.UNAUTHORIZED,
@@ -46,10 +51,10 @@ final class HttpFailures {
 
   /** Returns the failure of {@code request} that could not reach the server or timed out. */
   static AgentException unreachable(String request, IOException cause) {
-    String what = cause instanceof HttpTimeoutException ? "timed out" : "failed";
+    String outcome = cause instanceof HttpTimeoutException ? "timed out" : "failed";
     return new AgentException(
         AgentFailure.SERVER_UNAVAILABLE,
-        request + " " + what + " (" + cause + "); retrying later",
+        request + " " + outcome + " (" + cause + "); retrying later",
         cause);
   }
 

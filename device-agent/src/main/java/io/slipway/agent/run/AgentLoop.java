@@ -106,7 +106,8 @@ public final class AgentLoop implements DeviceAgent {
     try {
       AgentConfig config = settings.provisioning.ensureRegistered();
       if (closed) {
-        // Stopped while registering: the lock is released and run() ends without a round.
+        // Stopped while registering: release the lock again, and run() ends without a round.
+        close();
         return;
       }
       device = config.uuid();

@@ -1,8 +1,12 @@
 package io.slipway.agent.run;
 
 import io.slipway.agent.simulate.SimulateCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 
 /**
  * Entry point of the {@code slipway-agent} command: {@code run} runs the agent of one device,
@@ -13,11 +17,28 @@ import picocli.CommandLine.Command;
     name = "slipway-agent",
     mixinStandardHelpOptions = true,
     description = "The Slipway device agent.",
+    versionProvider = AgentMain.Version.class,
     subcommands = {RunCommand.class, SimulateCommand.class})
 public final class AgentMain {
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
+  }
+
+  /** Reads the version that the build wrote into {@code version.properties}. */
+  public static final class Version implements IVersionProvider {
+
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in =
+          AgentMain.class.getResourceAsStream("/io/slipway/agent/version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"slipway-agent " + properties.getProperty("version", "unknown")};
+    }
   }
 
   /** Returns the command line with its subcommands, for tests. */

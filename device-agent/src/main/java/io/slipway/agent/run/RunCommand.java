@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    versionProvider = AgentMain.Version.class,
     description = "Runs the agent of this device: joins its fleet, updates and reports.")
 final class RunCommand implements Callable<Integer> {
 

@@ -1,5 +1,6 @@
 package io.slipway.agent.simulate;
 
+import io.slipway.agent.run.AgentMain;
 import io.slipway.agent.run.DurationOption;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
+    versionProvider = AgentMain.Version.class,
     description = "Runs many virtual devices in this JVM against a server, without containers.")
 public final class SimulateCommand implements Callable<Integer> {
 

@@ -185,6 +185,19 @@ class HttpDeviceApiTest {
   }
 
   @Test
+  void unapprovedDeviceIsToldToWait() {
+    server.answer(
+        "/device/v1/" + UUID + "/fleet",
+        403,
+        "{\"code\":\"DEVICE_NOT_APPROVED\",\"message\":\"Device is not approved\"}");
+
+    assertThatThrownBy(api::fleet)
+        .hasMessageContaining("requires approval")
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.UNAUTHORIZED);
+  }
+
+  @Test
   void malformedBodyIsProtocolFailure() {
     server.answer("/device/v1/" + UUID + "/fleet", 200, "[1, 2]");
 

@@ -25,7 +25,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,6 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
 
   final LocalSigner signer;
   final String deviceUuid;
-  final List<String> requests = new ArrayList<>();
   private final Downloader downloader;
   private final HttpServer payloadServer;
   private final Path payloadDir;
@@ -99,7 +97,6 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
 
   @Override
   public byte[] signedTargetState() {
-    requests.add("state");
     TargetStateDocument state =
         new TargetStateDocument(
             deviceUuid, FLEET, issuedAt, issuedAt.plusSeconds(3600), 1, target, null);
@@ -108,7 +105,6 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
 
   @Override
   public byte[] signedKeyList() {
-    requests.add("keys");
     TrustedKey key = TrustedKey.active(signer.publicKey(), Instant.now().minusSeconds(3600));
     return EnvelopeJson.write(
         new TrustPolicyDocument(1, Instant.now(), List.of(key)).sign(List.of(signer)));
@@ -116,7 +112,6 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
 
   @Override
   public Optional<byte[]> releaseSignature(long releaseId) {
-    requests.add("release " + releaseId);
     return Optional.ofNullable(releaseBundles.get(releaseId));
   }
 
@@ -127,7 +122,6 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
 
   @Override
   public DeltaOffer delta(Digest from, Digest to) {
-    requests.add("delta " + from + " " + to);
     return deltas.apply(from, to);
   }
 

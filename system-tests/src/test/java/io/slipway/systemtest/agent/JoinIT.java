@@ -3,6 +3,7 @@ package io.slipway.systemtest.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.agent.AgentException;
@@ -15,6 +16,7 @@ import io.slipway.agent.client.HttpDeviceApi;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.client.PollSchedule;
 import io.slipway.agent.client.Registered;
+import io.slipway.agent.client.ServiceState;
 import io.slipway.agent.client.StateReport;
 import io.slipway.agent.client.TargetState;
 import io.slipway.agent.config.AgentConfig;
@@ -30,7 +32,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Function;
@@ -86,6 +90,36 @@ class JoinIT {
     assertThat(info.slug()).isEqualTo("sensors");
     assertThat(info.platform()).isEqualTo("linux/amd64");
     assertThat(api.targetState(null)).isPresent();
+  }
+
+  @Test
+  void joinedDeviceReportsAndReads() throws Exception {
+    Device device = newDevice("talks", "{\"maxDevices\":1}");
+    AgentConfig joined = device.provisioning(Function.identity()).ensureRegistered();
+    HttpDeviceApi api = HttpDeviceApi.create(joined);
+    ServiceState downloading =
+        new ServiceState("downloading", null, 250L, 1000L, "delta", "delta applied to layer 2");
+
+    api.updateSelf("slipway-os 1.0.1");
+    api.reportState(new StateReport(null, Map.of("web", downloading), "slipway-os 1.0.1"));
+    api.sendLogs(List.of(new LogLine(Instant.now(), "web", "hello from the agent", false)));
+
+    JsonNode reported = fleet.reportedState(joined.uuid()).path("reported");
+    assertThat(reported.path("osVersion").asText()).isEqualTo("slipway-os 1.0.1");
+    JsonNode web = reported.path("services").path("web");
+    assertThat(web.path("status").asText()).isEqualTo("downloading");
+    assertThat(web.path("downloadedBytes").asLong()).isEqualTo(250);
+    assertThat(web.path("downloadSize").asLong()).isEqualTo(1000);
+    assertThat(web.path("downloadProgress").asInt()).isEqualTo(25);
+    assertThat(web.path("updateMethod").asText()).isEqualTo("delta");
+    assertThat(web.path("message").asText()).isEqualTo("delta applied to layer 2");
+    Reply logs = fleet.admin().send("GET", "/api/v1/devices/" + joined.uuid() + "/logs", null);
+    assertThat(logs.text()).contains("hello from the agent");
+
+    TargetState state = api.targetState(null).orElseThrow();
+    assertThat(api.targetState(state.etag())).isEmpty();
+    assertThat(api.signedKeyList()).isNotEmpty();
+    assertThat(api.signedTargetState()).isNotEmpty();
   }
 
   @Test
