@@ -58,17 +58,25 @@ final class JreRootFilesystem {
   private JreRootFilesystem() {}
 
   /**
-   * Returns the root directory, making it when an earlier run of this build has not.
+   * Returns the root directory for an agent with {@code jars}, making it unless an earlier run of
+   * this build made it from the same JDK for the same modules and jars.
    *
    * @throws AssertionError when jlink or ldd fails
    */
   static Path make(List<Path> jars) {
     Path root = WorkDirectory.root().resolve("jre").resolve("root");
     Path done = root.resolveSibling("complete");
-    if (Files.exists(done)) {
-      return root;
-    }
+    String inputs =
+        System.getProperty("java.home")
+            + "\n"
+            + MODULES
+            + "\n"
+            + jars.stream().map(Path::getFileName).toList()
+            + "\n";
     try {
+      if (Files.exists(done) && Files.readString(done).equals(inputs)) {
+        return root;
+      }
       WorkDirectory.deleteRecursively(root.getParent());
       Files.createDirectories(root);
       Path javaHome = root.resolve(JAVA_HOME.substring(1));
@@ -79,7 +87,7 @@ final class JreRootFilesystem {
       Files.createDirectories(root.resolve("tmp"));
       Files.setPosixFilePermissions(
           root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
-      Files.createFile(done);
+      Files.writeString(done, inputs);
       return root;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot make the Java runtime's root filesystem " + root, e);
