@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * tries again next round. Otherwise it loads the images into the engine, commits the release in the
  * store (the one commit point), makes the engine run it and removes unused images.
  *
- * <p>A failed round is reported and retried with backoff. The ETag of a target is kept only once
- * the device runs it, so after a failure the next poll returns the same target again.
+ * <p>A failed round is reported and retried with backoff, whether it failed with an {@link
+ * AgentException}, another unchecked exception or a {@link LinkageError}. The ETag of a target is
+ * kept only once the device runs it, so after a failure the next poll returns the same target
+ * again.
  *
  * <p>{@link #run()} runs on one thread; {@link #targetChanged()} and {@link #close()} may be called
  * from any thread. {@link #start()} and {@link #round()} let a caller drive the loop itself, as the
@@ -144,11 +146,10 @@ public final class AgentLoop implements DeviceAgent {
       return timing.afterSuccess();
     } catch (AgentException e) {
       return failedRound(e);
-    } catch (RuntimeException e) {
-      // A bug in one round must not end the agent; the next round starts afresh.
-      log.error("Round of device {} failed unexpectedly; retrying with backoff", device, e);
-      settings.events.failed(device, e);
-      return timing.afterFailure();
+    } catch (RuntimeException | LinkageError e) {
+      // A bug, or a native library that fails to load, must not end the agent. The device keeps
+      // running its release, and the next round starts afresh.
+      return unexpectedRound(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Duration.ZERO;
@@ -210,6 +211,13 @@ public final class AgentLoop implements DeviceAgent {
             release.releaseId(),
             e.failure(),
             e.getMessage());
+      } catch (RuntimeException | LinkageError e) {
+        engineInLine = false;
+        log.error(
+            "Device {} cannot run release {} yet; retrying each round",
+            device,
+            release.releaseId(),
+            e);
       }
     }
     parts.store().collectGarbage(Optional.empty());
@@ -286,9 +294,9 @@ public final class AgentLoop implements DeviceAgent {
       reporter.flush();
       stopped = stopKillThenDownload(target);
       prepared = parts.updater().prepare(target, status);
-    } catch (RuntimeException | InterruptedException e) {
-      restartStopped(stopped);
+    } catch (RuntimeException | LinkageError | InterruptedException e) {
       status.failed(target.services().keySet(), updateFailure(target, e));
+      restartStopped(stopped);
       throw e;
     }
 
@@ -339,6 +347,10 @@ public final class AgentLoop implements DeviceAgent {
           stopped,
           e.failure(),
           e.getMessage());
+    } catch (RuntimeException e) {
+      // The caller reports the update's own failure, and the next round repairs the engine.
+      engineInLine = false;
+      log.error("Device {} cannot restart {} after a failed update", device, stopped, e);
     }
   }
 
@@ -369,7 +381,7 @@ public final class AgentLoop implements DeviceAgent {
   }
 
   private Duration failedRound(AgentException e) {
-    settings.events.failed(device, e);
+    notifyFailed(e);
     reporter.nudge();
     if (e.failure() == AgentFailure.LOCKED) {
       log.info("Device {} waits for update locks: {}", device, e.getMessage());
@@ -385,7 +397,24 @@ public final class AgentLoop implements DeviceAgent {
     return wait;
   }
 
-  private static String updateFailure(TargetState target, Exception e) {
+  private Duration unexpectedRound(Throwable e) {
+    Duration wait = timing.afterFailure();
+    log.error("Round of device {} failed unexpectedly; next poll in {}", device, wait, e);
+    notifyFailed(e);
+    reporter.nudge();
+    return wait;
+  }
+
+  /** Passes a failed round to the events, which must not end the loop either. */
+  private void notifyFailed(Throwable e) {
+    try {
+      settings.events.failed(device, e);
+    } catch (RuntimeException listenerFailure) {
+      log.error("Event listener of device {} failed on a failed round", device, listenerFailure);
+    }
+  }
+
+  private static String updateFailure(TargetState target, Throwable e) {
     String reason;
     if (e instanceof AgentException failure) {
       reason = failure.failure() + ": " + failure.getMessage();

@@ -28,8 +28,8 @@ public interface LoopEvents {
   default void switched(String device, InstalledRelease release) {}
 
   /**
-   * A round failed with {@code failure}, usually an {@link AgentException}; the loop goes on after
-   * a backoff.
+   * A round failed with {@code failure}, usually an {@link AgentException}, else an unexpected
+   * unchecked exception or {@link LinkageError}; the loop goes on after a backoff.
    */
-  default void failed(String device, RuntimeException failure) {}
+  default void failed(String device, Throwable failure) {}
 }

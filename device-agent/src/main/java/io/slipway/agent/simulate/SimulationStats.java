@@ -42,7 +42,7 @@ final class SimulationStats implements LoopEvents {
   }
 
   @Override
-  public void failed(String device, RuntimeException failure) {
+  public void failed(String device, Throwable failure) {
     errors.incrementAndGet();
   }
 

@@ -10,6 +10,7 @@ import io.slipway.delta.DeltaException;
 import io.slipway.delta.apply.AppliedImage;
 import io.slipway.delta.apply.DeltaApplier;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.manifest.DeltaManifests;
 import io.slipway.signing.SigningException;
@@ -41,16 +42,21 @@ final class DeltaFetch {
 
   private final DeviceApi api;
   private final OciReleaseStore store;
+  private final ImageContent base;
   private final Clock clock;
   private final Duration maxWait;
 
   /**
+   * @param base where the applier reads the source image's blobs: the store's layout, or a stand-in
+   *     in tests
    * @param maxWait how long to wait in all for a delta the server is making, before pulling the
    *     image whole
    */
-  DeltaFetch(DeviceApi api, OciReleaseStore store, Clock clock, Duration maxWait) {
+  DeltaFetch(
+      DeviceApi api, OciReleaseStore store, ImageContent base, Clock clock, Duration maxWait) {
     this.api = api;
     this.store = store;
+    this.base = base;
     this.clock = clock;
     this.maxWait = maxWait;
   }
@@ -59,8 +65,27 @@ final class DeltaFetch {
   static final class Unavailable extends Exception {
     private static final long serialVersionUID = 1L;
 
+    private final boolean unexpected;
+
     Unavailable(String reason, Throwable cause) {
+      this(reason, cause, false);
+    }
+
+    private Unavailable(String reason, Throwable cause, boolean unexpected) {
       super(reason, cause);
+      this.unexpected = unexpected;
+    }
+
+    /** Wraps a failure that no step of the delta path expects, such as a missing native library. */
+    static Unavailable unexpected(Throwable cause) {
+      return new Unavailable("the delta step failed unexpectedly: " + cause, cause, true);
+    }
+
+    /**
+     * Returns true when the cause is a bug or a broken runtime, whose stack trace is worth a log.
+     */
+    boolean unexpected() {
+      return unexpected;
     }
   }
 
@@ -69,9 +94,25 @@ final class DeltaFetch {
    *
    * @param progress receives the payload bytes received so far and the payload's size
    * @throws Unavailable when the server offers no delta, or the delta fails a check or does not
-   *     apply. The message states why, and the caller pulls the image whole
+   *     apply, or any step throws an unchecked exception or an {@link Error} other than a {@link
+   *     VirtualMachineError}. The message states why, and the caller pulls the image whole
+   * @throws VirtualMachineError such as {@link OutOfMemoryError}, which a full pull would not cure
    */
   void fetch(Digest source, Digest target, TrustPolicy policy, FullPull.Progress progress)
+      throws Unavailable, InterruptedException {
+    try {
+      fetchOrFail(source, target, policy, progress);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (RuntimeException | Error e) {
+      // A native library that fails to load (zstd-jni's UnsatisfiedLinkError), or a bug in the
+      // delta code, breaks only the delta path, so the caller pulls the image whole instead.
+      throw Unavailable.unexpected(e);
+    }
+  }
+
+  private void fetchOrFail(
+      Digest source, Digest target, TrustPolicy policy, FullPull.Progress progress)
       throws Unavailable, InterruptedException {
     DeltaOffer.Ready ready = ready(source, target);
     DeltaManifest manifest = verified(ready, source, target, policy);
@@ -190,13 +231,12 @@ final class DeltaFetch {
                   PausePoints.reach(PausePoints.APPLY);
                 }
               });
-      applied = applier.apply(in, store.layout(), manifest, work.resolve("staging"));
+      applied = applier.apply(in, base, manifest, work.resolve("staging"));
     } catch (IOException e) {
       throw new AgentException(
           AgentFailure.DELTA_FAILED, "Reading the payload " + payload + " failed: " + e, e);
     }
-    Digest named =
-        store.layout().addImage(applied, store.layout(), OciReleaseStore.refName(target));
+    Digest named = store.layout().addImage(applied, base, OciReleaseStore.refName(target));
     LOG.info(
         "Applied delta {} from {} to {}: {} payload bytes, layout names {}",
         manifest.payloadDigest(),

@@ -11,6 +11,7 @@ import io.slipway.agent.store.InstalledService;
 import io.slipway.agent.store.OciReleaseStore;
 import io.slipway.agent.trust.TrustStore;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.ImageContent;
 import io.slipway.signing.release.ReleaseDocument;
 import io.slipway.signing.release.ServiceImage;
 import java.net.URI;
@@ -71,6 +72,34 @@ public final class StandardUpdater implements Updater {
       String deviceKey,
       Duration deltaWait,
       Clock clock) {
+    this(
+        api,
+        store,
+        trust,
+        registryDownloader,
+        registry,
+        deviceUuid,
+        deviceKey,
+        deltaWait,
+        clock,
+        Objects.requireNonNull(store, "store").layout());
+  }
+
+  /**
+   * Creates an updater whose deltas read their source image from {@code deltaBase} instead of the
+   * store's layout, so that tests can make that read fail.
+   */
+  StandardUpdater(
+      DeviceApi api,
+      OciReleaseStore store,
+      TrustStore trust,
+      Downloader registryDownloader,
+      URI registry,
+      String deviceUuid,
+      String deviceKey,
+      Duration deltaWait,
+      Clock clock,
+      ImageContent deltaBase) {
     this.api = Objects.requireNonNull(api, "api");
     this.store = Objects.requireNonNull(store, "store");
     this.trust = Objects.requireNonNull(trust, "trust");
@@ -89,7 +118,9 @@ public final class StandardUpdater implements Updater {
                 http, registry, deviceUuid, Objects.requireNonNull(deviceKey, "deviceKey"), clock),
             http);
     this.signedTarget = new SignedTarget(api, trust, deviceUuid, clock);
-    this.deltas = new DeltaFetch(api, store, clock, deltaWait);
+    this.deltas =
+        new DeltaFetch(
+            api, store, Objects.requireNonNull(deltaBase, "deltaBase"), clock, deltaWait);
     this.pulls = new FullPull(this.registry, registryDownloader, store);
   }
 
@@ -185,13 +216,7 @@ public final class StandardUpdater implements Updater {
         requireComplete(image, manifest);
         return "delta";
       } catch (DeltaFetch.Unavailable e) {
-        LOG.warn(
-            "Device {} pulls image {}@{} of service {} whole: {}",
-            deviceUuid,
-            image.repository(),
-            manifest,
-            name,
-            e.getMessage());
+        warnFallback(image, source.get(), manifest, e);
         fallbacks.put(name, e.getMessage());
       }
     }
@@ -201,6 +226,25 @@ public final class StandardUpdater implements Updater {
         (received, total) -> progress.progress(name, "full", received, total));
     requireComplete(image, manifest);
     return "full";
+  }
+
+  private void warnFallback(
+      ServiceImage image, Digest source, Digest target, DeltaFetch.Unavailable e) {
+    String message = "Device {} pulls image {}@{} of service {} whole, without a delta from {}: {}";
+    if (e.unexpected()) {
+      // The stack trace shows which library or class failed.
+      LOG.warn(
+          message,
+          deviceUuid,
+          image.repository(),
+          target,
+          image.name(),
+          source,
+          e.getMessage(),
+          e.getCause());
+      return;
+    }
+    LOG.warn(message, deviceUuid, image.repository(), target, image.name(), source, e.getMessage());
   }
 
   private void requireComplete(ServiceImage image, Digest manifest) {

@@ -225,6 +225,102 @@ class AgentLoopTest {
   }
 
   @Test
+  void unexpectedExceptionIsRetried() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    // Stands in for a bug in the updater. No real part throws this on its own.
+    parts.updater.failure = new IllegalStateException("stand-in bug");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(currentRelease()).isEqualTo(1);
+    assertThat(schedule.failures()).isEqualTo(1);
+    parts.updater.failure = null;
+    loop.round();
+    assertThat(currentRelease()).isEqualTo(2);
+  }
+
+  @Test
+  void unexpectedExceptionIsReportedPerService() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.updater.failure = new IllegalStateException("stand-in bug");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    StateReport report = loop.status().snapshot(parts.runner.status());
+    assertThat(report.services().get("web").message())
+        .isEqualTo("Update to release 2 failed: java.lang.IllegalStateException: stand-in bug");
+  }
+
+  @Test
+  void linkageErrorIsRetried() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    // Stands in for a library whose native part does not load on the device.
+    parts.updater.failure = new UnsatisfiedLinkError("stand-in: no native library");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(schedule.failures()).isEqualTo(1);
+    parts.updater.failure = null;
+    loop.round();
+    assertThat(currentRelease()).isEqualTo(2);
+  }
+
+  @Test
+  void engineBugAtStartIsRetried() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    // Stands in for an engine client that fails outside its documented exceptions.
+    parts.runner.reconcileFailure = new IllegalStateException("stand-in engine bug");
+    loop.start();
+    parts.runner.reconcileFailure = null;
+
+    loop.round();
+
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void failedRestartKeepsUpdateFailure() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.updater.failure = new AgentException(AgentFailure.DOWNLOAD_FAILED, "cut");
+    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
+    loop.start();
+    parts.runner.reconcileFailure = new IllegalStateException("stand-in engine bug");
+
+    loop.round();
+
+    StateReport report = loop.status().snapshot(parts.runner.status());
+    assertThat(report.services().get("web").message())
+        .isEqualTo("Update to release 2 failed: DOWNLOAD_FAILED: cut");
+    parts.runner.reconcileFailure = null;
+    parts.updater.failure = null;
+    loop.round();
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void runningLoopOutlivesUnexpectedException() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.updater.failure = new IllegalStateException("stand-in bug");
+    api.target.set(target("e2", 2, "web"));
+    Thread runner = new Thread(this::runQuietly);
+    runner.start();
+    awaitPolls(2);
+
+    parts.updater.failure = null;
+
+    awaitRelease(2);
+    assertThat(runner.isAlive()).isTrue();
+    loop.close();
+    runner.join(TimeUnit.SECONDS.toMillis(10));
+  }
+
+  @Test
   void heldLockKeepsTheCurrentRelease() throws Exception {
     parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
@@ -376,6 +472,15 @@ class AgentLoopTest {
       Thread.sleep(5);
     }
     assertThat(api.polledWithEtag).hasSizeGreaterThanOrEqualTo(polls);
+  }
+
+  private void awaitRelease(long releaseId) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (parts.store.current().map(release -> release.releaseId() != releaseId).orElse(true)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(currentRelease()).isEqualTo(releaseId);
   }
 
   private long currentRelease() {

@@ -1,6 +1,5 @@
 package io.slipway.agent.run;
 
-import io.slipway.agent.AgentException;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.client.TargetService;
 import io.slipway.agent.client.TargetState;
@@ -139,14 +138,19 @@ final class StandInParts {
 
   final class StandInUpdater implements Updater {
 
-    volatile AgentException failure;
+    /** What the next prepare throws: an unchecked exception or an Error; null to succeed. */
+    volatile Throwable failure;
+
     volatile long progressBytes = 10;
 
     @Override
     public Prepared prepare(TargetState target, UpdateProgress progress) {
       events.add("prepare " + target.releaseId());
-      if (failure != null) {
-        throw failure;
+      if (failure instanceof RuntimeException exception) {
+        throw exception;
+      }
+      if (failure instanceof Error error) {
+        throw error;
       }
       Map<String, String> methods = new HashMap<>();
       for (String service : target.services().keySet()) {
@@ -161,7 +165,7 @@ final class StandInParts {
 
     final Set<String> locked = ConcurrentHashMap.newKeySet();
     final Map<String, String> running = new ConcurrentHashMap<>();
-    volatile AgentException reconcileFailure;
+    volatile RuntimeException reconcileFailure;
 
     @Override
     public void load(InstalledRelease release, OciLayout layout) {

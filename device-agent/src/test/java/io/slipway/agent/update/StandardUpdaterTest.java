@@ -14,6 +14,7 @@ import io.slipway.agent.store.OciReleaseStore;
 import io.slipway.agent.trust.TrustStore;
 import io.slipway.delta.encode.DeltaMaker;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.ImageContent;
 import io.slipway.delta.manifest.DeltaManifest;
 import io.slipway.delta.manifest.DeltaManifests;
 import io.slipway.signing.bundle.BundleSigner;
@@ -107,6 +108,10 @@ class StandardUpdaterTest {
   }
 
   private StandardUpdater updater(URI registryUri) {
+    return updater(registryUri, store.layout());
+  }
+
+  private StandardUpdater updater(URI registryUri, ImageContent deltaBase) {
     return new StandardUpdater(
         api,
         store,
@@ -116,7 +121,8 @@ class StandardUpdaterTest {
         UUID,
         "sld_test",
         Duration.ofSeconds(5),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        deltaBase);
   }
 
   private static int registryPort() {
@@ -215,6 +221,63 @@ class StandardUpdaterTest {
     assertThat(prepared.methods()).containsEntry("web", "full");
     assertThat(prepared.fallbacks().get("web")).contains("delta");
     assertThat(store.contains(manifest(two))).isTrue();
+  }
+
+  @Test
+  void nativeLibraryErrorFallsBack() throws Exception {
+    // Stands in for zstd-jni whose native library fails to load on a device. The real applier
+    // reads the source image through this content and meets the Error that the library throws.
+    StandardUpdater withoutNative =
+        deltaReadingThrough(
+            digest -> {
+              throw new UnsatisfiedLinkError("no zstd-jni-1.5.7 in java.library.path");
+            });
+
+    Updater.Prepared prepared = withoutNative.prepare(target(2, 2, two), this::record);
+
+    assertThat(prepared.methods()).containsEntry("web", "full");
+    assertThat(prepared.fallbacks().get("web")).contains("UnsatisfiedLinkError");
+    assertThat(store.contains(manifest(two))).isTrue();
+  }
+
+  @Test
+  void deltaBugFallsBack() throws Exception {
+    // Stands in for a bug in the delta code. No real component throws this on its own.
+    StandardUpdater withBug =
+        deltaReadingThrough(
+            digest -> {
+              throw new IllegalStateException("stand-in failure of blob " + digest);
+            });
+
+    Updater.Prepared prepared = withBug.prepare(target(2, 2, two), this::record);
+
+    assertThat(prepared.methods()).containsEntry("web", "full");
+    assertThat(prepared.fallbacks().get("web")).contains("stand-in failure of blob");
+  }
+
+  @Test
+  void outOfMemoryInDeltaIsNotHidden() throws Exception {
+    // Stands in for a heap too small for the apply, which a full pull would not cure.
+    StandardUpdater withoutHeap =
+        deltaReadingThrough(
+            digest -> {
+              throw new OutOfMemoryError("stand-in: Java heap space");
+            });
+
+    assertThatThrownBy(() -> withoutHeap.prepare(target(2, 2, two), this::record))
+        .isInstanceOf(OutOfMemoryError.class);
+    assertThat(store.contains(manifest(two))).isFalse();
+  }
+
+  /**
+   * Installs image one, offers a signed delta from it to image two, and returns an updater whose
+   * deltas read their source image through {@code base}.
+   */
+  private StandardUpdater deltaReadingThrough(ImageContent base) throws Exception {
+    install(one);
+    byte[] payload = delta(manifest(one), manifest(two));
+    offer(payload, payload);
+    return updater(URI.create("http://" + registry.host()), base);
   }
 
   @Test
