@@ -2,6 +2,7 @@ package io.slipway.agent.client;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -33,7 +34,9 @@ public final class PollSchedule {
    * @param interval the wait after a success, before jitter; positive
    * @param baseBackoff the cap of the wait after the first failure; positive
    * @param maxBackoff the largest cap after many failures; at least {@code baseBackoff}
-   * @param random the source of jitter
+   * @param random the source of jitter, such as a seeded {@link SplittableRandom} in tests. The
+   *     schedule calls it only while holding its own lock, so it need not be thread-safe when
+   *     nothing else uses it
    * @throws IllegalArgumentException naming a duration out of range
    */
   public PollSchedule(
@@ -52,14 +55,17 @@ public final class PollSchedule {
 
   /**
    * Returns a schedule with {@code interval}, a backoff from 1 second up to 5 minutes or the
-   * interval, whichever is shorter (so backoff never waits longer than a normal poll), and the
-   * default random generator.
+   * interval, whichever is shorter (so backoff never waits longer than a normal poll), and a {@link
+   * SplittableRandom} with a random seed.
    */
   public static PollSchedule of(Duration interval) {
     requirePositive("interval", interval);
     Duration max = interval.compareTo(DEFAULT_MAX_BACKOFF) < 0 ? interval : DEFAULT_MAX_BACKOFF;
     Duration base = max.compareTo(DEFAULT_BASE_BACKOFF) < 0 ? max : DEFAULT_BASE_BACKOFF;
-    return new PollSchedule(interval, base, max, RandomGenerator.getDefault());
+    // RandomGenerator.getDefault() would need the jdk.random module, which small jlink runtimes on
+    // devices leave out. SplittableRandom is in java.base, and the synchronized methods below make
+    // its use thread-safe.
+    return new PollSchedule(interval, base, max, new SplittableRandom());
   }
 
   /** Returns the poll interval before jitter. */

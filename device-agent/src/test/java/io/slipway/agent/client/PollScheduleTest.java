@@ -3,15 +3,23 @@ package io.slipway.agent.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PollScheduleTest {
 
   private final PollSchedule schedule =
       new PollSchedule(
-          Duration.ofSeconds(100), Duration.ofSeconds(1), Duration.ofSeconds(60), new Random(42));
+          Duration.ofSeconds(100),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(60),
+          new SplittableRandom(42));
 
   @Test
   void afterSuccessStaysWithinTenPercent() {
@@ -92,6 +100,42 @@ class PollScheduleTest {
 
     for (int i = 0; i < 20; i++) {
       assertThat(fast.afterFailure()).isLessThanOrEqualTo(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
+  void ofRunsOnJavaBaseAlone() throws Exception {
+    // A child JVM limited to java.base stands in for a small jlink runtime on a device. The
+    // default schedule must work there without other modules such as jdk.random.
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    String classPath = location(PollSchedule.class) + File.pathSeparator + location(Probe.class);
+    Process process =
+        new ProcessBuilder(
+                java.toString(),
+                "--limit-modules",
+                "java.base",
+                "-cp",
+                classPath,
+                Probe.class.getName())
+            .redirectErrorStream(true)
+            .start();
+
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("waits");
+  }
+
+  private static String location(Class<?> type) throws URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
+  /** Makes a default schedule and prints two waits, in the child JVM of a test. */
+  static final class Probe {
+    public static void main(String[] args) {
+      PollSchedule schedule = PollSchedule.of(Duration.ofSeconds(10));
+      System.out.println("waits " + schedule.afterSuccess() + " " + schedule.afterFailure());
     }
   }
 
