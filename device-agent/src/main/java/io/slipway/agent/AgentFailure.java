@@ -14,9 +14,12 @@ public enum AgentFailure {
   SERVER_UNAVAILABLE,
   /** The server answered something the agent cannot use (4xx, malformed body). */
   PROTOCOL,
-  /** A signature, digest, trust or rollback check failed; nothing was switched. */
+  /**
+   * A signature, digest, trust or rollback check failed, or a downloaded blob has another size or
+   * digest than expected; nothing was switched.
+   */
   VERIFICATION_FAILED,
-  /** A download broke off more often than allowed or ended at the wrong size. */
+  /** A download broke off more often than allowed, or the server rejected it. */
   DOWNLOAD_FAILED,
   /** A delta could not be applied; the agent falls back to a full pull. */
   DELTA_FAILED,

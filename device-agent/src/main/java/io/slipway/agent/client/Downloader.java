@@ -24,9 +24,10 @@ public interface Downloader {
    * @param size the expected size in bytes
    * @param digest the expected digest
    * @param progress receives the total bytes on disk after each chunk
-   * @throws io.slipway.agent.AgentException {@code DOWNLOAD_FAILED} after too many attempts without
-   *     progress, or when the size or digest differs (the file is then deleted); {@code
-   *     UNAUTHORIZED} for 401 and 403
+   * @throws io.slipway.agent.AgentException {@code VERIFICATION_FAILED} when the object is larger
+   *     than {@code size} or the finished file has another digest (the file is then deleted, so
+   *     that no caller uses it); {@code DOWNLOAD_FAILED} after too many attempts without progress,
+   *     or when the server rejects the request; {@code UNAUTHORIZED} for 401 and 403
    * @throws InterruptedException when interrupted between attempts
    */
   void fetch(

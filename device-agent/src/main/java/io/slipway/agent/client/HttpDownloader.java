@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * 429} or {@code 5xx} is retried after a backoff with full jitter; the count of attempts resets
  * whenever an attempt brought new bytes, so a slow link that keeps getting cut still finishes. The
  * finished file is forced to disk and its digest checked by reading it back, in a fixed-size
- * buffer.
+ * buffer. A body longer than the expected size, or a finished file with another digest, fails as
+ * {@code VERIFICATION_FAILED} without a retry.
  *
  * <p>Thread-safe: calls share only the {@link HttpClient}.
  */
@@ -196,7 +197,7 @@ public final class HttpDownloader implements Downloader {
         return false;
       }
       throw new AgentException(
-          AgentFailure.DOWNLOAD_FAILED,
+          AgentFailure.VERIFICATION_FAILED,
           "Download from "
               + uri
               + " has digest "
@@ -293,7 +294,7 @@ public final class HttpDownloader implements Downloader {
     private AgentException tooLong() {
       deleteFile();
       return new AgentException(
-          AgentFailure.DOWNLOAD_FAILED,
+          AgentFailure.VERIFICATION_FAILED,
           "Download from "
               + uri
               + " sent more than the expected "

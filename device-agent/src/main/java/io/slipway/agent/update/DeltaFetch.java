@@ -121,7 +121,8 @@ final class DeltaFetch {
       // A download that breaks off keeps its partial file, so the next attempt resumes it.
       download(ready, payload, progress);
     } catch (AgentException e) {
-      throw new Unavailable("downloading the delta payload failed: " + e.getMessage(), e);
+      throw new Unavailable(
+          "downloading the delta payload failed (" + e.failure() + "): " + e.getMessage(), e);
     }
     Path work = store.scratch().resolve("delta-" + target.hex());
     // A kill during an earlier apply may have left staged files behind.

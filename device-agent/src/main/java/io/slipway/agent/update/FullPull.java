@@ -51,8 +51,9 @@ final class FullPull {
    *
    * @param progress receives the bytes received so far and the bytes to receive in all
    * @throws AgentException {@code VERIFICATION_FAILED} when a manifest or blob differs from its
-   *     digest; {@code DOWNLOAD_FAILED} or {@code SERVER_UNAVAILABLE} when a download does not
-   *     finish (partial blobs stay for the next attempt)
+   *     digest or size (the blob's file is deleted); {@code DOWNLOAD_FAILED} or {@code
+   *     SERVER_UNAVAILABLE} when a download does not finish (partial blobs stay for the next
+   *     attempt)
    */
   void pull(String repository, Digest manifest, Progress progress) throws InterruptedException {
     RegistryClient.Fetched fetched = registry.manifest(repository, manifest);
@@ -122,8 +123,6 @@ final class FullPull {
       throws InterruptedException {
     Path file = store.downloads().resolve(blob.digest().hex());
     boolean[] paused = {false};
-    // NOTE: a blob that differs from its digest fails here as DOWNLOAD_FAILED, not
-    // VERIFICATION_FAILED, because the downloader checks the digest and reports no other kind.
     downloader.fetch(
         registry.blob(repository, blob.digest()),
         registry.authorization(repository),

@@ -160,7 +160,7 @@ class HttpDownloaderTest {
         .isInstanceOf(AgentException.class)
         .hasMessageContaining("not the expected " + digest)
         .extracting(e -> ((AgentException) e).failure())
-        .isEqualTo(AgentFailure.DOWNLOAD_FAILED);
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
     assertThat(file).doesNotExist();
   }
 
@@ -171,7 +171,9 @@ class HttpDownloaderTest {
 
     assertThatThrownBy(() -> fetch(server.uri()))
         .isInstanceOf(AgentException.class)
-        .hasMessageContaining("more than the expected");
+        .hasMessageContaining("more than the expected")
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
     assertThat(file).doesNotExist();
   }
 

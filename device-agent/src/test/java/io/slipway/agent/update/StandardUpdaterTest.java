@@ -377,7 +377,9 @@ class StandardUpdaterTest {
 
     assertThatThrownBy(() -> updater.prepare(target(1, 1, three), this::record))
         .isInstanceOf(AgentException.class)
-        .hasMessageContaining(layer.value());
+        .hasMessageContaining(layer.value())
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
     assertThat(store.contains(manifest(three))).isFalse();
     assertThat(store.layout().contains(layer)).isFalse();
   }

@@ -164,7 +164,9 @@ class UpdateIT {
     TargetState target = quiet.target();
     assertThatThrownBy(() -> quiet.updater.prepare(target, (s, m, d, t) -> {}))
         .isInstanceOf(AgentException.class)
-        .hasMessageContaining(layer.value());
+        .hasMessageContaining(layer.value())
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
 
     assertThat(quiet.store.current()).contains(before);
     assertThat(quiet.store.layout().contains(layer)).isFalse();
