@@ -27,12 +27,13 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * One device as a real one runs: the agent inside a container of its own image, which Jib built
  * into the engine. Testcontainers starts it on the host's network with the engine's socket mounted
- * and with a config.json that the server issued for a configured OS image. The device joins the
- * fleet, runs release 1's service as a container of the same engine, and moves to release 2 by a
- * delta.
+ * and with the config.json read from the boot partition of the fleet's configured OS image, which
+ * the server made from a base image the test uploaded. The device joins the fleet, runs release 1's
+ * service as a container of the same engine, and moves to release 2 by a delta.
  *
  * <p>The tests run in order and share one device. Needs a running Docker engine; they fail, never
- * skip, without one. Nothing is pulled: the base image is made from this machine's JDK.
+ * skip, without one. Needs sfdisk, mkfs.vfat and mcopy too, which fail the tests under CI when
+ * missing. Nothing is pulled: the agent's container image is made from this machine's JDK.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentContainerIT {
@@ -45,6 +46,8 @@ class AgentContainerIT {
   private static SlipwayStack stack;
   private static DockerCli docker;
   private static DeviceFleet fleet;
+  private static DeviceFleet.ConfiguredImage flashedImage;
+  private static String flashedConfig;
   private static Path bootDirectory;
   private static Path dataDirectory;
   private static GenericContainer<?> agent;
@@ -65,7 +68,9 @@ class AgentContainerIT {
     // The device reaches the server only through this proxy, which counts the bytes it receives.
     proxy = CuttingProxy.start(stack.server().port());
     bootDirectory = stack.directory("device", "boot");
-    Files.write(bootDirectory.resolve("config.json"), fleet.osConfig(proxy.uri()));
+    flashedImage = downloadConfiguredImage();
+    flashedConfig = BaseOsImage.bootFile(flashedImage.file(), "config.json");
+    Files.writeString(bootDirectory.resolve("config.json"), flashedConfig);
     dataDirectory = stack.directory("device", "data");
     AgentImage.build(docker, AgentJars.fromBuild());
   }
@@ -90,6 +95,17 @@ class AgentContainerIT {
         stack.close();
       }
     }
+  }
+
+  /**
+   * Uploads a base OS image with an empty boot partition and downloads the fleet's image that the
+   * server configures from it, so the config.json on it can only come from the server. The image is
+   * requested through the proxy, so its config.json names the proxy as the server.
+   */
+  private static DeviceFleet.ConfiguredImage downloadConfiguredImage() throws IOException {
+    Path images = stack.directory("os-images");
+    fleet.uploadBaseImage(BaseOsImage.build(images.resolve("base.img")), "1.0.0");
+    return fleet.osImage(proxy.uri(), images.resolve("configured.img"));
   }
 
   /**
@@ -154,6 +170,10 @@ class AgentContainerIT {
   @Test
   @Order(1)
   void firstBootRegistersDevice() throws Exception {
+    assertThat(JSON.readTree(flashedConfig).has("provisioningKey"))
+        .as("provisioning key in the config.json that mcopy read from the configured image")
+        .isTrue();
+
     agent = startAgent();
 
     String uuid =
@@ -176,6 +196,9 @@ class AgentContainerIT {
         .isFalse();
     assertThat(config().path("deviceApiKey").asText()).startsWith("sld_");
     assertThat(fleet.devices()).extracting(d -> d.path("uuid").asText()).containsExactly(uuid);
+    assertThat(fleet.provisioningKey(flashedImage.provisioningKeyId()).path("useCount").asLong())
+        .as("registrations with the configured image's provisioning key")
+        .isEqualTo(1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.systemtest.builder.BuildApi;
 import io.slipway.systemtest.builder.BuildApi.Reply;
+import io.slipway.systemtest.image.Digests;
 import io.slipway.systemtest.registry.RegistryClient;
 import io.slipway.systemtest.server.SlipwayStack;
 import io.slipway.testing.image.BusyboxImages;
@@ -17,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.Map;
 public final class DeviceFleet {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DEVICE_TYPE = "generic-amd64";
 
   /** What each service runs: it prints its variant once, then stays up. */
   private static final List<String> SERVICE_COMMAND =
@@ -53,7 +57,7 @@ public final class DeviceFleet {
     BuildApi admin = new BuildApi(stack, stack.server().bootstrapToken());
     Reply created = admin.send("POST", "/api/v1/orgs", "{\"slug\":\"" + organization + "\"}");
     assertThat(created.status()).as(created.text()).isEqualTo(201);
-    admin.createFleet(organization, fleet, "generic-amd64");
+    admin.createFleet(organization, fleet, DEVICE_TYPE);
     return new DeviceFleet(stack, admin, organization, fleet);
   }
 
@@ -134,31 +138,106 @@ public final class DeviceFleet {
   }
 
   /**
-   * Returns a config.json as {@link #osConfig()} does, requested at {@code server} instead, such as
-   * a proxy in front of the server. The server names the address a request reached it at as the
-   * device's endpoints, so the device then talks to the server through that proxy too.
+   * Uploads the raw disk image {@code image} as the base OS image {@code version} of the fleet's
+   * device type, as a server administrator does.
+   *
+   * @throws AssertionError unless the server stores it ({@code 201})
    */
-  public byte[] osConfig(URI server) {
-    URI uri = server.resolve("/api/v1/orgs/" + organization + "/fleets/" + fleet + "/os-config");
+  public void uploadBaseImage(Path image, String version) throws IOException {
+    String sha256 = Digests.hex(Digests.sha256(Files.readAllBytes(image)));
+    URI uri =
+        URI.create(
+            stack.server().baseUrl()
+                + "/api/v1/os-images?deviceType="
+                + DEVICE_TYPE
+                + "&version="
+                + version
+                + "&sha256="
+                + sha256);
     HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .header("Authorization", "Bearer " + stack.server().bootstrapToken())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{}"))
-            .timeout(Duration.ofMinutes(1))
+        adminRequest(uri)
+            .header("Content-Type", "application/octet-stream")
+            .POST(HttpRequest.BodyPublishers.ofFile(image))
             .build();
+    HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+  }
+
+  /**
+   * Downloads the fleet's configured OS image, with a new provisioning key, as a raw disk image
+   * ({@code format=img}) to {@code target}. The request goes to {@code server}, such as a proxy in
+   * front of the server. The server names the address a request reached it at as the device's
+   * endpoints in config.json, so the device then talks to the server through that proxy too.
+   *
+   * @return the image and the id of the provisioning key in its config.json
+   * @throws AssertionError unless the server sends the image ({@code 200})
+   */
+  public ConfiguredImage osImage(URI server, Path target) throws IOException {
+    URI uri = server.resolve(fleetPath() + "/os-image?format=img");
+    HttpResponse<Path> response =
+        exchange(adminRequest(uri).GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+    if (response.statusCode() != 200) {
+      // An error's JSON body went to the file in place of the image.
+      throw new AssertionError(
+          "GET "
+              + uri
+              + " returned "
+              + response.statusCode()
+              + ": "
+              + Files.readString(target, StandardCharsets.UTF_8));
+    }
+    String keyId =
+        response
+            .headers()
+            .firstValue("Slipway-Provisioning-Key-Id")
+            .orElseThrow(() -> new AssertionError("GET " + uri + " named no provisioning key"));
+    return new ConfiguredImage(target, Long.parseLong(keyId));
+  }
+
+  /**
+   * A configured OS image on disk.
+   *
+   * @param file the raw disk image
+   * @param provisioningKeyId the id of the provisioning key the server wrote into its config.json
+   */
+  public record ConfiguredImage(Path file, long provisioningKeyId) {}
+
+  /**
+   * Returns the fleet's provisioning key {@code id} as the list endpoint sends it, with its {@code
+   * useCount} of registrations.
+   *
+   * @throws AssertionError when the fleet has no such key
+   */
+  public JsonNode provisioningKey(long id) {
+    Reply list = admin.send("GET", fleetPath() + "/provisioning-keys", null);
+    assertThat(list.status()).as(list.text()).isEqualTo(200);
+    for (JsonNode key : list.json()) {
+      if (key.path("id").asLong() == id) {
+        return key;
+      }
+    }
+    throw new AssertionError("No provisioning key " + id + " in " + name() + ": " + list.text());
+  }
+
+  private String fleetPath() {
+    return "/api/v1/orgs/" + organization + "/fleets/" + fleet;
+  }
+
+  private HttpRequest.Builder adminRequest(URI uri) {
+    return HttpRequest.newBuilder(uri)
+        .header("Authorization", "Bearer " + stack.server().bootstrapToken())
+        .timeout(Duration.ofMinutes(1));
+  }
+
+  private static <T> HttpResponse<T> exchange(
+      HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      HttpResponse<byte[]> response =
-          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
-      assertThat(response.statusCode())
-          .as(new String(response.body(), StandardCharsets.UTF_8))
-          .isEqualTo(201);
-      return response.body();
+      return HttpClient.newHttpClient().send(request, body);
     } catch (IOException e) {
-      throw new UncheckedIOException("Request " + uri + " failed", e);
+      throw new UncheckedIOException("Request " + request.uri() + " failed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while requesting " + uri, e);
+      throw new IllegalStateException("Interrupted while requesting " + request.uri(), e);
     }
   }
 
