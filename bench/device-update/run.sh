@@ -234,6 +234,9 @@ trap stop_all EXIT
 # Prints one CSV row per step: mode,run,step,bytes,seconds,peak_rss_kib.
 measure_run() {
   local mode=$1 run=$2 release before started bytes seconds
+  # measure_run runs in a pipeline's subshell, which does not inherit the EXIT trap, so without
+  # its own trap a failed step would leave the server and proxy running.
+  trap stop_all EXIT
   WORK=$(mktemp -d "$BENCH_WORK_PARENT/slipway-device-update.XXXXXX")
   cp "$SLIPWAY_JAR" "$WORK/slipway.jar"
   start_server "$mode"
