@@ -78,6 +78,11 @@ class ModuleDependencyTest {
   }
 
   @Test
+  void deviceAgentPackagesHaveNoCycles() {
+    slices().matching("io.slipway.agent.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
   void deviceAgentUsesNoServerFramework() {
     noClasses()
         .that()

@@ -19,7 +19,7 @@ import java.util.List;
 record AgentJars(Path agent, List<Path> dependencies) {
 
   /** The agent's entry point, which takes {@code run} or {@code simulate}. */
-  static final String MAIN_CLASS = "io.slipway.agent.run.AgentMain";
+  static final String MAIN_CLASS = "io.slipway.agent.command.AgentMain";
 
   static final String JAR_PROPERTY = "slipway.agent.jar";
   static final String CLASSPATH_PROPERTY = "slipway.agent.classpath";

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The device agent as a child JVM with the heap of a small board: {@code java -Xmx64m -cp JARS
- * io.slipway.agent.run.AgentMain run ...}, its output appended to a log file. With a pause point
- * set, it freezes there, so that a test can kill it at that moment with SIGKILL.
+ * io.slipway.agent.command.AgentMain run ...}, its output appended to a log file. With a pause
+ * point set, it freezes there, so that a test can kill it at that moment with SIGKILL.
  *
  * <p>Not thread-safe: one test drives one process.
  */

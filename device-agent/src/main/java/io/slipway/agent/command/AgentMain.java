@@ -1,6 +1,5 @@
-package io.slipway.agent.run;
+package io.slipway.agent.command;
 
-import io.slipway.agent.simulate.SimulateCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;

@@ -1,4 +1,4 @@
-package io.slipway.agent.run;
+package io.slipway.agent.command;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

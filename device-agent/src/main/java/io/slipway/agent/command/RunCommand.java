@@ -1,10 +1,12 @@
-package io.slipway.agent.run;
+package io.slipway.agent.command;
 
 import io.slipway.agent.AgentException;
 import io.slipway.agent.client.HttpDeviceApi;
 import io.slipway.agent.config.JsonConfigFile;
 import io.slipway.agent.engine.DockerServiceRunner;
 import io.slipway.agent.provision.Registration;
+import io.slipway.agent.run.AgentLoop;
+import io.slipway.agent.run.AgentWiring;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.slipway.agent.run;
+package io.slipway.agent.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,6 @@
-package io.slipway.agent.simulate;
+package io.slipway.agent.command;
 
-import io.slipway.agent.run.AgentMain;
-import io.slipway.agent.run.DurationOption;
+import io.slipway.agent.simulate.Simulation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = AgentMain.Version.class,
     description = "Runs many virtual devices in this JVM against a server, without containers.")
-public final class SimulateCommand implements Callable<Integer> {
+final class SimulateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 

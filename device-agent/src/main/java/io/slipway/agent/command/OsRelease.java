@@ -1,4 +1,4 @@
-package io.slipway.agent.run;
+package io.slipway.agent.command;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
