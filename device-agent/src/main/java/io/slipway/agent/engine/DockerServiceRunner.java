@@ -2,6 +2,7 @@ package io.slipway.agent.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
@@ -10,6 +11,7 @@ import io.slipway.agent.AgentFailure;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
+import io.slipway.delta.image.Digest;
 import io.slipway.delta.layout.OciLayout;
 import java.io.IOException;
 import java.net.URI;
@@ -153,6 +155,44 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
             return null;
           });
     }
+  }
+
+  @Override
+  public void check(InstalledRelease release) {
+    for (InstalledService service : sorted(release)) {
+      engine(
+          "checking service " + service.name() + " of release " + release.releaseId(),
+          () -> {
+            check(service, release.releaseId());
+            return null;
+          });
+    }
+  }
+
+  private void check(InstalledService service, long releaseId) {
+    Digest imageId = images.imageId(service);
+    ContainerSpec spec =
+        ContainerSpec.of(service, releaseId, imageId, names, mounts, lockDir(service.name()));
+    if (!spec.command().isEmpty() || !spec.entrypoint().isEmpty()) {
+      return;
+    }
+    ContainerConfig config = client.inspectImageCmd(imageId.value()).exec().getConfig();
+    boolean hasCommand =
+        config != null && (notEmpty(config.getCmd()) || notEmpty(config.getEntrypoint()));
+    if (!hasCommand) {
+      throw new AgentException(
+          AgentFailure.ENGINE_FAILED,
+          "Service "
+              + service.name()
+              + " has no command: its image "
+              + service.image()
+              + " sets neither CMD nor ENTRYPOINT; set command in the service's configuration or"
+              + " CMD in its image");
+    }
+  }
+
+  private static boolean notEmpty(String[] words) {
+    return words != null && words.length > 0;
   }
 
   @Override

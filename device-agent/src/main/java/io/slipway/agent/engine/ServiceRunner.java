@@ -31,6 +31,18 @@ public interface ServiceRunner {
    */
   void load(InstalledRelease release, OciLayout layout);
 
+  /**
+   * Checks that the engine can create every container of {@code release}, whose images are loaded,
+   * without creating, starting or removing anything: each service's compose configuration and
+   * mounts are valid for this device, and its image or configuration names a command. The agent
+   * calls it before it commits a release, so a release that cannot run is rejected while the old
+   * one keeps running.
+   *
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service, the key and
+   *     the fix
+   */
+  void check(InstalledRelease release);
+
   /** Returns the services among {@code services} whose update lock is held now. */
   Set<String> heldLocks(Set<String> services);
 

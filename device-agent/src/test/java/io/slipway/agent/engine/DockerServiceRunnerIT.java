@@ -64,6 +64,7 @@ class DockerServiceRunnerIT {
     LayoutImages.writeUncompressed(layout, "plain", "plain");
     LayoutImages.writeLayered(layout, "one", "a", "layered-a");
     LayoutImages.writeLayered(layout, "one", "b", "layered-b");
+    LayoutImages.writeWithoutCommand(layout, "one", "no-command");
   }
 
   @BeforeEach
@@ -158,6 +159,65 @@ class DockerServiceRunnerIT {
             "slipway_" + uuid.substring(0, 8) + "_data:/data:rw",
             runner.lockDir("app") + ":/tmp/slipway:rw");
     assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void checkRejectsHostPathOutsideAllowedRoots() {
+    InstalledRelease release =
+        release(
+            1,
+            service(
+                "app",
+                "one",
+                Map.of(),
+                Map.of(
+                    "command",
+                    List.of("sh", "-c", LOOP),
+                    "volumes",
+                    List.of("/etc:/host-etc:ro"))));
+    runner.load(release, layout);
+
+    assertThatThrownBy(() -> runner.check(release))
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> assertThat(e.failure()).isEqualTo(AgentFailure.ENGINE_FAILED))
+        .hasMessageContaining("/etc");
+  }
+
+  @Test
+  void checkRejectsImageWithoutCommand() {
+    InstalledRelease release = release(1, service("app", "no-command", Map.of(), Map.of()));
+    runner.load(release, layout);
+
+    assertThatThrownBy(() -> runner.check(release))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("Service app has no command");
+  }
+
+  @Test
+  void checkAcceptsCommandFromConfiguration() {
+    InstalledRelease release = release(1, service("app", "no-command", Map.of()));
+    runner.load(release, layout);
+
+    runner.check(release);
+
+    assertThat(
+            client
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of("io.slipway.device", uuid))
+                .exec())
+        .isEmpty();
+  }
+
+  @Test
+  void checkAcceptsImageCommand() {
+    InstalledRelease release = release(1, service("app", "one", Map.of(), Map.of()));
+    runner.load(release, layout);
+
+    runner.check(release);
+
+    assertThat(runner.status()).isEmpty();
   }
 
   @Test
