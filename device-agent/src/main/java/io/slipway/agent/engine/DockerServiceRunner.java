@@ -116,12 +116,11 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   }
 
   /**
-   * Returns a docker-java client for the engine at {@code dockerHost}, with a 10 s connect timeout
-   * and no response timeout (logs and loads stream for long).
+   * Checks that {@code dockerHost} names an engine the agent can reach, without contacting it.
    *
    * @throws IllegalArgumentException naming the value when the host is neither unix nor tcp
    */
-  public static DockerClient client(URI dockerHost) {
+  public static void checkHost(URI dockerHost) {
     String scheme = dockerHost.getScheme();
     if (!"unix".equals(scheme) && !"tcp".equals(scheme)) {
       throw new IllegalArgumentException(
@@ -130,6 +129,25 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
               + "' is invalid: write unix:///path/docker.sock or"
               + " tcp://host:port");
     }
+  }
+
+  /**
+   * Checks that every directory in {@code allowedBindRoots} is absolute, without reading them.
+   *
+   * @throws IllegalArgumentException naming the first directory that is not absolute
+   */
+  public static void checkBindRoots(List<Path> allowedBindRoots) {
+    new MountPolicy(allowedBindRoots);
+  }
+
+  /**
+   * Returns a docker-java client for the engine at {@code dockerHost}, with a 10 s connect timeout
+   * and no response timeout (logs and loads stream for long).
+   *
+   * @throws IllegalArgumentException naming the value when the host is neither unix nor tcp
+   */
+  public static DockerClient client(URI dockerHost) {
+    checkHost(dockerHost);
     DefaultDockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost(dockerHost.toString())
@@ -414,7 +432,7 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     } catch (IllegalArgumentException e) {
       // Raised by ContainerSpec and MountPolicy; their messages name the service, key and fix.
       throw new AgentException(
-          AgentFailure.ENGINE_FAILED, "Failed " + step + ": " + e.getMessage(), e);
+          AgentFailure.ENGINE_FAILED, "Failed " + step + ": " + oneLine(e.getMessage()), e);
     } catch (RuntimeException e) {
       throw new AgentException(
           AgentFailure.ENGINE_FAILED,
@@ -423,9 +441,14 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
               + " of device "
               + names.deviceUuid()
               + ": "
-              + e.getMessage()
+              + oneLine(e.getMessage())
               + "; check that the engine runs and its log",
           e);
     }
+  }
+
+  /** Joins the lines of an engine's message, so that one failure logs as one line. */
+  static String oneLine(String message) {
+    return message == null ? "no message" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 }

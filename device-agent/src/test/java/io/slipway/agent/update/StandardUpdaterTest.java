@@ -197,6 +197,28 @@ class StandardUpdaterTest {
   }
 
   @Test
+  void singleManifestOfOtherPlatformIsRefused() throws Exception {
+    api.platform("linux/arm64");
+
+    assertThatThrownBy(() -> updater.prepare(target(1, 1, one), this::record))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("built for linux/amd64")
+        .hasMessageContaining("fleet's platform is linux/arm64")
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+    assertThat(store.current()).isEmpty();
+  }
+
+  @Test
+  void singleManifestIsAcceptedWhenFleetPlatformIsUnknown() throws Exception {
+    api.platform(null);
+
+    Updater.Prepared prepared = updater.prepare(target(1, 1, one), this::record);
+
+    assertThat(prepared.release().services().get("web").manifest()).isEqualTo(one);
+  }
+
+  @Test
   void partialDownloadResumesAfterRestart() throws Exception {
     Digest resumed = push("resumed");
     Digest layer = firstLayer(new RegistryBlobs(registry.host(), REPOSITORY), resumed);
