@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -58,6 +59,12 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   /** The name of a service's lock file inside its lock directory. */
   public static final String LOCK_FILE = "updates.lock";
 
+  /** The status of a service whose requested container does not exist yet. */
+  public static final String INSTALLING = "installing";
+
+  /** The status of a service whose requested container the engine could not create or start. */
+  public static final String FAILED = "failed";
+
   private static final Logger LOG = LoggerFactory.getLogger(DockerServiceRunner.class);
 
   private final DockerClient client;
@@ -66,6 +73,16 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   private final MountPolicy mounts;
   private final ImageLoader images;
   private final Containers containers;
+
+  /** What the last {@link #reconcile} requested of each service; null before the first. */
+  private volatile Requested requested;
+
+  /**
+   * The services of a release being reconciled, the spec digest each one's container must carry,
+   * and the engine's message for each one it could not run. The maps fill while reconcile runs.
+   */
+  private record Requested(
+      Set<String> services, Map<String, String> specs, Map<String, String> failures) {}
 
   /**
    * Creates a runner over {@code client} for one device.
@@ -223,15 +240,26 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public void reconcile(InstalledRelease release) {
+    Requested asked =
+        new Requested(
+            Set.copyOf(release.services().keySet()),
+            new ConcurrentHashMap<>(),
+            new ConcurrentHashMap<>());
+    requested = asked;
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (InstalledService service : sorted(release)) {
       List<Container> current = existing.remove(service.name());
-      engine(
-          "running service " + service.name(),
-          () -> {
-            reconcile(service, release.releaseId(), current == null ? List.of() : current);
-            return null;
-          });
+      try {
+        engine(
+            "running service " + service.name(),
+            () -> {
+              reconcile(service, release.releaseId(), current == null ? List.of() : current);
+              return null;
+            });
+      } catch (AgentException e) {
+        asked.failures().put(service.name(), e.getMessage());
+        throw e;
+      }
     }
     for (Map.Entry<String, List<Container>> leftover : existing.entrySet()) {
       for (Container container : leftover.getValue()) {
@@ -260,6 +288,10 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     ContainerSpec spec =
         ContainerSpec.of(
             service, releaseId, images.imageId(service), names, mounts, lockDir(service.name()));
+    Requested asked = requested;
+    if (asked != null) {
+      asked.specs().put(service.name(), spec.specDigest());
+    }
     createLockDir(service.name());
 
     Container keep = null;
@@ -290,10 +322,51 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     return engine("following container logs", () -> ContainerLogs.follow(client, names, sink));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After a reconcile, only a container that carries the spec the reconciled release requests
+   * counts, so a container left from an older release is not reported as the service running.
+   * Before the first reconcile, each service's container counts, whatever release made it.
+   */
   @Override
   public Map<String, String> status() {
-    Map<String, String> status = new TreeMap<>();
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
+    Requested asked = requested;
+    return asked == null ? anyContainerStatus(existing) : requestedStatus(asked, existing);
+  }
+
+  private static Map<String, String> requestedStatus(
+      Requested asked, Map<String, List<Container>> existing) {
+    Map<String, String> status = new TreeMap<>();
+    for (String service : asked.services()) {
+      String spec = asked.specs().get(service);
+      String state = spec == null ? null : stateOf(existing.get(service), spec);
+      if (state == null) {
+        state = asked.failures().containsKey(service) ? FAILED : INSTALLING;
+      }
+      status.put(service, state);
+    }
+    return status;
+  }
+
+  /** Returns the state of the container carrying {@code spec}, a running one first, or null. */
+  private static String stateOf(List<Container> candidates, String spec) {
+    String state = null;
+    for (Container container : candidates == null ? List.<Container>of() : candidates) {
+      if (!spec.equals(container.getLabels().get(ContainerSpec.SPEC_LABEL))) {
+        continue;
+      }
+      state = container.getState();
+      if ("running".equals(state)) {
+        break;
+      }
+    }
+    return state;
+  }
+
+  private static Map<String, String> anyContainerStatus(Map<String, List<Container>> existing) {
+    Map<String, String> status = new TreeMap<>();
     for (Map.Entry<String, List<Container>> entry : existing.entrySet()) {
       String state = "exited";
       for (Container container : entry.getValue()) {

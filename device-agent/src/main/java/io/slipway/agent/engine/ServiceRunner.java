@@ -68,7 +68,11 @@ public interface ServiceRunner {
    */
   AutoCloseable followLogs(Consumer<LogLine> sink);
 
-  /** Returns each service's container status now: {@code running}, {@code exited}, ... */
+  /**
+   * Returns each service's status now: the engine's state of its container ({@code running}, {@code
+   * exited}, ...), {@code installing} while the container the release requests is missing, or
+   * {@code failed} when the engine could not create or start it.
+   */
   Map<String, String> status();
 
   /**

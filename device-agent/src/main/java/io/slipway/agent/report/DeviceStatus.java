@@ -146,9 +146,10 @@ public final class DeviceStatus implements UpdateProgress {
   }
 
   /**
-   * Maps a Docker container state to a status the server accepts: {@code created} is still
-   * installing, {@code restarting} and {@code paused} count as exited, {@code dead} and unknown
-   * states as failed, and a missing container as installing.
+   * Maps a Docker container state, or a runner's {@code installing} or {@code failed}, to a status
+   * the server accepts: {@code created} is still installing, {@code restarting} and {@code paused}
+   * count as exited, {@code dead} and unknown states as failed, and a missing container as
+   * installing.
    */
   static String reportedStatus(String engineStatus) {
     if (engineStatus == null) {
@@ -156,7 +157,7 @@ public final class DeviceStatus implements UpdateProgress {
     }
     return switch (engineStatus) {
       case "running" -> "running";
-      case "created" -> "installing";
+      case "created", "installing" -> "installing";
       case "exited", "restarting", "paused" -> "exited";
       default -> "failed";
     };

@@ -221,6 +221,56 @@ class DockerServiceRunnerIT {
   }
 
   @Test
+  void releaseThatCannotStartIsReportedFailed() {
+    InstalledRelease first = release(1, service("app", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second = release(2, service("app", "no-command", Map.of(), Map.of()));
+    runner.load(second, layout);
+
+    assertThatThrownBy(() -> runner.reconcile(second))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("No command specified");
+    assertThat(runner.status()).isEqualTo(Map.of("app", "failed"));
+  }
+
+  @Test
+  void previousReleaseRunsAgainAfterFailedStart() {
+    InstalledRelease first = release(1, service("app", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second = release(2, service("app", "no-command", Map.of(), Map.of()));
+    runner.load(second, layout);
+    assertThatThrownBy(() -> runner.reconcile(second)).isInstanceOf(AgentException.class);
+
+    runner.load(first, layout);
+    runner.reconcile(first);
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+    assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("one").value());
+  }
+
+  @Test
+  void containerOfOtherSpecIsNotReportedRunning() {
+    InstalledRelease first = release(1, service("app", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second =
+        release(
+            2,
+            service(
+                "app",
+                "one",
+                Map.of(),
+                Map.of("command", List.of("sh", "-c", LOOP), "network_mode", "overlay")));
+
+    assertThatThrownBy(() -> runner.reconcile(second)).isInstanceOf(AgentException.class);
+
+    assertThat(inspect("app").getState().getRunning()).isTrue();
+    assertThat(runner.status()).isEqualTo(Map.of("app", "failed"));
+  }
+
+  @Test
   void reconcileTwiceKeepsContainer() {
     InstalledRelease release = release(1, service("app", "one", Map.of()));
     runner.load(release, layout);
@@ -341,7 +391,15 @@ class DockerServiceRunnerIT {
 
     runner.stop(Set.of("killed"));
 
-    assertThat(runner.status()).isEqualTo(Map.of("kept", "running"));
+    // The stopped service is still part of the release, waiting for its new container.
+    assertThat(runner.status()).isEqualTo(Map.of("kept", "running", "killed", "installing"));
+    assertThat(
+            client
+                .listContainersCmd()
+                .withShowAll(true)
+                .withNameFilter(List.of("slipway_" + uuid.substring(0, 8) + "_killed"))
+                .exec())
+        .isEmpty();
   }
 
   @Test
