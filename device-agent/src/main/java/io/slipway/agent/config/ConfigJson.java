@@ -27,7 +27,7 @@ final class ConfigJson {
   static final int MAX_POLL_INTERVAL_SECONDS = 86_400;
   static final int DEFAULT_POLL_INTERVAL_SECONDS = 600;
 
-  private static final Pattern FLEET = Pattern.compile("[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*");
+  static final Pattern FLEET = Pattern.compile("[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*");
   private static final Pattern DEVICE_TYPE = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{32,62}");
   private static final Pattern KEY_TAIL = Pattern.compile("[A-Za-z0-9_-]{16,200}");

@@ -108,8 +108,7 @@ public final class JsonConfigFile implements ConfigFile {
               + " is missing: put the config.json of the device's fleet there or pass --config",
           e);
     } catch (IOException e) {
-      throw new AgentException(
-          AgentFailure.INVALID_CONFIG, "Could not read config file " + path + ": " + e, e);
+      throw new AgentException(AgentFailure.INVALID_CONFIG, unreadable(e), e);
     }
     try {
       return JSON.readTree(content);
@@ -119,6 +118,20 @@ public final class JsonConfigFile implements ConfigFile {
           AgentFailure.INVALID_CONFIG,
           "Config file " + path + " is not valid JSON at " + placeOf(e) + ": fix or replace it");
     }
+  }
+
+  private String unreadable(IOException e) {
+    if (Files.isDirectory(path)) {
+      return "Config file "
+          + path
+          + " is a directory: pass the path of the config.json file in it, such as "
+          + path.resolve("config.json");
+    }
+    return "Could not read config file "
+        + path
+        + " ("
+        + e.getMessage()
+        + "): check that it exists and that the agent may read it";
   }
 
   private static String placeOf(JacksonException e) {

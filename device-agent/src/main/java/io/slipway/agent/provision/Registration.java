@@ -170,7 +170,7 @@ public final class Registration implements Provisioning {
     }
     Duration wait = backoff.afterFailure();
     log.warn(
-        "Registration of device {} failed ({}); retrying in {} ms",
+        "Device {} is not registered yet: {}; retrying in {} ms",
         pending.uuid(),
         failure.getMessage(),
         wait.toMillis());

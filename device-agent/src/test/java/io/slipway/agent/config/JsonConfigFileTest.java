@@ -61,6 +61,16 @@ class JsonConfigFileTest {
   }
 
   @Test
+  void readOfDirectoryNamesTheFileToPass() {
+    JsonConfigFile file = new JsonConfigFile(directory);
+
+    assertThatThrownBy(file::read)
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("is a directory")
+        .hasMessageContaining(directory.resolve("config.json").toString());
+  }
+
+  @Test
   void readDefaultsPollIntervalToTenMinutes() throws IOException {
     assertThat(read(serverConfig()).pollInterval()).isEqualTo(Duration.ofSeconds(600));
   }
