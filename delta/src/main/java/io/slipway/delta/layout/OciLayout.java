@@ -196,13 +196,17 @@ public final class OciLayout implements ImageContent {
   /**
    * Copies {@code image} from {@code from} into the layout, skipping blobs it already contains, and
    * names it {@code refName}. Each copied blob is checked against its digest before it is renamed
-   * into place.
+   * into place. A Docker schema 2 image is named through a local manifest with OCI media types and
+   * the {@link #SOURCE_MANIFEST} annotation, because skopeo and umoci find no image behind a Docker
+   * entry of a layout. Its own manifest is stored beside it as a blob.
    *
+   * @return the digest that {@code refName} now names: the image's manifest, or the local one
    * @throws DeltaException {@code DIGEST_MISMATCH} when a blob's content differs from its digest,
    *     {@code WRONG_SOURCE} when {@code from} lacks a blob, {@code IO} when copying fails
    */
-  public void writeImage(ImageContent from, Image image, String refName) {
+  public Digest writeImage(ImageContent from, Image image, String refName) {
     checkRefName(refName);
+    Descriptor named;
     try {
       Files.createDirectories(blobDir());
       for (Layer layer : image.layers()) {
@@ -210,24 +214,33 @@ public final class OciLayout implements ImageContent {
       }
       copyBlob(from, image.config().digest());
       copyBlob(from, image.manifestDigest());
-      name(
-          new Descriptor(
-              image.manifestMediaType(), image.manifestDigest(), image.manifest().length),
-          refName);
+      named =
+          LocalManifest.needsOciTypes(image.manifestMediaType())
+              ? storeLocalManifest(LocalManifest.of(image.manifestDigest(), image.manifest()))
+              : new Descriptor(
+                  image.manifestMediaType(), image.manifestDigest(), image.manifest().length);
+      name(named, refName);
     } catch (IOException e) {
       throw io("Writing image " + image.manifestDigest() + " into " + dir, e);
     }
-    LOG.info("Wrote image {} into OCI layout {} as {}", image.manifestDigest(), dir, refName);
+    LOG.info(
+        "Wrote image {} into OCI layout {} as {} (manifest {})",
+        image.manifestDigest(),
+        dir,
+        refName,
+        named.digest());
+    return named.digest();
   }
 
   /**
    * Moves the staged blobs of {@code applied} into the layout, copies reused layers it lacks from
    * {@code base}, and names the result {@code refName}. A reused layer that the base keeps only as
    * its uncompressed tar (from an earlier delta) is stored that way too. When a layer was kept
-   * uncompressed, the name points to a local manifest that lists the uncompressed tar in that
-   * layer's place (media type {@code application/vnd.oci.image.layer.v1.tar}, or Docker's plain tar
-   * type for a Docker manifest) and carries the {@link #SOURCE_MANIFEST} annotation; the config is
-   * unchanged, so its diff_ids still match. Call only with a verified {@link AppliedImage}.
+   * uncompressed, or the target is a Docker schema 2 image, the name points to a local manifest
+   * with OCI media types that carries the {@link #SOURCE_MANIFEST} annotation. It lists each
+   * uncompressed tar in its layer's place (media type {@code
+   * application/vnd.oci.image.layer.v1.tar}); the config is unchanged, so its diff_ids still match.
+   * Call only with a verified {@link AppliedImage}.
    *
    * @return the digest that {@code refName} now names: the target manifest, or the local one
    * @throws DeltaException {@code WRONG_SOURCE} when {@code base} lacks a reused layer, {@code
@@ -254,13 +267,11 @@ public final class OciLayout implements ImageContent {
       }
 
       byte[] manifest = Files.readAllBytes(blobPath(applied.targetManifest()));
+      String mediaType = ImageReader.parseManifest(applied.targetManifest(), manifest).mediaType();
       Descriptor named =
-          !uncompressed.isEmpty()
+          !uncompressed.isEmpty() || LocalManifest.needsOciTypes(mediaType)
               ? writeLocalManifest(applied, manifest, uncompressed)
-              : new Descriptor(
-                  ImageReader.parseManifest(applied.targetManifest(), manifest).mediaType(),
-                  applied.targetManifest(),
-                  manifest.length);
+              : new Descriptor(mediaType, applied.targetManifest(), manifest.length);
       name(named, refName);
       LOG.info(
           "Added image {} into OCI layout {} as {} (manifest {})",
@@ -337,6 +348,10 @@ public final class OciLayout implements ImageContent {
         local.replaceLayer(i, layer.diffId(), Files.size(blobPath(layer.diffId())));
       }
     }
+    return storeLocalManifest(local);
+  }
+
+  private Descriptor storeLocalManifest(LocalManifest local) throws IOException {
     byte[] bytes = local.toBytes();
     Digest digest = Digest.of(bytes);
     LayoutFiles.writeAtomically(blobPath(digest), bytes);

@@ -19,6 +19,7 @@ import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.Image;
 import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.image.Layer;
+import io.slipway.testing.tool.OciTools;
 import io.slipway.testing.tool.RequiredTool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -179,6 +180,43 @@ class OciLayoutTest {
   }
 
   @Test
+  void writeImageGivesDockerImageOciTypes() throws IOException {
+    TestImage docker = dockerImage();
+
+    Digest named =
+        layout.writeImage(content, ImageReader.read(content, docker.manifestDigest()), "docker");
+
+    assertThat(layout.resolve("docker")).isEqualTo(named);
+    assertThat(layout.signedManifest(named)).isEqualTo(docker.manifestDigest());
+    assertOciTyped(named, docker.manifestDigest());
+    assertThat(layout.contains(docker.manifestDigest())).isTrue();
+  }
+
+  @Test
+  void addImageGivesDockerTargetOciTypes() throws IOException {
+    TestImage target = target(true, true);
+
+    Digest named = layout.addImage(applyTarget(target, true), layout, "target");
+
+    assertThat(layout.signedManifest(named)).isEqualTo(target.manifestDigest());
+    assertOciTyped(named, target.manifestDigest());
+    Layer uncompressed = ImageReader.read(layout, named).layers().get(2);
+    assertThat(uncompressed.blob().mediaType()).isEqualTo(LocalManifest.OCI_TAR);
+    assertThat(uncompressed.blob().digest()).isEqualTo(uncompressed.diffId());
+  }
+
+  @Test
+  void ociToolsReadWrittenDockerImage() {
+    TestImage docker = dockerImage();
+    layout.writeImage(content, ImageReader.read(content, docker.manifestDigest()), "docker");
+    Path bundle = dir.resolve("bundle");
+
+    OciTools.assertReadable(layout.dir(), "docker", bundle);
+
+    assertThat(bundle.resolve("rootfs/etc/motd")).hasContent("docker\n");
+  }
+
+  @Test
   void addImageLeavesBaseUntouched() throws IOException {
     Map<Path, byte[]> before = snapshot(layout.dir().resolve("blobs/sha256"));
 
@@ -283,15 +321,52 @@ class OciLayoutTest {
     assertThat(Files.readString(bundle.resolve("rootfs/etc/motd"))).isEqualTo("hello\n");
   }
 
+  /** Returns an image with Docker schema 2 media types, as {@code docker push} stores it. */
+  private TestImage dockerImage() {
+    return TestImage.builder(content)
+        .docker()
+        .label("docker")
+        .layer(base.tars().get(0), Compression.NONE)
+        .layer(
+            Tars.of(Map.of("etc/motd", "docker\n".getBytes(StandardCharsets.UTF_8)), 7),
+            Compression.GZIP)
+        .build();
+  }
+
+  /** Checks that {@code named} is a manifest with OCI media types standing for {@code signed}. */
+  private void assertOciTyped(Digest named, Digest signed) throws IOException {
+    JsonNode manifest = JSON.readTree(Files.readAllBytes(layout.blobPath(named)));
+    assertThat(manifest.path("mediaType").asString()).isEqualTo(ImageReader.OCI_MANIFEST);
+    assertThat(manifest.path("config").path("mediaType").asString())
+        .isEqualTo("application/vnd.oci.image.config.v1+json");
+    for (JsonNode layer : manifest.path("layers")) {
+      assertThat(layer.path("mediaType").asString()).startsWith("application/vnd.oci.image.layer");
+    }
+    assertThat(manifest.path("annotations").path(OciLayout.SOURCE_MANIFEST).asString())
+        .isEqualTo(signed.value());
+    JsonNode index = JSON.readTree(Files.readAllBytes(layout.dir().resolve("index.json")));
+    for (JsonNode entry : index.path("manifests")) {
+      assertThat(entry.path("mediaType").asString()).isEqualTo(ImageReader.OCI_MANIFEST);
+    }
+  }
+
   /** Returns a target that reuses base layer 1, copies a file of layer 0 and adds a new layer. */
   private TestImage target(boolean uncompressedLast) {
+    return target(uncompressedLast, false);
+  }
+
+  /** Returns the target of {@link #target(boolean)}, with Docker media types when asked. */
+  private TestImage target(boolean uncompressedLast, boolean docker) {
     Map<String, byte[]> files = Tars.files();
     files.put("usr/bin/tool", toolContent());
-    TestImage.Builder builder =
-        TestImage.builder(content)
-            .label("target")
-            .layer(base.tars().get(1), Compression.GZIP)
-            .layer(Tars.of(files, 1_800_000_000L), Compression.NONE);
+    TestImage.Builder builder = TestImage.builder(content);
+    if (docker) {
+      builder.docker();
+    }
+    builder
+        .label("target")
+        .layer(base.tars().get(1), Compression.GZIP)
+        .layer(Tars.of(files, 1_800_000_000L), Compression.NONE);
     byte[] motd = Tars.of(Map.of("etc/motd", "hello\n".getBytes(StandardCharsets.UTF_8)), 5);
     builder.layer(motd, uncompressedLast ? Compression.GZIP : Compression.NONE);
     return builder.build();

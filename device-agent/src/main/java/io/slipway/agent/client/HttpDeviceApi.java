@@ -248,7 +248,7 @@ public final class HttpDeviceApi implements DeviceApi {
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw HttpFailures.unreachable(name, e);
+      throw HttpFailures.unreachable(name, request.uri(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgentException(AgentFailure.SERVER_UNAVAILABLE, name + " was interrupted", e);
@@ -260,7 +260,7 @@ public final class HttpDeviceApi implements DeviceApi {
       }
       return new Response(response, bytes);
     } catch (IOException e) {
-      throw HttpFailures.unreachable(name, e);
+      throw HttpFailures.unreachable(name, request.uri(), e);
     }
   }
 

@@ -3,6 +3,8 @@ package io.slipway.agent.client;
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
@@ -44,18 +46,37 @@ final class HttpFailures {
           message + ": check the device's key in config.json, or whether the device was deleted");
     }
     if (retryable(status)) {
-      return new AgentException(AgentFailure.SERVER_UNAVAILABLE, message + "; retrying later");
+      return new AgentException(AgentFailure.SERVER_UNAVAILABLE, message);
     }
     return new AgentException(AgentFailure.PROTOCOL, message);
   }
 
-  /** Returns the failure of {@code request} that could not reach the server or timed out. */
-  static AgentException unreachable(String request, IOException cause) {
+  /**
+   * Returns the failure of {@code request} to {@code server} that could not reach it or timed out.
+   * The message names the server's host and port and the cause's own message, once.
+   */
+  static AgentException unreachable(String request, URI server, IOException cause) {
     String outcome = cause instanceof HttpTimeoutException ? "timed out" : "failed";
     return new AgentException(
         AgentFailure.SERVER_UNAVAILABLE,
-        request + " " + outcome + " (" + cause + "); retrying later",
+        request + " to " + server.getAuthority() + " " + outcome + ": " + detail(cause),
         cause);
+  }
+
+  /**
+   * Returns the first message in the chain of {@code cause}. Java's HTTP client raises a {@link
+   * ConnectException} without one when the connection is refused, so that case is named here.
+   */
+  private static String detail(Throwable cause) {
+    for (Throwable link = cause; link != null; link = link.getCause()) {
+      if (link.getMessage() != null && !link.getMessage().isBlank()) {
+        return link.getMessage();
+      }
+    }
+    if (cause instanceof ConnectException) {
+      return "could not connect (refused, or no route to the host)";
+    }
+    return cause.getClass().getSimpleName();
   }
 
   /** Returns the failure for a response body the agent cannot read. */

@@ -3,9 +3,11 @@ package io.slipway.agent.command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParseResult;
 
 /**
  * Entry point of the {@code slipway-agent} command: {@code run} runs the agent of one device,
@@ -42,6 +44,18 @@ public final class AgentMain {
 
   /** Returns the command line with its subcommands, for tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new AgentMain());
+    return new CommandLine(new AgentMain()).setExecutionExceptionHandler(AgentMain::unexpected);
+  }
+
+  /** Returns one line naming {@code e}'s type and message, for a log or the terminal. */
+  static String describe(Throwable e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  /** Reports an exception no command handled as one ERROR line rather than a stack trace. */
+  private static int unexpected(Exception e, CommandLine command, ParseResult parsed) {
+    LoggerFactory.getLogger(AgentMain.class)
+        .error("slipway-agent {} failed unexpectedly: {}", command.getCommandName(), describe(e));
+    return 1;
   }
 }

@@ -8,15 +8,19 @@ import io.slipway.agent.provision.Registration;
 import io.slipway.agent.run.AgentLoop;
 import io.slipway.agent.run.AgentWiring;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -24,7 +28,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code slipway-agent run}: the agent of one device, until SIGTERM or SIGINT. Exit code 0 after a
  * stop, 1 when the agent cannot start (invalid config.json, another agent on the data directory, a
- * rejected provisioning key).
+ * rejected provisioning key) or stops on an unexpected error, 2 for an invalid option. Options are
+ * checked before the agent locks its data directory or contacts the server.
  */
 @Command(
     name = "run",
@@ -85,10 +90,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    requireMinimum("--poll-interval", pollInterval);
-    requireMinimum("--report-interval", reportInterval);
+    checkOptions();
     String os = osVersion != null ? osVersion : OsRelease.read(Path.of("/etc/os-release"));
     Path data = dataDirectory.toAbsolutePath();
+    AtomicReference<String> deviceUuid = new AtomicReference<>("not yet registered");
+    AtomicBoolean finished = new AtomicBoolean();
 
     AgentLoop loop =
         AgentLoop.builder()
@@ -96,33 +102,78 @@ final class RunCommand implements Callable<Integer> {
             .provisioning(
                 new Registration(new JsonConfigFile(config), data, HttpDeviceApi::create, os))
             .parts(
-                registered ->
-                    AgentWiring.parts(
-                        registered,
-                        data,
-                        device ->
-                            DockerServiceRunner.connect(
-                                dockerHost, device.uuid(), data, bindRoots)))
+                registered -> {
+                  deviceUuid.set(registered.uuid());
+                  return AgentWiring.parts(
+                      registered,
+                      data,
+                      device ->
+                          DockerServiceRunner.connect(dockerHost, device.uuid(), data, bindRoots));
+                })
             .pollInterval(pollInterval)
             .reportInterval(reportInterval)
             .osVersion(os)
             .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "slipway-agent-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> stop(loop, deviceUuid.get(), finished), "slipway-agent-stop"));
     try {
       loop.run();
       return 0;
     } catch (AgentException e) {
       log.error("The agent cannot start ({}): {}", e.failure(), e.getMessage());
       return 1;
+    } catch (RuntimeException e) {
+      log.error("The agent stopped on an unexpected error: {}", AgentMain.describe(e));
+      return 1;
     } finally {
+      finished.set(true);
       loop.close();
+    }
+  }
+
+  /** Checks every option before the agent locks its data directory or contacts the server. */
+  private void checkOptions() {
+    requireMinimum("--poll-interval", pollInterval);
+    requireMinimum("--report-interval", reportInterval);
+    if (Files.isDirectory(config)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Option --config is '"
+              + config
+              + "', a directory: pass the config.json file, such as "
+              + config.resolve("config.json"));
+    }
+    try {
+      DockerServiceRunner.checkHost(dockerHost);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "Option --docker-host: " + e.getMessage());
+    }
+    try {
+      DockerServiceRunner.checkBindRoots(bindRoots);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "Option --allow-bind-root: " + e.getMessage());
     }
   }
 
   private void requireMinimum(String option, Duration value) {
     if (value != null && value.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new ParameterException(
-          spec.commandLine(), "Option " + option + " is " + value + ": use at least 1s");
+          spec.commandLine(), "Option " + option + " is '" + typed(option) + "': use at least 1s");
     }
+  }
+
+  /** Returns the text given for {@code option} on the command line, as typed. */
+  private String typed(String option) {
+    OptionSpec matched = spec.commandLine().getParseResult().matchedOption(option);
+    return matched == null ? "" : String.join(" ", matched.originalStringValues());
+  }
+
+  private static void stop(AgentLoop loop, String device, AtomicBoolean finished) {
+    if (!finished.get()) {
+      log.info("Stopping the agent of device {} on request", device);
+    }
+    loop.close();
   }
 }

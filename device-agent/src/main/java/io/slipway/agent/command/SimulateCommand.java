@@ -1,14 +1,19 @@
 package io.slipway.agent.command;
 
+import io.slipway.agent.config.AgentConfig;
 import io.slipway.agent.simulate.Simulation;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,7 +23,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code slipway-agent simulate}: many virtual devices against one server, for load tests. Prints
  * one summary line on standard output when {@code --duration} ends or the process is asked to stop
- * (SIGTERM, SIGINT). Exit code 0 when every device registered, 1 otherwise.
+ * (SIGTERM, SIGINT), or when the first registered device shows that the provisioning key belongs to
+ * another fleet than {@code --fleet}. Exit code 0 when every device registered, 1 otherwise, 2 for
+ * an invalid option. Options are checked before anything is created or sent. A temporary data
+ * directory is removed at exit.
  */
 @Command(
     name = "simulate",
@@ -27,7 +35,12 @@ import picocli.CommandLine.Spec;
     description = "Runs many virtual devices in this JVM against a server, without containers.")
 final class SimulateCommand implements Callable<Integer> {
 
+  private static final Logger log = LoggerFactory.getLogger(SimulateCommand.class);
+
   @Spec CommandSpec spec;
+
+  /** The temporary directory this run created, removed at exit; null with {@code --data-dir}. */
+  private Path createdDirectory;
 
   @Option(names = "--devices", required = true, paramLabel = "N", description = "How many devices.")
   int devices;
@@ -71,7 +84,9 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where each device keeps its files (default: a new temporary directory).")
+      description =
+          "Where each device keeps its files (default: a new temporary directory, removed at"
+              + " exit).")
   Path dataDirectory;
 
   @Option(
@@ -103,7 +118,9 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    Simulation simulation = new Simulation(settings());
+    checkOptions();
+    Path directory = directory();
+    Simulation simulation = new Simulation(settings(directory));
     AtomicBoolean reported = new AtomicBoolean();
     Runnable finish =
         () -> {
@@ -111,28 +128,69 @@ final class SimulateCommand implements Callable<Integer> {
           if (reported.compareAndSet(false, true)) {
             System.out.println(simulation.summary());
             System.out.flush();
+            removeTemporary(directory);
           }
         };
     Runtime.getRuntime().addShutdownHook(new Thread(finish, "simulation-stop"));
 
     simulation.start();
-    if (duration == null) {
-      Thread.currentThread().join();
-    }
-    TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+    String failure = simulation.awaitFailure(duration);
     finish.run();
-    return simulation.registered() == devices ? 0 : 1;
+    return failure == null && simulation.registered() == devices ? 0 : 1;
   }
 
-  private Simulation.Settings settings() throws IOException {
-    if (!store.equals("disk") && !store.equals("none")) {
-      throw new ParameterException(
-          spec.commandLine(), "Option --store is '" + store + "': use disk or none");
+  /** Checks every option before anything is created or sent. */
+  private void checkOptions() {
+    if (devices < 1) {
+      throw usage("Option --devices is " + devices + ": simulate at least 1 device");
     }
-    Path directory =
-        dataDirectory != null
-            ? Files.createDirectories(dataDirectory)
-            : Files.createTempDirectory("slipway-simulate-");
+    if (threads != null && threads < 1) {
+      throw usage("Option --threads is " + threads + ": use at least 1 thread");
+    }
+    if (!AgentConfig.isFleetName(fleet)) {
+      throw usage(
+          "Option --fleet is '"
+              + fleet
+              + "': write ORG/FLEET in lower-case letters, digits and '-', such as acme/sensors");
+    }
+    String scheme = server.getScheme();
+    if (!("http".equals(scheme) || "https".equals(scheme)) || server.getHost() == null) {
+      throw usage(
+          "Option --server is '"
+              + server
+              + "': write the server's http or https URL, such as https://slipway.example.com");
+    }
+    if (!store.equals("disk") && !store.equals("none")) {
+      throw usage("Option --store is '" + store + "': use disk or none");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  private Path directory() throws IOException {
+    if (dataDirectory != null) {
+      return Files.createDirectories(dataDirectory).toAbsolutePath();
+    }
+    Path temporary = Files.createTempDirectory("slipway-simulate-").toAbsolutePath();
+    createdDirectory = temporary;
+    return temporary;
+  }
+
+  /** Removes the directory this run created; a {@code --data-dir} is the caller's and stays. */
+  private void removeTemporary(Path directory) {
+    if (!directory.equals(createdDirectory)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      log.warn("Could not remove the simulation's directory {}: {}", directory, e.toString());
+    }
+  }
+
+  private Simulation.Settings settings(Path directory) {
     int poolSize = threads != null ? threads : Math.max(1, Math.min(devices, 16));
     try {
       return new Simulation.Settings(
@@ -142,12 +200,12 @@ final class SimulateCommand implements Callable<Integer> {
           server,
           provisioningKey,
           store.equals("disk"),
-          directory.toAbsolutePath(),
+          directory,
           pollInterval,
           reportInterval,
           poolSize);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw usage(e.getMessage());
     }
   }
 }

@@ -42,6 +42,14 @@ public record AgentConfig(
     return uuid != null && deviceApiKey != null;
   }
 
+  /**
+   * Returns true when {@code name} has the form of a fleet's full name, {@code org/fleet} in
+   * lower-case letters, digits and '-', as config.json requires.
+   */
+  public static boolean isFleetName(String name) {
+    return name != null && ConfigJson.FLEET.matcher(name).matches();
+  }
+
   @Override
   public String toString() {
     return "AgentConfig[fleet="

@@ -2,6 +2,7 @@ package io.slipway.agent.engine;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
@@ -10,6 +11,7 @@ import io.slipway.agent.AgentFailure;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
+import io.slipway.delta.image.Digest;
 import io.slipway.delta.layout.OciLayout;
 import java.io.IOException;
 import java.net.URI;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -56,6 +59,12 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   /** The name of a service's lock file inside its lock directory. */
   public static final String LOCK_FILE = "updates.lock";
 
+  /** The status of a service whose requested container does not exist yet. */
+  public static final String INSTALLING = "installing";
+
+  /** The status of a service whose requested container the engine could not create or start. */
+  public static final String FAILED = "failed";
+
   private static final Logger LOG = LoggerFactory.getLogger(DockerServiceRunner.class);
 
   private final DockerClient client;
@@ -64,6 +73,16 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   private final MountPolicy mounts;
   private final ImageLoader images;
   private final Containers containers;
+
+  /** What the last {@link #reconcile} requested of each service; null before the first. */
+  private volatile Requested requested;
+
+  /**
+   * The services of a release being reconciled, the spec digest each one's container must carry,
+   * and the engine's message for each one it could not run. The maps fill while reconcile runs.
+   */
+  private record Requested(
+      Set<String> services, Map<String, String> specs, Map<String, String> failures) {}
 
   /**
    * Creates a runner over {@code client} for one device.
@@ -97,12 +116,11 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   }
 
   /**
-   * Returns a docker-java client for the engine at {@code dockerHost}, with a 10 s connect timeout
-   * and no response timeout (logs and loads stream for long).
+   * Checks that {@code dockerHost} names an engine the agent can reach, without contacting it.
    *
    * @throws IllegalArgumentException naming the value when the host is neither unix nor tcp
    */
-  public static DockerClient client(URI dockerHost) {
+  public static void checkHost(URI dockerHost) {
     String scheme = dockerHost.getScheme();
     if (!"unix".equals(scheme) && !"tcp".equals(scheme)) {
       throw new IllegalArgumentException(
@@ -111,6 +129,25 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
               + "' is invalid: write unix:///path/docker.sock or"
               + " tcp://host:port");
     }
+  }
+
+  /**
+   * Checks that every directory in {@code allowedBindRoots} is absolute, without reading them.
+   *
+   * @throws IllegalArgumentException naming the first directory that is not absolute
+   */
+  public static void checkBindRoots(List<Path> allowedBindRoots) {
+    new MountPolicy(allowedBindRoots);
+  }
+
+  /**
+   * Returns a docker-java client for the engine at {@code dockerHost}, with a 10 s connect timeout
+   * and no response timeout (logs and loads stream for long).
+   *
+   * @throws IllegalArgumentException naming the value when the host is neither unix nor tcp
+   */
+  public static DockerClient client(URI dockerHost) {
+    checkHost(dockerHost);
     DefaultDockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost(dockerHost.toString())
@@ -135,6 +172,44 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
             return null;
           });
     }
+  }
+
+  @Override
+  public void check(InstalledRelease release) {
+    for (InstalledService service : sorted(release)) {
+      engine(
+          "checking service " + service.name() + " of release " + release.releaseId(),
+          () -> {
+            check(service, release.releaseId());
+            return null;
+          });
+    }
+  }
+
+  private void check(InstalledService service, long releaseId) {
+    Digest imageId = images.imageId(service);
+    ContainerSpec spec =
+        ContainerSpec.of(service, releaseId, imageId, names, mounts, lockDir(service.name()));
+    if (!spec.command().isEmpty() || !spec.entrypoint().isEmpty()) {
+      return;
+    }
+    ContainerConfig config = client.inspectImageCmd(imageId.value()).exec().getConfig();
+    boolean hasCommand =
+        config != null && (notEmpty(config.getCmd()) || notEmpty(config.getEntrypoint()));
+    if (!hasCommand) {
+      throw new AgentException(
+          AgentFailure.ENGINE_FAILED,
+          "Service "
+              + service.name()
+              + " has no command: its image "
+              + service.image()
+              + " sets neither CMD nor ENTRYPOINT; set command in the service's configuration or"
+              + " CMD in its image");
+    }
+  }
+
+  private static boolean notEmpty(String[] words) {
+    return words != null && words.length > 0;
   }
 
   @Override
@@ -165,15 +240,26 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public void reconcile(InstalledRelease release) {
+    Requested asked =
+        new Requested(
+            Set.copyOf(release.services().keySet()),
+            new ConcurrentHashMap<>(),
+            new ConcurrentHashMap<>());
+    requested = asked;
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (InstalledService service : sorted(release)) {
       List<Container> current = existing.remove(service.name());
-      engine(
-          "running service " + service.name(),
-          () -> {
-            reconcile(service, release.releaseId(), current == null ? List.of() : current);
-            return null;
-          });
+      try {
+        engine(
+            "running service " + service.name(),
+            () -> {
+              reconcile(service, release.releaseId(), current == null ? List.of() : current);
+              return null;
+            });
+      } catch (AgentException e) {
+        asked.failures().put(service.name(), e.getMessage());
+        throw e;
+      }
     }
     for (Map.Entry<String, List<Container>> leftover : existing.entrySet()) {
       for (Container container : leftover.getValue()) {
@@ -202,6 +288,10 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     ContainerSpec spec =
         ContainerSpec.of(
             service, releaseId, images.imageId(service), names, mounts, lockDir(service.name()));
+    Requested asked = requested;
+    if (asked != null) {
+      asked.specs().put(service.name(), spec.specDigest());
+    }
     createLockDir(service.name());
 
     Container keep = null;
@@ -232,10 +322,51 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     return engine("following container logs", () -> ContainerLogs.follow(client, names, sink));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After a reconcile, only a container that carries the spec the reconciled release requests
+   * counts, so a container left from an older release is not reported as the service running.
+   * Before the first reconcile, each service's container counts, whatever release made it.
+   */
   @Override
   public Map<String, String> status() {
-    Map<String, String> status = new TreeMap<>();
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
+    Requested asked = requested;
+    return asked == null ? anyContainerStatus(existing) : requestedStatus(asked, existing);
+  }
+
+  private static Map<String, String> requestedStatus(
+      Requested asked, Map<String, List<Container>> existing) {
+    Map<String, String> status = new TreeMap<>();
+    for (String service : asked.services()) {
+      String spec = asked.specs().get(service);
+      String state = spec == null ? null : stateOf(existing.get(service), spec);
+      if (state == null) {
+        state = asked.failures().containsKey(service) ? FAILED : INSTALLING;
+      }
+      status.put(service, state);
+    }
+    return status;
+  }
+
+  /** Returns the state of the container carrying {@code spec}, a running one first, or null. */
+  private static String stateOf(List<Container> candidates, String spec) {
+    String state = null;
+    for (Container container : candidates == null ? List.<Container>of() : candidates) {
+      if (!spec.equals(container.getLabels().get(ContainerSpec.SPEC_LABEL))) {
+        continue;
+      }
+      state = container.getState();
+      if ("running".equals(state)) {
+        break;
+      }
+    }
+    return state;
+  }
+
+  private static Map<String, String> anyContainerStatus(Map<String, List<Container>> existing) {
+    Map<String, String> status = new TreeMap<>();
     for (Map.Entry<String, List<Container>> entry : existing.entrySet()) {
       String state = "exited";
       for (Container container : entry.getValue()) {
@@ -301,7 +432,7 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     } catch (IllegalArgumentException e) {
       // Raised by ContainerSpec and MountPolicy; their messages name the service, key and fix.
       throw new AgentException(
-          AgentFailure.ENGINE_FAILED, "Failed " + step + ": " + e.getMessage(), e);
+          AgentFailure.ENGINE_FAILED, "Failed " + step + ": " + oneLine(e.getMessage()), e);
     } catch (RuntimeException e) {
       throw new AgentException(
           AgentFailure.ENGINE_FAILED,
@@ -310,9 +441,14 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
               + " of device "
               + names.deviceUuid()
               + ": "
-              + e.getMessage()
+              + oneLine(e.getMessage())
               + "; check that the engine runs and its log",
           e);
     }
+  }
+
+  /** Joins the lines of an engine's message, so that one failure logs as one line. */
+  static String oneLine(String message) {
+    return message == null ? "no message" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 }

@@ -23,6 +23,11 @@ public final class NoContainers implements ServiceRunner {
   }
 
   @Override
+  public void check(InstalledRelease release) {
+    // Nothing to check: no container is created.
+  }
+
+  @Override
   public Set<String> heldLocks(Set<String> services) {
     return Set.of();
   }

@@ -31,6 +31,18 @@ public interface ServiceRunner {
    */
   void load(InstalledRelease release, OciLayout layout);
 
+  /**
+   * Checks that the engine can create every container of {@code release}, whose images are loaded,
+   * without creating, starting or removing anything: each service's compose configuration and
+   * mounts are valid for this device, and its image or configuration names a command. The agent
+   * calls it before it commits a release, so a release that cannot run is rejected while the old
+   * one keeps running.
+   *
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service, the key and
+   *     the fix
+   */
+  void check(InstalledRelease release);
+
   /** Returns the services among {@code services} whose update lock is held now. */
   Set<String> heldLocks(Set<String> services);
 
@@ -56,7 +68,11 @@ public interface ServiceRunner {
    */
   AutoCloseable followLogs(Consumer<LogLine> sink);
 
-  /** Returns each service's container status now: {@code running}, {@code exited}, ... */
+  /**
+   * Returns each service's status now: the engine's state of its container ({@code running}, {@code
+   * exited}, ...), {@code installing} while the container the release requests is missing, or
+   * {@code failed} when the engine could not create or start it.
+   */
   Map<String, String> status();
 
   /**

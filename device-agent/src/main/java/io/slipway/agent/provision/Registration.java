@@ -96,6 +96,7 @@ public final class Registration implements Provisioning {
 
   @Override
   public AgentConfig ensureRegistered() throws InterruptedException {
+    configFile.deleteLeftovers();
     AgentConfig config = configFile.read();
     if (config.registered()) {
       deletePending(config.uuid());
@@ -170,7 +171,7 @@ public final class Registration implements Provisioning {
     }
     Duration wait = backoff.afterFailure();
     log.warn(
-        "Registration of device {} failed ({}); retrying in {} ms",
+        "Device {} is not registered yet: {}; retrying in {} ms",
         pending.uuid(),
         failure.getMessage(),
         wait.toMillis());

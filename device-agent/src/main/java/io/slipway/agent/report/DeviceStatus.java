@@ -81,6 +81,11 @@ public final class DeviceStatus implements UpdateProgress {
     services.forEach(service -> messages.put(service, shortened));
   }
 
+  /** Records that the engine runs {@code services} again: their failure messages end. */
+  public void recovered(Collection<String> services) {
+    services.forEach(messages::remove);
+  }
+
   /**
    * Returns the report to send now.
    *
@@ -97,9 +102,10 @@ public final class DeviceStatus implements UpdateProgress {
           .forEach(service -> services.put(service.name(), running(service, engineStatus)));
     }
     downloads.forEach((name, download) -> services.put(name, downloading(name, download, release)));
+    // A service the device does not run yet, on a first boot or new in the target, still carries
+    // its failure, so the server shows why the update stalls.
     messages.forEach(
-        (name, message) ->
-            services.computeIfPresent(name, (key, state) -> withMessage(state, message)));
+        (name, message) -> services.merge(name, failed(message), DeviceStatus::withMessage));
     return new StateReport(release == null ? null : release.releaseId(), services, osVersion);
   }
 
@@ -124,20 +130,26 @@ public final class DeviceStatus implements UpdateProgress {
         "downloading", runs, download.downloadedBytes(), size, download.method(), null);
   }
 
-  private static ServiceState withMessage(ServiceState state, String message) {
+  private static ServiceState failed(String message) {
+    return new ServiceState("failed", null, null, null, null, message);
+  }
+
+  /** Returns {@code state} carrying the message of {@code failure}. */
+  private static ServiceState withMessage(ServiceState state, ServiceState failure) {
     return new ServiceState(
         state.status(),
         state.image(),
         state.downloadedBytes(),
         state.downloadSize(),
         state.updateMethod(),
-        message);
+        failure.message());
   }
 
   /**
-   * Maps a Docker container state to a status the server accepts: {@code created} is still
-   * installing, {@code restarting} and {@code paused} count as exited, {@code dead} and unknown
-   * states as failed, and a missing container as installing.
+   * Maps a Docker container state, or a runner's {@code installing} or {@code failed}, to a status
+   * the server accepts: {@code created} is still installing, {@code restarting} and {@code paused}
+   * count as exited, {@code dead} and unknown states as failed, and a missing container as
+   * installing.
    */
   static String reportedStatus(String engineStatus) {
     if (engineStatus == null) {
@@ -145,7 +157,7 @@ public final class DeviceStatus implements UpdateProgress {
     }
     return switch (engineStatus) {
       case "running" -> "running";
-      case "created" -> "installing";
+      case "created", "installing" -> "installing";
       case "exited", "restarting", "paused" -> "exited";
       default -> "failed";
     };

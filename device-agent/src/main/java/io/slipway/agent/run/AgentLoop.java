@@ -36,8 +36,17 @@ import org.slf4j.LoggerFactory;
  * <p>A switch stops the services whose update strategy is kill-then-download first, unless a
  * service holds its update lock. The updater then brings the release into the store, verified. When
  * a service of the current release holds its update lock, the agent keeps the prepared images and
- * tries again next round. Otherwise it loads the images into the engine, commits the release in the
- * store (the one commit point), makes the engine run it and removes unused images.
+ * tries again next round. Otherwise it loads the images into the engine, checks that the engine can
+ * create every container of the release, commits the release in the store (the one commit point),
+ * makes the engine run it and removes unused images. When the engine cannot start the new release
+ * after the commit, the loop commits the previous release again and runs it; its images are still
+ * in the store, because garbage is collected only once the new release runs.
+ *
+ * <p>An engine that cannot run the current release is repaired each round, and the round still
+ * polls, so a newer release can replace one that fails. A target whose update failed with {@code
+ * VERIFICATION_FAILED}, {@code DOWNLOAD_FAILED} or {@code ENGINE_FAILED} is tried again only after
+ * a wait that doubles from the poll interval up to 6 hours ({@link TargetBackoff}); a changed
+ * target is tried at once.
  *
  * <p>A failed round is reported and retried with backoff, whether it failed with an {@link
  * AgentException}, another unchecked exception or a {@link LinkageError}. The ETag of a target is
@@ -70,6 +79,7 @@ public final class AgentLoop implements DeviceAgent {
   private AutoCloseable following;
   private String etag;
   private boolean engineInLine = true;
+  private TargetBackoff backoff;
 
   private AgentLoop(Builder settings) {
     this.settings = settings;
@@ -117,9 +127,10 @@ public final class AgentLoop implements DeviceAgent {
       Duration interval =
           settings.pollInterval != null ? settings.pollInterval : config.pollInterval();
       timing = settings.timing.apply(interval);
+      backoff = new TargetBackoff(interval);
       log.info("Agent of device {} started; polling every {}", device, interval);
 
-      repairEngine();
+      startEngine();
       startReporting();
       settings.events.started(device);
     } catch (RuntimeException | InterruptedException e) {
@@ -139,11 +150,11 @@ public final class AgentLoop implements DeviceAgent {
       return Duration.ZERO;
     }
     try {
-      if (!engineInLine) {
-        reconcile(status.current().orElseThrow());
-      }
+      // An engine that cannot run the current release must not keep the device from polling:
+      // a newer release may be the fix.
+      boolean repaired = engineInLine || repairEngine(status.current().orElseThrow());
       pollAndUpdate();
-      return timing.afterSuccess();
+      return repaired ? timing.afterSuccess() : timing.afterFailure();
     } catch (AgentException e) {
       return failedRound(e);
     } catch (RuntimeException | LinkageError e) {
@@ -195,32 +206,46 @@ public final class AgentLoop implements DeviceAgent {
     return status;
   }
 
-  private void repairEngine() {
+  /**
+   * Brings the engine in line with the installed release at start. Garbage is not collected here:
+   * images verified for a switch that a kill or an update lock interrupted stay for the next
+   * attempt, and the next switch removes what no release needs.
+   */
+  private void startEngine() {
     Optional<InstalledRelease> current = parts.store().current();
     if (current.isPresent()) {
-      InstalledRelease release = current.get();
-      status.installed(release, Map.of(), Map.of());
-      try {
-        parts.runner().load(release, parts.store().layout());
-        reconcile(release);
-      } catch (AgentException e) {
-        engineInLine = false;
-        log.error(
-            "Device {} cannot run release {} yet ({}): {}; retrying each round",
-            device,
-            release.releaseId(),
-            e.failure(),
-            e.getMessage());
-      } catch (RuntimeException | LinkageError e) {
-        engineInLine = false;
-        log.error(
-            "Device {} cannot run release {} yet; retrying each round",
-            device,
-            release.releaseId(),
-            e);
-      }
+      status.installed(current.get(), Map.of(), Map.of());
+      repairEngine(current.get());
     }
-    parts.store().collectGarbage(Optional.empty());
+  }
+
+  /**
+   * Loads and runs {@code release} in the engine; a failure is logged and reported per service, and
+   * the next round tries again.
+   *
+   * @return whether the engine runs the release now
+   */
+  private boolean repairEngine(InstalledRelease release) {
+    try {
+      parts.runner().load(release, parts.store().layout());
+      reconcile(release);
+      status.recovered(release.services().keySet());
+      return true;
+    } catch (AgentException e) {
+      log.error(
+          "Device {} cannot run release {} ({}): {}; retrying each round",
+          device,
+          release.releaseId(),
+          e.failure(),
+          e.getMessage());
+      status.failed(release.services().keySet(), e.failure() + ": " + e.getMessage());
+    } catch (RuntimeException | LinkageError e) {
+      log.error(
+          "Device {} cannot run release {}; retrying each round", device, release.releaseId(), e);
+      status.failed(release.services().keySet(), e.toString());
+    }
+    engineInLine = false;
+    return false;
   }
 
   private void startReporting() {
@@ -259,7 +284,16 @@ public final class AgentLoop implements DeviceAgent {
       etag = target.etag();
       return;
     }
+    if (backoff.holds(target, settings.clock.instant())) {
+      log.debug(
+          "Device {} tries release {} again at {}, after its last failure",
+          device,
+          target.releaseId(),
+          backoff.retryAt());
+      return;
+    }
     update(target);
+    backoff.reset();
     etag = target.etag();
   }
 
@@ -297,6 +331,7 @@ public final class AgentLoop implements DeviceAgent {
     } catch (RuntimeException | LinkageError | InterruptedException e) {
       status.failed(target.services().keySet(), updateFailure(target, e));
       restartStopped(stopped);
+      holdBack(target, e);
       throw e;
     }
 
@@ -308,7 +343,31 @@ public final class AgentLoop implements DeviceAgent {
       status.failed(held, message);
       throw new AgentException(AgentFailure.LOCKED, message);
     }
-    switchTo(prepared);
+    try {
+      switchTo(prepared);
+    } catch (AgentException e) {
+      status.failed(target.services().keySet(), updateFailure(target, e));
+      holdBack(target, e);
+      throw e;
+    }
+  }
+
+  /** Spaces out new attempts at {@code target} when its failure would repeat at once. */
+  private void holdBack(TargetState target, Throwable e) {
+    if (!(e instanceof AgentException failure)) {
+      return;
+    }
+    backoff
+        .failed(target, failure.failure(), settings.clock.instant())
+        .ifPresent(
+            retryAt ->
+                log.warn(
+                    "Device {} tries release {} again at {} at the earliest, unless its target"
+                        + " changes ({})",
+                    device,
+                    target.releaseId(),
+                    retryAt,
+                    failure.failure()));
   }
 
   private Set<String> stopKillThenDownload(TargetState target) {
@@ -340,7 +399,6 @@ public final class AgentLoop implements DeviceAgent {
     try {
       reconcile(status.current().orElseThrow());
     } catch (AgentException e) {
-      engineInLine = false;
       log.error(
           "Device {} cannot restart {} after a failed update ({}): {}",
           device,
@@ -349,14 +407,16 @@ public final class AgentLoop implements DeviceAgent {
           e.getMessage());
     } catch (RuntimeException e) {
       // The caller reports the update's own failure, and the next round repairs the engine.
-      engineInLine = false;
       log.error("Device {} cannot restart {} after a failed update", device, stopped, e);
     }
   }
 
   private void switchTo(Updater.Prepared prepared) {
     InstalledRelease release = prepared.release();
+    Optional<InstalledRelease> previous = status.current();
     parts.runner().load(release, parts.store().layout());
+    // Refused before the commit, so that the old release keeps running.
+    parts.runner().check(release);
     PausePoints.reach(PausePoints.SWITCH_BEFORE_COMMIT);
     parts.store().commit(release);
     status.installed(release, prepared.methods(), prepared.fallbacks());
@@ -368,10 +428,50 @@ public final class AgentLoop implements DeviceAgent {
         prepared.methods());
     PausePoints.reach(PausePoints.SWITCH_AFTER_COMMIT);
 
-    reconcile(release);
+    try {
+      reconcile(release);
+    } catch (RuntimeException e) {
+      rollBack(release, previous, e);
+    }
     parts.store().collectGarbage(Optional.empty());
     settings.events.switched(device, release);
     reporter.nudge();
+  }
+
+  /**
+   * Goes back to {@code previous} when the engine cannot start {@code failed} after its commit. The
+   * previous release's images are still in the store and the engine, because garbage is collected
+   * only after the new release runs.
+   *
+   * <p>NOTE: the previous release is known only in memory. A kill between the commit and the
+   * rollback leaves the failing release committed, and the agent then repairs it each round until
+   * the server names another release.
+   *
+   * @throws AgentException always, {@code ENGINE_FAILED} naming both releases
+   */
+  private void rollBack(
+      InstalledRelease failed, Optional<InstalledRelease> previous, RuntimeException cause) {
+    String reason =
+        cause instanceof AgentException failure ? failure.getMessage() : cause.toString();
+    String message = "Release " + failed.releaseId() + " cannot run: " + reason;
+    if (previous.isEmpty()) {
+      // Nothing to go back to: the device keeps the new release and repairs it each round.
+      engineInLine = false;
+      throw new AgentException(AgentFailure.ENGINE_FAILED, message, cause);
+    }
+
+    InstalledRelease old = previous.get();
+    log.warn(
+        "Device {} cannot run release {} ({}); going back to release {}",
+        device,
+        failed.releaseId(),
+        reason,
+        old.releaseId());
+    parts.store().commit(old);
+    status.installed(old, Map.of(), Map.of());
+    repairEngine(old);
+    throw new AgentException(
+        AgentFailure.ENGINE_FAILED, message + "; went back to release " + old.releaseId(), cause);
   }
 
   private void reconcile(InstalledRelease release) {

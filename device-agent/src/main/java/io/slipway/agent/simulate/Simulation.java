@@ -1,6 +1,8 @@
 package io.slipway.agent.simulate;
 
 import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
+import io.slipway.agent.client.FleetInfo;
 import io.slipway.agent.client.HttpDeviceApi;
 import io.slipway.agent.config.AgentConfig;
 import io.slipway.agent.engine.NoContainers;
@@ -17,9 +19,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +108,10 @@ public final class Simulation implements AutoCloseable {
   private final SimulationStats stats = new SimulationStats();
   private final ScheduledThreadPoolExecutor pool;
   private final List<AgentLoop> loops = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean fleetChecked = new AtomicBoolean();
+  private final CountDownLatch failed = new CountDownLatch(1);
   private volatile boolean closed;
+  private volatile String failure;
 
   public Simulation(Settings settings) {
     this.settings = settings;
@@ -130,6 +137,22 @@ public final class Simulation implements AutoCloseable {
       long delay = ThreadLocalRandom.current().nextLong(1_000);
       pool.schedule(() -> startDevice(device), delay, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Waits until the simulation fails as a whole or {@code timeout} passes; a null timeout waits
+   * without end.
+   *
+   * @return the failure's message, or null when {@code timeout} passed without one
+   * @throws InterruptedException when the calling thread is interrupted
+   */
+  public String awaitFailure(Duration timeout) throws InterruptedException {
+    if (timeout == null) {
+      failed.await();
+    } else {
+      failed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return failure;
   }
 
   /** Returns how many devices registered and started their loop so far. */
@@ -182,7 +205,8 @@ public final class Simulation implements AutoCloseable {
     } catch (RuntimeException e) {
       // The pool would keep this to itself; the summary and the log must show it.
       stats.failedToStart();
-      log.error("Simulated device {} cannot start", index, e);
+      log.error("Simulated device {} cannot start: {}", index, e.toString());
+      log.debug("Simulated device {} failed to start", index, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -215,6 +239,15 @@ public final class Simulation implements AutoCloseable {
   }
 
   private AgentParts parts(AgentConfig config, Path directory) {
+    if (fleetChecked.compareAndSet(false, true)) {
+      try {
+        checkFleet(config);
+      } catch (AgentException e) {
+        // The next device to register checks again, unless this one found a mismatch.
+        fleetChecked.set(failure != null);
+        throw e;
+      }
+    }
     if (settings.storeImages()) {
       return AgentWiring.parts(config, directory, device -> new NoContainers());
     }
@@ -225,5 +258,33 @@ public final class Simulation implements AutoCloseable {
     SignatureOnlyUpdater updater =
         new SignatureOnlyUpdater(api, store, trust, config.uuid(), Clock.systemUTC());
     return new AgentParts(api, store, updater, new NoContainers());
+  }
+
+  /**
+   * Checks, with the first device that registered, that the provisioning key belongs to the fleet
+   * the simulation was asked for. The server places a device by its key alone, so a wrong key would
+   * otherwise fill another fleet unnoticed. On a mismatch, stops every device and raises {@code
+   * INVALID_CONFIG}, which the caller logs.
+   */
+  private void checkFleet(AgentConfig config) {
+    FleetInfo joined = HttpDeviceApi.create(config).fleet();
+    String name = joined.org() + "/" + joined.slug();
+    if (name.equals(settings.fleet())) {
+      return;
+    }
+    failure =
+        "Device "
+            + config.uuid()
+            + " joined fleet "
+            + name
+            + ", not "
+            + settings.fleet()
+            + ": pass --fleet "
+            + name
+            + " or a provisioning key of fleet "
+            + settings.fleet();
+    failed.countDown();
+    close();
+    throw new AgentException(AgentFailure.INVALID_CONFIG, failure);
   }
 }

@@ -57,7 +57,7 @@ public final class OciReleaseStore implements ReleaseStore {
   private OciReleaseStore(Path dataDir, OciLayout layout, Clock clock) {
     this.dataDir = dataDir;
     this.layout = layout;
-    this.releaseFile = new ReleaseFile(dataDir.resolve("current-release.json"));
+    this.releaseFile = new ReleaseFile(dataDir.resolve("current-release.json"), clock);
     this.scratch = dataDir.resolve("scratch");
     this.clock = clock;
   }

@@ -8,9 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -28,10 +33,18 @@ final class ReleaseFile {
   private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
 
-  private final Path file;
+  /** The time stamp of a file moved aside, without colons so that every file system takes it. */
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  ReleaseFile(Path file) {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseFile.class);
+
+  private final Path file;
+  private final Clock clock;
+
+  ReleaseFile(Path file, Clock clock) {
     this.file = file;
+    this.clock = clock;
   }
 
   Path path() {
@@ -39,9 +52,15 @@ final class ReleaseFile {
   }
 
   /**
-   * Reads the release, or empty when the file does not exist.
+   * Reads the release, or empty when the file does not exist. A file that cannot be parsed is moved
+   * aside to {@code current-release.json.corrupt-TIMESTAMP} with a WARN, and the device then counts
+   * as one without an installed release, so it installs its target anew.
    *
-   * @throws AgentException {@code STORE_FAILED} when the file cannot be read or parsed
+   * <p>NOTE: the installed release's sequence number is lost with the file, so the rollback rule
+   * then accepts any signed release the server names, down to the oldest one still signed.
+   *
+   * @throws AgentException {@code STORE_FAILED} when the file cannot be read, or a corrupt file
+   *     cannot be moved aside
    */
   Optional<InstalledRelease> read() {
     byte[] bytes;
@@ -55,10 +74,34 @@ final class ReleaseFile {
     try {
       return Optional.of(parse(JSON.readTree(bytes)));
     } catch (JacksonException | IllegalArgumentException | NullPointerException e) {
+      moveAside(e);
+      return Optional.empty();
+    }
+  }
+
+  private void moveAside(RuntimeException problem) {
+    Path aside =
+        file.resolveSibling(file.getFileName() + ".corrupt-" + STAMP.format(clock.instant()));
+    try {
+      AtomicFiles.move(file, aside);
+    } catch (IOException e) {
       throw failed(
-          file + " is not a valid release record (" + e.getMessage() + "); delete it to start over",
+          file
+              + " is not a valid release record ("
+              + problem.getMessage()
+              + ") and moving it to "
+              + aside
+              + " failed: "
+              + e
+              + "; delete it to start over",
           e);
     }
+    LOG.warn(
+        "{} is not a valid release record ({}); moved it to {} and starting as a device without an"
+            + " installed release, which installs its target release again",
+        file,
+        problem.getMessage(),
+        aside);
   }
 
   /**

@@ -36,7 +36,8 @@ public interface ReleaseStore {
 
   /**
    * Removes images and scratch files that neither the current release nor {@code keep} names. Run
-   * after a switch and at start.
+   * after a switch, once the new release runs: at start it would delete images verified for a
+   * switch that a kill interrupted.
    */
   void collectGarbage(Optional<InstalledRelease> keep);
 }

@@ -84,8 +84,16 @@ public final class TrustStore {
           issuedAt.isString() ? Instant.parse(issuedAt.asString()) : null);
     } catch (RuntimeException e) {
       // JacksonException, VerificationException (MALFORMED) and DateTimeParseException alike.
+      // Fatal on purpose: falling back to config.json's keys could trust keys revoked since.
       throw failed(
-          file + " is not a valid trust file (" + e.getMessage() + "); provision the device again",
+          file
+              + " is not a valid trust file ("
+              + e.getMessage()
+              + "); the agent will not fall back to the keys of config.json, which may have"
+              + " been revoked since. Restore "
+              + file
+              + " from a backup, or delete it to trust the keys of config.json again once you"
+              + " have checked that they are current",
           e);
     }
   }

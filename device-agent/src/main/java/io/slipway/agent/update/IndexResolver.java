@@ -3,6 +3,7 @@ package io.slipway.agent.update;
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -13,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Picks the platform manifest of a service's image for the device: the entry of the image index
  * whose platform is the fleet's, or the image itself when it is a single manifest. The index was
  * fetched by the digest the signed release document names, so the manifest digest it lists is as
- * trustworthy as the document. Stateless and thread-safe.
+ * trustworthy as the document. A single manifest states its platform only in its config, which
+ * {@link #requirePlatform} checks once the image is in the store. Stateless and thread-safe.
  */
 final class IndexResolver {
 
@@ -38,7 +40,7 @@ final class IndexResolver {
     }
     JsonNode manifests = root.path("manifests");
     if (!manifests.isArray()) {
-      // A single-platform image: the release names its one manifest.
+      // A single-platform image: its config, checked by requirePlatform, names the platform.
       return index.digest();
     }
     List<String> platforms = new ArrayList<>();
@@ -63,6 +65,53 @@ final class IndexResolver {
             + platform
             + "; it lists "
             + platforms);
+  }
+
+  /**
+   * Checks that the config of a single-manifest image names the fleet's platform, or one that
+   * {@link #platformManifest} would pick for it.
+   *
+   * @param image the image, as read from the store with its config
+   * @param repository the image's repository, for the message
+   * @param service the service that runs it, for the message
+   * @param platform the fleet's platform, such as {@code linux/arm64}; null when the server does
+   *     not know it, which accepts any image
+   * @throws AgentException {@code VERIFICATION_FAILED} naming both platforms when they differ, or
+   *     when the config does not parse
+   */
+  static void requirePlatform(Image image, String repository, String service, String platform) {
+    if (platform == null) {
+      return;
+    }
+    String imagePlatform;
+    try {
+      imagePlatform = platformOf(JSON.readTree(image.configBytes()));
+    } catch (JacksonException e) {
+      throw refused(
+          repository, service, image, "its config is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (!matches(imagePlatform, platform)) {
+      throw refused(
+          repository,
+          service,
+          image,
+          "it is built for " + imagePlatform + ", but the fleet's platform is " + platform);
+    }
+  }
+
+  private static AgentException refused(
+      String repository, String service, Image image, String reason) {
+    return new AgentException(
+        AgentFailure.VERIFICATION_FAILED,
+        "Image "
+            + repository
+            + "@"
+            + image.manifestDigest()
+            + " of service "
+            + service
+            + " is refused: "
+            + reason
+            + "; push an image index with a manifest for the fleet's platform");
   }
 
   private static String platformOf(JsonNode platform) {

@@ -10,8 +10,11 @@ import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
 import io.slipway.agent.store.OciReleaseStore;
 import io.slipway.agent.trust.TrustStore;
+import io.slipway.delta.DeltaException;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
 import io.slipway.delta.image.ImageContent;
+import io.slipway.delta.image.ImageReader;
 import io.slipway.signing.release.ReleaseDocument;
 import io.slipway.signing.release.ServiceImage;
 import java.net.URI;
@@ -143,6 +146,7 @@ public final class StandardUpdater implements Updater {
       Optional<InstalledService> running =
           current.map(release -> release.services().get(image.name()));
       methods.put(image.name(), fetch(image, manifest, running, progress, fallbacks));
+      requirePlatform(image, manifest);
       services.put(image.name(), installed(service, image, manifest));
     }
 
@@ -177,6 +181,27 @@ public final class StandardUpdater implements Updater {
       return known.get();
     }
     return IndexResolver.platformManifest(registry.manifest(image.repository(), index), platform());
+  }
+
+  /**
+   * Checks the platform of a single-manifest image, whose config is the only place that names it.
+   * The image is in the store by now, but no release names it, so a refusal switches nothing. NOTE:
+   * the check follows the download, so an image of another platform costs its bytes once.
+   */
+  private void requirePlatform(ServiceImage image, Digest manifest) {
+    if (!manifest.equals(Digest.of(image.indexDigest()))) {
+      return; // picked from an index by the fleet's platform
+    }
+    Image read;
+    try {
+      read = ImageReader.read(store.layout(), manifest);
+    } catch (DeltaException e) {
+      throw new AgentException(
+          AgentFailure.STORE_FAILED,
+          "Reading image " + manifest + " of service " + image.name() + " failed: " + e,
+          e);
+    }
+    IndexResolver.requirePlatform(read, image.repository(), image.name(), platform());
   }
 
   private String platform() {

@@ -68,6 +68,17 @@ class HttpDeviceApiTest {
   }
 
   @Test
+  void unreachableServerIsNamedWithItsCauseOnce() {
+    server.close();
+
+    assertThatThrownBy(() -> api.targetState(null))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("to " + server.uri().getAuthority() + " failed: ")
+        .hasMessageNotContaining("retrying")
+        .hasMessageNotContaining("Exception");
+  }
+
+  @Test
   void registerRepeatedIsNotCreated() {
     server.answer("/device/v1/register", 200, registeredJson());
 

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class AgentMainTest {
@@ -32,7 +38,7 @@ class AgentMainTest {
     int exitCode = execute("run", "--poll-interval", "500ms", "--config", "/nonexistent.json");
 
     assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString()).contains("--poll-interval is PT0.5S: use at least 1s");
+    assertThat(err.toString()).contains("--poll-interval is '500ms': use at least 1s");
   }
 
   @Test
@@ -74,6 +80,94 @@ class AgentMainTest {
             "slp_key");
 
     assertThat(exitCode).isEqualTo(2);
-    assertThat(err.toString()).contains("Devices is 0");
+    assertThat(err.toString()).contains("Option --devices is 0");
+  }
+
+  @Test
+  void unsupportedDockerHostIsAUsageErrorBeforeAnythingStarts(@TempDir Path directory) {
+    Path data = directory.resolve("data");
+
+    int exitCode =
+        execute(
+            "run",
+            "--config",
+            directory.resolve("config.json").toString(),
+            "--data-dir",
+            data.toString(),
+            "--docker-host",
+            "http://127.0.0.1:1");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("'http://127.0.0.1:1'").contains("unix:///");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
+  void relativeBindRootIsAUsageError(@TempDir Path directory) {
+    int exitCode =
+        execute(
+            "run",
+            "--config",
+            directory.resolve("config.json").toString(),
+            "--data-dir",
+            directory.resolve("data").toString(),
+            "--allow-bind-root",
+            "srv/data");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("'srv/data' is not absolute");
+  }
+
+  @Test
+  void configDirectoryIsAUsageErrorNamingTheFile(@TempDir Path directory) {
+    int exitCode = execute("run", "--config", directory.toString());
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains(directory.resolve("config.json").toString());
+  }
+
+  @Test
+  void simulationWithoutThreadsIsAUsageError() {
+    int exitCode = simulate("--threads", "0");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("Option --threads is 0");
+  }
+
+  @Test
+  void simulationOfMalformedFleetIsAUsageError() {
+    int exitCode = simulate("--fleet", "Not/A/Fleet");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("Option --fleet is 'Not/A/Fleet'");
+  }
+
+  @Test
+  void simulationAgainstFtpServerIsAUsageError() {
+    int exitCode = simulate("--server", "ftp://127.0.0.1:1/");
+
+    assertThat(exitCode).isEqualTo(2);
+    assertThat(err.toString()).contains("Option --server is 'ftp://127.0.0.1:1/'");
+  }
+
+  /**
+   * Runs {@code simulate} with valid options, each of which {@code option} and {@code value} may
+   * replace.
+   */
+  private int simulate(String option, String value) {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("--devices", "1");
+    options.put("--fleet", "acme/fleet");
+    options.put("--device-type", "generic-amd64");
+    options.put("--server", "http://127.0.0.1:1");
+    options.put("--provisioning-key", "slp_key");
+    options.put(option, value);
+    List<String> arguments = new ArrayList<>(List.of("simulate"));
+    options.forEach(
+        (name, text) -> {
+          arguments.add(name);
+          arguments.add(text);
+        });
+    return execute(arguments.toArray(String[]::new));
   }
 }

@@ -64,6 +64,7 @@ class DockerServiceRunnerIT {
     LayoutImages.writeUncompressed(layout, "plain", "plain");
     LayoutImages.writeLayered(layout, "one", "a", "layered-a");
     LayoutImages.writeLayered(layout, "one", "b", "layered-b");
+    LayoutImages.writeWithoutCommand(layout, "one", "no-command");
   }
 
   @BeforeEach
@@ -158,6 +159,115 @@ class DockerServiceRunnerIT {
             "slipway_" + uuid.substring(0, 8) + "_data:/data:rw",
             runner.lockDir("app") + ":/tmp/slipway:rw");
     assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void checkRejectsHostPathOutsideAllowedRoots() {
+    InstalledRelease release =
+        release(
+            1,
+            service(
+                "app",
+                "one",
+                Map.of(),
+                Map.of(
+                    "command",
+                    List.of("sh", "-c", LOOP),
+                    "volumes",
+                    List.of("/etc:/host-etc:ro"))));
+    runner.load(release, layout);
+
+    assertThatThrownBy(() -> runner.check(release))
+        .isInstanceOfSatisfying(
+            AgentException.class,
+            e -> assertThat(e.failure()).isEqualTo(AgentFailure.ENGINE_FAILED))
+        .hasMessageContaining("/etc");
+  }
+
+  @Test
+  void checkRejectsImageWithoutCommand() {
+    InstalledRelease release = release(1, service("app", "no-command", Map.of(), Map.of()));
+    runner.load(release, layout);
+
+    assertThatThrownBy(() -> runner.check(release))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("Service app has no command");
+  }
+
+  @Test
+  void checkAcceptsCommandFromConfiguration() {
+    InstalledRelease release = release(1, service("app", "no-command", Map.of()));
+    runner.load(release, layout);
+
+    runner.check(release);
+
+    assertThat(
+            client
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of("io.slipway.device", uuid))
+                .exec())
+        .isEmpty();
+  }
+
+  @Test
+  void checkAcceptsImageCommand() {
+    InstalledRelease release = release(1, service("app", "one", Map.of(), Map.of()));
+    runner.load(release, layout);
+
+    runner.check(release);
+
+    assertThat(runner.status()).isEmpty();
+  }
+
+  @Test
+  void releaseThatCannotStartIsReportedFailed() {
+    InstalledRelease first = release(1, service("app", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second = release(2, service("app", "no-command", Map.of(), Map.of()));
+    runner.load(second, layout);
+
+    assertThatThrownBy(() -> runner.reconcile(second))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("No command specified");
+    assertThat(runner.status()).isEqualTo(Map.of("app", "failed"));
+  }
+
+  @Test
+  void previousReleaseRunsAgainAfterFailedStart() {
+    InstalledRelease first = release(1, service("app", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second = release(2, service("app", "no-command", Map.of(), Map.of()));
+    runner.load(second, layout);
+    assertThatThrownBy(() -> runner.reconcile(second)).isInstanceOf(AgentException.class);
+
+    runner.load(first, layout);
+    runner.reconcile(first);
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+    assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("one").value());
+  }
+
+  @Test
+  void containerOfOtherSpecIsNotReportedRunning() {
+    InstalledRelease first = release(1, service("app", "one", Map.of()));
+    runner.load(first, layout);
+    runner.reconcile(first);
+    InstalledRelease second =
+        release(
+            2,
+            service(
+                "app",
+                "one",
+                Map.of(),
+                Map.of("command", List.of("sh", "-c", LOOP), "network_mode", "overlay")));
+
+    assertThatThrownBy(() -> runner.reconcile(second)).isInstanceOf(AgentException.class);
+
+    assertThat(inspect("app").getState().getRunning()).isTrue();
+    assertThat(runner.status()).isEqualTo(Map.of("app", "failed"));
   }
 
   @Test
@@ -281,7 +391,15 @@ class DockerServiceRunnerIT {
 
     runner.stop(Set.of("killed"));
 
-    assertThat(runner.status()).isEqualTo(Map.of("kept", "running"));
+    // The stopped service is still part of the release, waiting for its new container.
+    assertThat(runner.status()).isEqualTo(Map.of("kept", "running", "killed", "installing"));
+    assertThat(
+            client
+                .listContainersCmd()
+                .withShowAll(true)
+                .withNameFilter(List.of("slipway_" + uuid.substring(0, 8) + "_killed"))
+                .exec())
+        .isEmpty();
   }
 
   @Test

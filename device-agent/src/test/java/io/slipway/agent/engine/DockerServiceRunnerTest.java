@@ -22,6 +22,14 @@ class DockerServiceRunnerTest {
   @TempDir Path dataDir;
 
   @Test
+  void engineMessageOnSeveralLinesBecomesOneLine() {
+    String message = "Status 400: {\"message\":\"invalid mount\"}\n\n  at bind 2\r\n";
+
+    assertThat(DockerServiceRunner.oneLine(message))
+        .isEqualTo("Status 400: {\"message\":\"invalid mount\"} at bind 2");
+  }
+
+  @Test
   void statusWithoutEngineFailsAsEngineFailed() {
     try (DockerServiceRunner runner = runnerWithoutEngine()) {
       assertThatThrownBy(runner::status)

@@ -80,6 +80,24 @@ final class LayoutImages {
     return write(layout, refName, manifest, base.layer(), extraTar, config);
   }
 
+  /**
+   * Writes the image of {@code variant} with a config that names no command, as an image built from
+   * {@code scratch} without {@code CMD} has; returns its manifest.
+   */
+  static Digest writeWithoutCommand(OciLayout layout, String variant, String refName) {
+    BusyboxImages.Image image = BusyboxImages.amd64(variant);
+    byte[] config =
+        new String(image.config(), StandardCharsets.UTF_8)
+            .replace(",\"Cmd\":[\"sh\"]", "")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] manifest =
+        new String(image.manifest(), StandardCharsets.UTF_8)
+            .replace(Digest.of(image.config()).value(), Digest.of(config).value())
+            .replace("\"size\":" + image.config().length + "}", "\"size\":" + config.length + "}")
+            .getBytes(StandardCharsets.UTF_8);
+    return write(layout, refName, manifest, image.layer(), config);
+  }
+
   /** Returns the config digest of the variant's image: the image id the engine gives it. */
   static Digest imageId(String variant) {
     return Digest.of(BusyboxImages.amd64(variant).config());

@@ -27,7 +27,7 @@ class LogLineAssemblerTest {
   @Test
   void partialFramesJoinIntoOneLine() {
     assembler.accept(frame(T1 + " first half, "));
-    assembler.accept(frame(T2 + " second half\n"));
+    assembler.accept(frame("second half\n"));
 
     assertThat(lines)
         .containsExactly(new LogLine(Instant.parse(T1), "app", "first half, second half", true));
@@ -62,6 +62,35 @@ class LogLineAssemblerTest {
     assembler.accept(frame("no-timestamp here\n"));
 
     assertThat(lines).extracting(LogLine::message).containsExactly("no-timestamp here");
+  }
+
+  @Test
+  void lineSplitAtAnyOffsetOfItsTimestampLosesTheTimestamp() {
+    String line = T1 + " split message\n";
+    for (int offset = 1; offset <= T1.length() + 1; offset++) {
+      lines.clear();
+
+      assembler.accept(frame(line.substring(0, offset)));
+      assembler.accept(frame(line.substring(offset)));
+
+      assertThat(lines)
+          .as("split at offset %d", offset)
+          .containsExactly(new LogLine(Instant.parse(T1), "app", "split message", true));
+    }
+  }
+
+  @Test
+  void secondLineSplitInsideItsTimestampKeepsItsOwnTimestamp() {
+    String text = T1 + " one\n" + T2 + " two\n";
+    int cut = text.indexOf(T2) + 7;
+
+    assembler.accept(frame(text.substring(0, cut)));
+    assembler.accept(frame(text.substring(cut)));
+
+    assertThat(lines)
+        .containsExactly(
+            new LogLine(Instant.parse(T1), "app", "one", true),
+            new LogLine(Instant.parse(T2), "app", "two", true));
   }
 
   private static byte[] frame(String text) {

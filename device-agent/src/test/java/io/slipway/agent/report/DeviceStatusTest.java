@@ -99,6 +99,36 @@ class DeviceStatusTest {
   }
 
   @Test
+  void failureOnFirstBootIsReported() {
+    status.failed(List.of("web"), "blob digest mismatch");
+
+    ServiceState web = status.snapshot(Map.of()).services().get("web");
+
+    assertThat(web.status()).isEqualTo("failed");
+    assertThat(web.message()).isEqualTo("blob digest mismatch");
+  }
+
+  @Test
+  void failureOfNewServiceIsReported() {
+    status.installed(release(1, WEB_1), Map.of(), Map.of());
+
+    status.failed(List.of("web", "db"), "blob digest mismatch");
+
+    assertThat(status.snapshot(Map.of()).services().get("db").message())
+        .isEqualTo("blob digest mismatch");
+  }
+
+  @Test
+  void recoveredServiceLosesItsMessage() {
+    status.installed(release(1, WEB_1), Map.of(), Map.of());
+    status.failed(List.of("web"), "ENGINE_FAILED: engine down");
+
+    status.recovered(List.of("web"));
+
+    assertThat(status.snapshot(Map.of("web", "running")).services().get("web").message()).isNull();
+  }
+
+  @Test
   void engineStatesMapToReportedStatuses() {
     assertThat(DeviceStatus.reportedStatus(null)).isEqualTo("installing");
     assertThat(DeviceStatus.reportedStatus("created")).isEqualTo("installing");

@@ -12,6 +12,9 @@ import io.slipway.agent.client.StateReport;
 import io.slipway.agent.client.TargetService;
 import io.slipway.agent.client.TargetState;
 import io.slipway.agent.config.AgentConfig;
+import io.slipway.agent.report.MutableClock;
+import io.slipway.agent.store.InstalledRelease;
+import io.slipway.delta.image.Digest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +39,7 @@ class AgentLoopTest {
   @TempDir Path data;
 
   private final List<String> events = new CopyOnWriteArrayList<>();
+  private final MutableClock clock = new MutableClock();
   private PollSchedule schedule;
   private StandInDeviceApi api;
   private StandInParts parts;
@@ -66,6 +70,7 @@ class AgentLoopTest {
         .pollInterval(pollInterval)
         .reportInterval(Duration.ofHours(1))
         .osVersion("slipway-os 1.0")
+        .clock(clock)
         .build();
   }
 
@@ -166,7 +171,7 @@ class AgentLoopTest {
 
     loop.start();
 
-    assertThat(events).containsSubsequence("load 1", "reconcile 1", "gc");
+    assertThat(events).containsSubsequence("load 1", "reconcile 1");
   }
 
   @Test
@@ -179,6 +184,153 @@ class AgentLoopTest {
     loop.round();
 
     assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void releaseFailingTheCheckIsNotCommitted() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.checkFailure =
+        new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(currentRelease()).isEqualTo(1);
+    assertThat(events).doesNotContain("commit 2");
+  }
+
+  @Test
+  void releaseFailingTheCheckIsReported() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.checkFailure =
+        new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    StateReport report = loop.status().snapshot(parts.runner.status());
+    assertThat(report.services().get("web").message())
+        .isEqualTo("Update to release 2 failed: ENGINE_FAILED: Service web binds /etc");
+  }
+
+  @Test
+  void releaseThatCannotStartIsRolledBack() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.failingReleases.add(2L);
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(currentRelease()).isEqualTo(1);
+    assertThat(parts.runner.running).containsEntry("web", "running");
+    assertThat(events).containsSubsequence("commit 2", "reconcile 2", "commit 1", "reconcile 1");
+  }
+
+  @Test
+  void rolledBackReleaseIsReported() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.failingReleases.add(2L);
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+
+    loop.round();
+
+    StateReport report = loop.status().snapshot(parts.runner.status());
+    assertThat(report.releaseId()).isEqualTo(1);
+    assertThat(report.services().get("web").message())
+        .contains("No command specified")
+        .contains("went back to release 1");
+  }
+
+  @Test
+  void failingCurrentReleaseDoesNotStopPolling() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.failingReleases.add(1L);
+    loop.start();
+    api.target.set(target("e2", 2, "web"));
+
+    loop.round();
+
+    assertThat(currentRelease()).isEqualTo(2);
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
+  void failingCurrentReleaseIsReported() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.failingReleases.add(1L);
+    loop.start();
+
+    StateReport report = loop.status().snapshot(parts.runner.status());
+
+    assertThat(report.services().get("web").status()).isEqualTo("installing");
+    assertThat(report.services().get("web").message())
+        .isEqualTo("ENGINE_FAILED: No command specified");
+  }
+
+  @Test
+  void startKeepsImagesOfAnUncommittedRelease() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    InstalledRelease prepared = parts.installed(target("e2", 2, "web"));
+    Digest manifest = prepared.services().get("web").manifest();
+
+    loop.start();
+
+    assertThat(parts.store.layout().contains(manifest)).isTrue();
+  }
+
+  @Test
+  void verificationFailureIsNotRetriedAtOnce() throws Exception {
+    loop = newLoop(Duration.ofMinutes(10));
+    parts.install(target("e1", 1, "web"));
+    parts.updater.failure =
+        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+    loop.round();
+    parts.updater.failure = null;
+
+    loop.round();
+
+    assertThat(events.stream().filter(event -> event.equals("prepare 2"))).hasSize(1);
+    assertThat(currentRelease()).isEqualTo(1);
+  }
+
+  @Test
+  void verificationFailureIsRetriedAfterTheBackoff() throws Exception {
+    loop = newLoop(Duration.ofMinutes(10));
+    parts.install(target("e1", 1, "web"));
+    parts.updater.failure =
+        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+    loop.round();
+    parts.updater.failure = null;
+    clock.advance(Duration.ofMinutes(11));
+
+    loop.round();
+
+    assertThat(currentRelease()).isEqualTo(2);
+  }
+
+  @Test
+  void changedTargetIsTriedAtOnceAfterVerificationFailure() throws Exception {
+    loop = newLoop(Duration.ofMinutes(10));
+    parts.install(target("e1", 1, "web"));
+    parts.updater.failure =
+        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
+    api.target.set(target("e2", 2, "web"));
+    loop.start();
+    loop.round();
+    parts.updater.failure = null;
+    api.target.set(target("e3", 3, "web"));
+
+    loop.round();
+
+    assertThat(currentRelease()).isEqualTo(3);
   }
 
   @Test
@@ -202,6 +354,7 @@ class AgentLoopTest {
     loop.start();
     loop.round();
     parts.updater.failure = null;
+    clock.advance(Duration.ofMinutes(1));
 
     loop.round();
 

@@ -1,5 +1,7 @@
 package io.slipway.agent.run;
 
+import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.client.TargetService;
 import io.slipway.agent.client.TargetState;
@@ -166,10 +168,22 @@ final class StandInParts {
     final Set<String> locked = ConcurrentHashMap.newKeySet();
     final Map<String, String> running = new ConcurrentHashMap<>();
     volatile RuntimeException reconcileFailure;
+    volatile RuntimeException checkFailure;
+
+    /** Releases whose reconcile fails, as an image without a command does in the engine. */
+    final Set<Long> failingReleases = ConcurrentHashMap.newKeySet();
 
     @Override
     public void load(InstalledRelease release, OciLayout layout) {
       events.add("load " + release.releaseId());
+    }
+
+    @Override
+    public void check(InstalledRelease release) {
+      events.add("check " + release.releaseId());
+      if (checkFailure != null) {
+        throw checkFailure;
+      }
     }
 
     @Override
@@ -190,6 +204,10 @@ final class StandInParts {
       events.add("reconcile " + release.releaseId());
       if (reconcileFailure != null) {
         throw reconcileFailure;
+      }
+      if (failingReleases.contains(release.releaseId())) {
+        running.clear();
+        throw new AgentException(AgentFailure.ENGINE_FAILED, "No command specified");
       }
       running.clear();
       release.services().keySet().forEach(service -> running.put(service, "running"));

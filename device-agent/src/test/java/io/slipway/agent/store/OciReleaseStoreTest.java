@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -201,14 +203,26 @@ class OciReleaseStoreTest {
   }
 
   @Test
-  void unreadablePointerIsStoreFailure() throws IOException {
+  void corruptPointerCountsAsNoRelease() throws IOException {
     Files.createDirectories(data);
     Files.writeString(data.resolve("current-release.json"), "not json");
     OciReleaseStore store = OciReleaseStore.open(data);
 
-    assertThatThrownBy(store::current)
-        .isInstanceOf(AgentException.class)
-        .hasMessageContaining("current-release.json is not a valid release record");
+    assertThat(store.current()).isEmpty();
+  }
+
+  @Test
+  void corruptPointerIsMovedAside() throws IOException {
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("current-release.json"), "not json");
+    Clock clock = Clock.fixed(Instant.parse("2026-03-04T05:06:07Z"), ZoneOffset.UTC);
+    OciReleaseStore store = OciReleaseStore.open(data, clock);
+
+    store.current();
+
+    assertThat(data.resolve("current-release.json")).doesNotExist();
+    assertThat(data.resolve("current-release.json.corrupt-20260304T050607Z"))
+        .hasContent("not json");
   }
 
   private Image add(OciReleaseStore store, String... layers) {

@@ -51,6 +51,7 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
   private TargetRelease target;
   private Instant issuedAt = Instant.now().minusSeconds(60);
   private BiFunction<Digest, Digest, DeltaOffer> deltas = (from, to) -> new DeltaOffer.Full("off");
+  private String platform = "linux/amd64";
 
   DeviceApiStandIn(LocalSigner signer, String deviceUuid, Downloader downloader, Path payloadDir)
       throws IOException {
@@ -117,7 +118,12 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
 
   @Override
   public FleetInfo fleet() {
-    return new FleetInfo("acme", "gateways", "genericx86-64", "X86_64", "linux/amd64");
+    return new FleetInfo("acme", "gateways", "genericx86-64", "X86_64", platform);
+  }
+
+  /** Sets the fleet's platform that {@link #fleet} reports; null when the server has none. */
+  void platform(String platform) {
+    this.platform = platform;
   }
 
   @Override

@@ -1,10 +1,14 @@
 package io.slipway.agent.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.agent.AgentException;
+import io.slipway.agent.AgentFailure;
 import io.slipway.delta.image.Digest;
+import io.slipway.delta.image.Image;
+import io.slipway.delta.image.ImageReader;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,69 @@ class IndexResolverTest {
 
     assertThat(IndexResolver.platformManifest(manifest, "linux/arm64"))
         .isEqualTo(manifest.digest());
+  }
+
+  @Test
+  void configOfFleetPlatformIsAccepted() {
+    Image image = image("{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"");
+
+    assertThatCode(() -> IndexResolver.requirePlatform(image, "acme/web", "web", "linux/arm64"))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void configOfOtherPlatformIsRefused() {
+    Image image = image("{\"os\":\"linux\",\"architecture\":\"amd64\"");
+
+    assertThatThrownBy(() -> IndexResolver.requirePlatform(image, "acme/web", "web", "linux/arm64"))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("built for linux/amd64")
+        .hasMessageContaining("fleet's platform is linux/arm64")
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+  }
+
+  @Test
+  void configWithoutPlatformIsRefused() {
+    Image image = image("{");
+
+    assertThatThrownBy(() -> IndexResolver.requirePlatform(image, "acme/web", "web", "linux/amd64"))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("built for unknown/unknown");
+  }
+
+  @Test
+  void unknownFleetPlatformAcceptsAnyConfig() {
+    Image image = image("{\"os\":\"linux\",\"architecture\":\"amd64\"");
+
+    assertThatCode(() -> IndexResolver.requirePlatform(image, "acme/web", "web", null))
+        .doesNotThrowAnyException();
+  }
+
+  /** Returns a one-layer image whose config starts with {@code configStart}. */
+  private static Image image(String configStart) {
+    String diffId = "sha256:" + "e".repeat(64);
+    String separator = configStart.equals("{") ? "" : ",";
+    byte[] config =
+        (configStart
+                + separator
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + diffId
+                + "\"]}}")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] manifest =
+        ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+                + "\"digest\":\""
+                + Digest.of(config)
+                + "\",\"size\":"
+                + config.length
+                + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
+                + "\"digest\":\""
+                + diffId
+                + "\",\"size\":1}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    return ImageReader.withConfig(ImageReader.parseManifest(Digest.of(manifest), manifest), config);
   }
 
   private static String entry(String digest, String platform) {

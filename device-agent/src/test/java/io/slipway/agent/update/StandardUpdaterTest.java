@@ -26,6 +26,7 @@ import io.slipway.signing.state.TargetRelease;
 import io.slipway.testing.image.BusyboxImages;
 import io.slipway.testing.net.CuttingProxy;
 import io.slipway.testing.registry.DistributionRegistry;
+import io.slipway.testing.tool.OciTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,9 +83,11 @@ class StandardUpdaterTest {
   }
 
   private static Digest push(String variant) {
-    return Digest.of(
-        BusyboxImages.push(
-            BusyboxImages.amd64(variant), registry.host(), REPOSITORY, "device", "unused"));
+    return push(BusyboxImages.amd64(variant));
+  }
+
+  private static Digest push(BusyboxImages.Image image) {
+    return Digest.of(BusyboxImages.push(image, registry.host(), REPOSITORY, "device", "unused"));
   }
 
   @AfterAll
@@ -159,6 +162,60 @@ class StandardUpdaterTest {
     assertThat(store.contains(manifest(two))).isTrue();
     assertThat(progress.get("delta")).isEqualTo(payload.length);
     assertThat(progress).doesNotContainKey("full");
+  }
+
+  @Test
+  void pulledDockerImageIsReadableByOciTools() throws Exception {
+    Digest docker = push(BusyboxImages.amd64("docker-one", BusyboxImages.MediaTypes.DOCKER));
+
+    Updater.Prepared prepared = updater.prepare(target(1, 1, docker), this::record);
+
+    assertThat(prepared.methods()).containsEntry("web", "full");
+    assertThat(store.contains(docker)).isTrue();
+    Path bundle = data.resolve("bundle");
+    OciTools.assertReadable(store.layout().dir(), OciReleaseStore.refName(docker), bundle);
+    assertThat(bundle.resolve("rootfs" + BusyboxImages.VARIANT_FILE)).hasContent("docker-one");
+  }
+
+  @Test
+  void deltaDockerImageIsReadableByOciTools() throws Exception {
+    Digest from = push(BusyboxImages.amd64("docker-one", BusyboxImages.MediaTypes.DOCKER));
+    Digest to = push(BusyboxImages.amd64("docker-two", BusyboxImages.MediaTypes.DOCKER));
+    install(from);
+    byte[] payload = delta(from, to);
+    DeltaOffer ready = readyOffer(from, to, payload, payload);
+    api.deltas((source, target) -> ready);
+
+    Updater.Prepared prepared = updater.prepare(target(2, 2, to), this::record);
+
+    assertThat(prepared.methods()).containsEntry("web", "delta");
+    assertThat(prepared.fallbacks()).isEmpty();
+    assertThat(store.contains(to)).isTrue();
+    Path bundle = data.resolve("bundle");
+    OciTools.assertReadable(store.layout().dir(), OciReleaseStore.refName(to), bundle);
+    assertThat(bundle.resolve("rootfs" + BusyboxImages.VARIANT_FILE)).hasContent("docker-two");
+  }
+
+  @Test
+  void singleManifestOfOtherPlatformIsRefused() throws Exception {
+    api.platform("linux/arm64");
+
+    assertThatThrownBy(() -> updater.prepare(target(1, 1, one), this::record))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("built for linux/amd64")
+        .hasMessageContaining("fleet's platform is linux/arm64")
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+    assertThat(store.current()).isEmpty();
+  }
+
+  @Test
+  void singleManifestIsAcceptedWhenFleetPlatformIsUnknown() throws Exception {
+    api.platform(null);
+
+    Updater.Prepared prepared = updater.prepare(target(1, 1, one), this::record);
+
+    assertThat(prepared.release().services().get("web").manifest()).isEqualTo(one);
   }
 
   @Test
@@ -291,7 +348,10 @@ class StandardUpdaterTest {
     api.deltas(
         (from, to) ->
             new DeltaOffer.Ready(
-                bundle(payload), uri(tampered), tampered.length, Digest.of(tampered)));
+                bundle(manifest(one), manifest(two), payload),
+                uri(tampered),
+                tampered.length,
+                Digest.of(tampered)));
 
     Updater.Prepared prepared = updater.prepare(target(2, 2, two), this::record);
 
@@ -437,12 +497,16 @@ class StandardUpdaterTest {
   }
 
   private DeltaOffer.Ready readyOffer(byte[] signed, byte[] served) {
-    return new DeltaOffer.Ready(bundle(signed), uri(served), signed.length, Digest.of(signed));
+    return readyOffer(manifest(one), manifest(two), signed, served);
   }
 
-  private byte[] bundle(byte[] payload) {
-    DeltaManifest manifest =
-        DeltaManifest.current(manifest(one), manifest(two), payload.length, Digest.of(payload));
+  private DeltaOffer.Ready readyOffer(Digest from, Digest to, byte[] signed, byte[] served) {
+    return new DeltaOffer.Ready(
+        bundle(from, to, signed), uri(served), signed.length, Digest.of(signed));
+  }
+
+  private byte[] bundle(Digest from, Digest to, byte[] payload) {
+    DeltaManifest manifest = DeltaManifest.current(from, to, payload.length, Digest.of(payload));
     return DeltaManifests.sign(signer, manifest, Instant.now()).toJson();
   }
 

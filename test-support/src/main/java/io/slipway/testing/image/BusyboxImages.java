@@ -40,10 +40,39 @@ public final class BusyboxImages {
   /** Environment variable naming an arm64 busybox binary to use instead of downloading one. */
   public static final String ARM64_BUSYBOX_VARIABLE = "SLIPWAY_BUSYBOX_ARM64";
 
-  static final String INDEX_TYPE = "application/vnd.oci.image.index.v1+json";
-  static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
-  static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
-  static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
+  /**
+   * The media types of an index, its manifests, their config and their gzip layer: OCI's, or Docker
+   * schema 2's as {@code docker push} writes them.
+   */
+  public enum MediaTypes {
+    OCI(
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.config.v1+json",
+        "application/vnd.oci.image.layer.v1.tar+gzip"),
+    DOCKER(
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.container.image.v1+json",
+        "application/vnd.docker.image.rootfs.diff.tar.gzip");
+
+    private final String index;
+    private final String manifest;
+    private final String config;
+    private final String layer;
+
+    MediaTypes(String index, String manifest, String config, String layer) {
+      this.index = index;
+      this.manifest = manifest;
+      this.config = config;
+      this.layer = layer;
+    }
+
+    /** Returns the media type of a manifest. */
+    public String manifest() {
+      return manifest;
+    }
+  }
 
   private static final Path AMD64_BUSYBOX = Path.of("/bin/busybox");
 
@@ -96,28 +125,43 @@ public final class BusyboxImages {
       String username,
       String password,
       String variant) {
+    return push(registry, repository, tag, username, password, variant, MediaTypes.OCI);
+  }
+
+  /**
+   * Pushes a variant of the busybox index as {@link #push(String, String, String, String, String,
+   * String)} does, with the media types {@code types} for the index, manifests, configs and layers.
+   */
+  public static Pushed push(
+      String registry,
+      String repository,
+      String tag,
+      String username,
+      String password,
+      String variant,
+      MediaTypes types) {
     RegistryPush push = new RegistryPush(registry, repository, username, password);
     Map<String, String> manifests = new LinkedHashMap<>();
     StringBuilder entries = new StringBuilder();
     for (String platform : PLATFORMS) {
       String architecture = platform.substring(platform.indexOf('/') + 1);
       Path binary = architecture.equals("amd64") ? AMD64_BUSYBOX : arm64Busybox();
-      Image image = image(binary, architecture, variant);
+      Image image = image(binary, architecture, variant, types);
       push.blob(image.layer());
       push.blob(image.config());
-      String digest = push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
+      String digest = push.manifest(digestOf(image.manifest()), types.manifest, image.manifest());
       manifests.put(platform, digest);
       entries
           .append(entries.isEmpty() ? "" : ",")
           .append(
               "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d,\"platform\":{\"architecture\":\"%s\",\"os\":\"linux\"}}"
-                  .formatted(MANIFEST_TYPE, digest, image.manifest().length, architecture));
+                  .formatted(types.manifest, digest, image.manifest().length, architecture));
     }
     byte[] index =
         "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[%s]}"
-            .formatted(INDEX_TYPE, entries)
+            .formatted(types.index, entries)
             .getBytes(StandardCharsets.UTF_8);
-    String indexDigest = push.manifest(tag, INDEX_TYPE, index);
+    String indexDigest = push.manifest(tag, types.index, index);
     return new Pushed(
         registry + "/" + repository + ":" + tag,
         indexDigest,
@@ -125,13 +169,14 @@ public final class BusyboxImages {
   }
 
   /**
-   * One platform's image as bytes: an OCI manifest naming the config and one gzip layer.
+   * One platform's image as bytes: a manifest naming the config and one gzip layer.
    *
    * @param layer the gzip layer blob
    * @param config the config blob
    * @param manifest the manifest
+   * @param types the media types the manifest gives itself, its config and its layer
    */
-  public record Image(byte[] layer, byte[] config, byte[] manifest) {}
+  public record Image(byte[] layer, byte[] config, byte[] manifest, MediaTypes types) {}
 
   /**
    * Returns the linux/amd64 image, from the host's {@code /bin/busybox}, with the file {@link
@@ -139,7 +184,12 @@ public final class BusyboxImages {
    * in one small file. The same variant gives the same bytes on every run.
    */
   public static Image amd64(String variant) {
-    return image(AMD64_BUSYBOX, "amd64", variant);
+    return amd64(variant, MediaTypes.OCI);
+  }
+
+  /** Returns the linux/amd64 image of {@link #amd64(String)} with the media types {@code types}. */
+  public static Image amd64(String variant, MediaTypes types) {
+    return image(AMD64_BUSYBOX, "amd64", variant, types);
   }
 
   /**
@@ -155,14 +205,14 @@ public final class BusyboxImages {
     RegistryPush push = new RegistryPush(registry, repository, username, password);
     push.blob(image.layer());
     push.blob(image.config());
-    return push.manifest(digestOf(image.manifest()), MANIFEST_TYPE, image.manifest());
+    return push.manifest(digestOf(image.manifest()), image.types().manifest, image.manifest());
   }
 
   static Image image(Path busybox, String architecture) {
-    return image(busybox, architecture, null);
+    return image(busybox, architecture, null, MediaTypes.OCI);
   }
 
-  private static Image image(Path busybox, String architecture, String variant) {
+  private static Image image(Path busybox, String architecture, String variant, MediaTypes types) {
     byte[] tar = rootFilesystem(busybox, variant);
     byte[] layer = gzip(tar);
     byte[] config =
@@ -176,15 +226,15 @@ public final class BusyboxImages {
                 + "\"config\":{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d},"
                 + "\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%d}]}")
             .formatted(
-                MANIFEST_TYPE,
-                CONFIG_TYPE,
+                types.manifest,
+                types.config,
                 digestOf(config),
                 config.length,
-                LAYER_TYPE,
+                types.layer,
                 digestOf(layer),
                 layer.length)
             .getBytes(StandardCharsets.UTF_8);
-    return new Image(layer, config, manifest);
+    return new Image(layer, config, manifest, types);
   }
 
   /** Writes a root filesystem with {@code bin/busybox} and one symbolic link per applet. */
