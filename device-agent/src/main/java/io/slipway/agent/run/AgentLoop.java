@@ -347,6 +347,7 @@ public final class AgentLoop implements DeviceAgent {
       switchTo(prepared);
     } catch (AgentException e) {
       status.failed(target.services().keySet(), updateFailure(target, e));
+      restartStopped(stopped);
       holdBack(target, e);
       throw e;
     }
