@@ -327,7 +327,7 @@ public final class AgentLoop implements DeviceAgent {
   private void update(TargetState target) throws InterruptedException {
     if (target.releaseId() == lockedRelease) {
       log.debug(
-          "Device {} tries release {} ({}) again",
+          "Device {} prepares release {} ({}) again, held back by update locks",
           device,
           target.releaseId(),
           target.releaseVersion());
