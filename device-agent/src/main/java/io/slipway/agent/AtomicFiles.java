@@ -96,12 +96,27 @@ public final class AtomicFiles {
    * @return how many files were deleted
    */
   public static int deleteTemporaryFiles(Path directory) throws IOException {
+    return deleteMatching(directory, ".*" + TEMP_SUFFIX);
+  }
+
+  /**
+   * Deletes the temporary files that an interrupted write of {@code target} left beside it, and no
+   * other file of its directory. Use it for a file that lies outside the data directory, such as
+   * config.json on the boot partition. Call it at start, before any write of {@code target} by this
+   * process began.
+   *
+   * @return how many files were deleted
+   */
+  public static int deleteTemporaryFilesOf(Path target) throws IOException {
+    return deleteMatching(directoryOf(target), "." + target.getFileName() + ".*" + TEMP_SUFFIX);
+  }
+
+  private static int deleteMatching(Path directory, String glob) throws IOException {
     if (!Files.isDirectory(directory)) {
       return 0;
     }
     int deleted = 0;
-    try (DirectoryStream<Path> temporaries =
-        Files.newDirectoryStream(directory, ".*" + TEMP_SUFFIX)) {
+    try (DirectoryStream<Path> temporaries = Files.newDirectoryStream(directory, glob)) {
       for (Path temporary : temporaries) {
         if (Files.isRegularFile(temporary) && Files.deleteIfExists(temporary)) {
           deleted++;

@@ -77,6 +77,21 @@ class AtomicFilesTest {
   }
 
   @Test
+  void deleteTemporaryFilesOfTargetKeepsOtherFiles() throws IOException {
+    Path target = directory.resolve("config.json");
+    Files.writeString(target, "{}");
+    Files.writeString(directory.resolve(".config.json.123.tmp"), "{}");
+    Files.writeString(directory.resolve(".cmdline.txt.123.tmp"), "");
+
+    int deleted = AtomicFiles.deleteTemporaryFilesOf(target);
+
+    assertThat(deleted).isEqualTo(1);
+    assertThat(directory.resolve(".config.json.123.tmp")).doesNotExist();
+    assertThat(directory.resolve(".cmdline.txt.123.tmp")).exists();
+    assertThat(target).exists();
+  }
+
+  @Test
   void failedRenameLeavesTargetAndNoTemporaryFile() throws IOException {
     // A non-empty directory cannot be replaced by a rename, so the last step fails.
     Path target = directory.resolve("busy");

@@ -32,4 +32,13 @@ public interface ConfigFile {
    *     the old file is then unchanged
    */
   AgentConfig writeRegistered(String uuid, String deviceApiKey);
+
+  /**
+   * Deletes what an interrupted rewrite left beside the file: temporary copies, which can contain
+   * the device key. Call it at start, while no rewrite runs.
+   *
+   * @throws io.slipway.agent.AgentException {@code INVALID_CONFIG} when the directory cannot be
+   *     read or a leftover cannot be deleted
+   */
+  void deleteLeftovers();
 }

@@ -2,6 +2,8 @@ package io.slipway.agent.config;
 
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
+import io.slipway.signing.SigningException;
+import io.slipway.signing.key.PemKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -248,7 +250,27 @@ final class ConfigJson {
               + index
               + "] is not a PEM public key: give keys that start with -----BEGIN PUBLIC KEY-----");
     }
+    checkParses(index, pem);
     return pem;
+  }
+
+  /**
+   * Parses a trusted key with the signing library, so that a key with a valid frame but a bad body
+   * stops the agent before it registers and uses up the provisioning key.
+   */
+  private void checkParses(int index, String pem) {
+    try {
+      PemKeys.parsePublicKey(pem);
+    } catch (SigningException | IllegalArgumentException e) {
+      throw invalid(
+          path,
+          "trustedKeys["
+              + index
+              + "] is not a valid public key ("
+              + e.getMessage()
+              + "): write the server's ECDSA P-256 or Ed25519 public keys there, or leave the"
+              + " list empty");
+    }
   }
 
   private static void checkKey(Path path, String field, String key, String prefix) {

@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
@@ -20,11 +22,15 @@ import tools.jackson.databind.node.ObjectNode;
  * The device's config.json as a JSON file. Reading checks the fields the agent uses strictly (see
  * {@link ConfigJson}) and ignores the rest; rewriting keeps every field and its order, except that
  * {@code uuid} and {@code deviceApiKey} take the place of {@code provisioningKey}. The rewrite goes
- * through {@link AtomicFiles#write}, which keeps the file's permissions.
+ * through {@link AtomicFiles#writePrivate}, so the file with the device key gets mode 0600 where
+ * the file system has POSIX permissions; on FAT, as on a boot partition, the mount decides the
+ * mode.
  *
  * <p>Not thread-safe.
  */
 public final class JsonConfigFile implements ConfigFile {
+
+  private static final Logger log = LoggerFactory.getLogger(JsonConfigFile.class);
 
   private static final JsonMapper JSON =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -42,6 +48,28 @@ public final class JsonConfigFile implements ConfigFile {
   }
 
   @Override
+  public void deleteLeftovers() {
+    try {
+      int deleted = AtomicFiles.deleteTemporaryFilesOf(path);
+      if (deleted > 0) {
+        log.info(
+            "Deleted {} temporary copies of config file {} left by an interrupted rewrite",
+            deleted,
+            path);
+      }
+    } catch (IOException e) {
+      throw new AgentException(
+          AgentFailure.INVALID_CONFIG,
+          "Could not delete the temporary copies of config file "
+              + path
+              + " that an interrupted rewrite left ("
+              + e.getMessage()
+              + "): make its directory writable",
+          e);
+    }
+  }
+
+  @Override
   public AgentConfig read() {
     return ConfigJson.read(path, readTree());
   }
@@ -56,7 +84,7 @@ public final class JsonConfigFile implements ConfigFile {
     ObjectNode registered = withCredentials((ObjectNode) current, uuid, deviceApiKey);
     byte[] content = (JSON.writeValueAsString(registered) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
-      AtomicFiles.write(path, content);
+      AtomicFiles.writePrivate(path, content);
     } catch (IOException e) {
       throw new AgentException(
           AgentFailure.INVALID_CONFIG,

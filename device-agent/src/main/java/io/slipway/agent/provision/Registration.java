@@ -96,6 +96,7 @@ public final class Registration implements Provisioning {
 
   @Override
   public AgentConfig ensureRegistered() throws InterruptedException {
+    configFile.deleteLeftovers();
     AgentConfig config = configFile.read();
     if (config.registered()) {
       deletePending(config.uuid());

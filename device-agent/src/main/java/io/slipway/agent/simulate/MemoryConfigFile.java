@@ -49,4 +49,8 @@ final class MemoryConfigFile implements ConfigFile {
             config.trustedKeys());
     return config;
   }
+
+  /** Does nothing: a file in memory leaves nothing behind. */
+  @Override
+  public void deleteLeftovers() {}
 }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
+import io.slipway.signing.key.PemKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,9 @@ class JsonConfigFileTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
+  /** A real Ed25519 public key, so that the signing library parses it. */
+  private static final String TRUSTED_KEY = generatedPublicKey();
+
   @TempDir Path directory;
 
   /** Returns a config.json as the server writes it, with OS fields the agent does not read. */
@@ -41,8 +47,7 @@ class JsonConfigFileTest {
     root.put("deltaEndpoint", "https://slipway.example.com");
     root.put("persistentLogging", true);
     root.putObject("os").putObject("network").put("hostname", "sensor");
-    root.putArray("trustedKeys")
-        .add("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+    root.putArray("trustedKeys").add(TRUSTED_KEY);
     return root;
   }
 
@@ -58,6 +63,19 @@ class JsonConfigFileTest {
     assertThat(config.apiEndpoint()).isEqualTo(URI.create("https://slipway.example.com"));
     assertThat(config.controlEndpoint()).isNull();
     assertThat(config.trustedKeys()).hasSize(1);
+  }
+
+  @Test
+  void readRejectsTrustedKeyWithValidFrameButBadBody() throws IOException {
+    ObjectNode root = serverConfig();
+    root.putArray("trustedKeys")
+        .add("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+
+    assertThatThrownBy(() -> read(root))
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("trustedKeys[0] is not a valid public key")
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.INVALID_CONFIG);
   }
 
   @Test
@@ -241,5 +259,14 @@ class JsonConfigFileTest {
     ObjectNode root = serverConfig();
     root.set(field, JSON.valueToTree(value));
     return root;
+  }
+
+  private static String generatedPublicKey() {
+    try {
+      return PemKeys.publicKeyPem(
+          KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("This JDK cannot generate Ed25519 keys", e);
+    }
   }
 }

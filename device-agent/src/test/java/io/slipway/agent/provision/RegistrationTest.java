@@ -58,6 +58,46 @@ class RegistrationTest {
   }
 
   @Test
+  void rewrittenConfigIsOwnerOnly() throws Exception {
+    Files.setPosixFilePermissions(configPath, PosixFilePermissions.fromString("rw-r--r--"));
+
+    registration(step -> {}).ensureRegistered();
+
+    assertThat(permissions(configPath)).isEqualTo("rw-------");
+  }
+
+  @Test
+  void startDeletesTemporaryConfigCopiesOfAnInterruptedRewrite() throws Exception {
+    Path leftover = directory.resolve(".config.json.4711.tmp");
+    Path unrelated = directory.resolve(".other.json.4711.tmp");
+    Files.writeString(leftover, "{\"deviceApiKey\":\"sld_secret\"}");
+    Files.writeString(unrelated, "{}");
+
+    registration(step -> {}).ensureRegistered();
+
+    assertThat(leftover).doesNotExist();
+    assertThat(unrelated).exists();
+  }
+
+  @Test
+  void invalidTrustedKeyStopsBeforeRegistering() throws IOException {
+    String config = Files.readString(configPath);
+    Files.writeString(
+        configPath,
+        config.replace(
+            "{\"schemaVersion\"",
+            "{\"trustedKeys\":[\"-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----\"],"
+                + "\"schemaVersion\""));
+
+    assertThatThrownBy(() -> registration(step -> {}).ensureRegistered())
+        .isInstanceOf(AgentException.class)
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.INVALID_CONFIG);
+    assertThat(server.devices).isEmpty();
+    assertThat(Files.readString(configPath)).contains(PROVISIONING_KEY);
+  }
+
+  @Test
   void generatedIdentityHasServerForm() throws Exception {
     AgentConfig config = registration(step -> {}).ensureRegistered();
 

@@ -7,6 +7,7 @@ import io.slipway.agent.PausePoints;
 import io.slipway.systemtest.docker.DockerCli;
 import io.slipway.systemtest.server.Backend;
 import io.slipway.systemtest.server.SlipwayStack;
+import io.slipway.testing.image.BusyboxImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * service must run, of that release. Before the restart the device must already be on a whole
  * release: the old one when killed before the commit, the new one's store entry after it.
  *
- * <p>The agent runs as a child JVM with a 64 MiB heap on the same data directory each time; each
- * point moves the device one release further. Needs a running Docker engine; fails, never skips,
- * without one.
+ * <p>The images carry Docker schema 2 media types, as {@code docker push} writes them, so the store
+ * must name them through OCI manifests for skopeo and umoci. The agent runs as a child JVM with a
+ * 64 MiB heap on the same data directory each time, and each point moves the device one release
+ * further. Needs a running Docker engine; fails, never skips, without one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentKillIT {
@@ -85,7 +87,9 @@ class AgentKillIT {
   private static long deployNext() {
     releases++;
     String variant = variant(releases);
-    String image = fleet.pushService(SERVICE, String.valueOf(releases), variant);
+    String image =
+        fleet.pushService(
+            SERVICE, String.valueOf(releases), variant, BusyboxImages.MediaTypes.DOCKER);
     JsonNode release = fleet.deploy("1.0." + releases, Map.of(SERVICE, image));
     return release.path("id").asLong();
   }

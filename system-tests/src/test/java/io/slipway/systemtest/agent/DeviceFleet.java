@@ -77,6 +77,16 @@ public final class DeviceFleet {
    * HOST/ORG/FLEET/ SERVICE:TAG}.
    */
   public String pushService(String service, String tag, String variant) {
+    return pushService(service, tag, variant, BusyboxImages.MediaTypes.OCI);
+  }
+
+  /**
+   * Pushes the index of {@link #pushService(String, String, String)} with the media types {@code
+   * types}, such as Docker's that {@code docker push} writes, and returns {@code
+   * HOST/ORG/FLEET/SERVICE:TAG}.
+   */
+  public String pushService(
+      String service, String tag, String variant, BusyboxImages.MediaTypes types) {
     String repository = name() + "/" + service;
     BusyboxImages.push(
         stack.server().registryHost(),
@@ -84,7 +94,8 @@ public final class DeviceFleet {
         tag,
         "admin",
         stack.server().bootstrapToken(),
-        variant);
+        variant,
+        types);
     return stack.server().registryHost() + "/" + repository + ":" + tag;
   }
 

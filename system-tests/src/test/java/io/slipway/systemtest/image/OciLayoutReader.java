@@ -43,6 +43,21 @@ public final class OciLayoutReader {
     return digests;
   }
 
+  /**
+   * Returns the manifest that the manifest {@code digest} stands for: the digest in its {@code
+   * io.slipway.delta.source-manifest} annotation, or {@code digest} itself without one.
+   */
+  public String signedManifest(String digest) {
+    JsonNode source =
+        readJson(blobPath(digest)).path("annotations").path("io.slipway.delta.source-manifest");
+    return source.isTextual() ? source.asText() : digest;
+  }
+
+  /** Returns the media type that the manifest {@code digest} gives itself. */
+  public String mediaType(String digest) {
+    return readJson(blobPath(digest)).path("mediaType").asText();
+  }
+
   /** Returns the bytes of the blob with {@code digest}. */
   public byte[] blob(String digest) {
     try {
