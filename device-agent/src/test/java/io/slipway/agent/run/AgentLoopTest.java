@@ -330,7 +330,7 @@ class AgentLoopTest {
   }
 
   @Test
-  void changedTargetIsTriedAtOnceAfterVerificationFailure() throws Exception {
+  void changedTargetSkipsTheBackoff() throws Exception {
     loop = newLoop(Duration.ofMinutes(10));
     parts.install(target("e1", 1, "web"));
     parts.updater.failure =
