@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * tries again next round. Otherwise it loads the images into the engine, checks that the engine can
  * create every container of the release, commits the release in the store (the one commit point),
  * makes the engine run it and removes unused images. When the engine cannot start the new release
- * after the commit, the loop commits the previous release again and runs it; its images are still
+ * after the commit, the loop commits the previous release again and runs it. Its images are still
  * in the store, because garbage is collected only once the new release runs.
  *
  * <p>An engine that cannot run the current release is repaired each round, and the round still
@@ -61,6 +61,8 @@ public final class AgentLoop implements DeviceAgent {
 
   private static final Logger log = LoggerFactory.getLogger(AgentLoop.class);
 
+  private static final long NO_RELEASE = -1;
+
   private final Builder settings;
   private final DeviceStatus status;
   private final Object wakeUp = new Object();
@@ -79,6 +81,10 @@ public final class AgentLoop implements DeviceAgent {
   private AutoCloseable following;
   private String etag;
   private boolean engineInLine = true;
+
+  /** The release whose wait for update locks was logged at INFO; later rounds log at DEBUG. */
+  private long lockedRelease = NO_RELEASE;
+
   private TargetBackoff backoff;
 
   private AgentLoop(Builder settings) {
@@ -319,8 +325,19 @@ public final class AgentLoop implements DeviceAgent {
   }
 
   private void update(TargetState target) throws InterruptedException {
-    log.info(
-        "Device {} moves to release {} ({})", device, target.releaseId(), target.releaseVersion());
+    if (target.releaseId() == lockedRelease) {
+      log.debug(
+          "Device {} prepares release {} ({}) again, held back by update locks",
+          device,
+          target.releaseId(),
+          target.releaseVersion());
+    } else {
+      log.info(
+          "Device {} moves to release {} ({})",
+          device,
+          target.releaseId(),
+          target.releaseVersion());
+    }
     Set<String> stopped = Set.of();
     Updater.Prepared prepared;
     try {
@@ -341,12 +358,15 @@ public final class AgentLoop implements DeviceAgent {
       String message =
           "Release " + target.releaseId() + " is ready but services " + held + " hold update locks";
       status.failed(held, message);
+      logLockWait(target.releaseId(), message);
       throw new AgentException(AgentFailure.LOCKED, message);
     }
+    lockedRelease = NO_RELEASE;
     try {
       switchTo(prepared);
     } catch (AgentException e) {
       status.failed(target.services().keySet(), updateFailure(target, e));
+      restartStopped(stopped);
       holdBack(target, e);
       throw e;
     }
@@ -480,11 +500,28 @@ public final class AgentLoop implements DeviceAgent {
     engineInLine = true;
   }
 
+  /**
+   * Logs that the device waits for update locks: at INFO the first time for {@code releaseId}, then
+   * at DEBUG, so that a lock held for hours does not fill the log at every poll.
+   */
+  private void logLockWait(long releaseId, String message) {
+    if (releaseId == lockedRelease) {
+      log.debug("Device {} still waits for update locks: {}", device, message);
+      return;
+    }
+    lockedRelease = releaseId;
+    log.info(
+        "Device {} waits for update locks: {}; it checks again at each poll and logs the wait at"
+            + " DEBUG until then",
+        device,
+        message);
+  }
+
   private Duration failedRound(AgentException e) {
     notifyFailed(e);
     reporter.nudge();
     if (e.failure() == AgentFailure.LOCKED) {
-      log.info("Device {} waits for update locks: {}", device, e.getMessage());
+      // Logged where the locks were found, once per release.
       return timing.afterSuccess();
     }
     Duration wait = timing.afterFailure();

@@ -121,7 +121,8 @@ final class SignedTarget {
               + ", but the polled target names release "
               + releaseId);
     }
-    LOG.info(
+    // DEBUG: while update locks hold a release back, it is verified again at every poll.
+    LOG.debug(
         "Device {} verified release {} (version {}, sequence {}, document {})",
         deviceUuid,
         releaseId,

@@ -157,7 +157,8 @@ public final class StandardUpdater implements Updater {
             document.sequence(),
             document.digest(),
             services);
-    LOG.info(
+    // DEBUG: while update locks hold a release back, it is prepared again at every poll.
+    LOG.debug(
         "Device {} prepared release {} (version {}): {}",
         deviceUuid,
         release.releaseId(),
