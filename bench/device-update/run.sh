@@ -12,7 +12,9 @@
 # Settings (environment):
 #   RUNS=3                       runs per mode; each cell is the median
 #   MODES="delta full"           which modes to measure
-#   AGENT_OPTS=-Xmx64m           JVM options of the agent, the heap bound of devices
+#   AGENT_OPTS=...               JVM options of the agent; default: the options lines of
+#                                device-agent's jvm.options, which also sets the agent's
+#                                environment (MALLOC_ARENA_MAX)
 #   SLIPWAY_JAVA_OPTS=-Xmx512m   JVM options of the server
 #   SLIPWAY_JAR=PATH             the server's fat jar; default: cli/target's, which ./slipway builds
 #   AGENT_JAR=PATH               the agent's runnable jar; default: device-agent/target's
@@ -30,7 +32,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 RUNS=${RUNS:-3}
 MODES=${MODES:-delta full}
-AGENT_OPTS=${AGENT_OPTS:--Xmx64m}
+JVM_OPTIONS_FILE=$REPO/device-agent/src/main/resources/io/slipway/agent/jvm.options
+AGENT_ENV=$(grep -E '^[A-Z_]+=' "$JVM_OPTIONS_FILE" | tr '\n' ' ')
+AGENT_OPTS=${AGENT_OPTS:-$(grep -E '^-' "$JVM_OPTIONS_FILE" | tr '\n' ' ')}
 SLIPWAY_JAVA_OPTS=${SLIPWAY_JAVA_OPTS:--Xmx512m}
 SLIPWAY_JAR=${SLIPWAY_JAR:-}
 AGENT_JAR=${AGENT_JAR:-}
@@ -173,8 +177,8 @@ deploy() {
 
 start_agent() {
   mkdir -p "$WORK/data"
-  # shellcheck disable=SC2086 # AGENT_OPTS holds several options
-  java $AGENT_OPTS -jar "$AGENT_JAR" run --config "$WORK/boot/config.json" --data-dir "$WORK/data" \
+  # shellcheck disable=SC2086 # AGENT_ENV and AGENT_OPTS hold several words
+  env $AGENT_ENV java $AGENT_OPTS -jar "$AGENT_JAR" run --config "$WORK/boot/config.json" --data-dir "$WORK/data" \
     --poll-interval 1s --report-interval 1s >"$WORK/agent.log" 2>&1 &
   AGENT_PID=$!
 }
@@ -230,6 +234,9 @@ trap stop_all EXIT
 # Prints one CSV row per step: mode,run,step,bytes,seconds,peak_rss_kib.
 measure_run() {
   local mode=$1 run=$2 release before started bytes seconds
+  # measure_run runs in a pipeline's subshell, which does not inherit the EXIT trap, so without
+  # its own trap a failed step would leave the server and proxy running.
+  trap stop_all EXIT
   WORK=$(mktemp -d "$BENCH_WORK_PARENT/slipway-device-update.XXXXXX")
   cp "$SLIPWAY_JAR" "$WORK/slipway.jar"
   start_server "$mode"

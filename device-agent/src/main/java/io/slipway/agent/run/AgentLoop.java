@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * tries again next round. Otherwise it loads the images into the engine, checks that the engine can
  * create every container of the release, commits the release in the store (the one commit point),
  * makes the engine run it and removes unused images. When the engine cannot start the new release
- * after the commit, the loop commits the previous release again and runs it; its images are still
+ * after the commit, the loop commits the previous release again and runs it. Its images are still
  * in the store, because garbage is collected only once the new release runs.
  *
  * <p>An engine that cannot run the current release is repaired each round, and the round still
@@ -366,6 +366,7 @@ public final class AgentLoop implements DeviceAgent {
       switchTo(prepared);
     } catch (AgentException e) {
       status.failed(target.services().keySet(), updateFailure(target, e));
+      restartStopped(stopped);
       holdBack(target, e);
       throw e;
     }

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class TargetBackoff {
 
-  /** The longest wait between two attempts at the same target. */
+  /** Maximum wait between two attempts at the same target. */
   static final Duration MAX_WAIT = Duration.ofHours(6);
 
   /** Failures that fail again when the same target is tried again at once. */

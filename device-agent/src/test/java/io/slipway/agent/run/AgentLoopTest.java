@@ -216,6 +216,19 @@ class AgentLoopTest {
   }
 
   @Test
+  void killThenDownloadServiceRestartsWhenCheckFails() throws Exception {
+    parts.install(target("e1", 1, "web"));
+    parts.runner.checkFailure =
+        new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
+    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
+    loop.start();
+
+    loop.round();
+
+    assertThat(parts.runner.running).containsEntry("web", "running");
+  }
+
+  @Test
   void releaseThatCannotStartIsRolledBack() throws Exception {
     parts.install(target("e1", 1, "web"));
     parts.runner.failingReleases.add(2L);
@@ -317,7 +330,7 @@ class AgentLoopTest {
   }
 
   @Test
-  void changedTargetIsTriedAtOnceAfterVerificationFailure() throws Exception {
+  void changedTargetSkipsTheBackoff() throws Exception {
     loop = newLoop(Duration.ofMinutes(10));
     parts.install(target("e1", 1, "web"));
     parts.updater.failure =

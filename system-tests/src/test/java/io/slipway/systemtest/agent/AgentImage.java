@@ -17,8 +17,8 @@ import java.util.List;
  * The device agent's container image, made as a device vendor would ship it but without pulling
  * anything: a Java runtime base image imported into the engine from {@link JreRootFilesystem}, and
  * on top of it, built by Jib-core straight into the engine, one layer with the agent's dependency
- * jars and one with the agent's jar. The entry point runs the agent with the 64 MiB heap of a small
- * board; the container's command picks {@code run} and its options.
+ * jars and one with the agent's jar. The entry point runs the agent with a device's JVM options and
+ * environment ({@link AgentJvm}); the container's command picks {@code run} and its options.
  *
  * <p>Both images carry the label {@value #TEST_LABEL}{@code =true}; {@link #remove} deletes them.
  */
@@ -46,12 +46,14 @@ final class AgentImage {
   static String build(DockerCli docker, AgentJars jars) throws Exception {
     importBase(docker, jars);
 
+    AgentJvm jvm = AgentJvm.load();
     JibContainerBuilder builder =
         Jib.from(DockerDaemonImage.named(BASE))
             .addFileEntriesLayer(layer("dependencies", jars.dependencies(), APP + "/libs"))
             .addFileEntriesLayer(layer("agent", List.of(jars.agent()), APP))
-            .setEntrypoint(entrypoint(jars))
+            .setEntrypoint(entrypoint(jars, jvm))
             .addLabel(TEST_LABEL, "true");
+    jvm.environment().forEach(builder::addEnvironmentVariable);
     Path cache = WorkDirectory.root().resolve("jib-cache");
     builder.containerize(
         Containerizer.to(DockerDaemonImage.named(NAME))
@@ -88,10 +90,10 @@ final class AgentImage {
     return layer.build();
   }
 
-  private static List<String> entrypoint(AgentJars jars) {
+  private static List<String> entrypoint(AgentJars jars, AgentJvm jvm) {
     List<String> entrypoint = new ArrayList<>();
     entrypoint.add(JreRootFilesystem.JAVA_HOME + "/bin/java");
-    entrypoint.add("-Xmx64m");
+    entrypoint.addAll(jvm.options());
     entrypoint.add("-cp");
     entrypoint.add(APP + "/libs/*:" + APP + "/" + jars.agent().getFileName());
     entrypoint.add(AgentJars.MAIN_CLASS);

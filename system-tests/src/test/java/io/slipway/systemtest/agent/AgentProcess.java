@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The device agent as a child JVM with the heap of a small board: {@code java -Xmx64m -cp JARS
- * io.slipway.agent.command.AgentMain run ...}, its output appended to a log file. With a pause
- * point set, it freezes there, so that a test can kill it at that moment with SIGKILL.
+ * The device agent as a child JVM with a device's JVM options and environment ({@link AgentJvm}):
+ * {@code java -Xmx64m ... -cp JARS io.slipway.agent.command.AgentMain run ...}, its output appended
+ * to a log file. With a pause point set, it freezes there, so that a test can kill it at that
+ * moment with SIGKILL.
  *
  * <p>Not thread-safe: one test drives one process.
  */
@@ -50,7 +51,8 @@ final class AgentProcess implements AutoCloseable {
       AgentJars jars, Path config, Path dataDirectory, String pausePoint, Path logFile) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx64m");
+    AgentJvm jvm = AgentJvm.load();
+    command.addAll(jvm.options());
     if (pausePoint != null) {
       command.add("-Dslipway.agent.pause-at=" + pausePoint);
     }
@@ -65,12 +67,7 @@ final class AgentProcess implements AutoCloseable {
           StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-              .start();
+      Process process = jvm.childProcess(command, logFile).start();
       RUNNING.add(process);
       return new AgentProcess(process, logFile);
     } catch (IOException e) {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code slipway-agent simulate --devices 50} as a child JVM with the agent's heap ({@code
- * -Xmx64m}) against a real server: every virtual device registers with one provisioning key,
+ * {@code slipway-agent simulate --devices 50} as a child JVM with a device's JVM options ({@link
+ * AgentJvm}) against a real server: every virtual device registers with one provisioning key,
  * verifies the fleet's signed release and reports running it. Images are skipped ({@code --store
  * none}); a second run of three devices pulls them into a store per device ({@code --store disk}).
  * No container engine is needed.
@@ -214,14 +214,11 @@ class SimulateIT {
     AgentJars jars = AgentJars.fromBuild();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx64m");
+    AgentJvm jvm = AgentJvm.load();
+    command.addAll(jvm.options());
     command.addAll(List.of("-cp", jars.classpath(), AgentJars.MAIN_CLASS, "simulate"));
     command.addAll(List.of(arguments));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .start();
+    return jvm.childProcess(command, logFile).start();
   }
 
   private static String tail(Path logFile) {
