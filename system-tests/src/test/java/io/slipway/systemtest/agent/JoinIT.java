@@ -297,6 +297,11 @@ class JoinIT {
       delegate.writeRegistered(uuid, deviceApiKey);
       throw new Crash("after config.json was rewritten");
     }
+
+    @Override
+    public void deleteLeftovers() {
+      delegate.deleteLeftovers();
+    }
   }
 
   /**

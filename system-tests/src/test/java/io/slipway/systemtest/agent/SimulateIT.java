@@ -132,6 +132,37 @@ class SimulateIT {
     }
   }
 
+  @Test
+  void keyOfAnotherFleetStopsTheSimulation() throws Exception {
+    DeviceFleet other = DeviceFleet.create(stack, "acme", "sim-other");
+    Path logFile = stack.directory("simulate-other").resolve("simulate.log");
+    Process simulation =
+        start(
+            logFile,
+            "--devices",
+            "2",
+            "--fleet",
+            fleet.name(),
+            "--device-type",
+            "generic-amd64",
+            "--server",
+            stack.server().baseUrl().toString(),
+            "--provisioning-key",
+            provisioningKey(other),
+            "--data-dir",
+            stack.directory("simulate-other", "devices").toString());
+
+    boolean ended = simulation.waitFor(60, TimeUnit.SECONDS);
+    if (!ended) {
+      stop(simulation);
+    }
+
+    assertThat(ended).as(tail(logFile)).isTrue();
+    assertThat(simulation.exitValue()).as(tail(logFile)).isEqualTo(1);
+    assertThat(Files.readString(logFile))
+        .contains("joined fleet " + other.name() + ", not " + fleet.name());
+  }
+
   /** Waits until {@code count} devices of {@code devices} report {@code releaseId} running. */
   private static List<String> awaitRunning(
       DeviceFleet devices, long releaseId, int count, Path logFile) {
