@@ -2,9 +2,9 @@
 # Device update benchmark: one device's agent moves through three consecutive releases of one
 # service, once with deltas and once with full pulls. For each step the script measures the bytes
 # the device received and the wall time until the new release runs, and the agent's peak RSS.
-# Each run starts a fresh Slipway server, pushes the three releases (make_images.py), deploys
-# release 1, starts the agent on an empty data directory and waits until it runs release 1, then
-# deploys release 2 and release 3 one after the other. The agent reaches the server only through a
+# Each run starts a fresh Slipway server, pushes the three releases (make_images.py) and deploys
+# release 1. It starts the agent on an empty data directory and waits until it runs release 1,
+# then deploys release 2 and release 3 one after the other. The agent reaches the server only through a
 # loopback proxy that counts bytes (count_proxy.py). Full pulls come from the same server with
 # slipway.delta.enabled=false. Writes the medians into docs/benchmarks/device-update.md.
 #

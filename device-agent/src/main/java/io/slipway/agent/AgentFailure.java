@@ -1,18 +1,18 @@
 package io.slipway.agent;
 
-/** What went wrong in the device agent; stable names that state reports and logs carry. */
+/** Failure kinds of the device agent, with stable names that state reports and logs carry. */
 public enum AgentFailure {
   /** config.json is missing, unreadable or lacks a field; the message names it. */
   INVALID_CONFIG,
-  /** Another agent holds the data directory. */
+  /** Another agent holds the lock on the data directory. */
   ALREADY_RUNNING,
   /** The server refused the registration (bad or used-up provisioning key, another fleet). */
   REGISTRATION_REFUSED,
   /** The server refused the device key (401 or 403). */
   UNAUTHORIZED,
-  /** The server or registry could not be reached or answered 5xx; retried with backoff. */
+  /** The server or registry could not be reached or responded with 5xx; retried with backoff. */
   SERVER_UNAVAILABLE,
-  /** The server answered something the agent cannot use (4xx, malformed body). */
+  /** The server sent a response the agent cannot use (4xx, malformed body). */
   PROTOCOL,
   /**
    * A signature, digest, trust or rollback check failed, or a downloaded blob has another size or

@@ -23,7 +23,7 @@ public interface DeviceAgent extends AutoCloseable {
 
   /**
    * Asks for a poll of the target state now instead of at the next interval, for example because
-   * the control channel said the target changed. Returns at once.
+   * the control channel reported that the target changed. Returns at once.
    */
   void targetChanged();
 

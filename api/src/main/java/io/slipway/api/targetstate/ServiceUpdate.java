@@ -1,7 +1,7 @@
 package io.slipway.api.targetstate;
 
 /**
- * How a service moves to a new image, as its device reports it. Immutable.
+ * Progress of a service's move to a new image, as its device reports it. Immutable.
  *
  * @param downloadedBytes bytes received so far for the new image, or null when not reported
  * @param downloadSize bytes to receive in all (a delta payload or the missing blobs), or null when

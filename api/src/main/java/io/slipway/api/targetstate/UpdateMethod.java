@@ -3,7 +3,7 @@ package io.slipway.api.targetstate;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** How a device fetches a service's new image, in lower case on the wire. */
+/** Method by which a device fetches a service's new image, written in lower case on the wire. */
 public enum UpdateMethod {
   /** A signed delta from the image the service ran before. */
   DELTA,

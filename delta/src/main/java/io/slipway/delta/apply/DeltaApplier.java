@@ -55,8 +55,9 @@ public final class DeltaApplier {
   /**
    * @param scratch a directory for expanded base layers and partial files, emptied after each call
    * @param afterLayer called on the applying thread with each layer once it is verified (and,
-   *     unless reused, staged), before the next one is read; the payload's own digest is checked
-   *     only at its end, so the layer is not yet known to come from the signed payload
+   *     unless reused, staged), before the next one is read. The payload's own digest is checked
+   *     only at its end, so at this point the layer is not yet known to come from the signed
+   *     payload.
    */
   public DeltaApplier(Path scratch, Consumer<AppliedBlob> afterLayer) {
     this.scratch = Objects.requireNonNull(scratch, "scratch");

@@ -4,7 +4,7 @@ import io.slipway.delta.image.Digest;
 import java.net.URI;
 import java.time.Duration;
 
-/** The server's answer to a delta request. */
+/** The server's response to a delta request. */
 public sealed interface DeltaOffer {
 
   /**
@@ -20,6 +20,6 @@ public sealed interface DeltaOffer {
   /** The server is making it; ask again after {@code retryAfter}. */
   record Generating(Duration retryAfter) implements DeltaOffer {}
 
-  /** No delta will be made; pull the full image. {@code reason} says why. */
+  /** No delta will be made; pull the full image. {@code reason} gives the cause. */
   record Full(String reason) implements DeltaOffer {}
 }

@@ -60,7 +60,7 @@ public interface DeviceApi {
   void sendLogs(List<LogLine> lines);
 
   /**
-   * {@code GET /device/v1/delta?from=&to=}: asks for the delta between two platform manifests.
+   * {@code GET /device/v1/delta?from=&to=}: requests the delta between two platform manifests.
    *
    * @param from the platform manifest the device runs
    * @param to the platform manifest it should run

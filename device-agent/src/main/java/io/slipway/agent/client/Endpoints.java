@@ -22,13 +22,13 @@ final class Endpoints {
    *     origin: the agent sends its device key to that URL, so it goes nowhere but its own server
    */
   static URI resolve(URI base, String path) {
-    URI given = URI.create(path);
-    if (given.isAbsolute()) {
-      if (!sameOrigin(base, given)) {
+    URI requested = URI.create(path);
+    if (requested.isAbsolute()) {
+      if (!sameOrigin(base, requested)) {
         throw new IllegalArgumentException(
-            "URL " + given + " is not on the configured server " + base);
+            "URL " + requested + " is not on the configured server " + base);
       }
-      return given;
+      return requested;
     }
     String prefix = base.toString();
     while (prefix.endsWith("/")) {

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * follow {@link DeviceApi}'s mapping, with 408 and 429 counted as {@code SERVER_UNAVAILABLE} like
  * 5xx, because a retry later is the right response to both.
  *
- * <p>Built from an {@link AgentConfig}: before registration it holds no device key, and every call
+ * <p>Built from an {@link AgentConfig}: before registration it has no device key, and every call
  * but {@link #register} fails with {@link IllegalStateException}. Thread-safe.
  */
 public final class HttpDeviceApi implements DeviceApi {
@@ -96,7 +96,7 @@ public final class HttpDeviceApi implements DeviceApi {
       throw new AgentException(
           AgentFailure.REGISTRATION_REFUSED,
           HttpFailures.ofStatus(name, status, response.body()).getMessage()
-              + refusalAdvice(status));
+              + rejectionAdvice(status));
     }
     requireSuccess(name, response);
     return read(name, () -> DeviceApiJson.registered(response.json(), status == 201));
@@ -290,7 +290,7 @@ public final class HttpDeviceApi implements DeviceApi {
     }
   }
 
-  private static String refusalAdvice(int status) {
+  private static String rejectionAdvice(int status) {
     if (status == 409) {
       return "; the UUID belongs to another device: delete the agent's registration.json to"
           + " register with a new UUID";

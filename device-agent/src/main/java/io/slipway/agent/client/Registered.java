@@ -1,7 +1,7 @@
 package io.slipway.agent.client;
 
 /**
- * The server's answer to a registration. {@link #toString()} hides the key.
+ * The server's response to a registration. {@link #toString()} hides the key.
  *
  * @param uuid the device's UUID
  * @param deviceKey the device API key the server accepted (the one the device sent)

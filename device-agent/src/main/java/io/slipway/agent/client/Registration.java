@@ -1,7 +1,7 @@
 package io.slipway.agent.client;
 
 /**
- * What a device sends to register. {@link #toString()} hides the key.
+ * The request body a device sends to register. {@link #toString()} hides the key.
  *
  * @param uuid the UUID the device generated, 32 lower-case hex digits
  * @param deviceType the device type slug from config.json

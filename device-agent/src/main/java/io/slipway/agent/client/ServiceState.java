@@ -1,7 +1,7 @@
 package io.slipway.agent.client;
 
 /**
- * What one service is doing, as reported. Immutable.
+ * The reported state of one service. Immutable.
  *
  * @param status {@code downloading}, {@code installing}, {@code running}, {@code exited} or {@code
  *     failed}

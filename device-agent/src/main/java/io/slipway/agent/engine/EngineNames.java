@@ -65,11 +65,11 @@ record EngineNames(String deviceUuid) {
    *
    * @throws IllegalArgumentException naming the value when it is not
    */
-  static String requireName(String what, String name) {
+  static String requireName(String kind, String name) {
     if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
       throw new IllegalArgumentException(
           "The "
-              + what
+              + kind
               + " name '"
               + name
               + "' is invalid: use 1 to 63 letters, digits and . _ -, starting with a letter or"

@@ -146,7 +146,7 @@ final class ImageLoader {
     for (Layer layer : image.layers()) {
       diffIds.add(layer.diffId().value());
     }
-    int most = 0;
+    int maxCommon = 0;
     for (com.github.dockerjava.api.model.Image loaded : client.listImagesCmd().exec()) {
       if (!hasTagOfDevice(loaded)) {
         continue;
@@ -160,9 +160,9 @@ final class ImageLoader {
           && diffIds.get(common).equals(layers.get(common))) {
         common++;
       }
-      most = Math.max(most, common);
+      maxCommon = Math.max(maxCommon, common);
     }
-    return most;
+    return maxCommon;
   }
 
   private boolean hasTagOfDevice(com.github.dockerjava.api.model.Image image) {

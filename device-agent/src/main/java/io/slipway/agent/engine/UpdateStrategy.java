@@ -3,8 +3,8 @@ package io.slipway.agent.engine;
 import java.util.Locale;
 
 /**
- * How a service moves to a new image, from its {@code io.slipway.update.strategy} label (balena's
- * {@code io.balena.update.strategy} is read too).
+ * The way a service moves to a new image, read from its {@code io.slipway.update.strategy} label
+ * (balena's {@code io.balena.update.strategy} is read too).
  */
 public enum UpdateStrategy {
   /** Download and verify the new image first, then stop the old container (the default). */

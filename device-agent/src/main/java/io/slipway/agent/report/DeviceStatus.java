@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the device runs and how its update moves, gathered for state reports. The update thread
+ * The device's running release and update progress, gathered for state reports. The update thread
  * writes it; the reporter reads {@link #snapshot(Map)} from its own thread.
  *
  * <p>While a service moves to a new image its report names the image it still runs, because the

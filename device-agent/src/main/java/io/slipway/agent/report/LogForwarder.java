@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forwards container log lines to the server in batches, with bounded memory. Lines wait in a queue
- * limited in lines and bytes; one sender thread takes batches of at most 1,000 lines and about 1
+ * limited in lines and bytes. One sender thread takes batches of at most 1,000 lines and about 1
  * MiB (the server's limits) and sends them. When the queue is full, {@link #accept} blocks the
- * reader for a short while and then drops lines and counts them, and once the server takes lines
- * again the next batch starts with one line that says how many were dropped. A batch the server did
+ * reader for a short while and then drops lines and counts them. Once the server takes lines again,
+ * the next batch starts with one line that reports how many were dropped. A batch the server did
  * not take is retried with capped exponential backoff.
  *
- * <p>Memory: the queue holds at most {@link Limits#queuedBytes()} of estimated JSON, and one batch
- * being sent at most {@link Limits#batchBytes()} more.
+ * <p>Memory: the queue contains at most {@link Limits#queuedBytes()} of estimated JSON, and one
+ * batch being sent at most {@link Limits#batchBytes()} more.
  *
  * <p>Thread-safe: any number of readers may call {@link #accept}.
  */
@@ -44,8 +44,8 @@ public final class LogForwarder implements Consumer<LogLine>, AutoCloseable {
   /**
    * The queue and batch limits.
    *
-   * @param queuedLines lines the queue holds at most
-   * @param queuedBytes estimated JSON bytes the queue holds at most
+   * @param queuedLines maximum number of lines in the queue
+   * @param queuedBytes maximum estimated JSON bytes in the queue
    * @param batchLines lines per request at most
    * @param batchBytes estimated JSON bytes per request at most
    * @param blockFor how long a reader waits for room before lines are dropped
@@ -315,16 +315,16 @@ public final class LogForwarder implements Consumer<LogLine>, AutoCloseable {
 
   /** Cuts over-long messages and estimates the line's JSON size. */
   private static Queued queued(LogLine line) {
-    LogLine kept = line;
+    LogLine capped = line;
     if (line.message() != null && line.message().length() > MAX_MESSAGE_CHARS) {
-      kept =
+      capped =
           new LogLine(
               line.timestamp(),
               line.service(),
               line.message().substring(0, MAX_MESSAGE_CHARS),
               line.stderr());
     }
-    return new Queued(kept, estimatedBytes(kept));
+    return new Queued(capped, estimatedBytes(capped));
   }
 
   /**

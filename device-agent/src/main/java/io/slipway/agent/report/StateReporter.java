@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the device's state to the server only when it changed, and at most once per interval. It
- * takes a snapshot once per interval and whenever {@link #nudge()} asks, and sends on the
+ * takes a snapshot once per interval and whenever {@link #nudge()} requests one, and sends on the
  * scheduler's thread. The update thread waits for the server only in {@link #flush()}, which skips
  * the interval. A failed send is retried with the next snapshot, one interval later.
  *

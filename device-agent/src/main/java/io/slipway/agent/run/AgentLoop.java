@@ -196,7 +196,7 @@ public final class AgentLoop implements DeviceAgent {
       scheduler.shutdownNow();
     }
     if (parts != null && parts.runner() instanceof AutoCloseable engine) {
-      // The engine's client holds connections; the containers themselves keep running.
+      // Closing releases the engine client's connections. The containers keep running.
       closeQuietly(engine);
     }
     synchronized (this) {
@@ -352,12 +352,16 @@ public final class AgentLoop implements DeviceAgent {
       throw e;
     }
 
-    Set<String> held = heldLocks();
-    if (!held.isEmpty()) {
+    Set<String> lockedServices = heldLocks();
+    if (!lockedServices.isEmpty()) {
       restartStopped(stopped);
       String message =
-          "Release " + target.releaseId() + " is ready but services " + held + " hold update locks";
-      status.failed(held, message);
+          "Release "
+              + target.releaseId()
+              + " is ready but services "
+              + lockedServices
+              + " hold update locks";
+      status.failed(lockedServices, message);
       logLockWait(target.releaseId(), message);
       throw new AgentException(AgentFailure.LOCKED, message);
     }
@@ -612,7 +616,7 @@ public final class AgentLoop implements DeviceAgent {
 
     private Builder() {}
 
-    /** The data directory the agent locks; other parts keep their files in it too. */
+    /** Sets the data directory, which the agent locks and other parts keep their files in. */
     public Builder dataDirectory(Path directory) {
       this.dataDirectory = directory;
       return this;
@@ -644,7 +648,7 @@ public final class AgentLoop implements DeviceAgent {
       return this;
     }
 
-    /** The minimum time between two state reports; 10 seconds by default. */
+    /** Sets the minimum time between two state reports, 10 seconds by default. */
     public Builder reportInterval(Duration interval) {
       this.reportInterval = interval;
       return this;
@@ -662,15 +666,15 @@ public final class AgentLoop implements DeviceAgent {
     }
 
     /**
-     * A scheduler for state reports, shared by several agents; by default each agent has its own
-     * thread, stopped on close. A shared one is left running.
+     * Sets a scheduler for state reports that several agents share and that close leaves running.
+     * By default each agent has its own thread, which close stops.
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
       this.scheduler = scheduler;
       return this;
     }
 
-    /** Whether container logs go to the server; true by default. */
+    /** Sets whether container logs go to the server, true by default. */
     public Builder forwardLogs(boolean forward) {
       this.forwardLogs = forward;
       return this;

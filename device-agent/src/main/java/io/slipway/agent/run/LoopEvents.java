@@ -5,8 +5,9 @@ import io.slipway.agent.store.InstalledRelease;
 import java.time.Duration;
 
 /**
- * What an agent's loop did, for counters such as the simulation's summary. Called from the loop's
- * thread; implementations must be quick and thread-safe, because several loops may share one.
+ * Callbacks for what an agent's loop did, for counters such as the simulation's summary. Called
+ * from the loop's thread; implementations must be quick and thread-safe, because several loops may
+ * share one.
  */
 public interface LoopEvents {
 

@@ -23,7 +23,7 @@ final class ImageBlobs {
 
   /**
    * Returns the blobs that the manifest {@code manifest} names, itself included: the ones the image
-   * needs to run. A local manifest's signed manifest is added when the layout holds it, because
+   * needs to run. A local manifest's signed manifest is added when the layout contains it, because
    * later deltas name it as their source.
    *
    * @throws IOException when the manifest is missing or unreadable

@@ -20,7 +20,7 @@ public interface ReleaseStore {
   /** Returns the release the device runs, or empty before its first release. */
   Optional<InstalledRelease> current();
 
-  /** Returns the OCI layout that holds every image. */
+  /** Returns the OCI layout that contains every image. */
   OciLayout layout();
 
   /** Returns a scratch directory for partial downloads and staging, kept across restarts. */

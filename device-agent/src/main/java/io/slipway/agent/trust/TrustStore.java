@@ -33,8 +33,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Without the file, the keys are the PEM public keys of config.json's {@code trustedKeys} at
  * version 0. From then on only a signed key list moves them forward, through {@link
  * TrustUpdate#apply}. When the device has no key at all, the first key list it receives is taken on
- * trust ({@link TrustUpdate#trustOnFirstUse}) with a WARN, because whoever answers that first
- * request then decides the device's keys.
+ * trust ({@link TrustUpdate#trustOnFirstUse}) with a WARN, because any party that responds to that
+ * first request, genuine or not, then decides the device's keys.
  *
  * <p>Every change is written with {@link AtomicFiles#write} before it is returned, so a crash never
  * leaves the device trusting less than it had accepted, nor accepting a replayed state.

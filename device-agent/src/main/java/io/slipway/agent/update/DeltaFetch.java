@@ -30,11 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves one service image forward by a delta: requests the delta between the platform manifest the
- * device has and the one it needs, waits while the server makes it (bounded), verifies the signed
- * delta manifest and checks its source and target before downloading anything, downloads the
- * payload with resume, applies it as a stream into staging (every blob verified by the applier),
- * and adds the result to the layout. Not thread-safe.
+ * Moves one service image forward by a delta. It requests the delta between the platform manifest
+ * the device has and the one it needs, and waits a bounded time while the server makes it. Before
+ * downloading anything it verifies the signed delta manifest and checks its source and target. It
+ * then downloads the payload with resume, applies it as a stream into staging (the applier verifies
+ * every blob) and adds the result to the layout. Not thread-safe.
  */
 final class DeltaFetch {
 

@@ -122,8 +122,10 @@ final class IndexResolver {
   }
 
   /** Matches {@code linux/arm64} with {@code linux/arm64/v8} too, since v8 is arm64's default. */
-  private static boolean matches(String entry, String wanted) {
-    return entry.equals(wanted) || entry.startsWith(wanted + "/") || wanted.startsWith(entry + "/");
+  private static boolean matches(String entry, String expected) {
+    return entry.equals(expected)
+        || entry.startsWith(expected + "/")
+        || expected.startsWith(entry + "/");
   }
 
   private static AgentException protocol(String message) {

@@ -5,14 +5,21 @@ import io.slipway.agent.store.InstalledRelease;
 import java.util.Map;
 
 /**
- * Brings a target release into the store, verified, without touching the current one. The order of
- * checks: the signed target state (signature, device, expiry, replay) after applying a newer signed
- * key list when the state names one; the release's signed document against that state, with the
- * rollback rule; that the unsigned target's images are exactly the ones the document names. Then,
- * per service image the store lacks: a delta from the image the service runs (signature of the
- * delta manifest verified before the payload is read; payload downloaded with resume; applied as a
- * stream into staging; every layer and manifest digest verified) or, when the server offers none or
- * applying fails, a full pull from the registry with a device-scoped token, verifying every blob.
+ * Brings a target release into the store, verified, without touching the current one. The checks
+ * run in this order:
+ *
+ * <ol>
+ *   <li>the signed target state (signature, device, expiry, replay), after applying a newer signed
+ *       key list when the state names one;
+ *   <li>the release's signed document against that state, with the rollback rule;
+ *   <li>that the unsigned target's images are exactly the ones the document names.
+ * </ol>
+ *
+ * <p>Then each service image that the store lacks arrives by a delta from the image the service
+ * runs. The signature of the delta manifest is verified before the payload is read, the payload is
+ * downloaded with resume and applied as a stream into staging, and every layer and manifest digest
+ * is verified. When the server offers no delta or applying it fails, the image comes by a full pull
+ * from the registry with a device-scoped token, which verifies every blob.
  *
  * <p>Not thread-safe: one update at a time.
  */

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The client against a JDK HTTP server standing in for the Slipway server: it produces the error
- * answers (5xx, malformed bodies, slow responses) that the real server cannot be made to give.
+ * responses (5xx, malformed bodies, slow responses) that the real server cannot be made to give.
  * {@code JoinIT} in system-tests covers the real server.
  */
 class HttpDeviceApiTest {

@@ -105,7 +105,7 @@ class PollScheduleTest {
 
   @Test
   void ofRunsOnJavaBaseAlone() throws Exception {
-    // A child JVM limited to java.base stands in for a small jlink runtime on a device. The
+    // A child JVM limited to java.base simulates a small jlink runtime on a device. The
     // default schedule must work there without other modules such as jdk.random.
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String classPath = location(PollSchedule.class) + File.pathSeparator + location(Probe.class);

@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A JDK HTTP server on 127.0.0.1 that stands in for the Slipway server where a test needs answers
- * the real one cannot be made to give (5xx, malformed bodies, stalls, ignored ranges). Each path
- * gets a handler; every request is recorded.
+ * A JDK HTTP server on 127.0.0.1 that replaces the Slipway server where a test needs responses the
+ * real one cannot be made to send (5xx, malformed bodies, stalls, ignored ranges). Each path gets a
+ * handler; every request is recorded.
  */
 final class StubServer implements AutoCloseable {
 
@@ -65,7 +65,7 @@ final class StubServer implements AutoCloseable {
     handlers.put(path, handler);
   }
 
-  /** Answers {@code path} with a fixed status, content type JSON and body. */
+  /** Responds to requests for {@code path} with a fixed status, content type JSON and body. */
   void answer(String path, int status, String json) {
     on(path, (exchange, body) -> send(exchange, status, json));
   }

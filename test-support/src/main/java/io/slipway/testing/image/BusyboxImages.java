@@ -34,7 +34,7 @@ public final class BusyboxImages {
   /** The platforms the index holds, in index order. */
   public static final List<String> PLATFORMS = List.of("linux/amd64", "linux/arm64");
 
-  /** The file that tells variants apart in their images. */
+  /** The file whose content distinguishes the variants' images. */
   public static final String VARIANT_FILE = "/etc/slipway-variant";
 
   /** Environment variable naming an arm64 busybox binary to use instead of downloading one. */
