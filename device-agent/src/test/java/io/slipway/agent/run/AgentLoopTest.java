@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentLoopTest {
 
   private static final String UUID = "0123456789abcdef0123456789abcdef";
+  private static final String KILL_THEN_DOWNLOAD = "kill-then-download";
 
   @TempDir Path data;
 
@@ -115,9 +116,7 @@ class AgentLoopTest {
 
   @Test
   void reportBeforeUpdateNamesTheRunningImage() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -140,9 +139,7 @@ class AgentLoopTest {
 
   @Test
   void sameReleaseAtStartIsNotPreparedAgain() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    api.target.set(target("e1", 1, "web"));
-    loop.start();
+    startOnReleaseOne(target("e1", 1, "web"));
 
     loop.round();
 
@@ -188,11 +185,8 @@ class AgentLoopTest {
 
   @Test
   void releaseFailingTheCheckIsNotCommitted() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    parts.runner.checkFailure =
-        new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    parts.runner.checkFailure = bindFailure();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -202,26 +196,19 @@ class AgentLoopTest {
 
   @Test
   void releaseFailingTheCheckIsReported() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    parts.runner.checkFailure =
-        new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    parts.runner.checkFailure = bindFailure();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
-    StateReport report = loop.status().snapshot(parts.runner.status());
-    assertThat(report.services().get("web").message())
+    assertThat(webMessage())
         .isEqualTo("Update to release 2 failed: ENGINE_FAILED: Service web binds /etc");
   }
 
   @Test
   void killThenDownloadServiceRestartsWhenCheckFails() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    parts.runner.checkFailure =
-        new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
-    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
-    loop.start();
+    parts.runner.checkFailure = bindFailure();
+    startOnReleaseOne(withLabel(target("e2", 2, "web"), "web", KILL_THEN_DOWNLOAD));
 
     loop.round();
 
@@ -230,10 +217,8 @@ class AgentLoopTest {
 
   @Test
   void releaseThatCannotStartIsRolledBack() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.runner.failingReleases.add(2L);
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -244,10 +229,8 @@ class AgentLoopTest {
 
   @Test
   void rolledBackReleaseIsReported() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.runner.failingReleases.add(2L);
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -297,14 +280,7 @@ class AgentLoopTest {
 
   @Test
   void verificationFailureIsNotRetriedAtOnce() throws Exception {
-    loop = newLoop(Duration.ofMinutes(10));
-    parts.install(target("e1", 1, "web"));
-    parts.updater.failure =
-        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
-    loop.round();
-    parts.updater.failure = null;
+    failVerificationOfReleaseTwoOnce();
 
     loop.round();
 
@@ -314,14 +290,7 @@ class AgentLoopTest {
 
   @Test
   void verificationFailureIsRetriedAfterTheBackoff() throws Exception {
-    loop = newLoop(Duration.ofMinutes(10));
-    parts.install(target("e1", 1, "web"));
-    parts.updater.failure =
-        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
-    loop.round();
-    parts.updater.failure = null;
+    failVerificationOfReleaseTwoOnce();
     clock.advance(Duration.ofMinutes(11));
 
     loop.round();
@@ -331,14 +300,7 @@ class AgentLoopTest {
 
   @Test
   void changedTargetSkipsTheBackoff() throws Exception {
-    loop = newLoop(Duration.ofMinutes(10));
-    parts.install(target("e1", 1, "web"));
-    parts.updater.failure =
-        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
-    loop.round();
-    parts.updater.failure = null;
+    failVerificationOfReleaseTwoOnce();
     api.target.set(target("e3", 3, "web"));
 
     loop.round();
@@ -348,11 +310,9 @@ class AgentLoopTest {
 
   @Test
   void failedPrepareKeepsTheCurrentRelease() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.updater.failure =
         new AgentException(AgentFailure.VERIFICATION_FAILED, "release 2 is unsigned");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -377,26 +337,21 @@ class AgentLoopTest {
 
   @Test
   void failedPrepareIsReportedPerService() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.updater.failure =
         new AgentException(AgentFailure.VERIFICATION_FAILED, "release 2 is unsigned");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
-    StateReport report = loop.status().snapshot(parts.runner.status());
-    assertThat(report.services().get("web").message())
+    assertThat(webMessage())
         .isEqualTo("Update to release 2 failed: VERIFICATION_FAILED: release 2 is unsigned");
   }
 
   @Test
   void unexpectedExceptionIsRetried() throws Exception {
-    parts.install(target("e1", 1, "web"));
     // Stands in for a bug in the updater. No real part throws this on its own.
     parts.updater.failure = new IllegalStateException("stand-in bug");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -409,25 +364,20 @@ class AgentLoopTest {
 
   @Test
   void unexpectedExceptionIsReportedPerService() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.updater.failure = new IllegalStateException("stand-in bug");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
-    StateReport report = loop.status().snapshot(parts.runner.status());
-    assertThat(report.services().get("web").message())
+    assertThat(webMessage())
         .isEqualTo("Update to release 2 failed: java.lang.IllegalStateException: stand-in bug");
   }
 
   @Test
   void linkageErrorIsRetried() throws Exception {
-    parts.install(target("e1", 1, "web"));
     // Stands in for a library whose native part does not load on the device.
     parts.updater.failure = new UnsatisfiedLinkError("stand-in: no native library");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -452,17 +402,13 @@ class AgentLoopTest {
 
   @Test
   void failedRestartKeepsUpdateFailure() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.updater.failure = new AgentException(AgentFailure.DOWNLOAD_FAILED, "cut");
-    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
-    loop.start();
+    startOnReleaseOne(withLabel(target("e2", 2, "web"), "web", KILL_THEN_DOWNLOAD));
     parts.runner.reconcileFailure = new IllegalStateException("stand-in engine bug");
 
     loop.round();
 
-    StateReport report = loop.status().snapshot(parts.runner.status());
-    assertThat(report.services().get("web").message())
-        .isEqualTo("Update to release 2 failed: DOWNLOAD_FAILED: cut");
+    assertThat(webMessage()).isEqualTo("Update to release 2 failed: DOWNLOAD_FAILED: cut");
     parts.runner.reconcileFailure = null;
     parts.updater.failure = null;
     loop.round();
@@ -488,10 +434,8 @@ class AgentLoopTest {
 
   @Test
   void heldLockKeepsTheCurrentRelease() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
 
     loop.round();
 
@@ -502,10 +446,8 @@ class AgentLoopTest {
 
   @Test
   void releasedLockLetsTheSwitchHappen() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
-    api.target.set(target("e2", 2, "web"));
-    loop.start();
+    startOnReleaseOne(target("e2", 2, "web"));
     loop.round();
     parts.runner.locked.clear();
 
@@ -517,7 +459,7 @@ class AgentLoopTest {
   @Test
   void killThenDownloadStopsTheServiceBeforePreparing() throws Exception {
     parts.install(target("e1", 1, "web", "db"));
-    api.target.set(withLabel(target("e2", 2, "web", "db"), "web", "kill-then-download"));
+    api.target.set(withLabel(target("e2", 2, "web", "db"), "web", KILL_THEN_DOWNLOAD));
     loop.start();
     events.clear();
 
@@ -528,10 +470,8 @@ class AgentLoopTest {
 
   @Test
   void killThenDownloadServiceRestartsWhenPrepareFails() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.updater.failure = new AgentException(AgentFailure.DOWNLOAD_FAILED, "cut");
-    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
-    loop.start();
+    startOnReleaseOne(withLabel(target("e2", 2, "web"), "web", KILL_THEN_DOWNLOAD));
     events.clear();
 
     loop.round();
@@ -542,10 +482,8 @@ class AgentLoopTest {
 
   @Test
   void lockedServiceIsNotStoppedForKillThenDownload() throws Exception {
-    parts.install(target("e1", 1, "web"));
     parts.runner.locked.add("web");
-    api.target.set(withLabel(target("e2", 2, "web"), "web", "kill-then-download"));
-    loop.start();
+    startOnReleaseOne(withLabel(target("e2", 2, "web"), "web", KILL_THEN_DOWNLOAD));
 
     loop.round();
 
@@ -554,9 +492,7 @@ class AgentLoopTest {
 
   @Test
   void unknownStrategyLabelCountsAsTheDefault() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    api.target.set(withLabel(target("e2", 2, "web"), "web", "hand-over"));
-    loop.start();
+    startOnReleaseOne(withLabel(target("e2", 2, "web"), "web", "hand-over"));
 
     loop.round();
 
@@ -566,9 +502,7 @@ class AgentLoopTest {
 
   @Test
   void targetWithoutReleaseKeepsWhatRuns() throws Exception {
-    parts.install(target("e1", 1, "web"));
-    api.target.set(new TargetState("e0", null, null, Map.of(), Map.of()));
-    loop.start();
+    startOnReleaseOne(new TargetState("e0", null, null, Map.of(), Map.of()));
 
     loop.round();
 
@@ -624,6 +558,31 @@ class AgentLoopTest {
     assertThat(runner.isAlive()).isFalse();
   }
 
+  /** Makes release 1 of "web" current, offers {@code target} to the loop and starts it. */
+  private void startOnReleaseOne(TargetState target) throws Exception {
+    parts.install(target("e1", 1, "web"));
+    api.target.set(target);
+    loop.start();
+  }
+
+  /**
+   * Starts a loop polling every 10 minutes on release 1 and runs one round in which release 2 fails
+   * verification, so that the next round meets the backoff.
+   */
+  private void failVerificationOfReleaseTwoOnce() throws Exception {
+    loop = newLoop(Duration.ofMinutes(10));
+    parts.updater.failure =
+        new AgentException(AgentFailure.VERIFICATION_FAILED, "blob digest mismatch");
+    startOnReleaseOne(target("e2", 2, "web"));
+    loop.round();
+    parts.updater.failure = null;
+  }
+
+  /** Returns the message that the next state report carries for "web". */
+  private String webMessage() {
+    return loop.status().snapshot(parts.runner.status()).services().get("web").message();
+  }
+
   private void runQuietly() {
     try {
       loop.run();
@@ -647,6 +606,10 @@ class AgentLoopTest {
       Thread.sleep(5);
     }
     assertThat(currentRelease()).isEqualTo(releaseId);
+  }
+
+  private static AgentException bindFailure() {
+    return new AgentException(AgentFailure.ENGINE_FAILED, "Service web binds /etc");
   }
 
   private long currentRelease() {

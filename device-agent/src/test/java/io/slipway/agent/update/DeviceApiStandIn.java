@@ -2,14 +2,9 @@ package io.slipway.agent.update;
 
 import com.sun.net.httpserver.HttpServer;
 import io.slipway.agent.client.DeltaOffer;
-import io.slipway.agent.client.DeviceApi;
 import io.slipway.agent.client.Downloader;
 import io.slipway.agent.client.FleetInfo;
-import io.slipway.agent.client.LogLine;
-import io.slipway.agent.client.Registered;
-import io.slipway.agent.client.Registration;
-import io.slipway.agent.client.StateReport;
-import io.slipway.agent.client.TargetState;
+import io.slipway.agent.client.ThrowingDeviceApi;
 import io.slipway.delta.image.Digest;
 import io.slipway.signing.dsse.EnvelopeJson;
 import io.slipway.signing.key.LocalSigner;
@@ -36,9 +31,9 @@ import java.util.function.BiFunction;
  * (its modules may not be on a device's class path), so this class returns signed documents made
  * with a {@link LocalSigner} directly, and serves delta payloads from a directory over a JDK {@link
  * HttpServer} on 127.0.0.1, which the real downloader fetches. Only the methods the updater calls
- * are implemented. Not thread-safe.
+ * are implemented, and the others throw. Not thread-safe.
  */
-final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
+final class DeviceApiStandIn extends ThrowingDeviceApi implements AutoCloseable {
 
   static final String FLEET = "acme/gateways";
 
@@ -134,31 +129,6 @@ final class DeviceApiStandIn implements DeviceApi, AutoCloseable {
   @Override
   public Downloader payloads() {
     return downloader;
-  }
-
-  @Override
-  public Registered register(String provisioningKey, Registration registration) {
-    throw new UnsupportedOperationException("not used by the updater");
-  }
-
-  @Override
-  public Optional<TargetState> targetState(String etag) {
-    throw new UnsupportedOperationException("not used by the updater");
-  }
-
-  @Override
-  public void reportState(StateReport report) {
-    throw new UnsupportedOperationException("not used by the updater");
-  }
-
-  @Override
-  public void updateSelf(String osVersion) {
-    throw new UnsupportedOperationException("not used by the updater");
-  }
-
-  @Override
-  public void sendLogs(List<LogLine> lines) {
-    throw new UnsupportedOperationException("not used by the updater");
   }
 
   @Override

@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,12 +201,10 @@ class StandardUpdaterTest {
   void singleManifestOfOtherPlatformIsRefused() throws Exception {
     api.platform("linux/arm64");
 
-    assertThatThrownBy(() -> updater.prepare(target(1, 1, one), this::record))
-        .isInstanceOf(AgentException.class)
-        .hasMessageContaining("built for linux/amd64")
-        .hasMessageContaining("fleet's platform is linux/arm64")
-        .extracting(e -> ((AgentException) e).failure())
-        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+    assertVerificationFails(
+        () -> updater.prepare(target(1, 1, one), this::record),
+        "built for linux/amd64",
+        "fleet's platform is linux/arm64");
     assertThat(store.current()).isEmpty();
   }
 
@@ -269,14 +268,12 @@ class StandardUpdaterTest {
   void tamperedDeltaFallsBackToFullPull() throws Exception {
     install(one);
     byte[] payload = delta(manifest(one), manifest(two));
-    byte[] tampered = payload.clone();
-    tampered[tampered.length / 2] ^= 1;
+    byte[] tampered = withMiddleBitFlipped(payload);
     offer(payload, tampered);
 
     Updater.Prepared prepared = updater.prepare(target(2, 2, two), this::record);
 
-    assertThat(prepared.methods()).containsEntry("web", "full");
-    assertThat(prepared.fallbacks().get("web")).contains("delta");
+    assertFellBackToFullPull(prepared, "delta");
     assertThat(store.contains(manifest(two))).isTrue();
   }
 
@@ -292,8 +289,7 @@ class StandardUpdaterTest {
 
     Updater.Prepared prepared = withoutNative.prepare(target(2, 2, two), this::record);
 
-    assertThat(prepared.methods()).containsEntry("web", "full");
-    assertThat(prepared.fallbacks().get("web")).contains("UnsatisfiedLinkError");
+    assertFellBackToFullPull(prepared, "UnsatisfiedLinkError");
     assertThat(store.contains(manifest(two))).isTrue();
   }
 
@@ -308,8 +304,7 @@ class StandardUpdaterTest {
 
     Updater.Prepared prepared = withBug.prepare(target(2, 2, two), this::record);
 
-    assertThat(prepared.methods()).containsEntry("web", "full");
-    assertThat(prepared.fallbacks().get("web")).contains("stand-in failure of blob");
+    assertFellBackToFullPull(prepared, "stand-in failure of blob");
   }
 
   @Test
@@ -341,8 +336,7 @@ class StandardUpdaterTest {
   void deltaSignedForOtherPayloadFallsBack() throws Exception {
     install(one);
     byte[] payload = delta(manifest(one), manifest(two));
-    byte[] tampered = payload.clone();
-    tampered[tampered.length / 2] ^= 1;
+    byte[] tampered = withMiddleBitFlipped(payload);
     // The server serves the altered payload under its own digest, which the signature does not
     // name.
     api.deltas(
@@ -355,8 +349,7 @@ class StandardUpdaterTest {
 
     Updater.Prepared prepared = updater.prepare(target(2, 2, two), this::record);
 
-    assertThat(prepared.fallbacks().get("web")).contains("signature was rejected");
-    assertThat(prepared.methods()).containsEntry("web", "full");
+    assertFellBackToFullPull(prepared, "signature was rejected");
   }
 
   @Test
@@ -377,8 +370,7 @@ class StandardUpdaterTest {
 
     Updater.Prepared prepared = updater.prepare(target(2, 2, two), this::record);
 
-    assertThat(prepared.fallbacks().get("web")).contains("UNKNOWN_KEY");
-    assertThat(prepared.methods()).containsEntry("web", "full");
+    assertFellBackToFullPull(prepared, "UNKNOWN_KEY");
   }
 
   @Test
@@ -387,11 +379,7 @@ class StandardUpdaterTest {
     TargetState target = target(2, 2, two);
     api.releaseBundle(2, null);
 
-    assertThatThrownBy(() -> updater.prepare(target, this::record))
-        .isInstanceOf(AgentException.class)
-        .hasMessageContaining("Release 2 is unsigned")
-        .extracting(e -> ((AgentException) e).failure())
-        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+    assertVerificationFails(() -> updater.prepare(target, this::record), "Release 2 is unsigned");
     assertThat(store.contains(manifest(two))).isFalse();
     assertThat(store.current().map(InstalledRelease::releaseId)).contains(1L);
   }
@@ -402,11 +390,8 @@ class StandardUpdaterTest {
     TargetState polledTwo =
         new TargetState("etag", 1L, "v1", Map.of("web", service(two)), Map.of());
 
-    assertThatThrownBy(() -> updater.prepare(polledTwo, this::record))
-        .isInstanceOf(AgentException.class)
-        .hasMessageContaining("is signed as image " + one.value())
-        .extracting(e -> ((AgentException) e).failure())
-        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+    assertVerificationFails(
+        () -> updater.prepare(polledTwo, this::record), "is signed as image " + one.value());
     assertThat(store.contains(manifest(two))).isFalse();
   }
 
@@ -435,13 +420,29 @@ class StandardUpdaterTest {
     bytes[bytes.length / 2] ^= 1;
     Files.write(stored, bytes);
 
-    assertThatThrownBy(() -> updater.prepare(target(1, 1, three), this::record))
-        .isInstanceOf(AgentException.class)
-        .hasMessageContaining(layer.value())
-        .extracting(e -> ((AgentException) e).failure())
-        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+    assertVerificationFails(
+        () -> updater.prepare(target(1, 1, three), this::record), layer.value());
     assertThat(store.contains(manifest(three))).isFalse();
     assertThat(store.layout().contains(layer)).isFalse();
+  }
+
+  private static void assertVerificationFails(ThrowingCallable prepare, String... messageParts) {
+    assertThatThrownBy(prepare)
+        .isInstanceOf(AgentException.class)
+        .hasMessageContainingAll(messageParts)
+        .extracting(e -> ((AgentException) e).failure())
+        .isEqualTo(AgentFailure.VERIFICATION_FAILED);
+  }
+
+  private static void assertFellBackToFullPull(Updater.Prepared prepared, String reason) {
+    assertThat(prepared.methods()).containsEntry("web", "full");
+    assertThat(prepared.fallbacks().get("web")).contains(reason);
+  }
+
+  private static byte[] withMiddleBitFlipped(byte[] payload) {
+    byte[] tampered = payload.clone();
+    tampered[tampered.length / 2] ^= 1;
+    return tampered;
   }
 
   private void record(String service, String method, long downloaded, long size) {
