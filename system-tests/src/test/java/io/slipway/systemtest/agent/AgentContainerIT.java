@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.systemtest.docker.DockerCli;
-import io.slipway.systemtest.server.Backend;
 import io.slipway.systemtest.server.SlipwayStack;
 import io.slipway.testing.net.CuttingProxy;
 import java.io.IOException;
@@ -56,12 +55,10 @@ class AgentContainerIT {
 
   @BeforeAll
   static void startServerAndBuildAgentImage() throws Exception {
-    DockerCli.requireEngine();
-    stack =
-        SlipwayStack.start(
-            "AgentContainerIT", new Backend(Backend.Database.H2, Backend.Storage.FILESYSTEM));
-    docker = new DockerCli(stack.directory("docker-config"));
-    fleet = DeviceFleet.create(stack, "acme", "sensors");
+    ContainerFleet server = ContainerFleet.start("AgentContainerIT");
+    stack = server.stack();
+    docker = server.docker();
+    fleet = server.fleet();
     String image = fleet.pushService(SERVICE, "1", "release one");
     fleet.deploy("1.0.0", Map.of(SERVICE, image));
 

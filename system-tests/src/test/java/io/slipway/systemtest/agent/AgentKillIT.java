@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.agent.PausePoints;
 import io.slipway.systemtest.docker.DockerCli;
-import io.slipway.systemtest.server.Backend;
 import io.slipway.systemtest.server.SlipwayStack;
 import io.slipway.testing.image.BusyboxImages;
 import java.nio.file.Files;
@@ -53,12 +52,10 @@ class AgentKillIT {
 
   @BeforeAll
   static void startServerWithFirstRelease() throws Exception {
-    DockerCli.requireEngine();
-    stack =
-        SlipwayStack.start(
-            "AgentKillIT", new Backend(Backend.Database.H2, Backend.Storage.FILESYSTEM));
-    docker = new DockerCli(stack.directory("docker-config"));
-    fleet = DeviceFleet.create(stack, "acme", "sensors");
+    ContainerFleet server = ContainerFleet.start("AgentKillIT");
+    stack = server.stack();
+    docker = server.docker();
+    fleet = server.fleet();
     jars = AgentJars.fromBuild();
     config = stack.directory("device", "boot").resolve("config.json");
     Files.write(config, fleet.osConfig());
