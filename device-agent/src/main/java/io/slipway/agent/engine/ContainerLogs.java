@@ -107,7 +107,7 @@ final class ContainerLogs implements AutoCloseable {
           "Following container logs on device {} failed, retrying in {}: {}",
           names.deviceUuid(),
           RETRY,
-          e.toString());
+          DockerServiceRunner.oneLine(e.toString()));
       retryLater();
     }
   }
@@ -255,7 +255,7 @@ final class ContainerLogs implements AutoCloseable {
             containerId,
             service,
             names.deviceUuid(),
-            error.toString());
+            DockerServiceRunner.oneLine(error.toString()));
       }
       // Not passed to the base class, which would log it at ERROR a second time.
       closeQuietly(this);

@@ -134,7 +134,7 @@ class SimulateIT {
 
   @Test
   void keyOfAnotherFleetStopsTheSimulation() throws Exception {
-    DeviceFleet other = DeviceFleet.create(stack, "acme", "sim-other");
+    DeviceFleet other = DeviceFleet.create(stack, "gamma", "other");
     Path logFile = stack.directory("simulate-other").resolve("simulate.log");
     Process simulation =
         start(
