@@ -44,14 +44,11 @@ class AtomicFilesTest {
 
   @Test
   void writeKeepsPermissionsOfReplacedFile() throws IOException {
-    Path target = directory.resolve("config.json");
-    Files.writeString(target, "old");
-    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-rw----"));
+    Path target = existingFile("config.json", "rw-rw----");
 
     AtomicFiles.write(target, "new".getBytes(UTF_8));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
-        .isEqualTo("rw-rw----");
+    assertThat(permissionsOf(target)).isEqualTo("rw-rw----");
   }
 
   @Test
@@ -60,20 +57,16 @@ class AtomicFilesTest {
 
     AtomicFiles.write(target, "{}".getBytes(UTF_8));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
-        .isEqualTo("rw-r--r--");
+    assertThat(permissionsOf(target)).isEqualTo("rw-r--r--");
   }
 
   @Test
   void writePrivateMakesFileOwnerOnly() throws IOException {
-    Path target = directory.resolve("registration.json");
-    Files.writeString(target, "old");
-    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    Path target = existingFile("registration.json", "rw-r--r--");
 
     AtomicFiles.writePrivate(target, "secret".getBytes(UTF_8));
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
-        .isEqualTo("rw-------");
+    assertThat(permissionsOf(target)).isEqualTo("rw-------");
   }
 
   @Test
@@ -149,5 +142,17 @@ class AtomicFilesTest {
     try (Stream<Path> files = Files.list(directory)) {
       return files.map(file -> file.getFileName().toString()).toArray(String[]::new);
     }
+  }
+
+  /** Writes "old" to {@code name} in the test directory with {@code permissions}. */
+  private Path existingFile(String name, String permissions) throws IOException {
+    Path file = directory.resolve(name);
+    Files.writeString(file, "old");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+    return file;
+  }
+
+  private static String permissionsOf(Path file) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
   }
 }

@@ -29,7 +29,9 @@ final class OsRelease {
     if (pretty == null) {
       String name = value(lines, "NAME");
       String version = value(lines, "VERSION_ID");
-      pretty = name == null ? null : version == null ? name : name + " " + version;
+      if (name != null) {
+        pretty = version == null ? name : name + " " + version;
+      }
     }
     if (pretty == null || pretty.isBlank()) {
       return null;

@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What the agent reads from the device's config.json: the fleet it joins, its credentials and the
- * server's endpoints. The file's layout is the one the OS image tools write; fields the agent does
- * not use are kept untouched when it rewrites the file. Immutable; {@link #toString()} hides keys.
+ * The settings the agent reads from the device's config.json: the fleet it joins, its credentials
+ * and the server's endpoints. The file's layout is the one the OS image tools write; fields the
+ * agent does not use are kept untouched when it rewrites the file. Immutable; {@link #toString()}
+ * hides keys.
  *
  * @param fleetId the fleet's numeric id on the server
  * @param fleet the fleet's full name, {@code org/fleet}
@@ -37,7 +38,7 @@ public record AgentConfig(
     Duration pollInterval,
     List<String> trustedKeys) {
 
-  /** Returns true when the device holds its UUID and device API key. */
+  /** Returns true when the config contains the device's UUID and device API key. */
   public boolean registered() {
     return uuid != null && deviceApiKey != null;
   }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * rewrites it atomically: a temporary file in the same directory, fsync, rename over the original,
  * fsync of the directory. A crash at any moment leaves either the old or the new file, whole.
  *
- * <p>Not thread-safe; the agent holds one instance for its data directory's lifetime.
+ * <p>Not thread-safe; the agent keeps one instance for its data directory's lifetime.
  */
 public interface ConfigFile {
 

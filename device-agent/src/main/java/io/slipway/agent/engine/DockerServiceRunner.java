@@ -74,7 +74,7 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   private final ImageLoader images;
   private final Containers containers;
 
-  /** What the last {@link #reconcile} requested of each service; null before the first. */
+  /** The request of the last {@link #reconcile} for each service, or null before the first. */
   private volatile Requested requested;
 
   /**

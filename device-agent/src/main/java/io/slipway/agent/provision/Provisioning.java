@@ -14,8 +14,9 @@ import io.slipway.agent.config.AgentConfig;
 public interface Provisioning {
 
   /**
-   * Returns the registered configuration: at once when config.json already holds a UUID and device
-   * key, otherwise after registering (retrying with backoff while the server is unreachable).
+   * Returns the registered configuration: at once when config.json already contains a UUID and
+   * device key, otherwise after registering (retrying with backoff while the server is
+   * unreachable).
    *
    * @throws io.slipway.agent.AgentException {@code REGISTRATION_REFUSED} when the server refuses
    *     the provisioning key; {@code INVALID_CONFIG} when config.json cannot be read or written

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * them (retried with backoff while the server is unreachable); rewrite config.json with them and
  * without the provisioning key, then delete {@code registration.json}. A crash between any two
  * steps is repaired by the next start: before the rewrite it registers again with the same
- * identity, which the server treats as the same device; after it, config.json already holds the
+ * identity, which the server treats as the same device; after it, config.json already contains the
  * device.
  *
  * <p>Not thread-safe; the agent calls it once at start, holding its data directory's lock.

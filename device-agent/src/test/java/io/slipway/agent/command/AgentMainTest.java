@@ -43,21 +43,7 @@ class AgentMainTest {
 
   @Test
   void unknownStoreIsAUsageError() {
-    int exitCode =
-        execute(
-            "simulate",
-            "--devices",
-            "1",
-            "--fleet",
-            "acme/fleet",
-            "--device-type",
-            "generic-amd64",
-            "--server",
-            "http://127.0.0.1:1",
-            "--provisioning-key",
-            "slp_key",
-            "--store",
-            "memory");
+    int exitCode = simulate("--store", "memory");
 
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains("--store is 'memory'");
@@ -65,19 +51,7 @@ class AgentMainTest {
 
   @Test
   void simulationWithoutDevicesIsAUsageError() {
-    int exitCode =
-        execute(
-            "simulate",
-            "--devices",
-            "0",
-            "--fleet",
-            "acme/fleet",
-            "--device-type",
-            "generic-amd64",
-            "--server",
-            "http://127.0.0.1:1",
-            "--provisioning-key",
-            "slp_key");
+    int exitCode = simulate("--devices", "0");
 
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains("Option --devices is 0");
@@ -85,34 +59,16 @@ class AgentMainTest {
 
   @Test
   void unsupportedDockerHostIsAUsageErrorBeforeAnythingStarts(@TempDir Path directory) {
-    Path data = directory.resolve("data");
-
-    int exitCode =
-        execute(
-            "run",
-            "--config",
-            directory.resolve("config.json").toString(),
-            "--data-dir",
-            data.toString(),
-            "--docker-host",
-            "http://127.0.0.1:1");
+    int exitCode = runIn(directory, "--docker-host", "http://127.0.0.1:1");
 
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains("'http://127.0.0.1:1'").contains("unix:///");
-    assertThat(data).doesNotExist();
+    assertThat(directory.resolve("data")).doesNotExist();
   }
 
   @Test
   void relativeBindRootIsAUsageError(@TempDir Path directory) {
-    int exitCode =
-        execute(
-            "run",
-            "--config",
-            directory.resolve("config.json").toString(),
-            "--data-dir",
-            directory.resolve("data").toString(),
-            "--allow-bind-root",
-            "srv/data");
+    int exitCode = runIn(directory, "--allow-bind-root", "srv/data");
 
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains("'srv/data' is not absolute");
@@ -148,6 +104,23 @@ class AgentMainTest {
 
     assertThat(exitCode).isEqualTo(2);
     assertThat(err.toString()).contains("Option --server is 'ftp://127.0.0.1:1/'");
+  }
+
+  /**
+   * Runs {@code run} with the config file config.json and the data directory data in {@code
+   * directory}, followed by {@code options}.
+   */
+  private int runIn(Path directory, String... options) {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--config",
+                directory.resolve("config.json").toString(),
+                "--data-dir",
+                directory.resolve("data").toString()));
+    arguments.addAll(List.of(options));
+    return execute(arguments.toArray(String[]::new));
   }
 
   /**
