@@ -95,8 +95,7 @@ class DockerServiceRunnerIT {
   void loadAcceptsUncompressedLayer() {
     InstalledRelease release = release(1, service("app", "plain", Map.of()));
 
-    runner.load(release, layout);
-    runner.reconcile(release);
+    loadAndReconcile(release);
 
     assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("plain").value());
     assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
@@ -110,8 +109,7 @@ class DockerServiceRunnerIT {
     Image next = ImageReader.read(layout, layout.resolve("layered-b"));
 
     int present = new ImageLoader(client, new EngineNames(uuid)).presentLayers(next);
-    runner.load(second, layout);
-    runner.reconcile(second);
+    loadAndReconcile(second);
 
     assertThat(present).isEqualTo(1);
     assertThat(inspect("app").getImageId())
@@ -139,8 +137,7 @@ class DockerServiceRunnerIT {
             configuration);
     InstalledRelease release = release(7, app);
 
-    runner.load(release, layout);
-    runner.reconcile(release);
+    loadAndReconcile(release);
 
     InspectContainerResponse container = inspect("app");
     assertThat(container.getConfig().getEnv()).contains("GREETING=hello");
@@ -222,9 +219,7 @@ class DockerServiceRunnerIT {
 
   @Test
   void releaseThatCannotStartIsReportedFailed() {
-    InstalledRelease first = release(1, service("app", "one", Map.of()));
-    runner.load(first, layout);
-    runner.reconcile(first);
+    InstalledRelease first = loadAndReconcile(release(1, service("app", "one", Map.of())));
     InstalledRelease second = release(2, service("app", "no-command", Map.of(), Map.of()));
     runner.load(second, layout);
 
@@ -236,15 +231,12 @@ class DockerServiceRunnerIT {
 
   @Test
   void previousReleaseRunsAgainAfterFailedStart() {
-    InstalledRelease first = release(1, service("app", "one", Map.of()));
-    runner.load(first, layout);
-    runner.reconcile(first);
+    InstalledRelease first = loadAndReconcile(release(1, service("app", "one", Map.of())));
     InstalledRelease second = release(2, service("app", "no-command", Map.of(), Map.of()));
     runner.load(second, layout);
     assertThatThrownBy(() -> runner.reconcile(second)).isInstanceOf(AgentException.class);
 
-    runner.load(first, layout);
-    runner.reconcile(first);
+    loadAndReconcile(first);
 
     assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
     assertThat(inspect("app").getImageId()).isEqualTo(LayoutImages.imageId("one").value());
@@ -252,9 +244,7 @@ class DockerServiceRunnerIT {
 
   @Test
   void containerOfOtherSpecIsNotReportedRunning() {
-    InstalledRelease first = release(1, service("app", "one", Map.of()));
-    runner.load(first, layout);
-    runner.reconcile(first);
+    InstalledRelease first = loadAndReconcile(release(1, service("app", "one", Map.of())));
     InstalledRelease second =
         release(
             2,
@@ -272,9 +262,7 @@ class DockerServiceRunnerIT {
 
   @Test
   void reconcileTwiceKeepsContainer() {
-    InstalledRelease release = release(1, service("app", "one", Map.of()));
-    runner.load(release, layout);
-    runner.reconcile(release);
+    InstalledRelease release = loadAndReconcile(release(1, service("app", "one", Map.of())));
     String first = inspect("app").getId();
 
     runner.reconcile(release);
@@ -290,15 +278,13 @@ class DockerServiceRunnerIT {
             service("changed", "one", Map.of()),
             service("same", "one", Map.of()),
             service("dropped", "one", Map.of()));
-    runner.load(first, layout);
-    runner.reconcile(first);
+    loadAndReconcile(first);
     String changedBefore = inspect("changed").getId();
     String sameBefore = inspect("same").getId();
     InstalledRelease second =
         release(2, service("changed", "two", Map.of()), service("same", "one", Map.of()));
 
-    runner.load(second, layout);
-    runner.reconcile(second);
+    loadAndReconcile(second);
 
     assertThat(inspect("changed").getId()).isNotEqualTo(changedBefore);
     assertThat(inspect("changed").getImageId()).isEqualTo(LayoutImages.imageId("two").value());
@@ -310,13 +296,11 @@ class DockerServiceRunnerIT {
   void reconcileRemovesImagesReleaseNoLongerUses() {
     InstalledRelease first =
         release(1, service("changed", "one", Map.of()), service("same", "one", Map.of()));
-    runner.load(first, layout);
-    runner.reconcile(first);
+    loadAndReconcile(first);
     InstalledRelease second =
         release(2, service("changed", "two", Map.of()), service("same", "one", Map.of()));
 
-    runner.load(second, layout);
-    runner.reconcile(second);
+    loadAndReconcile(second);
 
     assertThat(tags())
         .containsExactlyInAnyOrder(
@@ -326,9 +310,8 @@ class DockerServiceRunnerIT {
 
   @Test
   void reconcileReplacesContainerWhenEnvironmentChanges() {
-    InstalledRelease first = release(1, service("app", "one", Map.of("MODE", "a")));
-    runner.load(first, layout);
-    runner.reconcile(first);
+    InstalledRelease first =
+        loadAndReconcile(release(1, service("app", "one", Map.of("MODE", "a"))));
     String before = inspect("app").getId();
 
     runner.reconcile(release(1, service("app", "one", Map.of("MODE", "b"))));
@@ -372,8 +355,7 @@ class DockerServiceRunnerIT {
     InstalledRelease release =
         release(
             1, service("app", "one", Map.of(), configuration), service("free", "one", Map.of()));
-    runner.load(release, layout);
-    runner.reconcile(release);
+    loadAndReconcile(release);
 
     waitFor(() -> !runner.heldLocks(Set.of("app", "free")).isEmpty());
     assertThat(runner.heldLocks(Set.of("app", "free"))).containsExactly("app");
@@ -386,8 +368,7 @@ class DockerServiceRunnerIT {
   void stopRemovesOnlyNamedServices() {
     InstalledRelease release =
         release(1, service("killed", "one", Map.of()), service("kept", "one", Map.of()));
-    runner.load(release, layout);
-    runner.reconcile(release);
+    loadAndReconcile(release);
 
     runner.stop(Set.of("killed"));
 
@@ -427,9 +408,8 @@ class DockerServiceRunnerIT {
   void followLogsForwardsLinesOfRunningContainer() throws Exception {
     Map<String, Object> configuration =
         Map.of("command", List.of("sh", "-c", "while true; do echo tick; sleep 1; done"));
-    InstalledRelease release = release(1, service("ticker", "one", Map.of(), configuration));
-    runner.load(release, layout);
-    runner.reconcile(release);
+    InstalledRelease release =
+        loadAndReconcile(release(1, service("ticker", "one", Map.of(), configuration)));
     List<LogLine> lines = new CopyOnWriteArrayList<>();
 
     try (AutoCloseable following = runner.followLogs(lines::add)) {
@@ -466,9 +446,7 @@ class DockerServiceRunnerIT {
 
   @Test
   void reconcileStartsContainerLeftCreated() {
-    InstalledRelease release = release(1, service("app", "one", Map.of()));
-    runner.load(release, layout);
-    runner.reconcile(release);
+    InstalledRelease release = loadAndReconcile(release(1, service("app", "one", Map.of())));
     InspectContainerResponse started = inspect("app");
     client.removeContainerCmd(started.getId()).withForce(true).exec();
     String created =
@@ -558,6 +536,13 @@ class DockerServiceRunnerIT {
         env,
         Map.of(TestEngine.TEST_LABEL, "true"),
         configuration);
+  }
+
+  /** Loads {@code release}'s images into the engine and reconciles to it, as a switch does. */
+  private InstalledRelease loadAndReconcile(InstalledRelease release) {
+    runner.load(release, layout);
+    runner.reconcile(release);
+    return release;
   }
 
   private static InstalledRelease release(long id, InstalledService... services) {
