@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engine resolves bind mounts on its own host, so the data directory and the allowed bind
  * directories must have the same paths for the agent as on that host. An agent that runs in a
- * container therefore mounts its data directory at the host's path, not elsewhere; otherwise the
+ * container therefore mounts its data directory at the host's path, not elsewhere. Otherwise the
  * engine creates an empty directory at the path the agent named, and lock files go unseen.
  *
  * <p>Thread-safety as {@link ServiceRunner} states; the docker-java client is thread-safe. Close
