@@ -114,7 +114,7 @@ public final class Registration implements Provisioning {
 
     deletePending(registered.uuid());
     log.info(
-        "Device {} joined fleet {} ({}); config file {} no longer holds the provisioning key",
+        "Device {} joined fleet {} ({}); config file {} no longer contains the provisioning key",
         registered.uuid(),
         registered.fleet(),
         registered.created() ? "new device" : "registration repeated",
