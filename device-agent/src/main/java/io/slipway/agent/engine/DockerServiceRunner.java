@@ -214,13 +214,13 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public Set<String> heldLocks(Set<String> services) {
-    Set<String> held = new TreeSet<>();
+    Set<String> locked = new TreeSet<>();
     for (String service : services) {
       if (Files.exists(lockDir(service).resolve(LOCK_FILE))) {
-        held.add(service);
+        locked.add(service);
       }
     }
-    return held;
+    return locked;
   }
 
   @Override
@@ -240,12 +240,12 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   @Override
   public void reconcile(InstalledRelease release) {
-    Requested asked =
+    Requested request =
         new Requested(
             Set.copyOf(release.services().keySet()),
             new ConcurrentHashMap<>(),
             new ConcurrentHashMap<>());
-    requested = asked;
+    requested = request;
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (InstalledService service : sorted(release)) {
       List<Container> current = existing.remove(service.name());
@@ -257,7 +257,7 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
               return null;
             });
       } catch (AgentException e) {
-        asked.failures().put(service.name(), e.getMessage());
+        request.failures().put(service.name(), e.getMessage());
         throw e;
       }
     }
@@ -288,9 +288,9 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
     ContainerSpec spec =
         ContainerSpec.of(
             service, releaseId, images.imageId(service), names, mounts, lockDir(service.name()));
-    Requested asked = requested;
-    if (asked != null) {
-      asked.specs().put(service.name(), spec.specDigest());
+    Requested request = requested;
+    if (request != null) {
+      request.specs().put(service.name(), spec.specDigest());
     }
     createLockDir(service.name());
 
@@ -332,18 +332,18 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   @Override
   public Map<String, String> status() {
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
-    Requested asked = requested;
-    return asked == null ? anyContainerStatus(existing) : requestedStatus(asked, existing);
+    Requested request = requested;
+    return request == null ? anyContainerStatus(existing) : requestedStatus(request, existing);
   }
 
   private static Map<String, String> requestedStatus(
-      Requested asked, Map<String, List<Container>> existing) {
+      Requested request, Map<String, List<Container>> existing) {
     Map<String, String> status = new TreeMap<>();
-    for (String service : asked.services()) {
-      String spec = asked.specs().get(service);
+    for (String service : request.services()) {
+      String spec = request.specs().get(service);
       String state = spec == null ? null : stateOf(existing.get(service), spec);
       if (state == null) {
-        state = asked.failures().containsKey(service) ? FAILED : INSTALLING;
+        state = request.failures().containsKey(service) ? FAILED : INSTALLING;
       }
       status.put(service, state);
     }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * steps: store a generated UUID and device key in {@code DATA/registration.json}; register with
  * them (retried with backoff while the server is unreachable); rewrite config.json with them and
  * without the provisioning key, then delete {@code registration.json}. A crash between any two
- * steps is repaired by the next start: before the rewrite it registers again with the same
- * identity, which the server treats as the same device; after it, config.json already contains the
+ * steps is repaired by the next start. Before the rewrite it registers again with the same
+ * identity, which the server treats as the same device. After it, config.json already contains the
  * device.
  *
  * <p>Not thread-safe; the agent calls it once at start, holding its data directory's lock.

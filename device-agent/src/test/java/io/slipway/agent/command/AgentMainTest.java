@@ -58,7 +58,7 @@ class AgentMainTest {
   }
 
   @Test
-  void unsupportedDockerHostIsAUsageErrorBeforeAnythingStarts(@TempDir Path directory) {
+  void badDockerHostIsUsageError(@TempDir Path directory) {
     int exitCode = runIn(directory, "--docker-host", "http://127.0.0.1:1");
 
     assertThat(exitCode).isEqualTo(2);

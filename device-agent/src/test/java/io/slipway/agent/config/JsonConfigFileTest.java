@@ -66,7 +66,7 @@ class JsonConfigFileTest {
   }
 
   @Test
-  void readRejectsTrustedKeyWithValidFrameButBadBody() throws IOException {
+  void readRejectsInvalidTrustedKeyBody() throws IOException {
     ObjectNode root = serverConfig();
     root.putArray("trustedKeys")
         .add("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");

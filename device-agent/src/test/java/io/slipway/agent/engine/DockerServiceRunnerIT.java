@@ -421,7 +421,7 @@ class DockerServiceRunnerIT {
   }
 
   @Test
-  void followLogsWaitsForEngineAndSurvivesItsRestart() throws Exception {
+  void followLogsSurvivesEngineRestart() throws Exception {
     Path socket = dataDir.resolve("engine.sock");
     Path engine = Path.of(DockerServiceRunner.DEFAULT_HOST.getPath());
     List<LogLine> lines = new CopyOnWriteArrayList<>();

@@ -65,7 +65,7 @@ class LogLineAssemblerTest {
   }
 
   @Test
-  void lineSplitAtAnyOffsetOfItsTimestampLosesTheTimestamp() {
+  void timestampSplitAtAnyOffsetIsStripped() {
     String line = T1 + " split message\n";
     for (int offset = 1; offset <= T1.length() + 1; offset++) {
       lines.clear();
@@ -80,7 +80,7 @@ class LogLineAssemblerTest {
   }
 
   @Test
-  void secondLineSplitInsideItsTimestampKeepsItsOwnTimestamp() {
+  void secondLineSplitTimestampIsStripped() {
     String text = T1 + " one\n" + T2 + " two\n";
     int cut = text.indexOf(T2) + 7;
 

@@ -67,7 +67,7 @@ class RegistrationTest {
   }
 
   @Test
-  void startDeletesTemporaryConfigCopiesOfAnInterruptedRewrite() throws Exception {
+  void startDeletesLeftoverConfigCopies() throws Exception {
     Path leftover = directory.resolve(".config.json.4711.tmp");
     Path unrelated = directory.resolve(".other.json.4711.tmp");
     Files.writeString(leftover, "{\"deviceApiKey\":\"sld_secret\"}");

@@ -85,7 +85,7 @@ class StateReporterTest {
   }
 
   @Test
-  void manyChangesWithinTheIntervalSendOnlyTheLast() {
+  void changesInIntervalSendOnlyLast() {
     reporter.tick();
     for (int second = 1; second < 10; second++) {
       clock.advance(Duration.ofSeconds(1));

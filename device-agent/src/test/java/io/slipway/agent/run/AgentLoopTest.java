@@ -481,7 +481,7 @@ class AgentLoopTest {
   }
 
   @Test
-  void lockedServiceIsNotStoppedForKillThenDownload() throws Exception {
+  void lockedServiceIsNotStopped() throws Exception {
     parts.runner.locked.add("web");
     startOnReleaseOne(withLabel(target("e2", 2, "web"), "web", KILL_THEN_DOWNLOAD));
 

@@ -186,7 +186,7 @@ class OciReleaseStoreTest {
   }
 
   @Test
-  void crashBetweenIndexAndBlobDeletionKeepsCurrentWhole() {
+  void crashDuringGcKeepsCurrentWhole() {
     OciReleaseStore store = OciReleaseStore.open(data);
     Image current = add(store, "current");
     Image old = add(store, "old");

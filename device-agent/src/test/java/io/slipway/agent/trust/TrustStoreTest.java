@@ -47,7 +47,7 @@ class TrustStoreTest {
   }
 
   @Test
-  void firstKeyListIsTakenOnTrustWithoutKeys() {
+  void emptyStoreTrustsFirstKeyList() {
     TrustStore store = open(List.of());
 
     store.apply(keyList(1, first, key(first)), NOW);
@@ -57,7 +57,7 @@ class TrustStoreTest {
   }
 
   @Test
-  void keyListSignedByTrustedKeyMovesForwardAndPersists() {
+  void trustedKeyListMovesForward() {
     TrustStore store = open(List.of(PemKeys.publicKeyPem(first.publicKey())));
 
     store.apply(keyList(2, first, key(first), key(second)), NOW);

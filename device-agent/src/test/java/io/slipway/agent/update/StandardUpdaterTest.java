@@ -209,7 +209,7 @@ class StandardUpdaterTest {
   }
 
   @Test
-  void singleManifestIsAcceptedWhenFleetPlatformIsUnknown() throws Exception {
+  void unknownPlatformAcceptsSingleManifest() throws Exception {
     api.platform(null);
 
     Updater.Prepared prepared = updater.prepare(target(1, 1, one), this::record);
