@@ -4,6 +4,7 @@ import io.slipway.api.device.Device;
 import io.slipway.api.identity.Identity;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends commands to devices over the control channel and records their outcome. Every command is
@@ -32,4 +33,12 @@ public interface DeviceCommands {
       String service,
       Duration timeout,
       Map<String, Object> parameters);
+
+  /**
+   * Waits until command {@code commandId} ends or {@code max} passes, without polling in a loop.
+   *
+   * @return the command as it stands when it ended or the wait ran out; empty for an unknown id
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  Optional<Command> await(String commandId, Duration max) throws InterruptedException;
 }
