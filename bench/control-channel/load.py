@@ -8,8 +8,9 @@ Usage:
           [--pid NAME=PID ...] [--concurrency N] [--keep-alive S] [--delivery-timeout S]
 
 Every line `UUID DEVICE_KEY` of the devices file becomes one MQTT 3.1.1 connection in this one
-process (mqtt_device.py), as the device agent would open it: client id and user name UUID,
-password the device key, clean session, the retained `{"online": false}` last will. Each device
+process (mqtt_device.py), opened as the device agent opens it. Client id and user name are the
+UUID, the password is the device key, and the connection has a clean session and the retained
+`{"online": false}` last will. Each device
 subscribes at QoS 1 to `slipway/devices/UUID/commands` and then publishes its retained presence
 `{"online": true}`. At most --concurrency devices are between their first packet and SUBACK at a
 time; a failed attempt is retried up to twice.
@@ -62,6 +63,7 @@ RESULT_KEYS = {
     "latency_max_ms": "the same, maximum",
     "succeeded": "commands that the API reported SUCCEEDED",
     "succeeded_seconds": "from the send request until the API reported the last one SUCCEEDED",
+    "lost": "connections that closed before the end of the run, without the client closing them",
     "client_cpu_seconds": "CPU time of this load process",
 }
 
@@ -303,8 +305,10 @@ async def run(args):
     result = {"devices": len(devices), "processes_start": process_stats(pids)}
 
     log("connecting %d devices to %s, at most %d at a time" % (len(devices), args.url, args.concurrency))
-    await fleet.connect_all(args.concurrency)
+    # The pinger starts first: the broker drops a device that sends nothing for 1.5 keep-alive
+    # periods, and connecting 10,000 devices can take longer than that.
     pinger = asyncio.get_running_loop().create_task(fleet.keep_alive_loop())
+    await fleet.connect_all(args.concurrency)
     result["connected"] = len(fleet.clients)
     result["failed_attempts"] = sum(fleet.failures.values())
     if fleet.clients:
@@ -363,6 +367,7 @@ async def run(args):
     result["processes_delivered"] = process_stats(pids)
 
     pinger.cancel()
+    result["lost"] = sum(1 for client in fleet.clients.values() if client.closed.is_set())
     await fleet.disconnect_all()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["client_cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)

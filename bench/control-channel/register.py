@@ -109,7 +109,7 @@ def main():
     channel_seconds = time.monotonic() - started
     urls = {channel["url"] for channel, _ in answers}
     if len(urls) != 1:
-        sys.exit("devices were told different broker URLs: %s" % sorted(urls))
+        sys.exit("the server returned different broker URLs to the devices: %s" % sorted(urls))
     slowest = max(seconds for _, seconds in answers)
     log("%d control-channel calls took %.1f s (slowest %.0f ms)" % (len(answers), channel_seconds, slowest * 1000))
 

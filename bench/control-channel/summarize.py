@@ -28,7 +28,7 @@ BROKER_TITLES = {
 LOAD_COLUMNS = [
     "devices", "connected", "failed_attempts", "connect_seconds", "connect_p50_ms",
     "connect_p99_ms", "presence_seconds", "sent", "send_request_ms", "delivered", "delivered_60s",
-    "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "succeeded", "succeeded_seconds",
+    "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "succeeded", "succeeded_seconds", "lost",
     "client_cpu_seconds",
 ]
 SETUP_COLUMNS = ["register_seconds", "channel_seconds", "channel_max_ms"]
@@ -138,6 +138,7 @@ TABLE = [
     ("delivery latency, max", "latency_max_ms", milliseconds),
     ("commands SUCCEEDED in the API", "succeeded", count),
     ("send request until the API shows all SUCCEEDED", "succeeded_seconds", seconds),
+    ("connections lost before the end", "lost", count),
     ("server RSS after start, before registering", "server_rss_start_kib", mebibytes),
     ("server RSS after the connect phase", "server_rss_connected_kib", mebibytes),
     ("server RSS after delivery", "server_rss_delivered_kib", mebibytes),
