@@ -46,12 +46,20 @@ public final class HostShell implements Terminal {
    *     installed
    */
   public static HostShell start(List<String> command, int cols, int rows) {
+    return start(List.of("setsid"), command, cols, rows);
+  }
+
+  /**
+   * Starts {@code command} as {@link #start(List, int, int)} does, through {@code setsid}, the
+   * program that makes the terminal the shell's controlling one, such as {@code [busybox, setsid]}.
+   */
+  static HostShell start(List<String> setsid, List<String> command, int cols, int rows) {
     PosixPty libc = loadLibrary();
     int master = openMaster(libc);
     try {
       String slave = libc.ptsname(master);
       setSize(libc, master, cols, rows);
-      Process process = startProcess(command, slave);
+      Process process = startProcess(setsid, command, slave);
       log.info("Started {} in pseudo-terminal {}", command, slave);
       return new HostShell(libc, master, process);
     } catch (LastErrorException | IOException e) {
@@ -159,9 +167,9 @@ public final class HostShell implements Terminal {
     libc.ioctl(master, new NativeLong(PosixPty.TIOCSWINSZ), winsize);
   }
 
-  private static Process startProcess(List<String> command, String slave) throws IOException {
-    List<String> words = new ArrayList<>();
-    words.add("setsid");
+  private static Process startProcess(List<String> setsid, List<String> command, String slave)
+      throws IOException {
+    List<String> words = new ArrayList<>(setsid);
     words.add("-c");
     words.addAll(command);
     ProcessBuilder builder = new ProcessBuilder(words);
