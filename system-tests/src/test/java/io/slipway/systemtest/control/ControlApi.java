@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 final class ControlApi {
 
-  /** How long a command may take from sending until the device has answered. */
+  /** Maximum time from sending a command until the device acknowledges it. */
   private static final Duration COMMAND_END = Duration.ofSeconds(60);
 
   private static final String FLEET_PATH =
@@ -38,7 +38,7 @@ final class ControlApi {
   }
 
   /**
-   * Sends a command and waits until the device answered it.
+   * Sends a command and waits until it ends.
    *
    * @return the ended command, {@code SUCCEEDED} or {@code FAILED}
    * @throws AssertionError when the server does not accept it with 202, or it is still pending
@@ -65,14 +65,14 @@ final class ControlApi {
         () -> api.send("GET", "/api/v1/devices/" + uuid + "/commands", null).text());
   }
 
-  /** {@code GET /api/v1/devices/{uuid}/control-channel}, which must answer 200. */
+  /** {@code GET /api/v1/devices/{uuid}/control-channel}, which must return 200. */
   JsonNode channel(String uuid) {
     Reply channel = api.send("GET", "/api/v1/devices/" + uuid + "/control-channel", null);
     assertThat(channel.status()).as(channel.text()).isEqualTo(200);
     return channel.json();
   }
 
-  /** Whether the broker holds a connection of device {@code uuid}, as the API reports it. */
+  /** Whether device {@code uuid} is connected to the broker, as the API reports it. */
   boolean connected(String uuid) {
     return channel(uuid).path("connected").asBoolean(false);
   }
@@ -82,7 +82,7 @@ final class ControlApi {
     return api.send("PUT", "/api/v1/devices/" + uuid + "/control-channel", json);
   }
 
-  /** {@code PUT} the fleet's control channel to {@code enabled}, which must answer 200. */
+  /** Switches the fleet's control channel to {@code enabled}, which must return 200. */
   void setFleetChannel(boolean enabled) {
     Reply changed =
         api.send("PUT", FLEET_PATH + "/control-channel", "{\"enabled\":" + enabled + "}");

@@ -50,7 +50,7 @@ final class ProcessSockets {
     return ports;
   }
 
-  /** Whether process {@code pid} holds a TCP connection to port {@code port}. */
+  /** Whether process {@code pid} has a TCP connection to port {@code port}. */
   static boolean connectedTo(long pid, int port) {
     return remotePorts(pid).contains(port);
   }

@@ -89,7 +89,7 @@ final class TerminalClient implements AutoCloseable {
   }
 
   /**
-   * Waits until the output holds a line that is exactly {@code line}, as a command's result prints
+   * Waits until the output contains a line that is exactly {@code line}, as a command's result prints
    * it (the terminal's echo of the typed command is a different line).
    *
    * @throws AssertionError when it does not appear within {@code timeout}
