@@ -19,8 +19,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * A raw MQTT 3.1.1 client (Paho) that signs in to a broker as a device does: client id and user
- * name the device's UUID, its key as the password. It plays a device that does not run the
- * agent, or an attacker who has a device's key, and records every message it receives.
+ * name the device's UUID, its key as the password. It plays a device that does not run the agent,
+ * or an attacker who has a device's key, and records every message it receives.
  *
  * <p>Thread-safe: Paho's callback thread appends to a concurrent list.
  */
@@ -36,8 +36,8 @@ final class MqttDevice implements AutoCloseable {
   /**
    * Connects to {@code url} as device {@code uuid} with {@code key}.
    *
-   * @param url the broker URL that the server sends devices, {@code mqtts://}, {@code ssl://} or {@code
-   *     tcp://}
+   * @param url the broker URL that the server sends devices, {@code mqtts://}, {@code ssl://} or
+   *     {@code tcp://}
    * @param tls the TLS context for an encrypted URL, else null
    * @throws MqttException when the broker refuses the connection, with its reason code
    */

@@ -89,8 +89,8 @@ final class TerminalClient implements AutoCloseable {
   }
 
   /**
-   * Waits until the output contains a line that is exactly {@code line}, as a command's result prints
-   * it (the terminal's echo of the typed command is a different line).
+   * Waits until the output contains a line that is exactly {@code line}, as a command's result
+   * prints it (the terminal's echo of the typed command is a different line).
    *
    * @throws AssertionError when it does not appear within {@code timeout}
    */
