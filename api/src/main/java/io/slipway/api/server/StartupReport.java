@@ -2,6 +2,8 @@ package io.slipway.api.server;
 
 import io.slipway.api.config.DataDirectory;
 import io.slipway.api.config.SlipwayProperties;
+import io.slipway.api.control.broker.ControlBroker;
+import io.slipway.api.control.broker.EmbeddedBroker;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -25,16 +28,19 @@ public class StartupReport {
   private final SlipwayProperties properties;
   private final DataSource dataSource;
   private final Environment environment;
+  private final ObjectProvider<ControlBroker> controlBroker;
 
   public StartupReport(
       DataDirectory dataDirectory,
       SlipwayProperties properties,
       DataSource dataSource,
-      Environment environment) {
+      Environment environment,
+      ObjectProvider<ControlBroker> controlBroker) {
     this.dataDirectory = dataDirectory;
     this.properties = properties;
     this.dataSource = dataSource;
     this.environment = environment;
+    this.controlBroker = controlBroker;
   }
 
   @EventListener
@@ -50,6 +56,24 @@ public class StartupReport {
         dataDirectory.root(),
         properties.storage().type().name().toLowerCase(Locale.ROOT),
         describeDatabase());
+    log.info("Control channel: {}", describeControlChannel());
+  }
+
+  private String describeControlChannel() {
+    ControlBroker broker = controlBroker.getIfAvailable();
+    if (broker == null) {
+      return "off";
+    }
+    String devices = "devices connect to " + broker.deviceEndpoint().url();
+    if (broker instanceof EmbeddedBroker embedded) {
+      return devices
+          + " (embedded broker, TLS port "
+          + embedded.tlsPort()
+          + ", WebSocket port "
+          + embedded.websocketPort()
+          + ")";
+    }
+    return devices + " (external broker)";
   }
 
   private String describeDatabase() {
