@@ -48,6 +48,7 @@ public abstract class ControlBrokerContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final List<MqttClient> clients = new ArrayList<>();
+  private final List<org.eclipse.paho.mqttv5.client.MqttClient> mqtt5Clients = new ArrayList<>();
 
   /** The started broker under test; the same instance for every test of the class. */
   protected abstract ControlBroker broker();
@@ -71,6 +72,17 @@ public abstract class ControlBrokerContract {
       }
     }
     clients.clear();
+    for (org.eclipse.paho.mqttv5.client.MqttClient client : mqtt5Clients) {
+      try {
+        if (client.isConnected()) {
+          client.disconnectForcibly(0, 1000);
+        }
+        client.close(true);
+      } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+        // Already cut by the broker; nothing left to release.
+      }
+    }
+    mqtt5Clients.clear();
   }
 
   @Test
@@ -206,6 +218,28 @@ public abstract class ControlBrokerContract {
     admit(device);
 
     assertThat(connect(device.uuid(), device.uuid(), device.key()).isConnected()).isTrue();
+  }
+
+  @Test
+  void mqtt5DeviceIsConfinedToItsTopics() throws Exception {
+    Device device = admittedDevice();
+    Device other = admittedDevice();
+    Inbox server = serverInbox();
+    org.eclipse.paho.mqttv5.client.MqttClient client = connectMqtt5(device.uuid(), device.key());
+
+    assertThat(mqtt5SubscriptionDenied(client, ControlTopics.commands(other.uuid()))).isTrue();
+    client.publish(ControlTopics.events(device.uuid()), mqtt5Message("mqtt5-event"));
+
+    assertThat(server.awaitPayload("mqtt5-event").topic())
+        .isEqualTo(ControlTopics.events(device.uuid()));
+  }
+
+  @Test
+  void mqtt5WrongKeyIsRefused() {
+    Device device = admittedDevice();
+
+    assertThatThrownBy(() -> connectMqtt5(device.uuid(), "sdk_wrong" + device.key()))
+        .isInstanceOf(org.eclipse.paho.mqttv5.common.MqttException.class);
   }
 
   /** Creates a device with a fresh UUID and key, and admits it. */
@@ -365,10 +399,61 @@ public abstract class ControlBrokerContract {
     return client;
   }
 
-  private static SocketFactory deviceSocketFactory(DeviceEndpoint endpoint) {
+  private org.eclipse.paho.mqttv5.client.MqttClient connectMqtt5(String uuid, String key)
+      throws org.eclipse.paho.mqttv5.common.MqttException {
+    DeviceEndpoint endpoint = broker().deviceEndpoint();
+    String url = endpoint.url().toString().replaceFirst("^mqtts://", "ssl://");
+    org.eclipse.paho.mqttv5.client.MqttClient client =
+        new org.eclipse.paho.mqttv5.client.MqttClient(
+            url, uuid, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+    mqtt5Clients.add(client);
+    org.eclipse.paho.mqttv5.client.MqttConnectionOptions options =
+        new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+    options.setCleanStart(true);
+    options.setAutomaticReconnect(false);
+    options.setUserName(uuid);
+    options.setPassword(key.getBytes(StandardCharsets.UTF_8));
+    options.setConnectionTimeout((int) WAIT.toSeconds());
+    SocketFactory socketFactory = deviceSocketFactory(endpoint);
+    if (socketFactory != null) {
+      options.setSocketFactory(socketFactory);
+    }
+    client.connect(options);
+    return client;
+  }
+
+  /** Returns whether the broker refused the subscription with a reason code or an exception. */
+  private static boolean mqtt5SubscriptionDenied(
+      org.eclipse.paho.mqttv5.client.MqttClient client, String filter) {
+    try {
+      int[] codes = client.subscribe(filter, 1).getReasonCodes();
+      return codes.length == 1 && codes[0] >= 0x80;
+    } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+      return true;
+    }
+  }
+
+  private static org.eclipse.paho.mqttv5.common.MqttMessage mqtt5Message(String payload) {
+    org.eclipse.paho.mqttv5.common.MqttMessage message =
+        new org.eclipse.paho.mqttv5.common.MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+    message.setQos(1);
+    return message;
+  }
+
+  /**
+   * Returns the socket factory devices connect with: one that trusts the endpoint's CA certificate,
+   * or null for the JVM's defaults when the endpoint names none. Subclasses whose devices reach the
+   * broker through a proxy with its own certificate override this.
+   */
+  protected SocketFactory deviceSocketFactory(DeviceEndpoint endpoint) {
     if (endpoint.caCertificatePem() == null) {
       return null;
     }
+    return trusting(endpoint.caCertificatePem());
+  }
+
+  /** Returns a TLS socket factory that trusts the PEM certificate {@code pem} alone. */
+  protected static SocketFactory trusting(String pem) {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
@@ -376,8 +461,7 @@ public abstract class ControlBrokerContract {
           "broker",
           CertificateFactory.getInstance("X.509")
               .generateCertificate(
-                  new ByteArrayInputStream(
-                      endpoint.caCertificatePem().getBytes(StandardCharsets.US_ASCII))));
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
       TrustManagerFactory factory =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(trust);
