@@ -4,6 +4,7 @@ import io.slipway.api.config.DataDirectory;
 import io.slipway.api.config.SlipwayProperties;
 import io.slipway.api.control.broker.ControlBroker;
 import io.slipway.api.control.broker.EmbeddedBroker;
+import io.slipway.api.control.terminal.ssh.SshGateway;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -29,18 +30,21 @@ public class StartupReport {
   private final DataSource dataSource;
   private final Environment environment;
   private final ObjectProvider<ControlBroker> controlBroker;
+  private final ObjectProvider<SshGateway> sshGateway;
 
   public StartupReport(
       DataDirectory dataDirectory,
       SlipwayProperties properties,
       DataSource dataSource,
       Environment environment,
-      ObjectProvider<ControlBroker> controlBroker) {
+      ObjectProvider<ControlBroker> controlBroker,
+      ObjectProvider<SshGateway> sshGateway) {
     this.dataDirectory = dataDirectory;
     this.properties = properties;
     this.dataSource = dataSource;
     this.environment = environment;
     this.controlBroker = controlBroker;
+    this.sshGateway = sshGateway;
   }
 
   @EventListener
@@ -50,9 +54,10 @@ public class StartupReport {
             ? web.getWebServer().getPort()
             : -1;
     log.info(
-        "Slipway server listening on {}:{} (data directory {}, storage {}, database {})",
+        "Slipway server listening on {}:{}, {} (data directory {}, storage {}, database {})",
         environment.getProperty("server.address", "0.0.0.0"),
         port,
+        describeSshGateway(),
         dataDirectory.root(),
         properties.storage().type().name().toLowerCase(Locale.ROOT),
         describeDatabase());
@@ -74,6 +79,14 @@ public class StartupReport {
           + ")";
     }
     return devices + " (external broker)";
+  }
+
+  private String describeSshGateway() {
+    SshGateway gateway = sshGateway.getIfAvailable();
+    if (gateway == null || gateway.port().isEmpty()) {
+      return "SSH gateway off";
+    }
+    return "SSH gateway on " + gateway.bindAddress() + ":" + gateway.port().getAsInt();
   }
 
   private String describeDatabase() {
