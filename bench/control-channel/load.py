@@ -227,7 +227,7 @@ def ssl_context_for(url, ca_file):
 
 async def wait_for_presence(api, token, fleet):
     """Polls the API for a sample of devices, the last ones to connect included, until all of them
-    show as connected. Returns the seconds waited, or None when the API has no such field."""
+    show as connected. Returns the seconds waited, or None when the API returns no connected state."""
     connected = list(fleet.clients)
     sample = connected[-PRESENCE_SAMPLE // 4 :] + random.sample(connected, min(len(connected), PRESENCE_SAMPLE))
     loop = asyncio.get_running_loop()
@@ -236,8 +236,8 @@ async def wait_for_presence(api, token, fleet):
         answers = await asyncio.gather(
             *(loop.run_in_executor(None, api.call, "GET", "/api/v1/devices/%s/control-channel" % u, token) for u in sample)
         )
-        if "connected" not in answers[0]:
-            log("GET /api/v1/devices/UUID/control-channel has no `connected` field; not waiting for presence")
+        if answers[0].get("connected") is None:
+            log("GET /api/v1/devices/UUID/control-channel returned no `connected` state; not waiting for presence")
             return None
         sample = [u for u, answer in zip(sample, answers) if not answer["connected"]]
         if time.monotonic() - started > PRESENCE_TIMEOUT:
