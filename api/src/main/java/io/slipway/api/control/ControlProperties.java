@@ -35,7 +35,8 @@ public record ControlProperties(
    * The embedded broker's listeners. Ports may be 0 for a free port; the bound ports are written to
    * {@code DATA/control-broker.port} and {@code DATA/control-broker-ws.port}.
    *
-   * @param bindAddress address of the TLS listener
+   * @param bindAddress address of the TLS listener; loopback by default, like {@code
+   *     server.address}, so that nothing listens beyond the machine until configured to
    * @param tlsPort port of the MQTT-over-TLS listener; -1 turns it off
    * @param websocketBindAddress address of the plain WebSocket listener that a reverse proxy
    *     terminating TLS forwards to
@@ -46,7 +47,7 @@ public record ControlProperties(
    * @param keystorePassword password of {@code keystore}
    */
   public record Embedded(
-      @DefaultValue("0.0.0.0") String bindAddress,
+      @DefaultValue("127.0.0.1") String bindAddress,
       @DefaultValue("8883") int tlsPort,
       @DefaultValue("127.0.0.1") String websocketBindAddress,
       @DefaultValue("-1") int websocketPort,
@@ -99,7 +100,8 @@ public record ControlProperties(
    *
    * @param port port of the gateway; 0 for a free one (written to {@code DATA/ssh.port}), -1 turns
    *     the gateway off
-   * @param bindAddress address it listens on
+   * @param bindAddress address it listens on; loopback by default, like {@code server.address}
    */
-  public record Ssh(@DefaultValue("2222") int port, @DefaultValue("0.0.0.0") String bindAddress) {}
+  public record Ssh(
+      @DefaultValue("2222") int port, @DefaultValue("127.0.0.1") String bindAddress) {}
 }
