@@ -66,6 +66,10 @@ class PermissionMatrixIT {
 
   private static final Set<Principal> OWNERS = allow(OWNER, ADMIN);
   private static final Set<Principal> DEVICE_MANAGERS = allow(OWNER, OPERATOR, ADMIN);
+
+  /** Server administrators are left out: they control devices only with support access. */
+  private static final Set<Principal> DEVICE_CONTROLLERS = allow(OWNER, OPERATOR);
+
   private static final Set<Principal> VARIABLE_WRITERS = allow(OWNER, DEVELOPER, ADMIN);
   private static final Set<Principal> RELEASE_CREATORS = allow(OWNER, DEVELOPER, ADMIN);
   private static final Set<Principal> PROMOTERS = allow(OWNER, RELEASE_MANAGER, ADMIN);
@@ -255,6 +259,15 @@ class PermissionMatrixIT {
               .on(world -> world.freshRollout(false, false)),
           row("POST", "/api/v1/rollouts/{id}/cancel", PROMOTERS)
               .on(world -> world.freshRollout(false, false)),
+
+          // Commands over the control channel. The bodies are invalid, so callers who may send get
+          // 400 whether or not a broker runs, and no device is ever asked to do anything.
+          row("POST", DEVICES + "/commands", DEVICE_CONTROLLERS)
+              .body("{\"type\":\"restart-service\"}"),
+          row("GET", DEVICES + "/commands", DEVICE_CONTROLLERS),
+          row("GET", DEVICES + "/commands/{id}", DEVICE_CONTROLLERS)
+              .on(world -> world.shared().with("id", "cmd_none")),
+          row("POST", FLEET + "/commands", DEVICE_CONTROLLERS).body("{\"type\":\"reboot\"}"),
 
           // Devices with their own keys, and registration with a provisioning key.
           row("POST", "/device/v1/register", allow(PROVISIONING_KEY))

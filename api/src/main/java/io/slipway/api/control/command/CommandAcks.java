@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * Ends commands when their devices acknowledge them. The link hands over each event on its own
  * thread, which must not block, so events are queued for {@link CommandExecutors#acks()}. An
  * acknowledgement counts only when it arrives on the events topic of the command's own device and
- * the command is still pending; anything else is ignored. Thread-safe.
+ * the command is still pending. Every other acknowledgement is ignored. Thread-safe.
  */
 @Component
 class CommandAcks {
@@ -86,7 +86,7 @@ class CommandAcks {
     Optional<CommandRepository.Owned> owned = commands.findOwned(ack.commandId());
     if (owned.isEmpty()) {
       // Fleet-wide update messages have ids without rows; agents may acknowledge them.
-      log.debug("Device {} acknowledged {}, which is no stored command", uuid, ack.commandId());
+      log.debug("Device {} acknowledged {}, but no such command is stored", uuid, ack.commandId());
       return;
     }
     if (!owned.get().command().deviceUuid().equals(uuid)) {
@@ -139,14 +139,7 @@ class CommandAcks {
   }
 
   private void warn(String format, Object... arguments) {
-    if (!warnings.tryWarn()) {
-      return;
-    }
-    long suppressed = warnings.takeSuppressed();
-    log.warn(format, arguments);
-    if (suppressed > 0) {
-      log.warn("{} similar warnings about device events were suppressed", suppressed);
-    }
+    warnings.warn(log, format, arguments);
   }
 
   private static String cut(String text) {

@@ -17,7 +17,8 @@ class CommandExecutors implements DisposableBean {
   /** How many tasks each pool queues before it rejects more. */
   static final int QUEUE = 50_000;
 
-  private final ThreadPoolTaskExecutor acks = pool("command-acks-", 2);
+  // One thread applies a device's events in the order the broker delivered them.
+  private final ThreadPoolTaskExecutor acks = pool("command-acks-", 1);
   private final ThreadPoolTaskExecutor updates = pool("command-updates-", 1);
 
   /** Returns the pool that applies acknowledgements. */

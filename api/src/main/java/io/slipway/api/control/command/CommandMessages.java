@@ -23,7 +23,7 @@ final class CommandMessages {
   private CommandMessages() {}
 
   /**
-   * Returns the message that asks a device to carry out {@code command}: its id, type, service
+   * Returns the message that requests a device to carry out {@code command}: its id, type, service
    * (left out when null) and deadline, then {@code parameters}.
    *
    * @throws IllegalArgumentException when a parameter is named like one of the fields above
@@ -52,7 +52,7 @@ final class CommandMessages {
     return JSON.writeValueAsBytes(message);
   }
 
-  /** Returns an {@code update} message with {@code id} that no stored command stands behind. */
+  /** Returns an {@code update} message with {@code id}, for which no command is stored. */
   static byte[] update(String id, Instant deadline) {
     Map<String, Object> message = new LinkedHashMap<>();
     message.put("id", id);
@@ -66,7 +66,7 @@ final class CommandMessages {
    *
    * @return the acknowledgement, or empty for an event of another type
    * @throws IllegalArgumentException when the payload is not a JSON object, or an acknowledgement
-   *     lacks {@code commandId} or {@code ok}; the message says what is wrong
+   *     lacks {@code commandId} or {@code ok}, with a message naming the fault
    */
   static Optional<Ack> parseAck(byte[] payload) {
     JsonNode root;

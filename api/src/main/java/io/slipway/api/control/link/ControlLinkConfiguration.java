@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Creates the server's {@link ControlLink} when the control channel is on ({@code
- * slipway.control.enabled}, true by default). The link asks the {@link ControlBroker} bean for its
- * connection details at each connect attempt, so it works whichever broker is configured and
+ * slipway.control.enabled}, true by default). The link reads its connection details from the {@link
+ * ControlBroker} bean at each connect attempt, so it works whichever broker is configured and
  * whenever that broker finishes starting. Without a broker bean the link stays off.
  */
 @Configuration(proxyBeanMethods = false)

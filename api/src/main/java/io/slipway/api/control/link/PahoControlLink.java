@@ -68,8 +68,8 @@ public final class PahoControlLink implements ControlLink, SmartLifecycle {
   /**
    * Creates a link that is not connected yet; {@link #start()} connects it.
    *
-   * @param endpoint how to reach the broker, asked at each connect attempt; it returns null when
-   *     the server has no broker, and may throw while the broker is still starting
+   * @param endpoint how to reach the broker, called at each connect attempt. It returns null when
+   *     the server has no broker, and may throw while the broker is still starting.
    * @param clientId the MQTT client id; unique among the servers that share a broker
    */
   public PahoControlLink(Supplier<BrokerLink> endpoint, String clientId, Clock clock) {
@@ -111,7 +111,7 @@ public final class PahoControlLink implements ControlLink, SmartLifecycle {
     listeners.add(listener);
   }
 
-  /** Returns whether the link holds a connection to the broker right now. */
+  /** Returns whether the link is connected to the broker right now. */
   public boolean isConnected() {
     MqttAsyncClient current = client;
     return current != null && current.isConnected();
@@ -421,13 +421,10 @@ public final class PahoControlLink implements ControlLink, SmartLifecycle {
       }
       Optional<Boolean> state = PresenceMessage.parseOnline(payload);
       if (state.isEmpty()) {
-        if (warnings.tryWarn()) {
-          log.warn(
-              "Dropped a malformed presence message of device {} ({} earlier warnings"
-                  + " suppressed): expected {\"online\": true|false}",
-              uuid,
-              warnings.takeSuppressed());
-        }
+        warnings.warn(
+            log,
+            "Dropped a malformed presence message of device {}: expected {\"online\": true|false}",
+            uuid);
         return;
       }
       if (state.get()) {

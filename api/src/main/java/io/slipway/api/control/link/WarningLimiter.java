@@ -2,6 +2,7 @@ package io.slipway.api.control.link;
 
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
 
 /**
  * Caps how many WARN lines about devices' bad messages are written per minute, so that one device
@@ -28,8 +29,8 @@ public final class WarningLimiter {
   }
 
   /**
-   * Returns whether the caller may write a warning now. A new minute starts a new allowance; {@link
-   * #takeSuppressed()} tells how many were held back.
+   * Returns whether the caller may write a warning now. A new minute starts a new allowance, and
+   * {@link #takeSuppressed()} returns how many were held back.
    */
   public boolean tryWarn() {
     long now = clock.millis();
@@ -42,6 +43,21 @@ public final class WarningLimiter {
     }
     suppressed.incrementAndGet();
     return false;
+  }
+
+  /**
+   * Writes a WARN line to {@code log} unless this minute's allowance is used up. The first line
+   * after a pause is followed by the number of lines held back.
+   */
+  public void warn(Logger log, String format, Object... arguments) {
+    if (!tryWarn()) {
+      return;
+    }
+    log.warn(format, arguments);
+    long suppressedCount = takeSuppressed();
+    if (suppressedCount > 0) {
+      log.warn("{} similar warnings about devices' messages were suppressed", suppressedCount);
+    }
   }
 
   /** Returns how many warnings were held back since the last call, and resets the count. */
