@@ -67,6 +67,12 @@ public interface DeviceApi {
    */
   DeltaOffer delta(Digest from, Digest to);
 
+  /**
+   * {@code GET /device/v1/{uuid}/control-channel}: whether the device may open its control channel
+   * now, and where to. Unknown fields are ignored. The agent calls it at every poll round.
+   */
+  ControlChannelSettings controlChannel();
+
   /** The downloader that fetches delta payloads with this API's device key. */
   Downloader payloads();
 }

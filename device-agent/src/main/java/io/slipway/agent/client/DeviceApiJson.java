@@ -3,6 +3,8 @@ package io.slipway.agent.client;
 import io.slipway.delta.image.Digest;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +108,32 @@ final class DeviceApiJson {
         optionalText(root, "deviceType"),
         optionalText(root, "architecture"),
         optionalText(root, "platform"));
+  }
+
+  /** Reads {@code GET .../control-channel}; a missing {@code enabled} counts as false. */
+  static ControlChannelSettings controlChannel(JsonNode root) {
+    JsonNode enabled = root.get("enabled");
+    if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
+      throw new MalformedException("enabled is not true or false");
+    }
+    String until = optionalText(root, "until");
+    String url = optionalText(root, "url");
+    long keepAlive = optionalNumber(root, "keepAliveSeconds");
+    if (keepAlive < 0 || keepAlive > 65_535) {
+      throw new MalformedException("keepAliveSeconds " + keepAlive + " is not between 0 and 65535");
+    }
+    try {
+      return new ControlChannelSettings(
+          enabled != null && enabled.asBoolean(),
+          until == null ? null : Instant.parse(until),
+          url == null ? null : URI.create(url),
+          optionalText(root, "caCertificate"),
+          (int) keepAlive);
+    } catch (DateTimeParseException e) {
+      throw new MalformedException("until '" + until + "' is not an ISO-8601 instant");
+    } catch (IllegalArgumentException e) {
+      throw new MalformedException("url '" + url + "' is not a valid URI: " + e.getMessage());
+    }
   }
 
   /**

@@ -187,6 +187,14 @@ public final class HttpDeviceApi implements DeviceApi {
   }
 
   @Override
+  public ControlChannelSettings controlChannel() {
+    String name = "GET /device/v1/" + requireUuid() + "/control-channel";
+    Response response = get(name, api(devicePath("/control-channel")));
+    requireSuccess(name, response);
+    return read(name, () -> DeviceApiJson.controlChannel(response.json()));
+  }
+
+  @Override
   public DeltaOffer delta(Digest from, Digest to) {
     requireUuid();
     String query = "?to=" + Endpoints.encode(to.value());

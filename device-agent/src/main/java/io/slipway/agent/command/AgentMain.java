@@ -30,16 +30,23 @@ public final class AgentMain {
   public static final class Version implements IVersionProvider {
 
     @Override
-    public String[] getVersion() throws IOException {
-      Properties properties = new Properties();
-      try (InputStream in =
-          AgentMain.class.getResourceAsStream("/io/slipway/agent/version.properties")) {
-        if (in != null) {
-          properties.load(in);
-        }
-      }
-      return new String[] {"slipway-agent " + properties.getProperty("version", "unknown")};
+    public String[] getVersion() {
+      return new String[] {"slipway-agent " + version()};
     }
+  }
+
+  /** Returns the agent's version from {@code version.properties}, or {@code unknown}. */
+  public static String version() {
+    Properties properties = new Properties();
+    try (InputStream in =
+        AgentMain.class.getResourceAsStream("/io/slipway/agent/version.properties")) {
+      if (in != null) {
+        properties.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return properties.getProperty("version", "unknown");
   }
 
   /** Returns the command line with its subcommands, for tests. */

@@ -3,6 +3,8 @@ package io.slipway.agent.command;
 import io.slipway.agent.AgentException;
 import io.slipway.agent.client.HttpDeviceApi;
 import io.slipway.agent.config.JsonConfigFile;
+import io.slipway.agent.control.ControlWiring;
+import io.slipway.agent.control.ExecSystemActions;
 import io.slipway.agent.engine.DockerServiceRunner;
 import io.slipway.agent.provision.Registration;
 import io.slipway.agent.run.AgentLoop;
@@ -88,6 +90,38 @@ final class RunCommand implements Callable<Integer> {
           "A host directory that services may bind-mount from; repeatable. None by default.")
   List<Path> bindRoots = new ArrayList<>();
 
+  @Option(
+      names = "--reboot-command",
+      paramLabel = "COMMAND",
+      description =
+          "What the reboot command runs, split on spaces, without a shell (default:"
+              + " ${DEFAULT-VALUE}).")
+  String rebootCommand = "reboot";
+
+  @Option(
+      names = "--shutdown-command",
+      paramLabel = "COMMAND",
+      description =
+          "What the shutdown command runs, split on spaces, without a shell (default:"
+              + " ${DEFAULT-VALUE}).")
+  String shutdownCommand = "poweroff";
+
+  @Option(
+      names = "--identify-command",
+      paramLabel = "COMMAND",
+      description =
+          "What the identify command runs, such as one that blinks an LED, split on spaces"
+              + " (default: none, only a log line).")
+  String identifyCommand;
+
+  @Option(
+      names = "--terminal-shell",
+      paramLabel = "PATH",
+      description =
+          "The shell of terminals on the host, started as a login shell (default: $SHELL, else"
+              + " /bin/sh).")
+  String terminalShell;
+
   @Override
   public Integer call() throws InterruptedException {
     checkOptions();
@@ -113,6 +147,7 @@ final class RunCommand implements Callable<Integer> {
             .pollInterval(pollInterval)
             .reportInterval(reportInterval)
             .osVersion(os)
+            .controlChannel(controlWiring())
             .build();
     Runtime.getRuntime()
         .addShutdownHook(
@@ -144,6 +179,8 @@ final class RunCommand implements Callable<Integer> {
               + "', a directory: pass the config.json file, such as "
               + config.resolve("config.json"));
     }
+    requireCommand("--reboot-command", rebootCommand);
+    requireCommand("--shutdown-command", shutdownCommand);
     try {
       DockerServiceRunner.checkHost(dockerHost);
     } catch (IllegalArgumentException e) {
@@ -157,10 +194,24 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  private ControlWiring controlWiring() {
+    return new ControlWiring(
+        new ExecSystemActions(rebootCommand, shutdownCommand, identifyCommand),
+        ControlWiring.loginShell(terminalShell, System.getenv("SHELL")),
+        AgentMain.version());
+  }
+
   private void requireMinimum(String option, Duration value) {
     if (value != null && value.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new ParameterException(
           spec.commandLine(), "Option " + option + " is '" + typed(option) + "': use at least 1s");
+    }
+  }
+
+  private void requireCommand(String option, String command) {
+    if (command == null || command.isBlank()) {
+      throw new ParameterException(
+          spec.commandLine(), "Option " + option + " is empty: give a program and its arguments");
     }
   }
 

@@ -1,6 +1,8 @@
 package io.slipway.agent.command;
 
 import io.slipway.agent.config.AgentConfig;
+import io.slipway.agent.control.ControlWiring;
+import io.slipway.agent.control.SystemActions;
 import io.slipway.agent.simulate.Simulation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -116,6 +119,13 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Threads shared by all devices (default: the number of devices, at most 16).")
   Integer threads;
 
+  @Option(
+      names = "--control-channel",
+      description =
+          "Opens each device's control channel when the server enables it (default: off, because"
+              + " each channel costs threads). Reboot, shutdown and identify are only logged.")
+  boolean controlChannel;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     checkOptions();
@@ -203,9 +213,31 @@ final class SimulateCommand implements Callable<Integer> {
           directory,
           pollInterval,
           reportInterval,
-          poolSize);
+          poolSize,
+          controlChannel
+              ? new ControlWiring(new LoggedActions(), List.of(), AgentMain.version())
+              : null);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
+    }
+  }
+
+  /** Logs reboot, shutdown and identify instead of acting on the machine the simulation runs on. */
+  private static final class LoggedActions implements SystemActions {
+
+    @Override
+    public void reboot() {
+      log.info("A simulated device would reboot now");
+    }
+
+    @Override
+    public void shutdown() {
+      log.info("A simulated device would shut down now");
+    }
+
+    @Override
+    public void identify() {
+      log.info("A simulated device would identify itself now");
     }
   }
 }

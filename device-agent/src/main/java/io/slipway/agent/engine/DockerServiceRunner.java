@@ -11,6 +11,7 @@ import io.slipway.agent.AgentFailure;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.terminal.Terminal;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.layout.OciLayout;
 import java.io.IOException;
@@ -48,8 +49,18 @@ import org.slf4j.LoggerFactory;
  * container therefore mounts its data directory at the host's path, not elsewhere. Otherwise the
  * engine creates an empty directory at the path the agent named, and lock files go unseen.
  *
- * <p>Thread-safety as {@link ServiceRunner} states; the docker-java client is thread-safe. Close
- * the runner to release its connections; containers keep running.
+ * <p>Service commands: {@link #stopService} stops the service's container (the engine's stop, which
+ * also keeps a restart policy from starting it again) and records the service as stopped by an
+ * operator. {@link #reconcile} keeps such a service's container as it is: it neither starts a
+ * stopped container nor creates a missing one, so the service stays stopped even after a
+ * kill-then-download update removed its container. The record ends when {@link #startService} or
+ * {@link #restartService} runs the service, or when a reconcile of another release starts it.
+ *
+ * <p>NOTE: the record lives in memory, so a restart of the agent starts the service again.
+ *
+ * <p>Thread-safety as {@link ServiceRunner} states: {@link #reconcile}, {@link #stop} and the
+ * service commands hold this runner's lock. The docker-java client is thread-safe. Close the runner
+ * to release its connections; containers keep running.
  */
 public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
@@ -65,6 +76,9 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   /** The status of a service whose requested container the engine could not create or start. */
   public static final String FAILED = "failed";
 
+  /** How long the engine waits for a container to stop before it kills it, in seconds. */
+  static final int STOP_SECONDS = 10;
+
   private static final Logger LOG = LoggerFactory.getLogger(DockerServiceRunner.class);
 
   private final DockerClient client;
@@ -76,6 +90,12 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
 
   /** The request of the last {@link #reconcile} for each service, or null before the first. */
   private volatile Requested requested;
+
+  /** The release of the last {@link #reconcile}, or null before the first. */
+  private volatile InstalledRelease reconciled;
+
+  /** Services an operator stopped in {@link #reconciled}; guarded by this runner's lock. */
+  private final Set<String> stoppedByOperator = new TreeSet<>();
 
   /**
    * The services of a release being reconciled, the spec digest each one's container must carry,
@@ -224,7 +244,7 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   }
 
   @Override
-  public void stop(Set<String> services) {
+  public synchronized void stop(Set<String> services) {
     Map<String, List<Container>> existing = engine("listing the containers", containers::byService);
     for (String service : new TreeSet<>(services)) {
       for (Container container : existing.getOrDefault(service, List.of())) {
@@ -239,7 +259,9 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
   }
 
   @Override
-  public void reconcile(InstalledRelease release) {
+  public synchronized void reconcile(InstalledRelease release) {
+    Set<String> released = releaseOperatorStops(release);
+    reconciled = release;
     Requested request =
         new Requested(
             Set.copyOf(release.services().keySet()),
@@ -253,7 +275,11 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
         engine(
             "running service " + service.name(),
             () -> {
-              reconcile(service, release.releaseId(), current == null ? List.of() : current);
+              reconcile(
+                  service,
+                  release.releaseId(),
+                  current == null ? List.of() : current,
+                  released.contains(service.name()));
               return null;
             });
       } catch (AgentException e) {
@@ -284,7 +310,29 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
         });
   }
 
-  private void reconcile(InstalledService service, long releaseId, List<Container> current) {
+  /**
+   * Ends the operators' stops when {@code release} is another release than the last one.
+   *
+   * @return the services whose stop ended, which reconcile starts again
+   */
+  private Set<String> releaseOperatorStops(InstalledRelease release) {
+    InstalledRelease last = reconciled;
+    if (last == null || last.releaseId() == release.releaseId()) {
+      return Set.of();
+    }
+    Set<String> released = Set.copyOf(stoppedByOperator);
+    stoppedByOperator.clear();
+    return released;
+  }
+
+  /**
+   * Brings one service's containers in line with its spec.
+   *
+   * @param restart whether to start a matching container that does not run, because an operator's
+   *     stop of it just ended
+   */
+  private void reconcile(
+      InstalledService service, long releaseId, List<Container> current, boolean restart) {
     ContainerSpec spec =
         ContainerSpec.of(
             service, releaseId, images.imageId(service), names, mounts, lockDir(service.name()));
@@ -307,14 +355,140 @@ public final class DockerServiceRunner implements ServiceRunner, AutoCloseable {
       }
     }
 
-    if (keep == null) {
+    if (stoppedByOperator.contains(service.name())) {
+      LOG.debug(
+          "Service {} of device {} stays stopped, as an operator asked",
+          service.name(),
+          names.deviceUuid());
+    } else if (keep == null) {
       containers.createAndStart(spec);
+    } else if (restart && !"running".equals(keep.getState())) {
+      containers.start(keep.getId(), service.name());
     } else if ("created".equals(keep.getState())) {
       // A crash between creating and starting left it; start it now.
       containers.start(keep.getId(), service.name());
     } else {
       LOG.debug("Container {} of service {} is up to date", keep.getId(), service.name());
     }
+  }
+
+  @Override
+  public synchronized void restartService(String service) {
+    InstalledService installed = requireService(service);
+    stoppedByOperator.remove(service);
+    Container container = requestedContainer(service);
+    if (container == null) {
+      startService(service);
+      return;
+    }
+    engine(
+        "restarting service " + service,
+        () -> client.restartContainerCmd(container.getId()).withTimeout(STOP_SECONDS).exec());
+    LOG.info(
+        "Restarted container {} of service {} (image {}) on device {}",
+        container.getId(),
+        service,
+        installed.image(),
+        names.deviceUuid());
+  }
+
+  @Override
+  public synchronized void stopService(String service) {
+    requireService(service);
+    stoppedByOperator.add(service);
+    List<Container> existing =
+        engine("listing the containers", containers::byService).getOrDefault(service, List.of());
+    for (Container container : existing) {
+      if (!"running".equals(container.getState()) && !"restarting".equals(container.getState())) {
+        continue;
+      }
+      engine(
+          "stopping service " + service,
+          () -> client.stopContainerCmd(container.getId()).withTimeout(STOP_SECONDS).exec());
+      LOG.info(
+          "Stopped container {} of service {} on device {}",
+          container.getId(),
+          service,
+          names.deviceUuid());
+    }
+  }
+
+  @Override
+  public synchronized void startService(String service) {
+    InstalledService installed = requireService(service);
+    stoppedByOperator.remove(service);
+    Container container = requestedContainer(service);
+    if (container != null && "running".equals(container.getState())) {
+      return;
+    }
+    if (container != null) {
+      engine(
+          "starting service " + service,
+          () -> {
+            containers.start(container.getId(), service);
+            return null;
+          });
+      return;
+    }
+    List<Container> current =
+        engine("listing the containers", containers::byService).getOrDefault(service, List.of());
+    engine(
+        "running service " + service,
+        () -> {
+          reconcile(installed, reconciled.releaseId(), current, false);
+          return null;
+        });
+  }
+
+  @Override
+  public Terminal openTerminal(String service, int cols, int rows) {
+    requireService(service);
+    Container container = requestedContainer(service);
+    if (container == null || !"running".equals(container.getState())) {
+      throw new IllegalArgumentException(
+          "Service '"
+              + service
+              + "' does not run ("
+              + (container == null ? "no container" : container.getState())
+              + "): start it before opening a terminal in it");
+    }
+    return engine(
+        "opening a terminal in service " + service,
+        () -> ContainerShell.start(client, container.getId(), service, cols, rows));
+  }
+
+  /** Returns the service of the last reconciled release named {@code service}. */
+  private InstalledService requireService(String service) {
+    InstalledRelease release = reconciled;
+    if (release == null || !release.services().containsKey(service)) {
+      throw ServiceRunner.unknownService(service, release);
+    }
+    return release.services().get(service);
+  }
+
+  /**
+   * Returns the container of {@code service} that carries the spec the last reconcile requested, a
+   * running one first, or null when there is none.
+   */
+  private Container requestedContainer(String service) {
+    Requested request = requested;
+    String spec = request == null ? null : request.specs().get(service);
+    if (spec == null) {
+      return null;
+    }
+    List<Container> candidates =
+        engine("listing the containers", containers::byService).getOrDefault(service, List.of());
+    Container found = null;
+    for (Container container : candidates) {
+      if (!spec.equals(container.getLabels().get(ContainerSpec.SPEC_LABEL))) {
+        continue;
+      }
+      found = container;
+      if ("running".equals(container.getState())) {
+        break;
+      }
+    }
+    return found;
   }
 
   @Override

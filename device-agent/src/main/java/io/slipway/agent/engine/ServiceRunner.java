@@ -3,9 +3,11 @@ package io.slipway.agent.engine;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.terminal.Terminal;
 import io.slipway.delta.layout.OciLayout;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -19,7 +21,13 @@ import java.util.function.Consumer;
  * its lock.
  *
  * <p>Methods are called from the agent's one update thread, except {@link #status()}, which is
- * thread-safe.
+ * thread-safe, and the service commands ({@link #restartService}, {@link #stopService}, {@link
+ * #startService}, {@link #openTerminal}), which the control channel calls from its own thread:
+ * implementations keep them and {@link #reconcile} from running at the same time.
+ *
+ * <p>A service that an operator stopped with {@link #stopService} stays stopped through later calls
+ * of {@link #reconcile} of the same release, until {@link #startService} or {@link #restartService}
+ * runs it again or a reconcile of another release starts it.
  */
 public interface ServiceRunner {
 
@@ -60,6 +68,46 @@ public interface ServiceRunner {
   void reconcile(InstalledRelease release);
 
   /**
+   * Restarts the container of {@code service} in the release last reconciled, or creates it when it
+   * is missing; a service an operator stopped runs again.
+   *
+   * @throws IllegalArgumentException naming the service and the known services when the release has
+   *     no such service
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service
+   */
+  void restartService(String service);
+
+  /**
+   * Stops the container of {@code service} without removing it, and keeps it stopped through later
+   * reconciles of the same release.
+   *
+   * @throws IllegalArgumentException naming the service and the known services when the release has
+   *     no such service
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service
+   */
+  void stopService(String service);
+
+  /**
+   * Starts the container of {@code service} again, or creates it when it is missing.
+   *
+   * @throws IllegalArgumentException naming the service and the known services when the release has
+   *     no such service
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service
+   */
+  void startService(String service);
+
+  /**
+   * Starts an interactive shell ({@code /bin/sh}) with a terminal in the running container of
+   * {@code service}.
+   *
+   * @throws IllegalArgumentException naming the service when the release has no such service or its
+   *     container does not run
+   * @throws IllegalStateException when this runner cannot open terminals
+   * @throws io.slipway.agent.AgentException {@code ENGINE_FAILED} naming the service
+   */
+  Terminal openTerminal(String service, int cols, int rows);
+
+  /**
    * Follows the output of this device's containers, including ones created later, and passes each
    * line to {@code sink} from a thread of the runner's own. {@code sink} may block to slow the
    * reading down; lines are not buffered without bound.
@@ -74,6 +122,24 @@ public interface ServiceRunner {
    * {@code failed} when the engine could not create or start it.
    */
   Map<String, String> status();
+
+  /**
+   * Returns the error for a service command that names {@code service}, which {@code release} does
+   * not have; {@code release} is null before the first reconcile.
+   */
+  static IllegalArgumentException unknownService(String service, InstalledRelease release) {
+    if (release == null) {
+      return new IllegalArgumentException(
+          "Service '" + service + "' is unknown: the device runs no release yet");
+    }
+    return new IllegalArgumentException(
+        "Service '"
+            + service
+            + "' is not in release "
+            + release.releaseId()
+            + "; its services are "
+            + new TreeSet<>(release.services().keySet()));
+  }
 
   /**
    * Returns the update strategy of a service, from its labels.

@@ -8,6 +8,8 @@ import io.slipway.agent.client.PollSchedule;
 import io.slipway.agent.client.TargetService;
 import io.slipway.agent.client.TargetState;
 import io.slipway.agent.config.AgentConfig;
+import io.slipway.agent.control.ControlChannel;
+import io.slipway.agent.control.ControlChannelFactory;
 import io.slipway.agent.provision.Provisioning;
 import io.slipway.agent.report.DeviceStatus;
 import io.slipway.agent.report.LogForwarder;
@@ -86,6 +88,7 @@ public final class AgentLoop implements DeviceAgent {
   private long lockedRelease = NO_RELEASE;
 
   private TargetBackoff backoff;
+  private ControlChannel channel;
 
   private AgentLoop(Builder settings) {
     this.settings = settings;
@@ -138,6 +141,7 @@ public final class AgentLoop implements DeviceAgent {
 
       startEngine();
       startReporting();
+      startChannel(config);
       settings.events.started(device);
     } catch (RuntimeException | InterruptedException e) {
       close();
@@ -155,6 +159,7 @@ public final class AgentLoop implements DeviceAgent {
     if (closed) {
       return Duration.ZERO;
     }
+    refreshChannel();
     try {
       // An engine that cannot run the current release must not keep the device from polling:
       // a newer release may be the fix.
@@ -185,6 +190,7 @@ public final class AgentLoop implements DeviceAgent {
   public void close() {
     closed = true;
     targetChanged();
+    closeQuietly(channel);
     closeQuietly(following);
     if (forwarder != null) {
       forwarder.close();
@@ -268,6 +274,38 @@ public final class AgentLoop implements DeviceAgent {
       forwarder = new LogForwarder(device, parts.api(), settings.logLimits, settings.clock);
       forwarder.start();
       following = parts.runner().followLogs(forwarder);
+    }
+  }
+
+  private void startChannel(AgentConfig config) {
+    if (settings.control == null) {
+      return;
+    }
+    channel = settings.control.create(config, parts.runner(), this);
+    refreshChannel();
+  }
+
+  /**
+   * Passes the server's control channel setting to the channel. A failure leaves the channel as it
+   * is and does not fail the round, because polling matters more than the channel.
+   */
+  private void refreshChannel() {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.apply(parts.api().controlChannel());
+    } catch (AgentException e) {
+      log.warn(
+          "Device {} cannot read its control channel setting ({}): {}; the channel stays as it is",
+          device,
+          e.failure(),
+          e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn(
+          "Device {} cannot read its control channel setting: {}; the channel stays as it is",
+          device,
+          e.toString());
     }
   }
 
@@ -613,6 +651,7 @@ public final class AgentLoop implements DeviceAgent {
     private boolean forwardLogs = true;
     private LogForwarder.Limits logLimits = LogForwarder.Limits.DEFAULT;
     private LoopEvents events = LoopEvents.NONE;
+    private ControlChannelFactory control;
 
     private Builder() {}
 
@@ -687,6 +726,15 @@ public final class AgentLoop implements DeviceAgent {
 
     public Builder events(LoopEvents events) {
       this.events = events;
+      return this;
+    }
+
+    /**
+     * Sets what makes the device's control channel once it is registered; null, the default, leaves
+     * the device without a channel, and it then never asks for the channel's setting.
+     */
+    public Builder controlChannel(ControlChannelFactory control) {
+      this.control = control;
       return this;
     }
 

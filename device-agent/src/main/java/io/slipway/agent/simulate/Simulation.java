@@ -5,6 +5,7 @@ import io.slipway.agent.AgentFailure;
 import io.slipway.agent.client.FleetInfo;
 import io.slipway.agent.client.HttpDeviceApi;
 import io.slipway.agent.config.AgentConfig;
+import io.slipway.agent.control.ControlChannelFactory;
 import io.slipway.agent.engine.NoContainers;
 import io.slipway.agent.provision.Registration;
 import io.slipway.agent.run.AgentLoop;
@@ -58,6 +59,9 @@ public final class Simulation implements AutoCloseable {
    * @param pollInterval each device's poll interval
    * @param reportInterval each device's minimum time between state reports
    * @param threads the size of the shared thread pool
+   * @param controlChannel what makes each device's control channel, or null for none: each channel
+   *     costs a few threads of its own (Paho's and the channel's), so large simulations run without
+   *     it
    */
   public record Settings(
       int devices,
@@ -69,7 +73,8 @@ public final class Simulation implements AutoCloseable {
       Path dataDirectory,
       Duration pollInterval,
       Duration reportInterval,
-      int threads) {
+      int threads,
+      ControlChannelFactory controlChannel) {
 
     /**
      * @throws IllegalArgumentException naming the value out of range
@@ -194,6 +199,7 @@ public final class Simulation implements AutoCloseable {
             .scheduler(pool)
             .forwardLogs(false)
             .events(stats)
+            .controlChannel(settings.controlChannel())
             .build();
     loops.add(loop);
     try {

@@ -64,4 +64,9 @@ public abstract class ThrowingDeviceApi implements DeviceApi {
   public Downloader payloads() {
     throw new UnsupportedOperationException("payloads");
   }
+
+  @Override
+  public ControlChannelSettings controlChannel() {
+    throw new UnsupportedOperationException("controlChannel");
+  }
 }

@@ -11,6 +11,7 @@ import io.slipway.agent.store.InstalledService;
 import io.slipway.agent.store.OciReleaseStore;
 import io.slipway.agent.store.ReleaseStore;
 import io.slipway.agent.store.TinyImages;
+import io.slipway.agent.terminal.Terminal;
 import io.slipway.agent.update.UpdateProgress;
 import io.slipway.agent.update.Updater;
 import io.slipway.delta.image.Digest;
@@ -211,6 +212,26 @@ final class StandInParts {
       }
       running.clear();
       release.services().keySet().forEach(service -> running.put(service, "running"));
+    }
+
+    @Override
+    public void restartService(String service) {
+      throw new UnsupportedOperationException("restartService");
+    }
+
+    @Override
+    public void stopService(String service) {
+      throw new UnsupportedOperationException("stopService");
+    }
+
+    @Override
+    public void startService(String service) {
+      throw new UnsupportedOperationException("startService");
+    }
+
+    @Override
+    public Terminal openTerminal(String service, int cols, int rows) {
+      throw new UnsupportedOperationException("openTerminal");
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.List;
  * @param agent the device-agent jar
  * @param dependencies the jars it needs at run time, in class path order
  */
-record AgentJars(Path agent, List<Path> dependencies) {
+public record AgentJars(Path agent, List<Path> dependencies) {
 
   /** The agent's entry point, which takes {@code run} or {@code simulate}. */
   static final String MAIN_CLASS = "io.slipway.agent.command.AgentMain";
@@ -24,7 +24,7 @@ record AgentJars(Path agent, List<Path> dependencies) {
   static final String JAR_PROPERTY = "slipway.agent.jar";
   static final String CLASSPATH_PROPERTY = "slipway.agent.classpath";
 
-  AgentJars {
+  public AgentJars {
     dependencies = List.copyOf(dependencies);
   }
 
@@ -33,7 +33,7 @@ record AgentJars(Path agent, List<Path> dependencies) {
    *
    * @throws AssertionError naming the missing file and the build that makes it
    */
-  static AgentJars fromBuild() {
+  public static AgentJars fromBuild() {
     Path agent = existing(JAR_PROPERTY);
     Path classpathFile = existing(CLASSPATH_PROPERTY);
     try {
@@ -64,7 +64,7 @@ record AgentJars(Path agent, List<Path> dependencies) {
   }
 
   /** Returns the class path with every jar, the agent's last, for {@code java -cp}. */
-  String classpath() {
+  public String classpath() {
     StringBuilder classpath = new StringBuilder();
     for (Path dependency : dependencies) {
       classpath.append(dependency).append(java.io.File.pathSeparator);

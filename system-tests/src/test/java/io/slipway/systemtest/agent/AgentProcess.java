@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: one test drives one process.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
   /** Agents still running, killed when the test JVM exits early so that none outlives it. */
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -49,21 +49,52 @@ final class AgentProcess implements AutoCloseable {
    */
   static AgentProcess start(
       AgentJars jars, Path config, Path dataDirectory, String pausePoint, Path logFile) {
+    List<String> jvmOptions =
+        pausePoint == null ? List.of() : List.of("-Dslipway.agent.pause-at=" + pausePoint);
+    return launch(
+        jars,
+        config,
+        dataDirectory,
+        jvmOptions,
+        List.of("--poll-interval", "1s", "--report-interval", "1s"),
+        logFile,
+        "pause point " + pausePoint);
+  }
+
+  /**
+   * Starts {@code run} on {@code config} and {@code dataDirectory} with {@code runOptions}, such as
+   * {@code --poll-interval 10m} or {@code --reboot-command}, in place of the one-second intervals
+   * that {@link #start(AgentJars, Path, Path, String, Path)} sets.
+   *
+   * @param logFile where standard output and error go, appended
+   */
+  public static AgentProcess startWith(
+      AgentJars jars, Path config, Path dataDirectory, List<String> runOptions, Path logFile) {
+    return launch(
+        jars, config, dataDirectory, List.of(), runOptions, logFile, "with " + runOptions);
+  }
+
+  private static AgentProcess launch(
+      AgentJars jars,
+      Path config,
+      Path dataDirectory,
+      List<String> jvmOptions,
+      List<String> runOptions,
+      Path logFile,
+      String description) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     AgentJvm jvm = AgentJvm.load();
     command.addAll(jvm.options());
-    if (pausePoint != null) {
-      command.add("-Dslipway.agent.pause-at=" + pausePoint);
-    }
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", jars.classpath(), AgentJars.MAIN_CLASS, "run"));
     command.addAll(List.of("--config", config.toString(), "--data-dir", dataDirectory.toString()));
-    command.addAll(List.of("--poll-interval", "1s", "--report-interval", "1s"));
+    command.addAll(runOptions);
     try {
       Files.createDirectories(logFile.getParent());
       Files.writeString(
           logFile,
-          "--- agent started, pause point " + pausePoint + "\n",
+          "--- agent started " + description + "\n",
           StandardCharsets.UTF_8,
           java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
@@ -75,11 +106,11 @@ final class AgentProcess implements AutoCloseable {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -89,13 +120,13 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** Kills the agent with SIGKILL, as a power cut would end it, and waits until it is gone. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     awaitExit();
   }
 
   /** Returns the whole log file, for waiting on lines and for failure messages. */
-  String log() {
+  public String log() {
     try {
       return Files.readString(logFile, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -104,7 +135,7 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** Returns the log's last part, for failure messages. */
-  String logTail() {
+  public String logTail() {
     String log = log();
     return log.length() <= 8000 ? log : log.substring(log.length() - 8000);
   }

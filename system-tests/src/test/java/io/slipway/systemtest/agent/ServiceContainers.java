@@ -12,12 +12,12 @@ import java.util.Optional;
  * {@code slipway_UUID8_SERVICE} (the first eight characters of the device's UUID) and read with the
  * docker CLI.
  */
-final class ServiceContainers {
+public final class ServiceContainers {
 
   /** One container as {@code docker ps} lists it. */
-  record Container(String name, String image, String state) {
+  public record Container(String name, String image, String state) {
 
-    boolean running() {
+    public boolean running() {
       return state.equals("running");
     }
   }
@@ -26,14 +26,14 @@ final class ServiceContainers {
   private final String shortUuid;
   private final String prefix;
 
-  ServiceContainers(DockerCli docker, String deviceUuid) {
+  public ServiceContainers(DockerCli docker, String deviceUuid) {
     this.docker = docker;
     this.shortUuid = deviceUuid.replace("-", "").substring(0, 8);
     this.prefix = "slipway_" + shortUuid + "_";
   }
 
   /** Returns every container of the device, running or not. */
-  List<Container> all() {
+  public List<Container> all() {
     CommandResult listed =
         docker
             .run(
@@ -55,12 +55,12 @@ final class ServiceContainers {
   }
 
   /** Returns the container of {@code service} when it exists. */
-  Optional<Container> of(String service) {
+  public Optional<Container> of(String service) {
     return all().stream().filter(c -> c.name().equals(prefix + service)).findFirst();
   }
 
   /** Returns the variant text the running container of {@code service} holds, if it runs. */
-  Optional<String> runningVariant(String service) {
+  public Optional<String> runningVariant(String service) {
     Optional<Container> container = of(service).filter(Container::running);
     if (container.isEmpty()) {
       return Optional.empty();
@@ -71,10 +71,24 @@ final class ServiceContainers {
   }
 
   /**
+   * Returns when the container of {@code service} last started, as the engine reports it ({@code
+   * .State.StartedAt}, RFC 3339 with nanoseconds), or empty when it does not exist.
+   */
+  public Optional<String> startedAt(String service) {
+    Optional<Container> container = of(service);
+    if (container.isEmpty()) {
+      return Optional.empty();
+    }
+    CommandResult inspected =
+        docker.run("inspect", "--format", "{{.State.StartedAt}}", container.get().name());
+    return inspected.succeeded() ? Optional.of(inspected.stdout().strip()) : Optional.empty();
+  }
+
+  /**
    * Removes the device's containers and every image the agent loaded for the device, which the
    * agent tags {@code slipway/UUID8/SERVICE:HEX12}.
    */
-  void removeAll() {
+  public void removeAll() {
     for (Container container : all()) {
       docker.run("rm", "--force", container.name());
     }
@@ -93,7 +107,7 @@ final class ServiceContainers {
   }
 
   /** Returns a listing for failure messages. */
-  String describe() {
+  public String describe() {
     return "containers of " + prefix + "*: " + all();
   }
 }

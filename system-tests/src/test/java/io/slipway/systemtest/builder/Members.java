@@ -36,6 +36,31 @@ public final class Members {
             "{\"role\":\"" + role + "\"}");
     assertThat(member.status()).as(member.text()).isBetween(200, 201);
 
+    return signInAndMintToken(stack, username);
+  }
+
+  /**
+   * Creates server administrator {@code username}, a member of no organization, signs them in and
+   * returns an API token they created.
+   *
+   * @param admin an API client holding a server administrator's token
+   */
+  public static String serverAdministratorToken(
+      SlipwayStack stack, BuildApi admin, String username) {
+    Reply created =
+        admin.send(
+            "POST",
+            "/api/v1/users",
+            "{\"username\":\""
+                + username
+                + "\",\"password\":\""
+                + PASSWORD
+                + "\",\"serverAdmin\":true}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    return signInAndMintToken(stack, username);
+  }
+
+  private static String signInAndMintToken(SlipwayStack stack, String username) {
     BuildApi anonymous = new BuildApi(stack, "");
     Reply login =
         anonymous.send(
