@@ -20,9 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A device on the control channel for tests, as a plain Paho client: it connects with its UUID as
- * client id and user name, leaves {@code {"online": false}} as its retained last will, says it is
- * online, subscribes to its commands and keeps them in a queue. Not thread-safe; one test drives
- * it.
+ * client id and user name, leaves {@code {"online": false}} as its retained last will, publishes
+ * that it is online, subscribes to its commands and keeps them in a queue. Not thread-safe; one
+ * test drives it.
  */
 public final class TestMqttDevice implements AutoCloseable {
 

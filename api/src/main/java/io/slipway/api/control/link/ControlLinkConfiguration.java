@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
 class ControlLinkConfiguration {
 
   /**
-   * Prefix of the server's MQTT client id; a random suffix tells servers sharing a broker apart.
+   * Prefix of the server's MQTT client id; a random suffix keeps servers sharing a broker apart.
    */
   static final String CLIENT_ID_PREFIX = "slipway-server-";
 
