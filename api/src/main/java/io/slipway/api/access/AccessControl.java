@@ -1,5 +1,6 @@
 package io.slipway.api.access;
 
+import io.slipway.api.control.support.SupportAccessRepository;
 import io.slipway.api.device.Device;
 import io.slipway.api.device.DeviceRepository;
 import io.slipway.api.error.ApiException;
@@ -10,6 +11,7 @@ import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
 import io.slipway.api.organization.Organization;
 import io.slipway.api.organization.OrganizationRepository;
+import java.time.Clock;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -21,7 +23,10 @@ import org.springframework.stereotype.Service;
  * key on an endpoint for people, or a person on an endpoint for devices, is {@code 403 FORBIDDEN};
  * a user who is not a member of the organization gets the same {@code 404} as for a name that does
  * not exist, so that names leak nothing; a member whose role lacks the permission is {@code 403
- * FORBIDDEN} naming the role and the permission. Server administrators hold every permission.
+ * FORBIDDEN} naming the role and the permission. Server administrators hold every permission except
+ * {@link Permission#DEVICE_CONTROL}: unless their own membership grants it, they control a fleet's
+ * devices only while a fleet owner has granted support access to that fleet, and get {@code 403
+ * SUPPORT_ACCESS_REQUIRED} otherwise.
  */
 @Service
 public class AccessControl {
@@ -29,12 +34,20 @@ public class AccessControl {
   private final OrganizationRepository organizations;
   private final FleetRepository fleets;
   private final DeviceRepository devices;
+  private final SupportAccessRepository supportAccess;
+  private final Clock clock;
 
   public AccessControl(
-      OrganizationRepository organizations, FleetRepository fleets, DeviceRepository devices) {
+      OrganizationRepository organizations,
+      FleetRepository fleets,
+      DeviceRepository devices,
+      SupportAccessRepository supportAccess,
+      Clock clock) {
     this.organizations = organizations;
     this.fleets = fleets;
     this.devices = devices;
+    this.supportAccess = supportAccess;
+    this.clock = clock;
   }
 
   /** An organization the caller may act on, with the caller's role (null for a server admin). */
@@ -91,7 +104,7 @@ public class AccessControl {
             .findBySlug(organizationSlug)
             .orElseThrow(() -> organizationNotFound(organizationSlug));
     return new OrganizationAccess(
-        organization, requirePermission(who, organization, permission, organizationSlug));
+        organization, requirePermission(who, organization, null, permission, organizationSlug));
   }
 
   /**
@@ -107,6 +120,37 @@ public class AccessControl {
     Fleet fleet =
         fleets.findBySlugs(organizationSlug, fleetSlug).orElseThrow(() -> fleetNotFound(name));
     requireInFleetOrganization(who, fleet, permission, name);
+    return fleet;
+  }
+
+  /**
+   * Requires {@code permission} on the fleet through the caller's own membership, like {@link
+   * #requireFleet(Identity, String, String, Permission)} except that being a server administrator
+   * adds nothing. For actions an administrator must not take for themselves, such as granting
+   * support access.
+   *
+   * @throws ApiException {@code FORBIDDEN} for a server administrator whose role in the fleet's
+   *     organization, if any, lacks the permission
+   */
+  public Fleet requireFleetAsMember(
+      Identity who, String organizationSlug, String fleetSlug, Permission permission) {
+    Fleet fleet = requireFleet(who, organizationSlug, fleetSlug, permission);
+    if (!who.serverAdmin()) {
+      return fleet;
+    }
+    Optional<Role> role = organizations.findRole(fleet.organizationId(), who.id());
+    if (role.isEmpty() || !RolePermissions.allows(role.get(), permission)) {
+      throw new ApiException(
+          ErrorCode.FORBIDDEN,
+          "Server administrator '"
+              + who.subject()
+              + "' is not a member of organization '"
+              + organizationSlug
+              + "' with "
+              + permission
+              + ": only a fleet owner may do this for fleet "
+              + fleet.repositoryPrefix());
+    }
     return fleet;
   }
 
@@ -134,7 +178,7 @@ public class AccessControl {
     if (!who.serverAdmin() && roleOf(who, organization).isEmpty()) {
       throw deviceNotFound(uuid);
     }
-    requirePermission(who, organization, permission, "device " + uuid);
+    requirePermission(who, organization, fleet, permission, "device " + uuid);
     return device;
   }
 
@@ -197,13 +241,19 @@ public class AccessControl {
     if (!who.serverAdmin() && roleOf(who, organization).isEmpty()) {
       throw fleetNotFound(name);
     }
-    requirePermission(who, organization, permission, "fleet " + name);
+    requirePermission(who, organization, fleet, permission, "fleet " + name);
   }
 
+  /**
+   * Checks {@code permission}; {@code fleet} is the fleet acted on, or null for an action on the
+   * organization as a whole, where an administrator never has support access.
+   */
   private Role requirePermission(
-      Identity who, Organization organization, Permission permission, String target) {
+      Identity who, Organization organization, Fleet fleet, Permission permission, String target) {
     if (who.serverAdmin()) {
-      return roleOf(who, organization).orElse(null);
+      Role role = roleOf(who, organization).orElse(null);
+      requireSupportAccess(who, role, fleet, permission, organization);
+      return role;
     }
     Role role =
         roleOf(who, organization).orElseThrow(() -> organizationNotFound(organization.slug()));
@@ -223,6 +273,38 @@ public class AccessControl {
               + "; ask an owner for a role that has it");
     }
     return role;
+  }
+
+  /**
+   * Lets a server administrator control devices only through their own role or an open support
+   * access grant of the fleet, so that administering the server does not by itself reach into
+   * customers' devices.
+   */
+  private void requireSupportAccess(
+      Identity who, Role role, Fleet fleet, Permission permission, Organization organization) {
+    if (permission != Permission.DEVICE_CONTROL) {
+      return;
+    }
+    if (role != null && RolePermissions.allows(role, permission)) {
+      return;
+    }
+    if (fleet != null && supportAccess.hasOpenGrant(fleet.id(), clock.millis())) {
+      return;
+    }
+    String fleetName = fleet == null ? "its fleet" : "fleet " + fleet.repositoryPrefix();
+    String fleetSlug = fleet == null ? "FLEET" : fleet.slug();
+    throw new ApiException(
+        ErrorCode.SUPPORT_ACCESS_REQUIRED,
+        "Server administrator '"
+            + who.subject()
+            + "' may control a device only with support access: a fleet owner must grant support"
+            + " access to "
+            + fleetName
+            + " (POST /api/v1/orgs/"
+            + organization.slug()
+            + "/fleets/"
+            + fleetSlug
+            + "/support-access)");
   }
 
   private Optional<Role> roleOf(Identity who, Organization organization) {

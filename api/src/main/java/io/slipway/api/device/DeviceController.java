@@ -19,8 +19,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Devices for people: {@code GET /api/v1/orgs/{org}/fleets/{fleet}/devices}, {@code
  * GET|PATCH|DELETE /api/v1/devices/{uuid}}, {@code POST /api/v1/devices/{uuid}/approve} and {@code
- * PUT|DELETE /api/v1/devices/{uuid}/tags/{tag}}. Reading takes {@code FLEET_READ}; renaming,
- * tagging and deleting take {@code DEVICE_MANAGE}; approving takes {@code DEVICE_APPROVE}.
+ * PUT|DELETE /api/v1/devices/{uuid}/tags/{tag}} and {@code DELETE /api/v1/devices/{uuid}/key}.
+ * Reading takes {@code FLEET_READ}; renaming, tagging, deleting and revoking the key take {@code
+ * DEVICE_MANAGE}; approving takes {@code DEVICE_APPROVE}.
  */
 @RestController
 public class DeviceController {
@@ -81,6 +82,13 @@ public class DeviceController {
   ResponseEntity<Void> delete(Identity who, @PathVariable String uuid) {
     Device device = access.requireDevice(who, uuid, Permission.DEVICE_MANAGE);
     service.delete(who, device);
+    return ResponseEntity.noContent().build();
+  }
+
+  @DeleteMapping("/api/v1/devices/{uuid}/key")
+  ResponseEntity<Void> revokeKey(Identity who, @PathVariable String uuid) {
+    Device device = access.requireDevice(who, uuid, Permission.DEVICE_MANAGE);
+    service.revokeKey(who, device);
     return ResponseEntity.noContent().build();
   }
 

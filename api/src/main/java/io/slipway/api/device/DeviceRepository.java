@@ -164,6 +164,19 @@ public class DeviceRepository {
         .update();
   }
 
+  /**
+   * Revokes the key of device {@code id} at {@code now}: clears its hash so no request can match
+   * it. Returns false when the device had no key or is gone.
+   */
+  public boolean revokeKey(long id, long now) {
+    return jdbc.sql(
+                "UPDATE device SET key_hash = NULL, key_revoked_at = ?"
+                    + " WHERE id = ? AND key_hash IS NOT NULL")
+            .params(now, id)
+            .update()
+        == 1;
+  }
+
   /** Approves device {@code id}; false when it was approved already or is gone. */
   public boolean approve(long id) {
     return jdbc.sql("UPDATE device SET approved = TRUE WHERE id = ? AND approved = FALSE")

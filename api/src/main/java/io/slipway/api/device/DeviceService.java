@@ -3,6 +3,7 @@ package io.slipway.api.device;
 import io.slipway.api.audit.AuditLog;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
+import io.slipway.api.event.DeviceAccessRevoked;
 import io.slipway.api.fleet.Fleet;
 import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,6 +32,7 @@ public class DeviceService {
   private final DeviceTagRepository tags;
   private final FleetRepository fleets;
   private final AuditLog audit;
+  private final ApplicationEventPublisher publisher;
   private final Clock clock;
 
   public DeviceService(
@@ -37,11 +40,13 @@ public class DeviceService {
       DeviceTagRepository tags,
       FleetRepository fleets,
       AuditLog audit,
+      ApplicationEventPublisher publisher,
       Clock clock) {
     this.devices = devices;
     this.tags = tags;
     this.fleets = fleets;
     this.audit = audit;
+    this.publisher = publisher;
     this.clock = clock;
   }
 
@@ -94,11 +99,38 @@ public class DeviceService {
     return devices.findById(device.id()).orElseThrow();
   }
 
+  /**
+   * Revokes the key of {@code device}: every request with it fails from then on, and after commit
+   * the device is cut off the control channel ({@link DeviceAccessRevoked}). Audits {@code
+   * device.key.revoked} unless the key was revoked already. The device can get a key again only by
+   * being deleted and registered anew.
+   */
+  @Transactional
+  public void revokeKey(Identity who, Device device) {
+    Fleet fleet = fleetOf(device);
+    if (devices.revokeKey(device.id(), clock.millis())) {
+      audit.record(
+          who,
+          "device.key.revoked",
+          "device",
+          device.uuid(),
+          fleet.organizationId(),
+          Map.of("fleet", fleet.repositoryPrefix()));
+      log.info(
+          "Key of device {} of fleet {} revoked by '{}'",
+          device.uuid(),
+          fleet.repositoryPrefix(),
+          who.subject());
+    }
+    publisher.publishEvent(new DeviceAccessRevoked(device.uuid(), "device.key.revoked"));
+  }
+
   /** Deletes {@code device}; its key stops working at once. */
   @Transactional
   public void delete(Identity who, Device device) {
     Fleet fleet = fleetOf(device);
     devices.delete(device.id());
+    publisher.publishEvent(new DeviceAccessRevoked(device.uuid(), "device.deleted"));
     audit.record(
         who,
         "device.deleted",

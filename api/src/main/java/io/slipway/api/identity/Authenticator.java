@@ -92,6 +92,24 @@ public class Authenticator {
     return identity;
   }
 
+  /**
+   * Returns the secret that {@code request} presented in its {@code Authorization} header: the
+   * Bearer token, or the HTTP Basic password. For the few endpoints that must hand the caller's own
+   * device key on, such as to the control channel's broker; the caller must not store or log it.
+   *
+   * @return empty when the request has no such header
+   */
+  public static Optional<String> presentedSecret(HttpServletRequest request) {
+    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || header.isBlank()) {
+      return Optional.empty();
+    }
+    if (header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return Optional.of(header.substring(BEARER.length()).strip());
+    }
+    return BasicCredentials.fromAuthorizationHeader(header).map(BasicCredentials::password);
+  }
+
   private Identity bySecret(String secret) {
     TokenResolver resolver = resolverFor(secret);
     if (resolver == null) {

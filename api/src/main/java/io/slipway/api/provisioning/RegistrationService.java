@@ -33,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nothing. A retry without that proof (no key, or another key) succeeds only while the device has
  * never used its current key, which is the case after a lost response. It then gets the new key,
  * and the old one stops working. The provisioning key's use is not counted again. Any other request
- * for a UUID that is already registered fails with {@code DEVICE_UUID_TAKEN}.
+ * for a UUID that is already registered fails with {@code DEVICE_UUID_TAKEN}, and so does every
+ * request for a device whose key was revoked: only deleting that device frees its UUID.
  */
 @Service
 public class RegistrationService {
@@ -212,6 +213,16 @@ public class RegistrationService {
             && existing.provisioningKeyId() == key.id();
     if (!sameRegistration) {
       throw uuidTaken(uuid);
+    }
+    if (existing.keyHash() == null) {
+      // A whole production batch may share one provisioning key, so it must not undo a revocation.
+      // Deleting the device is the deliberate way to let it register again.
+      throw new ApiException(
+          ErrorCode.DEVICE_UUID_TAKEN,
+          "Device UUID "
+              + uuid
+              + " has a revoked key and cannot register again: ask an owner to delete the"
+              + " device first");
     }
     boolean provesOwnership =
         request.deviceKey() != null && deviceKey.sha256Hex().equals(existing.keyHash());

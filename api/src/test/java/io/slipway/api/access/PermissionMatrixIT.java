@@ -220,6 +220,20 @@ class PermissionMatrixIT {
           row("GET", DEVICES + "/logs", READERS),
           row("GET", DEVICES + "/logs/stream", READERS),
           row("GET", DEVICES + "/state", READERS),
+          row("DELETE", DEVICES + "/key", DEVICE_MANAGERS).on(MatrixWorld::freshDevice),
+
+          // The control channel's switches. Server administrators control devices only with
+          // support access, and these rows come before the support access rows, so none is open.
+          row("GET", FLEET + "/control-channel", READERS),
+          row("PUT", FLEET + "/control-channel", OWNERS).body("{\"enabled\":true}"),
+          row("GET", DEVICES + "/control-channel", READERS),
+          row("PUT", DEVICES + "/control-channel", DEVICE_CONTROLLERS).body("{\"enabled\":null}"),
+
+          // Support access: only an owner grants it, never an administrator for themselves. The
+          // DELETE row ends every grant the POST row opened, so later rows see none.
+          row("POST", FLEET + "/support-access", allow(OWNER)).body("{\"for\":\"PT1H\"}"),
+          row("GET", FLEET + "/support-access", OWNERS),
+          row("DELETE", FLEET + "/support-access", OWNERS),
 
           // Releases and the fleet's target.
           row("GET", FLEET + "/releases", READERS),
@@ -276,6 +290,7 @@ class PermissionMatrixIT {
           row("GET", "/device/v1/{uuid}", THE_DEVICE),
           row("PATCH", "/device/v1/{uuid}", THE_DEVICE).body("{\"osVersion\":\"Slipway OS 1.0\"}"),
           row("GET", "/device/v1/{uuid}/fleet", THE_DEVICE),
+          row("GET", "/device/v1/{uuid}/control-channel", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/variables", THE_DEVICE),
           row("GET", "/device/v1/{uuid}/fleet/releases/{id}/logs", THE_DEVICE)
               .on(SUCCESSFUL_RELEASE),
