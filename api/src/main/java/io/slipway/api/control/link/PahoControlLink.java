@@ -195,11 +195,27 @@ public final class PahoControlLink implements ControlLink, SmartLifecycle {
       return;
     }
 
+    MqttAsyncClient current;
     try {
-      MqttAsyncClient current = clientFor(link);
+      current = clientFor(link);
+    } catch (MqttException | IllegalArgumentException e) {
+      // Paho rejects URLs it cannot use, such as mqtts://, and trying again would not help.
+      log.error(
+          "Control link {} cannot use broker URL {}: {}; the server sends no commands until the"
+              + " broker settings name a tcp://, ssl://, ws:// or wss:// URL",
+          clientId,
+          link.url(),
+          e.getMessage());
+      return;
+    }
+
+    if (current.isConnected()) {
+      return;
+    }
+    try {
       current.connect(options(link)).waitForCompletion(CONNECT_WAIT_MILLIS);
       log.info("Control link {} connected to {}", clientId, link.url());
-    } catch (MqttException e) {
+    } catch (MqttException | RuntimeException e) {
       retryLater(attempt, link.url() + " refused or did not answer: " + e.getMessage());
     }
   }

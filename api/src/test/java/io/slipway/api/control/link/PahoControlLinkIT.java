@@ -156,6 +156,16 @@ class PahoControlLinkIT {
   }
 
   @Test
+  void unusableUrlLeavesLinkOff() {
+    PahoControlLink unusable = newLink(URI.create("mqtts://127.0.0.1:8883"));
+
+    unusable.start();
+
+    assertThat(unusable.isConnected()).isFalse();
+    unusable.stop();
+  }
+
+  @Test
   void linkWithoutBrokerStaysOff() {
     PahoControlLink none =
         new PahoControlLink(() -> null, "slipway-server-none", Clock.systemUTC());
