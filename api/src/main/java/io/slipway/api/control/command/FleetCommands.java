@@ -82,6 +82,8 @@ public class FleetCommands {
     String batchId = ids.newBatchId();
 
     List<CommandRepository.NewRow> rows = new ArrayList<>();
+    // NOTE: the channel switch is read with one query per online device, which bounds how fast a
+    // fleet of many thousand connected devices is served.
     for (Device device : devices.findByFleet(fleet.id())) {
       if (device.approved() && channel.reachable(link, device)) {
         Command command = single.newCommand(who, device.uuid(), type, null, limit);
