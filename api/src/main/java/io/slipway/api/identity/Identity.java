@@ -51,6 +51,8 @@ public record Identity(
     DEVICE_KEY,
     PROVISIONING_KEY,
     BUILDER_SECRET,
+    /** A public key registered with Slipway, at the SSH gateway. */
+    SSH_KEY,
     NONE
   }
 

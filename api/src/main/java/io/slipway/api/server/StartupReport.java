@@ -2,6 +2,9 @@ package io.slipway.api.server;
 
 import io.slipway.api.config.DataDirectory;
 import io.slipway.api.config.SlipwayProperties;
+import io.slipway.api.control.broker.ControlBroker;
+import io.slipway.api.control.broker.EmbeddedBroker;
+import io.slipway.api.control.terminal.ssh.SshGateway;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -9,6 +12,7 @@ import java.util.Locale;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -25,16 +29,22 @@ public class StartupReport {
   private final SlipwayProperties properties;
   private final DataSource dataSource;
   private final Environment environment;
+  private final ObjectProvider<ControlBroker> controlBroker;
+  private final ObjectProvider<SshGateway> sshGateway;
 
   public StartupReport(
       DataDirectory dataDirectory,
       SlipwayProperties properties,
       DataSource dataSource,
-      Environment environment) {
+      Environment environment,
+      ObjectProvider<ControlBroker> controlBroker,
+      ObjectProvider<SshGateway> sshGateway) {
     this.dataDirectory = dataDirectory;
     this.properties = properties;
     this.dataSource = dataSource;
     this.environment = environment;
+    this.controlBroker = controlBroker;
+    this.sshGateway = sshGateway;
   }
 
   @EventListener
@@ -44,12 +54,39 @@ public class StartupReport {
             ? web.getWebServer().getPort()
             : -1;
     log.info(
-        "Slipway server listening on {}:{} (data directory {}, storage {}, database {})",
+        "Slipway server listening on {}:{}, {} (data directory {}, storage {}, database {})",
         environment.getProperty("server.address", "0.0.0.0"),
         port,
+        describeSshGateway(),
         dataDirectory.root(),
         properties.storage().type().name().toLowerCase(Locale.ROOT),
         describeDatabase());
+    log.info("Control channel: {}", describeControlChannel());
+  }
+
+  private String describeControlChannel() {
+    ControlBroker broker = controlBroker.getIfAvailable();
+    if (broker == null) {
+      return "off";
+    }
+    String devices = "devices connect to " + broker.deviceEndpoint().url();
+    if (broker instanceof EmbeddedBroker embedded) {
+      return devices
+          + " (embedded broker, TLS port "
+          + embedded.tlsPort()
+          + ", WebSocket port "
+          + embedded.websocketPort()
+          + ")";
+    }
+    return devices + " (external broker)";
+  }
+
+  private String describeSshGateway() {
+    SshGateway gateway = sshGateway.getIfAvailable();
+    if (gateway == null || gateway.port().isEmpty()) {
+      return "SSH gateway off";
+    }
+    return "SSH gateway on " + gateway.bindAddress() + ":" + gateway.port().getAsInt();
   }
 
   private String describeDatabase() {

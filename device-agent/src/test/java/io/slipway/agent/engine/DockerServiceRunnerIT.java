@@ -11,11 +11,14 @@ import io.slipway.agent.AgentFailure;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
+import io.slipway.agent.terminal.Terminal;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.Image;
 import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.layout.OciLayout;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -445,6 +448,112 @@ class DockerServiceRunnerIT {
   }
 
   @Test
+  void stoppedServiceStaysStoppedThroughReconcile() {
+    InstalledRelease release =
+        loadAndReconcile(
+            release(1, service("app", "one", Map.of()), service("db", "two", Map.of())));
+
+    runner.stopService("app");
+    runner.reconcile(release);
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", "exited", "db", "running"));
+    assertThat(inspect("app").getState().getRunning()).isFalse();
+  }
+
+  @Test
+  void stoppedServiceIsNotRecreatedAfterKill() {
+    InstalledRelease release = loadAndReconcile(release(1, service("app", "one", Map.of())));
+    runner.stopService("app");
+
+    // Kill-then-download removes the container, and restarting after a failed update reconciles.
+    runner.stop(Set.of("app"));
+    runner.reconcile(release);
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", DockerServiceRunner.INSTALLING));
+  }
+
+  @Test
+  void startServiceRunsStoppedServiceAgain() {
+    InstalledRelease release = loadAndReconcile(release(1, service("app", "one", Map.of())));
+    runner.stopService("app");
+
+    runner.startService("app");
+    runner.reconcile(release);
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void startServiceCreatesMissingContainer() {
+    InstalledRelease release = loadAndReconcile(release(1, service("app", "one", Map.of())));
+    runner.stopService("app");
+    runner.stop(Set.of("app"));
+    runner.reconcile(release);
+
+    runner.startService("app");
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void newReleaseStartsStoppedService() {
+    loadAndReconcile(release(1, service("app", "one", Map.of())));
+    runner.stopService("app");
+
+    loadAndReconcile(release(2, service("app", "one", Map.of())));
+
+    assertThat(runner.status()).isEqualTo(Map.of("app", "running"));
+  }
+
+  @Test
+  void restartServiceStartsContainerAgain() {
+    loadAndReconcile(release(1, service("app", "one", Map.of())));
+    InspectContainerResponse before = inspect("app");
+
+    runner.restartService("app");
+
+    InspectContainerResponse after = inspect("app");
+    assertThat(after.getId()).isEqualTo(before.getId());
+    assertThat(after.getState().getRunning()).isTrue();
+    assertThat(after.getState().getStartedAt()).isNotEqualTo(before.getState().getStartedAt());
+  }
+
+  @Test
+  void unknownServiceNamesKnownServices() {
+    loadAndReconcile(release(3, service("app", "one", Map.of()), service("db", "two", Map.of())));
+
+    assertThatThrownBy(() -> runner.restartService("web"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Service 'web' is not in release 3; its services are [app, db]");
+  }
+
+  @Test
+  void containerTerminalRunsShell() throws Exception {
+    loadAndReconcile(release(1, service("app", "one", Map.of())));
+    StringBuffer output = new StringBuffer();
+
+    try (Terminal terminal = runner.openTerminal("app", 80, 24)) {
+      Thread reader = readInto(terminal, output);
+      byte[] typed = "echo h''i; exit 3\n".getBytes(StandardCharsets.UTF_8);
+      terminal.write(typed, typed.length);
+      reader.join(Duration.ofSeconds(20).toMillis());
+
+      assertThat(output.toString()).contains("hi\r\n");
+      assertThat(terminal.waitFor()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void terminalInStoppedServiceFails() {
+    loadAndReconcile(release(1, service("app", "one", Map.of())));
+    runner.stopService("app");
+
+    assertThatThrownBy(() -> runner.openTerminal("app", 80, 24))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Service 'app' does not run (exited)");
+  }
+
+  @Test
   void reconcileStartsContainerLeftCreated() {
     InstalledRelease release = loadAndReconcile(release(1, service("app", "one", Map.of())));
     InspectContainerResponse started = inspect("app");
@@ -505,6 +614,27 @@ class DockerServiceRunnerIT {
       }
     }
     return tags;
+  }
+
+  /** Reads the terminal's output into {@code output} until it ends, on a thread of its own. */
+  private static Thread readInto(Terminal terminal, StringBuffer output) {
+    Thread reader =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[4096];
+              try {
+                int count;
+                while ((count = terminal.read(buffer)) >= 0) {
+                  output.append(new String(buffer, 0, count, StandardCharsets.UTF_8));
+                }
+              } catch (IOException e) {
+                output.append("[read failed: ").append(e.getMessage()).append(']');
+              }
+            },
+            "container-terminal-output");
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
   }
 
   private InspectContainerResponse inspect(String service) {

@@ -1,0 +1,21 @@
+package io.slipway.api.control.terminal;
+
+import java.io.IOException;
+
+/**
+ * The user's end of a terminal session: a WebSocket or an SSH channel. The bridge calls it from the
+ * thread that reads the device, one call at a time.
+ */
+public interface TerminalUser {
+
+  /**
+   * Passes bytes the device's terminal wrote. May block while the user's connection is slow, but
+   * never longer than its own send limit.
+   *
+   * @throws IOException when the user's connection is gone or too slow; the session then ends
+   */
+  void output(byte[] bytes) throws IOException;
+
+  /** Ends the user's side: reports the exit code or the reason, then closes. Called once. */
+  void end(TerminalEnd end);
+}

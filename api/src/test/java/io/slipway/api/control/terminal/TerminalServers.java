@@ -1,0 +1,33 @@
+package io.slipway.api.control.terminal;
+
+import io.slipway.api.fleet.ControlPlaneFixture;
+import io.slipway.testing.TestDatabase;
+import java.nio.file.Path;
+
+/** Starts a server for terminal tests: short timeouts, the SSH gateway on a free port. */
+final class TerminalServers {
+
+  private TerminalServers() {}
+
+  /** Starts the server with {@link FakeDevices} and creates organization acme, fleet alpha. */
+  static ControlPlaneFixture start(Path dataDirectory) {
+    ControlPlaneFixture fixture =
+        ControlPlaneFixture.start(
+            TestDatabase.h2(),
+            dataDirectory,
+            "--spring.main.sources=" + FakeDevices.class.getName(),
+            "--slipway.control.terminal.idle-timeout=PT3S",
+            "--slipway.control.terminal.dial-timeout=PT4S",
+            "--slipway.control.ssh.port=0",
+            "--slipway.control.ssh.bind-address=127.0.0.1",
+            "--slipway.control.embedded.tls-port=0");
+    fixture.createOrganization("acme");
+    fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
+    devices(fixture).serverPort(fixture.port());
+    return fixture;
+  }
+
+  static FakeDevices devices(ControlPlaneFixture fixture) {
+    return fixture.server().getBean(FakeDevices.class);
+  }
+}
