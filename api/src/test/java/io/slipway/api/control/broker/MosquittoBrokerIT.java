@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the broker contract against a real Mosquitto 2.0 with its dynamic-security plugin, which
  * {@link ExternalMosquittoBroker} configures as the generated admin user. The server connects to
- * the plain loopback listener; devices are told the TLS listener and its CA.
+ * the plain loopback listener; devices receive the TLS listener and its CA as their endpoint.
  */
 class MosquittoBrokerIT extends ControlBrokerContract {
 
