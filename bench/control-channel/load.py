@@ -18,7 +18,7 @@ time; a failed attempt is retried up to twice.
 Then one command goes to all devices. With --api the fleet-wide endpoint of Slipway sends it
 (`POST /api/v1/orgs/ORG/fleets/FLEET/commands` with `{"type": "identify"}`), after a sample of
 devices shows as connected in the API. With --publisher-user instead (a bare broker, no Slipway) one
-more connection publishes a command to each device's topic itself. Each device answers with an ack
+more connection publishes a command to each device's topic itself. Each device sends an ack
 on its events topic. With --api the script then reads each device's command until the API reports
 it SUCCEEDED.
 
@@ -30,6 +30,7 @@ on loopback in the benchmark, are contacted.
 import argparse
 import asyncio
 import collections
+import concurrent.futures
 import json
 import math
 import os
@@ -72,7 +73,7 @@ ATTEMPT_TIMEOUT = 60
 PRESENCE_SAMPLE = 200
 PRESENCE_TIMEOUT = 120
 SUCCEEDED_TIMEOUT = 180
-POLL_WORKERS = 8
+POLL_WORKERS = 6  # threads for API calls during the run
 
 
 def log(message):
@@ -297,6 +298,7 @@ async def await_succeeded(api, token, fleet, send_at):
 
 
 async def run(args):
+    asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor(POLL_WORKERS))
     url = urllib.parse.urlsplit(args.url)
     devices = read_devices(args.devices_file)
     raise_file_limit(len(devices) + 100)
