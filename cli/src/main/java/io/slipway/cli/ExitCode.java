@@ -31,14 +31,14 @@ public final class ExitCode {
   public static final int IMAGE_REJECTED = 5;
 
   /**
-   * The device answered a command sent with {@code --wait} with an error: the command ended {@code
-   * FAILED}. Only the {@code slipway device} commands use it.
+   * The device acknowledged a command sent with {@code --wait} with an error, so the command ended
+   * {@code FAILED}. Only the {@code slipway device} commands use it.
    */
   public static final int COMMAND_FAILED = 6;
 
   /**
-   * The device did not answer a command sent with {@code --wait} before the command's deadline: it
-   * ended {@code TIMED_OUT}. Only the {@code slipway device} commands use it.
+   * The device did not acknowledge a command sent with {@code --wait} before the command's
+   * deadline, so it ended {@code TIMED_OUT}. Only the {@code slipway device} commands use it.
    */
   public static final int COMMAND_TIMED_OUT = 7;
 
@@ -65,7 +65,7 @@ public final class ExitCode {
   public static Map<String, String> deviceDescriptions() {
     Map<String, String> codes = descriptions();
     codes.put(" " + FAILED, "The server rejected the request, such as a device not connected.");
-    codes.put(" " + COMMAND_FAILED, "With --wait: the device answered that the command failed.");
+    codes.put(" " + COMMAND_FAILED, "With --wait: the device reported that the command failed.");
     codes.put(
         " " + COMMAND_TIMED_OUT, "With --wait: the device did not answer before the deadline.");
     codes.put(" " + COMMAND_PENDING, "With --wait=DURATION: the command was still pending.");

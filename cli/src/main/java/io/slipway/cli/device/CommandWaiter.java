@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Waits for a command to end with {@code GET .../commands/{id}?wait=}, repeating the request
- * because the server holds one for at most 60 seconds. Not thread-safe.
+ * because the server keeps one open for at most 60 seconds. Not thread-safe.
  */
 final class CommandWaiter {
 

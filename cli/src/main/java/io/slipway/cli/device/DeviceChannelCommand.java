@@ -101,9 +101,14 @@ public class DeviceChannelCommand implements Callable<Integer> {
     if (duration == null || setting == Setting.on || setting == Setting.off) {
       return;
     }
-    String value = setting == null ? "no setting" : "'fleet'";
+    String value = setting == null ? "without a setting" : "with 'fleet'";
     throw new CommandFailedException(
-        "--for " + duration + " goes only with 'on' or 'off', not with " + value, ExitCode.USAGE);
+        "Invalid --for "
+            + duration
+            + " "
+            + value
+            + ": --for applies only to 'on' and 'off', so add one of them or leave --for out",
+        ExitCode.USAGE);
   }
 
   private Map<String, Object> body() {

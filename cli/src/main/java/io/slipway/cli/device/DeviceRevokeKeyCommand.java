@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code slipway device revoke-key DEVICE --yes}: revokes a device's key with {@code DELETE
- * /api/v1/devices/{uuid}/key}. Refuses to run without {@code --yes}, because the device cannot
+ * /api/v1/devices/{uuid}/key}. Rejects a run without {@code --yes}, because the device cannot
  * register again afterwards.
  */
 @Command(

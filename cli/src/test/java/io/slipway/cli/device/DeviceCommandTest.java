@@ -37,7 +37,7 @@ class DeviceCommandTest {
     CliRun.Result result = cli().run("device", "channel", DEVICE, "fleet", "--for", "2h");
 
     assertThat(result.exitCode()).isEqualTo(2);
-    assertThat(result.err()).contains("--for PT2H goes only with 'on' or 'off'");
+    assertThat(result.err()).contains("Invalid --for PT2H with 'fleet'");
   }
 
   @Test
@@ -77,7 +77,7 @@ class DeviceCommandTest {
     CliRun.Result result = cli().run("device", "reboot", "--help");
 
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out()).contains("With --wait: the device answered that the command failed.");
+    assertThat(result.out()).contains("With --wait: the device reported that the command failed.");
     assertThat(result.out())
         .contains("With --wait: the device did not answer before the deadline.");
     assertThat(result.out()).contains("With --wait=DURATION: the command was still pending.");

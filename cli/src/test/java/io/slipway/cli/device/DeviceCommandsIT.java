@@ -3,7 +3,7 @@ package io.slipway.cli.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.cli.CliRun;
-import io.slipway.cli.device.AnsweringDevice.Answer;
+import io.slipway.cli.device.AcknowledgingDevice.Answer;
 import io.slipway.cli.it.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The {@code slipway device} and {@code slipway fleet channel|support-access} commands run
  * in-process against a real server whose embedded broker listens on a loopback WebSocket. One
- * device is connected through it as a plain Paho client that answers commands: {@code identify}
- * succeeds, service {@code web} restarts, service {@code broken} fails, and service {@code silent}
- * never answers.
+ * device is connected through it as a plain Paho client that acknowledges commands: {@code
+ * identify} succeeds, service {@code web} restarts, service {@code broken} fails, and service
+ * {@code silent} never answers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceCommandsIT {
@@ -37,7 +37,7 @@ class DeviceCommandsIT {
   private CliRun cli;
   private String provisioningKey;
   private String connected;
-  private AnsweringDevice device;
+  private AcknowledgingDevice device;
 
   @BeforeAll
   void start() throws Exception {
@@ -68,9 +68,9 @@ class DeviceCommandsIT {
     String key = register(connected);
     String port = Files.readString(data.resolve("control-broker-ws.port")).strip();
     device =
-        AnsweringDevice.connect(
+        AcknowledgingDevice.connect(
             "ws://127.0.0.1:" + port + "/mqtt", connected, key, DeviceCommandsIT::answer);
-    AnsweringDevice.await(
+    AcknowledgingDevice.await(
         "device " + connected + " is connected",
         () -> channelState(connected).path("connected").asBoolean());
   }

@@ -17,22 +17,25 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A device on the control channel played by a plain Paho client, so that the CLI's commands get
- * real answers over the real broker: it connects with its UUID and key, publishes that it is
- * online, and answers each command on its events topic with what {@code answers} returns for it, or
- * not at all when that is null. Thread-safe: Paho calls the handler on its own thread.
+ * real acknowledgements over the real broker. It connects with its UUID and key, publishes that it
+ * is online, and acknowledges each command on its events topic with what {@code answers} returns
+ * for it, or not at all when that is null. Thread-safe: Paho calls the handler on its own thread.
  */
-final class AnsweringDevice implements AutoCloseable {
+final class AcknowledgingDevice implements AutoCloseable {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** What the device answers to one command; {@code error} only when {@code ok} is false. */
+  /**
+   * The acknowledgement the device sends for one command; {@code error} only when {@code ok} is
+   * false.
+   */
   record Answer(boolean ok, String result, String error) {}
 
   private final String uuid;
   private final MqttClient client;
   private final Function<JsonNode, Answer> answers;
 
-  private AnsweringDevice(String uuid, MqttClient client, Function<JsonNode, Answer> answers) {
+  private AcknowledgingDevice(String uuid, MqttClient client, Function<JsonNode, Answer> answers) {
     this.uuid = uuid;
     this.client = client;
     this.answers = answers;
@@ -40,13 +43,13 @@ final class AnsweringDevice implements AutoCloseable {
 
   /**
    * Connects device {@code uuid} with {@code deviceKey} to the broker at {@code brokerUrl}, such as
-   * {@code ws://127.0.0.1:PORT/mqtt}, and starts answering its commands.
+   * {@code ws://127.0.0.1:PORT/mqtt}, and starts acknowledging its commands.
    */
-  static AnsweringDevice connect(
+  static AcknowledgingDevice connect(
       String brokerUrl, String uuid, String deviceKey, Function<JsonNode, Answer> answers)
       throws MqttException {
     MqttClient client = new MqttClient(brokerUrl, uuid, new MemoryPersistence());
-    AnsweringDevice device = new AnsweringDevice(uuid, client, answers);
+    AcknowledgingDevice device = new AcknowledgingDevice(uuid, client, answers);
     MqttConnectOptions options = new MqttConnectOptions();
     options.setCleanSession(true);
     options.setUserName(uuid);
