@@ -2,6 +2,7 @@ package io.slipway.cli.fleet;
 
 import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.ExitCode;
+import io.slipway.cli.client.FleetArgument;
 import io.slipway.cli.client.FleetName;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
@@ -43,12 +44,7 @@ public class FleetChannelCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "ORG/FLEET",
-      converter = FleetName.Converter.class,
-      description = "The fleet, such as acme/sensors.")
-  FleetName fleet;
+  @Mixin FleetArgument fleetArgument;
 
   @Parameters(index = "1", arity = "0..1", paramLabel = "SETTING", description = "on or off.")
   Setting setting;
@@ -62,6 +58,7 @@ public class FleetChannelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FleetName fleet = fleetArgument.fleet();
     SlipwayClient client = serverOptions.client(environment);
     String path = fleet.path() + "/control-channel";
     JsonNode state =

@@ -3,6 +3,7 @@ package io.slipway.cli.fleet;
 import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.DurationConverter;
 import io.slipway.cli.ExitCode;
+import io.slipway.cli.client.FleetArgument;
 import io.slipway.cli.client.FleetName;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
@@ -38,12 +38,7 @@ public class SupportAccessGrantCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "ORG/FLEET",
-      converter = FleetName.Converter.class,
-      description = "The fleet, such as acme/sensors.")
-  FleetName fleet;
+  @Mixin FleetArgument fleetArgument;
 
   @Option(
       names = "--for",
@@ -62,6 +57,7 @@ public class SupportAccessGrantCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FleetName fleet = fleetArgument.fleet();
     SlipwayClient client = serverOptions.client(environment);
     JsonNode grant =
         client.post(fleet.path() + "/support-access", Map.of("for", duration.toString()));

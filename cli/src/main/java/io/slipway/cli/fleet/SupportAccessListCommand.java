@@ -2,6 +2,7 @@ package io.slipway.cli.fleet;
 
 import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.ExitCode;
+import io.slipway.cli.client.FleetArgument;
 import io.slipway.cli.client.FleetName;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
@@ -35,12 +35,7 @@ public class SupportAccessListCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "ORG/FLEET",
-      converter = FleetName.Converter.class,
-      description = "The fleet, such as acme/sensors.")
-  FleetName fleet;
+  @Mixin FleetArgument fleetArgument;
 
   @Option(names = "--json", description = "Prints the grants as one JSON array.")
   boolean json;
@@ -51,6 +46,7 @@ public class SupportAccessListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FleetName fleet = fleetArgument.fleet();
     SlipwayClient client = serverOptions.client(environment);
     JsonNode grants = client.get(fleet.path() + "/support-access");
 

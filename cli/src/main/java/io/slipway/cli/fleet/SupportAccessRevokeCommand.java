@@ -2,6 +2,7 @@ package io.slipway.cli.fleet;
 
 import io.slipway.cli.CliEnvironment;
 import io.slipway.cli.ExitCode;
+import io.slipway.cli.client.FleetArgument;
 import io.slipway.cli.client.FleetName;
 import io.slipway.cli.client.SlipwayClient;
 import io.slipway.cli.config.ServerOptions;
@@ -10,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,12 +30,7 @@ public class SupportAccessRevokeCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "ORG/FLEET",
-      converter = FleetName.Converter.class,
-      description = "The fleet, such as acme/sensors.")
-  FleetName fleet;
+  @Mixin FleetArgument fleetArgument;
 
   SupportAccessRevokeCommand(CliEnvironment environment) {
     this.environment = environment;
@@ -43,6 +38,7 @@ public class SupportAccessRevokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    FleetName fleet = fleetArgument.fleet();
     SlipwayClient client = serverOptions.client(environment);
     client.delete(fleet.path() + "/support-access");
 
