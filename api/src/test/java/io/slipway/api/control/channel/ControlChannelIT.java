@@ -28,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControlChannelIT {
 
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+
   private static final String FLEET = "/api/v1/orgs/acme/fleets/alpha/control-channel";
 
   private ControlPlaneFixture fixture;
@@ -42,7 +47,7 @@ class ControlChannelIT {
   void startServer(@TempDir Path dataDirectory) {
     fixture =
         ControlPlaneFixture.start(
-            TestDatabase.h2(),
+            database(),
             dataDirectory,
             RecordingBrokerConfiguration.ARGUMENT,
             "--slipway.control.embedded.tls-port=0");
