@@ -34,9 +34,7 @@ class DeviceKeyRevocationIT {
 
   @BeforeAll
   void startServer(@TempDir Path dataDirectory) {
-    fixture =
-        ControlPlaneFixture.start(
-            database(), dataDirectory, "--slipway.control.embedded.tls-port=0");
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture.createOrganization("acme");
     fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
     provisioningKey = fixture.provisioningKey("acme", "alpha", "{\"name\":\"batch\"}");

@@ -41,9 +41,7 @@ class SupportAccessIT {
 
   @BeforeAll
   void startServer(@TempDir Path dataDirectory) {
-    fixture =
-        ControlPlaneFixture.start(
-            database(), dataDirectory, "--slipway.control.embedded.tls-port=0");
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture.createOrganization("acme");
     fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
     owner = fixture.user("oscar", "acme", Role.OWNER);
