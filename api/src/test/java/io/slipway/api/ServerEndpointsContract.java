@@ -36,7 +36,9 @@ import org.springframework.web.filter.FormContentFilter;
  * Behaviour of a freshly started server over real HTTP: the registry mount, the token endpoint and
  * the bootstrap admin token. Subclasses pick the database.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"slipway.control.embedded.tls-port=0", "slipway.control.ssh.port=0"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
 abstract class ServerEndpointsContract {

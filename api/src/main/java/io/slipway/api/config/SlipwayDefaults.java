@@ -41,6 +41,8 @@ public final class SlipwayDefaults implements EnvironmentPostProcessor, Ordered 
     // Clients such as skopeo and Jib try TLS first on a plain-HTTP port; Tomcat would log each
     // attempt with a stack trace.
     defaults.put("logging.level.org.apache.coyote.http11.Http11Processor", "WARN");
+    // The embedded control broker logs a dozen INFO lines per start; the server logs its own.
+    defaults.put("logging.level.com.hivemq", "WARN");
     // This filter reads form-encoded PUT, PATCH and DELETE bodies; registry uploads must reach the
     // registry servlet unread.
     defaults.put("spring.mvc.formcontent.filter.enabled", "false");

@@ -2,6 +2,8 @@ package io.slipway.api.server;
 
 import io.slipway.api.config.DataDirectory;
 import io.slipway.api.config.SlipwayProperties;
+import io.slipway.api.control.broker.ControlBroker;
+import io.slipway.api.control.broker.EmbeddedBroker;
 import io.slipway.api.control.terminal.ssh.SshGateway;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -27,6 +29,7 @@ public class StartupReport {
   private final SlipwayProperties properties;
   private final DataSource dataSource;
   private final Environment environment;
+  private final ObjectProvider<ControlBroker> controlBroker;
   private final ObjectProvider<SshGateway> sshGateway;
 
   public StartupReport(
@@ -34,11 +37,13 @@ public class StartupReport {
       SlipwayProperties properties,
       DataSource dataSource,
       Environment environment,
+      ObjectProvider<ControlBroker> controlBroker,
       ObjectProvider<SshGateway> sshGateway) {
     this.dataDirectory = dataDirectory;
     this.properties = properties;
     this.dataSource = dataSource;
     this.environment = environment;
+    this.controlBroker = controlBroker;
     this.sshGateway = sshGateway;
   }
 
@@ -56,6 +61,24 @@ public class StartupReport {
         dataDirectory.root(),
         properties.storage().type().name().toLowerCase(Locale.ROOT),
         describeDatabase());
+    log.info("Control channel: {}", describeControlChannel());
+  }
+
+  private String describeControlChannel() {
+    ControlBroker broker = controlBroker.getIfAvailable();
+    if (broker == null) {
+      return "off";
+    }
+    String devices = "devices connect to " + broker.deviceEndpoint().url();
+    if (broker instanceof EmbeddedBroker embedded) {
+      return devices
+          + " (embedded broker, TLS port "
+          + embedded.tlsPort()
+          + ", WebSocket port "
+          + embedded.websocketPort()
+          + ")";
+    }
+    return devices + " (external broker)";
   }
 
   private String describeSshGateway() {

@@ -21,6 +21,9 @@ public final class TestServers {
     List<String> arguments = new ArrayList<>();
     arguments.add("--server.port=0");
     arguments.add("--slipway.data-dir=" + dataDirectory);
+    // Tests never bind fixed ports: the control broker and the SSH gateway take free ones too.
+    arguments.add("--slipway.control.embedded.tls-port=0");
+    arguments.add("--slipway.control.ssh.port=0");
     databaseProperties(database).forEach((key, value) -> arguments.add("--" + key + "=" + value));
     arguments.addAll(List.of(extraArguments));
     return SlipwayServer.start(arguments.toArray(String[]::new));

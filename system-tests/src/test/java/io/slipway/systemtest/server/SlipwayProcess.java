@@ -97,6 +97,12 @@ public final class SlipwayProcess implements AutoCloseable {
     command.add(options.dataDirectory().toString());
     command.add("--port");
     command.add("0");
+    // The control broker and the SSH gateway take free ports too; tests never bind fixed ones.
+    for (String property :
+        List.of("slipway.control.embedded.tls-port=0", "slipway.control.ssh.port=0")) {
+      command.add("--property");
+      command.add(property);
+    }
     options
         .properties()
         .forEach(

@@ -1,0 +1,49 @@
+package io.slipway.api.control.broker;
+
+import io.slipway.api.control.ControlProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Runs the broker contract against the embedded HiveMQ on free loopback ports, with a device
+ * admission backed by a map, standing in for the control plane's database lookup.
+ */
+class EmbeddedBrokerIT extends ControlBrokerContract {
+
+  private final Map<String, String> keys = new ConcurrentHashMap<>();
+  private Path dataDirectory;
+  private EmbeddedBroker broker;
+
+  @BeforeAll
+  void startBroker() throws Exception {
+    dataDirectory = Files.createTempDirectory("embedded-broker");
+    ControlProperties.Embedded embedded =
+        new ControlProperties.Embedded("127.0.0.1", 0, "127.0.0.1", 0, "/mqtt", null, null);
+    broker =
+        new EmbeddedBroker(
+            new EmbeddedBrokerSettings(embedded, null, null, dataDirectory),
+            (uuid, key) -> key.equals(keys.get(uuid)));
+    broker.start();
+  }
+
+  @AfterAll
+  void stopBroker() {
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Override
+  protected ControlBroker broker() {
+    return broker;
+  }
+
+  @Override
+  protected void allowInAdmission(String uuid, String key) {
+    keys.put(uuid, key);
+  }
+}
