@@ -41,7 +41,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class TerminalSessions implements DisposableBean {
 
-  /** How a user reached the session, as recorded in the audit log. */
+  /** The front door a session was opened through, as recorded in the audit log. */
   public enum Via {
     WEBSOCKET,
     SSH
@@ -224,7 +224,7 @@ public class TerminalSessions implements DisposableBean {
     return command.error() == null ? "the device refused without a reason" : command.error();
   }
 
-  /** What the audit log records about one session, from its opening to its end. */
+  /** The audit record of one session, from its opening to its end. */
   private final class Session {
 
     private final Identity who;
