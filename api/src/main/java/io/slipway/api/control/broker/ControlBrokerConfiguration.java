@@ -77,12 +77,11 @@ public class ControlBrokerConfiguration {
     return new EmbeddedBroker(settings, decision);
   }
 
-  /** The external broker, configured through Mosquitto's dynamic-security plugin. */
+  /**
+   * The external broker, configured through Mosquitto's dynamic-security plugin. Its constructor
+   * rejects missing or invalid {@code slipway.control.external.*} settings by name.
+   */
   private static ControlBroker external(ControlProperties control) {
-    // TODO: return new ExternalMosquittoBroker(control.external()) once that class exists.
-    throw new ControlBrokerException(
-        "slipway.control.broker=external is not available in this build ("
-            + control.external()
-            + "): use slipway.control.broker=embedded");
+    return new ExternalMosquittoBroker(control.external(), control.deviceUrl());
   }
 }
