@@ -10,6 +10,7 @@ import io.slipway.cli.os.OsCommand;
 import io.slipway.cli.push.PushCommand;
 import io.slipway.cli.release.ReleaseCommand;
 import io.slipway.cli.server.ServerCommand;
+import io.slipway.cli.ssh.SshCommand;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.util.Map;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Spec;
       GcCommand.class,
       DeltaCommand.class,
       OsCommand.class,
+      SshCommand.class,
       CommandLine.HelpCommand.class
     })
 public class SlipwayCommand implements Runnable {

@@ -274,6 +274,15 @@ class PermissionMatrixIT {
           row("POST", "/api/v1/rollouts/{id}/cancel", PROMOTERS)
               .on(world -> world.freshRollout(false, false)),
 
+          // Commands over the control channel. The bodies are invalid, so callers who may send get
+          // 400 whether or not a broker runs, and no device is ever asked to do anything.
+          row("POST", DEVICES + "/commands", DEVICE_CONTROLLERS)
+              .body("{\"type\":\"restart-service\"}"),
+          row("GET", DEVICES + "/commands", DEVICE_CONTROLLERS),
+          row("GET", DEVICES + "/commands/{id}", DEVICE_CONTROLLERS)
+              .on(world -> world.shared().with("id", "cmd_none")),
+          row("POST", FLEET + "/commands", DEVICE_CONTROLLERS).body("{\"type\":\"reboot\"}"),
+
           // Devices with their own keys, and registration with a provisioning key.
           row("POST", "/device/v1/register", allow(PROVISIONING_KEY))
               .body("{\"uuid\":\"{newUuid}\",\"deviceType\":\"generic-amd64\"}")

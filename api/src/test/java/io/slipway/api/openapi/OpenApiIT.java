@@ -256,6 +256,30 @@ class OpenApiIT {
   }
 
   @Test
+  void commandSendsAnswerAccepted() {
+    JsonNode paths = document.path("paths");
+    JsonNode device = paths.path("/api/v1/devices/{uuid}/commands").path("post");
+    JsonNode fleet = paths.path("/api/v1/orgs/{org}/fleets/{fleet}/commands").path("post");
+
+    assertThat(device.path("responses").has("202")).isTrue();
+    assertThat(fleet.path("responses").has("202")).isTrue();
+  }
+
+  @Test
+  void commandReadTakesWaitParameter() {
+    JsonNode parameters =
+        document
+            .path("paths")
+            .path("/api/v1/devices/{uuid}/commands/{id}")
+            .path("get")
+            .path("parameters");
+    List<String> names = new ArrayList<>();
+    parameters.forEach(parameter -> names.add(parameter.path("name").asString()));
+
+    assertThat(names).contains("wait");
+  }
+
+  @Test
   void stateReportNamesEachServiceImage() {
     JsonNode schemas = document.path("components").path("schemas");
 

@@ -65,6 +65,11 @@ public final class TestServer implements AutoCloseable {
     return server;
   }
 
+  /** Returns the running server's application context, to reach its beans. */
+  public ConfigurableApplicationContext context() {
+    return context;
+  }
+
   /** Returns the base URL, {@code http://127.0.0.1:PORT}. */
   public String url() {
     return "http://127.0.0.1:" + port;

@@ -22,7 +22,7 @@ public final class BrokerAddress {
    * Returns the Paho server URI for {@code url}.
    *
    * @throws IllegalArgumentException naming the URL and the accepted forms when its scheme is not
-   *     supported, it has no host, or it asks for plain text to a host that is not loopback
+   *     supported, it has no host, or it requests plain text to a host that is not loopback
    */
   public static String toPaho(URI url) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();

@@ -24,7 +24,7 @@ public final class CaTrust {
   /**
    * Returns a TLS socket factory that trusts only the certificates in {@code pem}.
    *
-   * @throws IllegalArgumentException when {@code pem} holds no certificate or one that cannot be
+   * @throws IllegalArgumentException when {@code pem} contains no certificate or one that cannot be
    *     read
    */
   public static SSLSocketFactory socketFactory(String pem) {
@@ -34,7 +34,7 @@ public final class CaTrust {
               .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
       if (certificates.isEmpty()) {
         throw new IllegalArgumentException(
-            "The control channel's CA certificate holds no PEM certificate");
+            "The control channel's CA certificate is invalid: it contains no PEM certificate");
       }
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);

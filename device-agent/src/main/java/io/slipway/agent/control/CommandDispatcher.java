@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads each command payload, passes it to the handler of its type and returns the acknowledgement
- * to send. A command whose deadline has passed is answered with the error {@code expired} and not
- * run. A command whose id arrived before is ignored, because QoS 1 may deliver a message twice; the
- * last {@link #REMEMBERED_IDS} ids are remembered.
+ * to send. A command whose deadline has passed is acknowledged with the error {@code expired} and
+ * not run. A command whose id arrived before is ignored, because QoS 1 may deliver a message twice;
+ * the last {@link #REMEMBERED_IDS} ids are remembered.
  *
  * <p>Not thread-safe: the control channel calls it from its one command thread.
  */
@@ -37,8 +37,8 @@ public final class CommandDispatcher {
   /**
    * Creates a dispatcher for the device {@code device}.
    *
-   * @param handlers the handler of each type the device supports; other types are answered with an
-   *     error naming the type
+   * @param handlers the handler of each type the device supports; other types are acknowledged with
+   *     an error naming the type
    * @param clock the clock that deadlines are compared with
    */
   public CommandDispatcher(String device, Map<CommandType, CommandHandler> handlers, Clock clock) {
@@ -51,7 +51,7 @@ public final class CommandDispatcher {
    * Handles one payload from the {@code commands} topic.
    *
    * @return the acknowledgement and what to do after it was sent, or empty for a redelivered
-   *     command and for a payload without a readable id, which cannot be answered
+   *     command and for a payload without a readable id, which cannot be acknowledged
    */
   public Optional<Dispatched> dispatch(byte[] payload) {
     Command command;

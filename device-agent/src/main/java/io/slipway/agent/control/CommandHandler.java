@@ -1,14 +1,14 @@
 package io.slipway.agent.control;
 
 /**
- * Does what one type of command asks. Called from the control channel's command thread, one command
- * at a time.
+ * Runs one type of command. Called from the control channel's command thread, one command at a
+ * time.
  */
 @FunctionalInterface
 public interface CommandHandler {
 
   /**
-   * Does what {@code command} asks, or starts it, and returns what to acknowledge.
+   * Runs {@code command}, or starts it, and returns what to acknowledge.
    *
    * @throws RuntimeException when the device cannot do it; the message, which names the value at
    *     fault and the fix, becomes the acknowledgement's {@code error}
@@ -16,7 +16,7 @@ public interface CommandHandler {
   Reply handle(Command command);
 
   /**
-   * What a handler did.
+   * The outcome of a handler.
    *
    * @param result the acknowledgement's {@code result}, such as {@code service web restarted}
    * @param afterAck what to do once the acknowledgement was sent, or null; a reboot waits for it so

@@ -31,11 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The device's side of the control channel: one outbound MQTT connection to the broker, opened only
- * while the server's setting says the channel is enabled. The device connects with client id and
- * user name = its UUID and its device key as password, subscribes to {@code
- * slipway/devices/UUID/commands} with QoS 1, answers each command on {@code .../events}, and
- * publishes its retained presence on {@code .../presence}: {@code {"online":true,...}} after each
- * connect, and {@code {"online":false}} as its last will and before a clean disconnect.
+ * while the server's setting enables the channel. The device connects with client id and user name
+ * = its UUID and its device key as password, subscribes to {@code slipway/devices/UUID/commands}
+ * with QoS 1, answers each command on {@code .../events}, and publishes its retained presence on
+ * {@code .../presence}: {@code {"online":true,...}} after each connect, and {@code
+ * {"online":false}} as its last will and before a clean disconnect.
  *
  * <p>The URL comes from the server's setting unless config.json's {@code controlEndpoint} overrides
  * it ({@link BrokerAddress} maps it for Paho). Over TLS the channel trusts only the setting's CA
@@ -128,9 +128,9 @@ public final class ControlChannel implements AutoCloseable {
   }
 
   /**
-   * Opens, keeps, changes or closes the connection as {@code settings} says. Returns at once; the
-   * change happens on the channel's thread. A URL that is missing or invalid is logged at WARN and
-   * leaves the channel closed.
+   * Opens, keeps, changes or closes the connection as {@code settings} requires. Returns at once;
+   * the change happens on the channel's thread. A URL that is missing or invalid is logged at WARN
+   * and leaves the channel closed.
    */
   public void apply(ControlChannelSettings settings) {
     Objects.requireNonNull(settings, "settings");
@@ -409,7 +409,7 @@ public final class ControlChannel implements AutoCloseable {
     return thread;
   }
 
-  /** Where and how the channel connects; equal targets need no new connection. */
+  /** The broker URI and TLS settings of a connection; equal targets need no new connection. */
   private record Target(
       String pahoUri, String caCertificate, int keepAliveSeconds, SSLSocketFactory sockets) {
 

@@ -36,7 +36,7 @@ public final class ControlJson {
 
   /**
    * Returns the command id of a payload that is JSON with a string {@code id}, or null, so that a
-   * command the agent cannot read can still be answered.
+   * command the agent cannot read can still be acknowledged.
    */
   public static String commandId(byte[] payload) {
     try {

@@ -1,7 +1,7 @@
 package io.slipway.agent.control;
 
 /**
- * What the device's operating system does for the {@code reboot}, {@code shutdown} and {@code
+ * The device operating system's actions for the {@code reboot}, {@code shutdown} and {@code
  * identify} commands; replaceable so that tests and simulations do not reboot the machine they run
  * on. Implementations are thread-safe.
  */

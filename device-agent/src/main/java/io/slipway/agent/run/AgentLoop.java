@@ -55,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * kept only once the device runs it, so after a failure the next poll returns the same target
  * again.
  *
+ * <p>With a control channel ({@link Builder#controlChannel}), each round first passes the server's
+ * channel setting to the channel; a failure to read it is logged and the round goes on.
+ *
  * <p>{@link #run()} runs on one thread; {@link #targetChanged()} and {@link #close()} may be called
  * from any thread. {@link #start()} and {@link #round()} let a caller drive the loop itself, as the
  * simulation does with a shared thread pool.
@@ -731,7 +734,7 @@ public final class AgentLoop implements DeviceAgent {
 
     /**
      * Sets what makes the device's control channel once it is registered; null, the default, leaves
-     * the device without a channel, and it then never asks for the channel's setting.
+     * the device without a channel, and it then never requests the channel's setting.
      */
     public Builder controlChannel(ControlChannelFactory control) {
       this.control = control;

@@ -76,7 +76,7 @@ public final class BytePipe {
       return;
     }
     closed = true;
-    // A full queue drops its oldest chunk for the end mark, because nobody waits for it anyway.
+    // A full queue drops its oldest chunk for the end mark, because no reader needs it after close.
     while (!chunks.offer(END)) {
       chunks.poll();
     }

@@ -7,8 +7,8 @@ import com.sun.jna.NativeLong;
 
 /**
  * The C library's pseudo-terminal calls, through JNA. The constants are the values of Linux on x86,
- * x86-64, ARM and AArch64 (asm-generic); other architectures such as MIPS, PowerPC and SPARC use
- * other values and are not supported.
+ * x86-64, ARM and AArch64 (asm-generic). Other architectures such as MIPS, PowerPC and SPARC use
+ * other values, so they are not supported.
  */
 interface PosixPty extends Library {
 
@@ -24,7 +24,7 @@ interface PosixPty extends Library {
   /** {@code EINTR}. */
   int EINTR = 4;
 
-  /** {@code EIO}, which a master returns once no process holds the slave open. */
+  /** {@code EIO}, which a master returns once no process has the slave open. */
   int EIO = 5;
 
   /** Loads the C library; throws {@link UnsatisfiedLinkError} where it has no such calls. */
@@ -40,7 +40,7 @@ interface PosixPty extends Library {
 
   String ptsname(int fd) throws LastErrorException;
 
-  /** {@code ioctl(fd, TIOCSWINSZ, struct winsize *)}; the array holds rows, cols, 0, 0. */
+  /** {@code ioctl(fd, TIOCSWINSZ, struct winsize *)}; the array contains rows, cols, 0, 0. */
   int ioctl(int fd, NativeLong request, short[] winsize) throws LastErrorException;
 
   NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;

@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * An interactive program running in a pseudo-terminal: a shell on the host or in a service's
- * container. Bytes written go to the program as typed keys (so 0x03 becomes SIGINT where the
- * terminal's line discipline makes it so); bytes read are what the program printed.
+ * container. Bytes written reach the program as typed keys, so the line discipline turns 0x03 into
+ * SIGINT. Bytes read are what the program printed.
  *
  * <p>{@link #read} is called from one thread and {@link #write} and {@link #resize} from another;
  * {@link #close()} may be called from any thread.

@@ -120,6 +120,41 @@ class HttpDeviceApiTest {
   }
 
   @Test
+  void controlChannelReadsSetting() {
+    server.answer(
+        "/device/v1/" + UUID + "/control-channel",
+        200,
+        "{\"enabled\":true,\"until\":\"2026-12-05T12:00:00Z\",\"url\":\"mqtts://b.example:8883\","
+            + "\"caCertificate\":\"PEM\",\"keepAliveSeconds\":45,\"connected\":false}");
+
+    ControlChannelSettings settings = api.controlChannel();
+
+    assertThat(settings)
+        .isEqualTo(
+            new ControlChannelSettings(
+                true,
+                Instant.parse("2026-12-05T12:00:00Z"),
+                URI.create("mqtts://b.example:8883"),
+                "PEM",
+                45));
+    assertThat(server.last().header("Authorization")).isEqualTo("Bearer " + DEVICE_KEY);
+  }
+
+  @Test
+  void controlChannelWithoutFieldsIsOff() {
+    server.answer("/device/v1/" + UUID + "/control-channel", 200, "{}");
+
+    assertThat(api.controlChannel()).isEqualTo(ControlChannelSettings.DISABLED);
+  }
+
+  @Test
+  void controlChannelWithInvalidUrlFails() {
+    server.answer("/device/v1/" + UUID + "/control-channel", 200, "{\"url\":\"a b\"}");
+
+    assertFailure(api::controlChannel, AgentFailure.PROTOCOL);
+  }
+
+  @Test
   void targetStateReadsReleaseAndServices() {
     server.on(
         "/device/v1/" + UUID + "/state",

@@ -207,7 +207,7 @@ class ControlChannelIT {
     return channel;
   }
 
-  /** A channel that retries within 200 ms, so that a restart test does not wait long. */
+  /** Returns a channel that retries within 200 ms, so that a restart test does not wait long. */
   private ControlChannel fastChannel() {
     ControlChannel channel =
         ControlChannel.builder()

@@ -12,11 +12,11 @@ import io.slipway.agent.client.LogLine;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.agent.store.InstalledService;
 import io.slipway.agent.terminal.Terminal;
+import io.slipway.agent.terminal.TerminalOutput;
 import io.slipway.delta.image.Digest;
 import io.slipway.delta.image.Image;
 import io.slipway.delta.image.ImageReader;
 import io.slipway.delta.layout.OciLayout;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -530,15 +530,13 @@ class DockerServiceRunnerIT {
   @Test
   void containerTerminalRunsShell() throws Exception {
     loadAndReconcile(release(1, service("app", "one", Map.of())));
-    StringBuffer output = new StringBuffer();
 
     try (Terminal terminal = runner.openTerminal("app", 80, 24)) {
-      Thread reader = readInto(terminal, output);
+      TerminalOutput output = new TerminalOutput(terminal);
       byte[] typed = "echo h''i; exit 3\n".getBytes(StandardCharsets.UTF_8);
       terminal.write(typed, typed.length);
-      reader.join(Duration.ofSeconds(20).toMillis());
 
-      assertThat(output.toString()).contains("hi\r\n");
+      assertThat(output.awaitEnd()).contains("hi\r\n");
       assertThat(terminal.waitFor()).isEqualTo(3);
     }
   }
@@ -614,27 +612,6 @@ class DockerServiceRunnerIT {
       }
     }
     return tags;
-  }
-
-  /** Reads the terminal's output into {@code output} until it ends, on a thread of its own. */
-  private static Thread readInto(Terminal terminal, StringBuffer output) {
-    Thread reader =
-        new Thread(
-            () -> {
-              byte[] buffer = new byte[4096];
-              try {
-                int count;
-                while ((count = terminal.read(buffer)) >= 0) {
-                  output.append(new String(buffer, 0, count, StandardCharsets.UTF_8));
-                }
-              } catch (IOException e) {
-                output.append("[read failed: ").append(e.getMessage()).append(']');
-              }
-            },
-            "container-terminal-output");
-    reader.setDaemon(true);
-    reader.start();
-    return reader;
   }
 
   private InspectContainerResponse inspect(String service) {

@@ -12,6 +12,7 @@ import io.slipway.agent.client.StateReport;
 import io.slipway.agent.client.TargetService;
 import io.slipway.agent.client.TargetState;
 import io.slipway.agent.config.AgentConfig;
+import io.slipway.agent.control.ControlChannel;
 import io.slipway.agent.report.MutableClock;
 import io.slipway.agent.store.InstalledRelease;
 import io.slipway.delta.image.Digest;
@@ -75,6 +76,25 @@ class AgentLoopTest {
         .build();
   }
 
+  /** Returns a loop like {@link #newLoop} whose device has a control channel. */
+  private AgentLoop loopWithChannel() {
+    return AgentLoop.builder()
+        .dataDirectory(data)
+        .provisioning(() -> config())
+        .parts(config -> new AgentParts(api, parts.store, parts.updater, parts.runner))
+        .pollInterval(Duration.ofMillis(1))
+        .reportInterval(Duration.ofHours(1))
+        .clock(clock)
+        .controlChannel(
+            (config, runner, agent) ->
+                ControlChannel.builder()
+                    .device(config.uuid())
+                    .deviceKey(config.deviceApiKey())
+                    .agentVersion("test")
+                    .build())
+        .build();
+  }
+
   private static AgentConfig config() {
     URI server = URI.create("http://127.0.0.1:1");
     return new AgentConfig(
@@ -90,6 +110,41 @@ class AgentLoopTest {
         null,
         Duration.ofSeconds(600),
         List.of());
+  }
+
+  @Test
+  void channelSettingIsReadEachRound() throws Exception {
+    loop.close();
+    loop = loopWithChannel();
+
+    loop.start();
+    loop.round();
+    loop.round();
+
+    assertThat(events.stream().filter("control-channel"::equals)).hasSize(3);
+  }
+
+  @Test
+  void failedChannelSettingKeepsPolling() throws Exception {
+    loop.close();
+    loop = loopWithChannel();
+    api.controlChannelFailure =
+        new AgentException(AgentFailure.SERVER_UNAVAILABLE, "GET control-channel failed");
+    api.target.set(target("e1", 1, "web"));
+
+    loop.start();
+    loop.round();
+
+    assertThat(events).contains("control-channel", "poll");
+    assertThat(currentRelease()).isEqualTo(1);
+  }
+
+  @Test
+  void deviceWithoutChannelNeverReadsSetting() throws Exception {
+    loop.start();
+    loop.round();
+
+    assertThat(events).doesNotContain("control-channel");
   }
 
   @Test

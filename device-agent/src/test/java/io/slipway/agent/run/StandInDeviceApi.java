@@ -1,6 +1,7 @@
 package io.slipway.agent.run;
 
 import io.slipway.agent.AgentException;
+import io.slipway.agent.client.ControlChannelSettings;
 import io.slipway.agent.client.LogLine;
 import io.slipway.agent.client.StateReport;
 import io.slipway.agent.client.TargetState;
@@ -24,6 +25,9 @@ final class StandInDeviceApi extends ThrowingDeviceApi {
   final List<String> events;
   volatile AgentException reportFailure;
 
+  /** What {@link #controlChannel()} throws, or null to return a disabled setting. */
+  volatile RuntimeException controlChannelFailure;
+
   StandInDeviceApi(List<String> events) {
     this.events = events;
   }
@@ -46,6 +50,15 @@ final class StandInDeviceApi extends ThrowingDeviceApi {
     }
     reports.add(report);
     events.add("report");
+  }
+
+  @Override
+  public ControlChannelSettings controlChannel() {
+    events.add("control-channel");
+    if (controlChannelFailure != null) {
+      throw controlChannelFailure;
+    }
+    return ControlChannelSettings.DISABLED;
   }
 
   @Override

@@ -8,14 +8,15 @@ import java.time.Duration;
  * Reads a {@link Terminal}'s output on a thread of its own into a string that tests wait on with a
  * bounded poll.
  */
-final class TerminalOutput {
+public final class TerminalOutput {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final StringBuffer text = new StringBuffer();
   private final Thread reader;
 
-  TerminalOutput(Terminal terminal) {
+  /** Starts reading {@code terminal}'s output until it ends. */
+  public TerminalOutput(Terminal terminal) {
     reader =
         new Thread(
             () -> {
@@ -35,7 +36,7 @@ final class TerminalOutput {
   }
 
   /** Waits until the output contains {@code expected}; returns the output either way. */
-  String await(String expected) throws InterruptedException {
+  public String await(String expected) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!text.toString().contains(expected) && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -44,7 +45,7 @@ final class TerminalOutput {
   }
 
   /** Waits until the terminal reported its end, and returns all output. */
-  String awaitEnd() throws InterruptedException {
+  public String awaitEnd() throws InterruptedException {
     reader.join(WAIT.toMillis());
     return text.toString();
   }

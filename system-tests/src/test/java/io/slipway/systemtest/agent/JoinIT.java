@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slipway.agent.AgentException;
 import io.slipway.agent.AgentFailure;
+import io.slipway.agent.client.ControlChannelSettings;
 import io.slipway.agent.client.DeltaOffer;
 import io.slipway.agent.client.DeviceApi;
 import io.slipway.agent.client.Downloader;
@@ -363,6 +364,11 @@ class JoinIT {
     @Override
     public DeltaOffer delta(Digest from, Digest to) {
       return delegate.delta(from, to);
+    }
+
+    @Override
+    public ControlChannelSettings controlChannel() {
+      return delegate.controlChannel();
     }
 
     @Override

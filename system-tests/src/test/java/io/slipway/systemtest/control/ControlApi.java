@@ -111,7 +111,9 @@ final class ControlApi {
 
   /** Returns the organization's latest audit log entries, newest first. */
   JsonNode auditLog() {
-    Reply log = api.send("GET", "/api/v1/orgs/" + ControlServer.ORGANIZATION + "/audit-log", null);
+    Reply log =
+        api.send(
+            "GET", "/api/v1/orgs/" + ControlServer.ORGANIZATION + "/audit-log?limit=500", null);
     assertThat(log.status()).as(log.text()).isEqualTo(200);
     return log.json();
   }

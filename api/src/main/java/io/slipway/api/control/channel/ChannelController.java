@@ -3,6 +3,7 @@ package io.slipway.api.control.channel;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.slipway.api.access.AccessControl;
 import io.slipway.api.access.Permission;
+import io.slipway.api.control.broker.ControlBroker;
 import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.device.Device;
 import io.slipway.api.error.ApiException;
@@ -29,16 +30,19 @@ class ChannelController {
   private final AccessControl access;
   private final ChannelSettings settings;
   private final ObjectProvider<ControlLink> link;
+  private final ObjectProvider<ControlBroker> broker;
   private final Clock clock;
 
   ChannelController(
       AccessControl access,
       ChannelSettings settings,
       ObjectProvider<ControlLink> link,
+      ObjectProvider<ControlBroker> broker,
       Clock clock) {
     this.access = access;
     this.settings = settings;
     this.link = link;
+    this.broker = broker;
     this.clock = clock;
   }
 
@@ -58,7 +62,9 @@ class ChannelController {
    * @param setting {@code on}, {@code off} or {@code fleet}
    * @param until when the device's setting lapses, milliseconds since the epoch, or null
    * @param fleetEnabled the fleet's setting
-   * @param connected whether the device says it is online; null when the server runs no channel
+   * @param connected whether the device is connected to the broker, as the broker itself sees it.
+   *     Where the broker cannot tell, the device's retained presence decides. Null when the server
+   *     runs no channel.
    */
   record DeviceChannelView(
       boolean enabled, String setting, Long until, boolean fleetEnabled, Boolean connected) {}
@@ -109,6 +115,22 @@ class ChannelController {
         setting.settingName(now),
         setting.overrideActive(now) ? setting.until() : null,
         setting.fleetEnabled(),
-        available == null ? null : available.isOnline(device.uuid()));
+        available == null ? null : connected(device.uuid(), available));
+  }
+
+  /**
+   * Asks the broker first, because a device's presence is only what it last published: a device cut
+   * off by the broker may still read as online until the broker sends its last will.
+   */
+  private boolean connected(String uuid, ControlLink available) {
+    ControlBroker running = broker.getIfAvailable();
+    if (running == null) {
+      return available.isOnline(uuid);
+    }
+    try {
+      return running.isConnected(uuid);
+    } catch (UnsupportedOperationException e) {
+      return available.isOnline(uuid);
+    }
   }
 }

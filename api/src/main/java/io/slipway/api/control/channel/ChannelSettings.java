@@ -1,6 +1,7 @@
 package io.slipway.api.control.channel;
 
 import io.slipway.api.audit.AuditLog;
+import io.slipway.api.control.BoundedDuration;
 import io.slipway.api.control.ControlProperties;
 import io.slipway.api.device.Device;
 import io.slipway.api.error.ApiException;
@@ -9,7 +10,6 @@ import io.slipway.api.fleet.Fleet;
 import io.slipway.api.identity.Identity;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ChannelSettings implements ChannelSwitch {
 
-  /** Shortest and longest time a device's own setting may last. */
-  static final Duration MIN_FOR = Duration.ofMinutes(1);
-
-  static final Duration MAX_FOR = Duration.ofDays(7);
+  /** How long a device's own setting may last. */
+  static final BoundedDuration SETTING_LENGTH =
+      new BoundedDuration(Duration.ofMinutes(1), Duration.ofDays(7), ErrorCode.INVALID_PARAMETER);
 
   private static final Logger log = LoggerFactory.getLogger(ChannelSettings.class);
 
@@ -157,22 +156,7 @@ public class ChannelSettings implements ChannelSwitch {
               + device.uuid()
               + " follow its fleet");
     }
-    Duration parsed = parse(duration);
-    if (parsed.compareTo(MIN_FOR) < 0 || parsed.compareTo(MAX_FOR) > 0) {
-      throw new ApiException(
-          ErrorCode.INVALID_PARAMETER,
-          "'for' of " + duration + " is out of range: use " + MIN_FOR + " to " + MAX_FOR);
-    }
+    Duration parsed = SETTING_LENGTH.parse("for", duration);
     return now + parsed.toMillis();
-  }
-
-  private static Duration parse(String duration) {
-    try {
-      return Duration.parse(duration);
-    } catch (DateTimeParseException e) {
-      throw new ApiException(
-          ErrorCode.INVALID_PARAMETER,
-          "'for' of '" + duration + "' is not an ISO-8601 duration: write it like PT2H or P1D");
-    }
   }
 }

@@ -1,13 +1,13 @@
 package io.slipway.api.control.support;
 
 import io.slipway.api.audit.AuditLog;
+import io.slipway.api.control.BoundedDuration;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
 import io.slipway.api.fleet.Fleet;
 import io.slipway.api.identity.Identity;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -22,10 +22,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class SupportAccessService {
 
-  /** Shortest and longest grant. */
-  static final Duration MIN_FOR = Duration.ofMinutes(1);
-
-  static final Duration MAX_FOR = Duration.ofDays(30);
+  /** How long a grant may last. */
+  static final BoundedDuration GRANT_LENGTH =
+      new BoundedDuration(
+          Duration.ofMinutes(1), Duration.ofDays(30), ErrorCode.INVALID_SUPPORT_ACCESS);
 
   /** Ended grants stay in the list for this long. */
   static final Duration RECENT = Duration.ofDays(30);
@@ -113,19 +113,6 @@ public class SupportAccessService {
               + fleet.repositoryPrefix()
               + " needs 'for': send an ISO-8601 duration such as {\"for\": \"PT4H\"}");
     }
-    Duration parsed;
-    try {
-      parsed = Duration.parse(duration);
-    } catch (DateTimeParseException e) {
-      throw new ApiException(
-          ErrorCode.INVALID_SUPPORT_ACCESS,
-          "'for' of '" + duration + "' is not an ISO-8601 duration: write it like PT4H or P2D");
-    }
-    if (parsed.compareTo(MIN_FOR) < 0 || parsed.compareTo(MAX_FOR) > 0) {
-      throw new ApiException(
-          ErrorCode.INVALID_SUPPORT_ACCESS,
-          "'for' of " + duration + " is out of range: use " + MIN_FOR + " to " + MAX_FOR);
-    }
-    return parsed;
+    return GRANT_LENGTH.parse("for", duration);
   }
 }

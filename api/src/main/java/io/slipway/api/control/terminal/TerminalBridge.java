@@ -32,7 +32,7 @@ public final class TerminalBridge {
   /** Largest number of bytes queued for a slow peer before the session is cut. */
   public static final int SEND_BUFFER_LIMIT = 256 * 1024;
 
-  /** Longest a single send to a slow peer may take before the session is cut. */
+  /** Maximum time one send to a slow peer may take before the session is cut. */
   public static final Duration SEND_TIME_LIMIT = Duration.ofSeconds(10);
 
   /** Largest WebSocket message accepted from either side, in bytes. */
@@ -135,8 +135,8 @@ public final class TerminalBridge {
   }
 
   /**
-   * Ends a session that failed to open, closing the device's side if it dialed, without calling the
-   * user's side or the end listener: whoever opened it reports the failure.
+   * Ends a session that failed to open and closes the device's side if it dialed. It calls neither
+   * the user's side nor the end listener, because the caller that opened it reports the failure.
    */
   void abandon(String reason) {
     if (ended.compareAndSet(false, true)) {
@@ -145,7 +145,7 @@ public final class TerminalBridge {
     }
   }
 
-  /** Whether the session has ended. */
+  /** Returns true once the session has ended. */
   public boolean ended() {
     return ended.get();
   }
@@ -159,8 +159,8 @@ public final class TerminalBridge {
   }
 
   /**
-   * Ends the session with {@code end}: tells the device why unless it ended the session itself,
-   * closes both sides and calls the end listener. Only the first call counts.
+   * Ends the session with {@code end}. It sends the reason to the device unless the device ended
+   * the session itself, closes both sides and calls the end listener. Only the first call counts.
    */
   void end(TerminalEnd end) {
     if (!ended.compareAndSet(false, true)) {

@@ -47,7 +47,7 @@ final class TerminalTunnel {
     return bridge;
   }
 
-  /** Whether the token expired unused as of {@code now}. */
+  /** Returns true when the token expired unused as of {@code now}. */
   boolean expiredUnclaimed(Instant now) {
     return !claimed.get() && now.isAfter(dialDeadline);
   }

@@ -65,7 +65,7 @@ final class WebSocketTerminalUser implements TerminalUser {
       session.sendMessage(new TextMessage(JSON.writeValueAsString(message)));
       session.close(CloseStatus.NORMAL);
     } catch (IOException | RuntimeException e) {
-      // The user went away first; there is nobody left to tell.
+      // The user disconnected first, so no one is left to receive the message.
     }
   }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The control channel's fleet and device switches, their lapse, what devices are told, and which
+ * The control channel's fleet and device switches, their lapse, what devices receive, and which
  * devices the broker admits, on a running server whose broker records the calls it gets.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

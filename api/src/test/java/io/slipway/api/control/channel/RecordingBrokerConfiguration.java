@@ -7,7 +7,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /**
@@ -17,7 +16,7 @@ import org.springframework.context.annotation.Primary;
  * <p>NOTE: this stands in for the real broker because these tests check the calls the control plane
  * makes, not what a broker does with them; the broker's own tests cover that.
  */
-@Configuration(proxyBeanMethods = false)
+// Not a @Configuration: component scanning would then add this broker to every test server.
 public class RecordingBrokerConfiguration {
 
   /** The argument that adds this configuration to a test server. */

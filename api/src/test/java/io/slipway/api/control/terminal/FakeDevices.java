@@ -36,7 +36,7 @@ public class FakeDevices implements DeviceCommands {
     SHELL,
     /** Does nothing, like a device whose agent hangs. */
     SILENT,
-    /** Answers that it cannot, like a device asked for a service it does not run. */
+    /** Fails the command, like a device asked for a service it does not run. */
     REFUSE
   }
 

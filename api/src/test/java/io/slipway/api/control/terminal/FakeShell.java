@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * What a device's agent does with a terminal tunnel, reduced to a tiny shell: a real WebSocket
- * client that dials the tunnel with the device key and token, writes {@code ready}, answers each
+ * client that dials the tunnel with the device key and token, writes {@code ready}, replies to each
  * input line with {@code got: LINE}, reports each resize as {@code resized COLSxROWS}, and on the
  * line {@code exit N} sends the {@code exit} message with code N and closes.
  */

@@ -59,7 +59,7 @@ final class TerminalClient implements WebSocket.Listener {
     }
   }
 
-  /** The text messages received, such as {@code exit} and {@code error}. */
+  /** Returns the text messages received, such as {@code exit} and {@code error}. */
   List<String> messages() {
     return messages;
   }
