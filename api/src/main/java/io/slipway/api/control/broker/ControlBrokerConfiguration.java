@@ -79,10 +79,6 @@ public class ControlBrokerConfiguration {
 
   /** Creates the external broker, which Slipway configures through Mosquitto's dynamic security. */
   private static ControlBroker external(ControlProperties control) {
-    // TODO: return new ExternalMosquittoBroker(control.external()) once that class exists.
-    throw new ControlBrokerException(
-        "slipway.control.broker=external is not available in this build ("
-            + control.external()
-            + "): use slipway.control.broker=embedded");
+    return new ExternalMosquittoBroker(control.external(), control.deviceUrl());
   }
 }
