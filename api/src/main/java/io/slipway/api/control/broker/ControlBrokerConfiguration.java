@@ -77,7 +77,10 @@ public class ControlBrokerConfiguration {
     return new EmbeddedBroker(settings, decision);
   }
 
-  /** Creates the external broker, which Slipway configures through Mosquitto's dynamic security. */
+  /**
+   * Creates the external broker, which Slipway configures through Mosquitto's dynamic security. Its
+   * constructor rejects missing or invalid {@code slipway.control.external.*} settings by name.
+   */
   private static ControlBroker external(ControlProperties control) {
     return new ExternalMosquittoBroker(control.external(), control.deviceUrl());
   }
