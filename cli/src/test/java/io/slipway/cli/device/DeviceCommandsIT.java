@@ -297,4 +297,26 @@ class DeviceCommandsIT {
     assertThat(json(after).get(0).path("active").asBoolean()).isFalse();
     assertThat(json(after).get(0).path("revokedBy").asString()).isEqualTo(TestServer.USER);
   }
+
+  @Test
+  void administratorNeedsSupportAccess() {
+    CliRun administrator =
+        new CliRun(home)
+            .variable("SLIPWAY_SERVER", server.url())
+            .variable("SLIPWAY_TOKEN", server.adminToken());
+
+    CliRun.Result denied = administrator.run("device", "identify", connected);
+    CliRun.Result granted = cli.run("fleet", "support-access", "grant", FLEET, "--for", "1h");
+    CliRun.Result allowed = administrator.run("device", "identify", connected, "--wait");
+    CliRun.Result revoked = cli.run("fleet", "support-access", "revoke", FLEET);
+    CliRun.Result deniedAgain = administrator.run("device", "identify", connected);
+
+    assertThat(denied.exitCode()).as(denied.err()).isEqualTo(3);
+    assertThat(denied.err()).contains("SUPPORT_ACCESS_REQUIRED");
+    assertThat(granted.exitCode()).as(granted.err()).isZero();
+    assertThat(allowed.exitCode()).as(allowed.err()).isZero();
+    assertThat(allowed.out()).contains("SUCCEEDED: identify done");
+    assertThat(revoked.exitCode()).as(revoked.err()).isZero();
+    assertThat(deniedAgain.exitCode()).as(deniedAgain.err()).isEqualTo(3);
+  }
 }
