@@ -72,7 +72,7 @@ public final class CommandDispatcher {
           command.id(),
           command.type().wireName(),
           command.deadline());
-      return answer(Ack.failure(command.id(), "expired"), null);
+      return dispatched(Ack.failure(command.id(), "expired"), null);
     }
     return run(command);
   }
@@ -83,18 +83,18 @@ public final class CommandDispatcher {
       String error =
           "Command type " + command.type().wireName() + " is not supported by this device";
       log.warn("Device {} cannot run command {}: {}", device, command.id(), error);
-      return answer(Ack.failure(command.id(), error), null);
+      return dispatched(Ack.failure(command.id(), error), null);
     }
 
     log.info("Device {} runs command {} ({})", device, command.id(), command.type().wireName());
     try {
       CommandHandler.Reply reply = handler.handle(command);
       log.info("Command {} of device {} succeeded: {}", command.id(), device, reply.result());
-      return answer(Ack.success(command.id(), reply.result()), reply.afterAck());
+      return dispatched(Ack.success(command.id(), reply.result()), reply.afterAck());
     } catch (RuntimeException e) {
       String error = e.getMessage() == null ? e.toString() : e.getMessage();
       log.warn("Command {} of device {} failed: {}", command.id(), device, error);
-      return answer(Ack.failure(command.id(), error), null);
+      return dispatched(Ack.failure(command.id(), error), null);
     }
   }
 
@@ -108,10 +108,10 @@ public final class CommandDispatcher {
       return Optional.empty();
     }
     log.warn("Device {} cannot read command {}: {}", device, id, e.getMessage());
-    return answer(Ack.failure(id, "Invalid command: " + e.getMessage()), null);
+    return dispatched(Ack.failure(id, "Invalid command: " + e.getMessage()), null);
   }
 
-  private static Optional<Dispatched> answer(Ack ack, Runnable afterAck) {
+  private static Optional<Dispatched> dispatched(Ack ack, Runnable afterAck) {
     return Optional.of(new Dispatched(ack, afterAck));
   }
 

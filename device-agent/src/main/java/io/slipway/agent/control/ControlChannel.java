@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * The device's side of the control channel: one outbound MQTT connection to the broker, opened only
  * while the server's setting enables the channel. The device connects with client id and user name
  * = its UUID and its device key as password, subscribes to {@code slipway/devices/UUID/commands}
- * with QoS 1, answers each command on {@code .../events}, and publishes its retained presence on
- * {@code .../presence}: {@code {"online":true,...}} after each connect, and {@code
+ * with QoS 1, acknowledges each command on {@code .../events}, and publishes its retained presence
+ * on {@code .../presence}: {@code {"online":true,...}} after each connect, and {@code
  * {"online":false}} as its last will and before a clean disconnect.
  *
  * <p>The URL comes from the server's setting unless config.json's {@code controlEndpoint} overrides

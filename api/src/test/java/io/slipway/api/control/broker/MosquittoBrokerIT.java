@@ -9,6 +9,10 @@ import io.slipway.testing.mqtt.MosquittoProcess.Security;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -17,6 +21,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Runs the broker contract against a real Mosquitto 2.0 with its dynamic-security plugin, which
@@ -24,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * the plain loopback listener; devices receive the TLS listener and its CA as their endpoint.
  */
 class MosquittoBrokerIT extends ControlBrokerContract {
+
+  private static final Duration WAIT = Duration.ofSeconds(5);
 
   private Path directory;
   private MosquittoProcess mosquitto;
@@ -63,6 +70,28 @@ class MosquittoBrokerIT extends ControlBrokerContract {
     }
 
     assertThat(connectDevice(device)).isTrue();
+  }
+
+  @Test
+  void admitRemovesForeignAclsFromRole() {
+    Device device = admittedDevice();
+    String role = ExternalMosquittoBroker.DEVICE_ROLE_PREFIX + device.uuid();
+    BrokerLink adminLink =
+        new BrokerLink(mosquitto.url(), mosquitto.adminUsername(), mosquitto.adminPassword(), null);
+
+    try (DynamicSecurityClient admin = DynamicSecurityClient.connect(adminLink, WAIT)) {
+      MosquittoAcl foreign = MosquittoAcl.allow("subscribePattern", "#");
+      admin.send("test", List.of(DynamicSecurityCommands.addRoleAcl(role, foreign)));
+      // A fresh instance has no cache, so its admit reads the role back from Mosquitto.
+      try (ExternalMosquittoBroker fresh =
+          new ExternalMosquittoBroker(settings(mosquitto), deviceUrl(mosquitto))) {
+        fresh.start();
+        fresh.admit(device.uuid(), device.key());
+      }
+
+      assertThat(aclsOf(admin, role))
+          .containsExactlyInAnyOrderElementsOf(ExternalMosquittoBroker.deviceAcls(device.uuid()));
+    }
   }
 
   @Test
@@ -106,6 +135,20 @@ class MosquittoBrokerIT extends ControlBrokerContract {
           .hasMessageContaining(mosquitto.url().toString())
           .hasMessageContaining("slipway.control.external.password");
     }
+  }
+
+  private static Set<MosquittoAcl> aclsOf(DynamicSecurityClient admin, String role) {
+    JsonNode acls =
+        admin.send("test", List.of(DynamicSecurityCommands.getRole(role))).get(0).data();
+    Set<MosquittoAcl> entries = new HashSet<>();
+    for (JsonNode acl : acls.path("role").path("acls")) {
+      entries.add(
+          new MosquittoAcl(
+              acl.path("acltype").asString(),
+              acl.path("topic").asString(),
+              acl.path("allow").asBoolean()));
+    }
+    return entries;
   }
 
   /** Connects as {@code device} over TLS, then disconnects; returns whether it was connected. */
