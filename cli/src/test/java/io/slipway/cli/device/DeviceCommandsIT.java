@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * in-process against a real server whose embedded broker listens on a loopback WebSocket. One
  * device is connected through it as a plain Paho client that acknowledges commands: {@code
  * identify} succeeds, service {@code web} restarts, service {@code broken} fails, and service
- * {@code silent} never answers.
+ * {@code silent} never acknowledges.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceCommandsIT {
