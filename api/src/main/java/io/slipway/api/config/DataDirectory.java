@@ -19,6 +19,13 @@ import java.nio.file.Path;
  *                                      while the build runs
  *   bootstrap-token                    first admin token, for the administrator to read and delete
  *   server.port                        TCP port the server listens on, while it runs
+ *   keys/control-broker.p12            TLS key and self-signed certificate of the embedded control
+ *                                      broker (0600), unless slipway.control.embedded.keystore is
+ *                                      set, with its password in control-broker.p12.password (0600)
+ *   control-broker/                    the embedded HiveMQ's config.xml (written at each start),
+ *                                      data and extensions folders
+ *   control-broker.port                TLS port of the embedded control broker, while it runs
+ *   control-broker-ws.port             its WebSocket port, while that listener runs
  * </pre>
  *
  * @param root absolute, normalized path of the data directory

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -40,9 +41,21 @@ public final class TestMqttDevice implements AutoCloseable {
   /** Connects device {@code uuid} to {@code broker} with {@code password}, and goes online. */
   public static TestMqttDevice connect(URI broker, String uuid, String password)
       throws MqttException {
+    return connect(broker, uuid, password, null);
+  }
+
+  /**
+   * Connects device {@code uuid} to {@code broker} with {@code password} over TLS that trusts
+   * {@code trust} (null for a plain connection), and goes online.
+   */
+  public static TestMqttDevice connect(URI broker, String uuid, String password, SSLContext trust)
+      throws MqttException {
     MqttClient client = new MqttClient(broker.toString(), uuid, new MemoryPersistence());
     TestMqttDevice device = new TestMqttDevice(uuid, client);
     MqttConnectOptions options = new MqttConnectOptions();
+    if (trust != null) {
+      options.setSocketFactory(trust.getSocketFactory());
+    }
     options.setCleanSession(true);
     options.setUserName(uuid);
     options.setPassword(password.toCharArray());

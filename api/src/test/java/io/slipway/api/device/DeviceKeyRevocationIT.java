@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceKeyRevocationIT {
 
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+
   private ControlPlaneFixture fixture;
   private String provisioningKey;
   private String operator;
@@ -29,9 +34,7 @@ class DeviceKeyRevocationIT {
 
   @BeforeAll
   void startServer(@TempDir Path dataDirectory) {
-    fixture =
-        ControlPlaneFixture.start(
-            TestDatabase.h2(), dataDirectory, "--slipway.control.embedded.tls-port=0");
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture.createOrganization("acme");
     fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
     provisioningKey = fixture.provisioningKey("acme", "alpha", "{\"name\":\"batch\"}");

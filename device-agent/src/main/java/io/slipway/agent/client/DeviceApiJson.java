@@ -116,7 +116,7 @@ final class DeviceApiJson {
     if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
       throw new MalformedException("enabled is not true or false");
     }
-    String until = optionalText(root, "until");
+    Instant until = optionalInstant(root, "until");
     String url = optionalText(root, "url");
     long keepAlive = optionalNumber(root, "keepAliveSeconds");
     if (keepAlive < 0 || keepAlive > 65_535) {
@@ -125,12 +125,10 @@ final class DeviceApiJson {
     try {
       return new ControlChannelSettings(
           enabled != null && enabled.asBoolean(),
-          until == null ? null : Instant.parse(until),
+          until,
           url == null ? null : URI.create(url),
           optionalText(root, "caCertificate"),
           (int) keepAlive);
-    } catch (DateTimeParseException e) {
-      throw new MalformedException("until '" + until + "' is not an ISO-8601 instant");
     } catch (IllegalArgumentException e) {
       throw new MalformedException("url '" + url + "' is not a valid URI: " + e.getMessage());
     }
@@ -314,6 +312,29 @@ final class DeviceApiJson {
       throw new MalformedException(field + " is not a string");
     }
     return node.asString();
+  }
+
+  /**
+   * Reads an optional time sent as milliseconds since the epoch, as the server sends its times, or
+   * as an ISO-8601 instant.
+   */
+  private static Instant optionalInstant(JsonNode parent, String field) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isIntegralNumber() && node.canConvertToLong()) {
+      return Instant.ofEpochMilli(node.longValue());
+    }
+    if (!node.isString()) {
+      throw new MalformedException(
+          field + " is neither milliseconds since the epoch nor an ISO-8601 instant");
+    }
+    try {
+      return Instant.parse(node.asString());
+    } catch (DateTimeParseException e) {
+      throw new MalformedException(field + " '" + node.asString() + "' is not an ISO-8601 instant");
+    }
   }
 
   private static long number(JsonNode parent, String field) {

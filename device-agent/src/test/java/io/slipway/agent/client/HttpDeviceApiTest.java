@@ -141,6 +141,18 @@ class HttpDeviceApiTest {
   }
 
   @Test
+  void controlChannelReadsUntilInMilliseconds() {
+    server.answer(
+        "/device/v1/" + UUID + "/control-channel",
+        200,
+        "{\"enabled\":true,\"until\":1796468400000,\"url\":\"mqtts://b.example:8883\"}");
+
+    ControlChannelSettings settings = api.controlChannel();
+
+    assertThat(settings.until()).isEqualTo(Instant.ofEpochMilli(1_796_468_400_000L));
+  }
+
+  @Test
   void controlChannelWithoutFieldsIsOff() {
     server.answer("/device/v1/" + UUID + "/control-channel", 200, "{}");
 

@@ -33,8 +33,12 @@ public final class SlipwayProcess implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlipwayProcess.class);
 
-  /** How long a server may take from launch until its registry responds, in seconds. */
-  static final long START_TIMEOUT_SECONDS = 60;
+  /**
+   * How long a server may take from launch until its registry responds, in seconds. A server with
+   * the control channel's broker and SSH gateway took 65 seconds to start on a two-core machine
+   * busy with other builds, so the bound leaves room for that.
+   */
+  static final long START_TIMEOUT_SECONDS = 180;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(START_TIMEOUT_SECONDS);
 

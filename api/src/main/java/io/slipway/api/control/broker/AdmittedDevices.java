@@ -8,9 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The embedded broker's memory of device credentials: the SHA-256 of the key each admitted device
- * connects with, so that a storm of reconnects does not reach the database, and the devices revoked
- * since start, which no key lets in until they are admitted again. Thread-safe.
+ * The embedded broker's memory of device credentials. It keeps the SHA-256 of each admitted
+ * device's key, so that a storm of reconnects does not reach the database. It also keeps the
+ * devices revoked since start, which no key lets in until they are admitted again. Thread-safe.
  */
 final class AdmittedDevices {
 
@@ -33,7 +33,7 @@ final class AdmittedDevices {
     }
   }
 
-  /** Forgets device {@code uuid}'s credential and refuses it until {@link #admit}. */
+  /** Forgets device {@code uuid}'s credential and rejects it until {@link #admit}. */
   void revoke(String uuid) {
     revoked.add(uuid);
     keyHashes.remove(uuid);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates every CONNECT to the embedded broker and grants the topic permissions of {@link
  * BrokerPermissions}, with DENY for everything else. The server's user must present the secret of
- * this start; any other user name is a device UUID whose password is its device key, checked first
+ * this start. Any other user name is a device UUID whose password is its device key, checked first
  * against {@link AdmittedDevices} and then, off the network thread, against {@link
  * DeviceAdmission}. A device's client id must equal its user name. Thread-safe.
  */
@@ -68,12 +68,12 @@ final class BrokerAuthenticator implements SimpleAuthenticator {
       return;
     }
     if (!DEVICE_NAME.matcher(user).matches() || !user.equals(clientId)) {
-      log.warn("Refused MQTT client '{}' with user name '{}': not a device UUID", clientId, user);
+      log.warn("Rejected MQTT client '{}' with user name '{}': not a device UUID", clientId, user);
       output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id");
       return;
     }
     if (admitted.isRevoked(user)) {
-      refuse(user, "revoked", output);
+      reject(user, "revoked", output);
       return;
     }
     if (admitted.matches(user, password)) {
@@ -88,7 +88,7 @@ final class BrokerAuthenticator implements SimpleAuthenticator {
         MessageDigest.isEqual(serverSecret, password.getBytes(StandardCharsets.UTF_8));
     if (!secretMatches || !clientId.startsWith(SERVER_USER)) {
       log.warn(
-          "Refused MQTT client '{}' as the server's user: wrong secret or client id", clientId);
+          "Rejected MQTT client '{}' as the server's user: wrong secret or client id", clientId);
       output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad credentials");
       return;
     }
@@ -106,7 +106,7 @@ final class BrokerAuthenticator implements SimpleAuthenticator {
           try {
             decide(uuid, key, output);
           } catch (RuntimeException e) {
-            log.error("Device admission failed for device {}; refusing it", uuid, e);
+            log.error("Device admission failed for device {}, so the broker rejects it", uuid, e);
             output.failAuthentication(ConnackReasonCode.SERVER_UNAVAILABLE, "admission failed");
           } finally {
             async.resume();
@@ -116,13 +116,13 @@ final class BrokerAuthenticator implements SimpleAuthenticator {
 
   private void decide(String uuid, String key, SimpleAuthOutput output) {
     if (!admission.admits(uuid, key)) {
-      refuse(uuid, "not admitted", output);
+      reject(uuid, "not admitted", output);
       return;
     }
     admitted.remember(uuid, key);
-    // A revoke may have raced with the query; it wins.
+    // A revoke may have raced with the query, and the revoke wins.
     if (admitted.isRevoked(uuid)) {
-      refuse(uuid, "revoked", output);
+      reject(uuid, "revoked", output);
       return;
     }
     grantDevice(uuid, output);
@@ -135,8 +135,8 @@ final class BrokerAuthenticator implements SimpleAuthenticator {
     output.authenticateSuccessfully();
   }
 
-  private static void refuse(String uuid, String reason, SimpleAuthOutput output) {
-    log.info("Refused device {} on the control broker: {}", uuid, reason);
+  private static void reject(String uuid, String reason, SimpleAuthOutput output) {
+    log.info("Rejected device {} on the control broker: {}", uuid, reason);
     output.failAuthentication(ConnackReasonCode.BAD_USER_NAME_OR_PASSWORD, "bad credentials");
   }
 

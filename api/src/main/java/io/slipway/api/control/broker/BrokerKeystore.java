@@ -68,7 +68,7 @@ record BrokerKeystore(Path file, String password, X509Certificate certificate) {
    * Loads the operator's keystore.
    *
    * @throws ControlBrokerException naming {@code slipway.control.embedded.keystore} when the file
-   *     cannot be read, the password is wrong or it holds no key
+   *     cannot be read, the password is wrong or it contains no key
    */
   static BrokerKeystore load(Path file, String password) {
     try {
@@ -253,6 +253,6 @@ record BrokerKeystore(Path file, String password, X509Certificate certificate) {
         return x509;
       }
     }
-    throw new GeneralSecurityException(file + " holds no private key with an X.509 certificate");
+    throw new GeneralSecurityException(file + " contains no private key with an X.509 certificate");
   }
 }

@@ -24,7 +24,7 @@ public class ControlBrokerConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(ControlBrokerConfiguration.class);
 
-  /** Refuses every device; stands in until the control plane provides its DeviceAdmission. */
+  /** Rejects every device. Used when the control plane provides no DeviceAdmission bean. */
   static final DeviceAdmission ADMITS_NOBODY = (uuid, key) -> false;
 
   /**
@@ -71,15 +71,15 @@ public class ControlBrokerConfiguration {
     DeviceAdmission decision =
         admission.getIfUnique(
             () -> {
-              log.warn("No DeviceAdmission is configured; the control broker refuses all devices");
+              log.warn("No DeviceAdmission bean found, so the control broker rejects every device");
               return ADMITS_NOBODY;
             });
     return new EmbeddedBroker(settings, decision);
   }
 
   /**
-   * The external broker, configured through Mosquitto's dynamic-security plugin. Its constructor
-   * rejects missing or invalid {@code slipway.control.external.*} settings by name.
+   * Creates the external broker, which Slipway configures through Mosquitto's dynamic security. Its
+   * constructor rejects missing or invalid {@code slipway.control.external.*} settings by name.
    */
   private static ControlBroker external(ControlProperties control) {
     return new ExternalMosquittoBroker(control.external(), control.deviceUrl());

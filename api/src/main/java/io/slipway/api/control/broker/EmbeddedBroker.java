@@ -82,6 +82,7 @@ public final class EmbeddedBroker implements ControlBroker {
           "Cannot prepare the control broker's folder " + root + ": " + e.getMessage(), e);
     }
 
+    long startedAt = System.nanoTime();
     hiveMq =
         EmbeddedHiveMQ.builder()
             .withConfigurationFolder(root.resolve("conf"))
@@ -94,9 +95,11 @@ public final class EmbeddedBroker implements ControlBroker {
     learnPorts();
     writePortFiles();
     log.info(
-        "Control broker (embedded HiveMQ) listening on TLS port {} and WebSocket port {}",
+        "Control broker (embedded HiveMQ) listening on TLS port {} and WebSocket port {}"
+            + " after {} ms",
         tlsPort,
-        websocketPort);
+        websocketPort,
+        elapsedMillis(startedAt));
   }
 
   @Override
@@ -160,9 +163,10 @@ public final class EmbeddedBroker implements ControlBroker {
     hiveMq = null;
     clientService = null;
     deletePortFiles();
+    long stoppingAt = System.nanoTime();
     try {
       running.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      log.info("Control broker stopped");
+      log.info("Control broker stopped in {} ms", elapsedMillis(stoppingAt));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.warn("Interrupted while stopping the control broker");
@@ -171,12 +175,14 @@ public final class EmbeddedBroker implements ControlBroker {
     }
   }
 
-  /** The TLS listener's bound port, or -1 when it is off or the broker is not running. */
+  /** Returns the TLS listener's bound port, or -1 when it is off or the broker is not running. */
   public int tlsPort() {
     return tlsPort;
   }
 
-  /** The WebSocket listener's bound port, or -1 when it is off or the broker is not running. */
+  /**
+   * Returns the WebSocket listener's bound port, or -1 when it is off or the broker is not running.
+   */
   public int websocketPort() {
     return websocketPort;
   }
@@ -185,8 +191,8 @@ public final class EmbeddedBroker implements ControlBroker {
     return new ExtensionMain() {
       @Override
       public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
-        // Services are static per class loader; keep this start's own services so that a second
-        // embedded broker in the same JVM (tests) does not swap them under this one.
+        // HiveMQ's Services are static per class loader. Keeping this start's own services means
+        // that a second embedded broker in the same JVM, as in tests, cannot swap them.
         clientService = Services.clientService();
         adminService = Services.adminService();
         BrokerAuthenticator authenticator =
@@ -329,6 +335,10 @@ public final class EmbeddedBroker implements ControlBroker {
       throw new ControlBrokerException(
           "The control broker failed to " + what + ": " + cause, cause);
     }
+  }
+
+  private static long elapsedMillis(long since) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
   }
 
   private static boolean isWildcard(String address) {

@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * @param embedded the listeners and keystore under {@code slipway.control.embedded.*}
  * @param deviceUrl {@code slipway.control.device-url}, or null to tell devices the TLS listener
- * @param publicHost the host of {@code slipway.registry.public-url}, or null; devices are told to
- *     connect to it, and a generated certificate names it
+ * @param publicHost the host of {@code slipway.registry.public-url}, or null. Devices connect to
+ *     it, and a generated certificate names it
  * @param dataDirectory the server's data directory
  */
 public record EmbeddedBrokerSettings(

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * Writes the embedded HiveMQ's {@code config.xml}: the listeners, in-memory persistence and no
  * anonymous usage statistics. HiveMQ Community Edition 2025.5 has no update check at all (neither
- * code nor setting), so there is nothing to switch off for it. The file holds the keystore
+ * code nor setting), so there is nothing to switch off for it. The file contains the keystore
  * password, so it is written with mode 0600. Stateless and thread-safe.
  */
 final class HiveMqConfigFile {

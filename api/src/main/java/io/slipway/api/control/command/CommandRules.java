@@ -73,8 +73,9 @@ final class CommandRules {
   }
 
   /**
-   * Checks that {@code service} is given exactly for the types that act on a service, and that it
-   * is a valid service name.
+   * Checks that {@code service} is given for the types that act on a service, left out for the
+   * types that act on the whole device, and a valid service name. {@code open-terminal} takes a
+   * service or none: a shell in that service's container, or on the device's host.
    *
    * @throws ApiException {@code INVALID_COMMAND} naming the type and the service
    */
@@ -82,7 +83,7 @@ final class CommandRules {
     if (type.needsService() && (service == null || service.isEmpty())) {
       throw invalid("Command '" + type.wireName() + "' needs a service: add \"service\": \"NAME\"");
     }
-    if (!type.needsService() && service != null) {
+    if (!type.needsService() && service != null && type != CommandType.OPEN_TERMINAL) {
       throw invalid(
           "Command '"
               + type.wireName()

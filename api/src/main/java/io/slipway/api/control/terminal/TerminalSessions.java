@@ -12,6 +12,7 @@ import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
 import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
+import io.slipway.api.release.ReleaseServiceImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class TerminalSessions implements DisposableBean {
 
-  /** How a user reached the session, as recorded in the audit log. */
+  /** The front door a session was opened through, as recorded in the audit log. */
   public enum Via {
     WEBSOCKET,
     SSH
@@ -94,14 +95,17 @@ public class TerminalSessions implements DisposableBean {
    * Opens a terminal on device {@code uuid} for {@code who}, relaying to {@code user}. Blocks until
    * the device dials back, at most the dial timeout.
    *
-   * @param service the service whose container to enter, or null for the device's host
+   * @param service the service whose container to enter, or null for the device's host; it goes to
+   *     the device in the command's {@code terminal} object
    * @return the session's bridge, through which the user's side sends input and resizes
-   * @throws ApiException when {@code who} may not, when the channel is off or the device is offline
-   *     (codes of {@link DeviceCommands#send}), {@code TERMINAL_LIMIT_REACHED}, or {@code
-   *     TERMINAL_UNAVAILABLE} when the device did not dial in time or reported an error
+   * @throws ApiException {@code INVALID_PARAMETER} for a malformed service name; when {@code who}
+   *     may not, when the channel is off or the device is offline (codes of {@link
+   *     DeviceCommands#send}), {@code TERMINAL_LIMIT_REACHED}, or {@code TERMINAL_UNAVAILABLE} when
+   *     the device did not dial in time or reported an error
    */
   public TerminalBridge open(
       Identity who, String uuid, String service, TerminalSize size, Via via, TerminalUser user) {
+    requireServiceName(service);
     Device device = authorize(who, uuid);
     DeviceCommands sender = requireChannel();
     Session session = new Session(who, device, service, via);
@@ -109,12 +113,15 @@ public class TerminalSessions implements DisposableBean {
     TerminalTunnel tunnel = created.tunnel();
 
     try {
+      // The service goes in the terminal object, where the agent reads it. The command's own
+      // service
+      // field is for service commands, and open-terminal acts on the whole device.
       Command command =
           sender.send(
               who,
               device,
               CommandType.OPEN_TERMINAL,
-              service,
+              null,
               dialTimeout(),
               Map.of("terminal", terminalParameters(tunnel, created, service, size)));
       watchCommand(sender, command, tunnel);
@@ -126,6 +133,22 @@ public class TerminalSessions implements DisposableBean {
 
     session.opened(tunnel.id());
     return tunnel.bridge();
+  }
+
+  /**
+   * Checks that {@code service}, unless null, is a valid service name.
+   *
+   * @throws ApiException {@code INVALID_PARAMETER} naming the value
+   */
+  public static void requireServiceName(String service) {
+    if (service == null) {
+      return;
+    }
+    try {
+      ReleaseServiceImage.requireServiceName(service);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_PARAMETER, e.getMessage());
+    }
   }
 
   @Override
@@ -201,7 +224,7 @@ public class TerminalSessions implements DisposableBean {
     return command.error() == null ? "the device refused without a reason" : command.error();
   }
 
-  /** What the audit log records about one session, from its opening to its end. */
+  /** The audit record of one session, from its opening to its end. */
   private final class Session {
 
     private final Identity who;

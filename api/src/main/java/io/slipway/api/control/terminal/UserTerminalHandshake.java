@@ -30,11 +30,15 @@ final class UserTerminalHandshake extends TerminalHandshake {
     String uuid = segmentAfter(request, "devices");
     TerminalSize size = size(request);
     String service = request.getParameter("service");
+    if (service != null && service.isBlank()) {
+      service = null;
+    }
 
+    TerminalSessions.requireServiceName(service);
     sessions.authorize(who, uuid);
     attributes.put(DEVICE, uuid);
     attributes.put(SIZE, size);
-    if (service != null && !service.isBlank()) {
+    if (service != null) {
       attributes.put(SERVICE, service);
     }
   }

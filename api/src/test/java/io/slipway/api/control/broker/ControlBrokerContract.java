@@ -95,26 +95,26 @@ public abstract class ControlBrokerContract {
   }
 
   @Test
-  void wrongKeyIsRefused() {
+  void wrongKeyIsRejected() {
     Device device = admittedDevice();
 
-    assertRefused(device.uuid(), device.uuid(), "sdk_wrong" + device.key());
+    assertRejected(device.uuid(), device.uuid(), "sdk_wrong" + device.key());
   }
 
   @Test
-  void anotherDevicesKeyIsRefused() {
+  void anotherDevicesKeyIsRejected() {
     Device device = admittedDevice();
     Device other = admittedDevice();
 
-    assertRefused(device.uuid(), device.uuid(), other.key());
+    assertRejected(device.uuid(), device.uuid(), other.key());
   }
 
   @Test
-  void clientIdDifferentFromUserIsRefused() {
+  void clientIdDifferentFromUserIsRejected() {
     Device device = admittedDevice();
     Device other = admittedDevice();
 
-    assertRefused(other.uuid(), device.uuid(), device.key());
+    assertRejected(other.uuid(), device.uuid(), device.key());
   }
 
   @Test
@@ -207,7 +207,7 @@ public abstract class ControlBrokerContract {
 
     broker().revoke(device.uuid());
 
-    assertRefused(device.uuid(), device.uuid(), device.key());
+    assertRejected(device.uuid(), device.uuid(), device.key());
   }
 
   @Test
@@ -235,7 +235,7 @@ public abstract class ControlBrokerContract {
   }
 
   @Test
-  void mqtt5WrongKeyIsRefused() {
+  void mqtt5WrongKeyIsRejected() {
     Device device = admittedDevice();
 
     assertThatThrownBy(() -> connectMqtt5(device.uuid(), "sdk_wrong" + device.key()))
@@ -254,7 +254,7 @@ public abstract class ControlBrokerContract {
     broker().admit(device.uuid(), device.key());
   }
 
-  private void assertRefused(String clientId, String user, String key) {
+  private void assertRejected(String clientId, String user, String key) {
     assertThatThrownBy(() -> connect(clientId, user, key))
         .isInstanceOf(MqttException.class)
         .satisfies(
@@ -283,7 +283,7 @@ public abstract class ControlBrokerContract {
     } catch (MqttException e) {
       denied = true;
     }
-    assertThat(denied).as("subscription to %s is refused", filter).isTrue();
+    assertThat(denied).as("subscription to %s is rejected", filter).isTrue();
 
     serverPublish(ControlTopics.commands(victim.uuid()), "secret");
     if (!client.isConnected()) {
@@ -319,7 +319,7 @@ public abstract class ControlBrokerContract {
       IMqttDeliveryToken token = client.getTopic(topic).publish(message(payload, false));
       token.waitForCompletion(WAIT.toMillis());
     } catch (MqttException e) {
-      // A refused publish may cut the connection; either way the broker has handled it.
+      // A rejected publish may cut the connection. Either way the broker has handled it.
     }
   }
 
@@ -334,16 +334,8 @@ public abstract class ControlBrokerContract {
   }
 
   private Inbox serverInbox() throws Exception {
-    BrokerLink link = broker().serverLink();
     Inbox inbox = new Inbox();
-    MqttClient client =
-        open(
-            link.url().toString(),
-            "slipway-server-" + UUID.randomUUID(),
-            link.username(),
-            link.password(),
-            link.sslContext() == null ? null : link.sslContext().getSocketFactory(),
-            inbox);
+    MqttClient client = openServerClient(inbox);
     inbox.client = client;
     client.subscribe(
         new String[] {ControlTopics.ALL_EVENTS, ControlTopics.ALL_PRESENCE}, new int[] {1, 1});
@@ -351,16 +343,19 @@ public abstract class ControlBrokerContract {
   }
 
   private void serverPublish(String topic, String payload) throws Exception {
+    openServerClient(new Inbox()).publish(topic, message(payload, false));
+  }
+
+  /** Connects a client the way the server does, through {@link ControlBroker#serverLink()}. */
+  private MqttClient openServerClient(Inbox inbox) throws MqttException {
     BrokerLink link = broker().serverLink();
-    MqttClient client =
-        open(
-            link.url().toString(),
-            "slipway-server-" + UUID.randomUUID(),
-            link.username(),
-            link.password(),
-            link.sslContext() == null ? null : link.sslContext().getSocketFactory(),
-            new Inbox());
-    client.publish(topic, message(payload, false));
+    return open(
+        link.url().toString(),
+        "slipway-server-" + UUID.randomUUID(),
+        link.username(),
+        link.password(),
+        link.sslContext() == null ? null : link.sslContext().getSocketFactory(),
+        inbox);
   }
 
   private MqttClient connect(String clientId, String user, String key) throws MqttException {
@@ -422,7 +417,7 @@ public abstract class ControlBrokerContract {
     return client;
   }
 
-  /** Returns whether the broker refused the subscription with a reason code or an exception. */
+  /** Returns whether the broker rejected the subscription with a reason code or an exception. */
   private static boolean mqtt5SubscriptionDenied(
       org.eclipse.paho.mqttv5.client.MqttClient client, String filter) {
     try {

@@ -47,8 +47,8 @@ class EmbeddedBrokerBehindNginxIT extends ControlBrokerContract {
   void startBrokerBehindNginx() throws Exception {
     assumeThat(Files.isExecutable(NGINX)).as("nginx is installed at " + NGINX).isTrue();
     directory = Files.createTempDirectory("broker-behind-nginx");
-    // NOTE: nginx cannot report a port it picked, so the test takes a free one and releases it
-    // just before nginx binds it; another process could take it in between.
+    // NOTE: nginx cannot report a port that it picked, so the test takes a free port and releases
+    // it just before nginx binds it. Another process could take the port in between.
     int nginxPort = freePort();
 
     ControlProperties.Embedded embedded =

@@ -1,5 +1,7 @@
 package io.slipway.api.control.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.slipway.api.control.ControlProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs the broker contract against the embedded HiveMQ on free loopback ports, with a device
@@ -35,6 +38,30 @@ class EmbeddedBrokerIT extends ControlBrokerContract {
     if (broker != null) {
       broker.close();
     }
+  }
+
+  @Test
+  void portFilesNameBoundPorts() throws Exception {
+    assertThat(Files.readString(dataDirectory.resolve("control-broker.port")).strip())
+        .isEqualTo(Integer.toString(broker.tlsPort()));
+    assertThat(Files.readString(dataDirectory.resolve("control-broker-ws.port")).strip())
+        .isEqualTo(Integer.toString(broker.websocketPort()));
+  }
+
+  @Test
+  void deviceEndpointNamesTlsListener() {
+    DeviceEndpoint endpoint = broker.deviceEndpoint();
+
+    assertThat(endpoint.url()).hasToString("mqtts://127.0.0.1:" + broker.tlsPort());
+    assertThat(endpoint.caCertificatePem()).startsWith("-----BEGIN CERTIFICATE-----");
+  }
+
+  @Test
+  void serverLinkUsesLoopbackTls() {
+    BrokerLink link = broker.serverLink();
+
+    assertThat(link.url()).hasToString("ssl://127.0.0.1:" + broker.tlsPort());
+    assertThat(link.toString()).doesNotContain(link.password());
   }
 
   @Override

@@ -3,20 +3,18 @@ package io.slipway.api.control.channel;
 import io.slipway.api.control.broker.BrokerLink;
 import io.slipway.api.control.broker.ControlBroker;
 import io.slipway.api.control.broker.DeviceEndpoint;
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 /**
- * Adds a {@link ControlBroker} that records which devices the server admits and cuts off. Started
- * with {@code --spring.main.sources} by tests that assert exactly those calls.
- *
- * <p>NOTE: this stands in for the real broker because these tests check the calls the control plane
- * makes, not what a broker does with them; the broker's own tests cover that.
+ * Wraps the server's real control broker in one that records which devices the server admits and
+ * cuts off, and passes every call on. Started with {@code --spring.main.sources} by tests that
+ * assert exactly those calls. It carries no {@code @Configuration}, so that component scanning does
+ * not add it to every test server.
  */
-// Not a @Configuration: component scanning would then add this broker to every test server.
 public class RecordingBrokerConfiguration {
 
   /** The argument that adds this configuration to a test server. */
@@ -25,18 +23,20 @@ public class RecordingBrokerConfiguration {
 
   @Bean
   @Primary
-  RecordingBroker recordingBroker() {
-    return new RecordingBroker();
+  RecordingBroker recordingBroker(@Qualifier("controlBroker") ControlBroker real) {
+    return new RecordingBroker(real);
   }
 
-  /** A broker that only records calls. Thread-safe. */
+  /** A broker that records calls and passes them on. Thread-safe. */
   public static final class RecordingBroker implements ControlBroker {
 
-    /** The URL devices are told. */
-    public static final URI URL = URI.create("mqtts://127.0.0.1:8883");
-
+    private final ControlBroker real;
     private final List<String> admitted = new CopyOnWriteArrayList<>();
     private final List<String> revoked = new CopyOnWriteArrayList<>();
+
+    RecordingBroker(ControlBroker real) {
+      this.real = real;
+    }
 
     /** Returns {@code uuid:key} of every admit call, oldest first. */
     public List<String> admitted() {
@@ -49,35 +49,40 @@ public class RecordingBrokerConfiguration {
     }
 
     @Override
-    public void start() {}
+    public void start() {
+      // The real broker was started by its own bean.
+    }
 
     @Override
     public BrokerLink serverLink() {
-      return new BrokerLink(URL, "slipway-server", "unused", null);
+      return real.serverLink();
     }
 
     @Override
     public DeviceEndpoint deviceEndpoint() {
-      return new DeviceEndpoint(
-          URL, "-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----");
+      return real.deviceEndpoint();
     }
 
     @Override
     public void admit(String uuid, String deviceKey) {
       admitted.add(uuid + ":" + deviceKey);
+      real.admit(uuid, deviceKey);
     }
 
     @Override
     public void revoke(String uuid) {
       revoked.add(uuid);
+      real.revoke(uuid);
     }
 
     @Override
     public boolean isConnected(String uuid) {
-      return false;
+      return real.isConnected(uuid);
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      // The real broker's bean closes it.
+    }
   }
 }

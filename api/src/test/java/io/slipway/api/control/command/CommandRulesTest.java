@@ -58,6 +58,17 @@ class CommandRulesTest {
   }
 
   @Test
+  void terminalTakesOptionalService() {
+    CommandRules.requireService(CommandType.OPEN_TERMINAL, null);
+    CommandRules.requireService(CommandType.OPEN_TERMINAL, "web");
+
+    assertInvalid(
+        () -> CommandRules.requireService(CommandType.OPEN_TERMINAL, "Web App"),
+        "INVALID_COMMAND",
+        "'Web App'");
+  }
+
+  @Test
   void malformedServiceNameIsRefused() {
     assertInvalid(
         () -> CommandRules.requireService(CommandType.START_SERVICE, "Web App"),

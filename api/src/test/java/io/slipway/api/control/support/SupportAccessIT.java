@@ -24,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SupportAccessIT {
 
+  /** Returns the database the server runs on; a subclass runs the same tests on another. */
+  TestDatabase database() {
+    return TestDatabase.h2();
+  }
+
   private static final String GRANTS = "/api/v1/orgs/acme/fleets/alpha/support-access";
 
   private ControlPlaneFixture fixture;
@@ -36,9 +41,7 @@ class SupportAccessIT {
 
   @BeforeAll
   void startServer(@TempDir Path dataDirectory) {
-    fixture =
-        ControlPlaneFixture.start(
-            TestDatabase.h2(), dataDirectory, "--slipway.control.embedded.tls-port=0");
+    fixture = ControlPlaneFixture.start(database(), dataDirectory);
     fixture.createOrganization("acme");
     fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
     owner = fixture.user("oscar", "acme", Role.OWNER);

@@ -100,7 +100,9 @@ public class FakeDevices implements DeviceCommands {
       case SHELL ->
           FakeShell.dial(
               client, url(dial.path()), device.uuid(), keys.get(device.uuid()), dial.token());
-      case REFUSE -> outcome.complete(failed(pending, "service '" + service + "' is not running"));
+      case REFUSE ->
+          outcome.complete(
+              failed(pending, "service '" + terminal.get("service") + "' is not running"));
       case SILENT -> {}
     }
     return pending;

@@ -1,10 +1,14 @@
 package io.slipway.api.control.terminal;
 
 import io.slipway.api.fleet.ControlPlaneFixture;
+import io.slipway.api.server.TestServers;
 import io.slipway.testing.TestDatabase;
 import java.nio.file.Path;
 
-/** Starts a server for terminal tests: short timeouts, the SSH gateway on a free port. */
+/**
+ * Starts a server for terminal tests with short timeouts. {@link TestServers} puts the SSH gateway
+ * on a free port.
+ */
 final class TerminalServers {
 
   private TerminalServers() {}
@@ -17,10 +21,7 @@ final class TerminalServers {
             dataDirectory,
             "--spring.main.sources=" + FakeDevices.class.getName(),
             "--slipway.control.terminal.idle-timeout=PT3S",
-            "--slipway.control.terminal.dial-timeout=PT4S",
-            "--slipway.control.ssh.port=0",
-            "--slipway.control.ssh.bind-address=127.0.0.1",
-            "--slipway.control.embedded.tls-port=0");
+            "--slipway.control.terminal.dial-timeout=PT4S");
     fixture.createOrganization("acme");
     fixture.createFleet("acme", "alpha", "raspberrypi4-64", false);
     devices(fixture).serverPort(fixture.port());

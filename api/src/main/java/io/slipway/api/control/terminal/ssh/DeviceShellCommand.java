@@ -131,7 +131,7 @@ final class DeviceShellCommand implements Command {
     }
   }
 
-  /** The pty's size, or the default without a pty or with a size out of range. */
+  /** Returns the pty's size, or the default without a pty or with a size out of range. */
   private static TerminalSize size(Environment environment) {
     try {
       int cols = Integer.parseInt(environment.getEnv().getOrDefault(Environment.ENV_COLUMNS, ""));
