@@ -21,7 +21,7 @@ final class HiveMqConfigFile {
 
   /**
    * How many messages the broker holds for one client that has not taken them yet: room for every
-   * device of a large fleet to answer at once, several times over.
+   * device of a large fleet to acknowledge at once, several times over.
    */
   static final int MAX_QUEUED_MESSAGES = 100_000;
 
@@ -64,10 +64,10 @@ final class HiveMqConfigFile {
 
   /**
    * Sizes each client's queue of undelivered messages. HiveMQ keeps at most 1,000 by default and
-   * drops the rest, yet the server's one subscription receives every device's events: when
-   * thousands of devices answer a fleet-wide command at once, the acknowledgements beyond 1,000
-   * were lost and their commands timed out. The limit stays finite so that a device flooding its
-   * events topic costs the broker bounded memory; beyond it the newest messages are dropped.
+   * drops the rest. The server's one subscription receives every device's events, so when thousands
+   * of devices acknowledged a fleet-wide command at once, those past 1,000 were lost and their
+   * commands timed out. The limit stays finite so that a device flooding its events topic costs the
+   * broker bounded memory; past it, new messages are dropped.
    */
   private static void appendQueue(StringBuilder xml) {
     xml.append("  <mqtt>\n    <queued-messages>\n");

@@ -84,7 +84,7 @@ class EmbeddedBrokerBacklogIT {
     assertThat(eventually(received, EVENTS)).isEqualTo(EVENTS);
   }
 
-  /** Connects the server's client, whose callback holds every message until {@code gate} opens. */
+  /** Connects the server's client, whose callback keeps every message until {@code gate} opens. */
   private MqttClient serverSubscribedToEvents(CountDownLatch gate, AtomicInteger received)
       throws MqttException {
     BrokerLink link = broker.serverLink();
