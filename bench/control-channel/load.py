@@ -8,8 +8,9 @@ Usage:
           [--pid NAME=PID ...] [--concurrency N] [--keep-alive S] [--delivery-timeout S]
 
 Every line `UUID DEVICE_KEY` of the devices file becomes one MQTT 3.1.1 connection in this one
-process (mqtt_device.py), as the device agent would open it: client id and user name UUID,
-password the device key, clean session, the retained `{"online": false}` last will. Each device
+process (mqtt_device.py), opened as the device agent opens it. Client id and user name are the
+UUID, the password is the device key, and the connection has a clean session and the retained
+`{"online": false}` last will. Each device
 subscribes at QoS 1 to `slipway/devices/UUID/commands` and then publishes its retained presence
 `{"online": true}`. At most --concurrency devices are between their first packet and SUBACK at a
 time; a failed attempt is retried up to twice.
@@ -17,7 +18,7 @@ time; a failed attempt is retried up to twice.
 Then one command goes to all devices. With --api the fleet-wide endpoint of Slipway sends it
 (`POST /api/v1/orgs/ORG/fleets/FLEET/commands` with `{"type": "identify"}`), after a sample of
 devices shows as connected in the API. With --publisher-user instead (a bare broker, no Slipway) one
-more connection publishes a command to each device's topic itself. Each device answers with an ack
+more connection publishes a command to each device's topic itself. Each device sends an ack
 on its events topic. With --api the script then reads each device's command until the API reports
 it SUCCEEDED.
 
@@ -29,6 +30,7 @@ on loopback in the benchmark, are contacted.
 import argparse
 import asyncio
 import collections
+import concurrent.futures
 import json
 import math
 import os
@@ -62,6 +64,7 @@ RESULT_KEYS = {
     "latency_max_ms": "the same, maximum",
     "succeeded": "commands that the API reported SUCCEEDED",
     "succeeded_seconds": "from the send request until the API reported the last one SUCCEEDED",
+    "lost": "connections that closed before the end of the run, without the client closing them",
     "client_cpu_seconds": "CPU time of this load process",
 }
 
@@ -70,7 +73,7 @@ ATTEMPT_TIMEOUT = 60
 PRESENCE_SAMPLE = 200
 PRESENCE_TIMEOUT = 120
 SUCCEEDED_TIMEOUT = 180
-POLL_WORKERS = 8
+POLL_WORKERS = 6  # threads for API calls during the run
 
 
 def log(message):
@@ -225,7 +228,7 @@ def ssl_context_for(url, ca_file):
 
 async def wait_for_presence(api, token, fleet):
     """Polls the API for a sample of devices, the last ones to connect included, until all of them
-    show as connected. Returns the seconds waited, or None when the API has no such field."""
+    show as connected. Returns the seconds waited, or None when the API returns no connected state."""
     connected = list(fleet.clients)
     sample = connected[-PRESENCE_SAMPLE // 4 :] + random.sample(connected, min(len(connected), PRESENCE_SAMPLE))
     loop = asyncio.get_running_loop()
@@ -234,8 +237,8 @@ async def wait_for_presence(api, token, fleet):
         answers = await asyncio.gather(
             *(loop.run_in_executor(None, api.call, "GET", "/api/v1/devices/%s/control-channel" % u, token) for u in sample)
         )
-        if "connected" not in answers[0]:
-            log("GET /api/v1/devices/UUID/control-channel has no `connected` field; not waiting for presence")
+        if answers[0].get("connected") is None:
+            log("GET /api/v1/devices/UUID/control-channel returned no `connected` state; not waiting for presence")
             return None
         sample = [u for u, answer in zip(sample, answers) if not answer["connected"]]
         if time.monotonic() - started > PRESENCE_TIMEOUT:
@@ -295,6 +298,7 @@ async def await_succeeded(api, token, fleet, send_at):
 
 
 async def run(args):
+    asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor(POLL_WORKERS))
     url = urllib.parse.urlsplit(args.url)
     devices = read_devices(args.devices_file)
     raise_file_limit(len(devices) + 100)
@@ -303,8 +307,10 @@ async def run(args):
     result = {"devices": len(devices), "processes_start": process_stats(pids)}
 
     log("connecting %d devices to %s, at most %d at a time" % (len(devices), args.url, args.concurrency))
-    await fleet.connect_all(args.concurrency)
+    # The pinger starts first: the broker drops a device that sends nothing for 1.5 keep-alive
+    # periods, and connecting 10,000 devices can take longer than that.
     pinger = asyncio.get_running_loop().create_task(fleet.keep_alive_loop())
+    await fleet.connect_all(args.concurrency)
     result["connected"] = len(fleet.clients)
     result["failed_attempts"] = sum(fleet.failures.values())
     if fleet.clients:
@@ -363,6 +369,7 @@ async def run(args):
     result["processes_delivered"] = process_stats(pids)
 
     pinger.cancel()
+    result["lost"] = sum(1 for client in fleet.clients.values() if client.closed.is_set())
     await fleet.disconnect_all()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["client_cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 1)

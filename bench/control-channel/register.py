@@ -11,7 +11,7 @@ agent does (`sld_` and 32 random bytes, base64url). Then each device calls
 URL and CA certificate, and how an external broker gets the device's credential.
 
 DEVICES_FILE gets one line per device, `UUID DEVICE_KEY`, with mode 0600 because it contains the
-keys of a throw-away server. CA_FILE gets the CA certificate from the server's answer, if it sent
+keys of a throw-away server. CA_FILE gets the CA certificate from the server's response, if it contains
 one. Progress goes to stderr; stdout gets one line of KEY=VALUE pairs: url, register_seconds,
 channel_seconds (the time of the control-channel calls of all devices) and channel_max_ms.
 
@@ -109,7 +109,7 @@ def main():
     channel_seconds = time.monotonic() - started
     urls = {channel["url"] for channel, _ in answers}
     if len(urls) != 1:
-        sys.exit("devices were told different broker URLs: %s" % sorted(urls))
+        sys.exit("the server returned different broker URLs to the devices: %s" % sorted(urls))
     slowest = max(seconds for _, seconds in answers)
     log("%d control-channel calls took %.1f s (slowest %.0f ms)" % (len(answers), channel_seconds, slowest * 1000))
 

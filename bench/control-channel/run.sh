@@ -4,7 +4,7 @@
 #
 # Each run starts a fresh Slipway server on free loopback ports and registers DEVICES devices
 # through its HTTP API, each with its own device key (register.py). Every device then calls
-# GET /device/v1/{uuid}/control-channel once, which tells it the broker's URL and CA certificate.
+# GET /device/v1/{uuid}/control-channel once, which returns the broker's URL and CA certificate.
 # One Python process (load.py, with the MQTT client of mqtt_device.py) opens all the devices'
 # connections and measures the time from the first CONNECT to the last SUBACK. Then it sends
 # {"type": "identify"} through POST /api/v1/orgs/bench/fleets/control/commands and measures, per
@@ -114,6 +114,7 @@ start_mosquitto() {
   make_certificates
   MOSQUITTO_PORT=$(free_port)
   MOSQUITTO_TLS_PORT=$(free_port)
+
   {
     echo "per_listener_settings false"
     echo "persistence false"
@@ -134,10 +135,12 @@ start_mosquitto() {
     echo "certfile $WORK/tls/server.pem"
     echo "keyfile $WORK/tls/server.key"
   } >"$config"
+
   if [[ $mode == dynsec ]]; then
     MOSQUITTO_PASSWORD=$(openssl rand -hex 18)
     mosquitto_ctrl dynsec init "$WORK/dynamic-security.json" "$MOSQUITTO_ADMIN" "$MOSQUITTO_PASSWORD" >/dev/null
   fi
+
   mosquitto -c "$config" >>"$WORK/mosquitto.out" 2>&1 &
   MOSQUITTO_PID=$!
   local deadline=$((SECONDS + 20))

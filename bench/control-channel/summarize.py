@@ -6,9 +6,9 @@ Usage:
       writes the CSV's header line
   summarize.py append CSV BROKER RUN RESULT_JSON [KEY=VALUE ...]
       appends one row from load.py's result object and the extra values (register.py's timings)
-  summarize.py page CSV PAGE COMMIT JAVA_OPTS CONCURRENCY
-      prints a markdown table of the medians per broker, and when PAGE is not empty replaces the
-      text between the results markers of that page with it
+  summarize.py page CSV PAGE COMMIT JAVA_OPTS CONCURRENCY [MORE_CSV ...]
+      prints a markdown table of the medians per broker over the rows of all CSV files, and when
+      PAGE is not empty replaces the text between the results markers of that page with it
 """
 
 import csv
@@ -28,7 +28,7 @@ BROKER_TITLES = {
 LOAD_COLUMNS = [
     "devices", "connected", "failed_attempts", "connect_seconds", "connect_p50_ms",
     "connect_p99_ms", "presence_seconds", "sent", "send_request_ms", "delivered", "delivered_60s",
-    "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "succeeded", "succeeded_seconds",
+    "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "succeeded", "succeeded_seconds", "lost",
     "client_cpu_seconds",
 ]
 SETUP_COLUMNS = ["register_seconds", "channel_seconds", "channel_max_ms"]
@@ -138,7 +138,8 @@ TABLE = [
     ("delivery latency, max", "latency_max_ms", milliseconds),
     ("commands SUCCEEDED in the API", "succeeded", count),
     ("send request until the API shows all SUCCEEDED", "succeeded_seconds", seconds),
-    ("server RSS after start, before registering", "server_rss_start_kib", mebibytes),
+    ("connections lost before the end", "lost", count),
+    ("server RSS after registering, before the devices connect", "server_rss_start_kib", mebibytes),
     ("server RSS after the connect phase", "server_rss_connected_kib", mebibytes),
     ("server RSS after delivery", "server_rss_delivered_kib", mebibytes),
     ("server peak RSS (VmHWM) at the end", "server_hwm_delivered_kib", mebibytes),
@@ -153,36 +154,46 @@ TABLE = [
 
 
 def table(rows):
-    brokers = list(dict.fromkeys(row["broker"] for row in rows))
-    lines = [
-        "| | " + " | ".join(BROKER_TITLES.get(broker, broker) for broker in brokers) + " |",
-        "| --- |" + " ---: |" * len(brokers),
-    ]
+    """Formats the medians as a markdown table with one column per broker and device count."""
+    groups = list(dict.fromkeys((row["broker"], row["devices"]) for row in rows))
+    titles = ["%s, %s devices" % (BROKER_TITLES.get(broker, broker), f"{int(devices):,}") for broker, devices in groups]
+    lines = ["| | " + " | ".join(titles) + " |", "| --- |" + " ---: |" * len(groups)]
     for label, column, form in TABLE:
-        cells = [form(values_of([r for r in rows if r["broker"] == b], column)) for b in brokers]
+        cells = []
+        for broker, devices in groups:
+            members = [row for row in rows if (row["broker"], row["devices"]) == (broker, devices)]
+            cells.append(form(values_of(members, column)))
         if all(cell == "n/a" for cell in cells):
             continue
         lines.append("| %s | %s |" % (label, " | ".join(cells)))
     return "\n".join(lines)
 
 
-def page(csv_path, page_path, commit, java_options, concurrency):
-    with open(csv_path) as handle:
-        rows = list(csv.DictReader(handle))
+def page(csv_paths, page_path, commit, java_options, concurrency):
+    rows = []
+    for csv_path in csv_paths:
+        with open(csv_path) as handle:
+            rows += list(csv.DictReader(handle))
+
     if not rows:
-        sys.exit("%s has no rows: every run failed, so the page stays as it is" % csv_path)
-    runs = min(sum(1 for row in rows if row["broker"] == broker) for broker in {r["broker"] for r in rows})
-    devices = rows[0]["devices"]
+        sys.exit("%s have no rows: every run failed, so the page stays as it is" % " ".join(csv_paths))
+    groups = {(row["broker"], row["devices"]) for row in rows}
+    runs = min(sum(1 for row in rows if (row["broker"], row["devices"]) == group) for group in groups)
+    spread = "one run per column"
+    if runs > 1:
+        spread = "median of %d runs per column, lowest and highest run in brackets" % runs
+
+    sources = ", ".join("`bench/control-channel/results/%s`" % os.path.basename(path) for path in csv_paths)
     section = (
         f"{START}\n"
-        f"Measured {date.today().isoformat()} at commit {commit} with {devices} devices, "
-        f"{concurrency} connecting at a time, server JVM options `{java_options}`: "
-        f"median of {runs} runs per broker, lowest and highest run in brackets "
-        f"(raw rows: `bench/control-channel/results/{os.path.basename(csv_path)}`).\n\n"
+        f"Measured {date.today().isoformat()} at commit {commit}, "
+        f"{concurrency} devices connecting at a time, server JVM options `{java_options}`: "
+        f"{spread} (raw rows: {sources}).\n\n"
         f"{table(rows)}\n"
         f"{END}"
     )
     print(section)
+
     if not page_path:
         return
     with open(page_path) as handle:
@@ -202,8 +213,8 @@ def main():
             csv.writer(handle).writerow(COLUMNS)
     elif command == "append" and len(sys.argv) >= 6:
         append(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:])
-    elif command == "page" and len(sys.argv) == 7:
-        page(*sys.argv[2:7])
+    elif command == "page" and len(sys.argv) >= 7:
+        page([sys.argv[2]] + sys.argv[7:], *sys.argv[3:7])
     else:
         sys.exit(__doc__)
 

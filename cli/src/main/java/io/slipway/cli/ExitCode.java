@@ -30,6 +30,24 @@ public final class ExitCode {
    */
   public static final int IMAGE_REJECTED = 5;
 
+  /**
+   * The device acknowledged a command sent with {@code --wait} with an error, so the command ended
+   * {@code FAILED}. Only the {@code slipway device} commands use it.
+   */
+  public static final int COMMAND_FAILED = 6;
+
+  /**
+   * The device did not acknowledge a command sent with {@code --wait} before the command's
+   * deadline, so it ended {@code TIMED_OUT}. Only the {@code slipway device} commands use it.
+   */
+  public static final int COMMAND_TIMED_OUT = 7;
+
+  /**
+   * The time given to {@code --wait} ran out while the command was still {@code PENDING}. Only the
+   * {@code slipway device} commands use it.
+   */
+  public static final int COMMAND_PENDING = 8;
+
   private ExitCode() {}
 
   /** Returns the codes with their meaning, in order, for the usage help. */
@@ -40,6 +58,17 @@ public final class ExitCode {
     codes.put(" " + USAGE, "Bad options or input.");
     codes.put(" " + NOT_AUTHORIZED, "Not logged in, or the server rejected the token.");
     codes.put(" " + UNREACHABLE, "The server could not be reached.");
+    return codes;
+  }
+
+  /** Returns the codes of the {@code slipway device} commands with their meaning, in order. */
+  public static Map<String, String> deviceDescriptions() {
+    Map<String, String> codes = descriptions();
+    codes.put(" " + FAILED, "The server rejected the request, such as a device not connected.");
+    codes.put(" " + COMMAND_FAILED, "With --wait: the device reported that the command failed.");
+    codes.put(
+        " " + COMMAND_TIMED_OUT, "With --wait: the device did not answer before the deadline.");
+    codes.put(" " + COMMAND_PENDING, "With --wait=DURATION: the command was still pending.");
     return codes;
   }
 

@@ -3,6 +3,7 @@ package io.slipway.cli;
 import io.slipway.cli.build.BuildCommand;
 import io.slipway.cli.delta.DeltaCommand;
 import io.slipway.cli.deploy.DeployCommand;
+import io.slipway.cli.device.DeviceCommand;
 import io.slipway.cli.fleet.FleetCommand;
 import io.slipway.cli.gc.GcCommand;
 import io.slipway.cli.login.LoginCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
       DeployCommand.class,
       ReleaseCommand.class,
       FleetCommand.class,
+      DeviceCommand.class,
       BuildCommand.class,
       ServerCommand.class,
       GcCommand.class,
@@ -78,7 +80,7 @@ public class SlipwayCommand implements Runnable {
 
   /**
    * Adds {@code codes} to the usage help of {@code commandLine} and its subcommands, except for the
-   * local ones; {@code os} and its subcommands list their own codes.
+   * local ones; {@code os}, {@code device} and their subcommands list their own codes.
    */
   private static void listExitCodes(CommandLine commandLine, Map<String, String> codes) {
     String name = commandLine.getCommandName();
@@ -86,7 +88,11 @@ public class SlipwayCommand implements Runnable {
       return;
     }
     Map<String, String> listed =
-        name.equals(OsCommand.NAME) ? ExitCode.osImageDescriptions() : codes;
+        switch (name) {
+          case OsCommand.NAME -> ExitCode.osImageDescriptions();
+          case DeviceCommand.NAME -> ExitCode.deviceDescriptions();
+          default -> codes;
+        };
     commandLine
         .getCommandSpec()
         .usageMessage()

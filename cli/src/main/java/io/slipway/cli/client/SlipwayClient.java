@@ -74,6 +74,24 @@ public final class SlipwayClient {
             .build());
   }
 
+  /** Sends {@code PUT path} with {@code body} as JSON and returns the JSON body of the response. */
+  public JsonNode put(String path, Object body) {
+    String text = JSON.writeValueAsString(body);
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(BodyPublishers.ofString(text, StandardCharsets.UTF_8))
+            .build());
+  }
+
+  /**
+   * Sends {@code DELETE path} and returns the JSON body of the response, a null node for the usual
+   * {@code 204}.
+   */
+  public JsonNode delete(String path) {
+    return send(request(path).DELETE().build());
+  }
+
   /**
    * Sends {@code POST path} with a body of {@code contentType} from {@code publisher}, such as an
    * upload whose progress the publisher reports, and returns the JSON body of the response.

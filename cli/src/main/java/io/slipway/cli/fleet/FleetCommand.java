@@ -10,8 +10,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fleet",
     mixinStandardHelpOptions = true,
-    description = "Creates and lists fleets.",
-    subcommands = {FleetCreateCommand.class, FleetListCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "Creates and lists fleets, switches their control channel and grants support access.",
+    subcommands = {
+      FleetCreateCommand.class,
+      FleetListCommand.class,
+      FleetChannelCommand.class,
+      SupportAccessCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public class FleetCommand implements Runnable {
 
   @Spec CommandSpec spec;
