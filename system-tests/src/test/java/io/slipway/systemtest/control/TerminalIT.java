@@ -212,8 +212,9 @@ class TerminalIT {
         .doesNotExist();
 
     try (TerminalClient session = ssh(uuid, SERVICE)) {
-      session.type("cat " + BusyboxImages.VARIANT_FILE + "\n");
-      session.awaitLine("release one", ANSWER);
+      // The variant file ends without a newline, so the output is wrapped to be a line of its own.
+      session.type("echo \"variant=$(cat " + BusyboxImages.VARIANT_FILE + ")\"\n");
+      session.awaitLine("variant=release one", ANSWER);
 
       session.type("exit 3\n");
 
