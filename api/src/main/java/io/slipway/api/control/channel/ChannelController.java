@@ -62,9 +62,8 @@ class ChannelController {
    * @param setting {@code on}, {@code off} or {@code fleet}
    * @param until when the device's setting lapses, milliseconds since the epoch, or null
    * @param fleetEnabled the fleet's setting
-   * @param connected whether the device is connected to the broker, as the broker itself sees it.
-   *     Where the broker cannot tell, the device's retained presence decides. Null when the server
-   *     runs no channel.
+   * @param connected whether the device is online by its retained presence and, where the broker
+   *     can tell, holds a connection to it; null when the server runs no channel
    */
   record DeviceChannelView(
       boolean enabled, String setting, Long until, boolean fleetEnabled, Boolean connected) {}
@@ -119,18 +118,20 @@ class ChannelController {
   }
 
   /**
-   * Asks the broker first, because a device's presence is only what it last published: a device cut
-   * off by the broker may still read as online until the broker sends its last will.
+   * Requires both the device's retained presence, which commands go by, and the broker's own view
+   * where the broker has one: a device that the broker has just cut off may still read as online
+   * until the broker publishes its last will.
    */
   private boolean connected(String uuid, ControlLink available) {
+    boolean online = available.isOnline(uuid);
     ControlBroker running = broker.getIfAvailable();
-    if (running == null) {
-      return available.isOnline(uuid);
+    if (!online || running == null) {
+      return online;
     }
     try {
       return running.isConnected(uuid);
     } catch (UnsupportedOperationException e) {
-      return available.isOnline(uuid);
+      return true;
     }
   }
 }
