@@ -2,6 +2,7 @@ package io.slipway.api.control.command;
 
 import io.slipway.api.control.broker.ControlBroker;
 import io.slipway.api.control.channel.ChannelSwitch;
+import io.slipway.api.control.channel.DeviceConnections;
 import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.device.Device;
 import io.slipway.api.error.ApiException;
@@ -12,7 +13,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides whether a command can reach a device: the server runs a broker and its link, the channel
- * is on for the device, and the device is online. Thread-safe.
+ * is on for the device, and the device is connected ({@link DeviceConnections}). Thread-safe.
  */
 @Component
 class CommandChannel {
@@ -20,14 +21,17 @@ class CommandChannel {
   private final ObjectProvider<ControlBroker> brokers;
   private final ObjectProvider<ControlLink> links;
   private final ChannelSwitch channelSwitch;
+  private final DeviceConnections connections;
 
   CommandChannel(
       ObjectProvider<ControlBroker> brokers,
       ObjectProvider<ControlLink> links,
-      ChannelSwitch channelSwitch) {
+      ChannelSwitch channelSwitch,
+      DeviceConnections connections) {
     this.brokers = brokers;
     this.links = links;
     this.channelSwitch = channelSwitch;
+    this.connections = connections;
   }
 
   /** Returns the link, or empty when the server runs without a control channel. */
@@ -70,7 +74,7 @@ class CommandChannel {
               + device.uuid()
               + "/control-channel or for its fleet");
     }
-    if (!link.isOnline(device.uuid())) {
+    if (!connections.isConnected(link, device.uuid())) {
       throw new ApiException(
           ErrorCode.DEVICE_NOT_CONNECTED,
           "Device "
@@ -79,8 +83,8 @@ class CommandChannel {
     }
   }
 
-  /** Returns whether {@code device} is online with the channel on, for fleet-wide messages. */
+  /** Returns whether {@code device} is connected with the channel on, for fleet-wide messages. */
   boolean reachable(ControlLink link, Device device) {
-    return link.isOnline(device.uuid()) && channelSwitch.isEnabled(device);
+    return channelSwitch.isEnabled(device) && connections.isConnected(link, device.uuid());
   }
 }
