@@ -47,7 +47,33 @@ public class AuditLog {
       String target,
       Long organizationId,
       Map<String, ?> details) {
-    insert(actor, action, targetType, target, organizationId, "SUCCESS", details);
+    insert(
+        actor,
+        action,
+        targetType,
+        target,
+        organizationId,
+        "SUCCESS",
+        details,
+        ClientAddress.current());
+  }
+
+  /**
+   * Records an action that was carried out outside an HTTP request, such as over the SSH gateway or
+   * on a WebSocket after its handshake, where the source address cannot be read from the current
+   * request.
+   *
+   * @param sourceAddress the client's network address, or null when unknown
+   */
+  public void record(
+      Identity actor,
+      String action,
+      String targetType,
+      String target,
+      Long organizationId,
+      Map<String, ?> details,
+      String sourceAddress) {
+    insert(actor, action, targetType, target, organizationId, "SUCCESS", details, sourceAddress);
   }
 
   /** Records an attempt that was refused; arguments as for {@link #record}. */
@@ -58,7 +84,15 @@ public class AuditLog {
       String target,
       Long organizationId,
       Map<String, ?> details) {
-    insert(actor, action, targetType, target, organizationId, "DENIED", details);
+    insert(
+        actor,
+        action,
+        targetType,
+        target,
+        organizationId,
+        "DENIED",
+        details,
+        ClientAddress.current());
   }
 
   /**
@@ -111,8 +145,8 @@ public class AuditLog {
       String target,
       Long organizationId,
       String outcome,
-      Map<String, ?> details) {
-    String source = ClientAddress.current();
+      Map<String, ?> details,
+      String source) {
     String detailsJson =
         details == null || details.isEmpty() ? null : json.writeValueAsString(details);
     jdbc.sql(

@@ -73,12 +73,17 @@ public class StartupReport {
     if (broker instanceof EmbeddedBroker embedded) {
       return devices
           + " (embedded broker, TLS port "
-          + embedded.tlsPort()
+          + listener(embedded.tlsPort())
           + ", WebSocket port "
-          + embedded.websocketPort()
+          + listener(embedded.websocketPort())
           + ")";
     }
     return devices + " (external broker)";
+  }
+
+  /** Returns {@code port} as text, or "off" for the negative port of a listener that is off. */
+  static String listener(int port) {
+    return port < 0 ? "off" : Integer.toString(port);
   }
 
   private String describeSshGateway() {

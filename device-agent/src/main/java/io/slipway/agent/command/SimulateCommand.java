@@ -236,8 +236,9 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     @Override
-    public void identify() {
+    public boolean identify() {
       log.info("A simulated device would identify itself now");
+      return false;
     }
   }
 }

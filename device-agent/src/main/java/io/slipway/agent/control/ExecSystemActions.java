@@ -55,10 +55,12 @@ public final class ExecSystemActions implements SystemActions {
   }
 
   @Override
-  public void identify() {
-    if (!identify.isEmpty()) {
-      run("identify", identify);
+  public boolean identify() {
+    if (identify.isEmpty()) {
+      return false;
     }
+    run("identify", identify);
+    return true;
   }
 
   private static void run(String action, List<String> command) {

@@ -10,6 +10,13 @@ import org.slf4j.LoggerFactory;
  */
 final class PowerCommands {
 
+  /** Result of {@code identify} when the device ran its identify action. */
+  static final String IDENTIFY_RAN = "ran the identify command";
+
+  /** Result of {@code identify} when the device has no identify action, so only logged it. */
+  static final String IDENTIFY_LOGGED =
+      "logged an identify request; no identify command is configured";
+
   private static final Logger log = LoggerFactory.getLogger(PowerCommands.class);
 
   private final String device;
@@ -30,8 +37,10 @@ final class PowerCommands {
 
   CommandHandler.Reply identify(Command command) {
     log.info("Device {} asked to identify itself", device);
-    actions.identify();
-    return CommandHandler.Reply.of("identified");
+    if (actions.identify()) {
+      return CommandHandler.Reply.of(IDENTIFY_RAN);
+    }
+    return CommandHandler.Reply.of(IDENTIFY_LOGGED);
   }
 
   private void act(String action, Runnable run) {

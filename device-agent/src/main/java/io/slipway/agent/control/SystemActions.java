@@ -25,7 +25,8 @@ public interface SystemActions {
    * Makes the device visible to someone next to it, such as by blinking an LED; does nothing when
    * the device has no such means.
    *
+   * @return true when an identify action ran, false when none is configured
    * @throws RuntimeException naming the command and its error when it fails
    */
-  void identify();
+  boolean identify();
 }

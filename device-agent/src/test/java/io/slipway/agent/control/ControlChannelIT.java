@@ -71,7 +71,7 @@ class ControlChannelIT {
     assertThat(ack.payload())
         .isEqualTo(
             "{\"type\":\"ack\",\"commandId\":\"cmd_identify\",\"ok\":true,"
-                + "\"result\":\"identified\",\"error\":null}");
+                + "\"result\":\"ran the identify command\",\"error\":null}");
     assertThat(identifies).hasValue(1);
   }
 
@@ -296,8 +296,9 @@ class ControlChannelIT {
     }
 
     @Override
-    public void identify() {
+    public boolean identify() {
       identifies.incrementAndGet();
+      return true;
     }
   }
 

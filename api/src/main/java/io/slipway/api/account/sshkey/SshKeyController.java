@@ -91,6 +91,9 @@ class SshKeyController {
     try {
       id = keys.insert(user.id(), name, key, clock.millis());
     } catch (DuplicateKeyException e) {
+      // NOTE: this shows the caller that some account registered this public key. The message is
+      // the same whether that account is the caller's or another, so it names no account. The SSH
+      // gateway finds the user by the key's fingerprint, so registrations must stay unique.
       throw new ApiException(
           ErrorCode.SSH_KEY_EXISTS,
           "SSH key "

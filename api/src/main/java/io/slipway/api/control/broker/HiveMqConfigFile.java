@@ -19,6 +19,12 @@ final class HiveMqConfigFile {
   /** Name of the WebSocket listener in the configuration, used to find its bound port. */
   static final String WEBSOCKET_LISTENER = "slipway-websocket";
 
+  /**
+   * How many messages the broker holds for one client that has not taken them yet: room for every
+   * device of a large fleet to acknowledge at once, several times over.
+   */
+  static final int MAX_QUEUED_MESSAGES = 100_000;
+
   private HiveMqConfigFile() {}
 
   /**
@@ -39,6 +45,7 @@ final class HiveMqConfigFile {
       appendWebsocket(xml, websocket);
     }
     xml.append("  </listeners>\n");
+    appendQueue(xml);
     xml.append("  <persistence>\n    <mode>in-memory</mode>\n  </persistence>\n");
     xml.append("  <anonymous-usage-statistics>\n    <enabled>false</enabled>\n");
     xml.append("  </anonymous-usage-statistics>\n");
@@ -53,6 +60,20 @@ final class HiveMqConfigFile {
   static void write(Path folder, TlsListener tls, WebsocketListener websocket) throws IOException {
     byte[] content = render(tls, websocket).getBytes(StandardCharsets.UTF_8);
     PrivateFiles.writePrivate(folder.resolve("config.xml"), content);
+  }
+
+  /**
+   * Sizes each client's queue of undelivered messages. HiveMQ keeps at most 1,000 by default and
+   * drops the rest. The server's one subscription receives every device's events, so when thousands
+   * of devices acknowledged a fleet-wide command at once, those past 1,000 were lost and their
+   * commands timed out. The limit stays finite so that a device flooding its events topic costs the
+   * broker bounded memory; past it, new messages are dropped.
+   */
+  private static void appendQueue(StringBuilder xml) {
+    xml.append("  <mqtt>\n    <queued-messages>\n");
+    element(xml, "      ", "max-queue-size", Integer.toString(MAX_QUEUED_MESSAGES));
+    element(xml, "      ", "strategy", "discard");
+    xml.append("    </queued-messages>\n  </mqtt>\n");
   }
 
   private static void appendTls(StringBuilder xml, TlsListener tls) {

@@ -47,4 +47,20 @@ public record Command(
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(deadline, "deadline");
   }
+
+  /** Returns this command with {@code newDeadline} as its deadline. */
+  public Command withDeadline(Instant newDeadline) {
+    return new Command(
+        id,
+        deviceUuid,
+        type,
+        service,
+        status,
+        result,
+        error,
+        createdBy,
+        createdAt,
+        newDeadline,
+        completedAt);
+  }
 }

@@ -7,6 +7,7 @@ import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.device.Device;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
@@ -83,8 +84,17 @@ class CommandChannel {
     }
   }
 
-  /** Returns whether {@code device} is connected with the channel on, for fleet-wide messages. */
-  boolean reachable(ControlLink link, Device device) {
-    return channelSwitch.isEnabled(device) && connections.isConnected(link, device.uuid());
+  /**
+   * Returns those of {@code devices}, all of fleet {@code fleetId}, that are online with the
+   * channel on, in their order, for fleet-wide messages. The switches are read in one query for the
+   * fleet rather than one per device.
+   *
+   * <p>NOTE: online here is the retained presence, not {@link DeviceConnections}, because asking
+   * the embedded broker costs one lookup per device; a connected device that never published
+   * presence is left out of fleet-wide messages.
+   */
+  List<Device> reachable(ControlLink link, long fleetId, List<Device> devices) {
+    List<Device> online = devices.stream().filter(device -> link.isOnline(device.uuid())).toList();
+    return channelSwitch.filterEnabled(fleetId, online);
   }
 }

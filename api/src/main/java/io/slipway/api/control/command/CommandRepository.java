@@ -146,6 +146,13 @@ class CommandRepository {
         .list();
   }
 
+  /** Sets the deadline of every pending command of batch {@code batchId}, in epoch milliseconds. */
+  void setBatchDeadline(String batchId, long deadline) {
+    jdbc.sql("UPDATE device_command SET deadline = ? WHERE batch_id = ? AND status = 'PENDING'")
+        .params(deadline, batchId)
+        .update();
+  }
+
   /** Marks the commands {@code ids} {@code TIMED_OUT} if they are still pending. */
   void timeOut(List<String> ids, long now) {
     List<Object[]> values = new ArrayList<>(ids.size());

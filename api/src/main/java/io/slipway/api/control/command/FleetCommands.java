@@ -10,6 +10,7 @@ import io.slipway.api.fleet.Fleet;
 import io.slipway.api.identity.Identity;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,16 +82,17 @@ public class FleetCommands {
     Duration limit = timeout == null ? properties.commandTimeout() : timeout;
     String batchId = ids.newBatchId();
 
+    List<Device> approved =
+        devices.findByFleet(fleet.id()).stream().filter(Device::approved).toList();
     List<CommandRepository.NewRow> rows = new ArrayList<>();
-    // NOTE: the channel switch is read with one query per online device, which bounds how fast a
-    // fleet of many thousand connected devices is served.
-    for (Device device : devices.findByFleet(fleet.id())) {
-      if (device.approved() && channel.reachable(link, device)) {
-        Command command = single.newCommand(who, device.uuid(), type, null, limit);
-        rows.add(new CommandRepository.NewRow(command, device.id()));
-      }
+    for (Device device : channel.reachable(link, fleet.id(), approved)) {
+      Command command = single.newCommand(who, device.uuid(), type, null, limit);
+      rows.add(new CommandRepository.NewRow(command, device.id()));
     }
     commands.insertAll(rows, batchId);
+    // Inserting many thousand rows takes seconds, so each device's time to acknowledge starts now,
+    // just before the first publish, rather than when its command was built.
+    rows = startDeadlines(batchId, rows, limit);
     List<Command> sent = publishAll(link, batchId, rows);
 
     audit.record(
@@ -108,6 +110,21 @@ public class FleetCommands {
         fleet.repositoryPrefix(),
         who.subject());
     return new Batch(batchId, sent);
+  }
+
+  /** Moves the deadlines of the batch's stored commands to {@code limit} from now. */
+  private List<CommandRepository.NewRow> startDeadlines(
+      String batchId, List<CommandRepository.NewRow> rows, Duration limit) {
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    Instant deadline = clock.instant().plus(limit);
+    commands.setBatchDeadline(batchId, deadline.toEpochMilli());
+    return rows.stream()
+        .map(
+            row ->
+                new CommandRepository.NewRow(row.command().withDeadline(deadline), row.deviceId()))
+        .toList();
   }
 
   /**

@@ -74,14 +74,12 @@ class FleetTargetUpdates {
   void notifyDevices(ControlLink link, FleetTargetChanged event) {
     int sent = 0;
     try {
-      for (Device device : concerned(event)) {
-        if (channel.reachable(link, device)) {
-          link.publish(
-              device.uuid(),
-              CommandMessages.update(
-                  ids.newCommandId(), clock.instant().plus(properties.commandTimeout())));
-          sent++;
-        }
+      for (Device device : channel.reachable(link, event.fleetId(), concerned(event))) {
+        link.publish(
+            device.uuid(),
+            CommandMessages.update(
+                ids.newCommandId(), clock.instant().plus(properties.commandTimeout())));
+        sent++;
       }
     } catch (ControlBrokerException | org.springframework.dao.DataAccessException e) {
       log.warn(

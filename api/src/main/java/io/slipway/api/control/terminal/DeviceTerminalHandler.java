@@ -42,7 +42,14 @@ final class DeviceTerminalHandler extends AbstractWebSocketHandler {
   @Override
   public void handleTransportError(WebSocketSession session, Throwable exception) {
     TerminalTunnel tunnel = tunnel(session);
-    tunnel.bridge().close("the device's connection failed: " + exception.getMessage());
+    String cause = exception.getMessage();
+    if (cause == null) {
+      // An error without a message gives the user nothing to read. It arrives when the device
+      // drops the connection before it sends the shell's exit status.
+      tunnel.bridge().close("the device closed the terminal without an exit status");
+      return;
+    }
+    tunnel.bridge().close("the device's connection failed: " + cause);
   }
 
   private static TerminalTunnel tunnel(WebSocketSession session) {

@@ -12,7 +12,6 @@ import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
 import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
-import io.slipway.api.release.ReleaseServiceImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,17 +97,18 @@ public class TerminalSessions implements DisposableBean {
    * @param service the service whose container to enter, or null for the device's host; it goes to
    *     the device in the command's {@code terminal} object
    * @return the session's bridge, through which the user's side sends input and resizes
-   * @throws ApiException {@code INVALID_PARAMETER} for a malformed service name; when {@code who}
-   *     may not, when the channel is off or the device is offline (codes of {@link
-   *     DeviceCommands#send}), {@code TERMINAL_LIMIT_REACHED}, or {@code TERMINAL_UNAVAILABLE} when
-   *     the device did not dial in time or reported an error
+   * @throws ApiException {@code INVALID_DEVICE_UUID} or {@code INVALID_PARAMETER} for a malformed
+   *     device UUID or service name (see {@link TerminalTarget}); when {@code who} may not, when
+   *     the channel is off or the device is offline (codes of {@link DeviceCommands#send}), {@code
+   *     TERMINAL_LIMIT_REACHED}, or {@code TERMINAL_UNAVAILABLE} when the device did not dial in
+   *     time or reported an error
    */
   public TerminalBridge open(
       Identity who, String uuid, String service, TerminalSize size, Via via, TerminalUser user) {
-    requireServiceName(service);
+    new TerminalTarget(uuid, service);
     Device device = authorize(who, uuid);
     DeviceCommands sender = requireChannel();
-    Session session = new Session(who, device, service, via);
+    Session session = new Session(who, device, service, via, user.clientAddress());
     TerminalTunnels.NewTunnel created = tunnels.create(device.uuid(), user, session::ended);
     TerminalTunnel tunnel = created.tunnel();
 
@@ -133,22 +133,6 @@ public class TerminalSessions implements DisposableBean {
 
     session.opened(tunnel.id());
     return tunnel.bridge();
-  }
-
-  /**
-   * Checks that {@code service}, unless null, is a valid service name.
-   *
-   * @throws ApiException {@code INVALID_PARAMETER} naming the value
-   */
-  public static void requireServiceName(String service) {
-    if (service == null) {
-      return;
-    }
-    try {
-      ReleaseServiceImage.requireServiceName(service);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(ErrorCode.INVALID_PARAMETER, e.getMessage());
-    }
   }
 
   @Override
@@ -231,15 +215,17 @@ public class TerminalSessions implements DisposableBean {
     private final Device device;
     private final String service;
     private final Via via;
+    private final String clientAddress;
     private Instant openedAt;
     private String tunnelId;
     private TerminalEnd endBeforeOpened;
 
-    Session(Identity who, Device device, String service, Via via) {
+    Session(Identity who, Device device, String service, Via via, String clientAddress) {
       this.who = who;
       this.device = device;
       this.service = service;
       this.via = via;
+      this.clientAddress = clientAddress;
     }
 
     synchronized void opened(String id) {
@@ -247,7 +233,14 @@ public class TerminalSessions implements DisposableBean {
       openedAt = clock.instant();
       Map<String, Object> details = details();
       details.put("via", via.name().toLowerCase(Locale.ROOT));
-      audit.record(who, "terminal.opened", "device", device.uuid(), organizationId(), details);
+      audit.record(
+          who,
+          "terminal.opened",
+          "device",
+          device.uuid(),
+          organizationId(),
+          details,
+          clientAddress);
       log.info(
           "Terminal {} opened on device {} (service {}) by '{}' via {}",
           id,
@@ -278,7 +271,14 @@ public class TerminalSessions implements DisposableBean {
         details.put("reason", end.reason());
       }
       try {
-        audit.record(who, "terminal.closed", "device", device.uuid(), organizationId(), details);
+        audit.record(
+            who,
+            "terminal.closed",
+            "device",
+            device.uuid(),
+            organizationId(),
+            details,
+            clientAddress);
       } catch (RuntimeException e) {
         log.error("Cannot audit the end of terminal {} of device {}", tunnelId, device.uuid(), e);
       }

@@ -34,7 +34,7 @@ final class UserTerminalHandshake extends TerminalHandshake {
       service = null;
     }
 
-    TerminalSessions.requireServiceName(service);
+    new TerminalTarget(uuid, service);
     sessions.authorize(who, uuid);
     attributes.put(DEVICE, uuid);
     attributes.put(SIZE, size);
@@ -63,7 +63,11 @@ final class UserTerminalHandshake extends TerminalHandshake {
     } catch (NumberFormatException e) {
       throw new ApiException(
           ErrorCode.INVALID_PARAMETER,
-          "Parameter '" + name + "' is '" + value + "', not a number: send a whole number");
+          "Parameter '"
+              + name
+              + "' is '"
+              + TerminalTarget.printable(value)
+              + "', not a number: send a whole number");
     }
   }
 }

@@ -36,6 +36,11 @@ final class WebSocketTerminalUser implements TerminalUser {
   }
 
   @Override
+  public String clientAddress() {
+    return TerminalUser.hostOf(session.getRemoteAddress());
+  }
+
+  @Override
   public void end(TerminalEnd end) {
     Map<String, Object> message = new LinkedHashMap<>();
     if (end.hasExitCode()) {

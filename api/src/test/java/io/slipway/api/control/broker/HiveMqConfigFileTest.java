@@ -44,6 +44,14 @@ class HiveMqConfigFileTest {
   }
 
   @Test
+  void clientQueueIsBoundedAboveDefault() throws Exception {
+    Document config = parse(HiveMqConfigFile.render(TLS, WEBSOCKET));
+
+    assertThat(text(config, "/hivemq/mqtt/queued-messages/max-queue-size"))
+        .isEqualTo(Integer.toString(HiveMqConfigFile.MAX_QUEUED_MESSAGES));
+  }
+
+  @Test
   void keystorePasswordIsEscaped() throws Exception {
     Document config = parse(HiveMqConfigFile.render(TLS, null));
 

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.slipway.api.access.Role;
 import io.slipway.api.control.broker.DeviceAdmission;
 import io.slipway.api.control.channel.RecordingBrokerConfiguration.RecordingBroker;
+import io.slipway.api.device.Device;
+import io.slipway.api.device.DeviceRepository;
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.fleet.ControlPlaneFixture.Response;
 import io.slipway.testing.TestDatabase;
@@ -180,6 +182,28 @@ class ControlChannelIT {
     awaitCondition(
         () -> countOf(broker.revoked(), uuid) > revokedBefore,
         "device " + uuid + " to be cut off after its setting lapsed");
+  }
+
+  @Test
+  void fleetFilterMatchesEachSwitch() {
+    String off = newUuid();
+    fixture.registeredDevice(provisioningKey, off, "raspberrypi4-64");
+    expect(
+        fixture.put("/api/v1/devices/" + off + "/control-channel", operator, "{\"enabled\":false}"),
+        200);
+    ChannelSettings settings = fixture.server().getBean(ChannelSettings.class);
+    DeviceRepository devices = fixture.server().getBean(DeviceRepository.class);
+    long fleetId = devices.findByUuid(uuid).orElseThrow().fleetId();
+    List<Device> fleet = devices.findByFleet(fleetId);
+
+    List<String> filtered =
+        settings.filterEnabled(fleetId, fleet).stream().map(Device::uuid).toList();
+
+    assertThat(filtered).contains(uuid);
+    assertThat(filtered).doesNotContain(off);
+    assertThat(filtered)
+        .containsExactlyElementsOf(
+            fleet.stream().filter(settings::isEnabled).map(Device::uuid).toList());
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.slipway.testing.TestDatabase;
 import io.slipway.testing.mqtt.MosquittoProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -377,8 +378,18 @@ class CommandsIT {
 
       assertThat(batch.path("sent").asInt()).isEqualTo(2);
       assertThat(batch.path("batch").asString()).startsWith("cmdb_");
-      assertThat(first.nextCommand().path("type").asString()).isEqualTo("identify");
+      JsonNode received = first.nextCommand();
+      assertThat(received.path("type").asString()).isEqualTo("identify");
       assertThat(second.nextCommand().path("type").asString()).isEqualTo("identify");
+      // The deadlines start after the batch's rows are in; the row and the message must agree.
+      assertThat(
+              fixture
+                  .jdbc()
+                  .sql("SELECT deadline FROM device_command WHERE id = ?")
+                  .param(received.path("id").asString())
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(Instant.parse(received.path("deadline").asString()).toEpochMilli());
       assertThat(
               fixture
                   .jdbc()

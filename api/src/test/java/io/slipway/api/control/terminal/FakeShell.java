@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * What a device's agent does with a terminal tunnel, reduced to a tiny shell: a real WebSocket
  * client that dials the tunnel with the device key and token, writes {@code ready}, replies to each
  * input line with {@code got: LINE}, reports each resize as {@code resized COLSxROWS}, and on the
- * line {@code exit N} sends the {@code exit} message with code N and closes.
+ * line {@code exit N} sends the {@code exit} message with code N and closes. The line {@code drop}
+ * aborts the connection without an exit message or a close frame, like a device that loses power.
  */
 final class FakeShell implements WebSocket.Listener {
 
@@ -81,6 +82,10 @@ final class FakeShell implements WebSocket.Listener {
           .sendText("{\"type\":\"exit\",\"code\":" + input.substring(5).strip() + "}", true)
           .join();
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+      return;
+    }
+    if (input.equals("drop")) {
+      socket.abort();
       return;
     }
     write("got: " + input + "\r\n");

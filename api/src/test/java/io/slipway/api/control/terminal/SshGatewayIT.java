@@ -104,6 +104,38 @@ class SshGatewayIT {
   }
 
   @Test
+  void sessionAuditRecordsClientAddress() throws Exception {
+    ssh("registered", "exit 0\n", device);
+
+    await().atMost(WAIT).until(() -> sourceAddresses("terminal.closed").contains("127.0.0.1"));
+    assertThat(sourceAddresses("terminal.opened")).doesNotContainNull().contains("127.0.0.1");
+  }
+
+  @Test
+  void newlineInDeviceIsRejected() throws Exception {
+    Result result = ssh("registered", "", "'" + device + "\nforged log line'");
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("is not a device UUID").doesNotContain("\nforged");
+  }
+
+  @Test
+  void overlongCommandIsRejectedShortly() throws Exception {
+    Result result = ssh("registered", "", "a".repeat(5000));
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("5000 characters long").hasSizeLessThan(200);
+  }
+
+  @Test
+  void invalidServiceEchoIsCut() throws Exception {
+    Result result = ssh("registered", "", device, "x;" + "y".repeat(200));
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr()).contains("is not a service name").doesNotContain("y".repeat(41));
+  }
+
+  @Test
   void windowChangeBecomesResize() throws Exception {
     KeyPair pair = KeyPairGenerator.getInstance("EC").generateKeyPair();
     register(
@@ -184,6 +216,15 @@ class SshGatewayIT {
     assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     errors.join(WAIT.toMillis());
     return new Result(process.exitValue(), text(stdout), text(stderr));
+  }
+
+  private List<String> sourceAddresses(String action) {
+    return fixture
+        .jdbc()
+        .sql("SELECT source_address FROM audit_log WHERE action = ? ORDER BY id")
+        .param(action)
+        .query(String.class)
+        .list();
   }
 
   private static void copy(Process process, ByteArrayOutputStream target, boolean errors) {

@@ -109,6 +109,19 @@ class TerminalIT {
   }
 
   @Test
+  void droppedDeviceEndsWithReadableReason() {
+    TerminalClient terminal = open(shellDevice, operator);
+    await().atMost(WAIT).until(() -> terminal.output().contains("ready"));
+
+    terminal.type("drop\n");
+
+    await().atMost(WAIT).until(terminal::isClosed);
+    assertThat(String.join("\n", terminal.messages()))
+        .contains("the device closed the terminal")
+        .doesNotContain("null");
+  }
+
+  @Test
   void openingAndClosingAreAudited() {
     TerminalClient terminal = open(shellDevice, operator);
     await().atMost(WAIT).until(() -> terminal.output().contains("ready"));

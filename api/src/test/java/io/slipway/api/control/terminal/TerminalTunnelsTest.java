@@ -117,6 +117,11 @@ class TerminalTunnelsTest {
   private static final class DiscardingUser implements TerminalUser {
 
     @Override
+    public String clientAddress() {
+      return null;
+    }
+
+    @Override
     public void output(byte[] bytes) {}
 
     @Override

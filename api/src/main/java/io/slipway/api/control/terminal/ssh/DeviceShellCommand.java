@@ -3,7 +3,10 @@ package io.slipway.api.control.terminal.ssh;
 import io.slipway.api.control.terminal.TerminalBridge;
 import io.slipway.api.control.terminal.TerminalSessions;
 import io.slipway.api.control.terminal.TerminalSize;
+import io.slipway.api.control.terminal.TerminalTarget;
+import io.slipway.api.control.terminal.TerminalUser;
 import io.slipway.api.error.ApiException;
+import io.slipway.api.error.ErrorCode;
 import io.slipway.api.identity.Identity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +19,7 @@ import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.command.CommandFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,7 @@ final class DeviceShellCommand implements Command {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceShellCommand.class);
 
-  private final List<String> words;
+  private final String commandLine;
   private final TerminalSessions sessions;
   private final ExecutorService executor;
   private final String usage;
@@ -42,9 +46,13 @@ final class DeviceShellCommand implements Command {
   private ExitCallback exit;
   private volatile TerminalBridge bridge;
 
+  /**
+   * @param commandLine the exec request's command as the client sent it, or null for a shell
+   *     request
+   */
   DeviceShellCommand(
-      List<String> words, TerminalSessions sessions, ExecutorService executor, String usage) {
-    this.words = words;
+      String commandLine, TerminalSessions sessions, ExecutorService executor, String usage) {
+    this.commandLine = commandLine;
     this.sessions = sessions;
     this.executor = executor;
     this.usage = usage;
@@ -72,14 +80,49 @@ final class DeviceShellCommand implements Command {
 
   @Override
   public void start(ChannelSession channel, Environment environment) {
-    SshTerminalUser user = new SshTerminalUser(out, err, exit);
-    if (words.isEmpty() || words.size() > 2) {
+    String clientAddress = TerminalUser.hostOf(channel.getSession().getClientAddress());
+    SshTerminalUser user = new SshTerminalUser(out, err, exit, clientAddress);
+    TerminalTarget target;
+    try {
+      target = target();
+    } catch (ApiException e) {
+      user.finish(USAGE, "slipway: " + e.getMessage());
+      return;
+    }
+    if (target == null) {
       user.finish(USAGE, usage);
       return;
     }
+
     Identity who = channel.getSession().getAttribute(SshKeyLogin.IDENTITY);
     environment.addSignalListener((c, signal) -> resize(environment), Signal.WINCH);
-    executor.execute(() -> run(who, user, size(environment)));
+    executor.execute(() -> run(who, user, target, size(environment)));
+  }
+
+  /**
+   * Checks the command line before anything logs or echoes it.
+   *
+   * @return the device and service it names, or null when it has no words or too many
+   * @throws ApiException when it is too long or names an invalid device UUID or service
+   */
+  private TerminalTarget target() {
+    if (commandLine == null) {
+      return null;
+    }
+    if (commandLine.length() > TerminalTarget.MAX_COMMAND_LENGTH) {
+      throw new ApiException(
+          ErrorCode.INVALID_PARAMETER,
+          "The command is "
+              + commandLine.length()
+              + " characters long, more than "
+              + TerminalTarget.MAX_COMMAND_LENGTH
+              + ": send only DEVICE_UUID [SERVICE]");
+    }
+    List<String> words = CommandFactory.split(commandLine);
+    if (words.isEmpty() || words.size() > 2) {
+      return null;
+    }
+    return new TerminalTarget(words.get(0), words.size() == 2 ? words.get(1) : null);
   }
 
   @Override
@@ -90,15 +133,16 @@ final class DeviceShellCommand implements Command {
     }
   }
 
-  private void run(Identity who, SshTerminalUser user, TerminalSize size) {
-    String device = words.get(0);
-    String service = words.size() == 2 ? words.get(1) : null;
+  private void run(Identity who, SshTerminalUser user, TerminalTarget target, TerminalSize size) {
     try {
-      bridge = sessions.open(who, device, service, size, TerminalSessions.Via.SSH, user);
+      bridge =
+          sessions.open(
+              who, target.device(), target.service(), size, TerminalSessions.Via.SSH, user);
     } catch (ApiException e) {
       log.info(
-          "SSH terminal on device {} for '{}' not opened: {}",
-          device,
+          "SSH terminal on device {} from {} for '{}' not opened: {}",
+          target.device(),
+          user.clientAddress(),
           who.subject(),
           e.getMessage());
       user.fail(e.getMessage());

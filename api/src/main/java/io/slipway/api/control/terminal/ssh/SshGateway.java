@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
-import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,9 +147,8 @@ public class SshGateway implements SmartLifecycle {
     ssh.setSubsystemFactories(List.of());
 
     ssh.setCommandFactory(
-        (channel, command) ->
-            new DeviceShellCommand(CommandFactory.split(command), sessions, executor, usage()));
-    ssh.setShellFactory(channel -> new DeviceShellCommand(List.of(), sessions, executor, usage()));
+        (channel, command) -> new DeviceShellCommand(command, sessions, executor, usage()));
+    ssh.setShellFactory(channel -> new DeviceShellCommand(null, sessions, executor, usage()));
     return ssh;
   }
 

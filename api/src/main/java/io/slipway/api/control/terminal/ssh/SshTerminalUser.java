@@ -22,18 +22,25 @@ final class SshTerminalUser implements TerminalUser {
   private final OutputStream out;
   private final OutputStream err;
   private final ExitCallback exit;
+  private final String clientAddress;
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  SshTerminalUser(OutputStream out, OutputStream err, ExitCallback exit) {
+  SshTerminalUser(OutputStream out, OutputStream err, ExitCallback exit, String clientAddress) {
     this.out = out;
     this.err = err;
     this.exit = exit;
+    this.clientAddress = clientAddress;
   }
 
   @Override
   public void output(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
+  }
+
+  @Override
+  public String clientAddress() {
+    return clientAddress;
   }
 
   @Override
