@@ -47,15 +47,7 @@ public class AuditLog {
       String target,
       Long organizationId,
       Map<String, ?> details) {
-    insert(
-        actor,
-        action,
-        targetType,
-        target,
-        organizationId,
-        "SUCCESS",
-        details,
-        ClientAddress.current());
+    record(actor, action, targetType, target, organizationId, details, ClientAddress.current());
   }
 
   /**

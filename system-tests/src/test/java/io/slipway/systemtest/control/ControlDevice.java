@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slipway.systemtest.agent.AgentJars;
 import io.slipway.systemtest.agent.AgentProcess;
 import io.slipway.systemtest.agent.Poll;
+import io.slipway.systemtest.agent.ServiceContainers;
+import io.slipway.systemtest.docker.DockerCli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,15 +28,13 @@ final class ControlDevice implements AutoCloseable {
   private static final Duration REGISTRATION = Duration.ofMinutes(2);
 
   private final String name;
-  private final Path directory;
   private final Path config;
   private final AgentProcess agent;
   private final ControlServer server;
+  private ServiceContainers containers;
 
-  private ControlDevice(
-      String name, Path directory, Path config, AgentProcess agent, ControlServer server) {
+  private ControlDevice(String name, Path config, AgentProcess agent, ControlServer server) {
     this.name = name;
-    this.directory = directory;
     this.config = config;
     this.agent = agent;
     this.server = server;
@@ -50,7 +50,7 @@ final class ControlDevice implements AutoCloseable {
       Path data = Files.createDirectories(directory.resolve("data"));
       AgentProcess agent =
           AgentProcess.startWith(jars, config, data, runOptions, directory.resolve("agent.log"));
-      return new ControlDevice(name, directory, config, agent, server);
+      return new ControlDevice(name, config, agent, server);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare device " + name + " in " + directory, e);
     }
@@ -97,28 +97,28 @@ final class ControlDevice implements AutoCloseable {
     }
   }
 
+  /**
+   * Returns the containers the agent runs for this device on the Docker engine, which {@link
+   * #close()} removes, together with their images.
+   */
+  ServiceContainers containers() {
+    if (containers == null) {
+      DockerCli docker = new DockerCli(server.stack().directory("docker-config"));
+      containers = new ServiceContainers(docker, uuid());
+    }
+    return containers;
+  }
+
   /** Returns the agent's process id. */
   long pid() {
     return agent.pid();
   }
 
-  /** Returns the agent's whole log. */
-  String log() {
-    return agent.log();
-  }
-
-  /** Returns a directory of this device's own for the test's files, creating it when missing. */
-  Path directory(String first) {
-    try {
-      return Files.createDirectories(directory.resolve(first));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a directory in " + directory, e);
-    }
-  }
-
-  /** Returns the agent's and the server's log tails, for failure messages. */
+  /** Returns the device's containers and the agent's and the server's log tails, for failures. */
   String diagnosis() {
-    return "agent log of device "
+    String listing = containers == null ? "" : containers.describe() + "\n";
+    return listing
+        + "agent log of device "
         + name
         + ":\n"
         + agent.logTail()
@@ -126,10 +126,13 @@ final class ControlDevice implements AutoCloseable {
         + server.logTail();
   }
 
-  /** Stops the agent with SIGTERM. */
+  /** Stops the agent with SIGTERM, then removes its containers if the test looked at them. */
   @Override
   public void close() {
     agent.close();
+    if (containers != null) {
+      containers.removeAll();
+    }
   }
 
   @Override

@@ -64,8 +64,7 @@ class DeviceCommandsIT {
                 "--identify-command",
                 hook.command("identify")));
     uuid = device.uuid();
-    services =
-        new ServiceContainers(new DockerCli(server.stack().directory("docker-config")), uuid);
+    services = device.containers();
     awaitVariant("release one");
     Poll.until(
         SERVICE_CHANGE,
@@ -75,24 +74,14 @@ class DeviceCommandsIT {
   }
 
   @AfterAll
-  static void stopDeviceAndServer() throws Exception {
-    try {
-      if (device != null) {
-        device.close();
-      }
-      if (services != null) {
-        services.removeAll();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
     }
   }
 
   private static String diagnosis() {
-    String containers = services == null ? "" : services.describe() + "\n";
-    return containers + (device == null ? server.logTail() : device.diagnosis());
+    return device == null ? server.logTail() : device.diagnosis();
   }
 
   private static void awaitVariant(String variant) {

@@ -94,10 +94,6 @@ final class MqttDevice implements AutoCloseable {
     return List.copyOf(received);
   }
 
-  boolean isConnected() {
-    return client.isConnected();
-  }
-
   /**
    * Returns a TLS context that trusts only the certificate in {@code pem}, such as the CA that the
    * device's control-channel endpoint names.

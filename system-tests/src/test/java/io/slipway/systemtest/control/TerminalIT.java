@@ -64,8 +64,7 @@ class TerminalIT {
     device =
         server.startDevice("first", List.of("--poll-interval", "1s", "--report-interval", "1s"));
     uuid = device.uuid();
-    services =
-        new ServiceContainers(new DockerCli(server.stack().directory("docker-config")), uuid);
+    services = device.containers();
     ControlApi operator = server.withToken(operatorToken);
     Poll.until(
         ANSWER.multipliedBy(2),
@@ -79,24 +78,14 @@ class TerminalIT {
   }
 
   @AfterAll
-  static void stopDeviceAndServer() throws Exception {
-    try {
-      if (device != null) {
-        device.close();
-      }
-      if (services != null) {
-        services.removeAll();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
     }
   }
 
   private static String diagnosis() {
-    String containers = services == null ? "" : services.describe() + "\n";
-    return containers + (device == null ? server.logTail() : device.diagnosis());
+    return device == null ? server.logTail() : device.diagnosis();
   }
 
   /**

@@ -61,9 +61,8 @@ class ChannelController {
    * @param setting {@code on}, {@code off} or {@code fleet}
    * @param until when the device's setting lapses, milliseconds since the epoch, or null
    * @param fleetEnabled the fleet's setting
-   * @param connected whether the device is connected to the broker, as the broker itself sees it.
-   *     Where the broker cannot tell, the device's retained presence decides. Null when the server
-   *     runs no channel.
+   * @param connected whether the device is connected, as {@link DeviceConnections} decides for
+   *     commands too; null when the server runs no channel
    */
   record DeviceChannelView(
       boolean enabled, String setting, Long until, boolean fleetEnabled, Boolean connected) {}

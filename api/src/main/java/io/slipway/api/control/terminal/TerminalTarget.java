@@ -1,9 +1,9 @@
 package io.slipway.api.control.terminal;
 
+import io.slipway.api.device.DeviceUuid;
 import io.slipway.api.error.ApiException;
 import io.slipway.api.error.ErrorCode;
 import io.slipway.api.release.ReleaseServiceImage;
-import java.util.regex.Pattern;
 
 /**
  * The device, and optionally the service, that a user names to open a terminal on, from an SSH
@@ -21,23 +21,28 @@ public record TerminalTarget(String device, String service) {
   /** Maximum number of characters of a rejected value that an error message repeats. */
   static final int MAX_ECHO = 40;
 
-  private static final Pattern DEVICE_UUID = Pattern.compile("[0-9a-f]{32,62}");
-
   /**
    * @throws ApiException {@code INVALID_DEVICE_UUID} or {@code INVALID_PARAMETER}, with a message
    *     that shows only a cut, printable form of the value
    */
   public TerminalTarget {
-    if (device == null || !DEVICE_UUID.matcher(device).matches()) {
+    requireDevice(device);
+    if (service != null) {
+      requireService(service);
+    }
+  }
+
+  private static void requireDevice(String device) {
+    try {
+      new DeviceUuid(device);
+    } catch (ApiException e) {
+      // Its message repeats the whole value, so it is replaced rather than passed on.
       throw new ApiException(
           ErrorCode.INVALID_DEVICE_UUID,
           "Device '"
               + printable(device)
               + "' is not a device UUID: use the 32 to 62 lower-case hex digits that 'slipway"
               + " device list' shows");
-    }
-    if (service != null) {
-      requireService(service);
     }
   }
 
@@ -66,7 +71,7 @@ public record TerminalTarget(String device, String service) {
     try {
       ReleaseServiceImage.requireServiceName(service);
     } catch (IllegalArgumentException e) {
-      // The library's message repeats the whole value, so it is replaced rather than passed on.
+      // Its message repeats the whole value, so it is replaced rather than passed on.
       throw new ApiException(
           ErrorCode.INVALID_PARAMETER,
           "Service '"

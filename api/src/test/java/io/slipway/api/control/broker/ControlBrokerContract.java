@@ -380,18 +380,24 @@ public abstract class ControlBrokerContract {
     MqttClient client = new MqttClient(url, clientId, new MemoryPersistence());
     clients.add(client);
     client.setCallback(inbox);
+    MqttConnectOptions options = options(user, password, socketFactory);
+    options.setConnectionTimeout((int) WAIT.toSeconds());
+    client.connect(options);
+    return client;
+  }
+
+  /** Returns MQTT 3.1.1 options for a clean session without reconnects; null sockets for plain. */
+  static MqttConnectOptions options(String user, String password, SocketFactory socketFactory) {
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setCleanSession(true);
     options.setAutomaticReconnect(false);
     options.setUserName(user);
     options.setPassword(password.toCharArray());
-    options.setConnectionTimeout((int) WAIT.toSeconds());
     if (socketFactory != null) {
       options.setSocketFactory(socketFactory);
     }
-    client.connect(options);
-    return client;
+    return options;
   }
 
   private org.eclipse.paho.mqttv5.client.MqttClient connectMqtt5(String uuid, String key)

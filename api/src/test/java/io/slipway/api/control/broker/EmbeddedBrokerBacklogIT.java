@@ -91,7 +91,9 @@ class EmbeddedBrokerBacklogIT {
     MqttClient client =
         new MqttClient(link.url().toString(), "slipway-server-backlog", new MemoryPersistence());
     client.setCallback(new HeldCallback(gate, received));
-    client.connect(options(link.username(), link.password(), link.sslContext().getSocketFactory()));
+    client.connect(
+        ControlBrokerContract.options(
+            link.username(), link.password(), link.sslContext().getSocketFactory()));
     client.subscribe(ControlTopics.ALL_EVENTS, 1);
     return client;
   }
@@ -100,20 +102,14 @@ class EmbeddedBrokerBacklogIT {
     DeviceEndpoint endpoint = broker.deviceEndpoint();
     String url = endpoint.url().toString().replaceFirst("^mqtts://", "ssl://");
     MqttClient client = new MqttClient(url, uuid, new MemoryPersistence());
-    client.connect(options(uuid, key, ControlBrokerContract.trusting(endpoint.caCertificatePem())));
+    MqttConnectOptions options =
+        ControlBrokerContract.options(
+            uuid, key, ControlBrokerContract.trusting(endpoint.caCertificatePem()));
+    // Paho frees an in-flight slot just after a blocking publish returns, so with its default
+    // of 10 slots a fast loop of publishes fails now and then with "too many publishes".
+    options.setMaxInflight(EVENTS);
+    client.connect(options);
     return client;
-  }
-
-  private static MqttConnectOptions options(
-      String user, String password, javax.net.SocketFactory sockets) {
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    options.setCleanSession(true);
-    options.setAutomaticReconnect(false);
-    options.setUserName(user);
-    options.setPassword(password.toCharArray());
-    options.setSocketFactory(sockets);
-    return options;
   }
 
   /** Polls {@code counter} until it reaches {@code target} or the wait ends; returns its value. */
