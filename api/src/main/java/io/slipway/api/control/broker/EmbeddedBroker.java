@@ -154,6 +154,11 @@ public final class EmbeddedBroker implements ControlBroker {
   }
 
   @Override
+  public void readmit(String uuid) {
+    admitted.readmit(uuid);
+  }
+
+  @Override
   public boolean isConnected(String uuid) {
     ClientService clients = clientService;
     return clients != null && await(clients.isClientConnected(uuid), "look up device " + uuid);

@@ -82,12 +82,12 @@ class EmbeddedCommandsIT {
   }
 
   /** Converts the {@code mqtts://HOST:PORT} URL given to devices into Paho's {@code ssl://}. */
-  private static URI pahoUrl(String url) {
+  static URI pahoUrl(String url) {
     URI parsed = URI.create(url);
     return URI.create("ssl://" + parsed.getHost() + ":" + parsed.getPort());
   }
 
-  private static SSLContext trusting(String pem) throws Exception {
+  static SSLContext trusting(String pem) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry(
