@@ -54,7 +54,7 @@ class DeviceKeyRevocationIT {
   }
 
   @Test
-  void revokedKeyErrorSaysToRegisterAgain() {
+  void revokedKeyErrorNamesTheFix() {
     expect(fixture.delete(revocation(), operator), 204);
 
     Response refused = fixture.get("/device/v1/" + uuid, key);

@@ -43,7 +43,7 @@ class ControlChannelIT {
   }
 
   @Test
-  void enabledChannelConnectsOverTlsAndAcks() throws Exception {
+  void channelConnectsOverTlsAndAcks() throws Exception {
     MosquittoProcess broker = broker("tls", true);
     ServerSide server = server(broker);
     ControlChannel channel = wiredChannel();

@@ -126,7 +126,7 @@ class DeviceCommandsIT {
 
   @Test
   @Order(3)
-  void identifySucceeds() {
+  void identifyRunsTheSystemHook() {
     JsonNode identify = operator.run(uuid, "{\"type\":\"identify\"}");
 
     assertSucceeded(identify);

@@ -107,7 +107,7 @@ class RevocationIT {
   }
 
   @Test
-  void revokedKeyIsCutOffAtOnce() {
+  void revokedDeviceDisconnectsAtOnce() {
     ControlDevice device = connectedDevice("revoked");
     String uuid = device.uuid();
     String key = device.deviceKey();
@@ -126,7 +126,7 @@ class RevocationIT {
   }
 
   @Test
-  void deletedDeviceIsCutOffAtOnce() {
+  void deletedDeviceDisconnectsAtOnce() {
     ControlDevice device = connectedDevice("deleted");
     String uuid = device.uuid();
     String key = device.deviceKey();

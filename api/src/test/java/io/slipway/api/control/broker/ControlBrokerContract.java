@@ -106,7 +106,7 @@ public abstract class ControlBrokerContract {
   }
 
   @Test
-  void clientIdDifferentFromUserIsRejected() {
+  void foreignClientIdIsRejected() {
     Device device = admittedDevice();
     Device other = admittedDevice();
 
@@ -217,7 +217,7 @@ public abstract class ControlBrokerContract {
   }
 
   @Test
-  void mqtt5DeviceIsConfinedToItsTopics() throws Exception {
+  void mqtt5DeviceConfinedToOwnTopics() throws Exception {
     Device device = admittedDevice();
     Device other = admittedDevice();
     Inbox server = serverInbox();
