@@ -24,7 +24,7 @@ public final class TrustedCertificates {
   /**
    * Parses every X.509 certificate in {@code pem}, PEM text with one or more certificates.
    *
-   * @throws GeneralSecurityException when the text holds no certificate or one cannot be parsed
+   * @throws GeneralSecurityException when the text contains no certificate or one cannot be parsed
    */
   public static Collection<? extends Certificate> parsePem(String pem)
       throws GeneralSecurityException {
@@ -41,7 +41,7 @@ public final class TrustedCertificates {
   /**
    * Returns a TLS context that trusts the certificates in {@code pem} alone.
    *
-   * @throws GeneralSecurityException when the text holds no certificate or one cannot be parsed
+   * @throws GeneralSecurityException when the text contains no certificate or one cannot be parsed
    */
   public static SSLContext trustingPem(String pem) throws GeneralSecurityException {
     return trusting(parsePem(pem));
