@@ -1,5 +1,6 @@
 package io.slipway.api.control.command;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -46,6 +47,35 @@ public record Command(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(deadline, "deadline");
+  }
+
+  /**
+   * Builds a {@code PENDING} command with no result yet, which times out {@code timeout} after
+   * {@code createdAt}.
+   *
+   * @throws NullPointerException when {@code id}, {@code deviceUuid}, {@code type}, {@code
+   *     createdAt} or {@code timeout} is null
+   */
+  public static Command pending(
+      String id,
+      String deviceUuid,
+      CommandType type,
+      String service,
+      String createdBy,
+      Instant createdAt,
+      Duration timeout) {
+    return new Command(
+        id,
+        deviceUuid,
+        type,
+        service,
+        Status.PENDING,
+        null,
+        null,
+        createdBy,
+        createdAt,
+        createdAt.plus(timeout),
+        null);
   }
 
   /** Returns this command with {@code newDeadline} as its deadline. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.slipway.api.access.Role;
 import io.slipway.api.control.TestMqttDevice;
 import io.slipway.api.control.broker.ControlBroker;
+import io.slipway.api.control.broker.TrustedCertificates;
 import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.api.fleet.ControlPlaneFixture.Response;
@@ -77,7 +78,7 @@ class EmbeddedBrokerStateIT {
         EmbeddedCommandsIT.pahoUrl(device.channel().path("url").asString()),
         device.uuid(),
         device.key(),
-        EmbeddedCommandsIT.trusting(device.channel().path("caCertificate").asString()));
+        TrustedCertificates.trustingPem(device.channel().path("caCertificate").asString()));
   }
 
   private String fleetChannel(Admitted device) {
