@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param type what the device was asked to do
  * @param service the service of a service command, else null
  * @param status {@code PENDING}, {@code SUCCEEDED}, {@code FAILED} or {@code TIMED_OUT}
- * @param result what the device said it did, or null
+ * @param result the result message the device sent, or null
  * @param error why the device failed, or null
  * @param createdBy subject of whoever sent it ({@code system} for the server's own)
  * @param createdAt when it was sent
@@ -32,7 +32,7 @@ public record Command(
     Instant deadline,
     Instant completedAt) {
 
-  /** Where a command stands. */
+  /** The state of a command. */
   public enum Status {
     PENDING,
     SUCCEEDED,
