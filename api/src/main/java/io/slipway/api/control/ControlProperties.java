@@ -72,8 +72,8 @@ public record ControlProperties(
   /**
    * An external broker that Slipway configures through Mosquitto's dynamic-security plugin.
    *
-   * @param url the broker as the server reaches it: {@code tcp://}, {@code ssl://} or {@code
-   *     wss://}
+   * @param url the broker as the server reaches it: {@code tcp://}, {@code ssl://}, {@code ws://}
+   *     or {@code wss://}
    * @param username a broker user holding the dynamic-security admin role
    * @param password that user's password
    * @param caCertificate PEM file to trust for a TLS {@code url}; null for the JVM's defaults

@@ -120,12 +120,22 @@ public class Authenticator {
     }
     return resolver
         .resolve(secret)
-        .orElseThrow(
-            () ->
-                new UnauthorizedException(
-                    "Invalid credentials: the "
-                        + describe(resolver.prefix())
-                        + " is unknown, revoked or expired; create a new one"));
+        .orElseThrow(() -> new UnauthorizedException(unknownSecretMessage(resolver.prefix())));
+  }
+
+  /**
+   * Returns the message for a secret that matches no usable credential. It names no reason, so that
+   * it does not tell whether the secret ever existed.
+   */
+  private static String unknownSecretMessage(String prefix) {
+    if (BearerSecret.DEVICE_KEY.equals(prefix)) {
+      // A device cannot create a key of its own: after a revocation only a new registration helps.
+      return "Invalid credentials: the device key is unknown or was revoked. A device whose key"
+          + " was revoked must be deleted and registered again.";
+    }
+    return "Invalid credentials: the "
+        + describe(prefix)
+        + " is unknown, revoked or expired; create a new one";
   }
 
   private TokenResolver resolverFor(String secret) {

@@ -225,7 +225,8 @@ class PermissionMatrixIT {
           // The control channel's switches. Server administrators control devices only with
           // support access, and these rows come before the support access rows, so none is open.
           row("GET", FLEET + "/control-channel", READERS),
-          row("PUT", FLEET + "/control-channel", OWNERS).body("{\"enabled\":true}"),
+          // Switching off: switching on also needs support access, which SupportAccessIT checks.
+          row("PUT", FLEET + "/control-channel", OWNERS).body("{\"enabled\":false}"),
           row("GET", DEVICES + "/control-channel", READERS),
           row("PUT", DEVICES + "/control-channel", DEVICE_CONTROLLERS).body("{\"enabled\":null}"),
 

@@ -54,6 +54,17 @@ class DeviceKeyRevocationIT {
   }
 
   @Test
+  void revokedKeyErrorNamesTheFix() {
+    expect(fixture.delete(revocation(), operator), 204);
+
+    Response refused = fixture.get("/device/v1/" + uuid, key);
+
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.body()).contains("must be deleted and registered again");
+    assertThat(refused.body()).doesNotContain("create a new one");
+  }
+
+  @Test
   void revokedKeyIsRefusedAtOnce() {
     expect(fixture.delete(revocation(), operator), 204);
 

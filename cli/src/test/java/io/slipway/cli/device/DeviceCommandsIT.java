@@ -204,7 +204,7 @@ class DeviceCommandsIT {
   }
 
   @Test
-  void outOfRangeTimeoutNamesTheValue() {
+  void outOfRangeTimeoutNamesValue() {
     CliRun.Result result = cli.run("device", "reboot", connected, "--timeout", "11m");
 
     assertThat(result.exitCode()).isEqualTo(1);

@@ -55,19 +55,14 @@ public class EchoDevices implements DeviceCommands {
         .header("Authorization", "Bearer " + keys.get(device.uuid()))
         .header("X-Slipway-Terminal-Token", (String) terminal.get("token"))
         .buildAsync(URI.create(server + terminal.get("path")), new EchoLines());
-    Instant now = Instant.now();
-    return new Command(
+    return Command.pending(
         "cmd_" + UUID.randomUUID(),
         device.uuid(),
         type,
         service,
-        Command.Status.PENDING,
-        null,
-        null,
         who.subject(),
-        now,
-        now.plus(timeout),
-        null);
+        Instant.now(),
+        timeout);
   }
 
   @Override

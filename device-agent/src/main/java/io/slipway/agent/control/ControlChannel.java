@@ -25,6 +25,7 @@ import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.MqttSecurityException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * certificate when it has one, else the JVM's default CAs, and checks the broker's host name.
  *
  * <p>A lost or failed connection is retried after a random wait whose cap doubles from 1 second to
- * 2 minutes ({@link PollSchedule}'s full jitter). A disabled setting or a {@code disable-channel}
- * command closes the connection, and nothing is opened again until a later {@link #apply} with an
- * enabled setting. While disabled, the channel opens no connection at all.
+ * 2 minutes ({@link PollSchedule}'s full jitter). A disabled setting, a {@code disable-channel}
+ * command or a CONNECT that the broker rejects as not authorized closes the connection, and nothing
+ * is opened again until a later {@link #apply} with an enabled setting. While disabled, the channel
+ * opens no connection at all.
  *
  * <p>Thread-safe: connection changes run on one thread of the channel's own, commands on a second
  * one, one at a time. The device key is never logged.
@@ -289,6 +291,15 @@ public final class ControlChannel implements AutoCloseable {
   private void retry(int attempt, Throwable cause) {
     connected = false;
     if (attempt != generation || client == null || closed) {
+      return;
+    }
+    if (cause instanceof MqttSecurityException) {
+      // The broker rejected the device's key: the channel is off for it, or the key was revoked.
+      // Retrying cannot help before the server's setting changes, so only the next poll reopens.
+      closeClient(
+          "the broker rejected its credentials ("
+              + cause.getMessage()
+              + "); it tries again after the next poll");
       return;
     }
     Duration wait = backoff.afterFailure();

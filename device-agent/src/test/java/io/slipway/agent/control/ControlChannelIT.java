@@ -43,7 +43,7 @@ class ControlChannelIT {
   }
 
   @Test
-  void enabledChannelConnectsOverTlsAndAcks() throws Exception {
+  void channelConnectsOverTlsAndAcks() throws Exception {
     MosquittoProcess broker = broker("tls", true);
     ServerSide server = server(broker);
     ControlChannel channel = wiredChannel();
@@ -158,6 +158,38 @@ class ControlChannelIT {
     channel.apply(settings);
     assertThat(server.await(presence(), "\"online\":true")).as("online again").isNotNull();
     assertThat(relay.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void rejectedKeyWaitsForNextPoll() throws Exception {
+    Path brokerDirectory = Files.createDirectories(directory.resolve("rejecting"));
+    // The plugin knows only its admin, so it rejects the device's CONNECT as not authorized.
+    MosquittoProcess broker =
+        MosquittoProcess.start(brokerDirectory, MosquittoProcess.Security.DYNAMIC_SECURITY, false);
+    closing.push(broker);
+    BrokerRelay relay = relay(broker.port());
+    ControlChannel channel = fastChannel();
+    ControlChannelSettings settings = enabled(URI.create("mqtt://127.0.0.1:" + relay.port()));
+
+    channel.apply(settings);
+    // The fast channel retries within 200 ms, so a channel that kept retrying would reach three
+    // connections well within this bound.
+    awaitConnections(relay, 3, Duration.ofSeconds(3));
+    int afterFirstApply = relay.connections();
+    channel.apply(settings);
+    awaitConnections(relay, afterFirstApply + 1, Duration.ofSeconds(30));
+
+    assertThat(afterFirstApply).as("connections after one apply").isEqualTo(1);
+    assertThat(relay.connections()).as("connections after the next apply").isEqualTo(2);
+  }
+
+  /** Waits until {@code relay} has seen {@code count} connections or {@code max} passed. */
+  private static void awaitConnections(BrokerRelay relay, int count, Duration max)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (relay.connections() < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 
   private MosquittoProcess broker(String name, boolean tls) throws Exception {

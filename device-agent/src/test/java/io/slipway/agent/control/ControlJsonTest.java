@@ -66,7 +66,7 @@ class ControlJsonTest {
   }
 
   @Test
-  void commandIdOfBrokenCommandIsFound() {
+  void idOfBrokenCommandIsFound() {
     assertThat(ControlJson.commandId(bytes("{\"id\":\"c9\",\"type\":7}"))).isEqualTo("c9");
     assertThat(ControlJson.commandId(bytes("not json"))).isNull();
   }

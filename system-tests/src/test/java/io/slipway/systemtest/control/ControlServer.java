@@ -8,6 +8,7 @@ import io.slipway.systemtest.agent.AgentJars;
 import io.slipway.systemtest.agent.DeviceFleet;
 import io.slipway.systemtest.builder.BuildApi;
 import io.slipway.systemtest.builder.Members;
+import io.slipway.systemtest.docker.DockerCli;
 import io.slipway.systemtest.server.Backend;
 import io.slipway.systemtest.server.SlipwayStack;
 import java.io.IOException;
@@ -71,6 +72,24 @@ final class ControlServer implements AutoCloseable {
       return new ControlServer(stack, DeviceFleet.create(stack, ORGANIZATION, FLEET));
     } catch (RuntimeException | Error e) {
       stack.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a server with the embedded broker for {@code suite}, after checking that the Docker
+   * engine runs, and deploys release {@code 1.0.0}: one image of {@code service} whose variant is
+   * "release one".
+   */
+  static ControlServer startWithRelease(String suite, String service) throws Exception {
+    DockerCli.requireEngine();
+    ControlServer server = start(suite);
+    try {
+      String image = server.fleet().pushService(service, "1", "release one");
+      server.fleet().deploy("1.0.0", Map.of(service, image));
+      return server;
+    } catch (Exception | Error e) {
+      server.close();
       throw e;
     }
   }
@@ -169,6 +188,11 @@ final class ControlServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the port file " + file, e);
     }
+  }
+
+  /** Returns {@code device}'s diagnosis, or the server's log tail before the device exists. */
+  String diagnosis(ControlDevice device) {
+    return device == null ? logTail() : device.diagnosis();
   }
 
   /** Returns the end of the server's log, for failure messages. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.systemtest.agent.Poll;
 import io.slipway.systemtest.agent.ServiceContainers;
 import io.slipway.systemtest.builder.BuildApi.Reply;
-import io.slipway.systemtest.docker.DockerCli;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +41,7 @@ class DeviceCommandsIT {
 
   @BeforeAll
   static void startServerAndDevice() throws Exception {
-    DockerCli.requireEngine();
-    server = ControlServer.start("DeviceCommandsIT");
-    String image = server.fleet().pushService(SERVICE, "1", "release one");
-    server.fleet().deploy("1.0.0", Map.of(SERVICE, image));
+    server = ControlServer.startWithRelease("DeviceCommandsIT", SERVICE);
     operator = server.member("olga", "operator");
 
     hook = MarkerHook.create(server.stack().directory("hook"));
@@ -81,7 +77,7 @@ class DeviceCommandsIT {
   }
 
   private static String diagnosis() {
-    return device == null ? server.logTail() : device.diagnosis();
+    return server.diagnosis(device);
   }
 
   private static void awaitVariant(String variant) {
@@ -130,7 +126,7 @@ class DeviceCommandsIT {
 
   @Test
   @Order(3)
-  void identifySucceeds() {
+  void identifyRunsTheSystemHook() {
     JsonNode identify = operator.run(uuid, "{\"type\":\"identify\"}");
 
     assertSucceeded(identify);

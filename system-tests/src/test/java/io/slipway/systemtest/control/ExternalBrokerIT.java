@@ -114,7 +114,8 @@ class ExternalBrokerIT {
     URI url = URI.create(endpoint.json().path("url").asText());
 
     try (MqttDevice spy =
-        MqttDevice.connect(url, other.uuid(), other.deviceApiKey(), mosquitto.sslContext())) {
+        MqttDevice.connect(
+            url, other.uuid(), other.deviceApiKey(), mosquitto.sslContext().getSocketFactory())) {
       spy.subscribe(COMMANDS_TOPIC.formatted(other.uuid()));
       spy.publish(PRESENCE_TOPIC.formatted(other.uuid()), "{\"online\":true}");
       Reply own = owner.command(other.uuid(), "{\"type\":\"identify\",\"timeout\":\"PT5S\"}");

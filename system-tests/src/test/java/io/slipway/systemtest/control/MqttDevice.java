@@ -1,16 +1,10 @@
 package io.slipway.systemtest.control;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -38,10 +32,11 @@ final class MqttDevice implements AutoCloseable {
    *
    * @param url the broker URL that the server sends devices, {@code mqtts://}, {@code ssl://} or
    *     {@code tcp://}
-   * @param tls the TLS context for an encrypted URL, else null
+   * @param tls the TLS socket factory for an encrypted URL, else null
    * @throws MqttException when the broker refuses the connection, with its reason code
    */
-  static MqttDevice connect(URI url, String uuid, String key, SSLContext tls) throws MqttException {
+  static MqttDevice connect(URI url, String uuid, String key, SSLSocketFactory tls)
+      throws MqttException {
     MqttClient client = new MqttClient(pahoUrl(url), uuid, new MemoryPersistence());
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
@@ -51,7 +46,7 @@ final class MqttDevice implements AutoCloseable {
     options.setUserName(uuid);
     options.setPassword(key.toCharArray());
     if (tls != null) {
-      options.setSocketFactory(tls.getSocketFactory());
+      options.setSocketFactory(tls);
     }
     try {
       client.connect(options);
@@ -92,32 +87,6 @@ final class MqttDevice implements AutoCloseable {
   /** Returns every message received so far as {@code TOPIC PAYLOAD}. */
   List<String> received() {
     return List.copyOf(received);
-  }
-
-  /**
-   * Returns a TLS context that trusts only the certificate in {@code pem}, such as the CA that the
-   * device's control-channel endpoint names.
-   */
-  static SSLContext trusting(String pem) {
-    try {
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-      trusted.load(null, null);
-      int index = 0;
-      for (Certificate certificate :
-          factory.generateCertificates(
-              new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
-        trusted.setCertificateEntry("ca-" + index++, certificate);
-      }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trusted);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalArgumentException("Cannot trust the certificate in " + pem, e);
-    }
   }
 
   /** Disconnects, or drops the connection when the broker has already closed it. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slipway.systemtest.agent.Poll;
 import io.slipway.systemtest.agent.ServiceContainers;
 import io.slipway.systemtest.builder.BuildApi.Reply;
-import io.slipway.systemtest.docker.DockerCli;
 import io.slipway.systemtest.process.ExternalCommand;
 import io.slipway.systemtest.server.ServerOptions;
 import io.slipway.testing.image.BusyboxImages;
@@ -52,10 +51,7 @@ class TerminalIT {
 
   @BeforeAll
   static void startServerAndDevice() throws Exception {
-    DockerCli.requireEngine();
-    server = ControlServer.start("TerminalIT");
-    String image = server.fleet().pushService(SERVICE, "1", "release one");
-    server.fleet().deploy("1.0.0", Map.of(SERVICE, image));
+    server = ControlServer.startWithRelease("TerminalIT", SERVICE);
     operatorToken = server.memberToken(OPERATOR, "operator");
     sshKey = registerSshKey(server.stack().directory("ssh"));
     sshPort =
@@ -85,7 +81,7 @@ class TerminalIT {
   }
 
   private static String diagnosis() {
-    return device == null ? server.logTail() : device.diagnosis();
+    return server.diagnosis(device);
   }
 
   /**

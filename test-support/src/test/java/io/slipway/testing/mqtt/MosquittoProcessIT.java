@@ -80,7 +80,7 @@ class MosquittoProcessIT {
   }
 
   @Test
-  void failingToolIsNamedWithItsOutput() throws Exception {
+  void failingToolErrorShowsOutput() throws Exception {
     // A directory where openssl must write the server key makes openssl fail.
     Files.createDirectories(directory.resolve("tls").resolve("server.key"));
 

@@ -39,6 +39,14 @@ final class AdmittedDevices {
     keyHashes.remove(uuid);
   }
 
+  /**
+   * Lifts the revocation of device {@code uuid} without remembering a key, so that its next CONNECT
+   * is decided by the device admission, which checks the stored key and the channel switches.
+   */
+  void readmit(String uuid) {
+    revoked.remove(uuid);
+  }
+
   boolean isRevoked(String uuid) {
     return revoked.contains(uuid);
   }

@@ -67,8 +67,17 @@ final class BrokerAuthenticator implements SimpleAuthenticator {
       authenticateServer(clientId, password, output);
       return;
     }
-    if (!DEVICE_NAME.matcher(user).matches() || !user.equals(clientId)) {
+    if (!DEVICE_NAME.matcher(user).matches()) {
       log.warn("Rejected MQTT client '{}' with user name '{}': not a device UUID", clientId, user);
+      output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id");
+      return;
+    }
+    if (!user.equals(clientId)) {
+      log.warn(
+          "Rejected MQTT client '{}' with user name '{}': a device's client id must equal its"
+              + " user name",
+          clientId,
+          user);
       output.failAuthentication(ConnackReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id");
       return;
     }

@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -133,16 +132,8 @@ record BrokerKeystore(Path file, String password, X509Certificate certificate) {
   /** Returns a TLS context that trusts this certificate alone, for the server's own client. */
   SSLContext trustingContext() {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry(ALIAS, certificate);
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
+      return TrustedCertificates.trusting(certificate);
+    } catch (GeneralSecurityException e) {
       throw new ControlBrokerException("Cannot build trust for the control broker", e);
     }
   }

@@ -44,6 +44,14 @@ public interface ControlBroker extends AutoCloseable {
   void revoke(String uuid);
 
   /**
+   * Lets device {@code uuid} connect again after {@link #revoke} when the channel turns back on for
+   * it, without knowing its key: the broker checks the key that the device presents as it does for
+   * a device it has not seen. A revoked key still fails. Idempotent. Brokers that need the key to
+   * hold a credential do nothing here and learn it at the device's next {@link #admit}.
+   */
+  default void readmit(String uuid) {}
+
+  /**
    * Whether device {@code uuid} holds a connection to the broker right now, as the broker itself
    * sees it. Brokers that cannot tell throw {@link UnsupportedOperationException}.
    */

@@ -97,9 +97,14 @@ public final class EmbeddedBroker implements ControlBroker {
     log.info(
         "Control broker (embedded HiveMQ) listening on TLS port {} and WebSocket port {}"
             + " after {} ms",
-        tlsPort,
-        websocketPort,
+        portOrOff(tlsPort),
+        portOrOff(websocketPort),
         elapsedMillis(startedAt));
+  }
+
+  /** Returns {@code port} as text, or "off" for the negative port of a listener that is off. */
+  private static String portOrOff(int port) {
+    return port < 0 ? "off" : Integer.toString(port);
   }
 
   @Override
@@ -146,6 +151,11 @@ public final class EmbeddedBroker implements ControlBroker {
     }
     boolean wasConnected = await(clients.disconnectClient(uuid), "disconnect device " + uuid);
     log.info("Revoked device {} on the control broker (was connected: {})", uuid, wasConnected);
+  }
+
+  @Override
+  public void readmit(String uuid) {
+    admitted.readmit(uuid);
   }
 
   @Override

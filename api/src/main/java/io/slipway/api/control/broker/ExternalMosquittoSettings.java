@@ -1,7 +1,6 @@
 package io.slipway.api.control.broker;
 
 import io.slipway.api.control.ControlProperties;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -10,14 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The checked settings of an external Mosquitto: how the server connects, and the endpoint that
@@ -117,26 +111,8 @@ record ExternalMosquittoSettings(BrokerLink adminLink, DeviceEndpoint deviceEndp
 
   private static SSLContext trusting(String pem, String file) {
     try {
-      Collection<? extends Certificate> certificates =
-          CertificateFactory.getInstance("X.509")
-              .generateCertificates(
-                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-      if (certificates.isEmpty()) {
-        throw new GeneralSecurityException("no certificate in the file");
-      }
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      int index = 0;
-      for (Certificate certificate : certificates) {
-        store.setCertificateEntry("ca-" + index++, certificate);
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
+      return TrustedCertificates.trustingPem(pem);
+    } catch (GeneralSecurityException e) {
       throw new ControlBrokerException(
           "slipway.control.external.ca-certificate "
               + file

@@ -3,7 +3,6 @@ package io.slipway.api.control.channel;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.slipway.api.access.AccessControl;
 import io.slipway.api.access.Permission;
-import io.slipway.api.control.broker.ControlBroker;
 import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.device.Device;
 import io.slipway.api.error.ApiException;
@@ -30,19 +29,19 @@ class ChannelController {
   private final AccessControl access;
   private final ChannelSettings settings;
   private final ObjectProvider<ControlLink> link;
-  private final ObjectProvider<ControlBroker> broker;
+  private final DeviceConnections connections;
   private final Clock clock;
 
   ChannelController(
       AccessControl access,
       ChannelSettings settings,
       ObjectProvider<ControlLink> link,
-      ObjectProvider<ControlBroker> broker,
+      DeviceConnections connections,
       Clock clock) {
     this.access = access;
     this.settings = settings;
     this.link = link;
-    this.broker = broker;
+    this.connections = connections;
     this.clock = clock;
   }
 
@@ -62,8 +61,8 @@ class ChannelController {
    * @param setting {@code on}, {@code off} or {@code fleet}
    * @param until when the device's setting lapses, milliseconds since the epoch, or null
    * @param fleetEnabled the fleet's setting
-   * @param connected whether the device is online by its retained presence and, where the broker
-   *     can tell, holds a connection to it; null when the server runs no channel
+   * @param connected whether the device is connected, as {@link DeviceConnections} decides for
+   *     commands too; null when the server runs no channel
    */
   record DeviceChannelView(
       boolean enabled, String setting, Long until, boolean fleetEnabled, Boolean connected) {}
@@ -87,6 +86,11 @@ class ChannelController {
           "The body needs 'enabled': send {\"enabled\": true} or {\"enabled\": false} for fleet "
               + found.repositoryPrefix());
     }
+    if (body.enabled()) {
+      // Switching on opens a way into the fleet's devices, so an administrator who is not an
+      // owner needs support access; switching off only cuts access.
+      access.requireFleet(who, org, fleet, Permission.DEVICE_CONTROL);
+    }
     settings.setFleet(who, found, body.enabled());
     return new FleetChannel(settings.fleetEnabled(found));
   }
@@ -100,9 +104,22 @@ class ChannelController {
   @PutMapping("/api/v1/devices/{uuid}/control-channel")
   DeviceChannelView putDevice(
       Identity who, @PathVariable String uuid, @RequestBody DeviceChannelChange body) {
-    Device device = access.requireDevice(who, uuid, Permission.DEVICE_CONTROL);
+    Device device = access.requireDevice(who, uuid, permissionToSet(who, body.enabled()));
     settings.setDevice(who, device, body.enabled(), body.duration());
     return view(device);
+  }
+
+  /**
+   * Returns the permission that changing a device's setting to {@code enabled} needs. Members need
+   * {@link Permission#DEVICE_CONTROL} for every change. A server administrator may switch the
+   * channel off without support access, because that only cuts access, and needs it for the rest,
+   * which may turn the channel on.
+   */
+  private static Permission permissionToSet(Identity who, Boolean enabled) {
+    if (who.serverAdmin() && Boolean.FALSE.equals(enabled)) {
+      return Permission.DEVICE_MANAGE;
+    }
+    return Permission.DEVICE_CONTROL;
   }
 
   private DeviceChannelView view(Device device) {
@@ -114,24 +131,6 @@ class ChannelController {
         setting.settingName(now),
         setting.overrideActive(now) ? setting.until() : null,
         setting.fleetEnabled(),
-        available == null ? null : connected(device.uuid(), available));
-  }
-
-  /**
-   * Requires both the device's retained presence, which commands go by, and the broker's own view
-   * where the broker has one: a device that the broker has just cut off may still read as online
-   * until the broker publishes its last will.
-   */
-  private boolean connected(String uuid, ControlLink available) {
-    boolean online = available.isOnline(uuid);
-    ControlBroker running = broker.getIfAvailable();
-    if (!online || running == null) {
-      return online;
-    }
-    try {
-      return running.isConnected(uuid);
-    } catch (UnsupportedOperationException e) {
-      return true;
-    }
+        available == null ? null : connections.isConnected(available, device.uuid()));
   }
 }

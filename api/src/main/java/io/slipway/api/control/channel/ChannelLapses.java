@@ -91,6 +91,8 @@ class ChannelLapses {
         enabled ? "on" : "off");
     if (!enabled) {
       cutoff.cut(List.of(device.uuid()), "device setting lapsed");
+    } else {
+      cutoff.readmit(List.of(device.uuid()));
     }
     return true;
   }

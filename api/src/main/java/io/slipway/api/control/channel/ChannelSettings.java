@@ -22,8 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The control channel's fleet and device switches: reads the effective state, changes the switches
- * with an audit entry, and cuts devices off the broker when the channel turns off for them. Callers
- * check access first. Thread-safe.
+ * with an audit entry, cuts devices off the broker when the channel turns off for them, and lets
+ * them back at once when it turns on. Callers check access first. Thread-safe.
  */
 @Service
 public class ChannelSettings implements ChannelSwitch {
@@ -112,12 +112,15 @@ public class ChannelSettings implements ChannelSwitch {
         who.subject());
 
     long now = clock.millis();
-    List<String> off =
+    Map<Boolean, List<String>> byState =
         channels.findByFleet(fleet.id()).stream()
-            .filter(device -> !device.setting().effective(properties.enabled(), now))
-            .map(ChannelRepository.DeviceChannel::uuid)
-            .toList();
-    cutoff.cut(off, "channel off for fleet " + fleet.repositoryPrefix());
+            .collect(
+                Collectors.partitioningBy(
+                    device -> device.setting().effective(properties.enabled(), now),
+                    Collectors.mapping(
+                        ChannelRepository.DeviceChannel::uuid, Collectors.toList())));
+    cutoff.cut(byState.get(false), "channel off for fleet " + fleet.repositoryPrefix());
+    cutoff.readmit(byState.get(true));
   }
 
   /**
@@ -157,6 +160,8 @@ public class ChannelSettings implements ChannelSwitch {
 
     if (!stored.setting().effective(properties.enabled(), now)) {
       cutoff.cut(List.of(device.uuid()), "channel off for the device");
+    } else {
+      cutoff.readmit(List.of(device.uuid()));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.slipway.api.control.command;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param type what the device was asked to do
  * @param service the service of a service command, else null
  * @param status {@code PENDING}, {@code SUCCEEDED}, {@code FAILED} or {@code TIMED_OUT}
- * @param result what the device said it did, or null
+ * @param result the result message the device sent, or null
  * @param error why the device failed, or null
  * @param createdBy subject of whoever sent it ({@code system} for the server's own)
  * @param createdAt when it was sent
@@ -31,7 +32,7 @@ public record Command(
     Instant deadline,
     Instant completedAt) {
 
-  /** Where a command stands. */
+  /** The state of a command. */
   public enum Status {
     PENDING,
     SUCCEEDED,
@@ -46,6 +47,35 @@ public record Command(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(deadline, "deadline");
+  }
+
+  /**
+   * Builds a {@code PENDING} command with no result yet, which times out {@code timeout} after
+   * {@code createdAt}.
+   *
+   * @throws NullPointerException when {@code id}, {@code deviceUuid}, {@code type}, {@code
+   *     createdAt} or {@code timeout} is null
+   */
+  public static Command pending(
+      String id,
+      String deviceUuid,
+      CommandType type,
+      String service,
+      String createdBy,
+      Instant createdAt,
+      Duration timeout) {
+    return new Command(
+        id,
+        deviceUuid,
+        type,
+        service,
+        Status.PENDING,
+        null,
+        null,
+        createdBy,
+        createdAt,
+        createdAt.plus(timeout),
+        null);
   }
 
   /** Returns this command with {@code newDeadline} as its deadline. */

@@ -2,6 +2,7 @@ package io.slipway.api.control.command;
 
 import io.slipway.api.control.broker.ControlBroker;
 import io.slipway.api.control.channel.ChannelSwitch;
+import io.slipway.api.control.channel.DeviceConnections;
 import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.device.Device;
 import io.slipway.api.error.ApiException;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides whether a command can reach a device: the server runs a broker and its link, the channel
- * is on for the device, and the device is online. Thread-safe.
+ * is on for the device, and the device is connected ({@link DeviceConnections}). Thread-safe.
  */
 @Component
 class CommandChannel {
@@ -21,14 +22,17 @@ class CommandChannel {
   private final ObjectProvider<ControlBroker> brokers;
   private final ObjectProvider<ControlLink> links;
   private final ChannelSwitch channelSwitch;
+  private final DeviceConnections connections;
 
   CommandChannel(
       ObjectProvider<ControlBroker> brokers,
       ObjectProvider<ControlLink> links,
-      ChannelSwitch channelSwitch) {
+      ChannelSwitch channelSwitch,
+      DeviceConnections connections) {
     this.brokers = brokers;
     this.links = links;
     this.channelSwitch = channelSwitch;
+    this.connections = connections;
   }
 
   /** Returns the link, or empty when the server runs without a control channel. */
@@ -71,7 +75,7 @@ class CommandChannel {
               + device.uuid()
               + "/control-channel or for its fleet");
     }
-    if (!link.isOnline(device.uuid())) {
+    if (!connections.isConnected(link, device.uuid())) {
       throw new ApiException(
           ErrorCode.DEVICE_NOT_CONNECTED,
           "Device "
@@ -84,6 +88,10 @@ class CommandChannel {
    * Returns those of {@code devices}, all of fleet {@code fleetId}, that are online with the
    * channel on, in their order, for fleet-wide messages. The switches are read in one query for the
    * fleet rather than one per device.
+   *
+   * <p>NOTE: online here is the retained presence, not {@link DeviceConnections}, because asking
+   * the embedded broker costs one lookup per device; a connected device that never published
+   * presence is left out of fleet-wide messages.
    */
   List<Device> reachable(ControlLink link, long fleetId, List<Device> devices) {
     List<Device> online = devices.stream().filter(device -> link.isOnline(device.uuid())).toList();

@@ -10,7 +10,6 @@ import io.slipway.api.identity.Identity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 /**
  * Commands to devices over the control channel: {@code POST|GET /api/v1/devices/{uuid}/commands},
@@ -33,11 +33,17 @@ class CommandController {
   private final AccessControl access;
   private final CommandService commands;
   private final FleetCommands fleetCommands;
+  private final HeldCommandReads heldReads;
 
-  CommandController(AccessControl access, CommandService commands, FleetCommands fleetCommands) {
+  CommandController(
+      AccessControl access,
+      CommandService commands,
+      FleetCommands fleetCommands,
+      HeldCommandReads heldReads) {
     this.access = access;
     this.commands = commands;
     this.fleetCommands = fleetCommands;
+    this.heldReads = heldReads;
   }
 
   /**
@@ -60,21 +66,19 @@ class CommandController {
   }
 
   @GetMapping("/api/v1/devices/{uuid}/commands/{id}")
-  CommandView get(
+  DeferredResult<CommandView> get(
       Identity who,
       @PathVariable String uuid,
       @PathVariable String id,
-      @RequestParam(required = false) String wait)
-      throws InterruptedException {
+      @RequestParam(required = false) String wait) {
     Device device = access.requireDevice(who, uuid, Permission.DEVICE_CONTROL);
     Duration waitTime = CommandRules.waitTime(wait);
     Command command = commands.find(device, id).orElseThrow(() -> notFound(device, id));
     if (command.status() != Command.Status.PENDING || waitTime.isZero()) {
-      return CommandView.of(command);
+      return HeldCommandReads.answered(command);
     }
 
-    Optional<Command> ended = commands.await(id, waitTime);
-    return CommandView.of(ended.orElse(command));
+    return heldReads.hold(who, command, waitTime);
   }
 
   @GetMapping("/api/v1/devices/{uuid}/commands")

@@ -42,7 +42,7 @@ final class CommandRules {
    *     sends on its own
    */
   static CommandType requestedType(String name) {
-    CommandType type = parseType(name);
+    CommandType type = parseType(name, REQUESTABLE);
     if (SERVER_ONLY.contains(type)) {
       throw invalid(
           "Command '"
@@ -60,7 +60,7 @@ final class CommandRules {
    *     identify}
    */
   static CommandType fleetType(String name) {
-    CommandType type = parseType(name);
+    CommandType type = parseType(name, FLEET_WIDE);
     if (!FLEET_WIDE.contains(type)) {
       throw invalid(
           "Command '"
@@ -162,14 +162,15 @@ final class CommandRules {
     }
   }
 
-  private static CommandType parseType(String name) {
+  /** Parses {@code name}; the error lists {@code allowed}, the types the request may send. */
+  private static CommandType parseType(String name, Set<CommandType> allowed) {
     if (name == null || name.isEmpty()) {
-      throw invalid("The request names no command: add \"type\", one of " + names(REQUESTABLE));
+      throw invalid("The request names no command: add \"type\", one of " + names(allowed));
     }
     try {
       return CommandType.fromWireName(name);
     } catch (IllegalArgumentException e) {
-      throw invalid(e.getMessage());
+      throw invalid("Unknown command '" + name + "': use one of " + names(allowed));
     }
   }
 

@@ -12,7 +12,6 @@ import io.slipway.api.fleet.FleetRepository;
 import io.slipway.api.identity.Identity;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,19 +129,8 @@ public class CommandService implements DeviceCommands {
   /** Builds a pending command created now by {@code who}. */
   Command newCommand(
       Identity who, String deviceUuid, CommandType type, String service, Duration timeout) {
-    Instant now = clock.instant();
-    return new Command(
-        ids.newCommandId(),
-        deviceUuid,
-        type,
-        service,
-        Status.PENDING,
-        null,
-        null,
-        who.subject(),
-        now,
-        now.plus(timeout),
-        null);
+    return Command.pending(
+        ids.newCommandId(), deviceUuid, type, service, who.subject(), clock.instant(), timeout);
   }
 
   /**

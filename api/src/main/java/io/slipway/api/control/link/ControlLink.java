@@ -20,6 +20,12 @@ public interface ControlLink {
   boolean isOnline(String uuid);
 
   /**
+   * Forgets device {@code uuid}'s presence until it publishes again, for a device that the server
+   * has just cut off the broker.
+   */
+  void forgetPresence(String uuid);
+
+  /**
    * Registers a listener for events devices publish on their own event topic. The listener gets the
    * device UUID (taken from the topic, not the payload) and the raw payload, on the link's thread;
    * it must not block.

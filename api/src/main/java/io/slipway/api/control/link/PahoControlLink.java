@@ -107,6 +107,11 @@ public final class PahoControlLink implements ControlLink, SmartLifecycle {
   }
 
   @Override
+  public void forgetPresence(String uuid) {
+    presence.online().remove(uuid);
+  }
+
+  @Override
   public void onEvent(BiConsumer<String, byte[]> listener) {
     listeners.add(listener);
   }

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.slipway.api.control.ControlTopics;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.SocketFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -110,7 +106,7 @@ public abstract class ControlBrokerContract {
   }
 
   @Test
-  void clientIdDifferentFromUserIsRejected() {
+  void foreignClientIdIsRejected() {
     Device device = admittedDevice();
     Device other = admittedDevice();
 
@@ -221,7 +217,7 @@ public abstract class ControlBrokerContract {
   }
 
   @Test
-  void mqtt5DeviceIsConfinedToItsTopics() throws Exception {
+  void mqtt5DeviceConfinedToOwnTopics() throws Exception {
     Device device = admittedDevice();
     Device other = admittedDevice();
     Inbox server = serverInbox();
@@ -456,20 +452,8 @@ public abstract class ControlBrokerContract {
   /** Returns a TLS socket factory that trusts the PEM certificate {@code pem} alone. */
   protected static SocketFactory trusting(String pem) {
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      trust.setCertificateEntry(
-          "broker",
-          CertificateFactory.getInstance("X.509")
-              .generateCertificate(
-                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context.getSocketFactory();
-    } catch (Exception e) {
+      return TrustedCertificates.trustingPem(pem).getSocketFactory();
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Cannot trust the broker's certificate", e);
     }
   }

@@ -19,7 +19,7 @@ class EmbeddedBrokerSettingsTest {
   }
 
   @Test
-  void websocketPortOutOfRangeNamesSetting() {
+  void invalidWebsocketPortNamesSetting() {
     assertThatThrownBy(() -> settings(0, -2, "/mqtt", null))
         .isInstanceOf(ControlBrokerException.class)
         .hasMessageContaining("slipway.control.embedded.websocket-port -2");

@@ -100,7 +100,7 @@ class MosquittoBrokerIT extends ControlBrokerContract {
   }
 
   @Test
-  void admitWithNewKeyReplacesOldKey() throws Exception {
+  void newKeyAdmissionReplacesOldKey() throws Exception {
     Device device = admittedDevice();
     String newKey = "sdk_" + UUID.randomUUID();
 

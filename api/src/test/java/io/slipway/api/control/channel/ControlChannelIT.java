@@ -43,6 +43,7 @@ class ControlChannelIT {
   private DeviceAdmission admission;
   private String provisioningKey;
   private String operator;
+  private String owner;
   private String uuid;
   private String key;
 
@@ -57,11 +58,12 @@ class ControlChannelIT {
     fixture.createFleet("acme", "gated", "raspberrypi4-64", true);
     provisioningKey = fixture.provisioningKey("acme", "alpha", "{\"name\":\"batch\"}");
     operator = fixture.user("olivia", "acme", Role.OPERATOR);
+    owner = fixture.user("oscar", "acme", Role.OWNER);
   }
 
   @BeforeEach
   void newDevice() {
-    expect(fixture.put(FLEET, fixture.adminToken(), "{\"enabled\":true}"), 200);
+    expect(fixture.put(FLEET, owner, "{\"enabled\":true}"), 200);
     uuid = newUuid();
     key = fixture.registeredDevice(provisioningKey, uuid, "raspberrypi4-64");
   }
@@ -89,7 +91,26 @@ class ControlChannelIT {
     Response state = expect(fixture.get(device(), operator), 200);
     assertThat(state.json().path("enabled").asBoolean()).isFalse();
     assertThat(state.json().path("fleetEnabled").asBoolean()).isFalse();
-    assertThat(broker.revoked()).contains(uuid);
+    // The cut follows disable-channel after BrokerCutoff.NOTICE_TIME.
+    awaitCondition(() -> broker.revoked().contains(uuid), "device " + uuid + " to be cut off");
+  }
+
+  @Test
+  void fleetSwitchedOnReadmitsItsDevices() {
+    expect(fixture.put(FLEET, fixture.adminToken(), "{\"enabled\":false}"), 200);
+
+    expect(fixture.put(FLEET, owner, "{\"enabled\":true}"), 200);
+
+    assertThat(broker.readmitted()).contains(uuid);
+  }
+
+  @Test
+  void deviceSwitchedOnIsReadmitted() {
+    expect(fixture.put(device(), operator, "{\"enabled\":false}"), 200);
+
+    expect(fixture.put(device(), operator, "{\"enabled\":true}"), 200);
+
+    assertThat(broker.readmitted()).contains(uuid);
   }
 
   @Test
@@ -113,7 +134,8 @@ class ControlChannelIT {
     assertThat(state.json().path("enabled").asBoolean()).isFalse();
     assertThat(state.json().path("setting").asString()).isEqualTo("off");
     assertThat(state.json().path("until").isNull()).isTrue();
-    assertThat(broker.revoked()).contains(uuid);
+    // The cut follows disable-channel after BrokerCutoff.NOTICE_TIME.
+    awaitCondition(() -> broker.revoked().contains(uuid), "device " + uuid + " to be cut off");
   }
 
   @Test

@@ -33,6 +33,7 @@ public class RecordingBrokerConfiguration {
     private final ControlBroker real;
     private final List<String> admitted = new CopyOnWriteArrayList<>();
     private final List<String> revoked = new CopyOnWriteArrayList<>();
+    private final List<String> readmitted = new CopyOnWriteArrayList<>();
 
     RecordingBroker(ControlBroker real) {
       this.real = real;
@@ -73,6 +74,17 @@ public class RecordingBrokerConfiguration {
     public void revoke(String uuid) {
       revoked.add(uuid);
       real.revoke(uuid);
+    }
+
+    @Override
+    public void readmit(String uuid) {
+      readmitted.add(uuid);
+      real.readmit(uuid);
+    }
+
+    /** Returns the UUID of every readmit call, oldest first. */
+    public List<String> readmitted() {
+      return List.copyOf(readmitted);
     }
 
     @Override

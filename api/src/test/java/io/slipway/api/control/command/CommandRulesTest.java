@@ -35,6 +35,21 @@ class CommandRulesTest {
   }
 
   @Test
+  void unknownTypeListsOnlyRequestableTypes() {
+    assertThatThrownBy(() -> CommandRules.requestedType("dance"))
+        .hasMessageContaining("reboot")
+        .hasMessageNotContaining("disable-channel")
+        .hasMessageNotContaining("open-terminal");
+  }
+
+  @Test
+  void unknownFleetTypeListsFleetTypes() {
+    assertThatThrownBy(() -> CommandRules.fleetType("dance"))
+        .hasMessageContaining("update")
+        .hasMessageNotContaining("reboot");
+  }
+
+  @Test
   void fleetTakesOnlyUpdateAndIdentify() {
     assertThat(CommandRules.fleetType("update")).isEqualTo(CommandType.UPDATE);
     assertThat(CommandRules.fleetType("identify")).isEqualTo(CommandType.IDENTIFY);

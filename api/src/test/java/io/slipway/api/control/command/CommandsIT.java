@@ -15,7 +15,11 @@ import io.slipway.testing.mqtt.MosquittoProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +38,7 @@ class CommandsIT {
   private static final String ORG = "command-org";
   private static final String FLEET = "main";
   private static final String DEVICE_TYPE = "generic-amd64";
+  private static final int WAITS_PER_USER = 3;
 
   @TempDir static Path dataDirectory;
   @TempDir static Path brokerDirectory;
@@ -42,9 +47,11 @@ class CommandsIT {
   private ControlPlaneFixture fixture;
   private ControlLink link;
   private String operator;
+  private String secondOperator;
   private String viewer;
   private String provisioningKey;
   private final AtomicInteger fleets = new AtomicInteger();
+  private final ExecutorService waitingClients = Executors.newCachedThreadPool();
 
   /** A registered device: its UUID and key. */
   private record Registered(String uuid, String key) {}
@@ -58,17 +65,24 @@ class CommandsIT {
             dataDirectory,
             "--spring.main.sources=" + OpenMosquittoBroker.Configuration.class.getName(),
             "--" + OpenMosquittoBroker.URL_SETTING + "=" + broker.url(),
-            "--slipway.control.command-sweep=PT0.1S");
+            "--slipway.control.command-sweep=PT0.1S",
+            "--slipway.control.command-waits-per-user=" + WAITS_PER_USER,
+            // Fewer request threads than held waits: a wait that held a thread would starve the
+            // other requests of heldWaitsLeaveThreadsFree.
+            "--server.tomcat.threads.max=4",
+            "--server.tomcat.threads.min-spare=1");
     link = fixture.server().getBean(ControlLink.class);
     fixture.createOrganization(ORG);
     fixture.createFleet(ORG, FLEET, DEVICE_TYPE, false);
     operator = fixture.user("operator", ORG, Role.OPERATOR);
+    secondOperator = fixture.user("second-operator", ORG, Role.OPERATOR);
     viewer = fixture.user("viewer", ORG, Role.VIEWER);
     provisioningKey = fixture.provisioningKey(ORG, FLEET, "{\"name\":\"factory\"}");
   }
 
   @AfterAll
   void stop() {
+    waitingClients.shutdownNow();
     if (fixture != null) {
       fixture.close();
     }
@@ -102,6 +116,68 @@ class CommandsIT {
             fixture.get("/api/v1/devices/" + uuid + "/commands/" + id + "?wait=PT20S", operator),
             200)
         .json();
+  }
+
+  /** Starts {@code count} reads of command {@code id} that wait, and returns them. */
+  private List<CompletableFuture<Response>> startWaits(
+      String token, String uuid, String id, int count) {
+    List<CompletableFuture<Response>> waits = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      waits.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  fixture.get("/api/v1/devices/" + uuid + "/commands/" + id + "?wait=PT20S", token),
+              waitingClients));
+    }
+    return waits;
+  }
+
+  private void awaitHeld(int count) throws InterruptedException {
+    HeldCommandReads held = fixture.server().getBean(HeldCommandReads.class);
+    awaitCondition(count + " waits are held", () -> held.heldCount() == count);
+  }
+
+  @Test
+  void waitsBeyondUserLimitAreRejected() throws Exception {
+    try (TestMqttDevice device = connected()) {
+      String id =
+          expect(send(device.uuid(), "{\"type\":\"identify\"}"), 202).json().path("id").asString();
+      List<CompletableFuture<Response>> waits =
+          startWaits(operator, device.uuid(), id, WAITS_PER_USER);
+      awaitHeld(WAITS_PER_USER);
+
+      Response extra =
+          fixture.get(
+              "/api/v1/devices/" + device.uuid() + "/commands/" + id + "?wait=PT20S", operator);
+      device.ack(id, true, "identified", null);
+
+      assertThat(extra.status()).isEqualTo(429);
+      assertThat(extra.code()).isEqualTo("COMMAND_WAIT_LIMIT_REACHED");
+      for (CompletableFuture<Response> wait : waits) {
+        assertThat(expect(wait.get(), 200).json().path("status").asString()).isEqualTo("SUCCEEDED");
+      }
+      awaitHeld(0);
+    }
+  }
+
+  @Test
+  void heldWaitsLeaveThreadsFree() throws Exception {
+    try (TestMqttDevice device = connected()) {
+      String id =
+          expect(send(device.uuid(), "{\"type\":\"identify\"}"), 202).json().path("id").asString();
+      List<CompletableFuture<Response>> waits = new ArrayList<>();
+      waits.addAll(startWaits(operator, device.uuid(), id, WAITS_PER_USER));
+      waits.addAll(startWaits(secondOperator, device.uuid(), id, WAITS_PER_USER));
+      awaitHeld(2 * WAITS_PER_USER);
+
+      Response user = fixture.get("/api/v1/user", viewer);
+      device.ack(id, true, "identified", null);
+
+      assertThat(user.status()).isEqualTo(200);
+      for (CompletableFuture<Response> wait : waits) {
+        assertThat(expect(wait.get(), 200).json().path("status").asString()).isEqualTo("SUCCEEDED");
+      }
+    }
   }
 
   @Test
@@ -197,6 +273,20 @@ class CommandsIT {
       Response response = send(device.uuid(), "{\"type\":\"reboot\"}");
 
       assertThat(response.code()).isEqualTo("DEVICE_NOT_CONNECTED");
+    }
+  }
+
+  @Test
+  void revokedDeviceIsRefusedAtOnce() throws Exception {
+    Registered registered = register(provisioningKey);
+    try (TestMqttDevice device = connect(registered)) {
+      // The open broker cannot disconnect the device, so its presence still reads online.
+      expect(fixture.delete("/api/v1/devices/" + registered.uuid() + "/key", operator), 204);
+
+      Response sent = send(registered.uuid(), "{\"type\":\"identify\"}");
+
+      assertThat(sent.status()).isEqualTo(409);
+      assertThat(sent.code()).isEqualTo("DEVICE_NOT_CONNECTED");
     }
   }
 

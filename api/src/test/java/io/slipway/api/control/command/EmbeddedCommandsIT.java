@@ -6,17 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.slipway.api.access.Role;
 import io.slipway.api.control.TestMqttDevice;
+import io.slipway.api.control.broker.TrustedCertificates;
 import io.slipway.api.control.link.ControlLink;
 import io.slipway.api.fleet.ControlPlaneFixture;
 import io.slipway.testing.TestDatabase;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -53,7 +48,7 @@ class EmbeddedCommandsIT {
               pahoUrl(channel.path("url").asString()),
               uuid,
               deviceKey,
-              trusting(channel.path("caCertificate").asString()))) {
+              TrustedCertificates.trustingPem(channel.path("caCertificate").asString()))) {
         awaitCondition("the device is online", () -> link.isOnline(uuid));
         String id =
             expect(
@@ -82,24 +77,8 @@ class EmbeddedCommandsIT {
   }
 
   /** Converts the {@code mqtts://HOST:PORT} URL given to devices into Paho's {@code ssl://}. */
-  private static URI pahoUrl(String url) {
+  static URI pahoUrl(String url) {
     URI parsed = URI.create(url);
     return URI.create("ssl://" + parsed.getHost() + ":" + parsed.getPort());
-  }
-
-  private static SSLContext trusting(String pem) throws Exception {
-    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-    trust.load(null, null);
-    trust.setCertificateEntry(
-        "broker",
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(
-                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-    TrustManagerFactory factory =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, factory.getTrustManagers(), null);
-    return context;
   }
 }

@@ -141,10 +141,29 @@ class SupportAccessIT {
   @Test
   void adminKeepsOtherPermissions() {
     Response fleet =
-        fixture.put("/api/v1/orgs/acme/fleets/alpha/control-channel", admin, "{\"enabled\":true}");
+        fixture.put("/api/v1/orgs/acme/fleets/alpha/control-channel", admin, "{\"enabled\":false}");
+    fixture.put("/api/v1/orgs/acme/fleets/alpha/control-channel", owner, "{\"enabled\":true}");
 
     assertThat(fleet.status()).isEqualTo(200);
     assertThat(fixture.get("/api/v1/devices/" + uuid, admin).status()).isEqualTo(200);
+  }
+
+  @Test
+  void adminSwitchesDeviceOffWithoutGrant() {
+    Response device =
+        fixture.put("/api/v1/devices/" + uuid + "/control-channel", admin, "{\"enabled\":false}");
+    fixture.put("/api/v1/devices/" + uuid + "/control-channel", owner, "{\"enabled\":null}");
+
+    assertThat(device.status()).isEqualTo(200);
+  }
+
+  @Test
+  void adminSwitchingFleetOnNeedsGrant() {
+    Response fleet =
+        fixture.put("/api/v1/orgs/acme/fleets/alpha/control-channel", admin, "{\"enabled\":true}");
+
+    assertThat(fleet.status()).isEqualTo(403);
+    assertThat(fleet.code()).isEqualTo("SUPPORT_ACCESS_REQUIRED");
   }
 
   @Test

@@ -75,20 +75,15 @@ public class FakeDevices implements DeviceCommands {
       String service,
       Duration timeout,
       Map<String, Object> parameters) {
-    Instant now = Instant.now();
     Command pending =
-        new Command(
+        Command.pending(
             "cmd_" + UUID.randomUUID(),
             device.uuid(),
             type,
             service,
-            Command.Status.PENDING,
-            null,
-            null,
             who.subject(),
-            now,
-            now.plus(timeout),
-            null);
+            Instant.now(),
+            timeout);
     CompletableFuture<Command> outcome = new CompletableFuture<>();
     outcomes.put(pending.id(), outcome);
 

@@ -72,7 +72,7 @@ class SshGatewayIT {
   }
 
   @Test
-  void sshClientGetsOutputAndExitCode() throws Exception {
+  void sshGetsOutputAndExitCode() throws Exception {
     Result result = ssh("registered", "hello\nexit 3\n", device);
 
     assertThat(result.exitCode()).isEqualTo(3);
