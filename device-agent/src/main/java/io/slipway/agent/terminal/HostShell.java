@@ -122,8 +122,9 @@ public final class HostShell implements Terminal {
   }
 
   /**
-   * Closes the master, which sends SIGHUP to the shell's session, and ends the shell if it still
-   * runs.
+   * Closes the master and kills the shell and every process it started. The hangup that closing the
+   * master should send does not always arrive (seen in a CI run, where shells outlived it), and an
+   * interactive shell ignores SIGTERM, so both are killed with SIGKILL.
    */
   @Override
   public void close() {
@@ -132,7 +133,8 @@ public final class HostShell implements Terminal {
     }
     closed = true;
     closeQuietly(libc, master);
-    process.destroy();
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
   }
 
   private static PosixPty loadLibrary() {
