@@ -90,12 +90,14 @@ final class TerminalClient implements AutoCloseable {
 
   /**
    * Waits until the output contains a line that is exactly {@code line}, as a command's result
-   * prints it (the terminal's echo of the typed command is a different line).
+   * prints it (the terminal's echo of the typed command is a different line). The line may start
+   * with a shell prompt such as {@code "# "}: when input is typed before the prompt appears, the
+   * shell prints the prompt after the echo, in front of the command's output.
    *
    * @throws AssertionError when it does not appear within {@code timeout}
    */
   void awaitLine(String line, Duration timeout) {
-    Pattern pattern = Pattern.compile("(?m)^" + Pattern.quote(line) + "\r?$");
+    Pattern pattern = Pattern.compile("(?m)^(?:[^\r\n]*[#$>] )?" + Pattern.quote(line) + "\r?$");
     Poll.until(
         timeout,
         "the line '" + line + "' from " + name,
