@@ -4,6 +4,7 @@
 # agent per fleet, updates them by delta, pins a release, uses the control channel and tampers
 # with a blob. Each step is a function step_N_NAME in lib/*.sh. The last line of output is
 # "N passed, M failed", and the exit status is 0 only when every check passed.
+# shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 set -E
 
@@ -241,7 +242,7 @@ finish() {
 
   if [[ -n "$CURRENT_STEP" ]]; then
     if ((FAILED == FAILED_BEFORE_STEP)); then
-      fail "step $CURRENT_STEP ran to its end" "${LAST_ERROR:-the script stopped with exit status $status}"
+      fail "step $CURRENT_STEP runs to completion" "${LAST_ERROR:-the script stopped with exit status $status}"
     fi
     STEP_RESULTS[CURRENT_STEP]="failed after $((SECONDS - STEP_STARTED)) s"
     local n
@@ -310,7 +311,8 @@ main() {
 
   prepare_work_dir
   trap finish EXIT
-  trap 'exit 130' INT TERM
+  trap 'LAST_ERROR="interrupted by SIGINT"; exit 130' INT
+  trap 'LAST_ERROR="stopped by SIGTERM"; exit 143' TERM
   trap 'record_error "$?" "$BASH_COMMAND" "${BASH_SOURCE[0]}" "$LINENO"' ERR
 
   printf 'Slipway quickstart in %s (repository %s)\n' "$WORK" "$REPO_ROOT"

@@ -32,6 +32,7 @@ step_2_accounts() {
   capture TOKEN "$USER_NAME receives an API token" create_api_token || return 1
   export TOKEN
   # Later steps act with the API token, as a script or CI job would, not with the web session.
+  # shellcheck disable=SC2034 # api in common.sh reads SESSION.
   SESSION=''
   write_registry_credentials
 
@@ -50,7 +51,7 @@ random_password() {
 create_user() {
   local body
   body=$(jq -n --arg user "$USER_NAME" --arg password "$USER_PASSWORD" \
-    '{username: $user, password: $password}')
+    '{username: $user, password: $password}') || return 1
   SESSION=$ADMIN_TOKEN api POST /api/v1/users "$body" | jq -e --arg user "$USER_NAME" '.username == $user'
 }
 
@@ -84,7 +85,8 @@ totp_is_on() {
 sign_in() {
   local code=$1 body
   body=$(jq -n --arg user "$USER_NAME" --arg password "$USER_PASSWORD" --arg code "$code" \
-    '{username: $user, password: $password} + (if $code == "" then {} else {totp: $code} end)')
+    '{username: $user, password: $password} + (if $code == "" then {} else {totp: $code} end)') ||
+    return 1
   SESSION='' TOKEN='' api POST /api/v1/auth/login "$body" | jq -er .token
 }
 
@@ -94,7 +96,7 @@ start_totp_enrolment() {
 
 confirm_totp() {
   local code
-  code=$(totp_code "$(date +%s)")
+  code=$(totp_code "$(date +%s)") || return 1
   api POST /api/v1/user/totp/confirm "{\"code\":\"$code\"}" | jq -e '.recoveryCodes | length > 0'
 }
 
@@ -155,7 +157,7 @@ slipway_login() {
 
 fleets_listed() {
   local fleets
-  fleets=$("$SLIPWAY" fleet list "$ORG" --json)
+  fleets=$("$SLIPWAY" fleet list "$ORG" --json) || return 1
   jq -e --arg amd "$FLEET_AMD64" --arg arm "$FLEET_ARM64" \
     --arg amd_type "$DEVICE_TYPE_AMD64" --arg arm_type "$DEVICE_TYPE_ARM64" '
       (map(select(.slug == $amd and .deviceType == $amd_type)) | length == 1) and

@@ -46,10 +46,12 @@ fail() {
   fi
 }
 
-# Runs CMD with its arguments and counts the result as the check DESCRIPTION. CMD runs in a
-# subshell with errexit on, so it cannot set variables of the caller, and the first failing
-# command inside a function fails the check. On failure the last 20 lines of its output are the
-# reason. Returns CMD's exit status, so that a step can stop with `check ... || return 1`.
+# Runs CMD with its arguments and counts the result as the check DESCRIPTION. Returns CMD's exit
+# status, so that a step can stop with `check ... || return 1`. CMD runs in a subshell, so it
+# cannot set variables of the caller. Bash ignores errexit inside a function that is called from
+# a condition such as `check ... || return 1`, so a function given as CMD must return non-zero
+# itself when one of its commands fails, for example with `|| return 1`. On failure the last 20
+# lines of its output are the reason.
 check() {
   local description=$1
   shift
@@ -57,10 +59,7 @@ check() {
   output=$(mktemp "${WORK:-/tmp}/check.XXXXXX")
 
   set +e
-  (
-    set -e
-    "$@"
-  ) >"$output" 2>&1
+  ("$@") >"$output" 2>&1
   status=$?
   set -e
 
@@ -73,9 +72,30 @@ check() {
   return "$status"
 }
 
+# Runs CMD with its arguments like check, but shows its output indented as it arrives, for long
+# commands whose progress the reader should see, such as a build.
+check_shown() {
+  local description=$1
+  shift
+  local status
+
+  set +e
+  ("$@") 2>&1 | indent
+  status=${PIPESTATUS[0]}
+  set -e
+
+  if ((status == 0)); then
+    pass "$description"
+  else
+    fail "$description" "exit status $status; its output is above"
+  fi
+  return "$status"
+}
+
 # Runs CMD with its arguments, assigns its standard output to the variable NAME and counts the
-# result as the check DESCRIPTION: capture NAME DESCRIPTION CMD... CMD runs with errexit on, and on
-# failure its standard error is the reason. Returns CMD's exit status.
+# result as the check DESCRIPTION: capture NAME DESCRIPTION CMD... As in check, a function given as
+# CMD must return non-zero itself on failure. On failure its standard error is the reason.
+# Returns CMD's exit status.
 capture() {
   local capture_name=$1 capture_description=$2
   shift 2
@@ -83,10 +103,7 @@ capture() {
   capture_errors=$(mktemp "${WORK:-/tmp}/capture.XXXXXX")
 
   set +e
-  capture_output=$(
-    set -e
-    "$@" 2>"$capture_errors"
-  )
+  capture_output=$("$@" 2>"$capture_errors")
   capture_status=$?
   set -e
 
@@ -102,7 +119,8 @@ capture() {
 
 # Runs CMD with its arguments once a second until it succeeds, for at most SECONDS. Gives up at
 # once when CMD exits with WAIT_ABORT (99). On a timeout or abort it prints DESCRIPTION and the
-# last output of CMD to standard error and returns 1. CMD runs in a subshell, as in check.
+# last output of CMD to standard error and returns 1. CMD runs in a subshell and must report its
+# own failures, as in check.
 wait_for() {
   local seconds=$1 description=$2
   shift 2
@@ -112,10 +130,7 @@ wait_for() {
 
   while true; do
     set +e
-    (
-      set -e
-      "$@"
-    ) >"$output" 2>&1
+    ("$@") >"$output" 2>&1
     status=$?
     set -e
 
