@@ -2,7 +2,7 @@
 # Builds a small base OS image for one device type with standard tools: a GPT disk with a FAT
 # boot partition named and labelled resin-boot and an ext4 root filesystem made from a directory.
 # The image has the layout that Slipway's server configures, but it boots nothing: its root
-# filesystem holds a few text files and no kernel. A real one comes from a Yocto build, or from
+# filesystem contains a few text files and no kernel. A real one comes from a Yocto build, or from
 # `slipway os assemble` (docs/os-images.md).
 set -euo pipefail
 
@@ -10,7 +10,7 @@ SCRIPT_NAME=$(basename "$0")
 readonly SCRIPT_NAME
 
 # Partition sizes in MiB. FAT16 needs at least 4085 clusters, and mkfs.vfat makes about 16,000 of
-# 2 KiB on 32 MiB; the root filesystem holds only a few files.
+# 2 KiB on 32 MiB; the root filesystem contains only a few files.
 readonly BOOT_MIB=32
 readonly ROOT_MIB=24
 # The boot partition's GPT name and FAT label, one of those the server looks for by default.

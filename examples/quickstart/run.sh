@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Walks through Slipway end to end, unattended, as docs/quickstart.md describes: starts a server,
-# creates accounts and fleets, git pushes the example project, configures OS images, runs a device
-# agent per fleet, updates them by delta, pins a release, uses the control channel and tampers
-# with a blob. Each step is a function step_N_NAME in lib/*.sh. The last line of output is
-# "N passed, M failed", and the exit status is 0 only when every check passed.
+# Walks through Slipway end to end, unattended, as docs/quickstart.md describes. It starts a
+# server, creates accounts and fleets, git pushes the example project and configures OS images.
+# It then runs a device agent per fleet, updates the devices by delta, pins a release, uses the
+# control channel and tampers with a blob. Each step is a function step_N_NAME in lib/*.sh. The
+# last line of output is "N passed, M failed", and the exit status is 0 only when every check
+# passed.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 set -E
@@ -205,8 +206,8 @@ record_error() {
   fi
 }
 
-# Leaves later steps to a note on --keep, or stops what the steps started, and removes a work
-# directory that this run created when every check passed.
+# Prints what --keep left running. Without --keep, stops what the steps started and removes the
+# work directory when this run created it and every check passed.
 clean_up() {
   if [[ "$KEEP" == true ]]; then
     printf '\nLeft running (--keep); the work directory is %s\n' "$WORK"

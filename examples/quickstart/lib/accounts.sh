@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Step 2: the administrator creates a user; the user turns TOTP on, creates an organization with
+# Step 2: the administrator creates a user. The user turns TOTP on, creates an organization with
 # an amd64 and an arm64 fleet and an API token, and logs the slipway command in with it. Exports
 # USER_NAME, USER_PASSWORD, TOTP_SECRET, TOKEN, ORG, FLEET_AMD64, FLEET_ARM64, DEVICE_TYPE_AMD64
 # and DEVICE_TYPE_ARM64.
@@ -43,7 +43,7 @@ step_2_accounts() {
   check "./slipway fleet list shows both fleets with their device types" fleets_listed || return 1
 }
 
-# Prints a random password of 24 characters; the policy asks for at least 12.
+# Prints a random password of 24 characters; the password policy requires at least 12.
 random_password() {
   head -c 18 /dev/urandom | base64 | tr '+/' '-_'
 }

@@ -11,7 +11,7 @@ FAILED=0
 CLEANUPS=()
 KEEP_NOTES=()
 
-# The exit status with which a command polled by wait_for says that waiting longer cannot help.
+# The exit status with which a command polled by wait_for signals that waiting longer cannot help.
 readonly WAIT_ABORT=99
 
 # Prints the header of step NUMBER.
@@ -183,7 +183,7 @@ on_exit() {
   CLEANUPS+=("$1")
 }
 
-# Registers a line that tells the user what was left running under --keep and how to stop it.
+# Registers a line that shows the user what --keep left running and how to stop it.
 on_keep() {
   KEEP_NOTES+=("$1")
 }

@@ -51,7 +51,7 @@ start_server() {
   on_exit stop_server
 }
 
-# Succeeds once the server wrote its port and bootstrap token and its registry answers; aborts the
+# Succeeds once the server wrote its port and bootstrap token and its registry responds. Aborts the
 # wait when the server process ended.
 server_ready() {
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
