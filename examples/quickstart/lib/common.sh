@@ -25,9 +25,10 @@ say() {
   printf '   %s\n' "$*"
 }
 
-# Copies standard input to standard output, indented under the step's lines, as it arrives.
+# Copies standard input to standard output, indented under the step's lines, as it arrives. Drops
+# trailing blanks, such as those git pads its remote: lines with.
 indent() {
-  sed -u 's/^/   | /'
+  sed -u -e 's/[[:space:]]*$//' -e 's/^/   | /'
 }
 
 # Counts a passed check and prints it.
