@@ -88,8 +88,8 @@ push_release() {
 }
 
 # For each service whose linux/ARCH image differs between releases FROM and TO, prints how device
-# UUID fetched it, the bytes it downloaded and the image's full size. Fails when such a service
-# was not fetched by delta or reports no byte count.
+# UUID fetched it and the bytes it downloaded, against the bytes a full pull would fetch and the
+# image's whole size. Fails when such a service was not fetched by delta or reports no byte count.
 changed_images_came_by_delta() {
   local uuid=$1 from=$2 to=$3 arch=$4
   local state services service changed=0
@@ -98,14 +98,14 @@ changed_images_came_by_delta() {
 
   for service in $(jq -r '.[]' <<<"$services"); do
     local old new
-    old=$(service_manifest "$from" "$service" "$arch") || return 1
-    new=$(service_manifest "$to" "$service" "$arch") || return 1
-    if [[ "${old% *}" == "${new% *}" ]]; then
+    old=$(platform_manifest "$from" "$service" "$arch") || return 1
+    new=$(platform_manifest "$to" "$service" "$arch") || return 1
+    if [[ "$(jq -r .digest <<<"$old")" == "$(jq -r .digest <<<"$new")" ]]; then
       echo "$arch $service: image unchanged, nothing to download"
       continue
     fi
     changed=$((changed + 1))
-    report_download "$arch" "$service" "${new#* }" "$state" || return 1
+    report_download "$arch" "$service" "$old" "$new" "$state" || return 1
   done
 
   if ((changed == 0)); then
@@ -114,27 +114,32 @@ changed_images_came_by_delta() {
   fi
 }
 
-# Prints one line on how SERVICE's image came, from the device's reported STATE, against
-# FULL_SIZE bytes, and fails unless it came by delta with a byte count.
+# Prints how SERVICE's image NEW (from platform_manifest) came after OLD, from the device's
+# reported STATE, and fails unless it came by delta with a byte count. A full pull would fetch the
+# blobs of NEW that OLD lacks; the whole image counts every blob.
 report_download() {
-  local arch=$1 service=$2 full_size=$3 state=$4
-  local method bytes message
+  local arch=$1 service=$2 old=$3 new=$4 state=$5
+  local method bytes message whole missing
   method=$(jq -r --arg s "$service" '.reported.services[$s].updateMethod // "unknown"' <<<"$state")
   bytes=$(jq -r --arg s "$service" '.reported.services[$s].downloadedBytes // empty' <<<"$state")
   message=$(jq -r --arg s "$service" '.reported.services[$s].message // empty' <<<"$state")
+  whole=$(jq '[.blobs[].size] | add' <<<"$new")
+  missing=$(jq -n --argjson old "$old" --argjson new "$new" \
+    '[$old.blobs[].digest] as $held | [$new.blobs[] | select(.digest | IN($held[]) | not) | .size] | add // 0')
 
   if [[ "$method" != delta || -z "$bytes" ]]; then
-    echo "$arch $service: fetched by '$method', ${bytes:-no} bytes reported; the full image is $(format_bytes "$full_size")"
+    echo "$arch $service: fetched by '$method', ${bytes:-no} bytes reported"
     [[ -z "$message" ]] || echo "  the device's message: $message"
     return 1
   fi
-  echo "$arch $service: delta of $(format_bytes "$bytes") for an image of $(format_bytes "$full_size")" \
-    "($(awk -v d="$bytes" -v f="$full_size" 'BEGIN { printf "%.2f", 100 * d / f }') % of a full pull)"
+  echo "$arch $service: the delta took $(format_bytes "$bytes");" \
+    "a full pull would fetch $(format_bytes "$missing") (the new config and changed layers);" \
+    "the whole image is $(format_bytes "$whole")"
 }
 
-# Prints the digest and size in bytes (config and layers, compressed) of the linux/ARCH manifest
-# of SERVICE's image in RELEASE, separated by a space.
-service_manifest() {
+# Prints the linux/ARCH manifest of SERVICE's image in RELEASE as {"digest", "blobs": [{"digest",
+# "size"}]}, its config first, then its layers.
+platform_manifest() {
   local release=$1 service=$2 arch=$3
   local image index digest manifest
   image=$(api GET "/api/v1/releases/$release" | jq -er --arg s "$service" '.services[$s].image') ||
@@ -144,7 +149,8 @@ service_manifest() {
     | select(.platform.os == "linux" and .platform.architecture == $arch) | .digest)' <<<"$index") ||
     return 1
   manifest=$(skopeo inspect --tls-verify=false --raw "docker://${image%@*}@$digest") || return 1
-  jq -r --arg digest "$digest" '"\($digest) \(.config.size + ([.layers[].size] | add // 0))"' <<<"$manifest"
+  jq -c --arg digest "$digest" '{digest: $digest, blobs: [.config, .layers[] | {digest, size}]}' \
+    <<<"$manifest"
 }
 
 # Prints BYTES with thousands separators and, from 1 MiB on, in MiB.
