@@ -7,7 +7,7 @@
 # Bump when the content of the cached root filesystem changes, so old tarballs are not reused.
 readonly ROOTFS_FORMAT=2
 
-# Documentation is about a quarter of a minbase root filesystem (43 of 165 MB for bookworm on
+# Documentation is about a third of a minbase root filesystem (43 of 122 MB for bookworm on
 # amd64), and no service reads it. Copyright files stay, because Debian's licences ask for them.
 readonly DPKG_OPTIONS=(
   'path-exclude=/usr/share/man/*'
