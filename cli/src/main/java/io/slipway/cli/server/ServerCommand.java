@@ -43,12 +43,18 @@ public class ServerCommand implements Callable<Integer> {
               + " Default: slipway.data-dir, else ./data.")
   Path dataDirectory;
 
+  /** Listener ports that follow {@code --port 0} to a free port unless a property sets them. */
+  private static final List<String> FREE_PORT_FOLLOWERS =
+      List.of("slipway.control.embedded.tls-port", "slipway.control.ssh.port");
+
   @Option(
       names = "--port",
       paramLabel = "N",
       description =
           "TCP port to listen on; 0 picks a free port. The port in use is written to"
-              + " DIR/server.port. Default: server.port, else 8080.")
+              + " DIR/server.port. 0 also picks free ports for the control broker's TLS listener"
+              + " and the SSH gateway (DIR/control-broker.port, DIR/ssh.port) unless --property"
+              + " sets them. Default: server.port, else 8080.")
   Integer port;
 
   @Option(
@@ -89,6 +95,15 @@ public class ServerCommand implements Callable<Integer> {
             "Invalid value for --port: " + port + " is not a TCP port; use 0 to 65535");
       }
       arguments.add("--server.port=" + port);
+    }
+    if (port != null && port == 0) {
+      // A server on a free port is usually one of several on the machine (scripts, tests): the
+      // fixed defaults 8883 and 2222 of its other listeners would collide there.
+      for (String key : FREE_PORT_FOLLOWERS) {
+        if (!properties.containsKey(key)) {
+          arguments.add("--" + key + "=0");
+        }
+      }
     }
     properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
     return arguments;

@@ -21,15 +21,37 @@ class ServerCommandTest {
             "--data-dir",
             "/srv/slipway",
             "--port",
-            "0",
+            "8081",
             "--property",
             "slipway.registry.anonymous-pull=true");
 
     assertThat(command.springArguments())
         .containsExactly(
             "--slipway.data-dir=/srv/slipway",
-            "--server.port=0",
+            "--server.port=8081",
             "--slipway.registry.anonymous-pull=true");
+  }
+
+  @Test
+  void freePortAlsoFreesControlListeners() {
+    ServerCommand command = parse("--port", "0");
+
+    assertThat(command.springArguments())
+        .containsExactly(
+            "--server.port=0",
+            "--slipway.control.embedded.tls-port=0",
+            "--slipway.control.ssh.port=0");
+  }
+
+  @Test
+  void freePortKeepsExplicitControlPorts() {
+    ServerCommand command = parse("--port", "0", "--property", "slipway.control.ssh.port=-1");
+
+    assertThat(command.springArguments())
+        .containsExactly(
+            "--server.port=0",
+            "--slipway.control.embedded.tls-port=0",
+            "--slipway.control.ssh.port=-1");
   }
 
   @Test

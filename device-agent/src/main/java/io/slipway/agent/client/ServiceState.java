@@ -6,10 +6,10 @@ package io.slipway.agent.client;
  * @param status {@code downloading}, {@code installing}, {@code running}, {@code exited} or {@code
  *     failed}
  * @param image the digest of the image index the service runs or moves to, or null
- * @param downloadedBytes bytes received so far for the image it moves to, or null when not
- *     downloading
- * @param downloadSize bytes to receive in all (delta payload or missing blobs), or null when
- *     unknown
+ * @param downloadedBytes bytes received so far for the image it moves to; once it runs that image,
+ *     the bytes the update that brought it received; null when unknown
+ * @param downloadSize bytes to receive in all (delta payload or missing blobs) for that image, or
+ *     null when unknown
  * @param updateMethod {@code delta} or {@code full} while and after moving to a new image, else
  *     null
  * @param message why the last update of this service failed or fell back to a full pull, or null

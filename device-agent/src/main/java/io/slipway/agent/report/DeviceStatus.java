@@ -29,6 +29,9 @@ public final class DeviceStatus implements UpdateProgress {
   private volatile InstalledRelease current;
   private final Map<String, Download> downloads = new ConcurrentHashMap<>();
   private final Map<String, String> methods = new ConcurrentHashMap<>();
+  // The last progress of the download that brought each service's running image, so the report
+  // still says how many bytes that update cost once the service runs.
+  private final Map<String, Download> transfers = new ConcurrentHashMap<>();
   private final Map<String, String> messages = new ConcurrentHashMap<>();
 
   /** Creates the status of a device without a release; {@code osVersion} may be null. */
@@ -44,26 +47,39 @@ public final class DeviceStatus implements UpdateProgress {
   }
 
   /**
-   * Records that {@code release} is now the device's release and ends every download.
+   * Records that {@code release} is now the device's release and ends every download. A service
+   * whose image came by delta or full pull keeps that download's byte counts in later reports.
    *
    * @param methods per service, how its image came ({@code delta}, {@code full} or {@code
-   *     present}); services missing keep what they had
+   *     present}); services missing, or whose image was present, keep what they had
    * @param fallbacks per service, why it fell back to a full pull
    */
   public void installed(
       InstalledRelease release, Map<String, String> methods, Map<String, String> fallbacks) {
     current = release;
-    downloads.clear();
     this.methods.keySet().retainAll(release.services().keySet());
+    this.transfers.keySet().retainAll(release.services().keySet());
     this.messages.keySet().retainAll(release.services().keySet());
     methods.forEach(
         (service, method) -> {
           if (method.equals("delta") || method.equals("full")) {
             this.methods.put(service, method);
+            keepTransfer(service);
           }
         });
+    downloads.clear();
     release.services().keySet().forEach(messages::remove);
     fallbacks.forEach((service, reason) -> messages.put(service, shorten(reason)));
+  }
+
+  /** Keeps the last progress of {@code service}'s download, or forgets an older one without it. */
+  private void keepTransfer(String service) {
+    Download download = downloads.get(service);
+    if (download == null) {
+      transfers.remove(service);
+    } else {
+      transfers.put(service, download);
+    }
   }
 
   @Override
@@ -110,13 +126,18 @@ public final class DeviceStatus implements UpdateProgress {
   }
 
   private ServiceState running(InstalledService service, Map<String, String> engineStatus) {
+    Download transfer = transfers.get(service.name());
     return new ServiceState(
         reportedStatus(engineStatus.get(service.name())),
         service.index().value(),
-        null,
-        null,
+        transfer == null ? null : transfer.downloadedBytes(),
+        transfer == null ? null : sizeOrNull(transfer),
         methods.get(service.name()),
         null);
+  }
+
+  private static Long sizeOrNull(Download download) {
+    return download.downloadSize() < 0 ? null : download.downloadSize();
   }
 
   private static ServiceState downloading(
@@ -125,9 +146,13 @@ public final class DeviceStatus implements UpdateProgress {
     if (release != null && release.services().containsKey(name)) {
       runs = release.services().get(name).index().value();
     }
-    Long size = download.downloadSize() < 0 ? null : download.downloadSize();
     return new ServiceState(
-        "downloading", runs, download.downloadedBytes(), size, download.method(), null);
+        "downloading",
+        runs,
+        download.downloadedBytes(),
+        sizeOrNull(download),
+        download.method(),
+        null);
   }
 
   private static ServiceState failed(String message) {

@@ -82,6 +82,37 @@ class DeviceStatusTest {
   }
 
   @Test
+  void runningServiceKeepsItsUpdateBytes() {
+    status.progress("web", "delta", 1081, 1081);
+
+    status.installed(release(2, WEB_1), Map.of("web", "delta"), Map.of());
+
+    ServiceState web = status.snapshot(Map.of("web", "running")).services().get("web");
+    assertThat(web.downloadedBytes()).isEqualTo(1081);
+    assertThat(web.downloadSize()).isEqualTo(1081);
+  }
+
+  @Test
+  void presentImageKeepsEarlierUpdateBytes() {
+    status.progress("web", "full", 500, 500);
+    status.installed(release(1, WEB_1), Map.of("web", "full"), Map.of());
+
+    status.installed(release(2, WEB_1), Map.of("web", "present"), Map.of());
+
+    assertThat(status.snapshot(Map.of()).services().get("web").downloadedBytes()).isEqualTo(500);
+  }
+
+  @Test
+  void updateWithoutProgressForgetsEarlierBytes() {
+    status.progress("web", "full", 500, 500);
+    status.installed(release(1, WEB_1), Map.of("web", "full"), Map.of());
+
+    status.installed(release(2, WEB_1), Map.of("web", "delta"), Map.of());
+
+    assertThat(status.snapshot(Map.of()).services().get("web").downloadedBytes()).isNull();
+  }
+
+  @Test
   void fallbackReasonIsTheServiceMessage() {
     status.installed(release(2, WEB_1), Map.of("web", "full"), Map.of("web", "no delta"));
 

@@ -1,0 +1,100 @@
+# shellcheck shell=bash
+# Step 1: start the server as the README does, with embedded defaults (H2 database, blobs on the
+# filesystem), its data under $WORK and a free port, so that it never meets a server the user
+# runs on 8080. Exports SLIPWAY, AGENT_BIN, API, REG and ADMIN_TOKEN.
+
+SERVER_PID=''
+SERVER_DATA=''
+
+step_1_server() {
+  SLIPWAY="$REPO_ROOT/slipway"
+  AGENT_BIN="$REPO_ROOT/slipway-agent"
+  SERVER_DATA="$WORK/server-data"
+  export SLIPWAY AGENT_BIN
+
+  say "./slipway builds its jar with Maven when the jar is missing or older than the sources"
+  check "./slipway builds and runs" "$SLIPWAY" --version || return 1
+
+  start_server
+  if ! wait_for 300 "the server to write server.port and bootstrap-token and answer on /v2/" server_ready; then
+    fail "the server starts and answers" "$(printf 'the last lines of %s:\n' "$WORK/server.log"; tail -n 30 "$WORK/server.log")"
+    return 1
+  fi
+
+  local port
+  port=$(<"$SERVER_DATA/server.port")
+  API="http://127.0.0.1:$port"
+  REG="127.0.0.1:$port"
+  ADMIN_TOKEN=$(<"$SERVER_DATA/bootstrap-token")
+  export API REG ADMIN_TOKEN
+  pass "the server answers on $API after $((SECONDS - STEP_STARTED)) s"
+  on_keep "server: $API, pid $SERVER_PID, log $WORK/server.log; stop it with: kill $SERVER_PID"
+
+  check "the bootstrap token file is readable by its owner only" \
+    file_mode_is 600 "$SERVER_DATA/bootstrap-token" || return 1
+  check "the bootstrap token signs in a server administrator" admin_token_works || return 1
+}
+
+# Starts the server in the background with its output in $WORK/server.log. The control channel's
+# MQTT listener and SSH gateway take free ports too (8883 and 2222 by default), for the same
+# reason as --port 0.
+start_server() {
+  mkdir -p "$SERVER_DATA"
+  say "\$ ./slipway server --data-dir $SERVER_DATA --port 0 \\"
+  say "    --property slipway.control.embedded.tls-port=0 --property slipway.control.ssh.port=0"
+  say "  (output in $WORK/server.log)"
+  "$SLIPWAY" server --data-dir "$SERVER_DATA" --port 0 \
+    --property slipway.control.embedded.tls-port=0 \
+    --property slipway.control.ssh.port=0 \
+    </dev/null >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  on_exit stop_server
+}
+
+# Succeeds once the server wrote its port and bootstrap token and its registry responds. Aborts the
+# wait when the server process ended.
+server_ready() {
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "The server process $SERVER_PID exited; see $WORK/server.log"
+    return "$WAIT_ABORT"
+  fi
+  if [[ ! -s "$SERVER_DATA/server.port" || ! -s "$SERVER_DATA/bootstrap-token" ]]; then
+    echo "The server has not written $SERVER_DATA/server.port and bootstrap-token yet"
+    return 1
+  fi
+
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(<"$SERVER_DATA/server.port")/v2/")
+  echo "GET /v2/ returned HTTP $status"
+  [[ "$status" == 401 || "$status" == 200 ]]
+}
+
+# Succeeds when FILE has the octal permission bits MODE.
+file_mode_is() {
+  local mode=$1 file=$2 actual
+  actual=$(stat -c %a "$file")
+  echo "$file has mode $actual"
+  [[ "$actual" == "$mode" ]]
+}
+
+admin_token_works() {
+  SESSION=$ADMIN_TOKEN api GET /api/v1/user | jq -e '.serverAdmin == true'
+}
+
+# Stops the server with SIGTERM, and with SIGKILL when it has not ended 30 seconds later.
+stop_server() {
+  if [[ -z "$SERVER_PID" ]] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    return 0
+  fi
+  kill -TERM "$SERVER_PID"
+  local waited
+  for ((waited = 0; waited < 30; waited++)); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      wait "$SERVER_PID" 2>/dev/null || true
+      return 0
+    fi
+    sleep 1
+  done
+  echo "The server (pid $SERVER_PID) did not stop within 30 s of SIGTERM; killing it" >&2
+  kill -KILL "$SERVER_PID" 2>/dev/null || true
+}
