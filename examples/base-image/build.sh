@@ -168,6 +168,7 @@ check_tools() {
   require_command jq jq
   require_command curl curl
   require_command sha256sum coreutils
+  require_command flock util-linux
 }
 
 check_registry() {
@@ -180,7 +181,7 @@ check_registry() {
 # Makes the OCI image of one architecture in the cached layout, tagged ARCH-KEY-FORMAT, unless it is
 # there. Every timestamp comes from SOURCE_DATE_EPOCH, so the manifest digest is stable.
 build_image() {
-  local arch=$1 tarball=$2 layout=$3 key ref created
+  local arch=$1 tarball=$2 layout=$3 key ref partial created
   key=$(rootfs_key "$arch")
   ref="$arch-$key-$IMAGE_FORMAT"
   if [[ -n $(layout_descriptor "$layout" "$ref") ]]; then
@@ -191,15 +192,19 @@ build_image() {
 
   created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
   log "$arch: compressing the root filesystem into an OCI layer"
-  umoci new --image "$layout:$ref" >&2
-  umoci raw add-layer --image "$layout:$ref" \
+  # The image is assembled under a temporary name and gets its final name in the last step, so an
+  # interrupted run never leaves a half-made image that a later run would reuse.
+  partial="$ref.partial"
+  umoci new --image "$layout:$partial" >&2
+  umoci raw add-layer --image "$layout:$partial" \
     --history.created "$created" \
     --history.created_by "$BOOTSTRAPPER --variant=minbase --include=$PACKAGES $SUITE" \
     "$tarball" >&2
-  umoci config --image "$layout:$ref" --no-history \
+  umoci config --image "$layout:$partial" --tag "$ref" --no-history \
     --os linux --architecture "$(oci_architecture "$arch")" --created "$created" \
     --config.env 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --config.cmd /bin/bash >&2
+  umoci rm --image "$layout:$partial" >&2
   printf '%s' "$ref"
 }
 
@@ -289,6 +294,17 @@ print_pushed() {
   jq -r '.manifests[] | "  \(.platform.os)/\(.platform.architecture): \(.digest)"' <<<"$raw"
 }
 
+# Holds a lock on the cache directory until the script exits, because two runs writing the same
+# tarball or OCI layout would corrupt it. A second run waits for the first.
+lock_cache() {
+  local lock_fd
+  exec {lock_fd}>"$CACHE_DIR/lock"
+  if ! flock --nonblock "$lock_fd"; then
+    log "waiting for another run of $SCRIPT_NAME that uses $CACHE_DIR"
+    flock "$lock_fd"
+  fi
+}
+
 main() {
   parse_arguments "$@"
   validate_arguments
@@ -302,6 +318,7 @@ main() {
   local layout="$CACHE_DIR/oci" arch tarball ref started=$SECONDS
   local index_arguments=() size_arguments=() auth_file temporary
   mkdir -p "$CACHE_DIR"
+  lock_cache
   [[ -f $layout/index.json ]] || umoci init --layout "$layout" >&2
 
   for arch in "${ARCH_LIST[@]}"; do
@@ -311,6 +328,8 @@ main() {
     size_arguments+=("$arch" "$ref" "$tarball")
   done
   write_index "$layout" "$TAG" "${index_arguments[@]}"
+  # Drops blobs that no tag names any more, such as replaced image indexes.
+  umoci gc --layout "$layout" >&2
 
   temporary=$(mktemp -d)
   # The trap runs after main returns and cannot see main's locals, so the path is expanded now.

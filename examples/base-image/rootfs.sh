@@ -18,7 +18,8 @@ readonly DPKG_OPTIONS=(
 )
 
 # Without a hook, mmdebstrap satisfies bookworm's merged /usr by installing usrmerge, which pulls
-# in perl (45 MB). The hook makes the /usr symbolic links itself, as debootstrap does.
+# in perl (47 MiB unpacked on amd64). The hook makes the /usr symbolic links itself, as
+# debootstrap does.
 readonly MMDEBSTRAP_MERGED_USR_HOOK=/usr/share/mmdebstrap/hooks/maybe-merged-usr
 
 # Chooses the apt sources to download from: the files given with --sources, else those of
@@ -42,7 +43,8 @@ select_sources() {
     die "no file in /etc/apt names the suite '$SUITE'; add a Debian mirror for it there or give --sources FILE"
 }
 
-# Picks mmdebstrap when it is installed, else debootstrap, unless --bootstrapper chose one.
+# Picks mmdebstrap when it is installed, else debootstrap, unless --bootstrapper chose one. Sets
+# DEBOOTSTRAP_MIRROR for debootstrap, which takes one mirror URL instead of sources files.
 select_bootstrapper() {
   if [[ -z $BOOTSTRAPPER ]]; then
     if command -v mmdebstrap >/dev/null 2>&1; then
@@ -57,6 +59,11 @@ select_bootstrapper() {
     debootstrap) require_command debootstrap debootstrap ;;
     *) die "unknown --bootstrapper '$BOOTSTRAPPER'; use mmdebstrap or debootstrap" ;;
   esac
+
+  [[ $BOOTSTRAPPER == debootstrap ]] || return 0
+  DEBOOTSTRAP_MIRROR=$(debootstrap_mirror)
+  [[ -n $DEBOOTSTRAP_MIRROR ]] ||
+    die "no 'deb' line or deb822 stanza in ${SOURCES[*]} names the suite '$SUITE'; debootstrap needs one mirror URL"
 }
 
 # A foreign architecture's package scripts run through qemu-user-static. Without it, the
@@ -136,16 +143,21 @@ rootfs_with_mmdebstrap() {
 # debootstrap unpacks into a directory in two stages, the second inside the new root, so
 # binfmt_misc runs a foreign architecture's programs through qemu. The tarball is then packed with
 # sorted names and clamped times.
-# NOTE: unlike mmdebstrap's, these tarballs differ between runs (dpkg's logs and caches stay), so
-# each cold run pushes new layer digests.
+# NOTE: unlike mmdebstrap's, these tarballs differ between runs (two runs with the same inputs
+# gave different layer digests), so each cold run pushes new layers.
 rootfs_with_debootstrap() {
-  local arch=$1 output=$2 mirror directory status=0
-  mirror=$(debootstrap_mirror)
-  [[ -n $mirror ]] ||
-    die "no 'deb' line or deb822 stanza in ${SOURCES[*]} names the suite '$SUITE'; debootstrap needs one mirror URL"
+  local arch=$1 output=$2 directory status=0
+
+  # An interrupted run leaves its directory behind. build.sh holds the cache's lock, so no other
+  # run is using one.
+  for directory in "$CACHE_DIR/rootfs/debootstrap-$arch".*; do
+    [[ -d $directory ]] || continue
+    unmount_below "$directory"
+    rm -rf --one-file-system "$directory"
+  done
 
   directory=$(mktemp -d "$CACHE_DIR/rootfs/debootstrap-$arch.XXXXXX")
-  bootstrap_directory "$arch" "$mirror" "$directory" &&
+  bootstrap_directory "$arch" "$DEBOOTSTRAP_MIRROR" "$directory" &&
     tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --numeric-owner --format=pax \
       --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
       -C "$directory" -cf "$output" . || status=$?
