@@ -2,11 +2,11 @@
 # Step 5: start a device agent per fleet from the config.json of its configured OS image. Both
 # agents share this machine's Docker engine; the arm64 one runs its fleet's linux/arm64 images
 # through qemu-user-static. Exports DEVICE_AMD64 and DEVICE_ARM64, the devices' UUIDs, and
-# WEB_PORT_AMD64 and WEB_PORT_ARM64, where each device's web service listens. Also holds the
+# WEB_PORT_AMD64 and WEB_PORT_ARM64, where each device's web service listens. Also contains the
 # helpers that later steps use to read a device's reported state and its containers.
 
 # How often the agents poll their target state. Releases reach them sooner over the control
-# channel; the poll is the fallback, shorter than config.json's 10 minutes so a run stays short.
+# channel, so the poll is only a fallback, shorter than config.json's 10 minutes to keep runs short.
 readonly AGENT_POLL_INTERVAL=5s
 
 # The agents' process ids by architecture, for the cleanup and for noticing an agent that exited.
@@ -116,7 +116,7 @@ config_has_uuid() {
   fi
 }
 
-# Succeeds while the ARCH agent runs; otherwise prints the end of its log.
+# Succeeds while the ARCH agent runs. Otherwise prints the end of its log and fails.
 agent_alive() {
   local arch=$1
   if kill -0 "${AGENT_PIDS[$arch]}" 2>/dev/null; then
