@@ -37,12 +37,8 @@ step_5_devices() {
   export DEVICE_AMD64 DEVICE_ARM64
 
   say "Waiting for both devices to pull release $RELEASE1_AMD64 and $RELEASE1_ARM64 and run every service"
-  check "device ${DEVICE_AMD64:0:8} (amd64) runs release $RELEASE1_AMD64" \
-    wait_for 600 "device $DEVICE_AMD64 to run release $RELEASE1_AMD64" \
-    device_runs_release amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" || return 1
-  check "device ${DEVICE_ARM64:0:8} (arm64) runs release $RELEASE1_ARM64" \
-    wait_for 600 "device $DEVICE_ARM64 to run release $RELEASE1_ARM64" \
-    device_runs_release arm64 "$DEVICE_ARM64" "$RELEASE1_ARM64" || return 1
+  check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" 600 || return 1
+  check_device_runs arm64 "$DEVICE_ARM64" "$RELEASE1_ARM64" 600 || return 1
 
   say "\$ ./slipway device list --fleet $ORG/$FLEET_AMD64; ./slipway device list --fleet $ORG/$FLEET_ARM64"
   "$SLIPWAY" device list --fleet "$ORG/$FLEET_AMD64" | indent
@@ -131,6 +127,15 @@ agent_alive() {
 # GET /api/v1/devices/UUID/state.
 device_state() {
   api GET "/api/v1/devices/$1/state"
+}
+
+# Waits up to SECONDS for device UUID, of architecture ARCH, to run RELEASE, and counts the result
+# as one check.
+check_device_runs() {
+  local arch=$1 uuid=$2 release=$3 seconds=$4
+  check "device ${uuid:0:8} ($arch) runs release $release" \
+    wait_for "$seconds" "device $uuid to run release $release" \
+    device_runs_release "$arch" "$uuid" "$release"
 }
 
 # Succeeds when device UUID reports running RELEASE with every service of that release running.

@@ -17,12 +17,8 @@ step_6_delta_update() {
   export RELEASE2_AMD64 RELEASE2_ARM64
 
   say "Waiting for both devices to move to the new releases"
-  check "device ${DEVICE_AMD64:0:8} (amd64) runs release $RELEASE2_AMD64" \
-    wait_for 600 "device $DEVICE_AMD64 to run release $RELEASE2_AMD64" \
-    device_runs_release amd64 "$DEVICE_AMD64" "$RELEASE2_AMD64" || return 1
-  check "device ${DEVICE_ARM64:0:8} (arm64) runs release $RELEASE2_ARM64" \
-    wait_for 600 "device $DEVICE_ARM64 to run release $RELEASE2_ARM64" \
-    device_runs_release arm64 "$DEVICE_ARM64" "$RELEASE2_ARM64" || return 1
+  check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE2_AMD64" 600 || return 1
+  check_device_runs arm64 "$DEVICE_ARM64" "$RELEASE2_ARM64" 600 || return 1
 
   say "What each device downloaded for the services whose image changed (GET /api/v1/devices/UUID/state):"
   check_shown "the amd64 device fetched every changed image by delta" \
@@ -52,9 +48,7 @@ step_7_pin_back() {
   check "the release manager may not push to the fleet" \
     push_is_rejected "$FLEET_AMD64" "$RELEASE_MANAGER_TOKEN" || return 1
 
-  check "device ${DEVICE_AMD64:0:8} (amd64) returns to release $RELEASE1_AMD64" \
-    wait_for 300 "device $DEVICE_AMD64 to run release $RELEASE1_AMD64" \
-    device_runs_release amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" || return 1
+  check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" 300 || return 1
   check "the amd64 device serves the first page again" \
     wait_for 60 "page version 1 on port $WEB_PORT_AMD64" page_shows "$WEB_PORT_AMD64" "Page version 1" ||
     return 1
