@@ -40,6 +40,10 @@ step_5_devices() {
   check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" 600 || return 1
   check_device_runs arm64 "$DEVICE_ARM64" "$RELEASE1_ARM64" 600 || return 1
 
+  check "both devices keep a control channel connection" \
+    wait_for 60 "both devices to connect to the control channel" \
+    channels_connected "$DEVICE_AMD64" "$DEVICE_ARM64" || return 1
+
   say "\$ ./slipway device list --fleet $ORG/$FLEET_AMD64; ./slipway device list --fleet $ORG/$FLEET_ARM64"
   "$SLIPWAY" device list --fleet "$ORG/$FLEET_AMD64" | indent
   "$SLIPWAY" device list --fleet "$ORG/$FLEET_ARM64" | tail -n +2 | indent
@@ -153,6 +157,17 @@ device_runs_release() {
     .reported.releaseId == $release
     and ([$services[] as $name | .reported.services[$name].status == "running"] | all)' \
     <<<"$state" >/dev/null
+}
+
+# Succeeds when every device UUID given is connected to the control channel; prints each state.
+channels_connected() {
+  local uuid state all=0
+  for uuid in "$@"; do
+    state=$(api GET "/api/v1/devices/$uuid/control-channel") || return 1
+    echo "$uuid: $state"
+    jq -e '.enabled and .connected' <<<"$state" >/dev/null || all=1
+  done
+  return "$all"
 }
 
 # Prints the names of RELEASE's services as a JSON array.
