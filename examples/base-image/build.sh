@@ -1,37 +1,28 @@
 #!/usr/bin/env bash
-# Builds a Debian root filesystem for each architecture with mmdebstrap, turns each into an OCI
-# image whose configuration records its platform, and pushes them into Slipway's registry under
-# one multi-platform image index, such as 127.0.0.1:8080/acme/base/debian:bookworm.
+# Builds a Debian root filesystem for each architecture with mmdebstrap (or debootstrap where
+# mmdebstrap is not installed) and turns each into an OCI image whose configuration records its
+# platform. Pushes them into Slipway's registry under one multi-platform image index, such as
+# 127.0.0.1:8080/acme/base/debian:bookworm.
 #
-# Run it as root: mmdebstrap needs root to make device nodes and to run package scripts, and a
-# foreign architecture's package scripts run through qemu-user-static registered in binfmt_misc.
+# Run it as root, because both bootstrappers need root to make device nodes and to run package
+# scripts. A foreign architecture's package scripts run through qemu-user-static, registered in
+# binfmt_misc.
 set -euo pipefail
 
 SCRIPT_NAME=$(basename "$0")
 readonly SCRIPT_NAME
+# shellcheck source=examples/base-image/rootfs.sh
+source "$(dirname "$(readlink -f "$0")")/rootfs.sh"
 
-# Bump when the content of the cached root filesystem changes, so old tarballs are not reused.
-readonly ROOTFS_FORMAT=1
 # Bump when build_image writes a different image configuration, so old OCI images are not reused.
 readonly IMAGE_FORMAT=2
-
-# Documentation is about a quarter of a minbase root filesystem (43 of 165 MB for bookworm on
-# amd64), and no service reads it.
-# Copyright files stay, because Debian's licences ask for them.
-readonly DPKG_OPTIONS=(
-  'path-exclude=/usr/share/man/*'
-  'path-exclude=/usr/share/info/*'
-  'path-exclude=/usr/share/locale/*'
-  'path-exclude=/usr/share/doc/*'
-  'path-include=/usr/share/doc/*/copyright'
-)
 
 usage() {
   cat <<EOF
 Usage: $SCRIPT_NAME --registry HOST:PORT --org ORG --user NAME --token-file FILE [options]
 
-Builds Debian root filesystems with mmdebstrap (variant minbase plus --packages) and pushes them
-as one multi-platform image to REGISTRY/ORG/REPOSITORY:TAG in Slipway's registry.
+Builds Debian root filesystems with mmdebstrap or debootstrap (variant minbase plus --packages)
+and pushes them as one multi-platform image to REGISTRY/ORG/REPOSITORY:TAG in Slipway's registry.
 
 Options (environment variable in brackets):
   --registry HOST:PORT  Slipway's registry, such as 127.0.0.1:8080 [SLIPWAY_REGISTRY]
@@ -44,14 +35,16 @@ Options (environment variable in brackets):
   --suite SUITE         Debian suite (default: bookworm)
   --arch LIST           Debian architectures, comma-separated: amd64, arm64 (default: amd64,arm64)
   --packages LIST       packages beyond minbase, comma-separated (default: busybox)
-  --sources FILE        apt sources for mmdebstrap, one-line or deb822 format; repeat for several
-                        (default: the files in /etc/apt that name the suite)
+  --sources FILE        apt sources to download from, one-line or deb822 format; repeat for
+                        several (default: the files in /etc/apt that name the suite)
+  --bootstrapper NAME   mmdebstrap or debootstrap (default: mmdebstrap when installed);
+                        only mmdebstrap's tarballs are reproducible
   --cache-dir DIR       where root filesystems and OCI layouts are kept between runs
                         (default: \${XDG_CACHE_HOME:-\$HOME/.cache}/slipway-examples)
   -h, --help            show this help
 
-SOURCE_DATE_EPOCH (seconds since 1970) sets file times and image creation times; it defaults to
-a fixed time, so that the same packages give the same tarball.
+SOURCE_DATE_EPOCH (seconds since 1970) sets file times and image creation times. It defaults to
+a fixed time (2024-01-01), so that the same packages give the same tarball.
 EOF
 }
 
@@ -81,6 +74,7 @@ parse_arguments() {
   ARCHES=amd64,arm64
   PACKAGES=busybox
   SOURCES=()
+  BOOTSTRAPPER=
   CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/slipway-examples"
 
   while (($# > 0)); do
@@ -95,6 +89,7 @@ parse_arguments() {
       --arch) ARCHES=$(option_value "$@"); shift 2 ;;
       --packages) PACKAGES=$(option_value "$@"); shift 2 ;;
       --sources) SOURCES+=("$(option_value "$@")"); shift 2 ;;
+      --bootstrapper) BOOTSTRAPPER=$(option_value "$@"); shift 2 ;;
       --cache-dir) CACHE_DIR=$(option_value "$@"); shift 2 ;;
       -h | --help) usage; exit 0 ;;
       *) die "unknown argument '$1'; see $SCRIPT_NAME --help" ;;
@@ -125,6 +120,7 @@ validate_arguments() {
   validate_arches
   validate_packages
   select_sources
+  select_bootstrapper
 }
 
 read_token() {
@@ -165,50 +161,14 @@ validate_packages() {
   done
 }
 
-# Chooses the apt sources that mmdebstrap downloads from: the files given with --sources, else
-# those of /etc/apt that name the suite, so mmdebstrap contacts no mirror that apt does not use.
-select_sources() {
-  local file
-  if ((${#SOURCES[@]} > 0)); then
-    for file in "${SOURCES[@]}"; do
-      [[ -r $file ]] || die "cannot read the apt sources file '$file' given with --sources"
-    done
-    return
-  fi
-
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [[ -r $file ]] || continue
-    if grep -v '^[[:space:]]*#' "$file" | grep -qw "$SUITE"; then
-      SOURCES+=("$file")
-    fi
-  done
-  ((${#SOURCES[@]} > 0)) ||
-    die "no file in /etc/apt names the suite '$SUITE'; add a Debian mirror for it there or give --sources FILE"
-}
-
 check_tools() {
-  ((EUID == 0)) || die "run as root: mmdebstrap needs root to create device nodes and run package scripts"
-  require_command mmdebstrap mmdebstrap
+  ((EUID == 0)) || die "run as root, because $BOOTSTRAPPER needs root to create device nodes and run package scripts"
   require_command umoci umoci
   require_command skopeo skopeo
   require_command jq jq
   require_command curl curl
   require_command sha256sum coreutils
-}
-
-# A foreign architecture's package scripts run through qemu-user-static. Without it, mmdebstrap
-# fails late with an "Exec format error".
-check_emulator() {
-  local arch=$1 host_arch qemu_name
-  host_arch=$(dpkg --print-architecture)
-  [[ $arch == "$host_arch" ]] && return
-
-  case $arch in
-    arm64) qemu_name=qemu-aarch64 ;;
-    amd64) qemu_name=qemu-x86_64 ;;
-  esac
-  grep -qx enabled "/proc/sys/fs/binfmt_misc/$qemu_name" 2>/dev/null ||
-    die "building $arch on $host_arch needs $qemu_name in binfmt_misc; run: apt-get install -y qemu-user-static binfmt-support && update-binfmts --enable $qemu_name"
+  require_command flock util-linux
 }
 
 check_registry() {
@@ -218,54 +178,10 @@ check_registry() {
     die "no registry responds at http://$REGISTRY/v2/ (HTTP status $status); start the server and pass its port, such as --registry 127.0.0.1:\$(cat data/server.port)"
 }
 
-# The cache key covers everything that changes the root filesystem: suite, architecture,
-# packages, the sources' content, dpkg options and the tarball's time.
-rootfs_key() {
-  local arch=$1
-  {
-    printf 'format=%s\nsuite=%s\narch=%s\nvariant=minbase\n' "$ROOTFS_FORMAT" "$SUITE" "$arch"
-    printf 'packages=%s\n' "$(printf '%s\n' "${PACKAGE_LIST[@]}" | sort -u | paste -sd, -)"
-    printf 'dpkg=%s\n' "${DPKG_OPTIONS[@]}"
-    printf 'epoch=%s\n' "$SOURCE_DATE_EPOCH"
-    cat "${SOURCES[@]}"
-  } | sha256sum | cut -c1-16
-}
-
-# Writes the root filesystem tarball of one architecture into the cache unless it is there, and
-# prints its path. The tarball appears under its final name only when mmdebstrap succeeded.
-build_rootfs() {
-  local arch=$1 key tarball partial dpkg_arguments=() option started
-  key=$(rootfs_key "$arch")
-  tarball="$CACHE_DIR/rootfs/$SUITE-minbase-$arch-$key.tar"
-  if [[ -s $tarball ]]; then
-    log "$arch: reusing cached root filesystem $tarball"
-    printf '%s' "$tarball"
-    return
-  fi
-
-  check_emulator "$arch"
-  mkdir -p "$CACHE_DIR/rootfs"
-  partial="$tarball.partial"
-  for option in "${DPKG_OPTIONS[@]}"; do
-    dpkg_arguments+=("--dpkgopt=$option")
-  done
-
-  log "$arch: running mmdebstrap for $SUITE (minbase + $PACKAGES) from ${SOURCES[*]}"
-  started=$SECONDS
-  if ! mmdebstrap --quiet --variant=minbase --arch="$arch" --include="$PACKAGES" \
-    --format=tar "${dpkg_arguments[@]}" "$SUITE" "$partial" "${SOURCES[@]}" >&2; then
-    rm -f "$partial"
-    die "mmdebstrap failed for $arch; its messages are above"
-  fi
-  mv "$partial" "$tarball"
-  log "$arch: root filesystem built in $((SECONDS - started)) s"
-  printf '%s' "$tarball"
-}
-
 # Makes the OCI image of one architecture in the cached layout, tagged ARCH-KEY-FORMAT, unless it is
 # there. Every timestamp comes from SOURCE_DATE_EPOCH, so the manifest digest is stable.
 build_image() {
-  local arch=$1 tarball=$2 layout=$3 key ref created
+  local arch=$1 tarball=$2 layout=$3 key ref partial created
   key=$(rootfs_key "$arch")
   ref="$arch-$key-$IMAGE_FORMAT"
   if [[ -n $(layout_descriptor "$layout" "$ref") ]]; then
@@ -276,15 +192,19 @@ build_image() {
 
   created=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%dT%H:%M:%SZ)
   log "$arch: compressing the root filesystem into an OCI layer"
-  umoci new --image "$layout:$ref" >&2
-  umoci raw add-layer --image "$layout:$ref" \
+  # The image is assembled under a temporary name and gets its final name in the last step, so an
+  # interrupted run never leaves a half-made image that a later run would reuse.
+  partial="$ref.partial"
+  umoci new --image "$layout:$partial" >&2
+  umoci raw add-layer --image "$layout:$partial" \
     --history.created "$created" \
-    --history.created_by "mmdebstrap --variant=minbase --include=$PACKAGES $SUITE" \
+    --history.created_by "$BOOTSTRAPPER --variant=minbase --include=$PACKAGES $SUITE" \
     "$tarball" >&2
-  umoci config --image "$layout:$ref" --no-history \
+  umoci config --image "$layout:$partial" --tag "$ref" --no-history \
     --os linux --architecture "$(oci_architecture "$arch")" --created "$created" \
     --config.env 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --config.cmd /bin/bash >&2
+  umoci rm --image "$layout:$partial" >&2
   printf '%s' "$ref"
 }
 
@@ -374,6 +294,17 @@ print_pushed() {
   jq -r '.manifests[] | "  \(.platform.os)/\(.platform.architecture): \(.digest)"' <<<"$raw"
 }
 
+# Holds a lock on the cache directory until the script exits, because two runs writing the same
+# tarball or OCI layout would corrupt it. A second run waits for the first.
+lock_cache() {
+  local lock_fd
+  exec {lock_fd}>"$CACHE_DIR/lock"
+  if ! flock --nonblock "$lock_fd"; then
+    log "waiting for another run of $SCRIPT_NAME that uses $CACHE_DIR"
+    flock "$lock_fd"
+  fi
+}
+
 main() {
   parse_arguments "$@"
   validate_arguments
@@ -387,15 +318,19 @@ main() {
   local layout="$CACHE_DIR/oci" arch tarball ref started=$SECONDS
   local index_arguments=() size_arguments=() auth_file temporary
   mkdir -p "$CACHE_DIR"
+  lock_cache
   [[ -f $layout/index.json ]] || umoci init --layout "$layout" >&2
 
+  build_root_filesystems "${ARCH_LIST[@]}"
   for arch in "${ARCH_LIST[@]}"; do
-    tarball=$(build_rootfs "$arch")
+    tarball=$(rootfs_path "$arch")
     ref=$(build_image "$arch" "$tarball" "$layout")
     index_arguments+=("$arch" "$ref")
     size_arguments+=("$arch" "$ref" "$tarball")
   done
   write_index "$layout" "$TAG" "${index_arguments[@]}"
+  # Drops blobs that no tag names any more, such as replaced image indexes.
+  umoci gc --layout "$layout" >&2
 
   temporary=$(mktemp -d)
   # The trap runs after main returns and cannot see main's locals, so the path is expanded now.

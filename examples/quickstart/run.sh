@@ -139,6 +139,7 @@ PREREQUISITES=(
   mkfs.vfat:dosfstools
   mkfs.ext4:e2fsprogs
   mcopy:mtools
+  column:bsdextrautils
 )
 
 # Prints one line for each missing tool or service, naming what to install or start.

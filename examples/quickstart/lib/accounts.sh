@@ -50,8 +50,8 @@ random_password() {
 
 create_user() {
   local body
-  body=$(jq -n --arg user "$USER_NAME" --arg password "$USER_PASSWORD" \
-    '{username: $user, password: $password}') || return 1
+  # jq reads the password from the environment: an argument would show in the process list.
+  body=$(jq -n '{username: env.USER_NAME, password: env.USER_PASSWORD}') || return 1
   SESSION=$ADMIN_TOKEN api POST /api/v1/users "$body" | jq -e --arg user "$USER_NAME" '.username == $user'
 }
 
@@ -84,9 +84,8 @@ totp_is_on() {
 # Prints a new session token; CODE is the TOTP code, or empty to sign in without one.
 sign_in() {
   local code=$1 body
-  body=$(jq -n --arg user "$USER_NAME" --arg password "$USER_PASSWORD" --arg code "$code" \
-    '{username: $user, password: $password} + (if $code == "" then {} else {totp: $code} end)') ||
-    return 1
+  body=$(jq -n --arg code "$code" '{username: env.USER_NAME, password: env.USER_PASSWORD}
+    + (if $code == "" then {} else {totp: $code} end)') || return 1
   SESSION='' TOKEN='' api POST /api/v1/auth/login "$body" | jq -er .token
 }
 
@@ -146,7 +145,7 @@ write_registry_credentials() {
   auth=$(printf '%s:%s' "$USER_NAME" "$TOKEN" | base64 -w 0)
   (
     umask 077
-    jq -n --arg registry "$REG" --arg auth "$auth" '{auths: {($registry): {auth: $auth}}}' \
+    AUTH=$auth jq -n --arg registry "$REG" '{auths: {($registry): {auth: env.AUTH}}}' \
       >"$REGISTRY_AUTH_FILE"
   )
 }

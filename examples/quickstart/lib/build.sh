@@ -13,8 +13,8 @@ step_3_build() {
   say "\$ cp -r examples/weather-station $PROJECT && cd $PROJECT && git init -b main && git commit"
   check "the example project is a git repository with one commit" make_project_repository || return 1
 
-  push_and_check "$FLEET_AMD64" amd64 RELEASE1_AMD64 || return 1
-  push_and_check "$FLEET_ARM64" arm64 RELEASE1_ARM64 || return 1
+  push_and_check "$FLEET_AMD64" "$DEVICE_TYPE_AMD64" amd64 RELEASE1_AMD64 || return 1
+  push_and_check "$FLEET_ARM64" "$DEVICE_TYPE_ARM64" arm64 RELEASE1_ARM64 || return 1
   export RELEASE1_AMD64 RELEASE1_ARM64
 }
 
@@ -38,10 +38,10 @@ make_project_repository() {
     git -C "$PROJECT" commit -q -m "First version of the weather station"
 }
 
-# Pushes the project to FLEET, shows the build as git prints it, checks the release it made, and
-# stores the release's id in the variable named RESULT.
+# Pushes the project to FLEET, shows the build as git prints it, checks the release it made for
+# DEVICE_TYPE and ARCH, and stores the release's id in the variable named RESULT.
 push_and_check() {
-  local fleet=$1 arch=$2 result=$3
+  local fleet=$1 device_type=$2 arch=$3 result=$4
   say "\$ git -c credential.helper='!f() { echo username=$USER_NAME; echo \"password=\$TOKEN\"; }; f' \\"
   say "    push $API/git/$ORG/$fleet.git main"
   check_shown "git push to $ORG/$fleet builds a release" git_push "$fleet" || return 1
@@ -53,8 +53,10 @@ push_and_check() {
   "$SLIPWAY" release show "$release" | indent
 
   check "release $release is signed" release_is_signed "$release" || return 1
-  check_shown "every service of release $release has an image for linux/$arch" \
-    release_images_have_platform "$release" "$arch" || return 1
+  check "release $release has the services web and sensor of the compose file" \
+    release_has_services "$release" || return 1
+  check_shown "every service of release $release has an image for linux/$arch built for $device_type" \
+    release_images_have_platform "$release" "$device_type" "$arch" || return 1
 }
 
 # Pushes the project's main branch to FLEET. The credential helper reads the user name and the
@@ -79,9 +81,13 @@ release_is_signed() {
     jq -e '.signature.sequence >= 1 and (.signature.documentDigest | startswith("sha256:"))'
 }
 
-# Checks every service image of RELEASE with skopeo, and prints what each one holds.
+release_has_services() {
+  api GET "/api/v1/releases/$1" | jq -e '.services | keys == ["sensor", "web"]'
+}
+
+# Checks every service image of RELEASE with skopeo, and prints what each one contains.
 release_images_have_platform() {
-  local release=$1 arch=$2
+  local release=$1 device_type=$2 arch=$3
   local images service image
   images=$(api GET "/api/v1/releases/$release" |
     jq -r '.services // {} | to_entries[] | "\(.key) \(.value.image)"') || return 1
@@ -91,14 +97,15 @@ release_images_have_platform() {
   fi
 
   while read -r service image; do
-    describe_image "$service" "$image" "$arch" || return 1
+    describe_image "$service" "$image" "$device_type" "$arch" || return 1
   done <<<"$images"
 }
 
 # Prints the platforms of the image index IMAGE of SERVICE and the layers of its linux/ARCH
-# manifest. Fails when that manifest is missing or its configuration records another platform.
+# manifest. Fails when that manifest is missing, or when its configuration records another platform
+# or, in the label that the example's Dockerfile.template fills in, another device type.
 describe_image() {
-  local service=$1 image=$2 arch=$3
+  local service=$1 image=$2 device_type=$3 arch=$4
   local repository=${image%@*} index digest manifest config platforms
   index=$(skopeo inspect --tls-verify=false --raw "docker://$image") || return 1
   platforms=$(jq -r '[.manifests[]?.platform | "\(.os)/\(.architecture)"] | join(", ")' <<<"$index") ||
@@ -119,6 +126,14 @@ describe_image() {
     <<<"$manifest" || return 1
   if ! jq -e --arg arch "$arch" '.os == "linux" and .architecture == $arch' <<<"$config" >/dev/null; then
     echo "$service: the configuration of its linux/$arch manifest records $(jq -r '"\(.os)/\(.architecture)"' <<<"$config")"
+    return 1
+  fi
+
+  local machine
+  machine=$(jq -r '.config.Labels["io.slipway.example.machine"] // "no label"' <<<"$config") || return 1
+  echo "$service: label io.slipway.example.machine=$machine"
+  if [[ "$machine" != "$device_type" ]]; then
+    echo "$service: expected the label io.slipway.example.machine=$device_type from Dockerfile.template"
     return 1
   fi
 }

@@ -35,18 +35,12 @@ step_1_server() {
   check "the bootstrap token signs in a server administrator" admin_token_works || return 1
 }
 
-# Starts the server in the background with its output in $WORK/server.log. The control channel's
-# MQTT listener and SSH gateway take free ports too (8883 and 2222 by default), for the same
-# reason as --port 0.
+# Starts the server in the background with its output in $WORK/server.log. With --port 0 the
+# control broker and the SSH gateway take free ports too, instead of 8883 and 2222.
 start_server() {
   mkdir -p "$SERVER_DATA"
-  say "\$ ./slipway server --data-dir $SERVER_DATA --port 0 \\"
-  say "    --property slipway.control.embedded.tls-port=0 --property slipway.control.ssh.port=0"
-  say "  (output in $WORK/server.log)"
-  "$SLIPWAY" server --data-dir "$SERVER_DATA" --port 0 \
-    --property slipway.control.embedded.tls-port=0 \
-    --property slipway.control.ssh.port=0 \
-    </dev/null >"$WORK/server.log" 2>&1 &
+  say "\$ ./slipway server --data-dir $SERVER_DATA --port 0   (output in $WORK/server.log)"
+  "$SLIPWAY" server --data-dir "$SERVER_DATA" --port 0 </dev/null >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   on_exit stop_server
 }
