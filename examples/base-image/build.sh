@@ -321,8 +321,9 @@ main() {
   lock_cache
   [[ -f $layout/index.json ]] || umoci init --layout "$layout" >&2
 
+  build_root_filesystems "${ARCH_LIST[@]}"
   for arch in "${ARCH_LIST[@]}"; do
-    tarball=$(build_rootfs "$arch")
+    tarball=$(rootfs_path "$arch")
     ref=$(build_image "$arch" "$tarball" "$layout")
     index_arguments+=("$arch" "$ref")
     size_arguments+=("$arch" "$ref" "$tarball")

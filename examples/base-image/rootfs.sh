@@ -95,20 +95,38 @@ rootfs_key() {
   } | sha256sum | cut -c1-16
 }
 
-# Writes the root filesystem tarball of one architecture into the cache unless it is there, and
-# prints its path. The tarball appears under its final name only when the bootstrapper succeeded.
+# Prints the path of an architecture's cached root filesystem tarball.
+rootfs_path() {
+  printf '%s' "$CACHE_DIR/rootfs/$SUITE-minbase-$1-$(rootfs_key "$1").tar"
+}
+
+# Builds the root filesystem of every architecture that the cache lacks at the same time, so
+# amd64 builds while arm64's package scripts run through qemu, which takes several times longer.
+build_root_filesystems() {
+  local arch jobs=() job failed=0
+  mkdir -p "$CACHE_DIR/rootfs"
+  for arch in "$@"; do
+    build_rootfs "$arch" &
+    jobs+=("$!")
+  done
+
+  for job in "${jobs[@]}"; do
+    wait "$job" || failed=1
+  done
+  ((failed == 0)) || die "building a root filesystem failed; the error is above"
+}
+
+# Writes the root filesystem tarball of one architecture into the cache unless it is there. The
+# tarball appears under its final name only when the bootstrapper succeeded.
 build_rootfs() {
-  local arch=$1 key tarball partial output started
-  key=$(rootfs_key "$arch")
-  tarball="$CACHE_DIR/rootfs/$SUITE-minbase-$arch-$key.tar"
+  local arch=$1 tarball partial output started
+  tarball=$(rootfs_path "$arch")
   if [[ -s $tarball ]]; then
     log "$arch: reusing cached root filesystem $tarball"
-    printf '%s' "$tarball"
     return
   fi
 
   check_emulator "$arch"
-  mkdir -p "$CACHE_DIR/rootfs"
   partial="$tarball.partial"
   output="$CACHE_DIR/rootfs/$BOOTSTRAPPER-$arch.log"
   log "$arch: running $BOOTSTRAPPER for $SUITE (minbase + $PACKAGES) from ${SOURCES[*]}, output in $output"
@@ -121,7 +139,6 @@ build_rootfs() {
 
   mv "$partial" "$tarball"
   log "$arch: root filesystem built in $((SECONDS - started)) s"
-  printf '%s' "$tarball"
 }
 
 # mmdebstrap writes the tarball itself. With SOURCE_DATE_EPOCH set, it clamps file times and

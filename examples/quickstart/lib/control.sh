@@ -8,7 +8,7 @@ step_8_control() {
   capture OPERATOR_TOKEN "user operator joins $ORG with the operator role" \
     create_member operator operator || return 1
   export OPERATOR_TOKEN
-  check "the release manager may not restart a service" restart_is_refused || return 1
+  check "the release manager may not restart a service" restart_is_rejected || return 1
 
   local container before
   container=$(device_container "$DEVICE_AMD64" web)
@@ -43,9 +43,9 @@ slipway_as() {
   SLIPWAY_SERVER=$API SLIPWAY_TOKEN=$token_value "$SLIPWAY" "$@"
 }
 
-# Succeeds when the server refuses the release manager's restart with exit code 3 (role does not
-# allow it).
-restart_is_refused() {
+# Succeeds when the release manager's restart fails with exit code 3, because the role does not
+# allow it.
+restart_is_rejected() {
   local status=0
   slipway_as "$RELEASE_MANAGER_TOKEN" device restart "$DEVICE_AMD64" web || status=$?
   if ((status != 3)); then

@@ -2,11 +2,11 @@
 # Step 5: start a device agent per fleet from the config.json of its configured OS image. Both
 # agents share this machine's Docker engine; the arm64 one runs its fleet's linux/arm64 images
 # through qemu-user-static. Exports DEVICE_AMD64 and DEVICE_ARM64, the devices' UUIDs, and
-# WEB_PORT_AMD64 and WEB_PORT_ARM64, where each device's web service listens. Also holds the
+# WEB_PORT_AMD64 and WEB_PORT_ARM64, where each device's web service listens. Also contains the
 # helpers that later steps use to read a device's reported state and its containers.
 
 # How often the agents poll their target state. Releases reach them sooner over the control
-# channel; the poll is the fallback, shorter than config.json's 10 minutes so a run stays short.
+# channel, so the poll is only a fallback, shorter than config.json's 10 minutes to keep runs short.
 readonly AGENT_POLL_INTERVAL=5s
 
 # The agents' process ids by architecture, for the cleanup and for noticing an agent that exited.
@@ -37,12 +37,12 @@ step_5_devices() {
   export DEVICE_AMD64 DEVICE_ARM64
 
   say "Waiting for both devices to pull release $RELEASE1_AMD64 and $RELEASE1_ARM64 and run every service"
-  check "device ${DEVICE_AMD64:0:8} (amd64) runs release $RELEASE1_AMD64" \
-    wait_for 600 "device $DEVICE_AMD64 to run release $RELEASE1_AMD64" \
-    device_runs_release amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" || return 1
-  check "device ${DEVICE_ARM64:0:8} (arm64) runs release $RELEASE1_ARM64" \
-    wait_for 600 "device $DEVICE_ARM64 to run release $RELEASE1_ARM64" \
-    device_runs_release arm64 "$DEVICE_ARM64" "$RELEASE1_ARM64" || return 1
+  check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" 600 || return 1
+  check_device_runs arm64 "$DEVICE_ARM64" "$RELEASE1_ARM64" 600 || return 1
+
+  check "both devices keep a control channel connection" \
+    wait_for 60 "both devices to connect to the control channel" \
+    channels_connected "$DEVICE_AMD64" "$DEVICE_ARM64" || return 1
 
   say "\$ ./slipway device list --fleet $ORG/$FLEET_AMD64; ./slipway device list --fleet $ORG/$FLEET_ARM64"
   "$SLIPWAY" device list --fleet "$ORG/$FLEET_AMD64" | indent
@@ -116,7 +116,7 @@ config_has_uuid() {
   fi
 }
 
-# Succeeds while the ARCH agent runs; otherwise prints the end of its log.
+# Succeeds while the ARCH agent runs. Otherwise prints the end of its log and fails.
 agent_alive() {
   local arch=$1
   if kill -0 "${AGENT_PIDS[$arch]}" 2>/dev/null; then
@@ -131,6 +131,15 @@ agent_alive() {
 # GET /api/v1/devices/UUID/state.
 device_state() {
   api GET "/api/v1/devices/$1/state"
+}
+
+# Waits up to SECONDS for device UUID, of architecture ARCH, to run RELEASE, and counts the result
+# as one check.
+check_device_runs() {
+  local arch=$1 uuid=$2 release=$3 seconds=$4
+  check "device ${uuid:0:8} ($arch) runs release $release" \
+    wait_for "$seconds" "device $uuid to run release $release" \
+    device_runs_release "$arch" "$uuid" "$release"
 }
 
 # Succeeds when device UUID reports running RELEASE with every service of that release running.
@@ -148,6 +157,17 @@ device_runs_release() {
     .reported.releaseId == $release
     and ([$services[] as $name | .reported.services[$name].status == "running"] | all)' \
     <<<"$state" >/dev/null
+}
+
+# Succeeds when every device UUID given is connected to the control channel; prints each state.
+channels_connected() {
+  local uuid state all=0
+  for uuid in "$@"; do
+    state=$(api GET "/api/v1/devices/$uuid/control-channel") || return 1
+    echo "$uuid: $state"
+    jq -e '.enabled and .connected' <<<"$state" >/dev/null || all=1
+  done
+  return "$all"
 }
 
 # Prints the names of RELEASE's services as a JSON array.

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2153 # RELEASE2_* come from step 6.
 # Step 9: someone with write access to the server's blob storage alters a new release before the
-# arm64 device fetches it. The device finds the change, refuses the release and keeps running the
-# one it has. Exports RELEASE3_ARM64.
+# arm64 device fetches it. The device detects the change, rejects the release and keeps running
+# the one it has. Exports RELEASE3_ARM64.
 
 step_9_tamper() {
   say "The release manager pins the arm64 device to release $RELEASE2_ARM64, so it waits while the blob is altered"

@@ -1,11 +1,11 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2153 # RELEASE1_* come from step 3.
-# Step 6: change the web page of the example, commit and git push to both fleets; both devices
+# Step 6: change the web page of the example, commit and git push to both fleets. Both devices
 # move to the new release by signed delta. Step 7: a release manager pins the amd64 fleet back to
 # the first release, and the device returns to it. Exports RELEASE2_AMD64, RELEASE2_ARM64 and
 # RELEASE_MANAGER_TOKEN. Uses git_push and newest_release of build.sh.
 
-# The file that step 6 changes: the web service's page, which says its version.
+# The file that step 6 changes: the web service's page, which shows its version.
 readonly CHANGED_FILE=web/html/index.html
 
 step_6_delta_update() {
@@ -17,18 +17,16 @@ step_6_delta_update() {
   export RELEASE2_AMD64 RELEASE2_ARM64
 
   say "Waiting for both devices to move to the new releases"
-  check "device ${DEVICE_AMD64:0:8} (amd64) runs release $RELEASE2_AMD64" \
-    wait_for 600 "device $DEVICE_AMD64 to run release $RELEASE2_AMD64" \
-    device_runs_release amd64 "$DEVICE_AMD64" "$RELEASE2_AMD64" || return 1
-  check "device ${DEVICE_ARM64:0:8} (arm64) runs release $RELEASE2_ARM64" \
-    wait_for 600 "device $DEVICE_ARM64 to run release $RELEASE2_ARM64" \
-    device_runs_release arm64 "$DEVICE_ARM64" "$RELEASE2_ARM64" || return 1
+  check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE2_AMD64" 600 || return 1
+  check_device_runs arm64 "$DEVICE_ARM64" "$RELEASE2_ARM64" 600 || return 1
 
   say "What each device downloaded for the services whose image changed (GET /api/v1/devices/UUID/state):"
   check_shown "the amd64 device fetched every changed image by delta" \
     changed_images_came_by_delta "$DEVICE_AMD64" "$RELEASE1_AMD64" "$RELEASE2_AMD64" amd64 || return 1
   check_shown "the arm64 device fetched every changed image by delta" \
     changed_images_came_by_delta "$DEVICE_ARM64" "$RELEASE1_ARM64" "$RELEASE2_ARM64" arm64 || return 1
+  say "\$ ./slipway device show $DEVICE_AMD64   (the lines on the release and its services)"
+  "$SLIPWAY" device show "$DEVICE_AMD64" | grep -E '^(Release:|  )' | indent
 
   check "the amd64 device serves the changed page" \
     wait_for 60 "page version 2 on port $WEB_PORT_AMD64" page_shows "$WEB_PORT_AMD64" "Page version 2" ||
@@ -48,11 +46,9 @@ step_7_pin_back() {
   check "the release manager pins $ORG/$FLEET_AMD64 to release $RELEASE1_AMD64" \
     pin_fleet "$FLEET_AMD64" "$RELEASE1_AMD64" || return 1
   check "the release manager may not push to the fleet" \
-    push_is_refused "$FLEET_AMD64" "$RELEASE_MANAGER_TOKEN" || return 1
+    push_is_rejected "$FLEET_AMD64" "$RELEASE_MANAGER_TOKEN" || return 1
 
-  check "device ${DEVICE_AMD64:0:8} (amd64) returns to release $RELEASE1_AMD64" \
-    wait_for 300 "device $DEVICE_AMD64 to run release $RELEASE1_AMD64" \
-    device_runs_release amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" || return 1
+  check_device_runs amd64 "$DEVICE_AMD64" "$RELEASE1_AMD64" 300 || return 1
   check "the amd64 device serves the first page again" \
     wait_for 60 "page version 1 on port $WEB_PORT_AMD64" page_shows "$WEB_PORT_AMD64" "Page version 1" ||
     return 1
@@ -165,7 +161,7 @@ format_bytes() {
 }
 
 # Creates user NAME with a random password as the administrator, makes them a member of $ORG with
-# ROLE as the owner, signs them in and prints a new API token of theirs.
+# ROLE as the owner, signs them in and prints a new API token of that user.
 create_member() {
   local name=$1 role=$2
   local password session body
@@ -185,9 +181,9 @@ pin_fleet() {
     "{\"releaseId\": $release}" | jq -e --argjson release "$release" '.releaseId == $release and .trackLatest == false'
 }
 
-# Succeeds when the git server refuses a push to FLEET with TOKEN_VALUE, whose user lacks the
-# developer role; the refusal is printed.
-push_is_refused() {
+# Succeeds when the git server rejects a push to FLEET with TOKEN_VALUE, whose user lacks the
+# developer role, and prints the rejection.
+push_is_rejected() {
   local fleet=$1 token_value=$2
   local output
   if output=$(TOKEN=$token_value USER_NAME=release-manager git_push "$fleet" 2>&1); then

@@ -4,9 +4,10 @@ import io.slipway.cli.output.EpochMillis;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
-/** Formats devices and their control channel state as text for people. Stateless. */
+/** Formats devices, their reported state and their control channel state as text. Stateless. */
 final class DeviceText {
 
   private DeviceText() {}
@@ -16,8 +17,11 @@ final class DeviceText {
     return EpochMillis.format(millis);
   }
 
-  /** Prints the fields of a device, followed by its channel state when {@code channel} is set. */
-  static void printDevice(PrintWriter out, JsonNode device, JsonNode channel) {
+  /**
+   * Prints the fields of a device, then the release and services of {@code state} ({@code GET
+   * .../state}) when it is set, then its channel state when {@code channel} is set.
+   */
+  static void printDevice(PrintWriter out, JsonNode device, JsonNode state, JsonNode channel) {
     out.println("Device:         " + device.path("uuid").asString());
     out.println("Name:           " + text(device.path("name")));
     out.println(
@@ -34,10 +38,61 @@ final class DeviceText {
     out.println("Tags:           " + tags(device.path("tags")));
     out.println("Created:        " + time(device.path("createdAt")));
     out.println("Last seen:      " + time(device.path("lastSeenAt")));
+    if (state != null) {
+      printState(out, state);
+    }
     if (channel != null) {
       out.println("Control channel: " + channel(channel));
     }
     out.flush();
+  }
+
+  /**
+   * Prints the release a device reported next to its target, such as {@code 3 (target: 5, version
+   * 0.0.3)}, and one line per reported service: status, update method, bytes downloaded of the
+   * download's size, and the device's message.
+   */
+  static void printState(PrintWriter out, JsonNode state) {
+    JsonNode reported = state.path("reported");
+    String target =
+        "target: "
+            + text(state.path("targetReleaseId"))
+            + ", version "
+            + text(state.path("targetReleaseVersion"));
+    if (reported.isNull() || reported.isMissingNode()) {
+      out.println("Release:        - (" + target + "); the device has not reported yet");
+      return;
+    }
+    out.println("Release:        " + text(reported.path("releaseId")) + " (" + target + ")");
+    for (var entry : reported.path("services").properties()) {
+      out.println("  " + entry.getKey() + ": " + service(entry.getValue()));
+    }
+  }
+
+  /**
+   * Describes one reported service, such as {@code running, delta, 1,470 of 1,470 bytes}. Fields
+   * that the device did not report are left out.
+   */
+  static String service(JsonNode service) {
+    List<String> parts = new ArrayList<>();
+    parts.add(text(service.path("status")));
+    JsonNode method = service.path("updateMethod");
+    if (method.isString()) {
+      parts.add(method.asString());
+    }
+    JsonNode downloaded = service.path("downloadedBytes");
+    if (downloaded.isNumber()) {
+      JsonNode size = service.path("downloadSize");
+      parts.add(
+          String.format(Locale.ROOT, "%,d", downloaded.asLong())
+              + (size.isNumber() ? String.format(Locale.ROOT, " of %,d", size.asLong()) : "")
+              + " bytes");
+    }
+    JsonNode message = service.path("message");
+    if (message.isString()) {
+      parts.add(message.asString());
+    }
+    return String.join(", ", parts);
   }
 
   /**

@@ -30,7 +30,7 @@ public final class DeviceStatus implements UpdateProgress {
   private final Map<String, Download> downloads = new ConcurrentHashMap<>();
   private final Map<String, String> methods = new ConcurrentHashMap<>();
   // The last progress of the download that brought each service's running image, so the report
-  // still says how many bytes that update cost once the service runs.
+  // still shows how many bytes that update cost once the service runs.
   private final Map<String, Download> transfers = new ConcurrentHashMap<>();
   private final Map<String, String> messages = new ConcurrentHashMap<>();
 
@@ -72,7 +72,9 @@ public final class DeviceStatus implements UpdateProgress {
     fallbacks.forEach((service, reason) -> messages.put(service, shorten(reason)));
   }
 
-  /** Keeps the last progress of {@code service}'s download, or forgets an older one without it. */
+  /**
+   * Keeps the last progress of {@code service}'s download, or drops an older one if there is none.
+   */
   private void keepTransfer(String service) {
     Download download = downloads.get(service);
     if (download == null) {
