@@ -100,8 +100,8 @@ rootfs_path() {
   printf '%s' "$CACHE_DIR/rootfs/$SUITE-minbase-$1-$(rootfs_key "$1").tar"
 }
 
-# Builds the root filesystem of every architecture that the cache lacks, all at once: amd64 then
-# builds while arm64's package scripts run through qemu, which takes several times longer.
+# Builds the root filesystem of every architecture that the cache lacks at the same time, so
+# amd64 builds while arm64's package scripts run through qemu, which takes several times longer.
 build_root_filesystems() {
   local arch jobs=() job failed=0
   mkdir -p "$CACHE_DIR/rootfs"

@@ -319,12 +319,12 @@ main() {
 
   printf 'Slipway quickstart in %s (repository %s)\n' "$WORK" "$REPO_ROOT"
   printf '\n== Prerequisites\n'
-  if ! check_prerequisites; then
-    CURRENT_STEP=0
-    STEP_STARTED=$SECONDS
-    FAILED_BEFORE_STEP=$FAILED
-    exit 1
-  fi
+  # Counted as step 0, so that finish reports every step as skipped when a prerequisite is missing.
+  CURRENT_STEP=0
+  STEP_STARTED=$SECONDS
+  FAILED_BEFORE_STEP=$FAILED
+  check_prerequisites || exit 1
+  CURRENT_STEP=''
 
   run_steps
 }
