@@ -166,7 +166,8 @@ create_member() {
   local name=$1 role=$2
   local password session body
   password=$(random_password) || return 1
-  body=$(jq -n --arg user "$name" --arg password "$password" '{username: $user, password: $password}')
+  # The password goes through the environment, not jq's arguments, which the process list shows.
+  body=$(PASSWORD=$password jq -n --arg user "$name" '{username: $user, password: env.PASSWORD}')
   SESSION=$ADMIN_TOKEN api POST /api/v1/users "$body" >/dev/null || return 1
   SESSION='' api PUT "/api/v1/orgs/$ORG/members/$name" "$(jq -n --arg role "$role" '{role: $role}')" \
     >/dev/null || return 1
