@@ -259,5 +259,5 @@ stop_device() {
   # By name, not by image id: another run on the same engine may hold identical images under its
   # own names, and removing the shared id would take them from it.
   docker images --format '{{.Repository}}:{{.Tag}}' --filter "reference=slipway/$short/*" |
-    grep -v ':<none>$' | xargs -r docker rmi >/dev/null
+    { grep -v ':<none>$' || true; } | xargs -r docker rmi >/dev/null
 }
