@@ -102,8 +102,8 @@ release_images_have_platform() {
 }
 
 # Prints the platforms of the image index IMAGE of SERVICE and the layers of its linux/ARCH
-# manifest. Fails when that manifest is missing, or when its configuration records another platform
-# or, in the label that the example's Dockerfile.template fills in, another device type.
+# manifest. Fails when that manifest is missing or its configuration records another platform. Also
+# fails when the label that the example's Dockerfile.template fills in names another device type.
 describe_image() {
   local service=$1 image=$2 device_type=$3 arch=$4
   local repository=${image%@*} index digest manifest config platforms

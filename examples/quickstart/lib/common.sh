@@ -47,6 +47,17 @@ fail() {
   fi
 }
 
+# Counts the check DESCRIPTION as passed when STATUS is 0, else as failed with the exit status and
+# REASON.
+count_check() {
+  local status=$1 description=$2 reason=$3
+  if ((status == 0)); then
+    pass "$description"
+  else
+    fail "$description" "exit status $status; $reason"
+  fi
+}
+
 # Runs CMD with its arguments and counts the result as the check DESCRIPTION. Returns CMD's exit
 # status, so that a step can stop with `check ... || return 1`. CMD runs in a subshell, so it
 # cannot set variables of the caller. Bash ignores errexit inside a function that is called from
@@ -56,19 +67,11 @@ fail() {
 check() {
   local description=$1
   shift
-  local output status
+  local output status=0
   output=$(mktemp "${WORK:-/tmp}/check.XXXXXX")
+  ("$@") >"$output" 2>&1 || status=$?
 
-  set +e
-  ("$@") >"$output" 2>&1
-  status=$?
-  set -e
-
-  if ((status == 0)); then
-    pass "$description"
-  else
-    fail "$description" "$(printf 'exit status %s; the last lines of its output:\n' "$status"; tail -n 20 "$output")"
-  fi
+  count_check "$status" "$description" "$(printf 'the last lines of its output:\n'; tail -n 20 "$output")"
   rm -f "$output"
   return "$status"
 }
@@ -78,18 +81,11 @@ check() {
 check_shown() {
   local description=$1
   shift
-  local status
+  local status=0
+  # With pipefail, which run.sh sets, the pipeline fails with CMD's status.
+  ("$@") 2>&1 | indent || status=$?
 
-  set +e
-  ("$@") 2>&1 | indent
-  status=${PIPESTATUS[0]}
-  set -e
-
-  if ((status == 0)); then
-    pass "$description"
-  else
-    fail "$description" "exit status $status; its output is above"
-  fi
+  count_check "$status" "$description" "its output is above"
   return "$status"
 }
 
@@ -100,20 +96,15 @@ check_shown() {
 capture() {
   local capture_name=$1 capture_description=$2
   shift 2
-  local capture_output capture_errors capture_status
+  local capture_output capture_errors capture_status=0
   capture_errors=$(mktemp "${WORK:-/tmp}/capture.XXXXXX")
-
-  set +e
-  capture_output=$("$@" 2>"$capture_errors")
-  capture_status=$?
-  set -e
+  capture_output=$("$@" 2>"$capture_errors") || capture_status=$?
 
   if ((capture_status == 0)); then
     printf -v "$capture_name" '%s' "$capture_output"
-    pass "$capture_description"
-  else
-    fail "$capture_description" "$(printf 'exit status %s; the last lines of its errors:\n' "$capture_status"; tail -n 20 "$capture_errors")"
   fi
+  count_check "$capture_status" "$capture_description" \
+    "$(printf 'the last lines of its errors:\n'; tail -n 20 "$capture_errors")"
   rm -f "$capture_errors"
   return "$capture_status"
 }
@@ -130,10 +121,8 @@ wait_for() {
   deadline=$((SECONDS + seconds))
 
   while true; do
-    set +e
-    ("$@") >"$output" 2>&1
-    status=$?
-    set -e
+    status=0
+    ("$@") >"$output" 2>&1 || status=$?
 
     if ((status == 0)); then
       rm -f "$output"

@@ -256,6 +256,8 @@ stop_device() {
   local short=${uuid:0:8}
   docker ps --all --quiet --filter "label=io.slipway.device=$uuid" | xargs -r docker rm --force >/dev/null
   docker volume ls --quiet --filter "name=slipway_${short}_" | xargs -r docker volume rm >/dev/null
-  docker images --quiet --filter "reference=slipway/$short/*" | sort -u |
-    xargs -r docker rmi --force >/dev/null
+  # By name, not by image id: another run on the same engine may hold identical images under its
+  # own names, and removing the shared id would take them from it.
+  docker images --format '{{.Repository}}:{{.Tag}}' --filter "reference=slipway/$short/*" |
+    { grep -v ':<none>$' || true; } | xargs -r docker rmi >/dev/null
 }

@@ -39,7 +39,7 @@ upload_os_image() {
 }
 
 # Downloads the image configured for FLEET as its owner, extracts config.json to CONFIG and
-# checks what it holds.
+# checks its fields.
 configure_for_fleet() {
   local fleet=$1 type=$2 config=$3
   local base="$WORK/os-images/base-$type.img"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Step 1: start the server as the README does, with embedded defaults (H2 database, blobs on the
-# filesystem), its data under $WORK and a free port, so that it never meets a server the user
-# runs on 8080. Exports SLIPWAY, AGENT_BIN, API, REG and ADMIN_TOKEN.
+# filesystem), its data under $WORK and a free port, so that it never collides with a server
+# the user runs on 8080. Exports SLIPWAY, AGENT_BIN, API, REG and ADMIN_TOKEN.
 
 SERVER_PID=''
 SERVER_DATA=''

@@ -42,8 +42,8 @@ step_7_pin_back() {
     create_member release-manager release-manager || return 1
   export RELEASE_MANAGER_TOKEN
 
-  say "\$ curl -X PUT $API/api/v1/orgs/$ORG/fleets/$FLEET_AMD64/target -d '{\"releaseId\": $RELEASE1_AMD64}'   (as release-manager)"
-  check "the release manager pins $ORG/$FLEET_AMD64 to release $RELEASE1_AMD64" \
+  say "\$ ./slipway fleet target $ORG/$FLEET_AMD64 $RELEASE1_AMD64   (as release-manager: PUT .../fleets/$FLEET_AMD64/target)"
+  check_shown "the release manager pins $ORG/$FLEET_AMD64 to release $RELEASE1_AMD64" \
     pin_fleet "$FLEET_AMD64" "$RELEASE1_AMD64" || return 1
   check "the release manager may not push to the fleet" \
     push_is_rejected "$FLEET_AMD64" "$RELEASE_MANAGER_TOKEN" || return 1
@@ -166,7 +166,8 @@ create_member() {
   local name=$1 role=$2
   local password session body
   password=$(random_password) || return 1
-  body=$(jq -n --arg user "$name" --arg password "$password" '{username: $user, password: $password}')
+  # The password goes through the environment, not jq's arguments, which the process list shows.
+  body=$(PASSWORD=$password jq -n --arg user "$name" '{username: $user, password: env.PASSWORD}')
   SESSION=$ADMIN_TOKEN api POST /api/v1/users "$body" >/dev/null || return 1
   SESSION='' api PUT "/api/v1/orgs/$ORG/members/$name" "$(jq -n --arg role "$role" '{role: $role}')" \
     >/dev/null || return 1
@@ -174,11 +175,12 @@ create_member() {
   SESSION=$session api POST /api/v1/user/api-tokens '{"name":"quickstart"}' | jq -er .token
 }
 
-# Sets FLEET's target to RELEASE as the release manager.
+# Pins FLEET to RELEASE as the release manager, shows the new target and checks it.
 pin_fleet() {
   local fleet=$1 release=$2
-  SESSION=$RELEASE_MANAGER_TOKEN api PUT "/api/v1/orgs/$ORG/fleets/$fleet/target" \
-    "{\"releaseId\": $release}" | jq -e --argjson release "$release" '.releaseId == $release and .trackLatest == false'
+  slipway_as "$RELEASE_MANAGER_TOKEN" fleet target "$ORG/$fleet" "$release" || return 1
+  api GET "/api/v1/orgs/$ORG/fleets/$fleet/target" |
+    jq -e --argjson release "$release" '.releaseId == $release and .trackLatest == false' >/dev/null
 }
 
 # Succeeds when the git server rejects a push to FLEET with TOKEN_VALUE, whose user lacks the

@@ -11,10 +11,12 @@ import picocli.CommandLine.Spec;
     name = "fleet",
     mixinStandardHelpOptions = true,
     description =
-        "Creates and lists fleets, switches their control channel and grants support access.",
+        "Creates and lists fleets, sets their target release, switches their control channel and"
+            + " grants support access.",
     subcommands = {
       FleetCreateCommand.class,
       FleetListCommand.class,
+      FleetTargetCommand.class,
       FleetChannelCommand.class,
       SupportAccessCommand.class,
       CommandLine.HelpCommand.class

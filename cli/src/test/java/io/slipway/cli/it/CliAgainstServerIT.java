@@ -177,6 +177,43 @@ class CliAgainstServerIT {
   }
 
   @Test
+  void fleetTargetPinsAndFollowsLatest() throws IOException {
+    createFleet("lockers", "generic-amd64");
+    pushBusybox("lockers");
+    long first = deployBusybox("lockers");
+    long second = deployBusybox("lockers");
+
+    CliRun.Result shown = cli().run("fleet", "target", "acme/lockers");
+    CliRun.Result pinned = cli().run("fleet", "target", "acme/lockers", String.valueOf(first));
+    CliRun.Result followed = cli().run("fleet", "target", "acme/lockers", "--latest", "--json");
+    CliRun.Result both = cli().run("fleet", "target", "acme/lockers", "1", "--latest");
+
+    assertThat(shown.out()).contains("acme/lockers follows its latest release: " + second);
+    assertThat(pinned.exitCode()).as(pinned.err()).isZero();
+    assertThat(pinned.out())
+        .contains("acme/lockers is pinned to release " + first + " (latest release: " + second);
+    assertThat(followed.exitCode()).as(followed.err()).isZero();
+    assertThat(JSON.readTree(followed.out()).path("trackLatest").asBoolean()).isTrue();
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--latest contradict each other");
+  }
+
+  /** Deploys the fleet's busybox image as service web and returns the new release's id. */
+  private long deployBusybox(String fleet) throws IOException {
+    CliRun.Result deployed =
+        cli()
+            .run(
+                "deploy",
+                "--fleet",
+                ORG + "/" + fleet,
+                "--image",
+                "web=" + registry + "/" + ORG + "/" + fleet + "/busybox:1.0",
+                "--json");
+    assertThat(deployed.exitCode()).as(deployed.out() + deployed.err()).isZero();
+    return JSON.readTree(deployed.out()).path("id").asLong();
+  }
+
+  @Test
   void deployFillsComposeServicesFromTag() throws IOException {
     createFleet("depots", "generic-amd64");
     pushBusybox("depots");
