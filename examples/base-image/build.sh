@@ -305,6 +305,14 @@ lock_cache() {
   fi
 }
 
+# The directory of the push's credentials, removed by the EXIT trap. A global read by a function, so
+# that its path is never parsed as shell code, whatever TMPDIR contains.
+TEMPORARY=''
+
+remove_temporary() {
+  [[ -z "$TEMPORARY" ]] || rm -rf -- "$TEMPORARY"
+}
+
 main() {
   parse_arguments "$@"
   validate_arguments
@@ -316,7 +324,7 @@ main() {
     die "invalid SOURCE_DATE_EPOCH '$SOURCE_DATE_EPOCH'; give whole seconds since 1970"
 
   local layout="$CACHE_DIR/oci" arch tarball ref started=$SECONDS
-  local index_arguments=() size_arguments=() auth_file temporary
+  local index_arguments=() size_arguments=() auth_file
   mkdir -p "$CACHE_DIR"
   lock_cache
   [[ -f $layout/index.json ]] || umoci init --layout "$layout" >&2
@@ -332,11 +340,9 @@ main() {
   # Drops blobs that no tag names any more, such as replaced image indexes.
   umoci gc --layout "$layout" >&2
 
-  temporary=$(mktemp -d)
-  # The trap runs after main returns and cannot see main's locals, so the path is expanded now.
-  # shellcheck disable=SC2064
-  trap "rm -rf '$temporary'" EXIT
-  auth_file="$temporary/auth.json"
+  trap remove_temporary EXIT
+  TEMPORARY=$(mktemp -d)
+  auth_file="$TEMPORARY/auth.json"
   write_auth_file "$auth_file"
   push_index "$layout" "$TAG" "$auth_file"
 

@@ -90,9 +90,18 @@ parse_arguments() {
     usage_error "--version '$VERSION' must be 1 to 64 letters, digits, '.', '+', '_' or '-'"
   [[ -n "$OUTPUT" ]] || usage_error "--output is missing, such as --output base.img"
   [[ -d "$(dirname "$OUTPUT")" ]] || usage_error "the directory of --output '$OUTPUT' does not exist; create it first"
+  [[ ! -d "$OUTPUT" ]] || usage_error "--output '$OUTPUT' is a directory; name the image file, such as $OUTPUT/base.img"
   if [[ -e "$OUTPUT" && "$FORCE" != true ]]; then
     usage_error "--output '$OUTPUT' exists; pass --force to replace it"
   fi
+}
+
+# The scratch directory that the EXIT trap removes. A global read by a function, so that its path is
+# never parsed as shell code, whatever characters the output's directory name contains.
+SCRATCH=''
+
+remove_scratch() {
+  [[ -z "$SCRATCH" ]] || rm -rf -- "$SCRATCH"
 }
 
 # Writes the root filesystem's files into DIR.
@@ -165,10 +174,12 @@ main() {
   export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
   [[ "$SOURCE_DATE_EPOCH" =~ ^[0-9]+$ ]] || usage_error "SOURCE_DATE_EPOCH '$SOURCE_DATE_EPOCH' is not a number of seconds"
 
-  local scratch
-  scratch=$(mktemp -d "$(dirname "$OUTPUT")/.os-image.XXXXXX")
-  # shellcheck disable=SC2064 # scratch is fixed now, and the trap must remove this directory.
-  trap "rm -rf '$scratch'" EXIT
+  local output_dir scratch
+  output_dir=$(dirname "$OUTPUT")
+  trap remove_scratch EXIT
+  SCRATCH=$(mktemp -d "$output_dir/.os-image.XXXXXX" 2>/dev/null) ||
+    die "cannot create a scratch directory in '$output_dir', the directory of --output '$OUTPUT'; name a directory you can write to"
+  scratch=$SCRATCH
 
   write_root_files "$scratch/root"
   write_boot_files "$scratch/boot"

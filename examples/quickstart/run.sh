@@ -63,11 +63,13 @@ parse_arguments() {
     case "$1" in
       --work-dir)
         (($# >= 2)) || usage_error "--work-dir needs a directory"
+        [[ -n "$2" ]] || usage_error "--work-dir needs a directory"
         WORK=$2
         shift 2
         ;;
       --work-dir=*)
         WORK=${1#--work-dir=}
+        [[ -n "$WORK" ]] || usage_error "--work-dir needs a directory"
         shift
         ;;
       --keep)

@@ -167,10 +167,14 @@ free_port() {
   return 1
 }
 
-# Registers COMMAND, a string for eval, to run when the script exits. Commands run in reverse
-# order of registration, so what started last stops first.
+# Registers COMMAND with its ARGUMENTS to run when the script exits: on_exit COMMAND [ARGUMENT...].
+# Each word is stored quoted with printf %q, so a path with spaces or quotes stays one argument and
+# is never parsed as shell code. Commands run in reverse order of registration, so what started
+# last stops first.
 on_exit() {
-  CLEANUPS+=("$1")
+  local quoted
+  printf -v quoted '%q ' "$@"
+  CLEANUPS+=("${quoted% }")
 }
 
 # Registers a line that shows the user what --keep left running and how to stop it.
@@ -179,10 +183,15 @@ on_keep() {
 }
 
 # Runs the registered cleanup commands in reverse order; a failing one does not stop the others.
+# Each failure is printed and counted as a failed check, so that leftovers show in the final line.
 run_cleanups() {
   local i
   for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do
-    eval "${CLEANUPS[i]}" || printf 'Cleanup failed: %s\n' "${CLEANUPS[i]}" >&2
+    # The entries were quoted word by word by on_exit, so eval only splits them back into words.
+    if ! eval "${CLEANUPS[i]}"; then
+      printf 'Cleanup failed: %s\n' "${CLEANUPS[i]}" >&2
+      FAILED=$((FAILED + 1))
+    fi
   done
   CLEANUPS=()
 }

@@ -89,7 +89,7 @@ start_device() {
     --poll-interval "$AGENT_POLL_INTERVAL" --report-interval 1s \
     </dev/null >"$dir/agent.log" 2>&1 &
   AGENT_PIDS[$arch]=$!
-  on_exit "stop_device $arch ${AGENT_PIDS[$arch]} '$config'"
+  on_exit stop_device "$arch" "${AGENT_PIDS[$arch]}" "$config"
   on_keep "device $arch: agent pid ${AGENT_PIDS[$arch]}, log $dir/agent.log; stop it with: kill ${AGENT_PIDS[$arch]}"
 }
 

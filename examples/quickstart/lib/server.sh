@@ -42,6 +42,8 @@ start_server() {
   say "\$ ./slipway server --data-dir $SERVER_DATA --port 0   (output in $WORK/server.log)"
   "$SLIPWAY" server --data-dir "$SERVER_DATA" --port 0 </dev/null >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
+  # Registered first, so it runs after stop_server: no build can pull a new image in between.
+  on_exit remove_registry_images
   on_exit stop_server
 }
 
@@ -91,4 +93,31 @@ stop_server() {
   done
   echo "The server (pid $SERVER_PID) did not stop within 30 s of SIGTERM; killing it" >&2
   kill -KILL "$SERVER_PID" 2>/dev/null || true
+}
+
+# Removes the images that this run's server left in the Docker engine, such as the base image that
+# its Docker-engine builds pulled as 127.0.0.1:PORT/acme/base/debian. By name (repository:tag or
+# repository@digest), never by image id and never with --force: other runs hold the same image ids
+# under their own ports' names, and removing a name deletes the image only when no other name
+# or container uses it.
+remove_registry_images() {
+  [[ -n "${REG:-}" ]] || return 0
+  local names
+  names=$(registry_image_names "$REG/") || return 1
+  [[ -n "$names" ]] || return 0
+  printf '%s\n' "$names" | xargs -r docker rmi >/dev/null
+}
+
+# Prints every repository:tag and repository@digest name in the Docker engine that starts with PREFIX.
+registry_image_names() {
+  local prefix=$1
+  # Another run may delete one of the listed images before inspect reads it; that image is not
+  # ours, so inspect's error about it is dropped.
+  docker images --quiet --no-trunc | sort -u |
+    {
+      xargs -r docker image inspect \
+        --format '{{range .RepoTags}}{{println .}}{{end}}{{range .RepoDigests}}{{println .}}{{end}}' \
+        2>/dev/null || true
+    } |
+    awk -v prefix="$prefix" 'index($0, prefix) == 1' | sort -u
 }
