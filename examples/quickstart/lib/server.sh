@@ -96,10 +96,10 @@ stop_server() {
 }
 
 # Removes the images that this run's server left in the Docker engine, such as the base image that
-# its Docker-engine builds pulled as 127.0.0.1:PORT/acme/base/debian. By name (repository:tag or
-# repository@digest), never by image id and never with --force: other runs hold the same image ids
-# under their own ports' names, and removing a name deletes the image only when no other name
-# or container uses it.
+# its Docker-engine builds pulled as 127.0.0.1:PORT/acme/base/debian. It removes them by name
+# (repository:tag or repository@digest), never by image id and never with --force, because other
+# runs hold the same image ids under their own ports' names. Docker deletes an image only with its
+# last name, and it rejects removing the last name of an image that a container uses.
 remove_registry_images() {
   [[ -n "${REG:-}" ]] || return 0
   local names
