@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# Sourced by ./slipway and ./slipway-agent: finds a module's runnable jar and builds it with Maven
-# when it is missing, older than a pom.xml or main source file, or unreadable as a zip file (a
-# build interrupted while the jar was written leaves a truncated file that is newer than every
-# source). Builds run one at a time per checkout under a lock, so two scripts started together do
-# not compile into the same target directories at once.
+# Sourced by ./slipway and ./slipway-agent. Finds a module's runnable jar and builds it with Maven
+# when it is missing, older than a pom.xml or main source file, or unreadable as a zip file. The
+# last check matters because a build interrupted while writing the jar leaves a truncated file
+# that is newer than every source. Builds run one at a time per checkout under a lock, so two
+# scripts started together do not compile into the same target directories at once.
 
 # Prints the path of the first file under the directory $1 that matches the glob $2, or nothing.
 first_match() {
