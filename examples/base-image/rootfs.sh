@@ -55,7 +55,11 @@ select_bootstrapper() {
   fi
 
   case $BOOTSTRAPPER in
-    mmdebstrap) require_command mmdebstrap mmdebstrap ;;
+    mmdebstrap)
+      require_command mmdebstrap mmdebstrap
+      # mmdebstrap rejects a foreign architecture (arm64 here) when arch-test is missing.
+      require_command arch-test arch-test
+      ;;
     debootstrap) require_command debootstrap debootstrap ;;
     *) die "unknown --bootstrapper '$BOOTSTRAPPER'; use mmdebstrap or debootstrap" ;;
   esac

@@ -137,6 +137,7 @@ PREREQUISITES=(
   umoci:umoci
   docker:docker.io
   mmdebstrap:mmdebstrap
+  arch-test:arch-test
   sfdisk:fdisk
   mkfs.vfat:dosfstools
   mkfs.ext4:e2fsprogs
