@@ -73,11 +73,13 @@ public class FleetTargetCommand implements Callable<Integer> {
     FleetName fleet = fleetArgument.fleet();
     SlipwayClient client = serverOptions.client(environment);
     String path = fleet.path() + "/target";
-    JsonNode target = client.get(path);
+    JsonNode target;
     if (latest) {
       target = client.put(path, Map.of("trackLatest", true));
     } else if (release != null) {
       target = client.put(path, Map.of("releaseId", release));
+    } else {
+      target = client.get(path);
     }
 
     PrintWriter out = spec.commandLine().getOut();
